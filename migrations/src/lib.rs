@@ -1,0 +1,35 @@
+//! Database schema for genomics-training, as sea-orm migrations.
+//!
+//! Migrations never import the application's entities: each one describes the schema as it was
+//! on the day it was written, so later entity changes cannot rewrite history.
+
+#![expect(
+    elided_lifetimes_in_paths,
+    reason = "MigrationTrait declares `&SchemaManager` with an elided lifetime; impls must match"
+)]
+
+pub use sea_orm_migration::prelude::*;
+
+mod helpers;
+mod m20261123_000001_create_organisations_and_roles;
+mod m20261123_000002_create_accounts;
+mod m20261123_000003_create_content;
+mod m20261123_000004_create_assessments;
+mod m20261123_000005_create_aggregates;
+mod m20261123_000006_create_audit_log;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261123_000001_create_organisations_and_roles::Migration),
+            Box::new(m20261123_000002_create_accounts::Migration),
+            Box::new(m20261123_000003_create_content::Migration),
+            Box::new(m20261123_000004_create_assessments::Migration),
+            Box::new(m20261123_000005_create_aggregates::Migration),
+            Box::new(m20261123_000006_create_audit_log::Migration),
+        ]
+    }
+}

@@ -1,0 +1,87 @@
+//! The one application builder, used by `main` and by every test.
+
+use rocket::figment::Figment;
+use rocket::fs::{FileServer, Options};
+use rocket::{Build, Rocket};
+use rocket_dyn_templates::Template;
+use sea_orm::DatabaseConnection;
+use sha2::{Digest, Sha256};
+
+use crate::config::{AppConfig, ConfigError};
+use crate::db::{self, DbStartError};
+use crate::web;
+
+/// Everything handlers share, managed by Rocket.
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub config: AppConfig,
+    /// Appended to static URLs (`?v=`) so browsers may cache them for a year.
+    pub asset_version: String,
+}
+
+/// Why the service could not start; displays as one line.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Database(#[from] DbStartError),
+    #[error("static files folder {0} not found (set app.static_dir)")]
+    StaticDir(String),
+}
+
+/// A hash of the files pages link to, so a changed file gets a new URL.
+fn asset_version(config: &AppConfig) -> String {
+    let mut hasher = Sha256::new();
+    for name in ["app.css", "app.js", "nhsuk/VERSION"] {
+        if let Ok(bytes) = std::fs::read(config.static_dir.join(name)) {
+            hasher.update(&bytes);
+        }
+    }
+    hex::encode(&hasher.finalize()[..6])
+}
+
+/// Connects, migrates and returns the state handlers share.
+pub async fn prepare(config: AppConfig) -> Result<AppState, StartupError> {
+    if !config.static_dir.is_dir() {
+        return Err(StartupError::StaticDir(
+            config.static_dir.display().to_string(),
+        ));
+    }
+    let db = db::connect(&config).await?;
+    db::migrate(&db).await?;
+    let asset_version = asset_version(&config);
+    Ok(AppState {
+        db,
+        config,
+        asset_version,
+    })
+}
+
+/// Reads the configuration from `figment`, prepares the database and assembles the app.
+pub async fn build(figment: Figment) -> Result<Rocket<Build>, StartupError> {
+    let config = AppConfig::from_figment(&figment)?;
+    let state = prepare(config).await?;
+    Ok(assemble(figment, state))
+}
+
+/// Mounts routes, catchers, fairings and static files around prepared state.
+pub fn assemble(figment: Figment, state: AppState) -> Rocket<Build> {
+    let static_dir = state.config.static_dir.clone();
+    let hsts = state.config.release;
+    rocket::custom(figment)
+        .manage(state)
+        .attach(Template::custom(|engines| {
+            engines.handlebars.set_strict_mode(true);
+        }))
+        .attach(web::fairings::AccessLog)
+        .attach(web::fairings::SecurityHeaders { hsts })
+        .mount("/", web::routes())
+        .mount("/static", FileServer::new(&static_dir, Options::None))
+        // The NHS.UK stylesheet refers to its images at /assets/...
+        .mount(
+            "/assets",
+            FileServer::new(static_dir.join("assets"), Options::Missing),
+        )
+        .register("/", web::catchers::catchers())
+}

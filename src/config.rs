@@ -1,0 +1,296 @@
+//! Typed configuration, read once at start from Rocket's figment (`Rocket.toml` `[default.app]`,
+//! overridable by `ROCKET_APP` and, for the database, `DATABASE_URL`), and validated so that a
+//! bad setting stops launch with one line naming it.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use rocket::figment::providers::{Env, Serialized};
+use rocket::figment::value::magic::RelativePathBuf;
+use rocket::figment::{Figment, Profile};
+use serde::Deserialize;
+
+/// The settings under `[default.app]` exactly as written.
+#[derive(Debug, Deserialize)]
+struct RawAppConfig {
+    database_url: String,
+    data_dir: RelativePathBuf,
+    content_dir: RelativePathBuf,
+    static_dir: RelativePathBuf,
+    min_cell_size: i64,
+    public_url: String,
+    session_idle_minutes: i64,
+    session_absolute_hours: i64,
+    max_connections: i64,
+}
+
+/// Which database engine a URL names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DatabaseKind {
+    Sqlite,
+    Postgres,
+}
+
+/// A database URL known to name a supported engine. Its `Debug`/`Display` hide any password.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DatabaseUrl {
+    url: String,
+    kind: DatabaseKind,
+}
+
+impl DatabaseUrl {
+    pub fn parse(url: &str) -> Result<Self, String> {
+        let url = url.trim();
+        let kind = if url.starts_with("sqlite:") {
+            DatabaseKind::Sqlite
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            DatabaseKind::Postgres
+        } else {
+            return Err("must start with sqlite: or postgres://".into());
+        };
+        Ok(Self {
+            url: url.to_owned(),
+            kind,
+        })
+    }
+
+    pub fn kind(&self) -> DatabaseKind {
+        self.kind
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.url
+    }
+
+    /// The SQLite file path, for URLs naming a file (not `sqlite::memory:`).
+    pub fn sqlite_path(&self) -> Option<PathBuf> {
+        let rest = self.url.strip_prefix("sqlite:")?;
+        let rest = rest.strip_prefix("//").unwrap_or(rest);
+        let path = rest.split('?').next().unwrap_or(rest);
+        (self.kind == DatabaseKind::Sqlite && !path.is_empty() && !path.starts_with(":memory:"))
+            .then(|| PathBuf::from(path))
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+impl fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Show scheme, host and database but never a password.
+        match (self.url.find("://"), self.url.rfind('@')) {
+            (Some(scheme_end), Some(at)) if at > scheme_end => {
+                write!(
+                    f,
+                    "{}://***@{}",
+                    &self.url[..scheme_end],
+                    &self.url[at + 1..]
+                )
+            }
+            _ => f.write_str(&self.url),
+        }
+    }
+}
+
+/// The validated application settings.
+#[derive(Debug, Clone)]
+pub struct AppConfig {
+    pub database_url: DatabaseUrl,
+    pub data_dir: PathBuf,
+    pub content_dir: PathBuf,
+    pub static_dir: PathBuf,
+    pub min_cell_size: u32,
+    pub public_url: String,
+    pub session_idle_minutes: u32,
+    pub session_absolute_hours: u32,
+    pub max_connections: u32,
+    /// True for the release profile: secure cookies with the `__Host-` prefix, HSTS.
+    pub release: bool,
+}
+
+/// A setting that stops launch; displays as one line naming the setting.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid setting {key}: {problem}")]
+pub struct ConfigError {
+    pub key: String,
+    pub problem: String,
+}
+
+impl ConfigError {
+    fn new(key: &str, problem: impl Into<String>) -> Self {
+        Self {
+            key: format!("app.{key}"),
+            problem: problem.into(),
+        }
+    }
+}
+
+/// Rocket's figment with `DATABASE_URL` mapped onto `app.database_url`.
+pub fn figment() -> Figment {
+    rocket::Config::figment().merge(
+        Env::raw()
+            .only(&["DATABASE_URL"])
+            .map(|_| "app.database_url".into())
+            .global(),
+    )
+}
+
+/// Overrides `app.<key>` in a figment (used by tests and subcommands).
+pub fn with_app_setting<T: serde::Serialize>(figment: Figment, key: &str, value: T) -> Figment {
+    figment.merge(Serialized::global(&format!("app.{key}"), value))
+}
+
+fn in_range(key: &str, value: i64, min: i64, max: i64) -> Result<u32, ConfigError> {
+    if (min..=max).contains(&value) {
+        u32::try_from(value).map_err(|_| ConfigError::new(key, "out of range"))
+    } else {
+        Err(ConfigError::new(
+            key,
+            format!("must be between {min} and {max} (got {value})"),
+        ))
+    }
+}
+
+impl AppConfig {
+    pub fn from_figment(figment: &Figment) -> Result<Self, ConfigError> {
+        // Rocket's own settings (address, port, limits) are checked here too, so that a bad
+        // one is reported the same way instead of failing later at launch.
+        if let Err(e) = rocket::Config::try_from(figment) {
+            let key = if e.path.is_empty() {
+                "rocket".to_owned()
+            } else {
+                e.path.join(".")
+            };
+            return Err(ConfigError {
+                key,
+                problem: e.kind.to_string(),
+            });
+        }
+        #[derive(Deserialize)]
+        struct Root {
+            app: RawAppConfig,
+        }
+        let raw = figment
+            .extract::<Root>()
+            .map_err(|e| {
+                let path = e.path.iter().skip(1).cloned().collect::<Vec<_>>().join(".");
+                ConfigError::new(
+                    if path.is_empty() { "*" } else { &path },
+                    e.kind.to_string(),
+                )
+            })?
+            .app;
+        let database_url = DatabaseUrl::parse(&raw.database_url)
+            .map_err(|problem| ConfigError::new("database_url", problem))?;
+        let public_url = raw.public_url.trim_end_matches('/').to_owned();
+        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+            return Err(ConfigError::new(
+                "public_url",
+                "must start with http:// or https://",
+            ));
+        }
+        let release = *figment.profile() == Profile::new("release");
+        Ok(Self {
+            database_url,
+            data_dir: raw.data_dir.relative(),
+            content_dir: raw.content_dir.relative(),
+            static_dir: raw.static_dir.relative(),
+            min_cell_size: in_range("min_cell_size", raw.min_cell_size, 2, 1000)?,
+            public_url,
+            session_idle_minutes: in_range(
+                "session_idle_minutes",
+                raw.session_idle_minutes,
+                1,
+                24 * 60,
+            )?,
+            session_absolute_hours: in_range(
+                "session_absolute_hours",
+                raw.session_absolute_hours,
+                1,
+                24 * 30,
+            )?,
+            max_connections: in_range("max_connections", raw.max_connections, 1, 512)?,
+            release,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base() -> Figment {
+        figment()
+    }
+
+    #[test]
+    fn shipped_rocket_toml_is_valid() {
+        let config = AppConfig::from_figment(&base()).map_err(|e| e.to_string());
+        assert!(config.is_ok(), "{config:?}");
+    }
+
+    #[test]
+    fn cell_size_below_two_names_the_setting() {
+        let err = AppConfig::from_figment(&with_app_setting(base(), "min_cell_size", 0))
+            .err()
+            .map(|e| e.to_string());
+        assert_eq!(
+            err.as_deref(),
+            Some("invalid setting app.min_cell_size: must be between 2 and 1000 (got 0)")
+        );
+    }
+
+    #[test]
+    fn unknown_database_scheme_is_rejected() {
+        let err = AppConfig::from_figment(&with_app_setting(base(), "database_url", "mysql://x"))
+            .err()
+            .map(|e| e.to_string());
+        assert_eq!(
+            err.as_deref(),
+            Some("invalid setting app.database_url: must start with sqlite: or postgres://")
+        );
+    }
+
+    #[test]
+    fn wrong_type_names_the_setting() {
+        let err = AppConfig::from_figment(&with_app_setting(base(), "min_cell_size", "eight"))
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            err.starts_with("invalid setting app.min_cell_size:"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn bad_rocket_port_names_the_setting() {
+        let figment = base().merge(Serialized::global("port", "abc"));
+        let err = AppConfig::from_figment(&figment)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.starts_with("invalid setting port:"), "{err}");
+    }
+
+    #[test]
+    fn database_url_display_hides_password() {
+        let url = DatabaseUrl::parse("postgres://user:secret@db.example:5432/gt").ok();
+        assert_eq!(
+            url.map(|u| u.to_string()).as_deref(),
+            Some("postgres://***@db.example:5432/gt")
+        );
+    }
+
+    #[test]
+    fn sqlite_path_is_found_in_url() {
+        let url = DatabaseUrl::parse("sqlite://data/x.db?mode=rwc").ok();
+        assert_eq!(
+            url.and_then(|u| u.sqlite_path()),
+            Some(PathBuf::from("data/x.db"))
+        );
+    }
+}

@@ -1,0 +1,15 @@
+//! genomics-training: finds out what NHS staff who are not genomics specialists know and how
+//! confident they are, teaches the gaps, and shows managers the training gaps by job role.
+//!
+//! Capability modules hold domain types and services; `web` is a thin layer of handlers on top.
+//! Errors: services and handlers return [`error::AppError`]; start-up returns
+//! [`app::StartupError`]; command-line subcommands print one line and exit non-zero.
+
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod entities;
+pub mod error;
+pub mod telemetry;
+pub mod web;

@@ -1,0 +1,51 @@
+//! Error responses for requests no handler answered: a styled page, or JSON for API clients.
+
+use rocket::http::Status;
+use rocket::request::Request;
+use rocket::response::{self, Responder};
+use rocket::{Catcher, catch, catchers};
+
+use super::chrome::error_page;
+use crate::error::{json_error, wants_json};
+
+pub fn catchers() -> Vec<Catcher> {
+    catchers![default_catcher]
+}
+
+fn message_for(status: Status) -> &'static str {
+    match status.code {
+        400 => "The request could not be understood. Check what you entered and try again.",
+        401 => "Please sign in to continue.",
+        403 => "Your account does not have permission to do this.",
+        404 => {
+            "If you typed the web address, check it is correct. If you pasted it, check you copied the whole address."
+        }
+        405 => "That action is not allowed here.",
+        413 => "What you sent is larger than this service accepts.",
+        415 => "That type of content is not accepted here.",
+        422 => "Some of what you sent was missing or not in the expected form.",
+        429 => "Too many attempts. Please wait a few minutes and try again.",
+        503 => "The service is temporarily unavailable. Please try again in a minute.",
+        code if code >= 500 => "Something went wrong on our side. Please try again later.",
+        _ => "Something went wrong.",
+    }
+}
+
+pub struct ErrorResponse(pub Status);
+
+impl<'r> Responder<'r, 'static> for ErrorResponse {
+    fn respond_to(self, request: &'r Request<'_>) -> response::Result<'static> {
+        let status = self.0;
+        let message = message_for(status);
+        if wants_json(request) {
+            return Ok(json_error(status, message));
+        }
+        let page = error_page(request, status, message).respond_to(request)?;
+        response::Response::build_from(page).status(status).ok()
+    }
+}
+
+#[catch(default)]
+fn default_catcher(status: Status, _request: &Request<'_>) -> ErrorResponse {
+    ErrorResponse(status)
+}

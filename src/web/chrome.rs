@@ -1,0 +1,132 @@
+//! What every page shares around its content ("chrome"): title, signed-in user, CSRF token,
+//! flash message and the static-asset version. Handlers take `Chrome` as a guard and call
+//! `render`, so no page can forget a field the layout needs (templates run in strict mode).
+
+use rocket::http::Status;
+use rocket::request::{FlashMessage, FromRequest, Outcome, Request};
+use rocket_dyn_templates::Template;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::app::AppState;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UserView {
+    pub display_name: String,
+    pub is_trainer: bool,
+    pub is_manager: bool,
+    pub is_admin: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FlashView {
+    pub kind: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Chrome {
+    pub user: Option<UserView>,
+    pub csrf_token: Option<String>,
+    pub flash: Option<FlashView>,
+    pub asset_version: String,
+}
+
+impl Chrome {
+    /// Renders `template` with the chrome fields plus every field of `body`.
+    pub fn render(&self, template: &'static str, title: &str, body: impl Serialize) -> Template {
+        Template::render(template, self.context(title, body))
+    }
+
+    fn context(&self, title: &str, body: impl Serialize) -> Value {
+        let mut context = match serde_json::to_value(body) {
+            Ok(Value::Object(map)) => map,
+            _ => Map::new(),
+        };
+        context.insert("title".into(), Value::String(title.to_owned()));
+        context.insert(
+            "user".into(),
+            serde_json::to_value(&self.user).unwrap_or(Value::Null),
+        );
+        context.insert(
+            "csrf_token".into(),
+            self.csrf_token.clone().map_or(Value::Null, Value::String),
+        );
+        context.insert(
+            "flash".into(),
+            serde_json::to_value(&self.flash).unwrap_or(Value::Null),
+        );
+        context.insert(
+            "asset_version".into(),
+            Value::String(self.asset_version.clone()),
+        );
+        Value::Object(context)
+    }
+
+    /// Chrome for a request without touching the database (used by error pages).
+    pub fn minimal(request: &Request<'_>) -> Self {
+        let asset_version = request
+            .rocket()
+            .state::<AppState>()
+            .map(|state| state.asset_version.clone())
+            .unwrap_or_default();
+        Self {
+            user: None,
+            csrf_token: None,
+            flash: None,
+            asset_version,
+        }
+    }
+}
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for Chrome {
+    type Error = std::convert::Infallible;
+
+    async fn from_request(request: &'r Request<'_>) -> Outcome<Self, Self::Error> {
+        let mut chrome = Chrome::minimal(request);
+        if let Outcome::Success(flash) = request.guard::<FlashMessage<'_>>().await {
+            chrome.flash = Some(FlashView {
+                kind: flash.kind().to_owned(),
+                message: flash.message().to_owned(),
+            });
+        }
+        Outcome::Success(chrome)
+    }
+}
+
+/// Headings and explanations for error pages, by status.
+fn heading_for(status: Status) -> &'static str {
+    match status.code {
+        400 => "Sorry, there is a problem with your request",
+        401 => "Please sign in",
+        403 => "You do not have access to this page",
+        404 => "Page not found",
+        413 => "What you sent is too large",
+        422 => "Sorry, we could not accept what you sent",
+        429 => "Too many attempts",
+        503 => "Sorry, the service is unavailable",
+        code if code >= 500 => "Sorry, there is a problem with the service",
+        _ => "Sorry, something went wrong",
+    }
+}
+
+/// The styled error page for `status` with a message for the user.
+pub fn error_page(request: &Request<'_>, status: Status, message: &str) -> Template {
+    #[derive(Serialize)]
+    struct ErrorView<'a> {
+        status: u16,
+        heading: &'a str,
+        message: &'a str,
+    }
+    let heading = heading_for(status);
+    Chrome::minimal(request).render(
+        "errors/error",
+        heading,
+        ErrorView {
+            status: status.code,
+            heading,
+            message,
+        },
+    )
+}

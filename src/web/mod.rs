@@ -1,0 +1,19 @@
+//! The thin web layer: request guards, fairings, catchers and one module of handlers per
+//! capability. Handlers extract, call one service, and render.
+
+pub mod catchers;
+pub mod chrome;
+pub mod fairings;
+pub mod health;
+pub mod pages;
+pub mod request_id;
+
+use rocket::Route;
+
+/// Every route of the web layer, mounted at `/`.
+pub fn routes() -> Vec<Route> {
+    let mut routes = Vec::new();
+    routes.extend(pages::routes());
+    routes.extend(health::routes());
+    routes
+}

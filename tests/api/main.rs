@@ -1,0 +1,13 @@
+//! Black-box tests through the real application builder, each over a fresh migrated database:
+//! SQLite always, PostgreSQL as well when `TEST_DATABASE_URL` is set.
+
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    reason = "a broken test set-up should fail the test loudly"
+)]
+
+mod helpers;
+
+mod foundation;
+mod migrations;
