@@ -8,6 +8,7 @@ use sea_orm::DatabaseConnection;
 use sha2::{Digest, Sha256};
 
 use crate::config::{AppConfig, ConfigError};
+use crate::content::{self, Problem};
 use crate::db::{self, DbStartError};
 use crate::web;
 
@@ -28,6 +29,22 @@ pub enum StartupError {
     Database(#[from] DbStartError),
     #[error("static files folder {0} not found (set app.static_dir)")]
     StaticDir(String),
+    #[error("{}", describe_problems(.0))]
+    Content(Vec<Problem>),
+    #[error("cannot load content into the database: {0}")]
+    ContentLoad(sea_orm::DbErr),
+}
+
+fn describe_problems(problems: &[Problem]) -> String {
+    let mut text = format!(
+        "the content folder has {} problem(s); run `genomics-training content check`",
+        problems.len()
+    );
+    for problem in problems.iter().take(20) {
+        text.push_str("\n  ");
+        text.push_str(&problem.to_string());
+    }
+    text
 }
 
 /// A hash of the files pages link to, so a changed file gets a new URL.
@@ -50,6 +67,11 @@ pub async fn prepare(config: AppConfig) -> Result<AppState, StartupError> {
     }
     let db = db::connect(&config).await?;
     db::migrate(&db).await?;
+    let tree = content::read_and_check(&config.content_dir).map_err(StartupError::Content)?;
+    let summary = content::load_tree(&db, &tree)
+        .await
+        .map_err(StartupError::ContentLoad)?;
+    tracing::info!(?summary, "content loaded");
     let asset_version = asset_version(&config);
     Ok(AppState {
         db,

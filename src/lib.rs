@@ -8,8 +8,10 @@
 pub mod app;
 pub mod cli;
 pub mod config;
+pub mod content;
 pub mod db;
 pub mod entities;
 pub mod error;
+pub mod questions;
 pub mod telemetry;
 pub mod web;

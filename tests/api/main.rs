@@ -9,5 +9,8 @@
 
 mod helpers;
 
+mod cli;
+mod content_check;
+mod content_load;
 mod foundation;
 mod migrations;

@@ -1,0 +1,36 @@
+//! Learning content as files (`content/`): reading and checking the tree, loading it into the
+//! database without losing history, and rendering trainers' Markdown safely.
+//!
+//! Errors here are [`Problem`]s naming a file and line; callers print them or refuse a load.
+
+mod check;
+mod files;
+mod load;
+pub mod markdown;
+mod problem;
+mod tree;
+
+pub use check::check_tree;
+pub use files::read_tree;
+pub use load::{LoadSummary, load_tree};
+pub use problem::Problem;
+pub use tree::*;
+
+use std::path::Path;
+
+/// Reads and checks the whole content tree; every problem found, or the tree.
+pub fn read_and_check(dir: &Path) -> Result<ContentTree, Vec<Problem>> {
+    let (tree, mut problems) = read_tree(dir);
+    // Checks between files would only echo a file that could not be read, so they wait until
+    // every file reads cleanly.
+    if problems.is_empty() {
+        problems.extend(check_tree(&tree));
+    }
+    if problems.is_empty() {
+        Ok(tree)
+    } else {
+        problems.sort();
+        problems.dedup();
+        Err(problems)
+    }
+}

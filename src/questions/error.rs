@@ -1,0 +1,53 @@
+//! Errors from reading question files and from grading responses.
+
+use serde::Serialize;
+
+/// Larger inputs are refused rather than read into memory.
+pub const MAX_SOURCE_BYTES: usize = 10 * 1024 * 1024;
+
+/// One broken question (or an unreadable file), located for an import preview.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[error("{file}:{line}: {message}")]
+pub struct ParseError {
+    pub file: String,
+    /// 1-based line where the broken question (or the XML fault) starts.
+    pub line: usize,
+    pub message: String,
+}
+
+impl ParseError {
+    pub fn new(file: &str, line: usize, message: impl Into<String>) -> Self {
+        ParseError {
+            file: file.to_owned(),
+            line,
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn too_large(file: &str) -> Self {
+        let megabytes = MAX_SOURCE_BYTES / 1024 / 1024;
+        ParseError::new(
+            file,
+            1,
+            format!("the file is larger than {megabytes} MB and was not read"),
+        )
+    }
+}
+
+/// A response that cannot be graded against the question it was given for.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum GradeError {
+    #[error("{question} questions are not graded automatically")]
+    NotAutoGradable { question: &'static str },
+    #[error("a {question} question needs {expected}")]
+    WrongResponseType {
+        question: &'static str,
+        expected: &'static str,
+    },
+    #[error("choice {index} does not exist: there are {count}")]
+    IndexOutOfRange { index: usize, count: usize },
+    #[error("expected {expected} matches, one per question, but got {got}")]
+    WrongMatchCount { expected: usize, got: usize },
+    #[error("the response is not a finite number")]
+    NotFinite,
+}

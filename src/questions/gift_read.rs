@@ -1,0 +1,208 @@
+//! GIFT reader: splits a file into blank-line separated blocks and reads each block the way
+//! Moodle's `qformat_gift::readquestion()` does, collecting one error per broken question.
+
+use super::error::{MAX_SOURCE_BYTES, ParseError};
+use super::gift_answers::read_answers;
+use super::gift_syntax::{escape_post, escape_pre, extract_id_and_tags, parse_text_with_format};
+use super::model::{Question, QuestionKind, TextFormat};
+use super::text::{clean_question_name, default_question_name, php_trim};
+use super::validate::check_structure;
+
+/// Reads every question of a GIFT file. `file` only labels errors.
+///
+/// Either all questions come back, or one error for every broken question (and `$CATEGORY:`
+/// line) so that a preview can list them all before anything is imported.
+///
+/// Lines are trimmed as Moodle trims them, so indentation inside a question (a Markdown
+/// nested list, say) survives only when written on one line with `\n` escapes.
+pub fn parse_gift(source: &str, file: &str) -> Result<Vec<Question>, Vec<ParseError>> {
+    if source.len() > MAX_SOURCE_BYTES {
+        return Err(vec![ParseError::too_large(file)]);
+    }
+    let source = source.strip_prefix('\u{FEFF}').unwrap_or(source);
+    // Moodle also accepts old Mac files whose lines end in a bare CR.
+    let source = source.replace("\r\n", "\n").replace('\r', "\n");
+    let mut questions = Vec::new();
+    let mut errors = Vec::new();
+    let mut category: Option<String> = None;
+    for block in split_blocks(&source) {
+        match read_block(&block, category.as_deref()) {
+            Ok(Item::Category(path)) => category = Some(path),
+            Ok(Item::Question(question)) => questions.push(*question),
+            Ok(Item::Nothing) => {}
+            Err(message) => errors.push(ParseError::new(file, block.line, message)),
+        }
+    }
+    if errors.is_empty() {
+        Ok(questions)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Lines of one question, trimmed as Moodle trims them.
+struct Block<'a> {
+    /// 1-based line of the first non-comment line (the block's first line if all comments).
+    line: usize,
+    lines: Vec<&'a str>,
+}
+
+fn split_blocks(source: &str) -> Vec<Block<'_>> {
+    let mut blocks = Vec::new();
+    let mut current: Option<Block<'_>> = None;
+    let mut seen_code = false;
+    for (index, raw) in source.split('\n').enumerate() {
+        let line = php_trim(raw);
+        if line.is_empty() {
+            blocks.extend(current.take());
+            seen_code = false;
+            continue;
+        }
+        let block = current.get_or_insert_with(|| Block {
+            line: index + 1,
+            lines: Vec::new(),
+        });
+        if !seen_code && !line.starts_with("//") {
+            block.line = index + 1;
+            seen_code = true;
+        }
+        block.lines.push(line);
+    }
+    blocks.extend(current);
+    blocks
+}
+
+enum Item {
+    Category(String),
+    Question(Box<Question>),
+    Nothing,
+}
+
+fn read_block(block: &Block<'_>, category: Option<&str>) -> Result<Item, String> {
+    let mut comments = String::new();
+    let mut body = Vec::with_capacity(block.lines.len());
+    for line in &block.lines {
+        if line.starts_with("//") {
+            comments.push_str(line);
+            comments.push('\n');
+            body.push(" ");
+        } else {
+            body.push(line);
+        }
+    }
+    let joined = body.join("\n");
+    let text = php_trim(&joined);
+    if text.is_empty() {
+        return Ok(Item::Nothing);
+    }
+    // Category paths are kept verbatim: Moodle does not unescape them either, and its
+    // exported paths often contain `:` (`Default for Unit 1: Topic`).
+    if let Some(rest) = text.strip_prefix("$CATEGORY:") {
+        let path = php_trim(rest);
+        if path.is_empty() {
+            return Err("$CATEGORY: needs a category name".into());
+        }
+        if path.contains('\n') {
+            return Err("a $CATEGORY: line must be followed by a blank line".into());
+        }
+        return Ok(Item::Category(path.to_owned()));
+    }
+    let text = escape_pre(text);
+
+    let (name, text) = split_name(&text)?;
+    let context = |message: String| match &name {
+        Some(name) => format!("question \"{name}\": {message}"),
+        None => message,
+    };
+    let parts = split_answer_block(text).map_err(context)?;
+
+    let question_text = parse_text_with_format(&parts.question_text, TextFormat::Moodle);
+    let general_feedback = parse_text_with_format(parts.general_feedback, question_text.format);
+    let name = name.unwrap_or_else(|| default_question_name(&question_text.text));
+    let context = |message: String| format!("question \"{name}\": {message}");
+
+    let kind = match parts.answers {
+        None => QuestionKind::Description,
+        Some(answers) => read_answers(answers, question_text.format).map_err(context)?,
+    };
+    check_structure(&kind).map_err(context)?;
+
+    let (id, tags) = extract_id_and_tags(&comments);
+    Ok(Item::Question(Box::new(Question {
+        name,
+        text: question_text.text,
+        text_format: question_text.format,
+        category: category.map(str::to_owned),
+        id,
+        tags,
+        general_feedback: general_feedback.text,
+        general_feedback_format: general_feedback.format,
+        kind,
+        line: block.line,
+    })))
+}
+
+/// `::name::` at the start, unescaped and cleaned as Moodle cleans names.
+fn split_name(text: &str) -> Result<(Option<String>, &str), String> {
+    let Some(rest) = text.strip_prefix("::") else {
+        return Ok((None, text));
+    };
+    match rest.split_once("::") {
+        Some((name, text)) => Ok((
+            Some(clean_question_name(&escape_post(name))),
+            php_trim(text),
+        )),
+        None => Err("the question name has no closing '::'".into()),
+    }
+}
+
+struct AnswerBlock<'a> {
+    /// Text with the `{...}` block removed, or replaced by `_____` when text follows it.
+    question_text: String,
+    /// Trimmed text between the braces without the general feedback; `None` when there are
+    /// no braces at all (a description).
+    answers: Option<&'a str>,
+    general_feedback: &'a str,
+}
+
+fn split_answer_block(text: &str) -> Result<AnswerBlock<'_>, String> {
+    let (before, inside, after) = match (text.split_once('{'), text.find('}')) {
+        (None, None) => {
+            return Ok(AnswerBlock {
+                question_text: text.to_owned(),
+                answers: None,
+                general_feedback: "",
+            });
+        }
+        (Some(_), None) => return Err("unclosed '{'".into()),
+        (None, Some(_)) => return Err("'}' without a matching '{'".into()),
+        (Some((before, rest)), Some(_)) => match rest.split_once('}') {
+            Some((inside, after)) if !before.contains('}') => (before, inside, after),
+            _ => return Err("'}' without a matching '{'".into()),
+        },
+    };
+    if inside.contains('{') {
+        return Err("'{' inside the answers: write \\{ for a literal brace".into());
+    }
+    if after.contains(['{', '}']) {
+        return Err(
+            "only one {...} answer block is allowed: write \\{ and \\} for literal braces".into(),
+        );
+    }
+    // Moodle's missing-word rule: text after the block means the block stands for a blank.
+    let question_text = if after.is_empty() {
+        before.to_owned()
+    } else {
+        format!("{before}_____{after}")
+    };
+    let inside = php_trim(inside);
+    let (answers, general_feedback) = match inside.rsplit_once("####") {
+        Some((answers, feedback)) => (php_trim(answers), feedback),
+        None => (inside, ""),
+    };
+    Ok(AnswerBlock {
+        question_text,
+        answers: Some(answers),
+        general_feedback,
+    })
+}
