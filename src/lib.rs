@@ -6,12 +6,14 @@
 //! [`app::StartupError`]; command-line subcommands print one line and exit non-zero.
 
 pub mod app;
+pub mod assessment;
 pub mod cli;
 pub mod config;
 pub mod content;
 pub mod db;
 pub mod entities;
 pub mod error;
+pub mod measures;
 pub mod questions;
 pub mod telemetry;
 pub mod web;

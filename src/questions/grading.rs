@@ -103,7 +103,13 @@ impl Question {
                 }
                 (QuestionKind::Matching { .. }, _) => return Err(wrong("a list of matches")),
             };
-        // Moodle clamps: wrong ticks in a multi-response question cannot score below zero.
+        // Moodle clamps: wrong ticks in a multi-response question cannot score below zero. It
+        // also keeps grades to 7 decimal places, so three ticks of 33.33333% make full marks.
+        let fraction = if (fraction - 1.0).abs() < 5e-7 {
+            1.0
+        } else {
+            fraction
+        };
         Ok(fraction.clamp(0.0, 1.0))
     }
 

@@ -9,6 +9,7 @@
 
 mod helpers;
 
+mod assessment_flow;
 mod cli;
 mod content_check;
 mod content_load;

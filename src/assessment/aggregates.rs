@@ -1,0 +1,324 @@
+//! Keeping the report and item-statistics aggregates current at submit time, in the submit's
+//! transaction. Every update is an atomic `INSERT ... ON CONFLICT DO UPDATE SET x = x + d`,
+//! safe with concurrent writers and several server instances.
+
+use std::collections::HashMap;
+
+use sea_orm::ExprTrait;
+use sea_orm::sea_query::{Alias, Expr, OnConflict, Query, SimpleExpr};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder,
+};
+
+use super::bank::{self, Slot};
+use super::scoring::{self, Scored};
+use crate::entities::{attempt, response, role_target, topic_rating};
+use crate::error::{AppError, AppResult};
+
+/// One learner's contribution to one report cell (all additive, so it can be taken away).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CellDelta {
+    pub counts: Vec<(&'static str, i64)>,
+    pub sums: Vec<(&'static str, f64)>,
+}
+
+impl CellDelta {
+    fn negated(&self) -> Self {
+        Self {
+            counts: self.counts.iter().map(|(c, v)| (*c, -v)).collect(),
+            sums: self.sums.iter().map(|(c, v)| (*c, -v)).collect(),
+        }
+    }
+}
+
+fn count(value: u64) -> i64 {
+    i64::try_from(value).unwrap_or(i64::MAX)
+}
+
+/// The grain of the report tables.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CellKey {
+    pub organisation_id: i64,
+    pub job_role_id: i64,
+    pub band: String,
+    pub topic_id: i64,
+    pub phase: String,
+    pub period: String,
+}
+
+/// Adds `delta` to a row of `table`, creating the row at zero first if needed.
+pub(super) async fn upsert_add(
+    db: &impl ConnectionTrait,
+    table: &str,
+    keys: Vec<(&'static str, SimpleExpr)>,
+    counts: &[(&'static str, i64)],
+    sums: &[(&'static str, f64)],
+) -> AppResult<()> {
+    let table_alias = Alias::new(table);
+    let mut columns: Vec<Alias> = keys.iter().map(|(c, _)| Alias::new(*c)).collect();
+    let mut values: Vec<SimpleExpr> = keys.iter().map(|(_, v)| v.clone()).collect();
+    let mut updates = Vec::new();
+    for (column, value) in counts {
+        columns.push(Alias::new(*column));
+        values.push(Expr::val(*value));
+        updates.push(*column);
+    }
+    for (column, value) in sums {
+        columns.push(Alias::new(*column));
+        values.push(Expr::val(*value));
+        updates.push(*column);
+    }
+    let conflict_columns: Vec<Alias> = keys.iter().map(|(c, _)| Alias::new(*c)).collect();
+    let mut on_conflict = OnConflict::columns(conflict_columns);
+    for column in updates {
+        on_conflict.value(
+            Alias::new(column),
+            Expr::col((table_alias.clone(), Alias::new(column)))
+                .add(Expr::col((Alias::new("excluded"), Alias::new(column)))),
+        );
+    }
+    let statement = Query::insert()
+        .into_table(table_alias)
+        .columns(columns)
+        .values(values)
+        .map_err(AppError::internal)?
+        .on_conflict(on_conflict)
+        .take();
+    db.execute(&statement).await?;
+    Ok(())
+}
+
+pub async fn add_to_cell(
+    db: &impl ConnectionTrait,
+    key: &CellKey,
+    delta: &CellDelta,
+) -> AppResult<()> {
+    let keys = vec![
+        ("organisation_id", Expr::val(key.organisation_id)),
+        ("job_role_id", Expr::val(key.job_role_id)),
+        ("band", Expr::val(key.band.clone())),
+        ("topic_id", Expr::val(key.topic_id)),
+        ("phase", Expr::val(key.phase.clone())),
+        ("period", Expr::val(key.period.clone())),
+    ];
+    upsert_add(db, "report_cells", keys, &delta.counts, &delta.sums).await
+}
+
+/// Per-topic results of a submitted attempt: what reports and the learner's profile use.
+pub struct AttemptTopics {
+    pub slots: Vec<Slot>,
+    pub scored: Scored,
+    pub ratings: HashMap<i64, i16>,
+}
+
+pub async fn load_attempt_topics(
+    db: &impl ConnectionTrait,
+    attempt_id: i64,
+) -> AppResult<AttemptTopics> {
+    let slots = bank::attempt_slots(db, attempt_id).await?;
+    let responses = response::Entity::find()
+        .filter(response::Column::AttemptId.eq(attempt_id))
+        .all(db)
+        .await?;
+    let ratings = topic_rating::Entity::find()
+        .filter(topic_rating::Column::AttemptId.eq(attempt_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.topic_id, r.rating))
+        .collect();
+    let scored = scoring::score(&slots, &responses);
+    Ok(AttemptTopics {
+        slots,
+        scored,
+        ratings,
+    })
+}
+
+async fn targets_for(
+    db: &impl ConnectionTrait,
+    job_role_id: i64,
+) -> AppResult<HashMap<i64, (f64, f64)>> {
+    Ok(role_target::Entity::find()
+        .filter(role_target::Column::JobRoleId.eq(job_role_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|t| {
+            (
+                t.topic_id,
+                (f64::from(t.required_level), f64::from(t.importance)),
+            )
+        })
+        .collect())
+}
+
+/// The learner's topic knowledge in their reported baseline, if any.
+async fn baseline_knowledge(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+) -> AppResult<HashMap<i64, f64>> {
+    let baseline = attempt::Entity::find()
+        .filter(attempt::Column::UserId.eq(user_id))
+        .filter(attempt::Column::Phase.eq("baseline"))
+        .filter(attempt::Column::IsReported.eq(true))
+        .one(db)
+        .await?;
+    let Some(baseline) = baseline else {
+        return Ok(HashMap::new());
+    };
+    let topics = load_attempt_topics(db, baseline.id).await?;
+    Ok(topics
+        .scored
+        .topics
+        .iter()
+        .map(|(id, t)| (*id, t.knowledge))
+        .collect())
+}
+
+/// The cell contributions of one reported attempt, by cell.
+async fn contributions(
+    db: &impl ConnectionTrait,
+    attempt: &attempt::Model,
+) -> AppResult<Vec<(CellKey, CellDelta)>> {
+    let (Some(organisation_id), Some(job_role_id), Some(submitted_at)) = (
+        attempt.organisation_id,
+        attempt.job_role_id,
+        attempt.submitted_at,
+    ) else {
+        return Ok(Vec::new());
+    };
+    let topics = load_attempt_topics(db, attempt.id).await?;
+    let targets = targets_for(db, job_role_id).await?;
+    let pre = if attempt.phase == "post" {
+        baseline_knowledge(db, attempt.user_id).await?
+    } else {
+        HashMap::new()
+    };
+    let completed = if attempt.phase == "baseline" {
+        super::completion::completed_topics(db, attempt.user_id).await?
+    } else {
+        Default::default()
+    };
+    let mut out = Vec::new();
+    for (topic_id, topic) in &topics.scored.topics {
+        let (target, _importance) = targets.get(topic_id).copied().unwrap_or((0.0, 1.0));
+        let rating = topics.ratings.get(topic_id).copied();
+        let high = rating.is_some_and(|r| r >= 4);
+        let at_target = topic.knowledge >= target;
+        let mut counts = vec![
+            ("n_learners", 1),
+            ("n_rated", i64::from(rating.is_some())),
+            ("n_rating_high", i64::from(high)),
+            ("n_high_below_target", i64::from(high && !at_target)),
+            ("n_at_target", i64::from(at_target)),
+            (
+                "n_completed",
+                i64::from(
+                    attempt.phase == "baseline" && (at_target || completed.contains(topic_id)),
+                ),
+            ),
+            ("n_responses", count(topic.responses.n_responses)),
+            ("n_answered", count(topic.responses.n_answered)),
+            ("n_dont_know", count(topic.responses.n_dont_know)),
+            (
+                "n_confidently_wrong",
+                count(topic.responses.n_confidently_wrong),
+            ),
+        ];
+        let mut sums = vec![
+            ("sum_knowledge", topic.knowledge),
+            ("sum_knowledge_sq", topic.knowledge * topic.knowledge),
+            ("sum_rating", rating.map_or(0.0, f64::from)),
+            (
+                "sum_stated_probability",
+                topic.responses.sum_stated_probability,
+            ),
+            (
+                "sum_answered_fraction",
+                topic.responses.sum_fraction_answered,
+            ),
+            ("sum_brier", topic.responses.sum_brier),
+        ];
+        if let Some(&pre_knowledge) = pre.get(topic_id) {
+            counts.push(("n_paired", 1));
+            sums.push(("sum_paired_pre", pre_knowledge));
+            sums.push(("sum_paired_post", topic.knowledge));
+            if let Some(g) = scoring::individual_gain(pre_knowledge, topic.knowledge) {
+                counts.push(("n_gain", 1));
+                sums.push(("sum_gain", g));
+            }
+        }
+        let key = CellKey {
+            organisation_id,
+            job_role_id,
+            band: attempt.band.clone().unwrap_or_default(),
+            topic_id: *topic_id,
+            phase: attempt.phase.clone(),
+            period: submitted_at.format("%Y-%m").to_string(),
+        };
+        out.push((key, CellDelta { counts, sums }));
+    }
+    Ok(out)
+}
+
+async fn add_attempt_to_cells(
+    db: &impl ConnectionTrait,
+    attempt: &attempt::Model,
+    remove: bool,
+) -> AppResult<()> {
+    for (key, delta) in contributions(db, attempt).await? {
+        let delta = if remove { delta.negated() } else { delta };
+        add_to_cell(db, &key, &delta).await?;
+    }
+    Ok(())
+}
+
+/// Decides whether a just-submitted attempt is the one reports count, scores it, and updates
+/// every aggregate it feeds.
+pub async fn record_submit(
+    db: &impl ConnectionTrait,
+    submitted: attempt::Model,
+) -> AppResult<attempt::Model> {
+    let topics = load_attempt_topics(db, submitted.id).await?;
+    let previous: Vec<attempt::Model> = attempt::Entity::find()
+        .filter(attempt::Column::UserId.eq(submitted.user_id))
+        .filter(attempt::Column::Phase.eq(submitted.phase.clone()))
+        .filter(attempt::Column::IsReported.eq(true))
+        .filter(attempt::Column::Id.ne(submitted.id))
+        .order_by_asc(attempt::Column::Id)
+        .all(db)
+        .await?;
+    let reported = match submitted.phase.as_str() {
+        // The first submitted baseline is the baseline; later ones are practice.
+        "baseline" => previous.is_empty(),
+        // The most recent post-assessment counts: the one before stops counting.
+        "post" => {
+            for old in previous {
+                add_attempt_to_cells(db, &old, true).await?;
+                let mut active: attempt::ActiveModel = old.into();
+                active.is_reported = Set(false);
+                active.update(db).await?;
+            }
+            true
+        }
+        _ => false,
+    };
+    let mut active: attempt::ActiveModel = submitted.clone().into();
+    active.is_reported = Set(reported);
+    let summary = topics.scored.overall.summary();
+    active.accuracy = Set(summary.accuracy);
+    active.cbm_mean = Set(summary.mean_cbm_mark);
+    let updated = active.update(db).await?;
+    if reported {
+        add_attempt_to_cells(db, &updated, false).await?;
+        if updated.phase == "baseline" {
+            super::item_stats::record(db, &updated, &topics).await?;
+        }
+    }
+    if updated.phase == "quiz" {
+        super::completion::complete_module_if_passed(db, &updated, &topics).await?;
+    }
+    Ok(updated)
+}

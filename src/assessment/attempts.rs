@@ -1,0 +1,366 @@
+//! Starting, saving and submitting attempts. Every check that protects a learner's record is
+//! here: only the owner may touch an attempt, only while it is in progress, only its own items;
+//! a submit happens once, updating the report aggregates in the same transaction.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::Utc;
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+};
+
+use super::answer::{self, AnswerInput, CheckedAnswer, Sureness};
+use super::draw::{self, PoolItem};
+use super::{aggregates, bank, job};
+use crate::entities::{assessment, attempt, attempt_item, blueprint_topic, response, topic_rating};
+use crate::error::{AppError, AppResult};
+
+pub const IN_PROGRESS: &str = "in_progress";
+pub const SUBMITTED: &str = "submitted";
+
+/// One item's answer as sent by the learner.
+#[derive(Debug, Clone, Default)]
+pub struct SaveItem {
+    pub position: i32,
+    pub answer: AnswerInput,
+    pub sureness: Option<Sureness>,
+    pub time_on_item_ms: Option<i32>,
+}
+
+/// Items whose answers were refused, by position, with the reason in words.
+pub type SaveProblems = Vec<(i32, String)>;
+
+async fn assessment_by_slug(db: &impl ConnectionTrait, slug: &str) -> AppResult<assessment::Model> {
+    assessment::Entity::find()
+        .filter(assessment::Column::Slug.eq(slug))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("There is no assessment called {slug}.")))
+}
+
+async fn attempts_of(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    assessment_id: i64,
+) -> AppResult<Vec<attempt::Model>> {
+    Ok(attempt::Entity::find()
+        .filter(attempt::Column::UserId.eq(user_id))
+        .filter(attempt::Column::AssessmentId.eq(assessment_id))
+        .order_by_asc(attempt::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// Items the learner saw in submitted baselines, to avoid in a parallel form.
+async fn seen_items(db: &impl ConnectionTrait, user_id: i64) -> AppResult<HashSet<i64>> {
+    let baseline = assessment_by_slug(db, "baseline").await?;
+    let mut seen = HashSet::new();
+    for previous in attempts_of(db, user_id, baseline.id).await? {
+        seen.extend(bank::item_ids_of_attempt(db, previous.id).await?);
+    }
+    Ok(seen)
+}
+
+/// The learner's in-progress attempt at `slug`, or a new one drawn from the bank. For the
+/// baseline, a submitted attempt is returned as it is: the first baseline is locked.
+pub async fn start_or_resume(
+    db: &DatabaseConnection,
+    user_id: i64,
+    slug: &str,
+) -> AppResult<attempt::Model> {
+    let assessment = assessment_by_slug(db, slug).await?;
+    let existing = attempts_of(db, user_id, assessment.id).await?;
+    if let Some(open) = existing.iter().find(|a| a.status == IN_PROGRESS) {
+        return Ok(open.clone());
+    }
+    if assessment.kind == "baseline"
+        && let Some(done) = existing.into_iter().find(|a| a.status == SUBMITTED)
+    {
+        return Ok(done);
+    }
+    let pool = bank::pool(db, assessment.id).await?;
+    let drawn: Vec<PoolItem> = if assessment.kind == "quiz" {
+        pool
+    } else {
+        let blueprint: Vec<(i64, usize)> = blueprint_topic::Entity::find()
+            .filter(blueprint_topic::Column::AssessmentId.eq(assessment.id))
+            .order_by_asc(blueprint_topic::Column::Position)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|b| (b.topic_id, usize::try_from(b.item_count).unwrap_or(0)))
+            .collect();
+        let avoid = if assessment.kind == "post" {
+            seen_items(db, user_id).await?
+        } else {
+            HashSet::new()
+        };
+        draw::draw(&blueprint, &pool, &avoid, &mut StdRng::from_os_rng())
+    };
+    if drawn.is_empty() {
+        return Err(AppError::Conflict(
+            "This assessment has no questions yet. Please tell your trainer.".into(),
+        ));
+    }
+    let txn = db.begin().await?;
+    let row = attempt::ActiveModel {
+        user_id: Set(user_id),
+        assessment_id: Set(assessment.id),
+        phase: Set(assessment.kind.clone()),
+        status: Set(IN_PROGRESS.into()),
+        started_at: Set(Utc::now()),
+        is_reported: Set(false),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    for (position, item) in drawn.iter().enumerate() {
+        attempt_item::ActiveModel {
+            attempt_id: Set(row.id),
+            position: Set(i32::try_from(position).unwrap_or(i32::MAX) + 1),
+            item_version_id: Set(item.item_version_id),
+            topic_id: Set(item.topic_id),
+        }
+        .insert(&txn)
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(row)
+}
+
+/// The learner's own attempt; someone else's is "not found", so ids reveal nothing.
+pub async fn owned_attempt(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    attempt_id: i64,
+) -> AppResult<attempt::Model> {
+    attempt::Entity::find_by_id(attempt_id)
+        .one(db)
+        .await?
+        .filter(|a| a.user_id == user_id)
+        .ok_or_else(|| AppError::NotFound("That attempt was not found.".into()))
+}
+
+fn ensure_open(attempt: &attempt::Model) -> AppResult<()> {
+    if attempt.status == IN_PROGRESS {
+        Ok(())
+    } else {
+        Err(AppError::Conflict(
+            "This attempt has already been submitted, so its answers can no longer be changed."
+                .into(),
+        ))
+    }
+}
+
+/// Saves topic ratings and item answers as the learner goes. Valid answers are kept even when
+/// others on the page are refused; the refused ones come back with reasons.
+pub async fn save(
+    db: &DatabaseConnection,
+    user_id: i64,
+    attempt_id: i64,
+    ratings: &[(i64, i16)],
+    items: &[SaveItem],
+) -> AppResult<SaveProblems> {
+    let txn = db.begin().await?;
+    let attempt = owned_attempt(&txn, user_id, attempt_id).await?;
+    ensure_open(&attempt)?;
+    let slots = bank::attempt_slots(&txn, attempt.id).await?;
+    let topics: HashSet<i64> = slots.iter().map(|s| s.topic_id).collect();
+    for &(topic_id, rating) in ratings {
+        if !topics.contains(&topic_id) {
+            return Err(AppError::BadRequest(
+                "That topic is not part of this attempt.".into(),
+            ));
+        }
+        if !(1..=5).contains(&rating) {
+            return Err(AppError::Unprocessable(
+                "Confidence must be from 1 (not at all) to 5 (very confident).".into(),
+            ));
+        }
+        topic_rating::Entity::delete_many()
+            .filter(topic_rating::Column::AttemptId.eq(attempt.id))
+            .filter(topic_rating::Column::TopicId.eq(topic_id))
+            .exec(&txn)
+            .await?;
+        topic_rating::ActiveModel {
+            attempt_id: Set(attempt.id),
+            topic_id: Set(topic_id),
+            rating: Set(rating),
+        }
+        .insert(&txn)
+        .await?;
+    }
+    let by_position: HashMap<i32, &bank::Slot> = slots.iter().map(|s| (s.position, s)).collect();
+    let mut problems = Vec::new();
+    for item in items {
+        let slot = by_position.get(&item.position).ok_or_else(|| {
+            AppError::BadRequest("That question is not part of this attempt.".into())
+        })?;
+        if item.time_on_item_ms.is_some_and(|ms| ms < 0) {
+            return Err(AppError::Unprocessable(
+                "Time on a question cannot be negative.".into(),
+            ));
+        }
+        match answer::check(&slot.question, &item.answer, item.sureness) {
+            Err(problem) => problems.push((item.position, problem)),
+            Ok(None) => {}
+            Ok(Some(checked)) => {
+                store_response(
+                    &txn,
+                    attempt.id,
+                    slot,
+                    &item.answer,
+                    &checked,
+                    item.time_on_item_ms,
+                )
+                .await?
+            }
+        }
+    }
+    txn.commit().await?;
+    Ok(problems)
+}
+
+async fn store_response(
+    db: &impl ConnectionTrait,
+    attempt_id: i64,
+    slot: &bank::Slot,
+    input: &AnswerInput,
+    checked: &CheckedAnswer,
+    time_on_item_ms: Option<i32>,
+) -> AppResult<()> {
+    let (answer_json, fraction, certainty, dont_know) = match checked {
+        CheckedAnswer::DontKnow => (None, Some(0.0), None, true),
+        CheckedAnswer::Answered { value, certainty } => {
+            let fraction = slot
+                .question
+                .grade(value)
+                .map_err(|e| AppError::Unprocessable(e.to_string()))?;
+            (
+                serde_json::to_string(input).ok(),
+                Some(fraction),
+                Some(*certainty),
+                false,
+            )
+        }
+    };
+    response::Entity::delete_many()
+        .filter(response::Column::AttemptId.eq(attempt_id))
+        .filter(response::Column::ItemVersionId.eq(slot.item_version_id))
+        .exec(db)
+        .await?;
+    response::ActiveModel {
+        attempt_id: Set(attempt_id),
+        item_version_id: Set(slot.item_version_id),
+        answer: Set(answer_json),
+        fraction: Set(fraction),
+        certainty: Set(certainty),
+        dont_know: Set(dont_know),
+        time_on_item_ms: Set(time_on_item_ms),
+        answered_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// What is still missing before an attempt can be submitted, in words.
+pub async fn missing(
+    db: &impl ConnectionTrait,
+    attempt: &attempt::Model,
+) -> AppResult<Vec<String>> {
+    let slots = bank::attempt_slots(db, attempt.id).await?;
+    let answered: HashSet<i64> = response::Entity::find()
+        .filter(response::Column::AttemptId.eq(attempt.id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| r.item_version_id)
+        .collect();
+    let rated: HashSet<i64> = topic_rating::Entity::find()
+        .filter(topic_rating::Column::AttemptId.eq(attempt.id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| r.topic_id)
+        .collect();
+    let mut missing = Vec::new();
+    let mut topics_done = HashSet::new();
+    for slot in &slots {
+        if attempt.phase != "quiz"
+            && !rated.contains(&slot.topic_id)
+            && topics_done.insert(slot.topic_id)
+        {
+            missing.push(format!(
+                "Say how confident you feel about {}.",
+                slot.topic_name
+            ));
+        }
+        if !answered.contains(&slot.item_version_id) {
+            missing.push(format!(
+                "Answer question {}, or choose \"I don't know\".",
+                slot.position
+            ));
+        }
+    }
+    Ok(missing)
+}
+
+/// Submits an attempt once. A repeat returns the first result and changes nothing.
+pub async fn submit(
+    db: &DatabaseConnection,
+    user_id: i64,
+    attempt_id: i64,
+) -> AppResult<attempt::Model> {
+    let txn = db.begin().await?;
+    let attempt = owned_attempt(&txn, user_id, attempt_id).await?;
+    if attempt.status == SUBMITTED {
+        return Ok(attempt);
+    }
+    let missing = missing(&txn, &attempt).await?;
+    if !missing.is_empty() {
+        return Err(AppError::Unprocessable(missing.join(" ")));
+    }
+    let job = job::current_job(&txn, user_id).await?;
+    let now = Utc::now();
+    // Only the request that flips the status does the bookkeeping; a concurrent duplicate
+    // finds nothing to update and returns the stored result.
+    let flipped = attempt::Entity::update_many()
+        .col_expr(attempt::Column::Status, SUBMITTED.into())
+        .col_expr(attempt::Column::SubmittedAt, Some(now).into())
+        .col_expr(
+            attempt::Column::OrganisationId,
+            job.as_ref().map(|j| j.organisation_id).into(),
+        )
+        .col_expr(
+            attempt::Column::JobRoleId,
+            job.as_ref().map(|j| j.job_role_id).into(),
+        )
+        .col_expr(
+            attempt::Column::StaffGroupId,
+            job.as_ref().map(|j| j.staff_group_id).into(),
+        )
+        .col_expr(
+            attempt::Column::Band,
+            job.as_ref().and_then(|j| j.band.clone()).into(),
+        )
+        .filter(attempt::Column::Id.eq(attempt.id))
+        .filter(attempt::Column::Status.eq(IN_PROGRESS))
+        .exec(&txn)
+        .await?;
+    if flipped.rows_affected == 0 {
+        txn.rollback().await?;
+        return owned_attempt(db, user_id, attempt_id).await;
+    }
+    let submitted = attempt::Entity::find_by_id(attempt.id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::NotFound("That attempt was not found.".into()))?;
+    let submitted = aggregates::record_submit(&txn, submitted).await?;
+    txn.commit().await?;
+    Ok(submitted)
+}

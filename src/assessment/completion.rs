@@ -1,0 +1,180 @@
+//! Module completion: a module is complete when its quiz meets the pass mark; the topics it
+//! covers then count as done in the learner's baseline report cell.
+
+use std::collections::HashSet;
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+};
+
+use super::aggregates::{AttemptTopics, CellDelta, CellKey, add_to_cell, load_attempt_topics};
+use crate::entities::{assessment, attempt, module, module_progress, module_topic, role_target};
+use crate::error::AppResult;
+
+/// Topics covered by modules the learner has completed (at the version they completed).
+pub async fn completed_topics(db: &impl ConnectionTrait, user_id: i64) -> AppResult<HashSet<i64>> {
+    let versions: Vec<i64> = module_progress::Entity::find()
+        .filter(module_progress::Column::UserId.eq(user_id))
+        .filter(module_progress::Column::CompletedAt.is_not_null())
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| p.module_version_id)
+        .collect();
+    Ok(module_topic::Entity::find()
+        .filter(module_topic::Column::ModuleVersionId.is_in(versions))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|t| t.topic_id)
+        .collect())
+}
+
+/// Topics the learner's reported baseline showed at or above their role's target.
+pub async fn tested_out_topics(
+    db: &impl ConnectionTrait,
+    baseline: &attempt::Model,
+) -> AppResult<HashSet<i64>> {
+    let Some(job_role_id) = baseline.job_role_id else {
+        return Ok(HashSet::new());
+    };
+    let topics = load_attempt_topics(db, baseline.id).await?;
+    let targets = role_target::Entity::find()
+        .filter(role_target::Column::JobRoleId.eq(job_role_id))
+        .all(db)
+        .await?;
+    Ok(targets
+        .into_iter()
+        .filter(|t| {
+            topics
+                .scored
+                .topics
+                .get(&t.topic_id)
+                .is_some_and(|s| s.knowledge >= f64::from(t.required_level))
+        })
+        .map(|t| t.topic_id)
+        .collect())
+}
+
+pub async fn reported_baseline(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+) -> AppResult<Option<attempt::Model>> {
+    Ok(attempt::Entity::find()
+        .filter(attempt::Column::UserId.eq(user_id))
+        .filter(attempt::Column::Phase.eq("baseline"))
+        .filter(attempt::Column::IsReported.eq(true))
+        .one(db)
+        .await?)
+}
+
+/// Marks the quiz's module complete when the score meets its pass mark, and counts the newly
+/// done topics in the learner's baseline cells.
+pub async fn complete_module_if_passed(
+    db: &impl ConnectionTrait,
+    quiz: &attempt::Model,
+    topics: &AttemptTopics,
+) -> AppResult<()> {
+    let Some(assessment) = assessment::Entity::find_by_id(quiz.assessment_id)
+        .one(db)
+        .await?
+    else {
+        return Ok(());
+    };
+    let Some(module_id) = assessment.module_id else {
+        return Ok(());
+    };
+    let score = 100.0 * topics.scored.overall.summary().accuracy.unwrap_or(0.0);
+    if score + 1e-9 < f64::from(assessment.pass_mark.unwrap_or(0)) {
+        return Ok(());
+    }
+    let existing = module_progress::Entity::find()
+        .filter(module_progress::Column::UserId.eq(quiz.user_id))
+        .filter(module_progress::Column::ModuleId.eq(module_id))
+        .one(db)
+        .await?;
+    if existing.as_ref().is_some_and(|p| p.completed_at.is_some()) {
+        return Ok(());
+    }
+    let done_before = completed_topics(db, quiz.user_id).await?;
+    let Some(module_row) = module::Entity::find_by_id(module_id).one(db).await? else {
+        return Ok(());
+    };
+    let version_id = existing
+        .as_ref()
+        .map(|p| p.module_version_id)
+        .or(module_row.current_version_id)
+        .unwrap_or_default();
+    let now = Utc::now();
+    match existing {
+        Some(progress) => {
+            let mut active: module_progress::ActiveModel = progress.into();
+            active.completed_at = Set(Some(now));
+            active.completing_attempt_id = Set(Some(quiz.id));
+            active.update(db).await?;
+        }
+        None => {
+            module_progress::ActiveModel {
+                user_id: Set(quiz.user_id),
+                module_id: Set(module_id),
+                module_version_id: Set(version_id),
+                last_page: Set(0),
+                started_at: Set(now),
+                completed_at: Set(Some(now)),
+                completing_attempt_id: Set(Some(quiz.id)),
+            }
+            .insert(db)
+            .await?;
+        }
+    }
+    let Some(baseline) = reported_baseline(db, quiz.user_id).await? else {
+        return Ok(());
+    };
+    let (Some(organisation_id), Some(job_role_id), Some(submitted_at)) = (
+        baseline.organisation_id,
+        baseline.job_role_id,
+        baseline.submitted_at,
+    ) else {
+        return Ok(());
+    };
+    let tested_out = tested_out_topics(db, &baseline).await?;
+    let baseline_topics: HashSet<i64> = load_attempt_topics(db, baseline.id)
+        .await?
+        .scored
+        .topics
+        .keys()
+        .copied()
+        .collect();
+    let module_topics = module_topic::Entity::find()
+        .filter(module_topic::Column::ModuleVersionId.eq(version_id))
+        .all(db)
+        .await?;
+    for topic in module_topics {
+        let topic_id = topic.topic_id;
+        if !baseline_topics.contains(&topic_id)
+            || tested_out.contains(&topic_id)
+            || done_before.contains(&topic_id)
+        {
+            continue;
+        }
+        let key = CellKey {
+            organisation_id,
+            job_role_id,
+            band: baseline.band.clone().unwrap_or_default(),
+            topic_id,
+            phase: "baseline".into(),
+            period: submitted_at.format("%Y-%m").to_string(),
+        };
+        add_to_cell(
+            db,
+            &key,
+            &CellDelta {
+                counts: vec![("n_completed", 1)],
+                sums: Vec::new(),
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}

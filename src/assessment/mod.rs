@@ -1,0 +1,15 @@
+//! The learner's assessments: drawing items by the blueprint, saving answers as the learner
+//! goes, submitting once, scoring (DESIGN §4) and keeping the report aggregates current.
+//!
+//! Services return [`crate::error::AppError`]; they take the learner's user id, which the web
+//! layer gets from the `CurrentUser` guard, and check ownership themselves.
+
+pub mod aggregates;
+pub mod answer;
+pub mod attempts;
+pub mod bank;
+pub mod completion;
+pub mod draw;
+pub mod item_stats;
+pub mod job;
+pub mod scoring;

@@ -1,0 +1,76 @@
+//! Scoring an attempt from its stored responses, per topic and overall (DESIGN §4).
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::bank::Slot;
+use crate::entities::response;
+use crate::measures::response::{Answer, Certainty};
+use crate::measures::summary::ResponseSums;
+
+#[derive(Debug, Clone, Default)]
+pub struct TopicScore {
+    /// 100 × mean fraction over the topic's items ("I don't know" scores 0).
+    pub knowledge: f64,
+    pub responses: ResponseSums,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Scored {
+    pub topics: BTreeMap<i64, TopicScore>,
+    pub overall: ResponseSums,
+    /// Per item version: the fraction scored (0 for "I don't know").
+    pub fractions: HashMap<i64, f64>,
+}
+
+impl Scored {
+    /// The attempt's total score: the sum of its items' fractions.
+    pub fn total(&self) -> f64 {
+        self.overall.sum_fraction_answered
+    }
+}
+
+/// A stored response as a measured answer.
+pub fn to_answer(row: &response::Model) -> Answer {
+    match (
+        row.dont_know,
+        row.certainty
+            .and_then(|c| u8::try_from(c).ok())
+            .and_then(Certainty::from_level),
+    ) {
+        (false, Some(certainty)) => Answer::answered(row.fraction.unwrap_or(0.0), certainty),
+        _ => Answer::DontKnow,
+    }
+}
+
+/// Scores the answered items of an attempt; unanswered items are left out.
+pub fn score(slots: &[Slot], responses: &[response::Model]) -> Scored {
+    let by_version: HashMap<i64, &response::Model> =
+        responses.iter().map(|r| (r.item_version_id, r)).collect();
+    let mut scored = Scored::default();
+    for slot in slots {
+        let Some(row) = by_version.get(&slot.item_version_id) else {
+            continue;
+        };
+        let answer = to_answer(row);
+        let sums = ResponseSums::from_answer(&answer);
+        scored
+            .fractions
+            .insert(slot.item_version_id, answer.fraction());
+        scored.overall += sums;
+        scored.topics.entry(slot.topic_id).or_default().responses += sums;
+    }
+    for topic in scored.topics.values_mut() {
+        let n = topic.responses.n_responses;
+        topic.knowledge = if n == 0 {
+            0.0
+        } else {
+            100.0 * topic.responses.sum_fraction_answered / n as f64
+        };
+    }
+    scored
+}
+
+/// A learner's normalised gain on a topic: (post − pre)/(100 − pre); none when pre is 100.
+pub fn individual_gain(pre: f64, post: f64) -> Option<f64> {
+    (pre < 100.0).then(|| (post - pre) / (100.0 - pre))
+}

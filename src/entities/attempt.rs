@@ -1,0 +1,28 @@
+//! Persistence shape of the `attempts` table.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "attempts")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub user_id: i64,
+    pub assessment_id: i64,
+    pub phase: String,
+    pub status: String,
+    pub started_at: DateTimeUtc,
+    pub submitted_at: Option<DateTimeUtc>,
+    pub organisation_id: Option<i64>,
+    pub job_role_id: Option<i64>,
+    pub staff_group_id: Option<i64>,
+    pub band: Option<String>,
+    pub is_reported: bool,
+    pub accuracy: Option<f64>,
+    pub cbm_mean: Option<f64>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
