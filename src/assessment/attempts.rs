@@ -364,3 +364,13 @@ pub async fn submit(
     txn.commit().await?;
     Ok(submitted)
 }
+
+/// The learner's attempts at `slug`, oldest first.
+pub async fn attempts_at(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    slug: &str,
+) -> AppResult<Vec<attempt::Model>> {
+    let assessment = assessment_by_slug(db, slug).await?;
+    attempts_of(db, user_id, assessment.id).await
+}

@@ -12,4 +12,5 @@ pub mod completion;
 pub mod draw;
 pub mod item_stats;
 pub mod job;
+pub mod results;
 pub mod scoring;

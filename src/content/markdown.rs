@@ -16,6 +16,33 @@ pub fn render(markdown: &str) -> String {
         .to_string()
 }
 
+fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Question or feedback text in its Moodle format, as safe HTML.
+pub fn render_formatted(text: &str, format: crate::questions::TextFormat) -> String {
+    use crate::questions::TextFormat;
+    match format {
+        TextFormat::Markdown => render(text),
+        TextFormat::Plain => escape_html(text).replace('\n', "<br>"),
+        // Moodle's auto-format keeps line breaks; both it and HTML are sanitised.
+        TextFormat::Moodle => ammonia::clean(&text.replace('\n', "<br>")),
+        TextFormat::Html => ammonia::clean(text),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::render;
@@ -48,6 +75,24 @@ mod tests {
     fn removes_javascript_urls() {
         let html = render("[click](javascript:alert(1)) <a href=\"javascript:alert(2)\">x</a>");
         assert!(!html.contains("javascript:"), "{html}");
+    }
+
+    #[test]
+    fn formatted_text_is_sanitised_in_every_format() {
+        use crate::questions::TextFormat;
+        for format in [
+            TextFormat::Html,
+            TextFormat::Moodle,
+            TextFormat::Markdown,
+            TextFormat::Plain,
+        ] {
+            let html = super::render_formatted("<b>x</b><script>alert(1)</script>", format);
+            assert!(!html.contains("<script"), "{format:?}: {html}");
+        }
+        assert_eq!(
+            super::render_formatted("a < b", TextFormat::Plain),
+            "a &lt; b"
+        );
     }
 
     #[test]

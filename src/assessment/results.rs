@@ -1,0 +1,199 @@
+//! A learner's own profile after a submitted assessment: knowledge against their role's
+//! target, self-rated confidence, calibration in plain words, CBM score and bonus (DESIGN §4).
+
+use std::collections::HashMap;
+
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use serde::Serialize;
+
+use super::aggregates::load_attempt_topics;
+use super::attempts::{SUBMITTED, owned_attempt};
+use super::bank::Slot;
+use crate::entities::{response, role_target};
+use crate::error::{AppError, AppResult};
+use crate::measures::response::Certainty;
+use crate::measures::summary::ResponseSummary;
+
+pub const RATING_LABELS: [&str; 5] = [
+    "Not at all confident",
+    "Slightly confident",
+    "Somewhat confident",
+    "Fairly confident",
+    "Very confident",
+];
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TopicResult {
+    pub topic_id: i64,
+    pub name: String,
+    pub knowledge: f64,
+    pub target: Option<i32>,
+    pub importance: Option<i32>,
+    pub met_target: bool,
+    pub rating: Option<i16>,
+    pub rating_label: Option<&'static str>,
+    pub confidently_wrong: u64,
+    pub dont_know: u64,
+    pub calibration: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemResult {
+    pub position: i32,
+    pub topic_name: String,
+    pub fraction: f64,
+    pub dont_know: bool,
+    pub certainty: Option<i16>,
+    pub cbm_mark: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AttemptResult {
+    pub attempt_id: i64,
+    pub phase: String,
+    pub topics: Vec<TopicResult>,
+    pub items: Vec<ItemResult>,
+    pub summary: ResponseSummary,
+    #[serde(skip)]
+    pub slots: Vec<Slot>,
+}
+
+/// Plain words on how well confidence matched answers for one topic.
+pub fn calibration_words(
+    topic: &str,
+    confidently_wrong: u64,
+    rating_high_below_target: bool,
+    dont_know: u64,
+) -> String {
+    let mut parts = Vec::new();
+    match confidently_wrong {
+        0 => {}
+        1 => parts.push(format!(
+            "You were sure and wrong on 1 question about {topic}."
+        )),
+        n => parts.push(format!(
+            "You were sure and wrong on {n} questions about {topic}."
+        )),
+    }
+    if rating_high_below_target {
+        parts.push("You rated yourself confident here, but your answers were below the level your role needs.".into());
+    }
+    if dont_know > 0 {
+        parts.push(format!("You said \"I don't know\" {dont_know} time{}: that is honest, and the module will cover it.", if dont_know == 1 { "" } else { "s" }));
+    }
+    if parts.is_empty() {
+        parts.push("Your confidence matched your answers.".into());
+    }
+    parts.join(" ")
+}
+
+/// The result of a learner's own submitted attempt.
+pub async fn attempt_result(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    attempt_id: i64,
+) -> AppResult<AttemptResult> {
+    let attempt = owned_attempt(db, user_id, attempt_id).await?;
+    if attempt.status != SUBMITTED {
+        return Err(AppError::Conflict(
+            "Results are shown once the attempt is submitted.".into(),
+        ));
+    }
+    let topics = load_attempt_topics(db, attempt.id).await?;
+    let targets: HashMap<i64, (i32, i32)> = match attempt.job_role_id {
+        Some(role) => role_target::Entity::find()
+            .filter(role_target::Column::JobRoleId.eq(role))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|t| (t.topic_id, (t.required_level, t.importance)))
+            .collect(),
+        None => HashMap::new(),
+    };
+    let responses: HashMap<i64, response::Model> = response::Entity::find()
+        .filter(response::Column::AttemptId.eq(attempt.id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.item_version_id, r))
+        .collect();
+    let mut seen = Vec::new();
+    let mut topic_results = Vec::new();
+    for slot in &topics.slots {
+        if seen.contains(&slot.topic_id) {
+            continue;
+        }
+        seen.push(slot.topic_id);
+        let Some(score) = topics.scored.topics.get(&slot.topic_id) else {
+            continue;
+        };
+        let target = targets.get(&slot.topic_id).copied();
+        let met = target.is_none_or(|(t, _)| score.knowledge >= f64::from(t));
+        let rating = topics.ratings.get(&slot.topic_id).copied();
+        let high_below = rating.is_some_and(|r| r >= 4) && !met;
+        topic_results.push(TopicResult {
+            topic_id: slot.topic_id,
+            name: slot.topic_name.clone(),
+            knowledge: score.knowledge,
+            target: target.map(|t| t.0),
+            importance: target.map(|t| t.1),
+            met_target: met,
+            rating,
+            rating_label: rating
+                .and_then(|r| usize::try_from(r - 1).ok())
+                .and_then(|i| RATING_LABELS.get(i).copied()),
+            confidently_wrong: score.responses.n_confidently_wrong,
+            dont_know: score.responses.n_dont_know,
+            calibration: calibration_words(
+                &slot.topic_name.to_lowercase(),
+                score.responses.n_confidently_wrong,
+                high_below,
+                score.responses.n_dont_know,
+            ),
+        });
+    }
+    let items = topics
+        .slots
+        .iter()
+        .filter_map(|slot| {
+            let row = responses.get(&slot.item_version_id)?;
+            let answer = super::scoring::to_answer(row);
+            Some(ItemResult {
+                position: slot.position,
+                topic_name: slot.topic_name.clone(),
+                fraction: answer.fraction(),
+                dont_know: row.dont_know,
+                certainty: answer.certainty().map(|c| i16::from(Certainty::level(c))),
+                cbm_mark: crate::measures::response::cbm_mark(&answer),
+            })
+        })
+        .collect();
+    Ok(AttemptResult {
+        attempt_id: attempt.id,
+        phase: attempt.phase,
+        topics: topic_results,
+        items,
+        summary: topics.scored.overall.summary(),
+        slots: topics.slots,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::calibration_words;
+
+    #[test]
+    fn words_name_the_topic_and_count() {
+        assert_eq!(
+            calibration_words("consent", 2, false, 0),
+            "You were sure and wrong on 2 questions about consent."
+        );
+        assert_eq!(
+            calibration_words("consent", 0, false, 0),
+            "Your confidence matched your answers."
+        );
+        assert!(
+            calibration_words("samples", 1, true, 1).contains("below the level your role needs")
+        );
+    }
+}
