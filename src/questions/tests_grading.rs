@@ -50,6 +50,10 @@ fn multi_response_sums_and_clamps() {
         Err(GradeError::IndexOutOfRange { index: 9, .. })
     ));
     assert!(q.grade(&R::Choice(0)).is_err());
+    // Three thirds stored as 0.3333333 each are full marks, not 0.9999999.
+    let q = only(gift("Q{~%33.33333%a ~%33.33333%b ~%33.33333%c ~%-100%d}"));
+    assert_eq!(grade(&q, R::Choices(vec![0, 1, 2])), 1.0);
+    assert_eq!(grade(&q, R::Choices(vec![0, 1])), 0.6666666);
     // multichoice_19 has two answers worth 100%; choosing both still scores at most 1.
     let q = only(xml_fixture("moodle_xml_inline/multichoice_19.question.xml"));
     assert_eq!(grade(&q, R::Choices(vec![1, 3])), 1.0);
