@@ -13,6 +13,7 @@ pub mod content;
 pub mod db;
 pub mod entities;
 pub mod error;
+pub mod learning;
 pub mod measures;
 pub mod questions;
 pub mod telemetry;

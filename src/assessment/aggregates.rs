@@ -245,7 +245,7 @@ async fn contributions(
             counts.push(("n_paired", 1));
             sums.push(("sum_paired_pre", pre_knowledge));
             sums.push(("sum_paired_post", topic.knowledge));
-            if let Some(g) = scoring::individual_gain(pre_knowledge, topic.knowledge) {
+            if let Some(g) = crate::measures::individual_gain(pre_knowledge, topic.knowledge) {
                 counts.push(("n_gain", 1));
                 sums.push(("sum_gain", g));
             }

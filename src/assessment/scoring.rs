@@ -69,8 +69,3 @@ pub fn score(slots: &[Slot], responses: &[response::Model]) -> Scored {
     }
     scored
 }
-
-/// A learner's normalised gain on a topic: (post − pre)/(100 − pre); none when pre is 100.
-pub fn individual_gain(pre: f64, post: f64) -> Option<f64> {
-    (pre < 100.0).then(|| (post - pre) / (100.0 - pre))
-}

@@ -5,8 +5,11 @@ use serde::{Deserialize, Serialize};
 /// Per-item certainty the learner chose: 1 (low), 2 (medium), 3 (high).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Certainty {
+    /// 1: low.
     Low = 1,
+    /// 2: medium.
     Medium = 2,
+    /// 3: high.
     High = 3,
 }
 
@@ -46,11 +49,18 @@ impl Certainty {
 
 /// A learner's response to one item: "I don't know", or an answer with its certainty.
 ///
-/// DESIGN: `fraction` ∈ [0,1]; "I don't know" counts as fraction 0 and is counted separately.
+/// DESIGN: `fraction` ∈ \[0, 1\]; "I don't know" counts as fraction 0 and is counted separately.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub enum Answer {
+    /// "I don't know": no answer, no certainty; scores 0 and is counted separately.
     DontKnow,
-    Answered { fraction: f64, certainty: Certainty },
+    /// An answer scored `fraction` (0–1; see [`Answer::fraction`]) at `certainty`.
+    Answered {
+        /// Share of the item's mark earned, 0–1.
+        fraction: f64,
+        /// The certainty chosen with the answer.
+        certainty: Certainty,
+    },
 }
 
 impl Answer {

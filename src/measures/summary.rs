@@ -7,6 +7,7 @@ use std::ops::{Add, AddAssign, Sub, SubAssign};
 use serde::{Deserialize, Serialize};
 
 use super::response::{Answer, Certainty, cbm_mark, is_confidently_wrong, stated_probability};
+use super::stats::mean;
 
 /// Additive running sums over responses, as the pre-aggregated tables store them.
 ///
@@ -14,8 +15,11 @@ use super::response::{Answer, Certainty, cbm_mark, is_confidently_wrong, stated_
 /// `sum_cbm_mark` covers all responses ("I don't know" adds 0).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct ResponseSums {
+    /// All responses.
     pub n_responses: u64,
+    /// Responses with an answer and a certainty.
     pub n_answered: u64,
+    /// "I don't know" responses.
     pub n_dont_know: u64,
     /// Answered at certainty 3 with fraction 0.
     pub n_confidently_wrong: u64,
@@ -78,8 +82,8 @@ impl ResponseSums {
 
     /// The measures these sums describe.
     pub fn summary(&self) -> ResponseSummary {
-        let all = ratio_or_none(self.n_responses);
-        let answered = ratio_or_none(self.n_answered);
+        let all = |sum: f64| mean(self.n_responses, sum);
+        let answered = |sum: f64| mean(self.n_answered, sum);
         let accuracy = all(self.sum_fraction_answered);
         let mean_cbm_mark = all(self.sum_cbm_mark);
         ResponseSummary {
@@ -96,11 +100,6 @@ impl ResponseSums {
             confidently_wrong_rate: answered(self.n_confidently_wrong as f64),
         }
     }
-}
-
-/// `sum / n`, or `None` for an empty denominator.
-fn ratio_or_none(n: u64) -> impl Fn(f64) -> Option<f64> {
-    move |sum| (n > 0).then(|| sum / n as f64)
 }
 
 impl Add for ResponseSums {
@@ -153,8 +152,11 @@ impl SubAssign for ResponseSums {
 /// is empty: no responses for accuracy and CBM, no answered items for the calibration measures.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct ResponseSummary {
+    /// All responses.
     pub n: u64,
+    /// Responses with an answer and a certainty.
     pub n_answered: u64,
+    /// "I don't know" responses.
     pub n_dont_know: u64,
     /// Accuracy = Σ fraction / n, "I don't know" counting as 0; a 0–1 fraction.
     pub accuracy: Option<f64>,

@@ -130,7 +130,7 @@ pub async fn create_learner(
 }
 
 /// The answer index of the right (or a wrong) option of a single-choice or true/false item.
-fn pick(question: &genomics_training::questions::Question, right: bool) -> AnswerInput {
+pub fn pick(question: &genomics_training::questions::Question, right: bool) -> AnswerInput {
     match &question.kind {
         QuestionKind::MultiChoice {
             single: true,

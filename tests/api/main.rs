@@ -14,4 +14,5 @@ mod cli;
 mod content_check;
 mod content_load;
 mod foundation;
+mod learning_journey;
 mod migrations;

@@ -1,0 +1,72 @@
+//! Modules that managers and admins assign to a job role or an organisation, with a due date.
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, Utc};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+};
+
+use crate::assessment::job::current_job;
+use crate::entities::module_assignment;
+use crate::error::{AppError, AppResult};
+
+/// Who an assignment is for: everyone in an organisation, or one job role within it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Audience {
+    pub organisation_id: i64,
+    pub job_role_id: Option<i64>,
+}
+
+/// Assigns a module. The caller has checked that the actor may act for the organisation.
+pub async fn assign(
+    db: &impl ConnectionTrait,
+    actor_id: i64,
+    module_id: i64,
+    audience: Audience,
+    due_on: NaiveDate,
+) -> AppResult<module_assignment::Model> {
+    if due_on < Utc::now().date_naive() {
+        return Err(AppError::Unprocessable(
+            "The due date must be today or later.".into(),
+        ));
+    }
+    Ok(module_assignment::ActiveModel {
+        module_id: Set(module_id),
+        organisation_id: Set(Some(audience.organisation_id)),
+        job_role_id: Set(audience.job_role_id),
+        due_on: Set(due_on),
+        created_by: Set(Some(actor_id)),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?)
+}
+
+/// Modules assigned to the learner's current organisation or job role, with the earliest due
+/// date for each.
+pub async fn assigned_to(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+) -> AppResult<Vec<(i64, NaiveDate)>> {
+    let Some(job) = current_job(db, user_id).await? else {
+        return Ok(Vec::new());
+    };
+    let rows = module_assignment::Entity::find()
+        .filter(module_assignment::Column::OrganisationId.eq(job.organisation_id))
+        .all(db)
+        .await?;
+    let mut due: HashMap<i64, NaiveDate> = HashMap::new();
+    for row in rows
+        .into_iter()
+        .filter(|r| r.job_role_id.is_none_or(|role| role == job.job_role_id))
+    {
+        due.entry(row.module_id)
+            .and_modify(|d| *d = (*d).min(row.due_on))
+            .or_insert(row.due_on);
+    }
+    let mut out: Vec<(i64, NaiveDate)> = due.into_iter().collect();
+    out.sort_by_key(|(id, date)| (*date, *id));
+    Ok(out)
+}

@@ -1,0 +1,171 @@
+//! Reading a module: its current published version, pages rendered safely, progress saved.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder,
+};
+use serde::Serialize;
+
+use crate::content::Source;
+use crate::content::markdown::render;
+use crate::entities::{module, module_page, module_progress, module_topic, module_version};
+use crate::error::{AppError, AppResult};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ModuleSummary {
+    pub module_id: i64,
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub minutes: i32,
+    pub topic_ids: Vec<i64>,
+    pub version_id: i64,
+    pub version: i32,
+    pub outcomes: Vec<String>,
+    pub sources: Vec<Source>,
+    pub pass_mark: i32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Progress {
+    pub last_page: i32,
+    pub completed_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ModulePage {
+    pub module: ModuleSummary,
+    pub page_number: i32,
+    pub page_count: i32,
+    pub page_title: String,
+    pub html: String,
+    pub progress: Option<Progress>,
+}
+
+fn summary_of(
+    row: &module::Model,
+    version: module_version::Model,
+    topic_ids: Vec<i64>,
+) -> ModuleSummary {
+    ModuleSummary {
+        module_id: row.id,
+        slug: row.slug.clone(),
+        title: version.title,
+        summary: version.summary,
+        minutes: version.minutes,
+        topic_ids,
+        version_id: version.id,
+        version: version.version,
+        outcomes: serde_json::from_str(&version.outcomes).unwrap_or_default(),
+        sources: serde_json::from_str(&version.sources).unwrap_or_default(),
+        pass_mark: version.pass_mark,
+    }
+}
+
+/// Every published module at its current version, in slug order.
+pub async fn published_modules(db: &impl ConnectionTrait) -> AppResult<Vec<ModuleSummary>> {
+    let rows = module::Entity::find()
+        .filter(module::Column::Status.eq("published"))
+        .order_by_asc(module::Column::Slug)
+        .all(db)
+        .await?;
+    let version_ids: Vec<i64> = rows.iter().filter_map(|m| m.current_version_id).collect();
+    let versions = module_version::Entity::find()
+        .filter(module_version::Column::Id.is_in(version_ids.clone()))
+        .all(db)
+        .await?;
+    let topics = module_topic::Entity::find()
+        .filter(module_topic::Column::ModuleVersionId.is_in(version_ids))
+        .all(db)
+        .await?;
+    let mut out = Vec::new();
+    for row in &rows {
+        let Some(version) = versions
+            .iter()
+            .find(|v| Some(v.id) == row.current_version_id)
+            .cloned()
+        else {
+            continue;
+        };
+        let topic_ids = topics
+            .iter()
+            .filter(|t| t.module_version_id == version.id)
+            .map(|t| t.topic_id)
+            .collect();
+        out.push(summary_of(row, version, topic_ids));
+    }
+    Ok(out)
+}
+
+pub async fn module_by_slug(db: &impl ConnectionTrait, slug: &str) -> AppResult<ModuleSummary> {
+    published_modules(db)
+        .await?
+        .into_iter()
+        .find(|m| m.slug == slug)
+        .ok_or_else(|| AppError::NotFound("That module was not found.".into()))
+}
+
+pub async fn progress_of(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    module_id: i64,
+) -> AppResult<Option<module_progress::Model>> {
+    Ok(module_progress::Entity::find()
+        .filter(module_progress::Column::UserId.eq(user_id))
+        .filter(module_progress::Column::ModuleId.eq(module_id))
+        .one(db)
+        .await?)
+}
+
+/// Page `number` (from 1) of a module, recording that the learner reached it.
+pub async fn read_page(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    slug: &str,
+    number: i32,
+) -> AppResult<ModulePage> {
+    let module = module_by_slug(db, slug).await?;
+    let pages = module_page::Entity::find()
+        .filter(module_page::Column::ModuleVersionId.eq(module.version_id))
+        .order_by_asc(module_page::Column::Position)
+        .all(db)
+        .await?;
+    let page_count = i32::try_from(pages.len()).unwrap_or(i32::MAX);
+    let page = pages
+        .into_iter()
+        .find(|p| p.position == number)
+        .ok_or_else(|| AppError::NotFound(format!("This module has pages 1 to {page_count}.")))?;
+    let progress = match progress_of(db, user_id, module.module_id).await? {
+        Some(existing) if existing.last_page >= number => existing,
+        Some(existing) => {
+            let mut active: module_progress::ActiveModel = existing.into();
+            active.last_page = Set(number);
+            active.update(db).await?
+        }
+        None => {
+            module_progress::ActiveModel {
+                user_id: Set(user_id),
+                module_id: Set(module.module_id),
+                module_version_id: Set(module.version_id),
+                last_page: Set(number),
+                started_at: Set(Utc::now()),
+                completed_at: Set(None),
+                completing_attempt_id: Set(None),
+            }
+            .insert(db)
+            .await?
+        }
+    };
+    Ok(ModulePage {
+        page_number: number,
+        page_count,
+        page_title: page.title,
+        html: render(&page.body),
+        progress: Some(Progress {
+            last_page: progress.last_page,
+            completed_at: progress.completed_at,
+        }),
+        module,
+    })
+}
