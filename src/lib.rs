@@ -5,7 +5,9 @@
 //! Errors: services and handlers return [`error::AppError`]; start-up returns
 //! [`app::StartupError`]; command-line subcommands print one line and exit non-zero.
 
+pub mod accounts;
 pub mod app;
+pub mod audit;
 pub mod cli;
 pub mod config;
 pub mod db;
