@@ -9,5 +9,11 @@
 
 mod helpers;
 
+mod access_matrix;
+mod accounts_flow;
+mod csrf;
 mod foundation;
+mod import;
 mod migrations;
+mod sessions;
+mod throttling;
