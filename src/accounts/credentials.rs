@@ -43,7 +43,7 @@ impl From<sea_orm::DbErr> for SignInError {
 impl From<SignInError> for AppError {
     fn from(error: SignInError) -> Self {
         match error {
-            SignInError::WrongCredentials => AppError::Unauthorized,
+            SignInError::WrongCredentials => AppError::WrongCredentials,
             SignInError::Locked => AppError::TooManyRequests(LOCKED.into()),
             SignInError::Other(error) => error,
         }

@@ -15,6 +15,7 @@ pub struct TestDatabase {
     pub url: String,
     /// For PostgreSQL: the server URL to drop the database through, and its name.
     postgres: Option<(String, String)>,
+    data_dir: Option<PathBuf>,
     _dir: tempfile::TempDir,
 }
 
@@ -36,6 +37,7 @@ impl TestDatabase {
                 Self {
                     url,
                     postgres: Some((server_url, name)),
+                    data_dir: None,
                     _dir: dir,
                 }
             }
@@ -44,6 +46,7 @@ impl TestDatabase {
                 Self {
                     url,
                     postgres: None,
+                    data_dir: None,
                     _dir: dir,
                 }
             }
@@ -51,7 +54,19 @@ impl TestDatabase {
     }
 
     pub fn data_dir(&self) -> PathBuf {
-        self._dir.path().to_path_buf()
+        self.data_dir
+            .clone()
+            .unwrap_or_else(|| self._dir.path().to_path_buf())
+    }
+
+    /// Names a database another `TestDatabase` owns (nothing is dropped with this one).
+    pub fn borrowed(url: &str, data_dir: PathBuf) -> Self {
+        Self {
+            url: url.to_owned(),
+            postgres: None,
+            data_dir: Some(data_dir),
+            _dir: tempfile::tempdir().expect("temp dir"),
+        }
     }
 }
 
@@ -115,8 +130,12 @@ pub fn test_figment(database: &TestDatabase) -> Figment {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_on(TestDatabase::create().await).await
+}
+
+/// The app over a database made (and perhaps used) earlier in the test.
+pub async fn spawn_app_on(database: TestDatabase) -> TestApp {
     telemetry::init_for_tests();
-    let database = TestDatabase::create().await;
     let rocket = app::build(test_figment(&database))
         .await
         .expect("app builds");

@@ -11,6 +11,7 @@ mod helpers;
 
 mod access_matrix;
 mod accounts_flow;
+mod cli;
 mod csrf;
 mod foundation;
 mod import;

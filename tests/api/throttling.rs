@@ -32,6 +32,10 @@ async fn wrong_password_and_unknown_email_get_the_same_answer() {
     let wrong = try_sign_in(&app, &world.learner.email, "not the password", None).await;
     let unknown = try_sign_in(&app, "nobody@nowhere.nhs.uk", "not the password", None).await;
     assert_eq!(wrong.0, Status::Unauthorized);
+    assert_eq!(
+        wrong.1["error"],
+        "Enter a correct email address and password."
+    );
     assert_eq!(wrong, unknown);
 }
 
