@@ -22,6 +22,9 @@ struct RawAppConfig {
     session_idle_minutes: i64,
     session_absolute_hours: i64,
     max_connections: i64,
+    #[serde(default)]
+    smtp_url: Option<String>,
+    mail_from: String,
 }
 
 /// Which database engine a URL names.
@@ -95,6 +98,36 @@ impl fmt::Display for DatabaseUrl {
     }
 }
 
+/// An SMTP relay URL (`smtp://`, `smtps://`); its `Debug` hides any password.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SmtpUrl(String);
+
+impl SmtpUrl {
+    pub fn parse(url: &str) -> Result<Self, String> {
+        let url = url.trim();
+        if url.starts_with("smtp://") || url.starts_with("smtps://") {
+            Ok(Self(url.to_owned()))
+        } else {
+            Err("must start with smtp:// or smtps://".into())
+        }
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for SmtpUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.0.find("://"), self.0.rfind('@')) {
+            (Some(scheme_end), Some(at)) if at > scheme_end => {
+                write!(f, "{}://***@{}", &self.0[..scheme_end], &self.0[at + 1..])
+            }
+            _ => f.write_str(&self.0),
+        }
+    }
+}
+
 /// The validated application settings.
 #[derive(Debug, Clone)]
 pub struct AppConfig {
@@ -107,6 +140,10 @@ pub struct AppConfig {
     pub session_idle_minutes: u32,
     pub session_absolute_hours: u32,
     pub max_connections: u32,
+    /// The relay mail goes through; when absent, messages are written to `<data_dir>/outbox/`.
+    pub smtp_url: Option<SmtpUrl>,
+    /// The From address of the mail the service sends.
+    pub mail_from: String,
     /// True for the release profile: secure cookies with the `__Host-` prefix, HSTS.
     pub release: bool,
 }
@@ -193,6 +230,17 @@ impl AppConfig {
             ));
         }
         let release = *figment.profile() == Profile::new("release");
+        let smtp_url = match raw.smtp_url.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(url) => Some(SmtpUrl::parse(url).map_err(|p| ConfigError::new("smtp_url", p))?),
+        };
+        let mail_from = raw.mail_from.trim().to_owned();
+        if mail_from.parse::<lettre::message::Mailbox>().is_err() {
+            return Err(ConfigError::new(
+                "mail_from",
+                "must be an email address, like Genomics training <no-reply@example.nhs.uk>",
+            ));
+        }
         Ok(Self {
             database_url,
             data_dir: raw.data_dir.relative(),
@@ -213,6 +261,8 @@ impl AppConfig {
                 24 * 30,
             )?,
             max_connections: in_range("max_connections", raw.max_connections, 1, 512)?,
+            smtp_url,
+            mail_from,
             release,
         })
     }
@@ -274,6 +324,26 @@ mod tests {
             .map(|e| e.to_string())
             .unwrap_or_default();
         assert!(err.starts_with("invalid setting port:"), "{err}");
+    }
+
+    #[test]
+    fn smtp_url_must_name_smtp() {
+        let err = AppConfig::from_figment(&with_app_setting(base(), "smtp_url", "http://relay"))
+            .err()
+            .map(|e| e.to_string());
+        assert_eq!(
+            err.as_deref(),
+            Some("invalid setting app.smtp_url: must start with smtp:// or smtps://")
+        );
+    }
+
+    #[test]
+    fn smtp_url_debug_hides_password() {
+        let url = SmtpUrl::parse("smtps://user:secret@relay.nhs.net:465").ok();
+        assert_eq!(
+            url.map(|u| format!("{u:?}")).as_deref(),
+            Some("smtps://***@relay.nhs.net:465")
+        );
     }
 
     #[test]

@@ -18,6 +18,9 @@ pub enum AppError {
     BadRequest(String),
     #[error("Please sign in to continue.")]
     Unauthorized,
+    /// A sign-in with a wrong email or password (one message for both, by design).
+    #[error("Enter a correct email address and password.")]
+    WrongCredentials,
     #[error("{0}")]
     Forbidden(String),
     #[error("{0}")]
@@ -38,7 +41,7 @@ impl AppError {
     pub fn status(&self) -> Status {
         match self {
             Self::BadRequest(_) => Status::BadRequest,
-            Self::Unauthorized => Status::Unauthorized,
+            Self::Unauthorized | Self::WrongCredentials => Status::Unauthorized,
             Self::Forbidden(_) => Status::Forbidden,
             Self::NotFound(_) => Status::NotFound,
             Self::Conflict(_) => Status::Conflict,

@@ -5,8 +5,10 @@
 //! Errors: services and handlers return [`error::AppError`]; start-up returns
 //! [`app::StartupError`]; command-line subcommands print one line and exit non-zero.
 
+pub mod accounts;
 pub mod app;
 pub mod assessment;
+pub mod audit;
 pub mod cli;
 pub mod config;
 pub mod content;

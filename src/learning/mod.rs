@@ -4,4 +4,5 @@
 pub mod assignments;
 pub mod modules;
 pub mod plan;
+pub mod quiz;
 pub mod record;

@@ -1,15 +1,17 @@
 //! Error responses for requests no handler answered: a styled page, or JSON for API clients.
 
-use rocket::http::Status;
+use rocket::http::{Method, RawStr, Status};
 use rocket::request::Request;
+use rocket::response::Redirect;
 use rocket::response::{self, Responder};
 use rocket::{Catcher, catch, catchers};
 
 use super::chrome::error_page;
+use super::csrf::RejectionMessage;
 use crate::error::{json_error, wants_json};
 
 pub fn catchers() -> Vec<Catcher> {
-    catchers![default_catcher]
+    catchers![default_catcher, sign_in_first]
 }
 
 fn message_for(status: Status) -> &'static str {
@@ -36,7 +38,10 @@ pub struct ErrorResponse(pub Status);
 impl<'r> Responder<'r, 'static> for ErrorResponse {
     fn respond_to(self, request: &'r Request<'_>) -> response::Result<'static> {
         let status = self.0;
-        let message = message_for(status);
+        let message = request
+            .local_cache(|| RejectionMessage(None))
+            .0
+            .unwrap_or_else(|| message_for(status));
         if wants_json(request) {
             return Ok(json_error(status, message));
         }
@@ -48,4 +53,20 @@ impl<'r> Responder<'r, 'static> for ErrorResponse {
 #[catch(default)]
 fn default_catcher(status: Status, _request: &Request<'_>) -> ErrorResponse {
     ErrorResponse(status)
+}
+
+/// Pages that need sign-in send the browser to the sign-in page, coming back afterwards.
+#[catch(401)]
+fn sign_in_first(request: &Request<'_>) -> Result<Redirect, ErrorResponse> {
+    if wants_json(request) {
+        return Err(ErrorResponse(Status::Unauthorized));
+    }
+    if request.method() != Method::Get {
+        return Ok(Redirect::to("/login"));
+    }
+    let next = request.uri().to_string();
+    Ok(Redirect::to(format!(
+        "/login?next={}",
+        RawStr::new(&next).percent_encode()
+    )))
 }

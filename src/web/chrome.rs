@@ -8,6 +8,9 @@ use rocket_dyn_templates::Template;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use super::csrf::RejectionMessage;
+use super::guards::{csrf_cookie_name, live_session, secure_cookie};
+use crate::accounts::token;
 use crate::app::AppState;
 
 #[derive(Debug, Clone, Serialize)]
@@ -85,6 +88,19 @@ impl<'r> FromRequest<'r> for Chrome {
 
     async fn from_request(request: &'r Request<'_>) -> Outcome<Self, Self::Error> {
         let mut chrome = Chrome::minimal(request);
+        match live_session(request).await {
+            Ok(Some(live)) => {
+                let account = &live.account;
+                chrome.user = Some(UserView {
+                    display_name: account.display_name.clone(),
+                    is_trainer: account.is_trainer || account.is_admin,
+                    is_manager: account.is_manager() || account.is_admin,
+                    is_admin: account.is_admin,
+                });
+                chrome.csrf_token = Some(live.csrf_token.clone());
+            }
+            _ => chrome.csrf_token = Some(pre_session_token(request)),
+        }
         if let Outcome::Success(flash) = request.guard::<FlashMessage<'_>>().await {
             chrome.flash = Some(FlashView {
                 kind: flash.kind().to_owned(),
@@ -93,6 +109,26 @@ impl<'r> FromRequest<'r> for Chrome {
         }
         Outcome::Success(chrome)
     }
+}
+
+/// The anonymous CSRF token (double submit): the cookie's value, set when absent.
+fn pre_session_token(request: &Request<'_>) -> String {
+    let release = request
+        .rocket()
+        .state::<AppState>()
+        .is_some_and(|state| state.config.release);
+    let name = csrf_cookie_name(release);
+    if let Some(cookie) = request.cookies().get(name) {
+        let value = cookie.value();
+        if token::well_formed(value) {
+            return value.to_owned();
+        }
+    }
+    let value = token::generate();
+    request
+        .cookies()
+        .add(secure_cookie(name, value.clone(), release));
+    value
 }
 
 /// Headings and explanations for error pages, by status.
@@ -120,6 +156,10 @@ pub fn error_page(request: &Request<'_>, status: Status, message: &str) -> Templ
         message: &'a str,
     }
     let heading = heading_for(status);
+    let message = request
+        .local_cache(|| RejectionMessage(None))
+        .0
+        .unwrap_or(message);
     Chrome::minimal(request).render(
         "errors/error",
         heading,

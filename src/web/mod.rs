@@ -1,9 +1,12 @@
 //! The thin web layer: request guards, fairings, catchers and one module of handlers per
 //! capability. Handlers extract, call one service, and render.
 
+pub mod accounts;
 pub mod catchers;
 pub mod chrome;
+pub mod csrf;
 pub mod fairings;
+pub mod guards;
 pub mod health;
 pub mod pages;
 pub mod request_id;
@@ -15,5 +18,6 @@ pub fn routes() -> Vec<Route> {
     let mut routes = Vec::new();
     routes.extend(pages::routes());
     routes.extend(health::routes());
+    routes.extend(accounts::routes());
     routes
 }

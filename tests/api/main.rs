@@ -9,10 +9,17 @@
 
 mod helpers;
 
+mod access_matrix;
+mod accounts_flow;
 mod assessment_flow;
 mod cli;
+mod cli_people;
 mod content_check;
 mod content_load;
+mod csrf;
 mod foundation;
+mod import;
 mod learning_journey;
 mod migrations;
+mod sessions;
+mod throttling;

@@ -1,0 +1,308 @@
+//! Signing in and out, activation, password change and password reset.
+//!
+//! Sign-in and reset never reveal whether an email address is registered: the same message,
+//! and the same argon2 work, for unknown addresses.
+
+use rocket::tokio::time::sleep;
+use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
+
+use super::one_time::{self, Purpose};
+use super::sessions::{self, NewSession};
+use super::throttle::{self, Key};
+use super::users::{self, Account};
+use super::{Email, Password, mail, password};
+use crate::audit::{self, Event, action};
+use crate::config::AppConfig;
+use crate::error::{AppError, AppResult};
+
+pub const WRONG_CREDENTIALS: &str = "Enter a correct email address and password";
+pub const LOCKED: &str = "There have been too many failed attempts to sign in. Wait 15 minutes, then try again, or reset your password.";
+
+/// Why a sign-in did not succeed.
+#[derive(Debug)]
+pub enum SignInError {
+    /// Wrong email or password (or an account that cannot sign in): one message for all.
+    WrongCredentials,
+    /// Too many failures for this account or address.
+    Locked,
+    Other(AppError),
+}
+
+impl From<AppError> for SignInError {
+    fn from(error: AppError) -> Self {
+        Self::Other(error)
+    }
+}
+
+impl From<sea_orm::DbErr> for SignInError {
+    fn from(error: sea_orm::DbErr) -> Self {
+        Self::Other(error.into())
+    }
+}
+
+impl From<SignInError> for AppError {
+    fn from(error: SignInError) -> Self {
+        match error {
+            SignInError::WrongCredentials => AppError::WrongCredentials,
+            SignInError::Locked => AppError::TooManyRequests(LOCKED.into()),
+            SignInError::Other(error) => error,
+        }
+    }
+}
+
+/// Checks the email and password and, when they match an account that may sign in, starts a
+/// new session (a new id, whatever the browser had before).
+pub async fn sign_in(
+    db: &impl ConnectionTrait,
+    config: &AppConfig,
+    email_input: &str,
+    candidate: &str,
+    client_address: Option<String>,
+) -> Result<(Account, NewSession), SignInError> {
+    let typed = email_input.trim().to_lowercase();
+    let mut keys = vec![Key::Account(typed.clone())];
+    if let Some(address) = &client_address {
+        keys.push(Key::Address(address.clone()));
+    }
+    if throttle::locked_until(db, &keys).await?.is_some() {
+        audit::record(
+            db,
+            Event::new(action::SIGN_IN_FAILED)
+                .subject(typed)
+                .detail("locked")
+                .from_address(client_address),
+        )
+        .await?;
+        return Err(SignInError::Locked);
+    }
+    let row = match Email::parse(&typed) {
+        Ok(email) => users::find_by_email(db, &email).await?,
+        Err(_) => None,
+    };
+    let usable = row.as_ref().filter(|r| r.disabled_at.is_none());
+    let stored = usable.and_then(|r| r.password_hash.clone());
+    let matches = password::verify(candidate.chars().take(1024).collect(), stored).await?;
+    match (matches, usable) {
+        (true, Some(row)) => {
+            throttle::clear(db, &keys[0]).await?;
+            let session = sessions::start(db, config, row.id, client_address.clone()).await?;
+            audit::record(
+                db,
+                Event::new(action::SIGN_IN)
+                    .by(Some(row.id))
+                    .subject(typed)
+                    .from_address(client_address),
+            )
+            .await?;
+            let account = users::account(db, row.id)
+                .await?
+                .ok_or_else(|| AppError::internal("account vanished during sign-in"))?;
+            Ok((account, session))
+        }
+        _ => {
+            let mut locked = false;
+            let mut delay = std::time::Duration::ZERO;
+            for key in &keys {
+                let failure = throttle::record_failure(db, key).await?;
+                locked |= failure.locked_now;
+                // Slow down guessing at one account; an address is only counted and locked.
+                if matches!(key, Key::Account(_)) {
+                    delay = failure.delay;
+                }
+            }
+            audit::record(
+                db,
+                Event::new(action::SIGN_IN_FAILED)
+                    .subject(typed.clone())
+                    .from_address(client_address.clone()),
+            )
+            .await?;
+            if locked {
+                audit::record(
+                    db,
+                    Event::new(action::SIGN_IN_LOCKED)
+                        .subject(typed)
+                        .from_address(client_address),
+                )
+                .await?;
+                return Err(SignInError::Locked);
+            }
+            sleep(delay).await;
+            Err(SignInError::WrongCredentials)
+        }
+    }
+}
+
+/// Ends the session with `id_hash` (sign-out).
+pub async fn sign_out(
+    db: &impl ConnectionTrait,
+    account: &Account,
+    id_hash: &str,
+    client_address: Option<String>,
+) -> AppResult<()> {
+    sessions::end(db, id_hash).await?;
+    audit::record(
+        db,
+        Event::new(action::SIGN_OUT)
+            .by(Some(account.id))
+            .subject(account.email.clone())
+            .from_address(client_address),
+    )
+    .await
+}
+
+/// Whether an activation link is still usable (to show the form or a clear message).
+pub async fn activation_is_valid(db: &impl ConnectionTrait, raw: &str) -> AppResult<bool> {
+    Ok(one_time::peek(db, Purpose::Activation, raw)
+        .await?
+        .is_some())
+}
+
+pub async fn reset_is_valid(db: &impl ConnectionTrait, raw: &str) -> AppResult<bool> {
+    Ok(one_time::peek(db, Purpose::PasswordReset, raw)
+        .await?
+        .is_some())
+}
+
+const LINK_USED: &str = "This link has expired or has already been used. Ask your admin for a new activation link, or reset your password.";
+
+/// Sets the first password of an imported account from its activation link.
+pub async fn activate(
+    db: &DatabaseConnection,
+    raw: &str,
+    new_password: Password,
+    client_address: Option<String>,
+) -> AppResult<()> {
+    let hash = password::hash(new_password).await?;
+    let txn = db.begin().await?;
+    let token = one_time::consume(&txn, Purpose::Activation, raw)
+        .await?
+        .ok_or_else(|| AppError::NotFound(LINK_USED.into()))?;
+    let user_id = token
+        .user_id
+        .ok_or_else(|| AppError::NotFound(LINK_USED.into()))?;
+    users::set_password_hash(&txn, user_id, hash).await?;
+    audit::record(
+        &txn,
+        Event::new(action::ACTIVATED)
+            .by(Some(user_id))
+            .from_address(client_address),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Changes the signed-in person's password and ends their other sessions.
+pub async fn change_password(
+    db: &DatabaseConnection,
+    account: &Account,
+    current_session: &str,
+    current: &str,
+    new_password: Password,
+    client_address: Option<String>,
+) -> Result<(), SignInError> {
+    let stored = users::find_by_email(
+        db,
+        &Email::parse(&account.email).map_err(AppError::BadRequest)?,
+    )
+    .await?
+    .and_then(|row| row.password_hash);
+    if !password::verify(current.to_owned(), stored).await? {
+        return Err(SignInError::WrongCredentials);
+    }
+    let hash = password::hash(new_password).await?;
+    let txn = db.begin().await?;
+    users::set_password_hash(&txn, account.id, hash).await?;
+    sessions::end_all_for(&txn, account.id, Some(current_session)).await?;
+    audit::record(
+        &txn,
+        Event::new(action::PASSWORD_CHANGED)
+            .by(Some(account.id))
+            .subject(account.email.clone())
+            .from_address(client_address),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Emails a reset link if `email_input` belongs to an account that may sign in. Says nothing
+/// either way: the caller shows the same page whatever happened.
+pub async fn request_reset(
+    db: &impl ConnectionTrait,
+    config: &AppConfig,
+    email_input: &str,
+    client_address: Option<String>,
+) -> AppResult<()> {
+    let Ok(email) = Email::parse(email_input) else {
+        return Ok(());
+    };
+    let row = users::find_by_email(db, &email).await?;
+    audit::record(
+        db,
+        Event::new(action::PASSWORD_RESET_REQUESTED)
+            .by(row.as_ref().map(|r| r.id))
+            .subject(email.to_string())
+            .from_address(client_address),
+    )
+    .await?;
+    let Some(row) = row.filter(|r| r.disabled_at.is_none()) else {
+        return Ok(());
+    };
+    let raw = one_time::issue(db, Purpose::PasswordReset, Some(row.id)).await?;
+    let link = format!("{}/password-reset/{raw}", config.public_url);
+    let body = format!(
+        "Hello {name},\n\nSomeone asked to reset the password for your Genomics training account.\n\n\
+         To choose a new password, open this link within 1 hour:\n\n{link}\n\n\
+         If you did not ask for this, you can ignore this email: your password has not changed.\n",
+        name = row.display_name
+    );
+    if let Err(error) = mail::send(
+        config,
+        &row.email,
+        "Reset your Genomics training password",
+        body,
+    )
+    .await
+    {
+        // Still say nothing different to the person asking; the log has the cause.
+        tracing::error!(error = %error, "could not send a password reset email");
+    }
+    Ok(())
+}
+
+/// Sets a new password from a reset link and ends every session of the account.
+pub async fn complete_reset(
+    db: &DatabaseConnection,
+    raw: &str,
+    new_password: Password,
+    client_address: Option<String>,
+) -> AppResult<()> {
+    let hash = password::hash(new_password).await?;
+    let txn = db.begin().await?;
+    let token = one_time::consume(&txn, Purpose::PasswordReset, raw)
+        .await?
+        .ok_or_else(|| {
+            AppError::NotFound(
+                "This link has expired or has already been used. Ask for a new one.".into(),
+            )
+        })?;
+    let user_id = token
+        .user_id
+        .ok_or_else(|| AppError::NotFound(LINK_USED.into()))?;
+    users::set_password_hash(&txn, user_id, hash).await?;
+    sessions::end_all_for(&txn, user_id, None).await?;
+    if let Some(account) = users::account(&txn, user_id).await? {
+        throttle::clear(&txn, &Key::Account(account.email)).await?;
+    }
+    audit::record(
+        &txn,
+        Event::new(action::PASSWORD_RESET)
+            .by(Some(user_id))
+            .from_address(client_address),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}

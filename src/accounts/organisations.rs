@@ -1,0 +1,111 @@
+//! Organisations (NHS trusts and other bodies, by ODS code).
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+use serde::Serialize;
+
+use super::OrgScope;
+use crate::entities::organisation;
+use crate::error::{AppError, AppResult};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Organisation {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+}
+
+impl From<organisation::Model> for Organisation {
+    fn from(row: organisation::Model) -> Self {
+        Self {
+            id: row.id,
+            code: row.code,
+            name: row.name,
+        }
+    }
+}
+
+/// A new organisation, checked: an ODS-style code (letters and digits, upper-cased) and a name.
+#[derive(Debug, Clone)]
+pub struct NewOrganisation {
+    pub code: String,
+    pub name: String,
+}
+
+/// Problems with a new organisation, by field (`code`, `name`).
+pub type FieldErrors = Vec<(&'static str, String)>;
+
+impl NewOrganisation {
+    pub fn parse(code: &str, name: &str) -> Result<Self, FieldErrors> {
+        let code = code.trim().to_uppercase();
+        let name = name.trim().to_owned();
+        let mut errors = Vec::new();
+        if code.is_empty() {
+            errors.push(("code", "Enter the organisation code".to_owned()));
+        } else if code.len() > 10 || !code.chars().all(|c| c.is_ascii_alphanumeric()) {
+            errors.push((
+                "code",
+                "Organisation code must be up to 10 letters and numbers, like RJ1".to_owned(),
+            ));
+        }
+        if name.is_empty() {
+            errors.push(("name", "Enter the organisation name".to_owned()));
+        } else if name.chars().count() > 200 {
+            errors.push((
+                "name",
+                "Organisation name must be 200 characters or fewer".to_owned(),
+            ));
+        }
+        if errors.is_empty() {
+            Ok(Self { code, name })
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// Every organisation in `scope`, by code.
+pub async fn list(db: &impl ConnectionTrait, scope: &OrgScope) -> AppResult<Vec<Organisation>> {
+    let mut select = organisation::Entity::find().order_by_asc(organisation::Column::Code);
+    if let OrgScope::Only(ids) = scope {
+        select = select.filter(organisation::Column::Id.is_in(ids.clone()));
+    }
+    Ok(select
+        .all(db)
+        .await?
+        .into_iter()
+        .map(Organisation::from)
+        .collect())
+}
+
+pub async fn find_by_code(
+    db: &impl ConnectionTrait,
+    code: &str,
+) -> AppResult<Option<Organisation>> {
+    Ok(organisation::Entity::find()
+        .filter(organisation::Column::Code.eq(code.trim().to_uppercase()))
+        .one(db)
+        .await?
+        .map(Organisation::from))
+}
+
+/// Adds an organisation; a code already in use is a conflict.
+pub async fn create(db: &impl ConnectionTrait, new: NewOrganisation) -> AppResult<Organisation> {
+    if find_by_code(db, &new.code).await?.is_some() {
+        return Err(AppError::Conflict(format!(
+            "An organisation with code {} already exists",
+            new.code
+        )));
+    }
+    let row = organisation::ActiveModel {
+        code: Set(new.code),
+        name: Set(new.name),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(row.into())
+}

@@ -1,0 +1,159 @@
+//! Passwords: at least 8 characters, long passphrases welcome, no composition rules, and not one
+//! of the ~20,000 most common passwords (the list Django ships, compiled by Royce Williams from
+//! breach corpora; BSD licence in `common-passwords.LICENSE`). Hashed with argon2id off the async
+//! runtime.
+
+use std::collections::HashSet;
+use std::fmt;
+use std::sync::OnceLock;
+
+use argon2::{Argon2, PasswordHash, PasswordHasher, PasswordVerifier};
+use rocket::tokio::task::spawn_blocking;
+
+use crate::error::{AppError, AppResult};
+
+pub const MIN_CHARS: usize = 8;
+/// Long enough for any passphrase, short enough that hashing it costs nothing extra.
+pub const MAX_CHARS: usize = 256;
+
+const COMMON_PASSWORDS: &str = include_str!("common-passwords.txt");
+
+fn common_passwords() -> &'static HashSet<&'static str> {
+    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| COMMON_PASSWORDS.lines().map(str::trim).collect())
+}
+
+/// A password that meets the rules. Its `Debug` never shows it.
+#[derive(Clone)]
+pub struct Password(String);
+
+impl Password {
+    pub fn parse(input: &str) -> Result<Self, String> {
+        let chars = input.chars().count();
+        if chars == 0 {
+            return Err("Enter a password".into());
+        }
+        if chars < MIN_CHARS {
+            return Err(format!("Password must be {MIN_CHARS} characters or more"));
+        }
+        if chars > MAX_CHARS {
+            return Err(format!("Password must be {MAX_CHARS} characters or fewer"));
+        }
+        if common_passwords().contains(input.to_lowercase().as_str()) {
+            return Err(
+                "That password is too common and easy to guess. Choose a different one, for example three random words"
+                    .into(),
+            );
+        }
+        Ok(Self(input.to_owned()))
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Password {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Password(***)")
+    }
+}
+
+/// The argon2id PHC string for `password`, computed on a blocking thread.
+pub async fn hash(password: Password) -> AppResult<String> {
+    spawn_blocking(move || {
+        Argon2::default()
+            .hash_password(password.expose().as_bytes())
+            .map(|hash| hash.to_string())
+            .map_err(|e| AppError::internal(e.to_string()))
+    })
+    .await
+    .map_err(AppError::internal)?
+}
+
+/// A real hash of nothing anyone knows, verified against when an account has no hash (unknown
+/// email, not yet activated) so that every sign-in costs the same time.
+fn dummy_hash() -> &'static str {
+    static HASH: OnceLock<String> = OnceLock::new();
+    HASH.get_or_init(|| {
+        Argon2::default()
+            .hash_password(b"not a password anyone can type \x00")
+            .map(|hash| hash.to_string())
+            .unwrap_or_default()
+    })
+}
+
+/// Whether `candidate` matches `stored`; does the same work when there is no stored hash.
+pub async fn verify(candidate: String, stored: Option<String>) -> AppResult<bool> {
+    spawn_blocking(move || {
+        let has_hash = stored.is_some();
+        let stored = stored.unwrap_or_else(|| dummy_hash().to_owned());
+        let Ok(parsed) = PasswordHash::new(&stored) else {
+            return false;
+        };
+        let ok = Argon2::default()
+            .verify_password(candidate.as_bytes(), &parsed)
+            .is_ok();
+        ok && has_hash
+    })
+    .await
+    .map_err(AppError::internal)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn list_is_shipped_with_at_least_ten_thousand_entries() {
+        assert!(common_passwords().len() >= 10_000);
+    }
+
+    #[test]
+    fn short_passwords_are_rejected() {
+        assert!(Password::parse("seven77").is_err());
+        assert!(Password::parse("").is_err());
+    }
+
+    #[test]
+    fn common_passwords_are_rejected_whatever_the_case() {
+        assert!(Password::parse("password1").is_err());
+        assert!(Password::parse("PASSWORD1").is_err());
+        assert!(Password::parse("iloveyou").is_err());
+    }
+
+    #[test]
+    fn passphrases_without_composition_rules_are_accepted() {
+        assert!(Password::parse("correct horse battery staple").is_ok());
+        assert!(Password::parse("alllowercaseletters").is_ok());
+    }
+
+    #[test]
+    fn debug_hides_the_password() {
+        let password = Password::parse("correct horse battery staple").map(|p| format!("{p:?}"));
+        assert_eq!(password.as_deref(), Ok("Password(***)"));
+    }
+
+    #[rocket::async_test]
+    async fn hash_verifies_only_the_same_password() {
+        let Ok(password) = Password::parse("correct horse battery staple") else {
+            panic!("valid password");
+        };
+        let hash = hash(password).await.ok();
+        assert!(hash.as_deref().is_some_and(|h| h.starts_with("$argon2id$")));
+        assert_eq!(
+            verify("correct horse battery staple".into(), hash.clone())
+                .await
+                .ok(),
+            Some(true)
+        );
+        assert_eq!(
+            verify("wrong horse battery staple".into(), hash).await.ok(),
+            Some(false)
+        );
+        assert_eq!(
+            verify("anything at all".into(), None).await.ok(),
+            Some(false)
+        );
+    }
+}

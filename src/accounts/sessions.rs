@@ -1,0 +1,119 @@
+//! Server-side sessions. The browser holds a random 256-bit id; the database holds only its
+//! SHA-256, with the session's CSRF token and its idle and absolute expiry.
+
+use chrono::{Duration, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
+};
+
+use super::token;
+use super::users::{self, Account};
+use crate::config::AppConfig;
+use crate::entities::session;
+use crate::error::AppResult;
+
+/// A session just created: the id goes into the cookie, once.
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    pub id: String,
+    pub csrf_token: String,
+}
+
+/// A live session and its account.
+#[derive(Debug, Clone)]
+pub struct Live {
+    pub id_hash: String,
+    pub csrf_token: String,
+    pub account: Account,
+}
+
+/// Starts a session for `user_id` with a new id (never reusing one the browser sent).
+pub async fn start(
+    db: &impl ConnectionTrait,
+    config: &AppConfig,
+    user_id: i64,
+    client_address: Option<String>,
+) -> AppResult<NewSession> {
+    let id = token::generate();
+    let csrf_token = token::generate();
+    let now = Utc::now();
+    session::ActiveModel {
+        id_hash: Set(token::digest(&id)),
+        user_id: Set(user_id),
+        csrf_token: Set(csrf_token.clone()),
+        created_at: Set(now),
+        last_seen_at: Set(now),
+        expires_at: Set(now + Duration::hours(i64::from(config.session_absolute_hours))),
+        client_address: Set(client_address),
+    }
+    .insert(db)
+    .await?;
+    Ok(NewSession { id, csrf_token })
+}
+
+/// The live session for the cookie value `id`, if any: not past its absolute expiry, used
+/// within the idle limit, and its account not disabled. Expired sessions are deleted.
+pub async fn find(
+    db: &impl ConnectionTrait,
+    config: &AppConfig,
+    id: &str,
+) -> AppResult<Option<Live>> {
+    if !token::well_formed(id) {
+        return Ok(None);
+    }
+    let id_hash = token::digest(id);
+    let Some(row) = session::Entity::find_by_id(id_hash.clone()).one(db).await? else {
+        return Ok(None);
+    };
+    let now = Utc::now();
+    let idle_limit = Duration::minutes(i64::from(config.session_idle_minutes));
+    if row.expires_at <= now || row.last_seen_at + idle_limit <= now {
+        session::Entity::delete_by_id(id_hash).exec(db).await?;
+        return Ok(None);
+    }
+    let Some(account) = users::account(db, row.user_id).await? else {
+        return Ok(None);
+    };
+    if account.disabled {
+        session::Entity::delete_by_id(id_hash).exec(db).await?;
+        return Ok(None);
+    }
+    // Touch at most once a minute, so a busy page does not write on every request.
+    if now - row.last_seen_at > Duration::seconds(60) {
+        let csrf_token = row.csrf_token.clone();
+        let mut active = row.into_active_model();
+        active.last_seen_at = Set(now);
+        active.update(db).await?;
+        return Ok(Some(Live {
+            id_hash,
+            csrf_token,
+            account,
+        }));
+    }
+    Ok(Some(Live {
+        id_hash,
+        csrf_token: row.csrf_token,
+        account,
+    }))
+}
+
+/// Ends one session.
+pub async fn end(db: &impl ConnectionTrait, id_hash: &str) -> AppResult<()> {
+    session::Entity::delete_by_id(id_hash.to_owned())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Ends every session of `user_id` except `keep` (the id hash of the session to keep).
+pub async fn end_all_for(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    keep: Option<&str>,
+) -> AppResult<u64> {
+    let mut delete = session::Entity::delete_many().filter(session::Column::UserId.eq(user_id));
+    if let Some(keep) = keep {
+        delete = delete.filter(session::Column::IdHash.ne(keep));
+    }
+    Ok(delete.exec(db).await?.rows_affected)
+}

@@ -1,0 +1,414 @@
+//! People: look-ups, the list and detail views managers and admins see (always within an
+//! organisation scope), role changes and disabling.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+};
+use serde::Serialize;
+
+use super::{Email, OrgScope, sessions};
+use crate::audit::{self, Event, action};
+use crate::entities::{job_assignment, job_role, manager_scope, organisation, user};
+use crate::error::{AppError, AppResult};
+
+/// What the rest of the app needs to know about a signed-in person.
+#[derive(Debug, Clone, Serialize)]
+pub struct Account {
+    pub id: i64,
+    pub email: String,
+    pub display_name: String,
+    pub is_trainer: bool,
+    pub is_admin: bool,
+    /// Organisations this person manages (empty for non-managers).
+    pub manager_organisation_ids: Vec<i64>,
+    #[serde(skip)]
+    pub disabled: bool,
+}
+
+impl Account {
+    pub fn is_manager(&self) -> bool {
+        !self.manager_organisation_ids.is_empty()
+    }
+
+    /// The organisations this person may see as a manager: all of them for admins.
+    pub fn manager_scope(&self) -> Option<OrgScope> {
+        if self.is_admin {
+            Some(OrgScope::All)
+        } else if self.is_manager() {
+            Some(OrgScope::Only(self.manager_organisation_ids.clone()))
+        } else {
+            None
+        }
+    }
+}
+
+async fn scopes_of(db: &impl ConnectionTrait, user_id: i64) -> AppResult<Vec<i64>> {
+    Ok(manager_scope::Entity::find()
+        .filter(manager_scope::Column::UserId.eq(user_id))
+        .order_by_asc(manager_scope::Column::OrganisationId)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| s.organisation_id)
+        .collect())
+}
+
+fn to_account(row: user::Model, manager_organisation_ids: Vec<i64>) -> Account {
+    Account {
+        id: row.id,
+        email: row.email,
+        display_name: row.display_name,
+        is_trainer: row.is_trainer,
+        is_admin: row.is_admin,
+        manager_organisation_ids,
+        disabled: row.disabled_at.is_some(),
+    }
+}
+
+/// The account with `id`, if it exists.
+pub async fn account(db: &impl ConnectionTrait, id: i64) -> AppResult<Option<Account>> {
+    let Some(row) = user::Entity::find_by_id(id).one(db).await? else {
+        return Ok(None);
+    };
+    let scopes = scopes_of(db, id).await?;
+    Ok(Some(to_account(row, scopes)))
+}
+
+/// The user row for `email`, if any (for sign-in and reset, which must not reveal the answer).
+pub async fn find_by_email(
+    db: &impl ConnectionTrait,
+    email: &Email,
+) -> AppResult<Option<user::Model>> {
+    Ok(user::Entity::find()
+        .filter(user::Column::Email.eq(email.as_str()))
+        .one(db)
+        .await?)
+}
+
+/// Whether any active admin exists.
+pub async fn admin_exists(db: &impl ConnectionTrait) -> AppResult<bool> {
+    Ok(user::Entity::find()
+        .filter(user::Column::IsAdmin.eq(true))
+        .filter(user::Column::DisabledAt.is_null())
+        .count(db)
+        .await?
+        > 0)
+}
+
+/// Sets a new password hash and marks the account active.
+pub async fn set_password_hash(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    hash: String,
+) -> AppResult<()> {
+    let row = user::Entity::find_by_id(user_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound("No such account.".into()))?;
+    let mut active = row.into_active_model();
+    active.password_hash = Set(Some(hash));
+    active.is_active = Set(true);
+    active.updated_at = Set(Utc::now());
+    active.update(db).await?;
+    Ok(())
+}
+
+/// One job: where, what, since when.
+#[derive(Debug, Clone, Serialize)]
+pub struct JobView {
+    pub organisation_id: i64,
+    pub organisation_code: String,
+    pub organisation_name: String,
+    pub job_role_slug: String,
+    pub job_role_name: String,
+    pub band: Option<String>,
+    pub started_at: DateTime<Utc>,
+    pub ended_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UserSummary {
+    pub id: i64,
+    pub email: String,
+    pub display_name: String,
+    pub employee_number: Option<String>,
+    pub is_trainer: bool,
+    pub is_admin: bool,
+    pub is_manager: bool,
+    pub activated: bool,
+    pub disabled: bool,
+    pub current_job: Option<JobView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UserDetail {
+    #[serde(flatten)]
+    pub summary: UserSummary,
+    pub manager_organisation_ids: Vec<i64>,
+    pub job_history: Vec<JobView>,
+}
+
+async fn job_views(
+    db: &impl ConnectionTrait,
+    rows: Vec<job_assignment::Model>,
+) -> AppResult<Vec<(job_assignment::Model, JobView)>> {
+    let orgs: HashMap<i64, organisation::Model> = organisation::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o))
+        .collect();
+    let roles: HashMap<i64, job_role::Model> = job_role::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r))
+        .collect();
+    Ok(rows
+        .into_iter()
+        .filter_map(|row| {
+            let org = orgs.get(&row.organisation_id)?;
+            let role = roles.get(&row.job_role_id)?;
+            let view = JobView {
+                organisation_id: org.id,
+                organisation_code: org.code.clone(),
+                organisation_name: org.name.clone(),
+                job_role_slug: role.slug.clone(),
+                job_role_name: role.name.clone(),
+                band: row.band.clone(),
+                started_at: row.started_at,
+                ended_at: row.ended_at,
+            };
+            Some((row, view))
+        })
+        .collect())
+}
+
+fn summary(row: &user::Model, is_manager: bool, current_job: Option<JobView>) -> UserSummary {
+    UserSummary {
+        id: row.id,
+        email: row.email.clone(),
+        display_name: row.display_name.clone(),
+        employee_number: row.employee_number.clone(),
+        is_trainer: row.is_trainer,
+        is_admin: row.is_admin,
+        is_manager,
+        activated: row.password_hash.is_some(),
+        disabled: row.disabled_at.is_some(),
+        current_job,
+    }
+}
+
+/// The people in `scope` (by their current job), optionally in one organisation, by name.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    scope: &OrgScope,
+    organisation_id: Option<i64>,
+) -> AppResult<Vec<UserSummary>> {
+    if let Some(org) = organisation_id
+        && !scope.includes(org)
+    {
+        return Err(AppError::NotFound("No such organisation.".into()));
+    }
+    let mut jobs = job_assignment::Entity::find().filter(job_assignment::Column::EndedAt.is_null());
+    if let OrgScope::Only(ids) = scope {
+        jobs = jobs.filter(job_assignment::Column::OrganisationId.is_in(ids.clone()));
+    }
+    if let Some(org) = organisation_id {
+        jobs = jobs.filter(job_assignment::Column::OrganisationId.eq(org));
+    }
+    let current: HashMap<i64, JobView> = job_views(db, jobs.all(db).await?)
+        .await?
+        .into_iter()
+        .map(|(row, view)| (row.user_id, view))
+        .collect();
+    let mut users = user::Entity::find().order_by_asc(user::Column::DisplayName);
+    if !matches!(scope, OrgScope::All) || organisation_id.is_some() {
+        users = users.filter(user::Column::Id.is_in(current.keys().copied().collect::<Vec<_>>()));
+    }
+    let rows = users.limit(5000).all(db).await?;
+    let managers: Vec<i64> = manager_scope::Entity::find()
+        .select_only()
+        .column(manager_scope::Column::UserId)
+        .distinct()
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|row| {
+            summary(
+                row,
+                managers.contains(&row.id),
+                current.get(&row.id).cloned(),
+            )
+        })
+        .collect())
+}
+
+/// One person, if they are in `scope` (admins see everyone); otherwise 404, so that a manager
+/// cannot even learn that someone exists in another organisation.
+pub async fn detail(
+    db: &impl ConnectionTrait,
+    scope: &OrgScope,
+    user_id: i64,
+) -> AppResult<UserDetail> {
+    let not_found = || AppError::NotFound("No such person in your organisations.".into());
+    let row = user::Entity::find_by_id(user_id)
+        .one(db)
+        .await?
+        .ok_or_else(not_found)?;
+    let history = job_views(
+        db,
+        job_assignment::Entity::find()
+            .filter(job_assignment::Column::UserId.eq(user_id))
+            .order_by_desc(job_assignment::Column::StartedAt)
+            .order_by_desc(job_assignment::Column::Id)
+            .all(db)
+            .await?,
+    )
+    .await?;
+    let current = history
+        .iter()
+        .find(|(row, _)| row.ended_at.is_none())
+        .map(|(_, v)| v.clone());
+    let visible = match scope {
+        OrgScope::All => true,
+        OrgScope::Only(_) => current
+            .as_ref()
+            .is_some_and(|job| scope.includes(job.organisation_id)),
+    };
+    if !visible {
+        return Err(not_found());
+    }
+    let manager_organisation_ids = scopes_of(db, user_id).await?;
+    Ok(UserDetail {
+        summary: summary(&row, !manager_organisation_ids.is_empty(), current),
+        manager_organisation_ids,
+        job_history: history.into_iter().map(|(_, v)| v).collect(),
+    })
+}
+
+/// The roles an admin grants. Learner is everyone's and not stored.
+#[derive(Debug, Clone)]
+pub struct Roles {
+    pub is_trainer: bool,
+    pub is_admin: bool,
+    pub manager_organisation_ids: Vec<i64>,
+}
+
+/// Sets a person's roles (admins only: `actor` is the admin). Ends the person's sessions so the
+/// new roles apply at once, and records the change.
+pub async fn set_roles(
+    db: &DatabaseConnection,
+    actor: &Account,
+    client_address: Option<String>,
+    user_id: i64,
+    roles: Roles,
+) -> AppResult<()> {
+    if actor.id == user_id && !roles.is_admin {
+        return Err(AppError::Conflict(
+            "You cannot remove your own admin role. Ask another admin to do it.".into(),
+        ));
+    }
+    let txn = db.begin().await?;
+    let row = user::Entity::find_by_id(user_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::NotFound("No such person.".into()))?;
+    let mut org_ids = roles.manager_organisation_ids.clone();
+    org_ids.sort_unstable();
+    org_ids.dedup();
+    let known = organisation::Entity::find()
+        .filter(organisation::Column::Id.is_in(org_ids.clone()))
+        .count(&txn)
+        .await?;
+    if known != org_ids.len() as u64 {
+        return Err(AppError::Unprocessable(
+            "Choose organisations from the list".into(),
+        ));
+    }
+    let email = row.email.clone();
+    let mut active = row.into_active_model();
+    active.is_trainer = Set(roles.is_trainer);
+    active.is_admin = Set(roles.is_admin);
+    active.updated_at = Set(Utc::now());
+    active.update(&txn).await?;
+    manager_scope::Entity::delete_many()
+        .filter(manager_scope::Column::UserId.eq(user_id))
+        .exec(&txn)
+        .await?;
+    let now = Utc::now();
+    for org in &org_ids {
+        manager_scope::ActiveModel {
+            user_id: Set(user_id),
+            organisation_id: Set(*org),
+            created_at: Set(now),
+        }
+        .insert(&txn)
+        .await?;
+    }
+    sessions::end_all_for(&txn, user_id, None).await?;
+    let detail = format!(
+        "trainer={} admin={} manager_of={:?}",
+        roles.is_trainer, roles.is_admin, org_ids
+    );
+    audit::record(
+        &txn,
+        Event::new(action::ROLES_CHANGED)
+            .by(Some(actor.id))
+            .subject(email)
+            .detail(detail)
+            .from_address(client_address),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Disables (or re-enables) an account; disabling ends its sessions at once.
+pub async fn set_disabled(
+    db: &DatabaseConnection,
+    actor: &Account,
+    client_address: Option<String>,
+    user_id: i64,
+    disabled: bool,
+) -> AppResult<()> {
+    if actor.id == user_id && disabled {
+        return Err(AppError::Conflict(
+            "You cannot disable your own account.".into(),
+        ));
+    }
+    let txn = db.begin().await?;
+    let row = user::Entity::find_by_id(user_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::NotFound("No such person.".into()))?;
+    let email = row.email.clone();
+    let mut active = row.into_active_model();
+    active.disabled_at = Set(disabled.then(Utc::now));
+    active.updated_at = Set(Utc::now());
+    active.update(&txn).await?;
+    if disabled {
+        sessions::end_all_for(&txn, user_id, None).await?;
+    }
+    let what = if disabled {
+        action::ACCOUNT_DISABLED
+    } else {
+        action::ACCOUNT_ENABLED
+    };
+    audit::record(
+        &txn,
+        Event::new(what)
+            .by(Some(actor.id))
+            .subject(email)
+            .from_address(client_address),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}

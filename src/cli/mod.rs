@@ -1,0 +1,149 @@
+//! The command line: `serve` (the default), `migrate`, and the tools for people, content and
+//! question banks. Each subcommand prints one clear line on failure and exits non-zero.
+
+mod content;
+mod people;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use sea_orm::DatabaseConnection;
+
+use crate::accounts::setup;
+use crate::app::{self, AppState, StartupError};
+use crate::config::{self, AppConfig};
+use crate::db;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "genomics-training",
+    version,
+    about = "Genomics training for NHS staff"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Migrate the database, load content and serve the web app (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage people.
+    #[command(subcommand)]
+    Users(UsersCommand),
+    /// Manage organisations.
+    #[command(subcommand)]
+    Orgs(OrgsCommand),
+    /// Learning content files.
+    #[command(subcommand)]
+    Content(ContentCommand),
+    /// Question banks in GIFT and Moodle XML.
+    #[command(subcommand)]
+    Questions(QuestionsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UsersCommand {
+    /// Import people from an ESR-like CSV file (columns: employee_number, email, display_name,
+    /// organisation_code, staff_group, job_role, band). A file with any bad row imports nothing.
+    Import {
+        /// The CSV file.
+        file: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OrgsCommand {
+    /// Add an organisation by its ODS code and name.
+    Add {
+        /// ODS code, e.g. RJ1.
+        code: String,
+        /// Name, e.g. "Guy's and St Thomas' NHS Foundation Trust".
+        name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ContentCommand {
+    /// Validate the whole content folder; prints every problem as file:line.
+    Check {
+        /// The content folder (default: app.content_dir from Rocket.toml).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum QuestionsCommand {
+    /// Read a GIFT or Moodle XML file and print its questions as a JSON array.
+    Parse { file: PathBuf },
+}
+
+/// Prints one clear line for a failure, without a backtrace.
+fn fail(error: impl std::fmt::Display) -> ExitCode {
+    eprintln!("error: {error}");
+    ExitCode::FAILURE
+}
+
+pub async fn run(cli: Cli) -> ExitCode {
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve().await,
+        Command::Migrate => migrate().await,
+        Command::Users(UsersCommand::Import { file }) => people::import_users(&file).await,
+        Command::Orgs(OrgsCommand::Add { code, name }) => {
+            people::add_organisation(&code, &name).await
+        }
+        Command::Content(ContentCommand::Check { dir }) => content::check_content(dir),
+        Command::Questions(QuestionsCommand::Parse { file }) => content::parse_questions(&file),
+    }
+}
+
+async fn serve() -> ExitCode {
+    let rocket = match app::build(config::figment()).await {
+        Ok(rocket) => rocket,
+        Err(error) => return fail(error),
+    };
+    if let Some(state) = rocket.state::<AppState>() {
+        match setup::first_admin_token(&state.db).await {
+            Ok(Some(token)) => println!(
+                "Create the first admin account: {}/setup/{token}",
+                state.config.public_url
+            ),
+            Ok(None) => {}
+            Err(error) => return fail(error),
+        }
+    }
+    match rocket.launch().await {
+        Ok(_) => ExitCode::SUCCESS,
+        Err(error) => fail(error),
+    }
+}
+
+async fn migrate() -> ExitCode {
+    let result = async {
+        let config = AppConfig::from_figment(&config::figment())?;
+        let db = db::connect(&config).await?;
+        db::migrate(&db).await?;
+        Ok::<_, StartupError>(())
+    }
+    .await;
+    match result {
+        Ok(()) => {
+            println!("database is up to date");
+            ExitCode::SUCCESS
+        }
+        Err(error) => fail(error),
+    }
+}
+
+/// Connects and migrates, for subcommands that work on the database.
+pub(super) async fn open_database() -> Result<(AppConfig, DatabaseConnection), StartupError> {
+    let config = AppConfig::from_figment(&config::figment())?;
+    let db = db::connect(&config).await?;
+    db::migrate(&db).await?;
+    Ok((config, db))
+}

@@ -1,0 +1,89 @@
+//! `users import` and `orgs add`.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use super::{fail, open_database};
+use crate::accounts::import::{self, ImportedBy};
+use crate::accounts::organisations::{self, NewOrganisation};
+use crate::audit::{self, Event, action};
+
+pub(super) async fn import_users(file: &Path) -> ExitCode {
+    let bytes = match std::fs::read(file) {
+        Ok(bytes) => bytes,
+        Err(error) => return fail(format!("cannot read {}: {error}", file.display())),
+    };
+    let (config, db) = match open_database().await {
+        Ok(opened) => opened,
+        Err(error) => return fail(error),
+    };
+    let by = ImportedBy {
+        actor_user_id: None,
+        source: format!("command line: {}", file.display()),
+        client_address: None,
+    };
+    match import::import(&db, &config.public_url, &bytes, by).await {
+        Ok(Ok(report)) => {
+            for created in &report.created {
+                println!(
+                    "{} <{}>: {}",
+                    created.display_name, created.email, created.link
+                );
+            }
+            println!(
+                "imported {}: {} created, {} updated, {} unchanged, {} new job assignments",
+                file.display(),
+                report.created.len(),
+                report.updated,
+                report.unchanged,
+                report.new_job_assignments
+            );
+            ExitCode::SUCCESS
+        }
+        Ok(Err(problems)) => {
+            for problem in &problems {
+                eprintln!("{}:{}: {}", file.display(), problem.line, problem.problem);
+            }
+            eprintln!(
+                "error: {} bad row(s) in {}; nothing was imported",
+                problems.len(),
+                file.display()
+            );
+            ExitCode::FAILURE
+        }
+        Err(error) => fail(error),
+    }
+}
+
+pub(super) async fn add_organisation(code: &str, name: &str) -> ExitCode {
+    let new = match NewOrganisation::parse(code, name) {
+        Ok(new) => new,
+        Err(problems) => {
+            let text: Vec<String> = problems.into_iter().map(|(_, m)| m).collect();
+            return fail(text.join("; "));
+        }
+    };
+    let (_, db) = match open_database().await {
+        Ok(opened) => opened,
+        Err(error) => return fail(error),
+    };
+    let created = async {
+        let created = organisations::create(&db, new).await?;
+        audit::record(
+            &db,
+            Event::new(action::ORGANISATION_CREATED)
+                .subject(created.code.clone())
+                .detail(format!("{} (command line)", created.name)),
+        )
+        .await?;
+        Ok::<_, crate::error::AppError>(created)
+    }
+    .await;
+    match created {
+        Ok(created) => {
+            println!("added organisation {} ({})", created.code, created.name);
+            ExitCode::SUCCESS
+        }
+        Err(error) => fail(error),
+    }
+}

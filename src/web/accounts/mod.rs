@@ -1,0 +1,124 @@
+//! Handlers for accounts: signing in and out, activation, passwords, first-admin set-up, the
+//! admin pages for organisations, people, import and the audit log, and their JSON twins.
+
+pub mod account;
+pub mod activation;
+pub mod admin_orgs;
+pub mod admin_users;
+pub mod api;
+pub mod audit;
+pub mod import;
+pub mod password;
+pub mod session;
+pub mod setup;
+
+use rocket::Route;
+use serde::Serialize;
+
+pub fn routes() -> Vec<Route> {
+    let mut routes = Vec::new();
+    routes.extend(session::routes());
+    routes.extend(activation::routes());
+    routes.extend(password::routes());
+    routes.extend(setup::routes());
+    routes.extend(account::routes());
+    routes.extend(admin_orgs::routes());
+    routes.extend(admin_users::routes());
+    routes.extend(import::routes());
+    routes.extend(audit::routes());
+    routes.extend(api::routes());
+    routes
+}
+
+/// One problem with a form field, for the NHS.UK error summary and the field's message.
+#[derive(Debug, Clone, Serialize)]
+pub struct FieldError {
+    pub field: &'static str,
+    pub message: String,
+}
+
+/// Collected problems with a submitted form.
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(transparent)]
+pub struct FormErrors(pub Vec<FieldError>);
+
+impl FormErrors {
+    pub fn add(&mut self, field: &'static str, message: impl Into<String>) {
+        self.0.push(FieldError {
+            field,
+            message: message.into(),
+        });
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The message for `field`, if any (each page shows it beside the input).
+    pub fn on(&self, field: &str) -> Option<String> {
+        self.0
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.clone())
+    }
+
+    /// The page title, prefixed with "Error: " when there are problems.
+    pub fn title(&self, title: &str) -> String {
+        if self.is_empty() {
+            title.to_owned()
+        } else {
+            format!("Error: {title}")
+        }
+    }
+}
+
+/// A new password and its confirmation, checked into a `Password`.
+pub fn check_new_password(
+    errors: &mut FormErrors,
+    password: &str,
+    confirm: &str,
+) -> Option<crate::accounts::Password> {
+    match crate::accounts::Password::parse(password) {
+        Ok(password) if password.expose() == confirm => Some(password),
+        Ok(_) => {
+            errors.add(
+                "confirm",
+                "The passwords do not match. Enter the same password twice",
+            );
+            None
+        }
+        Err(message) => {
+            errors.add("password", message);
+            None
+        }
+    }
+}
+
+/// Where to go after signing in: only paths on this site.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(path)
+            if path.starts_with('/')
+                && !path.starts_with("//")
+                && !path.contains('\\')
+                && !path.starts_with("/login") =>
+        {
+            path.to_owned()
+        }
+        _ => "/".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_is_only_a_local_path() {
+        assert_eq!(safe_next(Some("/admin/users")), "/admin/users");
+        assert_eq!(safe_next(Some("//evil.example")), "/");
+        assert_eq!(safe_next(Some("https://evil.example")), "/");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+}

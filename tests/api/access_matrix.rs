@@ -1,0 +1,239 @@
+//! Every mounted route × every persona gets the expected status. A route missing from the table
+//! fails the test, so each new route must be added here with its expected access.
+
+use rocket::http::{ContentType, Header, Method, Status};
+
+use crate::helpers::{Session, spawn_app};
+
+/// Anonymous, learner, trainer, manager of the same organisation, manager of another, admin.
+const PERSONAS: [&str; 6] = [
+    "anonymous",
+    "learner",
+    "trainer",
+    "manager (same org)",
+    "manager (other org)",
+    "admin",
+];
+
+/// `<id>` is a learner in organisation A; `<token>` a well-formed token nobody was given.
+/// 303 for anonymous pages means "redirected to /login"; 401 is the API's JSON answer.
+#[rustfmt::skip]
+const EXPECTED: &[(&str, &str, [u16; 6])] = &[
+    // public pages and probes
+    ("GET", "/", [200, 200, 200, 200, 200, 200]),
+    ("GET", "/accessibility", [200, 200, 200, 200, 200, 200]),
+    ("GET", "/privacy", [200, 200, 200, 200, 200, 200]),
+    ("GET", "/healthz", [200, 200, 200, 200, 200, 200]),
+    ("GET", "/readyz", [200, 200, 200, 200, 200, 200]),
+    ("GET", "/static/<path..>", [200, 200, 200, 200, 200, 200]),
+    ("GET", "/assets/<path..>", [200, 200, 200, 200, 200, 200]),
+    // signing in and out
+    ("GET", "/login", [200, 303, 303, 303, 303, 303]),
+    ("POST", "/login", [422, 422, 422, 422, 422, 422]),
+    ("POST", "/logout", [303, 303, 303, 303, 303, 303]),
+    // one-time links (the token is unknown, so 404; an empty form is 422 before the link is used)
+    ("GET", "/activate/<token>", [404, 404, 404, 404, 404, 404]),
+    ("POST", "/activate/<token>", [422, 422, 422, 422, 422, 422]),
+    ("GET", "/password-reset", [200, 200, 200, 200, 200, 200]),
+    ("POST", "/password-reset", [422, 422, 422, 422, 422, 422]),
+    ("GET", "/password-reset/<token>", [404, 404, 404, 404, 404, 404]),
+    ("POST", "/password-reset/<token>", [422, 422, 422, 422, 422, 422]),
+    ("GET", "/setup/<token>", [404, 404, 404, 404, 404, 404]),
+    ("POST", "/setup/<token>", [404, 404, 404, 404, 404, 404]),
+    // your account
+    ("GET", "/account", [303, 200, 200, 200, 200, 200]),
+    ("GET", "/account/password", [303, 200, 200, 200, 200, 200]),
+    ("POST", "/account/password", [303, 422, 422, 422, 422, 422]),
+    // admin pages (managers see the people in their organisations)
+    ("GET", "/admin", [303, 403, 403, 403, 403, 200]),
+    ("GET", "/admin/organisations", [303, 403, 403, 403, 403, 200]),
+    ("POST", "/admin/organisations", [303, 403, 403, 403, 403, 422]),
+    ("GET", "/admin/users", [303, 403, 403, 200, 200, 200]),
+    ("GET", "/admin/users/<id>", [303, 403, 403, 200, 404, 200]),
+    ("POST", "/admin/users/<id>/roles", [303, 403, 403, 403, 403, 303]),
+    ("POST", "/admin/users/<id>/disable", [303, 403, 403, 403, 403, 303]),
+    ("POST", "/admin/users/<id>/enable", [303, 403, 403, 403, 403, 303]),
+    ("GET", "/admin/users/import", [303, 403, 403, 403, 403, 200]),
+    ("POST", "/admin/users/import", [303, 403, 403, 403, 403, 422]),
+    ("GET", "/admin/audit", [303, 403, 403, 403, 403, 200]),
+    // JSON API
+    ("POST", "/api/v1/session", [422, 422, 422, 422, 422, 422]),
+    ("DELETE", "/api/v1/session", [401, 200, 200, 200, 200, 200]),
+    ("GET", "/api/v1/me", [401, 200, 200, 200, 200, 200]),
+    ("GET", "/api/v1/admin/users", [401, 403, 403, 200, 200, 200]),
+    ("GET", "/api/v1/admin/users/<id>", [401, 403, 403, 200, 404, 200]),
+    ("PUT", "/api/v1/admin/users/<id>/roles", [401, 403, 403, 403, 403, 200]),
+    ("POST", "/api/v1/admin/users/<id>/disable", [401, 403, 403, 403, 403, 200]),
+    ("POST", "/api/v1/admin/users/<id>/enable", [401, 403, 403, 403, 403, 200]),
+    ("POST", "/api/v1/admin/users/import", [401, 403, 403, 403, 403, 422]),
+    ("GET", "/api/v1/admin/organisations", [401, 403, 403, 403, 403, 200]),
+    ("POST", "/api/v1/admin/organisations", [401, 403, 403, 403, 403, 422]),
+    ("GET", "/api/v1/admin/audit", [401, 403, 403, 403, 403, 200]),
+];
+
+const UNKNOWN_TOKEN: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+fn concrete(path: &str, subject_id: i64) -> String {
+    path.replace("<id>", &subject_id.to_string())
+        .replace("<token>", UNKNOWN_TOKEN)
+        .replace("/static/<path..>", "/static/app.css")
+        .replace("/assets/<path..>", "/assets/images/favicon.svg")
+}
+
+#[rocket::async_test]
+async fn every_route_gives_each_persona_the_expected_status() {
+    let app = spawn_app().await;
+    let world = app.given_world().await;
+    let mut mounted: Vec<(String, String)> = app
+        .client
+        .rocket()
+        .routes()
+        .map(|route| {
+            (
+                route.method.as_str().to_owned(),
+                route.uri.path().to_string(),
+            )
+        })
+        .collect();
+    mounted.sort();
+    mounted.dedup();
+
+    let missing: Vec<String> = mounted
+        .iter()
+        .filter(|(m, p)| !EXPECTED.iter().any(|(em, ep, _)| em == m && ep == p))
+        .map(|(m, p)| format!("{m} {p}"))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "routes missing from the access matrix: {missing:#?}"
+    );
+    let stale: Vec<String> = EXPECTED
+        .iter()
+        .filter(|(m, p, _)| !mounted.iter().any(|(mm, mp)| mm == m && mp == p))
+        .map(|(m, p, _)| format!("{m} {p}"))
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "matrix rows for routes that are not mounted: {stale:#?}"
+    );
+
+    let people = [
+        &world.learner,
+        &world.trainer,
+        &world.manager_a,
+        &world.manager_b,
+        &world.admin,
+    ];
+    let mut failures = Vec::new();
+    for (method, path, expected) in EXPECTED {
+        let url = concrete(path, world.subject.id);
+        for (index, persona) in PERSONAS.iter().enumerate() {
+            // A fresh session per request: some routes end the session or change the subject.
+            let session: Session = match index {
+                0 => app.visitor().await,
+                i => app.session_for(people[i - 1]).await,
+            };
+            let method: Method = method.parse().expect("method");
+            let mut request = app
+                .client
+                .req(method, url.clone())
+                .cookies(session.cookies.clone());
+            if method != Method::Get {
+                if url.starts_with("/api/") {
+                    request = request
+                        .header(ContentType::JSON)
+                        .header(Header::new("X-CSRF-Token", session.csrf.clone()))
+                        .body("{}");
+                } else {
+                    request = request
+                        .header(ContentType::Form)
+                        .body(format!("csrf_token={}", session.csrf));
+                }
+            }
+            let response = request.dispatch().await;
+            let status = response.status().code;
+            if status != expected[index] {
+                failures.push(format!(
+                    "{method} {path} as {persona}: expected {}, got {status}",
+                    expected[index]
+                ));
+            }
+            if status == 303
+                && index == 0
+                && !["/login", "/logout"].contains(path)
+                && !path.starts_with("/admin/users/<id>/")
+            {
+                let location = response
+                    .headers()
+                    .get_one("Location")
+                    .unwrap_or_default()
+                    .to_owned();
+                assert!(
+                    location.starts_with("/login"),
+                    "{method} {path}: redirected to {location}"
+                );
+            }
+        }
+        // Re-enable the subject for the next rows.
+        if path.ends_with("/disable") {
+            let admin = app.session_for(&world.admin).await;
+            let (status, _) = app
+                .send_json_as(
+                    &admin,
+                    Method::Post,
+                    &format!("/api/v1/admin/users/{}/enable", world.subject.id),
+                    serde_json::json!({}),
+                )
+                .await;
+            assert_eq!(status, Status::Ok);
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} unexpected statuses:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[rocket::async_test]
+async fn anonymous_page_redirect_comes_back_to_the_page_after_sign_in() {
+    let app = spawn_app().await;
+    let response = app.get("/admin/users?organisation=1").await;
+    assert_eq!(response.status(), Status::SeeOther);
+    assert_eq!(
+        response.headers().get_one("Location"),
+        Some("/login?next=%2Fadmin%2Fusers%3Forganisation%3D1")
+    );
+}
+
+#[rocket::async_test]
+async fn manager_sees_only_people_in_their_organisations() {
+    let app = spawn_app().await;
+    let world = app.given_world().await;
+    let manager = app.session_for(&world.manager_b).await;
+    let (status, body) = app.get_json_as(&manager, "/api/v1/admin/users").await;
+    assert_eq!(status, Status::Ok);
+    let emails: Vec<&str> = body["users"]
+        .as_array()
+        .expect("users")
+        .iter()
+        .filter_map(|u| u["email"].as_str())
+        .collect();
+    assert_eq!(emails, vec!["manager@b.nhs.uk"]);
+    let (status, _) = app
+        .get_json_as(
+            &manager,
+            &format!("/api/v1/admin/users?organisation={}", world.org_a),
+        )
+        .await;
+    assert_eq!(status, Status::NotFound);
+    let (status, body) = app
+        .get_json_as(
+            &manager,
+            &format!("/api/v1/admin/users?organisation={}", world.org_b),
+        )
+        .await;
+    assert_eq!(status, Status::Ok);
+    assert_eq!(body["users"].as_array().map(Vec::len), Some(1));
+}

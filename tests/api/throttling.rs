@@ -1,0 +1,166 @@
+//! Failed sign-ins are slowed, then locked per account and per address, with audit entries;
+//! the answers never reveal whether an email address is registered.
+
+use std::net::SocketAddr;
+
+use rocket::http::{ContentType, Status};
+use serde_json::json;
+
+use crate::helpers::{TestApp, json_of, spawn_app};
+
+async fn try_sign_in(
+    app: &TestApp,
+    email: &str,
+    password: &str,
+    from: Option<&str>,
+) -> (Status, serde_json::Value) {
+    let mut request = app
+        .client
+        .post("/api/v1/session")
+        .header(ContentType::JSON)
+        .body(json!({ "email": email, "password": password }).to_string());
+    if let Some(address) = from {
+        request = request.remote(address.parse::<SocketAddr>().expect("address"));
+    }
+    json_of(request.dispatch().await).await
+}
+
+#[rocket::async_test]
+async fn wrong_password_and_unknown_email_get_the_same_answer() {
+    let app = spawn_app().await;
+    let world = app.given_world().await;
+    let wrong = try_sign_in(&app, &world.learner.email, "not the password", None).await;
+    let unknown = try_sign_in(&app, "nobody@nowhere.nhs.uk", "not the password", None).await;
+    assert_eq!(wrong.0, Status::Unauthorized);
+    assert_eq!(
+        wrong.1["error"],
+        "Enter a correct email address and password."
+    );
+    assert_eq!(wrong, unknown);
+}
+
+#[rocket::async_test]
+async fn five_failures_lock_the_account_even_for_the_right_password() {
+    let app = spawn_app().await;
+    let world = app.given_world().await;
+    for attempt in 1..=4 {
+        let (status, _) = try_sign_in(&app, &world.learner.email, "wrong guess here", None).await;
+        assert_eq!(status, Status::Unauthorized, "attempt {attempt}");
+    }
+    let (status, body) = try_sign_in(&app, &world.learner.email, "wrong guess here", None).await;
+    assert_eq!(status, Status::TooManyRequests);
+    assert!(
+        body["error"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("Wait 15 minutes")
+    );
+    let (status, _) = try_sign_in(&app, &world.learner.email, &world.learner.password, None).await;
+    assert_eq!(
+        status,
+        Status::TooManyRequests,
+        "locked even with the right password"
+    );
+    let actions = app.audit_actions().await;
+    assert_eq!(actions.iter().filter(|a| *a == "sign_in_failed").count(), 6);
+    assert_eq!(actions.iter().filter(|a| *a == "sign_in_locked").count(), 1);
+    // Another account is unaffected.
+    app.sign_in_as(&world.trainer).await;
+}
+
+#[rocket::async_test]
+async fn unknown_email_is_locked_the_same_way() {
+    let app = spawn_app().await;
+    let mut last = (Status::Ok, json!(null));
+    for _ in 0..6 {
+        last = try_sign_in(&app, "nobody@nowhere.nhs.uk", "wrong guess here", None).await;
+    }
+    assert_eq!(last.0, Status::TooManyRequests);
+}
+
+#[rocket::async_test]
+async fn locked_sign_in_page_shows_the_message() {
+    let app = spawn_app().await;
+    let world = app.given_world().await;
+    for _ in 0..5 {
+        try_sign_in(&app, &world.learner.email, "wrong guess here", None).await;
+    }
+    let visitor = app.visitor().await;
+    let response = app
+        .post_form_as(
+            &visitor,
+            "/login",
+            &[
+                ("email", &world.learner.email),
+                ("password", &world.learner.password),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), Status::TooManyRequests);
+    let body = crate::helpers::body_of(response).await;
+    assert!(body.contains("too many failed attempts"), "{body}");
+    assert!(body.contains("<title>Error: Sign in"));
+}
+
+#[rocket::async_test]
+async fn many_failures_from_one_address_lock_that_address() {
+    let app = spawn_app().await;
+    let world = app.given_world().await;
+    let address = "203.0.113.7:5000";
+    let mut statuses = Vec::new();
+    for i in 0..20 {
+        statuses.push(
+            try_sign_in(
+                &app,
+                &format!("guess{i}@a.nhs.uk"),
+                "wrong guess here",
+                Some(address),
+            )
+            .await
+            .0,
+        );
+    }
+    assert!(
+        statuses[..19].iter().all(|s| *s == Status::Unauthorized),
+        "{statuses:?}"
+    );
+    assert_eq!(statuses[19], Status::TooManyRequests);
+    let (status, _) = try_sign_in(
+        &app,
+        &world.learner.email,
+        &world.learner.password,
+        Some(address),
+    )
+    .await;
+    assert_eq!(status, Status::TooManyRequests, "the address is locked");
+    let (status, _) = try_sign_in(
+        &app,
+        &world.learner.email,
+        &world.learner.password,
+        Some("198.51.100.1:5000"),
+    )
+    .await;
+    assert_eq!(status, Status::Ok, "other addresses are not");
+}
+
+#[rocket::async_test]
+async fn successful_sign_in_is_audited_with_the_address() {
+    let app = spawn_app().await;
+    let world = app.given_world().await;
+    let (status, _) = try_sign_in(
+        &app,
+        &world.learner.email,
+        &world.learner.password,
+        Some("192.0.2.4:1000"),
+    )
+    .await;
+    assert_eq!(status, Status::Ok);
+    let admin = app.sign_in_as(&world.admin).await;
+    let (_, body) = app
+        .get_json_as(&admin, "/api/v1/admin/audit?action=sign_in&subject=learner")
+        .await;
+    let entries = body["entries"].as_array().expect("entries");
+    assert_eq!(entries.len(), 1, "{body}");
+    assert_eq!(entries[0]["client_address"], "192.0.2.4");
+    assert_eq!(entries[0]["actor_user_id"], world.learner.id);
+}
