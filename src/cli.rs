@@ -9,10 +9,9 @@ use std::path::{Path, PathBuf};
 use sea_orm::DatabaseConnection;
 
 use crate::accounts::import::{self, ImportedBy};
-use crate::accounts::organisations::{self, NewOrganisation};
+use crate::accounts::organisations::{self, AddedBy, NewOrganisation};
 use crate::accounts::setup;
 use crate::app::{self, AppState, StartupError};
-use crate::audit::{self, Event, action};
 use crate::config::{self, AppConfig};
 use crate::db;
 
@@ -182,19 +181,11 @@ async fn add_organisation(code: &str, name: &str) -> ExitCode {
         Ok(opened) => opened,
         Err(error) => return fail(error),
     };
-    let created = async {
-        let created = organisations::create(&db, new).await?;
-        audit::record(
-            &db,
-            Event::new(action::ORGANISATION_CREATED)
-                .subject(created.code.clone())
-                .detail(format!("{} (command line)", created.name)),
-        )
-        .await?;
-        Ok::<_, crate::error::AppError>(created)
-    }
-    .await;
-    match created {
+    let by = AddedBy {
+        via: "command line",
+        ..AddedBy::default()
+    };
+    match organisations::create(&db, by, new).await {
         Ok(created) => {
             println!("added organisation {} ({})", created.code, created.name);
             ExitCode::SUCCESS
