@@ -7,6 +7,7 @@ use sea_orm::{
 use serde::Serialize;
 
 use super::OrgScope;
+use crate::audit::{self, Event, action};
 use crate::entities::organisation;
 use crate::error::{AppError, AppResult};
 
@@ -91,8 +92,20 @@ pub async fn find_by_code(
         .map(Organisation::from))
 }
 
-/// Adds an organisation; a code already in use is a conflict.
-pub async fn create(db: &impl ConnectionTrait, new: NewOrganisation) -> AppResult<Organisation> {
+/// Who adds an organisation, for the audit log (`None` for the command line).
+#[derive(Debug, Clone, Default)]
+pub struct AddedBy {
+    pub actor_user_id: Option<i64>,
+    pub client_address: Option<String>,
+    pub via: &'static str,
+}
+
+/// Adds an organisation and records who did it; a code already in use is a conflict.
+pub async fn create(
+    db: &impl ConnectionTrait,
+    by: AddedBy,
+    new: NewOrganisation,
+) -> AppResult<Organisation> {
     if find_by_code(db, &new.code).await?.is_some() {
         return Err(AppError::Conflict(format!(
             "An organisation with code {} already exists",
@@ -106,6 +119,15 @@ pub async fn create(db: &impl ConnectionTrait, new: NewOrganisation) -> AppResul
         ..Default::default()
     }
     .insert(db)
+    .await?;
+    audit::record(
+        db,
+        Event::new(action::ORGANISATION_CREATED)
+            .by(by.actor_user_id)
+            .subject(row.code.clone())
+            .detail(format!("{} ({})", row.name, by.via))
+            .from_address(by.client_address),
+    )
     .await?;
     Ok(row.into())
 }

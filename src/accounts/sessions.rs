@@ -78,8 +78,9 @@ pub async fn find(
         session::Entity::delete_by_id(id_hash).exec(db).await?;
         return Ok(None);
     }
-    // Touch at most once a minute, so a busy page does not write on every request.
-    if now - row.last_seen_at > Duration::seconds(60) {
+    // Touch at most once a minute (or half the idle limit), so a busy page does not write on
+    // every request.
+    if now - row.last_seen_at > std::cmp::min(Duration::seconds(60), idle_limit / 2) {
         let csrf_token = row.csrf_token.clone();
         let mut active = row.into_active_model();
         active.last_seen_at = Set(now);

@@ -5,8 +5,7 @@ use std::process::ExitCode;
 
 use super::{fail, open_database};
 use crate::accounts::import::{self, ImportedBy};
-use crate::accounts::organisations::{self, NewOrganisation};
-use crate::audit::{self, Event, action};
+use crate::accounts::organisations::{self, AddedBy, NewOrganisation};
 
 pub(super) async fn import_users(file: &Path) -> ExitCode {
     let bytes = match std::fs::read(file) {
@@ -67,19 +66,11 @@ pub(super) async fn add_organisation(code: &str, name: &str) -> ExitCode {
         Ok(opened) => opened,
         Err(error) => return fail(error),
     };
-    let created = async {
-        let created = organisations::create(&db, new).await?;
-        audit::record(
-            &db,
-            Event::new(action::ORGANISATION_CREATED)
-                .subject(created.code.clone())
-                .detail(format!("{} (command line)", created.name)),
-        )
-        .await?;
-        Ok::<_, crate::error::AppError>(created)
-    }
-    .await;
-    match created {
+    let by = AddedBy {
+        via: "command line",
+        ..AddedBy::default()
+    };
+    match organisations::create(&db, by, new).await {
         Ok(created) => {
             println!("added organisation {} ({})", created.code, created.name);
             ExitCode::SUCCESS

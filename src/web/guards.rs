@@ -178,3 +178,20 @@ impl<'r> FromRequest<'r> for Admin {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn release_cookies_are_host_prefixed_and_secure() {
+        assert_eq!(session_cookie_name(true), "__Host-gt_session");
+        assert_eq!(session_cookie_name(false), "gt_session");
+        let cookie = secure_cookie(session_cookie_name(true), "x".into(), true);
+        assert_eq!(cookie.secure(), Some(true));
+        assert_eq!(cookie.http_only(), Some(true));
+        assert_eq!(cookie.same_site(), Some(SameSite::Lax));
+        assert_eq!(cookie.path(), Some("/"));
+        assert_eq!(cookie.domain(), None);
+    }
+}

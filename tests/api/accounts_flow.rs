@@ -296,6 +296,11 @@ async fn admin_pages_render_for_an_admin() {
         )
         .await;
     assert_eq!(added.status(), Status::SeeOther);
+    assert!(
+        app.audit_actions()
+            .await
+            .contains(&"organisation_created".to_owned())
+    );
     let duplicate = app
         .post_form_as(
             &admin,

@@ -248,7 +248,7 @@ impl TestApp {
 
     pub async fn given_organisation(&self, code: &str, name: &str) -> i64 {
         let new = accounts::organisations::NewOrganisation::parse(code, name).expect("valid org");
-        accounts::organisations::create(self.db(), new)
+        accounts::organisations::create(self.db(), Default::default(), new)
             .await
             .expect("create organisation")
             .id

@@ -9,9 +9,8 @@ use serde::Serialize;
 
 use super::FormErrors;
 use crate::accounts::OrgScope;
-use crate::accounts::organisations::{self, NewOrganisation, Organisation};
+use crate::accounts::organisations::{self, AddedBy, NewOrganisation, Organisation};
 use crate::app::AppState;
-use crate::audit::{self, Event, action};
 use crate::error::{AppError, AppResult};
 use crate::web::chrome::Chrome;
 use crate::web::csrf::{CsrfField, CsrfForm};
@@ -86,24 +85,19 @@ async fn list_organisations(
     .await
 }
 
-/// Creates an organisation and records who did it.
-pub async fn create_and_audit(
+/// Creates an organisation as `admin`.
+pub async fn create_as(
     state: &AppState,
     admin: &Admin,
     client: ClientAddress,
     new: NewOrganisation,
 ) -> AppResult<Organisation> {
-    let created = organisations::create(&state.db, new).await?;
-    audit::record(
-        &state.db,
-        Event::new(action::ORGANISATION_CREATED)
-            .by(Some(admin.0.account.id))
-            .subject(created.code.clone())
-            .detail(created.name.clone())
-            .from_address(client.0),
-    )
-    .await?;
-    Ok(created)
+    let by = AddedBy {
+        actor_user_id: Some(admin.0.account.id),
+        client_address: client.0,
+        via: "admin",
+    };
+    organisations::create(&state.db, by, new).await
 }
 
 #[post("/admin/organisations", data = "<form>")]
@@ -126,7 +120,7 @@ async fn add_organisation(
             return Ok(Either::Right((Status::UnprocessableEntity, page)));
         }
     };
-    match create_and_audit(state, &admin, client, new).await {
+    match create_as(state, &admin, client, new).await {
         Ok(created) => Ok(Either::Left(Flash::success(
             Redirect::to("/admin/organisations"),
             format!("Added {} ({})", created.name, created.code),

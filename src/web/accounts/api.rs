@@ -8,7 +8,7 @@ use rocket::serde::json::{Json, Value, json};
 use rocket::{Route, State, delete, get, post, put, routes};
 use serde::Deserialize;
 
-use super::admin_orgs::create_and_audit;
+use super::admin_orgs::create_as;
 use crate::accounts::OrgScope;
 use crate::accounts::credentials;
 use crate::accounts::import::{self, ImportedBy};
@@ -255,7 +255,7 @@ async fn add_organisation(
                 .join(". "),
         )
     })?;
-    let created = create_and_audit(state, &admin, client, new).await?;
+    let created = create_as(state, &admin, client, new).await?;
     Ok((Status::Created, Json(json!(created))))
 }
 

@@ -1,0 +1,284 @@
+//! The baseline and post-assessment pages: one page per topic (confidence first, then its
+//! items), saved as the learner goes; a review page; a single submit.
+
+use rocket::form::FromForm;
+use rocket::http::Status;
+use rocket::response::Redirect;
+use rocket::{State, get, post, uri};
+use rocket_dyn_templates::Template;
+use serde::Serialize;
+
+use super::views::{ItemView, item_view, responses_by_version, topic_order};
+use crate::app::AppState;
+use crate::assessment::answer::{AnswerInput, Sureness};
+use crate::assessment::attempts::{self, SUBMITTED, SaveItem};
+use crate::assessment::results::RATING_LABELS;
+use crate::assessment::{bank, results};
+use crate::entities::{response, topic_rating};
+use crate::error::{AppError, AppResult};
+use crate::web::chrome::Chrome;
+use crate::web::csrf::{CsrfField, CsrfForm, TokenOnly};
+use crate::web::guards::CurrentUser;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+#[derive(Debug, FromForm)]
+pub struct ItemForm {
+    pub position: i32,
+    pub choice: Option<usize>,
+    pub choices: Vec<usize>,
+    pub text: Option<String>,
+    pub matches: std::collections::HashMap<usize, String>,
+    pub sureness: Option<String>,
+}
+
+#[derive(Debug, FromForm)]
+pub struct TopicForm {
+    #[field(default = String::new())]
+    pub csrf_token: String,
+    pub rating: Option<i16>,
+    pub items: Vec<ItemForm>,
+}
+
+impl CsrfField for TopicForm {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+#[derive(Serialize)]
+struct RatingOption {
+    value: i16,
+    label: &'static str,
+    checked: bool,
+}
+
+#[derive(Serialize)]
+struct ErrorItem {
+    field: String,
+    message: String,
+}
+
+#[derive(Serialize)]
+struct TopicPageView {
+    attempt_id: i64,
+    heading: String,
+    topic_number: usize,
+    topic_count: usize,
+    topic_name: String,
+    rating_options: Vec<RatingOption>,
+    rating_error: Option<String>,
+    items: Vec<ItemView>,
+    errors: Vec<ErrorItem>,
+    is_last: bool,
+}
+
+fn phase_heading(phase: &str) -> &'static str {
+    if phase == "post" { "Post-assessment" } else { "Baseline: what you know now" }
+}
+
+/// Starts (or resumes) the baseline or the post-assessment.
+#[post("/learn/assessments/<slug>/start", data = "<form>")]
+pub async fn start_attempt(user: CurrentUser, state: &State<AppState>, slug: &str, form: CsrfForm<TokenOnly>) -> AppResult<Redirect> {
+    let _ = form;
+    match slug {
+        "baseline" => {}
+        "post" => crate::learning::plan::ensure_post_open(&state.db, user.account.id).await?,
+        _ => return Err(AppError::NotFound("There is no such assessment.".into())),
+    }
+    let attempt = attempts::start_or_resume(&state.db, user.account.id, slug).await?;
+    Ok(Redirect::to(uri!(resume_attempt(attempt.id))))
+}
+
+/// Sends the learner to the first topic still to do, the review page, or the result.
+#[get("/learn/attempts/<id>")]
+pub async fn resume_attempt(user: CurrentUser, state: &State<AppState>, id: i64) -> AppResult<Redirect> {
+    let attempt = attempts::owned_attempt(&state.db, user.account.id, id).await?;
+    if attempt.status == SUBMITTED {
+        return Ok(Redirect::to(uri!(show_result(id))));
+    }
+    let slots = bank::attempt_slots(&state.db, id).await?;
+    let answered = responses_by_version(response::Entity::find().filter(response::Column::AttemptId.eq(id)).all(&state.db).await?);
+    for (index, topic_id) in topic_order(&slots).iter().enumerate() {
+        if slots.iter().any(|s| s.topic_id == *topic_id && !answered.contains_key(&s.item_version_id)) {
+            return Ok(Redirect::to(uri!(show_topic(id, index + 1))));
+        }
+    }
+    Ok(Redirect::to(uri!(show_review(id))))
+}
+
+async fn topic_page(
+    state: &AppState,
+    user_id: i64,
+    id: i64,
+    n: usize,
+    entered: Option<(&TopicForm, &[(i32, String)])>,
+) -> AppResult<TopicPageView> {
+    let attempt = attempts::owned_attempt(&state.db, user_id, id).await?;
+    if attempt.status == SUBMITTED {
+        return Err(AppError::Conflict("This attempt has been submitted. See your results instead.".into()));
+    }
+    let slots = bank::attempt_slots(&state.db, id).await?;
+    let order = topic_order(&slots);
+    let topic_id = *n.checked_sub(1).and_then(|i| order.get(i)).ok_or_else(|| AppError::NotFound("There is no such topic in this attempt.".into()))?;
+    let saved = responses_by_version(response::Entity::find().filter(response::Column::AttemptId.eq(id)).all(&state.db).await?);
+    let saved_rating = topic_rating::Entity::find()
+        .filter(topic_rating::Column::AttemptId.eq(id))
+        .filter(topic_rating::Column::TopicId.eq(topic_id))
+        .one(&state.db)
+        .await?
+        .map(|r| r.rating);
+    let rating = entered.and_then(|(form, _)| form.rating).or(saved_rating);
+    let mut errors = Vec::new();
+    let rating_error = entered.filter(|(form, _)| form.rating.is_none()).map(|_| "Say how confident you feel about this topic.".to_owned());
+    if let Some(message) = &rating_error {
+        errors.push(ErrorItem { field: "rating-1".into(), message: message.clone() });
+    }
+    let topic_slots: Vec<_> = slots.iter().filter(|s| s.topic_id == topic_id).collect();
+    let mut items = Vec::new();
+    for (index, slot) in topic_slots.iter().enumerate() {
+        let form_item = entered.and_then(|(form, _)| form.items.iter().find(|i| i.position == slot.position));
+        let input = form_item.map(to_input);
+        let error = entered.and_then(|(_, problems)| problems.iter().find(|(p, _)| *p == slot.position).map(|(_, m)| m.clone()));
+        if let Some(message) = &error {
+            errors.push(ErrorItem { field: format!("item-{}-sureness-1", slot.position), message: format!("Question {}: {message}", slot.position) });
+        }
+        let entered_pair = input.as_ref().map(|i| (i, form_item.and_then(|f| f.sureness.as_deref())));
+        items.push(item_view(index, slot, saved.get(&slot.item_version_id), entered_pair, error));
+    }
+    Ok(TopicPageView {
+        attempt_id: id,
+        heading: phase_heading(&attempt.phase).to_owned(),
+        topic_number: n,
+        topic_count: order.len(),
+        topic_name: topic_slots.first().map(|s| s.topic_name.clone()).unwrap_or_default(),
+        rating_options: (1..=5)
+            .map(|value| RatingOption { value, label: RATING_LABELS[usize::try_from(value - 1).unwrap_or(0)], checked: rating == Some(value) })
+            .collect(),
+        rating_error,
+        items,
+        errors,
+        is_last: n == order.len(),
+    })
+}
+
+pub fn to_input(item: &ItemForm) -> AnswerInput {
+    AnswerInput {
+        choice: item.choice,
+        choices: item.choices.clone(),
+        text: item.text.clone(),
+        // An unchosen row sends "": leave it out, so it reads as unanswered.
+        matches: item.matches.iter().filter_map(|(row, value)| value.trim().parse().ok().map(|v| (*row, v))).collect(),
+    }
+}
+
+#[get("/learn/attempts/<id>/topics/<n>")]
+pub async fn show_topic(user: CurrentUser, chrome: Chrome, state: &State<AppState>, id: i64, n: usize) -> AppResult<Template> {
+    let view = topic_page(state, user.account.id, id, n, None).await?;
+    let title = format!("{} – topic {} of {}", view.topic_name, view.topic_number, view.topic_count);
+    Ok(chrome.render("learn/topic", &title, view))
+}
+
+#[post("/learn/attempts/<id>/topics/<n>", data = "<form>")]
+pub async fn save_topic(
+    user: CurrentUser,
+    chrome: Chrome,
+    state: &State<AppState>,
+    id: i64,
+    n: usize,
+    form: CsrfForm<TopicForm>,
+) -> AppResult<Result<Redirect, (Status, Template)>> {
+    let form = form.0;
+    let page = topic_page(state, user.account.id, id, n, None).await?;
+    let slots = bank::attempt_slots(&state.db, id).await?;
+    let topic_id = topic_order(&slots)[n - 1];
+    let ratings: Vec<(i64, i16)> = form.rating.map(|r| (topic_id, r)).into_iter().collect();
+    let mut items = Vec::new();
+    let mut problems: Vec<(i32, String)> = Vec::new();
+    for item in &form.items {
+        let sureness = match item.sureness.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            None => None,
+            Some(value) => match Sureness::parse(value) {
+                Some(sure) => Some(sure),
+                None => {
+                    problems.push((item.position, "Choose how sure you are from the list.".into()));
+                    continue;
+                }
+            },
+        };
+        items.push(SaveItem { position: item.position, answer: to_input(item), sureness, time_on_item_ms: None });
+    }
+    problems.extend(attempts::save(&state.db, user.account.id, id, &ratings, &items).await?);
+    let missing_answers: Vec<i32> = form
+        .items
+        .iter()
+        .filter(|i| i.sureness.as_deref().is_none_or(|s| s.trim().is_empty()) && to_input(i).is_empty())
+        .map(|i| i.position)
+        .collect();
+    for position in missing_answers {
+        if !problems.iter().any(|(p, _)| *p == position) {
+            problems.push((position, "Choose an answer and how sure you are, or choose \"I don't know\".".into()));
+        }
+    }
+    if !problems.is_empty() || form.rating.is_none() {
+        let view = topic_page(state, user.account.id, id, n, Some((&form, &problems))).await?;
+        let title = format!("Error: {}", page.topic_name);
+        return Ok(Err((Status::UnprocessableEntity, chrome.render("learn/topic", &title, view))));
+    }
+    if page.is_last {
+        Ok(Ok(Redirect::to(uri!(show_review(id)))))
+    } else {
+        Ok(Ok(Redirect::to(uri!(show_topic(id, n + 1)))))
+    }
+}
+
+#[derive(Serialize)]
+struct ReviewView {
+    attempt_id: i64,
+    heading: String,
+    missing: Vec<String>,
+    complete: bool,
+    errors: Vec<ErrorItem>,
+}
+
+async fn review_view(state: &AppState, user_id: i64, id: i64, show_errors: bool) -> AppResult<ReviewView> {
+    let attempt = attempts::owned_attempt(&state.db, user_id, id).await?;
+    let missing = attempts::missing(&state.db, &attempt).await?;
+    let errors = if show_errors {
+        missing.iter().map(|m| ErrorItem { field: "missing".into(), message: m.clone() }).collect()
+    } else {
+        Vec::new()
+    };
+    Ok(ReviewView { attempt_id: id, heading: phase_heading(&attempt.phase).to_owned(), complete: missing.is_empty(), missing, errors })
+}
+
+#[get("/learn/attempts/<id>/review")]
+pub async fn show_review(user: CurrentUser, chrome: Chrome, state: &State<AppState>, id: i64) -> AppResult<Template> {
+    let view = review_view(state, user.account.id, id, false).await?;
+    Ok(chrome.render("learn/review", "Check and submit your answers", view))
+}
+
+#[post("/learn/attempts/<id>/submit", data = "<form>")]
+pub async fn submit_attempt(
+    user: CurrentUser,
+    chrome: Chrome,
+    state: &State<AppState>,
+    id: i64,
+    form: CsrfForm<TokenOnly>,
+) -> AppResult<Result<Redirect, (Status, Template)>> {
+    let _ = form;
+    match attempts::submit(&state.db, user.account.id, id).await {
+        Ok(_) => Ok(Ok(Redirect::to(uri!(show_result(id))))),
+        Err(AppError::Unprocessable(_)) => {
+            let view = review_view(state, user.account.id, id, true).await?;
+            Ok(Err((Status::UnprocessableEntity, chrome.render("learn/review", "Error: check and submit your answers", view))))
+        }
+        Err(other) => Err(other),
+    }
+}
+
+#[get("/learn/attempts/<id>/result")]
+pub async fn show_result(user: CurrentUser, chrome: Chrome, state: &State<AppState>, id: i64) -> AppResult<Template> {
+    let result = results::attempt_result(&state.db, user.account.id, id).await?;
+    let view = super::result_view::result_view(&result);
+    Ok(chrome.render("learn/result", "Your results", view))
+}

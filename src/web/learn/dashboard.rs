@@ -1,0 +1,29 @@
+//! "My learning": where the learner stands and what to do next.
+
+use rocket::{State, get};
+use rocket_dyn_templates::Template;
+use serde::Serialize;
+
+use crate::app::AppState;
+use crate::assessment::attempts::{self, IN_PROGRESS, SUBMITTED};
+use crate::error::AppResult;
+use crate::web::chrome::Chrome;
+use crate::web::guards::CurrentUser;
+
+#[derive(Serialize)]
+struct DashboardView {
+    baseline_not_started: bool,
+    baseline_in_progress: Option<i64>,
+    baseline_result: Option<i64>,
+}
+
+#[get("/learn")]
+pub async fn show_dashboard(user: CurrentUser, chrome: Chrome, state: &State<AppState>) -> AppResult<Template> {
+    let baseline = attempts::attempts_at(&state.db, user.account.id, "baseline").await?;
+    let view = DashboardView {
+        baseline_not_started: baseline.is_empty(),
+        baseline_in_progress: baseline.iter().find(|a| a.status == IN_PROGRESS).map(|a| a.id),
+        baseline_result: baseline.iter().find(|a| a.status == SUBMITTED && a.is_reported).map(|a| a.id),
+    };
+    Ok(chrome.render("learn/dashboard", "My learning", view))
+}

@@ -1,0 +1,36 @@
+//! The learner's pages: "My learning", the baseline one topic at a time, review, submit and
+//! the result; the plan, modules and quizzes; the record, certificates and data download.
+
+mod attempt_pages;
+mod dashboard;
+mod module_pages;
+mod record_pages;
+mod result_view;
+mod views;
+
+use rocket::{Route, routes};
+
+pub fn routes() -> Vec<Route> {
+    routes![
+        dashboard::show_dashboard,
+        attempt_pages::start_attempt,
+        attempt_pages::resume_attempt,
+        attempt_pages::show_topic,
+        attempt_pages::save_topic,
+        attempt_pages::show_review,
+        attempt_pages::submit_attempt,
+        attempt_pages::show_result,
+        module_pages::list_modules,
+        module_pages::open_module,
+        module_pages::show_module_page,
+        module_pages::start_quiz,
+        module_pages::show_quiz,
+        module_pages::answer_quiz,
+        module_pages::show_quiz_feedback,
+        record_pages::show_plan,
+        record_pages::show_record,
+        record_pages::show_certificate,
+        record_pages::export_json,
+        record_pages::export_csv,
+    ]
+}

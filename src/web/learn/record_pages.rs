@@ -1,0 +1,98 @@
+//! The plan, the learner's record, CPD certificates and the download of their own data.
+
+use rocket::http::{ContentType, Header};
+use rocket::{Responder, State, get};
+use rocket_dyn_templates::Template;
+use serde_json::json;
+
+use crate::app::AppState;
+use crate::error::AppResult;
+use crate::learning::{plan, record};
+use crate::web::chrome::Chrome;
+use crate::web::guards::CurrentUser;
+
+#[get("/learn/plan")]
+pub async fn show_plan(user: CurrentUser, chrome: Chrome, state: &State<AppState>) -> AppResult<Template> {
+    let plan = plan::plan(&state.db, user.account.id).await?;
+    let view = match &plan {
+        Some(plan) => json!({
+            "has_plan": true,
+            "complete": plan.complete,
+            "to_do": plan.topics.iter().filter(|t| t.status != "tested_out").map(|t| json!({
+                "name": t.name,
+                "knowledge": format!("{:.0}%", t.knowledge),
+                "target": format!("{:.0}%", t.target),
+                "gap": format!("{:.0}", t.gap),
+                "priority": format!("{:.1}", t.priority),
+                "done": t.status == "completed",
+                "modules": t.modules,
+            })).collect::<Vec<_>>(),
+            "tested_out": plan.topics.iter().filter(|t| t.status == "tested_out").map(|t| json!({
+                "name": t.name, "knowledge": format!("{:.0}%", t.knowledge), "target": format!("{:.0}%", t.target),
+            })).collect::<Vec<_>>(),
+            "assigned": plan.assigned,
+        }),
+        None => json!({ "has_plan": false, "complete": false, "to_do": [], "tested_out": [], "assigned": [] }),
+    };
+    Ok(chrome.render("learn/plan", "Your plan", view))
+}
+
+#[get("/learn/record")]
+pub async fn show_record(user: CurrentUser, chrome: Chrome, state: &State<AppState>) -> AppResult<Template> {
+    let record = record::record(&state.db, user.account.id).await?;
+    let attempts: Vec<_> = record
+        .attempts
+        .iter()
+        .map(|a| json!({
+            "assessment": a.assessment,
+            "date": a.submitted_at.map(|d| d.format("%-d %B %Y").to_string()),
+            "score": a.accuracy.map(|v| format!("{:.0}%", v * 100.0)),
+            "counts_in_reports": a.counts_in_reports,
+            "attempt_id": a.attempt_id,
+            "is_quiz": a.phase == "quiz",
+        }))
+        .collect();
+    let completed: Vec<_> = record
+        .completed
+        .iter()
+        .map(|m| json!({ "slug": m.slug, "title": m.title, "minutes": m.minutes, "date": m.completed_at.format("%-d %B %Y").to_string() }))
+        .collect();
+    Ok(chrome.render("learn/record", "Your learning record", json!({ "attempts": attempts, "completed": completed })))
+}
+
+#[get("/learn/modules/<slug>/certificate")]
+pub async fn show_certificate(user: CurrentUser, chrome: Chrome, state: &State<AppState>, slug: &str) -> AppResult<Template> {
+    let module = record::certificate(&state.db, user.account.id, slug).await?;
+    let view = json!({
+        "name": user.account.display_name,
+        "module": module,
+        "date": module.completed_at.format("%-d %B %Y").to_string(),
+        "reference": format!("GT-{}-{}-v{}-{}", user.account.id, module.slug, module.version, module.completed_at.format("%Y%m%d")),
+    });
+    Ok(chrome.render("learn/certificate", &format!("Certificate: {}", module.title), view))
+}
+
+#[derive(Responder)]
+pub struct Download {
+    body: String,
+    content_type: ContentType,
+    disposition: Header<'static>,
+}
+
+#[get("/learn/record/export.json")]
+pub async fn export_json(user: CurrentUser, state: &State<AppState>) -> AppResult<Download> {
+    let export = record::export(&state.db, user.account.id).await?;
+    let body = serde_json::to_string_pretty(&json!({ "account": { "email": user.account.email, "display_name": user.account.display_name }, "data": export }))
+        .map_err(crate::error::AppError::internal)?;
+    Ok(Download { body, content_type: ContentType::JSON, disposition: Header::new("Content-Disposition", "attachment; filename=\"my-genomics-training-data.json\"") })
+}
+
+#[get("/learn/record/export.csv")]
+pub async fn export_csv(user: CurrentUser, state: &State<AppState>) -> AppResult<Download> {
+    let export = record::export(&state.db, user.account.id).await?;
+    Ok(Download {
+        body: record::responses_csv(&export)?,
+        content_type: ContentType::CSV,
+        disposition: Header::new("Content-Disposition", "attachment; filename=\"my-genomics-training-answers.csv\""),
+    })
+}
