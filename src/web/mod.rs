@@ -8,6 +8,7 @@ pub mod csrf;
 pub mod fairings;
 pub mod guards;
 pub mod health;
+pub mod learn;
 pub mod pages;
 pub mod request_id;
 
@@ -19,5 +20,6 @@ pub fn routes() -> Vec<Route> {
     routes.extend(pages::routes());
     routes.extend(health::routes());
     routes.extend(accounts::routes());
+    routes.extend(learn::routes());
     routes
 }

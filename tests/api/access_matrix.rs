@@ -56,6 +56,28 @@ const EXPECTED: &[(&str, &str, [u16; 6])] = &[
     ("GET", "/admin/users/import", [303, 403, 403, 403, 403, 200]),
     ("POST", "/admin/users/import", [303, 403, 403, 403, 403, 422]),
     ("GET", "/admin/audit", [303, 403, 403, 403, 403, 200]),
+    // the learner's pages (every signed-in person is a learner; `<id>` is an attempt that is
+    // not theirs, so it is "not found")
+    ("GET", "/learn", [303, 200, 200, 200, 200, 200]),
+    ("POST", "/learn/assessments/<slug>/start", [303, 303, 303, 303, 303, 303]),
+    ("GET", "/learn/attempts/<id>", [303, 404, 404, 404, 404, 404]),
+    ("GET", "/learn/attempts/<id>/topics/<n>", [303, 404, 404, 404, 404, 404]),
+    ("POST", "/learn/attempts/<id>/topics/<n>", [303, 404, 404, 404, 404, 404]),
+    ("GET", "/learn/attempts/<id>/review", [303, 404, 404, 404, 404, 404]),
+    ("POST", "/learn/attempts/<id>/submit", [303, 404, 404, 404, 404, 404]),
+    ("GET", "/learn/attempts/<id>/result", [303, 404, 404, 404, 404, 404]),
+    ("GET", "/learn/plan", [303, 200, 200, 200, 200, 200]),
+    ("GET", "/learn/modules", [303, 200, 200, 200, 200, 200]),
+    ("GET", "/learn/modules/<slug>", [303, 303, 303, 303, 303, 303]),
+    ("GET", "/learn/modules/<slug>/pages/<number>", [303, 200, 200, 200, 200, 200]),
+    ("POST", "/learn/modules/<slug>/quiz", [303, 303, 303, 303, 303, 303]),
+    ("GET", "/learn/modules/<slug>/certificate", [303, 404, 404, 404, 404, 404]),
+    ("GET", "/learn/quiz/<id>", [303, 404, 404, 404, 404, 404]),
+    ("POST", "/learn/quiz/<id>", [303, 404, 404, 404, 404, 404]),
+    ("GET", "/learn/quiz/<id>/feedback", [303, 404, 404, 404, 404, 404]),
+    ("GET", "/learn/record", [303, 200, 200, 200, 200, 200]),
+    ("GET", "/learn/record/export.json", [303, 200, 200, 200, 200, 200]),
+    ("GET", "/learn/record/export.csv", [303, 200, 200, 200, 200, 200]),
     // JSON API
     ("POST", "/api/v1/session", [422, 422, 422, 422, 422, 422]),
     ("DELETE", "/api/v1/session", [401, 200, 200, 200, 200, 200]),
@@ -73,8 +95,21 @@ const EXPECTED: &[(&str, &str, [u16; 6])] = &[
 
 const UNKNOWN_TOKEN: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
+/// An attempt id nobody has, for the learner's pages (their own attempts are tested in
+/// tests/api/learner_pages.rs).
+const NOBODYS_ATTEMPT: &str = "987654";
+
 fn concrete(path: &str, subject_id: i64) -> String {
-    path.replace("<id>", &subject_id.to_string())
+    let path = if path.starts_with("/learn/") {
+        path.replace("<id>", NOBODYS_ATTEMPT)
+    } else {
+        path.to_owned()
+    };
+    path.replace("/learn/assessments/<slug>", "/learn/assessments/baseline")
+        .replace("<slug>", "genomics-basics")
+        .replace("<n>", "1")
+        .replace("<number>", "1")
+        .replace("<id>", &subject_id.to_string())
         .replace("<token>", UNKNOWN_TOKEN)
         .replace("/static/<path..>", "/static/app.css")
         .replace("/assets/<path..>", "/assets/images/favicon.svg")

@@ -73,12 +73,21 @@ struct TopicPageView {
 }
 
 fn phase_heading(phase: &str) -> &'static str {
-    if phase == "post" { "Post-assessment" } else { "Baseline: what you know now" }
+    if phase == "post" {
+        "Post-assessment"
+    } else {
+        "Baseline: what you know now"
+    }
 }
 
 /// Starts (or resumes) the baseline or the post-assessment.
 #[post("/learn/assessments/<slug>/start", data = "<form>")]
-pub async fn start_attempt(user: CurrentUser, state: &State<AppState>, slug: &str, form: CsrfForm<TokenOnly>) -> AppResult<Redirect> {
+pub async fn start_attempt(
+    user: CurrentUser,
+    state: &State<AppState>,
+    slug: &str,
+    form: CsrfForm<TokenOnly>,
+) -> AppResult<Redirect> {
     let _ = form;
     match slug {
         "baseline" => {}
@@ -91,15 +100,27 @@ pub async fn start_attempt(user: CurrentUser, state: &State<AppState>, slug: &st
 
 /// Sends the learner to the first topic still to do, the review page, or the result.
 #[get("/learn/attempts/<id>")]
-pub async fn resume_attempt(user: CurrentUser, state: &State<AppState>, id: i64) -> AppResult<Redirect> {
+pub async fn resume_attempt(
+    user: CurrentUser,
+    state: &State<AppState>,
+    id: i64,
+) -> AppResult<Redirect> {
     let attempt = attempts::owned_attempt(&state.db, user.account.id, id).await?;
     if attempt.status == SUBMITTED {
         return Ok(Redirect::to(uri!(show_result(id))));
     }
     let slots = bank::attempt_slots(&state.db, id).await?;
-    let answered = responses_by_version(response::Entity::find().filter(response::Column::AttemptId.eq(id)).all(&state.db).await?);
+    let answered = responses_by_version(
+        response::Entity::find()
+            .filter(response::Column::AttemptId.eq(id))
+            .all(&state.db)
+            .await?,
+    );
     for (index, topic_id) in topic_order(&slots).iter().enumerate() {
-        if slots.iter().any(|s| s.topic_id == *topic_id && !answered.contains_key(&s.item_version_id)) {
+        if slots
+            .iter()
+            .any(|s| s.topic_id == *topic_id && !answered.contains_key(&s.item_version_id))
+        {
             return Ok(Redirect::to(uri!(show_topic(id, index + 1))));
         }
     }
@@ -115,12 +136,22 @@ async fn topic_page(
 ) -> AppResult<TopicPageView> {
     let attempt = attempts::owned_attempt(&state.db, user_id, id).await?;
     if attempt.status == SUBMITTED {
-        return Err(AppError::Conflict("This attempt has been submitted. See your results instead.".into()));
+        return Err(AppError::Conflict(
+            "This attempt has been submitted. See your results instead.".into(),
+        ));
     }
     let slots = bank::attempt_slots(&state.db, id).await?;
     let order = topic_order(&slots);
-    let topic_id = *n.checked_sub(1).and_then(|i| order.get(i)).ok_or_else(|| AppError::NotFound("There is no such topic in this attempt.".into()))?;
-    let saved = responses_by_version(response::Entity::find().filter(response::Column::AttemptId.eq(id)).all(&state.db).await?);
+    let topic_id = *n
+        .checked_sub(1)
+        .and_then(|i| order.get(i))
+        .ok_or_else(|| AppError::NotFound("There is no such topic in this attempt.".into()))?;
+    let saved = responses_by_version(
+        response::Entity::find()
+            .filter(response::Column::AttemptId.eq(id))
+            .all(&state.db)
+            .await?,
+    );
     let saved_rating = topic_rating::Entity::find()
         .filter(topic_rating::Column::AttemptId.eq(id))
         .filter(topic_rating::Column::TopicId.eq(topic_id))
@@ -129,30 +160,59 @@ async fn topic_page(
         .map(|r| r.rating);
     let rating = entered.and_then(|(form, _)| form.rating).or(saved_rating);
     let mut errors = Vec::new();
-    let rating_error = entered.filter(|(form, _)| form.rating.is_none()).map(|_| "Say how confident you feel about this topic.".to_owned());
+    let rating_error = entered
+        .filter(|(form, _)| form.rating.is_none())
+        .map(|_| "Say how confident you feel about this topic.".to_owned());
     if let Some(message) = &rating_error {
-        errors.push(ErrorItem { field: "rating-1".into(), message: message.clone() });
+        errors.push(ErrorItem {
+            field: "rating-1".into(),
+            message: message.clone(),
+        });
     }
     let topic_slots: Vec<_> = slots.iter().filter(|s| s.topic_id == topic_id).collect();
     let mut items = Vec::new();
     for (index, slot) in topic_slots.iter().enumerate() {
-        let form_item = entered.and_then(|(form, _)| form.items.iter().find(|i| i.position == slot.position));
+        let form_item =
+            entered.and_then(|(form, _)| form.items.iter().find(|i| i.position == slot.position));
         let input = form_item.map(to_input);
-        let error = entered.and_then(|(_, problems)| problems.iter().find(|(p, _)| *p == slot.position).map(|(_, m)| m.clone()));
+        let error = entered.and_then(|(_, problems)| {
+            problems
+                .iter()
+                .find(|(p, _)| *p == slot.position)
+                .map(|(_, m)| m.clone())
+        });
         if let Some(message) = &error {
-            errors.push(ErrorItem { field: format!("item-{}-sureness-1", slot.position), message: format!("Question {}: {message}", slot.position) });
+            errors.push(ErrorItem {
+                field: format!("item-{}-sureness-1", slot.position),
+                message: format!("Question {}: {message}", slot.position),
+            });
         }
-        let entered_pair = input.as_ref().map(|i| (i, form_item.and_then(|f| f.sureness.as_deref())));
-        items.push(item_view(index, slot, saved.get(&slot.item_version_id), entered_pair, error));
+        let entered_pair = input
+            .as_ref()
+            .map(|i| (i, form_item.and_then(|f| f.sureness.as_deref())));
+        items.push(item_view(
+            index,
+            slot,
+            saved.get(&slot.item_version_id),
+            entered_pair,
+            error,
+        ));
     }
     Ok(TopicPageView {
         attempt_id: id,
         heading: phase_heading(&attempt.phase).to_owned(),
         topic_number: n,
         topic_count: order.len(),
-        topic_name: topic_slots.first().map(|s| s.topic_name.clone()).unwrap_or_default(),
+        topic_name: topic_slots
+            .first()
+            .map(|s| s.topic_name.clone())
+            .unwrap_or_default(),
         rating_options: (1..=5)
-            .map(|value| RatingOption { value, label: RATING_LABELS[usize::try_from(value - 1).unwrap_or(0)], checked: rating == Some(value) })
+            .map(|value| RatingOption {
+                value,
+                label: RATING_LABELS[usize::try_from(value - 1).unwrap_or(0)],
+                checked: rating == Some(value),
+            })
             .collect(),
         rating_error,
         items,
@@ -167,14 +227,27 @@ pub fn to_input(item: &ItemForm) -> AnswerInput {
         choices: item.choices.clone(),
         text: item.text.clone(),
         // An unchosen row sends "": leave it out, so it reads as unanswered.
-        matches: item.matches.iter().filter_map(|(row, value)| value.trim().parse().ok().map(|v| (*row, v))).collect(),
+        matches: item
+            .matches
+            .iter()
+            .filter_map(|(row, value)| value.trim().parse().ok().map(|v| (*row, v)))
+            .collect(),
     }
 }
 
 #[get("/learn/attempts/<id>/topics/<n>")]
-pub async fn show_topic(user: CurrentUser, chrome: Chrome, state: &State<AppState>, id: i64, n: usize) -> AppResult<Template> {
+pub async fn show_topic(
+    user: CurrentUser,
+    chrome: Chrome,
+    state: &State<AppState>,
+    id: i64,
+    n: usize,
+) -> AppResult<Template> {
     let view = topic_page(state, user.account.id, id, n, None).await?;
-    let title = format!("{} – topic {} of {}", view.topic_name, view.topic_number, view.topic_count);
+    let title = format!(
+        "{} – topic {} of {}",
+        view.topic_name, view.topic_number, view.topic_count
+    );
     Ok(chrome.render("learn/topic", &title, view))
 }
 
@@ -195,34 +268,55 @@ pub async fn save_topic(
     let mut items = Vec::new();
     let mut problems: Vec<(i32, String)> = Vec::new();
     for item in &form.items {
-        let sureness = match item.sureness.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let sureness = match item
+            .sureness
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             None => None,
             Some(value) => match Sureness::parse(value) {
                 Some(sure) => Some(sure),
                 None => {
-                    problems.push((item.position, "Choose how sure you are from the list.".into()));
+                    problems.push((
+                        item.position,
+                        "Choose how sure you are from the list.".into(),
+                    ));
                     continue;
                 }
             },
         };
-        items.push(SaveItem { position: item.position, answer: to_input(item), sureness, time_on_item_ms: None });
+        items.push(SaveItem {
+            position: item.position,
+            answer: to_input(item),
+            sureness,
+            time_on_item_ms: None,
+        });
     }
     problems.extend(attempts::save(&state.db, user.account.id, id, &ratings, &items).await?);
     let missing_answers: Vec<i32> = form
         .items
         .iter()
-        .filter(|i| i.sureness.as_deref().is_none_or(|s| s.trim().is_empty()) && to_input(i).is_empty())
+        .filter(|i| {
+            i.sureness.as_deref().is_none_or(|s| s.trim().is_empty()) && to_input(i).is_empty()
+        })
         .map(|i| i.position)
         .collect();
     for position in missing_answers {
         if !problems.iter().any(|(p, _)| *p == position) {
-            problems.push((position, "Choose an answer and how sure you are, or choose \"I don't know\".".into()));
+            problems.push((
+                position,
+                "Choose an answer and how sure you are, or choose \"I don't know\".".into(),
+            ));
         }
     }
     if !problems.is_empty() || form.rating.is_none() {
         let view = topic_page(state, user.account.id, id, n, Some((&form, &problems))).await?;
         let title = format!("Error: {}", page.topic_name);
-        return Ok(Err((Status::UnprocessableEntity, chrome.render("learn/topic", &title, view))));
+        return Ok(Err((
+            Status::UnprocessableEntity,
+            chrome.render("learn/topic", &title, view),
+        )));
     }
     if page.is_last {
         Ok(Ok(Redirect::to(uri!(show_review(id)))))
@@ -240,19 +334,41 @@ struct ReviewView {
     errors: Vec<ErrorItem>,
 }
 
-async fn review_view(state: &AppState, user_id: i64, id: i64, show_errors: bool) -> AppResult<ReviewView> {
+async fn review_view(
+    state: &AppState,
+    user_id: i64,
+    id: i64,
+    show_errors: bool,
+) -> AppResult<ReviewView> {
     let attempt = attempts::owned_attempt(&state.db, user_id, id).await?;
     let missing = attempts::missing(&state.db, &attempt).await?;
     let errors = if show_errors {
-        missing.iter().map(|m| ErrorItem { field: "missing".into(), message: m.clone() }).collect()
+        missing
+            .iter()
+            .map(|m| ErrorItem {
+                field: "missing".into(),
+                message: m.clone(),
+            })
+            .collect()
     } else {
         Vec::new()
     };
-    Ok(ReviewView { attempt_id: id, heading: phase_heading(&attempt.phase).to_owned(), complete: missing.is_empty(), missing, errors })
+    Ok(ReviewView {
+        attempt_id: id,
+        heading: phase_heading(&attempt.phase).to_owned(),
+        complete: missing.is_empty(),
+        missing,
+        errors,
+    })
 }
 
 #[get("/learn/attempts/<id>/review")]
-pub async fn show_review(user: CurrentUser, chrome: Chrome, state: &State<AppState>, id: i64) -> AppResult<Template> {
+pub async fn show_review(
+    user: CurrentUser,
+    chrome: Chrome,
+    state: &State<AppState>,
+    id: i64,
+) -> AppResult<Template> {
     let view = review_view(state, user.account.id, id, false).await?;
     Ok(chrome.render("learn/review", "Check and submit your answers", view))
 }
@@ -270,14 +386,22 @@ pub async fn submit_attempt(
         Ok(_) => Ok(Ok(Redirect::to(uri!(show_result(id))))),
         Err(AppError::Unprocessable(_)) => {
             let view = review_view(state, user.account.id, id, true).await?;
-            Ok(Err((Status::UnprocessableEntity, chrome.render("learn/review", "Error: check and submit your answers", view))))
+            Ok(Err((
+                Status::UnprocessableEntity,
+                chrome.render("learn/review", "Error: check and submit your answers", view),
+            )))
         }
         Err(other) => Err(other),
     }
 }
 
 #[get("/learn/attempts/<id>/result")]
-pub async fn show_result(user: CurrentUser, chrome: Chrome, state: &State<AppState>, id: i64) -> AppResult<Template> {
+pub async fn show_result(
+    user: CurrentUser,
+    chrome: Chrome,
+    state: &State<AppState>,
+    id: i64,
+) -> AppResult<Template> {
     let result = results::attempt_result(&state.db, user.account.id, id).await?;
     let view = super::result_view::result_view(&result);
     Ok(chrome.render("learn/result", "Your results", view))

@@ -18,12 +18,22 @@ struct DashboardView {
 }
 
 #[get("/learn")]
-pub async fn show_dashboard(user: CurrentUser, chrome: Chrome, state: &State<AppState>) -> AppResult<Template> {
+pub async fn show_dashboard(
+    user: CurrentUser,
+    chrome: Chrome,
+    state: &State<AppState>,
+) -> AppResult<Template> {
     let baseline = attempts::attempts_at(&state.db, user.account.id, "baseline").await?;
     let view = DashboardView {
         baseline_not_started: baseline.is_empty(),
-        baseline_in_progress: baseline.iter().find(|a| a.status == IN_PROGRESS).map(|a| a.id),
-        baseline_result: baseline.iter().find(|a| a.status == SUBMITTED && a.is_reported).map(|a| a.id),
+        baseline_in_progress: baseline
+            .iter()
+            .find(|a| a.status == IN_PROGRESS)
+            .map(|a| a.id),
+        baseline_result: baseline
+            .iter()
+            .find(|a| a.status == SUBMITTED && a.is_reported)
+            .map(|a| a.id),
     };
     Ok(chrome.render("learn/dashboard", "My learning", view))
 }

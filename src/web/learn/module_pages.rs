@@ -25,9 +25,17 @@ use crate::web::guards::CurrentUser;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 #[get("/learn/modules")]
-pub async fn list_modules(_user: CurrentUser, chrome: Chrome, state: &State<AppState>) -> AppResult<Template> {
+pub async fn list_modules(
+    _user: CurrentUser,
+    chrome: Chrome,
+    state: &State<AppState>,
+) -> AppResult<Template> {
     let modules = modules::published_modules(&state.db).await?;
-    Ok(chrome.render("learn/modules", "Genomics modules", serde_json::json!({ "modules": modules })))
+    Ok(chrome.render(
+        "learn/modules",
+        "Genomics modules",
+        serde_json::json!({ "modules": modules }),
+    ))
 }
 
 #[get("/learn/modules/<slug>")]
@@ -36,7 +44,13 @@ pub async fn open_module(_user: CurrentUser, slug: &str) -> Redirect {
 }
 
 #[get("/learn/modules/<slug>/pages/<number>")]
-pub async fn show_module_page(user: CurrentUser, chrome: Chrome, state: &State<AppState>, slug: &str, number: i32) -> AppResult<Template> {
+pub async fn show_module_page(
+    user: CurrentUser,
+    chrome: Chrome,
+    state: &State<AppState>,
+    slug: &str,
+    number: i32,
+) -> AppResult<Template> {
     let page = modules::read_page(&state.db, user.account.id, slug, number).await?;
     let title = format!("{} – {}", page.page_title, page.module.title);
     let view = serde_json::json!({
@@ -51,10 +65,17 @@ pub async fn show_module_page(user: CurrentUser, chrome: Chrome, state: &State<A
 }
 
 #[post("/learn/modules/<slug>/quiz", data = "<form>")]
-pub async fn start_quiz(user: CurrentUser, state: &State<AppState>, slug: &str, form: CsrfForm<TokenOnly>) -> AppResult<Redirect> {
+pub async fn start_quiz(
+    user: CurrentUser,
+    state: &State<AppState>,
+    slug: &str,
+    form: CsrfForm<TokenOnly>,
+) -> AppResult<Redirect> {
     let _ = form;
     let module = modules::module_by_slug(&state.db, slug).await?;
-    let attempt = attempts::start_or_resume(&state.db, user.account.id, &format!("quiz-{}", module.slug)).await?;
+    let attempt =
+        attempts::start_or_resume(&state.db, user.account.id, &format!("quiz-{}", module.slug))
+            .await?;
     Ok(Redirect::to(uri!(show_quiz(attempt.id))))
 }
 
@@ -78,13 +99,23 @@ struct QuizView {
     errors: Vec<serde_json::Value>,
 }
 
-async fn quiz_view(state: &AppState, user_id: i64, id: i64, entered: Option<(&QuizForm, &[(i32, String)])>) -> AppResult<QuizView> {
+async fn quiz_view(
+    state: &AppState,
+    user_id: i64,
+    id: i64,
+    entered: Option<(&QuizForm, &[(i32, String)])>,
+) -> AppResult<QuizView> {
     let attempt = attempts::owned_attempt(&state.db, user_id, id).await?;
     if attempt.phase != "quiz" {
         return Err(AppError::NotFound("That quiz was not found.".into()));
     }
     let slots = bank::attempt_slots(&state.db, id).await?;
-    let saved = responses_by_version(response::Entity::find().filter(response::Column::AttemptId.eq(id)).all(&state.db).await?);
+    let saved = responses_by_version(
+        response::Entity::find()
+            .filter(response::Column::AttemptId.eq(id))
+            .all(&state.db)
+            .await?,
+    );
     let mut errors = Vec::new();
     let items = slots
         .iter()
@@ -100,16 +131,29 @@ async fn quiz_view(state: &AppState, user_id: i64, id: i64, entered: Option<(&Qu
             item_view(index, slot, saved.get(&slot.item_version_id), pair, error)
         })
         .collect();
-    Ok(QuizView { attempt_id: id, items, errors })
+    Ok(QuizView {
+        attempt_id: id,
+        items,
+        errors,
+    })
 }
 
 #[get("/learn/quiz/<id>")]
-pub async fn show_quiz(user: CurrentUser, chrome: Chrome, state: &State<AppState>, id: i64) -> AppResult<Result<Template, Redirect>> {
+pub async fn show_quiz(
+    user: CurrentUser,
+    chrome: Chrome,
+    state: &State<AppState>,
+    id: i64,
+) -> AppResult<Result<Template, Redirect>> {
     let attempt = attempts::owned_attempt(&state.db, user.account.id, id).await?;
     if attempt.status == SUBMITTED {
         return Ok(Err(Redirect::to(uri!(show_quiz_feedback(id)))));
     }
-    Ok(Ok(chrome.render("learn/quiz", "Module quiz", quiz_view(state, user.account.id, id, None).await?)))
+    Ok(Ok(chrome.render(
+        "learn/quiz",
+        "Module quiz",
+        quiz_view(state, user.account.id, id, None).await?,
+    )))
 }
 
 #[post("/learn/quiz/<id>", data = "<form>")]
@@ -124,12 +168,33 @@ pub async fn answer_quiz(
     let mut problems: Vec<(i32, String)> = Vec::new();
     let mut items = Vec::new();
     for item in &form.items {
-        let sureness = item.sureness.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(Sureness::parse);
+        let sureness = item
+            .sureness
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(Sureness::parse);
         match sureness {
-            Some(None) => problems.push((item.position, "Choose how sure you are from the list.".into())),
-            Some(Some(sure)) => items.push(SaveItem { position: item.position, answer: to_input(item), sureness: Some(sure), time_on_item_ms: None }),
-            None if to_input(item).is_empty() => problems.push((item.position, "Choose an answer and how sure you are, or choose \"I don't know\".".into())),
-            None => items.push(SaveItem { position: item.position, answer: to_input(item), sureness: None, time_on_item_ms: None }),
+            Some(None) => problems.push((
+                item.position,
+                "Choose how sure you are from the list.".into(),
+            )),
+            Some(Some(sure)) => items.push(SaveItem {
+                position: item.position,
+                answer: to_input(item),
+                sureness: Some(sure),
+                time_on_item_ms: None,
+            }),
+            None if to_input(item).is_empty() => problems.push((
+                item.position,
+                "Choose an answer and how sure you are, or choose \"I don't know\".".into(),
+            )),
+            None => items.push(SaveItem {
+                position: item.position,
+                answer: to_input(item),
+                sureness: None,
+                time_on_item_ms: None,
+            }),
         }
     }
     problems.extend(attempts::save(&state.db, user.account.id, id, &[], &items).await?);
@@ -141,7 +206,10 @@ pub async fn answer_quiz(
         }
     }
     let view = quiz_view(state, user.account.id, id, Some((&form, &problems))).await?;
-    Ok(Err((Status::UnprocessableEntity, chrome.render("learn/quiz", "Error: module quiz", view))))
+    Ok(Err((
+        Status::UnprocessableEntity,
+        chrome.render("learn/quiz", "Error: module quiz", view),
+    )))
 }
 
 #[derive(Serialize)]
@@ -156,7 +224,9 @@ struct FeedbackItem {
 }
 
 fn option_feedback(kind: &QuestionKind, answer_json: Option<&str>, right: bool) -> String {
-    let input: crate::assessment::answer::AnswerInput = answer_json.and_then(|j| serde_json::from_str(j).ok()).unwrap_or_default();
+    let input: crate::assessment::answer::AnswerInput = answer_json
+        .and_then(|j| serde_json::from_str(j).ok())
+        .unwrap_or_default();
     match kind {
         QuestionKind::MultiChoice { answers, .. } => input
             .choice
@@ -167,10 +237,18 @@ fn option_feedback(kind: &QuestionKind, answer_json: Option<&str>, right: bool) 
             .map(|a| render_formatted(&a.feedback, a.feedback_format))
             .collect::<Vec<_>>()
             .join(" "),
-        QuestionKind::TrueFalse { feedback_true, feedback_false, .. } => {
+        QuestionKind::TrueFalse {
+            feedback_true,
+            feedback_false,
+            ..
+        } => {
             // Moodle shows the feedback of the choice made.
             let chose_true = input.choice == Some(0);
-            let text = if chose_true { feedback_true } else { feedback_false };
+            let text = if chose_true {
+                feedback_true
+            } else {
+                feedback_false
+            };
             let _ = right;
             render_formatted(&text.text, text.format)
         }
@@ -179,12 +257,22 @@ fn option_feedback(kind: &QuestionKind, answer_json: Option<&str>, right: bool) 
 }
 
 #[get("/learn/quiz/<id>/feedback")]
-pub async fn show_quiz_feedback(user: CurrentUser, chrome: Chrome, state: &State<AppState>, id: i64) -> AppResult<Template> {
+pub async fn show_quiz_feedback(
+    user: CurrentUser,
+    chrome: Chrome,
+    state: &State<AppState>,
+    id: i64,
+) -> AppResult<Template> {
     let result = results::attempt_result(&state.db, user.account.id, id).await?;
     if result.phase != "quiz" {
         return Err(AppError::NotFound("That quiz was not found.".into()));
     }
-    let responses = responses_by_version(response::Entity::find().filter(response::Column::AttemptId.eq(id)).all(&state.db).await?);
+    let responses = responses_by_version(
+        response::Entity::find()
+            .filter(response::Column::AttemptId.eq(id))
+            .all(&state.db)
+            .await?,
+    );
     let items: Vec<FeedbackItem> = result
         .items
         .iter()
@@ -195,10 +283,29 @@ pub async fn show_quiz_feedback(user: CurrentUser, chrome: Chrome, state: &State
             Some(FeedbackItem {
                 position: item.position,
                 text_html: render_formatted(&slot.question.text, slot.question.text_format),
-                outcome: if item.dont_know { "You said you did not know" } else if right { "Right" } else if item.fraction > 0.0 { "Partly right" } else { "Wrong" },
+                outcome: if item.dont_know {
+                    "You said you did not know"
+                } else if right {
+                    "Right"
+                } else if item.fraction > 0.0 {
+                    "Partly right"
+                } else {
+                    "Wrong"
+                },
                 right,
-                option_feedback_html: if item.dont_know { String::new() } else { option_feedback(&slot.question.kind, row.and_then(|r| r.answer.as_deref()), right) },
-                explanation_html: render_formatted(&slot.question.general_feedback, slot.question.general_feedback_format),
+                option_feedback_html: if item.dont_know {
+                    String::new()
+                } else {
+                    option_feedback(
+                        &slot.question.kind,
+                        row.and_then(|r| r.answer.as_deref()),
+                        right,
+                    )
+                },
+                explanation_html: render_formatted(
+                    &slot.question.general_feedback,
+                    slot.question.general_feedback_format,
+                ),
                 cbm_mark: format!("{:+.1}", item.cbm_mark),
             })
         })

@@ -12,7 +12,11 @@ use crate::web::chrome::Chrome;
 use crate::web::guards::CurrentUser;
 
 #[get("/learn/plan")]
-pub async fn show_plan(user: CurrentUser, chrome: Chrome, state: &State<AppState>) -> AppResult<Template> {
+pub async fn show_plan(
+    user: CurrentUser,
+    chrome: Chrome,
+    state: &State<AppState>,
+) -> AppResult<Template> {
     let plan = plan::plan(&state.db, user.account.id).await?;
     let view = match &plan {
         Some(plan) => json!({
@@ -32,36 +36,53 @@ pub async fn show_plan(user: CurrentUser, chrome: Chrome, state: &State<AppState
             })).collect::<Vec<_>>(),
             "assigned": plan.assigned,
         }),
-        None => json!({ "has_plan": false, "complete": false, "to_do": [], "tested_out": [], "assigned": [] }),
+        None => {
+            json!({ "has_plan": false, "complete": false, "to_do": [], "tested_out": [], "assigned": [] })
+        }
     };
     Ok(chrome.render("learn/plan", "Your plan", view))
 }
 
 #[get("/learn/record")]
-pub async fn show_record(user: CurrentUser, chrome: Chrome, state: &State<AppState>) -> AppResult<Template> {
+pub async fn show_record(
+    user: CurrentUser,
+    chrome: Chrome,
+    state: &State<AppState>,
+) -> AppResult<Template> {
     let record = record::record(&state.db, user.account.id).await?;
     let attempts: Vec<_> = record
         .attempts
         .iter()
-        .map(|a| json!({
-            "assessment": a.assessment,
-            "date": a.submitted_at.map(|d| d.format("%-d %B %Y").to_string()),
-            "score": a.accuracy.map(|v| format!("{:.0}%", v * 100.0)),
-            "counts_in_reports": a.counts_in_reports,
-            "attempt_id": a.attempt_id,
-            "is_quiz": a.phase == "quiz",
-        }))
+        .map(|a| {
+            json!({
+                "assessment": a.assessment,
+                "date": a.submitted_at.map(|d| d.format("%-d %B %Y").to_string()),
+                "score": a.accuracy.map(|v| format!("{:.0}%", v * 100.0)),
+                "counts_in_reports": a.counts_in_reports,
+                "attempt_id": a.attempt_id,
+                "is_quiz": a.phase == "quiz",
+            })
+        })
         .collect();
     let completed: Vec<_> = record
         .completed
         .iter()
         .map(|m| json!({ "slug": m.slug, "title": m.title, "minutes": m.minutes, "date": m.completed_at.format("%-d %B %Y").to_string() }))
         .collect();
-    Ok(chrome.render("learn/record", "Your learning record", json!({ "attempts": attempts, "completed": completed })))
+    Ok(chrome.render(
+        "learn/record",
+        "Your learning record",
+        json!({ "attempts": attempts, "completed": completed }),
+    ))
 }
 
 #[get("/learn/modules/<slug>/certificate")]
-pub async fn show_certificate(user: CurrentUser, chrome: Chrome, state: &State<AppState>, slug: &str) -> AppResult<Template> {
+pub async fn show_certificate(
+    user: CurrentUser,
+    chrome: Chrome,
+    state: &State<AppState>,
+    slug: &str,
+) -> AppResult<Template> {
     let module = record::certificate(&state.db, user.account.id, slug).await?;
     let view = json!({
         "name": user.account.display_name,
@@ -69,7 +90,11 @@ pub async fn show_certificate(user: CurrentUser, chrome: Chrome, state: &State<A
         "date": module.completed_at.format("%-d %B %Y").to_string(),
         "reference": format!("GT-{}-{}-v{}-{}", user.account.id, module.slug, module.version, module.completed_at.format("%Y%m%d")),
     });
-    Ok(chrome.render("learn/certificate", &format!("Certificate: {}", module.title), view))
+    Ok(chrome.render(
+        "learn/certificate",
+        &format!("Certificate: {}", module.title),
+        view,
+    ))
 }
 
 #[derive(Responder)]
@@ -84,7 +109,14 @@ pub async fn export_json(user: CurrentUser, state: &State<AppState>) -> AppResul
     let export = record::export(&state.db, user.account.id).await?;
     let body = serde_json::to_string_pretty(&json!({ "account": { "email": user.account.email, "display_name": user.account.display_name }, "data": export }))
         .map_err(crate::error::AppError::internal)?;
-    Ok(Download { body, content_type: ContentType::JSON, disposition: Header::new("Content-Disposition", "attachment; filename=\"my-genomics-training-data.json\"") })
+    Ok(Download {
+        body,
+        content_type: ContentType::JSON,
+        disposition: Header::new(
+            "Content-Disposition",
+            "attachment; filename=\"my-genomics-training-data.json\"",
+        ),
+    })
 }
 
 #[get("/learn/record/export.csv")]
@@ -93,6 +125,9 @@ pub async fn export_csv(user: CurrentUser, state: &State<AppState>) -> AppResult
     Ok(Download {
         body: record::responses_csv(&export)?,
         content_type: ContentType::CSV,
-        disposition: Header::new("Content-Disposition", "attachment; filename=\"my-genomics-training-answers.csv\""),
+        disposition: Header::new(
+            "Content-Disposition",
+            "attachment; filename=\"my-genomics-training-answers.csv\"",
+        ),
     })
 }

@@ -40,23 +40,39 @@ pub struct ResultView {
 
 fn correct_answer_html(kind: &QuestionKind) -> String {
     match kind {
-        QuestionKind::MultiChoice { answers, .. } | QuestionKind::ShortAnswer { answers, .. } => answers
-            .iter()
-            .filter(|a| a.fraction > 0.0)
-            .map(|a| render_formatted(&a.text, a.text_format))
-            .collect::<Vec<_>>()
-            .join("; "),
+        QuestionKind::MultiChoice { answers, .. } | QuestionKind::ShortAnswer { answers, .. } => {
+            answers
+                .iter()
+                .filter(|a| a.fraction > 0.0)
+                .map(|a| render_formatted(&a.text, a.text_format))
+                .collect::<Vec<_>>()
+                .join("; ")
+        }
         QuestionKind::TrueFalse { correct, .. } => if *correct { "True" } else { "False" }.into(),
         QuestionKind::Numerical { answers } => answers
             .iter()
             .filter(|a| a.fraction > 0.0)
-            .filter_map(|a| a.value.map(|v| if a.tolerance > 0.0 { format!("{v} ± {}", a.tolerance) } else { v.to_string() }))
+            .filter_map(|a| {
+                a.value.map(|v| {
+                    if a.tolerance > 0.0 {
+                        format!("{v} ± {}", a.tolerance)
+                    } else {
+                        v.to_string()
+                    }
+                })
+            })
             .collect::<Vec<_>>()
             .join("; "),
         QuestionKind::Matching { pairs } => pairs
             .iter()
             .filter(|p| !p.question.is_empty())
-            .map(|p| format!("{} → {}", ammonia::clean_text(&p.question), ammonia::clean_text(&p.answer)))
+            .map(|p| {
+                format!(
+                    "{} → {}",
+                    ammonia::clean_text(&p.question),
+                    ammonia::clean_text(&p.answer)
+                )
+            })
             .collect::<Vec<_>>()
             .join("; "),
         QuestionKind::Essay | QuestionKind::Description => String::new(),

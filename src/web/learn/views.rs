@@ -66,11 +66,17 @@ const SURENESS: [(&str, &str); 4] = [
 ];
 
 fn saved_input(row: Option<&response::Model>) -> (AnswerInput, Option<&'static str>) {
-    let Some(row) = row else { return (AnswerInput::default(), None) };
+    let Some(row) = row else {
+        return (AnswerInput::default(), None);
+    };
     if row.dont_know {
         return (AnswerInput::default(), Some("dont_know"));
     }
-    let input = row.answer.as_deref().and_then(|j| serde_json::from_str(j).ok()).unwrap_or_default();
+    let input = row
+        .answer
+        .as_deref()
+        .and_then(|j| serde_json::from_str(j).ok())
+        .unwrap_or_default();
     let sureness = match row.certainty {
         Some(1) => Some("1"),
         Some(2) => Some("2"),
@@ -100,14 +106,25 @@ pub fn item_view(
         checked,
     };
     let (kind, options, matches) = match &question.kind {
-        QuestionKind::MultiChoice { single: true, answers } => (
+        QuestionKind::MultiChoice {
+            single: true,
+            answers,
+        } => (
             "single",
-            answers.iter().enumerate().map(|(i, a)| option(i, &a.text, a.text_format, input.choice == Some(i))).collect(),
+            answers
+                .iter()
+                .enumerate()
+                .map(|(i, a)| option(i, &a.text, a.text_format, input.choice == Some(i)))
+                .collect(),
             Vec::new(),
         ),
         QuestionKind::MultiChoice { answers, .. } => (
             "multi",
-            answers.iter().enumerate().map(|(i, a)| option(i, &a.text, a.text_format, input.choices.contains(&i))).collect(),
+            answers
+                .iter()
+                .enumerate()
+                .map(|(i, a)| option(i, &a.text, a.text_format, input.choices.contains(&i)))
+                .collect(),
             Vec::new(),
         ),
         QuestionKind::TrueFalse { .. } => (
@@ -158,7 +175,11 @@ pub fn item_view(
         matches,
         sureness: SURENESS
             .iter()
-            .map(|(value, label)| SurenessView { value, label, checked: sureness.as_deref() == Some(*value) })
+            .map(|(value, label)| SurenessView {
+                value,
+                label,
+                checked: sureness.as_deref() == Some(*value),
+            })
             .collect(),
         error,
     }
