@@ -19,6 +19,7 @@ mod content_load;
 mod csrf;
 mod foundation;
 mod import;
+mod learner_api;
 mod learner_pages;
 mod learning_journey;
 mod migrations;

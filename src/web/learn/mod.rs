@@ -1,6 +1,7 @@
 //! The learner's pages: "My learning", the baseline one topic at a time, review, submit and
 //! the result; the plan, modules and quizzes; the record, certificates and data download.
 
+mod api;
 mod attempt_pages;
 mod dashboard;
 mod module_pages;
@@ -32,5 +33,17 @@ pub fn routes() -> Vec<Route> {
         record_pages::show_certificate,
         record_pages::export_json,
         record_pages::export_csv,
+        api::api_dashboard,
+        api::api_start_attempt,
+        api::api_show_attempt,
+        api::api_save_answers,
+        api::api_submit_attempt,
+        api::api_show_result,
+        api::api_show_plan,
+        api::api_list_modules,
+        api::api_module_page,
+        api::api_certificate,
+        api::api_record,
+        api::api_export,
     ]
 }
