@@ -28,6 +28,7 @@ pub mod action {
     pub const USERS_IMPORTED: &str = "users_imported";
     pub const ORGANISATION_CREATED: &str = "organisation_created";
     pub const FIRST_ADMIN_CREATED: &str = "first_admin_created";
+    pub const MODULE_ASSIGNED: &str = "module_assigned";
 }
 
 /// One event to record.

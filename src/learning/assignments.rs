@@ -70,3 +70,56 @@ pub async fn assigned_to(
     out.sort_by_key(|(id, date)| (*date, *id));
     Ok(out)
 }
+
+/// An assignment as managers see it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct AssignmentRow {
+    pub id: i64,
+    pub module: String,
+    pub organisation: String,
+    pub job_role: Option<String>,
+    pub due_on: NaiveDate,
+}
+
+/// Assignments for the organisations in `scope`, soonest due first.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    scope: &crate::accounts::OrgScope,
+) -> AppResult<Vec<AssignmentRow>> {
+    use crate::entities::{job_role, organisation};
+    let modules = super::modules::published_modules(db).await?;
+    let organisations: HashMap<i64, String> = organisation::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, format!("{} ({})", o.name, o.code)))
+        .collect();
+    let roles: HashMap<i64, String> = job_role::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r.name))
+        .collect();
+    let mut rows: Vec<AssignmentRow> = module_assignment::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|a| a.organisation_id.is_some_and(|org| scope.includes(org)))
+        .map(|a| AssignmentRow {
+            id: a.id,
+            module: modules
+                .iter()
+                .find(|m| m.module_id == a.module_id)
+                .map(|m| m.title.clone())
+                .unwrap_or_default(),
+            organisation: a
+                .organisation_id
+                .and_then(|o| organisations.get(&o).cloned())
+                .unwrap_or_default(),
+            job_role: a.job_role_id.and_then(|r| roles.get(&r).cloned()),
+            due_on: a.due_on,
+        })
+        .collect();
+    rows.sort_by_key(|r| (r.due_on, r.id));
+    Ok(rows)
+}

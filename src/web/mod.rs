@@ -9,6 +9,7 @@ pub mod fairings;
 pub mod guards;
 pub mod health;
 pub mod learn;
+pub mod manage;
 pub mod pages;
 pub mod request_id;
 
@@ -21,5 +22,6 @@ pub fn routes() -> Vec<Route> {
     routes.extend(health::routes());
     routes.extend(accounts::routes());
     routes.extend(learn::routes());
+    routes.extend(manage::routes());
     routes
 }

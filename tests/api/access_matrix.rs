@@ -78,6 +78,9 @@ const EXPECTED: &[(&str, &str, [u16; 6])] = &[
     ("GET", "/learn/record", [303, 200, 200, 200, 200, 200]),
     ("GET", "/learn/record/export.json", [303, 200, 200, 200, 200, 200]),
     ("GET", "/learn/record/export.csv", [303, 200, 200, 200, 200, 200]),
+    // managers' pages
+    ("GET", "/manage/assignments", [303, 403, 403, 200, 200, 200]),
+    ("POST", "/manage/assignments", [303, 403, 403, 422, 422, 422]),
     // JSON API
     ("POST", "/api/v1/session", [422, 422, 422, 422, 422, 422]),
     ("DELETE", "/api/v1/session", [401, 200, 200, 200, 200, 200]),
@@ -102,6 +105,8 @@ const EXPECTED: &[(&str, &str, [u16; 6])] = &[
     ("GET", "/api/v1/modules/<slug>/certificate", [401, 404, 404, 404, 404, 404]),
     ("GET", "/api/v1/record", [401, 200, 200, 200, 200, 200]),
     ("GET", "/api/v1/record/export", [401, 200, 200, 200, 200, 200]),
+    ("GET", "/api/v1/manage/assignments", [401, 403, 403, 200, 200, 200]),
+    ("POST", "/api/v1/manage/assignments", [401, 403, 403, 422, 422, 422]),
     ("GET", "/api/v1/admin/audit", [401, 403, 403, 403, 403, 200]),
 ];
 

@@ -12,6 +12,7 @@ mod helpers;
 mod access_matrix;
 mod accounts_flow;
 mod assessment_flow;
+mod assignments;
 mod cli;
 mod cli_people;
 mod content_check;

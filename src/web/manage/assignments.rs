@@ -1,0 +1,262 @@
+//! `/manage/assignments`: managers and admins assign modules to a job role or a whole
+//! organisation, with a due date. A manager may only assign within their own organisations.
+
+use chrono::NaiveDate;
+use rocket::form::FromForm;
+use rocket::http::Status;
+use rocket::response::{Flash, Redirect};
+use rocket::serde::json::{Json, Value, json};
+use rocket::{Either, State, get, post};
+use rocket_dyn_templates::Template;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde::{Deserialize, Serialize};
+
+use crate::accounts::OrgScope;
+use crate::accounts::organisations;
+use crate::app::AppState;
+use crate::audit::{self, Event, action};
+use crate::entities::job_role;
+use crate::error::{AppError, AppResult};
+use crate::learning::assignments::{self, Audience};
+use crate::learning::modules;
+use crate::web::chrome::Chrome;
+use crate::web::csrf::{CsrfField, CsrfForm, CsrfJson};
+use crate::web::guards::{ClientAddress, Manager};
+
+#[derive(Debug, FromForm, Deserialize)]
+pub struct AssignForm {
+    #[field(default = String::new())]
+    #[serde(default)]
+    csrf_token: String,
+    #[field(default = String::new())]
+    #[serde(default)]
+    module: String,
+    organisation_id: Option<i64>,
+    job_role_id: Option<i64>,
+    #[field(default = String::new())]
+    #[serde(default)]
+    due_on: String,
+}
+
+impl CsrfField for AssignForm {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+#[derive(Serialize)]
+struct Choice {
+    value: String,
+    label: String,
+}
+
+#[derive(Serialize)]
+struct FieldError {
+    field: &'static str,
+    message: String,
+}
+
+async fn choices(
+    db: &impl ConnectionTrait,
+    scope: &OrgScope,
+) -> AppResult<(Vec<Choice>, Vec<Choice>, Vec<Choice>)> {
+    let modules = modules::published_modules(db)
+        .await?
+        .into_iter()
+        .map(|m| Choice {
+            value: m.slug,
+            label: m.title,
+        })
+        .collect();
+    let organisations = organisations::list(db, scope)
+        .await?
+        .into_iter()
+        .map(|o| Choice {
+            value: o.id.to_string(),
+            label: format!("{} ({})", o.name, o.code),
+        })
+        .collect();
+    let roles = job_role::Entity::find()
+        .order_by_asc(job_role::Column::Name)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| Choice {
+            value: r.id.to_string(),
+            label: r.name,
+        })
+        .collect();
+    Ok((modules, organisations, roles))
+}
+
+/// Checks the form against the manager's scope; the problems are per field.
+async fn validate(
+    db: &impl ConnectionTrait,
+    scope: &OrgScope,
+    form: &AssignForm,
+) -> AppResult<Result<(i64, Audience, NaiveDate), Vec<FieldError>>> {
+    let mut errors = Vec::new();
+    let module = modules::published_modules(db)
+        .await?
+        .into_iter()
+        .find(|m| m.slug == form.module);
+    if module.is_none() {
+        errors.push(FieldError {
+            field: "module",
+            message: "Choose a module".into(),
+        });
+    }
+    let organisation = form.organisation_id.filter(|id| scope.includes(*id));
+    if organisation.is_none() {
+        errors.push(FieldError {
+            field: "organisation_id",
+            message: "Choose one of your organisations".into(),
+        });
+    }
+    if let Some(role) = form.job_role_id
+        && job_role::Entity::find()
+            .filter(job_role::Column::Id.eq(role))
+            .one(db)
+            .await?
+            .is_none()
+    {
+        errors.push(FieldError {
+            field: "job_role_id",
+            message: "Choose a job role from the list, or everyone".into(),
+        });
+    }
+    let due = NaiveDate::parse_from_str(form.due_on.trim(), "%Y-%m-%d").ok();
+    match due {
+        None => errors.push(FieldError {
+            field: "due_on",
+            message: "Enter the due date as a date, for example 2027-03-31".into(),
+        }),
+        Some(date) if date < chrono::Utc::now().date_naive() => {
+            errors.push(FieldError {
+                field: "due_on",
+                message: "The due date must be today or later".into(),
+            });
+        }
+        Some(_) => {}
+    }
+    Ok(match (module, organisation, due, errors.is_empty()) {
+        (Some(module), Some(organisation_id), Some(due), true) => Ok((
+            module.module_id,
+            Audience {
+                organisation_id,
+                job_role_id: form.job_role_id,
+            },
+            due,
+        )),
+        _ => Err(errors),
+    })
+}
+
+async fn page(
+    state: &AppState,
+    manager: &Manager,
+    chrome: &Chrome,
+    errors: Vec<FieldError>,
+) -> AppResult<Template> {
+    let (modules, organisations, roles) = choices(&state.db, &manager.scope).await?;
+    let rows = assignments::list(&state.db, &manager.scope).await?;
+    let title = if errors.is_empty() {
+        "Module assignments"
+    } else {
+        "Error: module assignments"
+    };
+    Ok(chrome.render(
+        "manage/assignments",
+        title,
+        json!({ "assignments": rows, "modules": modules, "organisations": organisations, "roles": roles, "errors": errors }),
+    ))
+}
+
+#[get("/manage/assignments")]
+pub async fn list_assignments(
+    manager: Manager,
+    chrome: Chrome,
+    state: &State<AppState>,
+) -> AppResult<Template> {
+    page(state, &manager, &chrome, Vec::new()).await
+}
+
+async fn record(
+    state: &AppState,
+    manager: &Manager,
+    address: Option<String>,
+    module_id: i64,
+    audience: Audience,
+    due: NaiveDate,
+) -> AppResult<i64> {
+    let row =
+        assignments::assign(&state.db, manager.user.account.id, module_id, audience, due).await?;
+    audit::record(
+        &state.db,
+        Event::new(action::MODULE_ASSIGNED)
+            .by(Some(manager.user.account.id))
+            .subject(format!("module {module_id}"))
+            .detail(format!(
+                "organisation {} job role {:?} due {due}",
+                audience.organisation_id, audience.job_role_id
+            ))
+            .from_address(address),
+    )
+    .await?;
+    Ok(row.id)
+}
+
+#[post("/manage/assignments", data = "<form>")]
+pub async fn create_assignment(
+    manager: Manager,
+    chrome: Chrome,
+    address: ClientAddress,
+    state: &State<AppState>,
+    form: CsrfForm<AssignForm>,
+) -> AppResult<Either<Flash<Redirect>, (Status, Template)>> {
+    match validate(&state.db, &manager.scope, &form.0).await? {
+        Ok((module_id, audience, due)) => {
+            record(state, &manager, address.0, module_id, audience, due).await?;
+            Ok(Either::Left(Flash::success(
+                Redirect::to("/manage/assignments"),
+                "The module has been assigned.",
+            )))
+        }
+        Err(errors) => Ok(Either::Right((
+            Status::UnprocessableEntity,
+            page(state, &manager, &chrome, errors).await?,
+        ))),
+    }
+}
+
+#[get("/api/v1/manage/assignments")]
+pub async fn api_list_assignments(
+    manager: Manager,
+    state: &State<AppState>,
+) -> AppResult<Json<Value>> {
+    Ok(Json(
+        json!({ "assignments": assignments::list(&state.db, &manager.scope).await? }),
+    ))
+}
+
+#[post("/api/v1/manage/assignments", data = "<body>")]
+pub async fn api_create_assignment(
+    manager: Manager,
+    address: ClientAddress,
+    state: &State<AppState>,
+    body: CsrfJson<AssignForm>,
+) -> AppResult<Json<Value>> {
+    match validate(&state.db, &manager.scope, &body.0).await? {
+        Ok((module_id, audience, due)) => {
+            let id = record(state, &manager, address.0, module_id, audience, due).await?;
+            Ok(Json(json!({ "id": id })))
+        }
+        Err(errors) => Err(AppError::Unprocessable(
+            errors
+                .into_iter()
+                .map(|e| e.message)
+                .collect::<Vec<_>>()
+                .join("; "),
+        )),
+    }
+}
