@@ -16,3 +16,8 @@ mod content_load;
 mod foundation;
 mod learning_journey;
 mod migrations;
+mod reports_cli;
+mod reports_filters;
+mod reports_gaps;
+mod reports_support;
+mod reports_verify;
