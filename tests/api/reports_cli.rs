@@ -113,6 +113,21 @@ async fn csv_json_and_cli_give_the_same_numbers_and_stars() {
     let csv = render(&report, Format::Csv).unwrap();
     let json = render(&report, Format::Json).unwrap();
     let rows = assert_same_numbers(&csv, &json);
+    // The invariant holds on the exported rows themselves.
+    let exported: Vec<OutputCell> = rows[1..]
+        .iter()
+        .map(|r| {
+            (
+                r[2].clone(),
+                r[3].clone(),
+                r[4].clone(),
+                r[5].clone(),
+                r[6] == "*",
+            )
+        })
+        .collect();
+    assert_eq!(exported, output_cells(&report));
+    assert_invariant(&exported);
     // Every measure of a starred cell is "*", n included.
     let secretary = rows.iter().find(|r| r[4] == "Medical Secretary").unwrap();
     assert!(secretary[6..].iter().all(|f| f == "*"), "{secretary:?}");

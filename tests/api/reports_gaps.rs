@@ -3,10 +3,12 @@
 
 use genomics_training::assessment::answer::Sureness::{High, Medium};
 use genomics_training::error::AppError;
+use genomics_training::learning::assignments::{Audience, assign};
 use genomics_training::reports::completion::completion_view;
 use genomics_training::reports::priorities::top_priorities;
 use genomics_training::reports::trends::trends;
 use genomics_training::reports::{GapQuery, Phase, Scope, gap_report};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use crate::helpers::{assert_aggregates_consistent, spawn_app};
 use crate::reports_support::*;
@@ -213,5 +215,48 @@ async fn secondary_suppression_hides_the_next_smallest_role_and_mixed_cells_weig
     for priority in top_priorities(&report, 100) {
         assert!(priority.job_role_id.is_none() || priority.sentence.starts_with("Phlebotomists"));
     }
+    assert_aggregates_consistent(&app).await;
+}
+
+#[rocket::async_test]
+async fn completion_view_gives_baseline_and_assigned_module_dates_never_scores() {
+    let app = spawn_app().await;
+    let db = app.db();
+    let done = group(db, "RM1", "phlebotomist", "Band 3", 1, sitting(1, High, 3)).await[0];
+    let idle = learner(db, "idle@nhs.test", "RM1", "phlebotomist", "Band 3").await;
+    let other = group(db, "RM2", "phlebotomist", "Band 3", 1, sitting(1, High, 3)).await[0];
+    let (rm1, rm2) = (org_id(db, "RM1").await, org_id(db, "RM2").await);
+    let samples = genomics_training::entities::module::Entity::find()
+        .filter(genomics_training::entities::module::Column::Slug.eq("samples"))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    let due = chrono::Utc::now().date_naive() + chrono::Days::new(30);
+    let audience = Audience {
+        organisation_id: rm1,
+        job_role_id: Some(role_id(db, "phlebotomist").await),
+    };
+    assign(db, done, samples.id, audience, due).await.unwrap();
+    // A quiz has more than 3 items of its topic: get them all right to pass.
+    sit(db, done, "quiz-samples", sitting(usize::MAX, High, 3)).await;
+
+    let staff = completion_view(db, &[rm1]).await.unwrap();
+    assert_eq!(staff.len(), 2, "only RM1's people");
+    assert!(
+        staff
+            .iter()
+            .all(|s| s.user_id != other && s.organisation_id == rm1)
+    );
+    let d = staff.iter().find(|s| s.user_id == done).unwrap();
+    let i = staff.iter().find(|s| s.user_id == idle).unwrap();
+    assert_eq!(d.job_role, "Phlebotomist");
+    assert!(d.baseline_done.is_some());
+    assert!(i.baseline_done.is_none());
+    assert_eq!(d.modules.len(), 1);
+    assert_eq!(d.modules[0].due_on, due);
+    assert!(d.modules[0].completed_at.is_some());
+    assert!(i.modules[0].completed_at.is_none());
+    assert_eq!(completion_view(db, &[rm2]).await.unwrap().len(), 1);
     assert_aggregates_consistent(&app).await;
 }
