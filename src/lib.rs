@@ -18,5 +18,6 @@ pub mod error;
 pub mod learning;
 pub mod measures;
 pub mod questions;
+pub mod reports;
 pub mod telemetry;
 pub mod web;

@@ -3,11 +3,12 @@
 
 mod content;
 mod people;
+mod reports;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 use sea_orm::DatabaseConnection;
 
 use crate::accounts::setup;
@@ -44,6 +45,38 @@ pub enum Command {
     /// Question banks in GIFT and Moodle XML.
     #[command(subcommand)]
     Questions(QuestionsCommand),
+    /// Managers' reports, with the same numbers as the web pages.
+    #[command(subcommand)]
+    Report(ReportCommand),
+    /// Recompute every aggregate from the raw answers; prints each difference, exits non-zero
+    /// if there is any.
+    Verify,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// The training-gap grid (job role x topic), suppressed as on the dashboard.
+    Gaps {
+        /// Only this organisation (its ODS code); default: all organisations.
+        #[arg(long)]
+        org: Option<String>,
+        #[arg(long, value_enum, default_value_t = FormatArg::Csv)]
+        format: FormatArg,
+        #[arg(long, value_enum, default_value_t = PhaseArg::Baseline)]
+        phase: PhaseArg,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Csv,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PhaseArg {
+    Baseline,
+    Post,
 }
 
 #[derive(Debug, Subcommand)]
@@ -99,6 +132,10 @@ pub async fn run(cli: Cli) -> ExitCode {
         }
         Command::Content(ContentCommand::Check { dir }) => content::check_content(dir),
         Command::Questions(QuestionsCommand::Parse { file }) => content::parse_questions(&file),
+        Command::Report(ReportCommand::Gaps { org, format, phase }) => {
+            reports::report_gaps(org, format, phase).await
+        }
+        Command::Verify => reports::verify_aggregates().await,
     }
 }
 
@@ -145,5 +182,12 @@ pub(super) async fn open_database() -> Result<(AppConfig, DatabaseConnection), S
     let config = AppConfig::from_figment(&config::figment())?;
     let db = db::connect(&config).await?;
     db::migrate(&db).await?;
+    Ok((config, db))
+}
+
+/// Connects without migrating, for read-only subcommands.
+async fn connect() -> Result<(AppConfig, DatabaseConnection), StartupError> {
+    let config = AppConfig::from_figment(&config::figment())?;
+    let db = db::connect(&config).await?;
     Ok((config, db))
 }

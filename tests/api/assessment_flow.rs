@@ -186,6 +186,7 @@ async fn baseline_draws_three_items_per_topic_and_resumes() {
         *per_topic.entry(slot.topic_id).or_insert(0) += 1;
     }
     assert!(per_topic.values().all(|&n| n == 3), "{per_topic:?}");
+    crate::helpers::assert_aggregates_consistent(&app).await;
 }
 
 #[rocket::async_test]
@@ -237,6 +238,7 @@ async fn submit_needs_every_answer_and_rating_then_happens_once() {
         resumed.id, attempt.id,
         "the first baseline stays the baseline"
     );
+    crate::helpers::assert_aggregates_consistent(&app).await;
 }
 
 #[rocket::async_test]
@@ -269,6 +271,7 @@ async fn another_users_attempt_and_foreign_items_are_refused() {
         matches!(bad_rating, Err(AppError::BadRequest(_))),
         "{bad_rating:?}"
     );
+    crate::helpers::assert_aggregates_consistent(&app).await;
 }
 
 /// One learner answers the data-protection topic's three items: right at high certainty, wrong at high
@@ -378,4 +381,5 @@ async fn submit_adds_hand_computed_values_to_the_report_cell() {
         .unwrap()
         .unwrap();
     assert!(stored.is_reported);
+    crate::helpers::assert_aggregates_consistent(&app).await;
 }

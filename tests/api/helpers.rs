@@ -156,6 +156,11 @@ impl TestApp {
             .db
     }
 
+    /// The test database's URL, for running the binary against it.
+    pub fn database_url(&self) -> &str {
+        &self._database.url
+    }
+
     pub async fn get(&self, path: &str) -> LocalResponse<'_> {
         self.client.get(path.to_owned()).dispatch().await
     }
@@ -596,4 +601,17 @@ pub fn urlencode(value: &str) -> String {
 
 pub async fn body_of(response: LocalResponse<'_>) -> String {
     response.into_string().await.unwrap_or_default()
+}
+
+/// Recomputes every aggregate from the raw data and fails the test on any difference.
+pub async fn assert_aggregates_consistent(app: &TestApp) {
+    let differences = genomics_training::reports::verify::verify(app.db())
+        .await
+        .expect("verify runs");
+    let lines: Vec<String> = differences.iter().map(ToString::to_string).collect();
+    assert!(
+        lines.is_empty(),
+        "aggregates differ from raw data:\n{}",
+        lines.join("\n")
+    );
 }

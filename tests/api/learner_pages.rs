@@ -269,4 +269,5 @@ async fn learner_takes_the_baseline_reads_a_module_passes_its_quiz_and_gets_a_ce
 
     let post_id = complete_through_pages(&app, &session, "post").await;
     assert_ne!(post_id, id);
+    crate::helpers::assert_aggregates_consistent(&app).await;
 }

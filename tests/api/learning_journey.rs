@@ -213,4 +213,5 @@ async fn learner_walks_from_baseline_to_post_assessment() {
     assert!(csv.starts_with(
         "attempt_id,phase,item_id,item_version,answer,fraction,certainty,dont_know,answered_at"
     ));
+    crate::helpers::assert_aggregates_consistent(&app).await;
 }

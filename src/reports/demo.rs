@@ -1,0 +1,291 @@
+//! A synthetic demo population: an organisation with staff across every job role who sit the
+//! baseline (and some the post-assessment) through the real assessment service, so every
+//! report and aggregate is built exactly as live data would be. Deterministic for a seed: the
+//! same seed gives the same people, roles, bands, ratings and right/wrong pattern. (Which bank
+//! items each person is shown is drawn by the assessment service itself, so item statistics
+//! vary between runs while every knowledge score does not.)
+
+use chrono::Utc;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use sea_orm::sea_query::{Alias, Expr, Query};
+use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, ExprTrait, QueryOrder};
+
+use super::cells::Lookups;
+use crate::assessment::answer::{AnswerInput, Sureness};
+use crate::assessment::attempts::{self, SaveItem};
+use crate::assessment::bank;
+use crate::entities::job_role;
+use crate::error::{AppError, AppResult};
+use crate::questions::{Question, QuestionKind};
+
+/// What to create.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DemoSpec {
+    pub organisation_code: String,
+    pub organisation_name: String,
+    pub staff: usize,
+    /// Share (0–1) of staff who also sit the post-assessment.
+    pub post_share: f64,
+    pub seed: u64,
+}
+
+/// What was created.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoSummary {
+    pub organisation_id: i64,
+    pub users: Vec<i64>,
+    pub posts: usize,
+}
+
+const FIRST: &[&str] = &[
+    "Amina", "Ben", "Chloe", "Dev", "Ella", "Femi", "Grace", "Harry", "Isla", "Jack", "Kiran",
+    "Leah", "Mo", "Nia", "Owen", "Priya", "Rhys", "Sara", "Tom", "Zara",
+];
+const LAST: &[&str] = &[
+    "Ahmed", "Brown", "Clarke", "Davies", "Evans", "Green", "Hughes", "Iqbal", "Jones", "Khan",
+    "Lewis", "Morgan", "Patel", "Roberts", "Smith", "Taylor", "Walker", "Wilson", "Wright",
+];
+const BANDS: &[&str] = &["Band 2", "Band 3", "Band 4", "Band 5", "Band 6", "Band 7"];
+
+/// Creates the organisation (or reuses it by code) and `spec.staff` people with answers.
+/// Needs the content (roles, targets, baseline and post assessments) loaded.
+pub async fn populate(db: &DatabaseConnection, spec: &DemoSpec) -> AppResult<DemoSummary> {
+    let organisation_id =
+        organisation(db, &spec.organisation_code, &spec.organisation_name).await?;
+    let roles = job_role::Entity::find()
+        .order_by_asc(job_role::Column::Position)
+        .order_by_asc(job_role::Column::Id)
+        .all(db)
+        .await?;
+    if roles.is_empty() {
+        return Err(AppError::Conflict(
+            "Load the content before the demo population.".into(),
+        ));
+    }
+    let lookups = Lookups::load(db).await?;
+    let mut rng = StdRng::seed_from_u64(spec.seed);
+    let mut summary = DemoSummary {
+        organisation_id,
+        users: Vec::new(),
+        posts: 0,
+    };
+    for i in 0..spec.staff {
+        let role = &roles[rng.random_range(0..roles.len())];
+        let band = BANDS[rng.random_range(0..BANDS.len())];
+        let name = format!(
+            "{} {}",
+            FIRST[rng.random_range(0..FIRST.len())],
+            LAST[rng.random_range(0..LAST.len())]
+        );
+        let email = format!(
+            "demo{i}@{}.demo.nhs.uk",
+            spec.organisation_code.to_lowercase()
+        );
+        let user = person(db, &email, &name, organisation_id, role.id, band).await?;
+        // How much this person knows, and how sure of themselves they tend to be.
+        let ability: f64 = rng.random_range(0.1..0.95);
+        let boldness: f64 = rng.random_range(0.0..1.0);
+        sit(
+            db, &mut rng, &lookups, user, role.id, "baseline", ability, boldness,
+        )
+        .await?;
+        if rng.random_bool(spec.post_share.clamp(0.0, 1.0)) {
+            let after = (ability + 0.25).min(0.98);
+            sit(
+                db, &mut rng, &lookups, user, role.id, "post", after, boldness,
+            )
+            .await?;
+            summary.posts += 1;
+        }
+        summary.users.push(user);
+    }
+    Ok(summary)
+}
+
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one learner's whole sitting, all needed"
+)]
+async fn sit(
+    db: &DatabaseConnection,
+    rng: &mut StdRng,
+    lookups: &Lookups,
+    user: i64,
+    role: i64,
+    slug: &str,
+    ability: f64,
+    boldness: f64,
+) -> AppResult<()> {
+    let attempt = attempts::start_or_resume(db, user, slug).await?;
+    let slots = bank::attempt_slots(db, attempt.id).await?;
+    let mut ratings: Vec<(i64, i16)> = Vec::new();
+    let mut items = Vec::new();
+    for slot in &slots {
+        let (target, _) = lookups.target(role, slot.topic_id);
+        // Roles that need a topic tend to know it better.
+        let p_right = (0.6 * ability + 0.4 * target / 100.0).clamp(0.05, 0.97);
+        if !ratings.iter().any(|(t, _)| *t == slot.topic_id) {
+            let feel = 0.5 * p_right + 0.5 * boldness + rng.random_range(-0.15..0.15);
+            ratings.push((
+                slot.topic_id,
+                (1.0 + 4.0 * feel.clamp(0.0, 1.0)).round() as i16,
+            ));
+        }
+        let dont_know = rng.random_bool(((1.0 - ability) * 0.2).clamp(0.0, 1.0));
+        let right = rng.random_bool(p_right);
+        let sure_roll: f64 = rng.random();
+        let answer = if dont_know {
+            None
+        } else {
+            answer_for(&slot.question, right)
+        };
+        let sureness = match answer {
+            None => Sureness::DontKnow,
+            Some(_) if sure_roll < 0.2 + 0.5 * boldness => Sureness::High,
+            Some(_) if sure_roll < 0.6 + 0.3 * boldness => Sureness::Medium,
+            Some(_) => Sureness::Low,
+        };
+        items.push(SaveItem {
+            position: slot.position,
+            answer: answer.unwrap_or_default(),
+            sureness: Some(sureness),
+            time_on_item_ms: Some(rng.random_range(8_000..90_000)),
+        });
+    }
+    let problems = attempts::save(db, user, attempt.id, &ratings, &items).await?;
+    if let Some((position, problem)) = problems.first() {
+        return Err(AppError::internal(format!(
+            "demo answer {position} refused: {problem}"
+        )));
+    }
+    attempts::submit(db, user, attempt.id).await?;
+    Ok(())
+}
+
+/// A fully right (or fully wrong) answer to a choice or true/false item; `None` for other
+/// kinds, which the demo answers "I don't know".
+pub fn answer_for(question: &Question, right: bool) -> Option<AnswerInput> {
+    match &question.kind {
+        QuestionKind::MultiChoice {
+            single: true,
+            answers,
+        } => {
+            let index = answers.iter().position(|a| (a.fraction >= 1.0) == right)?;
+            Some(AnswerInput {
+                choice: Some(index),
+                ..Default::default()
+            })
+        }
+        QuestionKind::MultiChoice { answers, .. } => {
+            let chosen: Vec<usize> = answers
+                .iter()
+                .enumerate()
+                .filter(|(_, a)| (a.fraction > 0.0) == right)
+                .map(|(i, _)| i)
+                .collect();
+            (!chosen.is_empty()).then(|| AnswerInput {
+                choices: chosen,
+                ..Default::default()
+            })
+        }
+        QuestionKind::TrueFalse { correct, .. } => Some(AnswerInput {
+            choice: Some(if *correct == right { 0 } else { 1 }),
+            ..Default::default()
+        }),
+        _ => None,
+    }
+}
+
+async fn organisation(db: &impl ConnectionTrait, code: &str, name: &str) -> AppResult<i64> {
+    let find = Query::select()
+        .column(Alias::new("id"))
+        .from(Alias::new("organisations"))
+        .and_where(Expr::col(Alias::new("code")).eq(code))
+        .take();
+    if let Some(row) = db.query_one(&find).await? {
+        return Ok(row.try_get("", "id")?);
+    }
+    let insert = Query::insert()
+        .into_table(Alias::new("organisations"))
+        .columns(["code", "name", "created_at"].map(Alias::new))
+        .values([code.into(), name.into(), Utc::now().into()])
+        .map_err(AppError::internal)?
+        .take();
+    db.execute(&insert).await?;
+    let row = db
+        .query_one(&find)
+        .await?
+        .ok_or_else(|| AppError::internal("demo organisation vanished after insert"))?;
+    Ok(row.try_get("", "id")?)
+}
+
+async fn person(
+    db: &impl ConnectionTrait,
+    email: &str,
+    name: &str,
+    organisation_id: i64,
+    job_role_id: i64,
+    band: &str,
+) -> AppResult<i64> {
+    let now = Utc::now();
+    let insert = Query::insert()
+        .into_table(Alias::new("users"))
+        .columns(
+            [
+                "email",
+                "display_name",
+                "is_active",
+                "is_trainer",
+                "is_admin",
+                "created_at",
+                "updated_at",
+            ]
+            .map(Alias::new),
+        )
+        .values([
+            email.into(),
+            name.into(),
+            true.into(),
+            false.into(),
+            false.into(),
+            now.into(),
+            now.into(),
+        ])
+        .map_err(AppError::internal)?
+        .take();
+    db.execute(&insert).await?;
+    let find = Query::select()
+        .column(Alias::new("id"))
+        .from(Alias::new("users"))
+        .and_where(Expr::col(Alias::new("email")).eq(email))
+        .take();
+    let user: i64 = db
+        .query_one(&find)
+        .await?
+        .ok_or_else(|| AppError::internal("demo user vanished after insert"))?
+        .try_get("", "id")?;
+    let assign = Query::insert()
+        .into_table(Alias::new("job_assignments"))
+        .columns(
+            [
+                "user_id",
+                "organisation_id",
+                "job_role_id",
+                "band",
+                "started_at",
+            ]
+            .map(Alias::new),
+        )
+        .values([
+            user.into(),
+            organisation_id.into(),
+            job_role_id.into(),
+            band.into(),
+            now.into(),
+        ])
+        .map_err(AppError::internal)?
+        .take();
+    db.execute(&assign).await?;
+    Ok(user)
+}

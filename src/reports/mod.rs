@@ -1,0 +1,26 @@
+//! Managers' reports (DESIGN §4, issue 7): the training-gap grid by job role and topic with
+//! small-number suppression, top priorities, monthly trends, the completion view, CSV/JSON
+//! exports with their audit entry, `verify` (every aggregate recomputed from raw data) and a
+//! synthetic demo population.
+//!
+//! The gap grid, priorities, trends and exports read only the pre-aggregated `report_cells`
+//! table plus small lookup tables, so they cost O(cells) (DESIGN §5). Services take the
+//! organisations the caller may see as a [`gaps::Scope`]; the web layer builds it from the
+//! signed-in manager's guard, so a service can never be asked for more than that.
+//!
+//! Services return [`crate::error::AppError`].
+
+pub mod audit;
+pub mod cells;
+pub mod completion;
+pub mod demo;
+pub mod export;
+pub mod gaps;
+pub mod period;
+pub mod priorities;
+pub mod trends;
+pub mod verify;
+mod verify_items;
+
+pub use gaps::{Cell, GapQuery, GapReport, Level, Phase, ReportRow, Scope, gap_report};
+pub use period::Period;

@@ -1,0 +1,277 @@
+//! `verify`: recomputes every aggregate (report_cells, item_stats, item_option_counts,
+//! assessment_stats) from the raw data and lists every stored value that differs.
+//!
+//! Independent of the incremental path on purpose: it decides afresh which attempts count
+//! (first submitted baseline, latest submitted post), rebuilds each learner × topic from the
+//! attempt's responses, ratings, the current role targets and module completions, and adds the
+//! contributions up with the pure `measures` sums. It shares only the scoring of one attempt
+//! (`assessment::aggregates::load_attempt_topics`) and the pure measure functions.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt;
+
+use sea_orm::sea_query::{Alias, Query};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+
+use super::cells::{self, COUNT_COLUMNS, SUM_COLUMNS};
+use crate::assessment::aggregates::{AttemptTopics, load_attempt_topics};
+use crate::entities::{attempt, module_progress, module_topic, role_target};
+use crate::error::AppResult;
+use crate::measures::{CellSums, LearnerTopic};
+
+/// Values closer than this, relative to their size (at least 1), are equal: running sums
+/// added in another order differ in the last bits.
+pub const TOLERANCE: f64 = 1e-6;
+
+/// One stored value that differs from the recomputed one (a missing row counts as zeros).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Difference {
+    pub table: String,
+    /// The row's key columns, e.g. "organisation_id=1 job_role_id=2 …".
+    pub key: String,
+    pub column: String,
+    pub stored: f64,
+    pub expected: f64,
+}
+
+impl fmt::Display for Difference {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} [{}] {}: stored {} but recomputed {}",
+            self.table, self.key, self.column, self.stored, self.expected
+        )
+    }
+}
+
+/// Key → the values of the compared columns.
+pub(super) type Table = BTreeMap<String, Vec<f64>>;
+
+/// Every difference between the stored aggregates and the raw data; empty when consistent.
+#[tracing::instrument(skip(db))]
+pub async fn verify(db: &impl ConnectionTrait) -> AppResult<Vec<Difference>> {
+    let submitted = attempt::Entity::find()
+        .filter(attempt::Column::SubmittedAt.is_not_null())
+        .filter(attempt::Column::Phase.is_in(["baseline", "post"]))
+        .order_by_asc(attempt::Column::UserId)
+        .order_by_asc(attempt::Column::SubmittedAt)
+        .order_by_asc(attempt::Column::Id)
+        .all(db)
+        .await?;
+    let counted = counted_attempts(&submitted);
+    let mut differences = Vec::new();
+    for a in &submitted {
+        let expected = counted.contains(&a.id);
+        if a.is_reported != expected {
+            differences.push(Difference {
+                table: "attempts".into(),
+                key: format!("id={}", a.id),
+                column: "is_reported".into(),
+                stored: f64::from(u8::from(a.is_reported)),
+                expected: f64::from(u8::from(expected)),
+            });
+        }
+    }
+    let mut scored: HashMap<i64, AttemptTopics> = HashMap::new();
+    for a in submitted.iter().filter(|a| counted.contains(&a.id)) {
+        scored.insert(a.id, load_attempt_topics(db, a.id).await?);
+    }
+    let counted: Vec<&attempt::Model> = submitted
+        .iter()
+        .filter(|a| counted.contains(&a.id))
+        .collect();
+    let expected = expected_cells(db, &counted, &scored).await?;
+    let columns: Vec<&str> = COUNT_COLUMNS.iter().chain(SUM_COLUMNS).copied().collect();
+    let keys = [
+        "organisation_id",
+        "job_role_id",
+        "band",
+        "topic_id",
+        "phase",
+        "period",
+    ];
+    let stored = load_table(db, "report_cells", &keys, &columns).await?;
+    compare(
+        "report_cells",
+        &columns,
+        &expected,
+        &stored,
+        &mut differences,
+    );
+    super::verify_items::check(db, &counted, &scored, &mut differences).await?;
+    Ok(differences)
+}
+
+/// The attempts reports count: per learner the first submitted baseline and the most recent
+/// submitted post-assessment (DESIGN §4). `submitted` is ordered by user, time, id.
+fn counted_attempts(submitted: &[attempt::Model]) -> HashSet<i64> {
+    let mut first_baseline: HashMap<i64, i64> = HashMap::new();
+    let mut last_post: HashMap<i64, i64> = HashMap::new();
+    for a in submitted {
+        match a.phase.as_str() {
+            "baseline" => {
+                first_baseline.entry(a.user_id).or_insert(a.id);
+            }
+            _ => {
+                last_post.insert(a.user_id, a.id);
+            }
+        }
+    }
+    first_baseline
+        .into_values()
+        .chain(last_post.into_values())
+        .collect()
+}
+
+async fn expected_cells(
+    db: &impl ConnectionTrait,
+    counted: &[&attempt::Model],
+    scored: &HashMap<i64, AttemptTopics>,
+) -> AppResult<Table> {
+    let targets: HashMap<(i64, i64), (f64, f64)> = role_target::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|t| {
+            let value = (f64::from(t.required_level), f64::from(t.importance));
+            ((t.job_role_id, t.topic_id), value)
+        })
+        .collect();
+    let done = done_topics(db).await?;
+    let baseline_of: HashMap<i64, i64> = counted
+        .iter()
+        .filter(|a| a.phase == "baseline")
+        .map(|a| (a.user_id, a.id))
+        .collect();
+    let mut cells: BTreeMap<String, CellSums> = BTreeMap::new();
+    for a in counted {
+        let (Some(organisation), Some(role), Some(at), Some(topics)) = (
+            a.organisation_id,
+            a.job_role_id,
+            a.submitted_at,
+            scored.get(&a.id),
+        ) else {
+            continue;
+        };
+        let pre = (a.phase == "post")
+            .then(|| baseline_of.get(&a.user_id).and_then(|b| scored.get(b)))
+            .flatten();
+        for (&topic, score) in &topics.scored.topics {
+            // The submit path's rule for a role without a target: target 0, importance 1.
+            let (target, importance) = targets.get(&(role, topic)).copied().unwrap_or((0.0, 1.0));
+            let mut learner = LearnerTopic {
+                knowledge: score.knowledge,
+                rating: topics
+                    .ratings
+                    .get(&topic)
+                    .and_then(|r| u8::try_from(*r).ok()),
+                target,
+                importance,
+                completed: false,
+            };
+            learner.completed = a.phase == "baseline"
+                && (learner.at_target()
+                    || done.get(&a.user_id).is_some_and(|d| d.contains(&topic)));
+            let mut sums = learner.sums() + CellSums::from_responses(score.responses);
+            if let Some(pre) = pre.and_then(|p| p.scored.topics.get(&topic)) {
+                sums += CellSums::gain_pair(pre.knowledge, score.knowledge);
+            }
+            let key = format!(
+                "organisation_id={organisation} job_role_id={role} band={} topic_id={topic} \
+                 phase={} period={}",
+                a.band.clone().unwrap_or_default(),
+                a.phase,
+                at.format("%Y-%m"),
+            );
+            *cells.entry(key).or_default() += sums;
+        }
+    }
+    Ok(cells
+        .into_iter()
+        .map(|(key, sums)| (key, cells::stored_values(&sums)))
+        .collect())
+}
+
+/// Per learner, the topics of the modules they completed (at the version they completed).
+async fn done_topics(db: &impl ConnectionTrait) -> AppResult<HashMap<i64, HashSet<i64>>> {
+    let mut by_version: HashMap<i64, Vec<i64>> = HashMap::new();
+    for t in module_topic::Entity::find().all(db).await? {
+        by_version
+            .entry(t.module_version_id)
+            .or_default()
+            .push(t.topic_id);
+    }
+    let mut done: HashMap<i64, HashSet<i64>> = HashMap::new();
+    for p in module_progress::Entity::find()
+        .filter(module_progress::Column::CompletedAt.is_not_null())
+        .all(db)
+        .await?
+    {
+        let topics = by_version.get(&p.module_version_id).into_iter().flatten();
+        done.entry(p.user_id).or_default().extend(topics);
+    }
+    Ok(done)
+}
+
+/// Every row of `table`, keyed like the expected rows ("column=value" joined by spaces).
+pub(super) async fn load_table(
+    db: &impl ConnectionTrait,
+    table: &str,
+    keys: &[&str],
+    columns: &[&str],
+) -> AppResult<Table> {
+    let mut query = Query::select();
+    query.from(Alias::new(table));
+    for column in keys.iter().chain(columns) {
+        query.column(Alias::new(*column));
+    }
+    let mut out = Table::new();
+    for row in db.query_all(&query).await? {
+        let mut parts = Vec::new();
+        for key in keys {
+            let value = match row.try_get::<i64>("", key) {
+                Ok(id) => id.to_string(),
+                Err(_) => row.try_get::<String>("", key)?,
+            };
+            parts.push(format!("{key}={value}"));
+        }
+        let values = columns
+            .iter()
+            .map(|c| cells::number(&row, c))
+            .collect::<AppResult<Vec<f64>>>()?;
+        out.insert(parts.join(" "), values);
+    }
+    Ok(out)
+}
+
+/// Adds a difference for every column of every key (in either table) that differs; a row
+/// missing on one side counts as all zeros, which is what an untouched row would hold.
+pub(super) fn compare(
+    table: &str,
+    columns: &[&str],
+    expected: &Table,
+    stored: &Table,
+    out: &mut Vec<Difference>,
+) {
+    let zeros = vec![0.0; columns.len()];
+    let keys: std::collections::BTreeSet<&String> = expected.keys().chain(stored.keys()).collect();
+    for key in keys {
+        let e = expected.get(key).unwrap_or(&zeros);
+        let s = stored.get(key).unwrap_or(&zeros);
+        for (i, column) in columns.iter().enumerate() {
+            let (e, s) = (
+                e.get(i).copied().unwrap_or(0.0),
+                s.get(i).copied().unwrap_or(0.0),
+            );
+            if (e - s).abs() > TOLERANCE * e.abs().max(s.abs()).max(1.0) {
+                out.push(Difference {
+                    table: table.into(),
+                    key: key.clone(),
+                    column: (*column).into(),
+                    stored: s,
+                    expected: e,
+                });
+            }
+        }
+    }
+}
