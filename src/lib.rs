@@ -7,6 +7,7 @@
 
 pub mod app;
 pub mod assessment;
+pub mod authoring;
 pub mod cli;
 pub mod config;
 pub mod content;

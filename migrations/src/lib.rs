@@ -17,6 +17,7 @@ mod m20261123_000003_create_content;
 mod m20261123_000004_create_assessments;
 mod m20261123_000005_create_aggregates;
 mod m20261123_000006_create_audit_log;
+mod m20261123_120000_create_item_rest_histogram;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_create_assessments::Migration),
             Box::new(m20261123_000005_create_aggregates::Migration),
             Box::new(m20261123_000006_create_audit_log::Migration),
+            Box::new(m20261123_120000_create_item_rest_histogram::Migration),
         ]
     }
 }
