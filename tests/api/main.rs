@@ -10,6 +10,10 @@
 mod helpers;
 
 mod assessment_flow;
+mod authoring_analysis;
+mod authoring_import;
+mod authoring_items;
+mod authoring_support;
 mod cli;
 mod content_check;
 mod content_load;
