@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
@@ -79,6 +79,7 @@ pub async fn set_blueprint(
             "Topic `{slug}`: {count} items is not allowed; use 0 to {MAX_ITEMS_PER_TOPIC}."
         )));
     }
+    let now = Utc::now();
     let txn = db.begin().await?;
     let mut topics = Vec::with_capacity(counts.len());
     for (slug, count) in counts {
@@ -87,25 +88,24 @@ pub async fn set_blueprint(
     for slug in BLUEPRINT_ASSESSMENTS {
         let assessment = find_assessment(&txn, slug).await?;
         for (topic, count) in &topics {
-            let filter = blueprint_topic::Entity::delete_many()
-                .filter(blueprint_topic::Column::AssessmentId.eq(assessment.id))
-                .filter(blueprint_topic::Column::TopicId.eq(topic.id));
-            if *count == 0 {
-                filter.exec(&txn).await?;
-                continue;
-            }
+            // A topic set to 0 keeps its row (drawing 0 items), so that the edit, like any
+            // other, survives the content loader at the next start.
             blueprint_topic::Entity::insert(blueprint_topic::ActiveModel {
                 assessment_id: Set(assessment.id),
                 topic_id: Set(topic.id),
                 item_count: Set(*count),
                 position: Set(topic.position),
+                edited_at: Set(Some(now)),
             })
             .on_conflict(
                 OnConflict::columns([
                     blueprint_topic::Column::AssessmentId,
                     blueprint_topic::Column::TopicId,
                 ])
-                .update_columns([blueprint_topic::Column::ItemCount])
+                .update_columns([
+                    blueprint_topic::Column::ItemCount,
+                    blueprint_topic::Column::EditedAt,
+                ])
                 .to_owned(),
             )
             .exec(&txn)

@@ -6,7 +6,8 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use genomics_training::assessment::answer::Sureness;
 use genomics_training::authoring::{self, EditOutcome};
-use genomics_training::entities::response;
+use genomics_training::content;
+use genomics_training::entities::{assessment, assessment_item, response};
 use genomics_training::error::AppError;
 use genomics_training::questions::{Answer, Question, QuestionKind, TextFormat};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -187,17 +188,9 @@ async fn blueprint_quiz_membership_and_review_due() {
         authoring::set_blueprint(db, None, &[("samples".into(), 21)]).await,
         Err(AppError::Unprocessable(_))
     ));
-    let removed = authoring::set_blueprint(db, None, &[("samples".into(), 0)])
+    authoring::set_blueprint(db, None, &[("samples".into(), 0)])
         .await
         .unwrap();
-    assert_eq!(
-        removed
-            .iter()
-            .find(|r| r.topic_slug == "samples")
-            .unwrap()
-            .item_count,
-        0
-    );
 
     let modules = authoring::review_due(db, NaiveDate::from_ymd_opt(2000, 1, 1).unwrap())
         .await
@@ -219,4 +212,34 @@ async fn blueprint_quiz_membership_and_review_due() {
         authoring::set_quiz_items(db, None, module, &["nope".into()]).await,
         Err(AppError::Unprocessable(_))
     ));
+    let authored =
+        authoring::create_item(db, None, "samples", Some("samp-t02"), &tube_question("q"))
+            .await
+            .unwrap();
+    authoring::set_quiz_items(db, None, module, &["samp-t02".into()])
+        .await
+        .unwrap();
+
+    // Restarting loads the content files again; the trainer's edits survive it.
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+    let tree = content::read_and_check(&dir).unwrap();
+    content::load_tree(db, &tree).await.unwrap();
+    let rows = authoring::blueprint(db).await.unwrap();
+    let samples = rows.iter().find(|r| r.topic_slug == "samples").unwrap();
+    assert_eq!(samples.item_count, 0, "the trainer's 0 is kept");
+    let quiz = assessment::Entity::find()
+        .filter(assessment::Column::Slug.eq(format!("quiz-{module}")))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    let members: Vec<i64> = assessment_item::Entity::find()
+        .filter(assessment_item::Column::AssessmentId.eq(quiz.id))
+        .all(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| m.item_id)
+        .collect();
+    assert!(members.contains(&authored.item_id), "{members:?}");
 }
