@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod app;
 pub mod assessment;
 pub mod audit;
+pub mod authoring;
 pub mod cli;
 pub mod config;
 pub mod content;

@@ -17,6 +17,8 @@ mod m20261123_000003_create_content;
 mod m20261123_000004_create_assessments;
 mod m20261123_000005_create_aggregates;
 mod m20261123_000006_create_audit_log;
+mod m20261123_120000_create_item_rest_histogram;
+mod m20261123_120100_add_blueprint_edited_at;
 
 pub struct Migrator;
 
@@ -30,6 +32,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_create_assessments::Migration),
             Box::new(m20261123_000005_create_aggregates::Migration),
             Box::new(m20261123_000006_create_audit_log::Migration),
+            Box::new(m20261123_120000_create_item_rest_histogram::Migration),
+            Box::new(m20261123_120100_add_blueprint_edited_at::Migration),
         ]
     }
 }

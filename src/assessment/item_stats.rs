@@ -1,5 +1,6 @@
 //! Item statistics from first baseline attempts, kept as running sums per item version and
-//! staff group (0 = everyone), plus whole-test moments per assessment.
+//! staff group (0 = everyone), rest-score histograms for discriminative efficiency, plus
+//! whole-test moments per assessment.
 
 use sea_orm::sea_query::{Expr, SimpleExpr};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
@@ -31,6 +32,17 @@ fn option_keys(answer_json: Option<&str>, dont_know: bool) -> Vec<String> {
             .collect();
     }
     Vec::new()
+}
+
+/// The histogram bucket of a rest score: whole hundredths.
+pub fn rest_bucket(rest: f64) -> i64 {
+    // Rest scores are bounded by the number of items, far inside i64.
+    (rest * 100.0).round() as i64
+}
+
+/// The rest score a histogram bucket stands for.
+pub fn bucket_rest(bucket: i64) -> f64 {
+    bucket as f64 / 100.0
 }
 
 pub async fn record(
@@ -90,6 +102,12 @@ pub async fn record(
                 keys
             };
             upsert_add(db, "item_stats", keys(None), &counts, &values).await?;
+            // Discriminative efficiency needs the rest scores' distribution, not only their
+            // sums; hundredths are finer than any rest score a fraction-graded test produces
+            // in practice, and keep the bucket an exact key.
+            let mut bucket = keys(None);
+            bucket.push(("rest_bucket", Expr::val(rest_bucket(rest))));
+            upsert_add(db, "item_rest_histogram", bucket, &[("n", 1)], &[]).await?;
             for option in option_keys(row.answer.as_deref(), row.dont_know) {
                 upsert_add(
                     db,
@@ -119,4 +137,17 @@ pub async fn record(
         .await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rest_scores_round_to_hundredths_and_back() {
+        assert_eq!(rest_bucket(2.0), 200);
+        assert_eq!(rest_bucket(1.0 / 3.0), 33);
+        assert_eq!(rest_bucket(2.5), 250);
+        assert!((bucket_rest(rest_bucket(4.5)) - 4.5).abs() < 1e-12);
+    }
 }

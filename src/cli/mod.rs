@@ -1,6 +1,7 @@
 //! The command line: `serve` (the default), `migrate`, and the tools for people, content and
 //! question banks. Each subcommand prints one clear line on failure and exits non-zero.
 
+mod bank;
 mod content;
 mod people;
 mod reports;
@@ -114,6 +115,40 @@ pub enum ContentCommand {
 pub enum QuestionsCommand {
     /// Read a GIFT or Moodle XML file and print its questions as a JSON array.
     Parse { file: PathBuf },
+    /// Import a GIFT or Moodle XML file into the bank: prints the preview, then imports all
+    /// questions, or nothing (exit 1, errors as file:line) if any question is broken.
+    Import {
+        file: PathBuf,
+        /// The topic every question goes into (default: the topic each `$CATEGORY:` names).
+        #[arg(long)]
+        topic: Option<String>,
+        /// Publish new items at once (default: they are drafts).
+        #[arg(long)]
+        publish: bool,
+    },
+    /// Print the bank (current versions of items not retired) as GIFT or Moodle XML.
+    Export {
+        #[arg(long, value_enum)]
+        format: ExportFormatArg,
+        /// Only this topic's items.
+        #[arg(long)]
+        topic: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ExportFormatArg {
+    Gift,
+    MoodleXml,
+}
+
+impl From<ExportFormatArg> for crate::authoring::ExportFormat {
+    fn from(value: ExportFormatArg) -> Self {
+        match value {
+            ExportFormatArg::Gift => Self::Gift,
+            ExportFormatArg::MoodleXml => Self::MoodleXml,
+        }
+    }
 }
 
 /// Prints one clear line for a failure, without a backtrace.
@@ -132,6 +167,14 @@ pub async fn run(cli: Cli) -> ExitCode {
         }
         Command::Content(ContentCommand::Check { dir }) => content::check_content(dir),
         Command::Questions(QuestionsCommand::Parse { file }) => content::parse_questions(&file),
+        Command::Questions(QuestionsCommand::Import {
+            file,
+            topic,
+            publish,
+        }) => bank::import_questions(&file, topic.as_deref(), publish).await,
+        Command::Questions(QuestionsCommand::Export { format, topic }) => {
+            bank::export_questions(format.into(), topic.as_deref()).await
+        }
         Command::Report(ReportCommand::Gaps { org, format, phase }) => {
             reports::report_gaps(org, format, phase).await
         }

@@ -562,7 +562,21 @@ async fn sync_assessment(
         .map(|a| a.item_id)
         .collect();
     let wanted: HashSet<i64> = pool.iter().copied().collect();
-    let stale: Vec<i64> = current.difference(&wanted).copied().collect();
+    let gone: Vec<i64> = current.difference(&wanted).copied().collect();
+    // Only items from the files leave with the files: items trainers authored or imported
+    // were added to the pool in the app and stay there.
+    let stale: Vec<i64> = if gone.is_empty() {
+        gone
+    } else {
+        item::Entity::find()
+            .filter(item::Column::Id.is_in(gone))
+            .filter(item::Column::Origin.eq(ORIGIN_CONTENT))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|i| i.id)
+            .collect()
+    };
     if !stale.is_empty() {
         changed = true;
         assessment_item::Entity::delete_many()
@@ -606,10 +620,9 @@ async fn sync_blueprint(
             continue;
         };
         let position = position as i32;
-        if existing
-            .get(&topic_id)
-            .is_some_and(|b| b.item_count == count && b.position == position)
-        {
+        if existing.get(&topic_id).is_some_and(|b| {
+            b.edited_at.is_some() || (b.item_count == count && b.position == position)
+        }) {
             continue;
         }
         changed = true;
@@ -618,6 +631,7 @@ async fn sync_blueprint(
             topic_id: Set(topic_id),
             item_count: Set(count),
             position: Set(position),
+            edited_at: Set(None),
         })
         .on_conflict(
             OnConflict::columns([

@@ -12,7 +12,10 @@ mod tree;
 
 pub use check::check_tree;
 pub use files::read_tree;
-pub use load::{LoadSummary, load_tree};
+pub use load::{
+    LoadSummary, ORIGIN_CONTENT, PUBLISHED, RETIRED, add_item_version, load_tree, stored_question,
+    version_hash,
+};
 pub use problem::Problem;
 pub use tree::*;
 

@@ -11,6 +11,8 @@ pub struct Model {
     pub topic_id: i64,
     pub item_count: i32,
     pub position: i32,
+    /// Set when a trainer edited the row in the app; the content loader then leaves it be.
+    pub edited_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

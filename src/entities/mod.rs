@@ -2,11 +2,15 @@
 
 pub mod assessment;
 pub mod assessment_item;
+pub mod assessment_stat;
 pub mod attempt;
 pub mod attempt_item;
 pub mod audit_log;
 pub mod blueprint_topic;
 pub mod item;
+pub mod item_option_count;
+pub mod item_rest_histogram;
+pub mod item_stat;
 pub mod item_tag;
 pub mod item_version;
 pub mod job_assignment;

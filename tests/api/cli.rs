@@ -176,3 +176,98 @@ fn bad_setting_prints_one_line_and_fails() {
         "error: invalid setting app.min_cell_size: must be between 2 and 1000 (got 1)"
     );
 }
+
+/// A fresh SQLite database in `dir` for the command line.
+fn sqlite_url(dir: &Path, name: &str) -> String {
+    format!("sqlite://{}?mode=rwc", dir.join(name).display())
+}
+
+#[test]
+fn questions_import_then_export_round_trips_through_a_fresh_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = sqlite_url(dir.path(), "first.db");
+    let imported = run(
+        &[
+            "questions",
+            "import",
+            "tests/fixtures/questions/authoring/all_types.gift",
+            "--topic",
+            "samples",
+            "--publish",
+        ],
+        &[("DATABASE_URL", &first)],
+    );
+    assert!(imported.status.success(), "{}", text(&imported.stderr));
+    let preview = text(&imported.stdout);
+    assert!(
+        preview.contains("new       numerical   rt-num"),
+        "{preview}"
+    );
+    assert!(preview.contains("imported: 6 new"), "{preview}");
+
+    let export = |url: &str, format: &str| {
+        let output = run(
+            &[
+                "questions",
+                "export",
+                "--format",
+                format,
+                "--topic",
+                "samples",
+            ],
+            &[("DATABASE_URL", url)],
+        );
+        assert!(output.status.success(), "{}", text(&output.stderr));
+        text(&output.stdout)
+    };
+    let gift = export(&first, "gift");
+    assert!(gift.starts_with("$CATEGORY: samples\n"));
+    let file = dir.path().join("export.gift");
+    std::fs::write(&file, &gift).unwrap();
+
+    let second = sqlite_url(dir.path(), "second.db");
+    let reimported = run(
+        &["questions", "import", file.to_str().unwrap()],
+        &[("DATABASE_URL", &second)],
+    );
+    assert!(reimported.status.success(), "{}", text(&reimported.stderr));
+    assert_eq!(export(&second, "gift"), gift, "nothing lost");
+    assert!(export(&second, "moodle-xml").contains("<idnumber>rt-num</idnumber>"));
+}
+
+#[test]
+fn questions_import_of_a_broken_file_prints_file_line_and_imports_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = sqlite_url(dir.path(), "broken.db");
+    let output = run(
+        &[
+            "questions",
+            "import",
+            "tests/fixtures/questions/authoring/broken_syntax.gift",
+            "--topic",
+            "samples",
+        ],
+        &[("DATABASE_URL", &url)],
+    );
+    assert!(!output.status.success());
+    let stderr = text(&output.stderr);
+    for line in [6, 8, 10] {
+        assert!(
+            stderr.contains(&format!("broken_syntax.gift:{line}: ")),
+            "{stderr}"
+        );
+    }
+    assert!(stderr.contains("nothing was imported"), "{stderr}");
+    let exported = run(
+        &[
+            "questions",
+            "export",
+            "--format",
+            "gift",
+            "--topic",
+            "samples",
+        ],
+        &[("DATABASE_URL", &url)],
+    );
+    assert!(!text(&exported.stdout).contains("ok-1"));
+}

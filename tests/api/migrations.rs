@@ -52,6 +52,7 @@ async fn migrations_run_up_down_and_up_again() {
         "topic_ratings",
         "report_cells",
         "item_stats",
+        "item_rest_histogram",
         "sessions",
         "audit_log",
     ] {

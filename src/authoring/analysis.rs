@@ -1,0 +1,334 @@
+//! Item analysis for trainers (DESIGN §4): per item version and per assessment, from first
+//! baseline attempts, with Moodle's definitions computed by [`crate::measures`].
+//!
+//! Reads only the aggregate tables written at submit time (`item_stats`,
+//! `item_option_counts`, `item_rest_histogram`, `assessment_stats`), never responses: the
+//! page costs O(items) at any scale, and trainers cannot see who answered what.
+
+use std::collections::HashMap;
+
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde::Serialize;
+
+use crate::assessment::bank::decode_question;
+use crate::assessment::item_stats::bucket_rest;
+use crate::entities::{
+    assessment, assessment_stat, item, item_option_count, item_rest_histogram, item_stat,
+    item_version, staff_group, topic,
+};
+use crate::error::{AppError, AppResult};
+use crate::measures::{
+    ItemStatistics, ItemSums, TestStatistics, TestSums, discriminative_efficiency,
+};
+use crate::questions::QuestionKind;
+
+/// Only first baseline attempts feed item statistics (later sittings are practice).
+const PHASE: &str = "baseline";
+/// The aggregate rows' "everyone" staff group.
+const EVERYONE: i64 = 0;
+
+/// Which responses to analyse and when to warn about too few.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AnalysisOptions {
+    /// One staff group's learners; `None` for everyone.
+    pub staff_group_id: Option<i64>,
+    /// Fewer responses than this raise the "too few responses" flag.
+    pub min_responses: u64,
+}
+
+impl Default for AnalysisOptions {
+    fn default() -> Self {
+        Self {
+            staff_group_id: None,
+            min_responses: 30,
+        }
+    }
+}
+
+/// How often one option (or "I don't know") was chosen.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OptionFrequency {
+    /// `option_<index>` or `dont_know`.
+    pub key: String,
+    pub text: String,
+    /// The credit the option earns (0–1, negative for penalties); `None` for "I don't know".
+    pub credit: Option<f64>,
+    pub n: u64,
+    /// % of the item's responses (multiple-response options can add up past 100).
+    pub percent: Option<f64>,
+}
+
+/// One item version's analysis.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ItemAnalysis {
+    pub item_id: i64,
+    pub item_uid: String,
+    pub item_status: String,
+    pub topic_slug: String,
+    pub version_id: i64,
+    pub version: i32,
+    pub name: String,
+    pub qtype: String,
+    #[serde(flatten)]
+    pub statistics: ItemStatistics,
+    /// 100 × cov(f, R) / max cov(f, R) (Moodle).
+    pub discriminative_efficiency: Option<f64>,
+    pub options: Vec<OptionFrequency>,
+}
+
+/// An assessment's analysis: whole-test statistics and every item version answered in it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AssessmentAnalysis {
+    pub assessment_slug: String,
+    pub title: String,
+    /// 0 for everyone.
+    pub staff_group_id: i64,
+    pub min_responses: u64,
+    pub test: TestStatistics,
+    pub items: Vec<ItemAnalysis>,
+}
+
+fn count(value: i64) -> u64 {
+    u64::try_from(value).unwrap_or(0)
+}
+
+fn sums_of(row: &item_stat::Model) -> ItemSums {
+    ItemSums {
+        n: count(row.n),
+        sum_f: row.sum_fraction,
+        sum_f2: row.sum_fraction_sq,
+        sum_r: row.sum_rest,
+        sum_r2: row.sum_rest_sq,
+        sum_fr: row.sum_fraction_rest,
+        n_dont_know: count(row.n_dont_know),
+        n_certainty_1: count(row.n_certainty_1),
+        n_certainty_2: count(row.n_certainty_2),
+        n_certainty_3: count(row.n_certainty_3),
+        n_confidently_wrong: count(row.n_confidently_wrong),
+    }
+}
+
+/// The options a learner could choose, with their credit, in the keys `item_stats` records.
+fn option_labels(kind: &QuestionKind) -> Vec<(String, String, f64)> {
+    match kind {
+        QuestionKind::MultiChoice { answers, .. } => answers
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (format!("option_{i}"), a.text.clone(), a.fraction))
+            .collect(),
+        // The answer form sends 0 for "true" and 1 for "false".
+        QuestionKind::TrueFalse { correct, .. } => vec![
+            (
+                "option_0".into(),
+                "True".into(),
+                f64::from(u8::from(*correct)),
+            ),
+            (
+                "option_1".into(),
+                "False".into(),
+                f64::from(u8::from(!*correct)),
+            ),
+        ],
+        _ => Vec::new(),
+    }
+}
+
+async fn analyse_version(
+    db: &impl ConnectionTrait,
+    stats: &item_stat::Model,
+    options: &AnalysisOptions,
+) -> AppResult<ItemAnalysis> {
+    let group = stats.staff_group_id;
+    let version = item_version::Entity::find_by_id(stats.item_version_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::internal("item statistics name a missing version"))?;
+    let item = item::Entity::find_by_id(version.item_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::internal("an item version names a missing item"))?;
+    let topic_slug = topic::Entity::find_by_id(item.topic_id)
+        .one(db)
+        .await?
+        .map(|t| t.slug)
+        .unwrap_or_default();
+    let question = decode_question(&version)?;
+    let sums = sums_of(stats);
+    let histogram: Vec<(f64, u64)> = item_rest_histogram::Entity::find()
+        .filter(item_rest_histogram::Column::ItemVersionId.eq(version.id))
+        .filter(item_rest_histogram::Column::Phase.eq(PHASE))
+        .filter(item_rest_histogram::Column::StaffGroupId.eq(group))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|h| (bucket_rest(h.rest_bucket), count(h.n)))
+        .collect();
+    let chosen: HashMap<String, u64> = item_option_count::Entity::find()
+        .filter(item_option_count::Column::ItemVersionId.eq(version.id))
+        .filter(item_option_count::Column::Phase.eq(PHASE))
+        .filter(item_option_count::Column::StaffGroupId.eq(group))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| (o.option_key, count(o.n)))
+        .collect();
+    let percent = |n: u64| (sums.n > 0).then(|| 100.0 * n as f64 / sums.n as f64);
+    let mut frequencies: Vec<OptionFrequency> = option_labels(&question.kind)
+        .into_iter()
+        .map(|(key, text, credit)| {
+            let n = chosen.get(&key).copied().unwrap_or(0);
+            OptionFrequency {
+                key,
+                text,
+                credit: Some(credit),
+                n,
+                percent: percent(n),
+            }
+        })
+        .collect();
+    let dont_know = chosen.get("dont_know").copied().unwrap_or(0);
+    frequencies.push(OptionFrequency {
+        key: "dont_know".into(),
+        text: "I don't know".into(),
+        credit: None,
+        n: dont_know,
+        percent: percent(dont_know),
+    });
+    Ok(ItemAnalysis {
+        item_id: item.id,
+        item_uid: item.uid,
+        item_status: item.status,
+        topic_slug,
+        version_id: version.id,
+        version: version.version,
+        name: version.name,
+        qtype: version.qtype,
+        statistics: ItemStatistics::from_sums(&sums, options.min_responses),
+        discriminative_efficiency: discriminative_efficiency(&sums, &histogram),
+        options: frequencies,
+    })
+}
+
+/// One item version's analysis; `None` until someone's first baseline included it.
+pub async fn analyse_item_version(
+    db: &impl ConnectionTrait,
+    item_version_id: i64,
+    options: AnalysisOptions,
+) -> AppResult<Option<ItemAnalysis>> {
+    let row = item_stat::Entity::find_by_id((
+        item_version_id,
+        PHASE.to_owned(),
+        options.staff_group_id.unwrap_or(EVERYONE),
+    ))
+    .one(db)
+    .await?;
+    match row {
+        Some(row) => Ok(Some(analyse_version(db, &row, &options).await?)),
+        None => Ok(None),
+    }
+}
+
+/// The baseline's analysis: every item version answered in first baseline attempts, and the
+/// whole-test statistics.
+#[tracing::instrument(skip(db))]
+pub async fn analyse_assessment(
+    db: &impl ConnectionTrait,
+    assessment_slug: &str,
+    options: AnalysisOptions,
+) -> AppResult<AssessmentAnalysis> {
+    let assessment = assessment::Entity::find()
+        .filter(assessment::Column::Slug.eq(assessment_slug))
+        .one(db)
+        .await?
+        .ok_or_else(|| {
+            AppError::NotFound(format!("There is no assessment `{assessment_slug}`."))
+        })?;
+    if assessment.kind != PHASE {
+        return Err(AppError::Unprocessable(format!(
+            "Item analysis uses first baseline attempts; `{assessment_slug}` is a {}.",
+            assessment.kind
+        )));
+    }
+    let group = options.staff_group_id.unwrap_or(EVERYONE);
+    let rows = item_stat::Entity::find()
+        .filter(item_stat::Column::Phase.eq(PHASE))
+        .filter(item_stat::Column::StaffGroupId.eq(group))
+        .order_by_asc(item_stat::Column::ItemVersionId)
+        .all(db)
+        .await?;
+    let mut items = Vec::with_capacity(rows.len());
+    for row in &rows {
+        items.push(analyse_version(db, row, &options).await?);
+    }
+    items.sort_by(|a, b| {
+        (a.topic_slug.as_str(), a.item_uid.as_str(), a.version).cmp(&(
+            b.topic_slug.as_str(),
+            b.item_uid.as_str(),
+            b.version,
+        ))
+    });
+    let test_row = assessment_stat::Entity::find_by_id((assessment.id, PHASE.to_owned(), group))
+        .one(db)
+        .await?;
+    let test = test_statistics(test_row.as_ref(), &rows);
+    Ok(AssessmentAnalysis {
+        assessment_slug: assessment.slug,
+        title: assessment.title,
+        staff_group_id: group,
+        min_responses: options.min_responses,
+        test,
+        items,
+    })
+}
+
+/// Cronbach's α needs the variance of each of the k items every attempt answered. When the
+/// blueprint draws k items from a larger pool, attempts answer different items: each item
+/// then stands for its share (n_i / n) of a slot, and the k slots' variances are that
+/// weighted sum spread evenly. When every attempt answers every item this is exactly
+/// Σ var_i (n_i = n).
+fn test_statistics(
+    row: Option<&assessment_stat::Model>,
+    items: &[item_stat::Model],
+) -> TestStatistics {
+    let sums = row.map_or_else(TestSums::default, |r| TestSums {
+        n: count(r.n),
+        sum_t: r.sum_total,
+        sum_t2: r.sum_total_sq,
+    });
+    let k = row
+        .filter(|r| r.n > 0)
+        .map_or(0, |r| (r.sum_items as f64 / r.n as f64).round() as usize);
+    let weighted: f64 = items
+        .iter()
+        .filter_map(|i| {
+            let sums = sums_of(i);
+            Some(sums.variance()? * sums.n as f64)
+        })
+        .sum::<f64>()
+        / sums.n.max(1) as f64;
+    let per_slot = if k > 0 { weighted / k as f64 } else { 0.0 };
+    TestStatistics::from_sums(&sums, &vec![per_slot; k])
+}
+
+/// A staff group learners can be split by.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StaffGroupChoice {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+}
+
+/// The staff groups, for choosing a split.
+pub async fn staff_groups(db: &impl ConnectionTrait) -> AppResult<Vec<StaffGroupChoice>> {
+    Ok(staff_group::Entity::find()
+        .order_by_asc(staff_group::Column::Position)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|g| StaffGroupChoice {
+            id: g.id,
+            slug: g.slug,
+            name: g.name,
+        })
+        .collect())
+}

@@ -1,0 +1,34 @@
+//! Authoring for trainers: items (draft → published → new versions → retired), the baseline
+//! blueprint and quiz membership, review-due modules, question-bank import and export, and
+//! item analysis from the aggregates kept at submit time.
+//!
+//! Services return [`crate::error::AppError`] (4xx with a message for the trainer). Each
+//! takes the acting user's id for `created_by` (`None` for the command line); the web layer
+//! gets it from the `Trainer` guard, which is the access check. Multi-write services take a
+//! connection that can begin a transaction, so they are all-or-nothing.
+
+pub mod analysis;
+pub mod analysis_csv;
+pub mod check;
+pub mod curriculum;
+pub mod export;
+pub mod import;
+pub mod items;
+
+pub use analysis::{
+    AnalysisOptions, AssessmentAnalysis, ItemAnalysis, OptionFrequency, analyse_assessment,
+    analyse_item_version,
+};
+pub use analysis_csv::analysis_csv;
+pub use curriculum::{
+    BlueprintRow, ReviewDue, blueprint, review_due, set_assessment_items, set_blueprint,
+    set_quiz_items,
+};
+pub use export::{ExportFormat, export_bank, topic_content_file};
+pub use import::{
+    ImportPreview, ImportSummary, PreviewRow, RowStatus, apply_import, preview_import,
+};
+pub use items::{
+    EditOutcome, ItemSummary, create_item, current_question, edit_item, list_items, publish_item,
+    retire_item,
+};

@@ -1,0 +1,85 @@
+//! `questions import` and `questions export`.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use super::fail;
+use crate::app::{self, StartupError};
+use crate::authoring::{self, ExportFormat, RowStatus};
+use crate::config::{self, AppConfig};
+
+/// The database as `serve` would have it: migrated, with the content loaded (so topics exist).
+async fn prepared_db() -> Result<sea_orm::DatabaseConnection, StartupError> {
+    let config = AppConfig::from_figment(&config::figment())?;
+    Ok(app::prepare(config).await?.db)
+}
+
+pub(super) async fn import_questions(file: &Path, topic: Option<&str>, publish: bool) -> ExitCode {
+    let source = match std::fs::read(file) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(source) => source,
+            Err(_) => {
+                eprintln!(
+                    "{}:1: The file does not use UTF-8 character encoding",
+                    file.display()
+                );
+                return ExitCode::FAILURE;
+            }
+        },
+        Err(error) => return fail(format!("{}: {error}", file.display())),
+    };
+    let db = match prepared_db().await {
+        Ok(db) => db,
+        Err(error) => return fail(error),
+    };
+    let name = file.display().to_string();
+    let preview = match authoring::preview_import(&db, &source, &name, topic).await {
+        Ok(preview) => preview,
+        Err(error) => return fail(error),
+    };
+    for row in &preview.questions {
+        let status = match row.status {
+            RowStatus::New => "new",
+            RowStatus::Changed => "changed",
+            RowStatus::Unchanged => "unchanged",
+        };
+        println!(
+            "{status:<9} {:<11} {:<20} {:<24} {}",
+            row.qtype, row.id, row.topic, row.name
+        );
+    }
+    if !preview.errors.is_empty() {
+        for error in &preview.errors {
+            eprintln!("{error}");
+        }
+        eprintln!(
+            "error: {} broken question(s); nothing was imported",
+            preview.errors.len()
+        );
+        return ExitCode::FAILURE;
+    }
+    match authoring::apply_import(&db, None, &source, &name, topic, publish).await {
+        Ok(summary) => {
+            println!(
+                "imported: {} new, {} changed, {} unchanged, {} published",
+                summary.created, summary.new_versions, summary.unchanged, summary.published
+            );
+            ExitCode::SUCCESS
+        }
+        Err(error) => fail(error),
+    }
+}
+
+pub(super) async fn export_questions(format: ExportFormat, topic: Option<&str>) -> ExitCode {
+    let db = match prepared_db().await {
+        Ok(db) => db,
+        Err(error) => return fail(error),
+    };
+    match authoring::export_bank(&db, format, topic).await {
+        Ok(text) => {
+            print!("{text}");
+            ExitCode::SUCCESS
+        }
+        Err(error) => fail(error),
+    }
+}
