@@ -35,6 +35,10 @@ pub struct TopicResult {
     pub confidently_wrong: u64,
     pub dont_know: u64,
     pub calibration: String,
+    /// For a post-assessment: the baseline knowledge and the normalised gain
+    /// (post − pre)/(100 − pre), none when the baseline was already 100.
+    pub baseline_knowledge: Option<f64>,
+    pub gain: Option<f64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -117,6 +121,19 @@ pub async fn attempt_result(
         .into_iter()
         .map(|r| (r.item_version_id, r))
         .collect();
+    let baseline: HashMap<i64, f64> = match (
+        attempt.phase.as_str(),
+        super::completion::reported_baseline(db, user_id).await?,
+    ) {
+        ("post", Some(baseline)) => load_attempt_topics(db, baseline.id)
+            .await?
+            .scored
+            .topics
+            .iter()
+            .map(|(id, t)| (*id, t.knowledge))
+            .collect(),
+        _ => HashMap::new(),
+    };
     let mut seen = Vec::new();
     let mut topic_results = Vec::new();
     for slot in &topics.slots {
@@ -144,6 +161,10 @@ pub async fn attempt_result(
                 .and_then(|i| RATING_LABELS.get(i).copied()),
             confidently_wrong: score.responses.n_confidently_wrong,
             dont_know: score.responses.n_dont_know,
+            baseline_knowledge: baseline.get(&slot.topic_id).copied(),
+            gain: baseline
+                .get(&slot.topic_id)
+                .and_then(|pre| crate::measures::individual_gain(*pre, score.knowledge)),
             calibration: calibration_words(
                 &slot.topic_name.to_lowercase(),
                 score.responses.n_confidently_wrong,

@@ -269,5 +269,14 @@ async fn learner_takes_the_baseline_reads_a_module_passes_its_quiz_and_gets_a_ce
 
     let post_id = complete_through_pages(&app, &session, "post").await;
     assert_ne!(post_id, id);
+    let post_result = body_of(
+        app.get_as(&session, &format!("/learn/attempts/{post_id}/result"))
+            .await,
+    )
+    .await;
+    assert!(
+        post_result.contains("At baseline"),
+        "the post result shows the gain per topic"
+    );
     crate::helpers::assert_aggregates_consistent(&app).await;
 }

@@ -173,6 +173,26 @@ async fn learner_walks_from_baseline_to_post_assessment() {
     assert!(baseline_items.is_disjoint(&post_items));
     let post = complete(db, user, "post", &[]).await;
     assert!(post.is_reported);
+    // The learner sees their gain per topic: data protection 0 -> 100, g = 1; samples was
+    // already 100 at baseline, so it has no gain to show.
+    let result = genomics_training::assessment::results::attempt_result(db, user, post.id)
+        .await
+        .unwrap();
+    let by_name = |name: &str| {
+        result
+            .topics
+            .iter()
+            .find(|t| t.name == name)
+            .cloned()
+            .unwrap()
+    };
+    let data = by_name("Genomic data protection and sharing");
+    assert_eq!((data.baseline_knowledge, data.gain), (Some(0.0), Some(1.0)));
+    let samples = by_name("Samples: collection, labelling and storage");
+    assert_eq!(
+        (samples.baseline_knowledge, samples.gain),
+        (Some(100.0), None)
+    );
     // Gain on data protection: pre 0, post 100 -> individual g = (100 - 0)/(100 - 0) = 1.
     assert_eq!(
         cell(db, "data-protection-sharing", "post", "n_paired").await,

@@ -14,6 +14,8 @@ pub struct TopicRow {
     met_target: bool,
     rating: String,
     calibration: String,
+    baseline: Option<String>,
+    gain: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -36,6 +38,7 @@ pub struct ResultView {
     cbm_bonus: String,
     topics: Vec<TopicRow>,
     items: Vec<ItemRow>,
+    is_post: bool,
 }
 
 fn correct_answer_html(kind: &QuestionKind) -> String {
@@ -128,8 +131,11 @@ pub fn result_view(result: &AttemptResult) -> ResultView {
                 met_target: t.met_target,
                 rating: t.rating_label.unwrap_or("–").to_owned(),
                 calibration: t.calibration.clone(),
+                baseline: t.baseline_knowledge.map(|v| format!("{v:.0}%")),
+                gain: t.gain.map(|g| format!("{:+.0}%", 100.0 * g)),
             })
             .collect(),
         items,
+        is_post: result.phase == "post",
     }
 }
