@@ -14,6 +14,7 @@ pub mod curriculum;
 pub mod export;
 pub mod import;
 pub mod items;
+pub mod overview;
 
 pub use analysis::{
     AnalysisOptions, AssessmentAnalysis, ItemAnalysis, OptionFrequency, analyse_assessment,

@@ -2,6 +2,7 @@
 //! capability. Handlers extract, call one service, and render.
 
 pub mod accounts;
+pub mod author;
 pub mod catchers;
 pub mod chrome;
 pub mod csrf;
@@ -23,5 +24,6 @@ pub fn routes() -> Vec<Route> {
     routes.extend(accounts::routes());
     routes.extend(learn::routes());
     routes.extend(manage::routes());
+    routes.extend(author::routes());
     routes
 }

@@ -81,6 +81,26 @@ const EXPECTED: &[(&str, &str, [u16; 6])] = &[
     // managers' pages
     ("GET", "/manage/assignments", [303, 403, 403, 200, 200, 200]),
     ("POST", "/manage/assignments", [303, 403, 403, 422, 422, 422]),
+    // trainers' authoring pages (`<id>` is an item nobody has, so 404 for trainers and admins)
+    ("GET", "/author", [303, 403, 200, 403, 403, 200]),
+    ("GET", "/author/blueprint", [303, 403, 200, 403, 403, 200]),
+    ("POST", "/author/blueprint", [303, 403, 422, 403, 403, 422]),
+    ("GET", "/author/quizzes/<module>", [303, 403, 200, 403, 403, 200]),
+    ("POST", "/author/quizzes/<module>", [303, 403, 422, 403, 403, 422]),
+    ("GET", "/author/topics/<slug>", [303, 403, 200, 403, 403, 200]),
+    ("GET", "/author/items/new", [303, 403, 200, 403, 403, 200]),
+    ("POST", "/author/items", [303, 403, 422, 403, 403, 422]),
+    ("GET", "/author/items/<id>", [303, 403, 404, 403, 403, 404]),
+    ("GET", "/author/items/<id>/edit", [303, 403, 404, 403, 403, 404]),
+    ("POST", "/author/items/<id>", [303, 403, 404, 403, 403, 404]),
+    ("POST", "/author/items/<id>/publish", [303, 403, 404, 403, 403, 404]),
+    ("POST", "/author/items/<id>/retire", [303, 403, 404, 403, 403, 404]),
+    ("GET", "/author/import", [303, 403, 200, 403, 403, 200]),
+    ("POST", "/author/import", [303, 403, 422, 403, 403, 422]),
+    ("POST", "/author/import/apply", [303, 403, 422, 403, 403, 422]),
+    ("GET", "/author/export", [303, 403, 200, 403, 403, 200]),
+    ("GET", "/author/analysis", [303, 403, 200, 403, 403, 200]),
+    ("GET", "/author/analysis.csv", [303, 403, 200, 403, 403, 200]),
     // JSON API
     ("POST", "/api/v1/session", [422, 422, 422, 422, 422, 422]),
     ("DELETE", "/api/v1/session", [401, 200, 200, 200, 200, 200]),
@@ -108,6 +128,15 @@ const EXPECTED: &[(&str, &str, [u16; 6])] = &[
     ("GET", "/api/v1/manage/assignments", [401, 403, 403, 200, 200, 200]),
     ("POST", "/api/v1/manage/assignments", [401, 403, 403, 422, 422, 422]),
     ("GET", "/api/v1/admin/audit", [401, 403, 403, 403, 403, 200]),
+    ("GET", "/api/v1/author/topics/<slug>/items", [401, 403, 200, 403, 403, 200]),
+    ("GET", "/api/v1/author/items/<id>", [401, 403, 404, 403, 403, 404]),
+    ("POST", "/api/v1/author/items", [401, 403, 422, 403, 403, 422]),
+    ("PUT", "/api/v1/author/items/<id>", [401, 403, 404, 403, 403, 404]),
+    ("POST", "/api/v1/author/items/<id>/publish", [401, 403, 404, 403, 403, 404]),
+    ("POST", "/api/v1/author/items/<id>/retire", [401, 403, 404, 403, 403, 404]),
+    ("POST", "/api/v1/author/import/preview", [401, 403, 422, 403, 403, 422]),
+    ("POST", "/api/v1/author/import", [401, 403, 422, 403, 403, 422]),
+    ("GET", "/api/v1/author/analysis", [401, 403, 200, 403, 403, 200]),
 ];
 
 const UNKNOWN_TOKEN: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
@@ -117,13 +146,18 @@ const UNKNOWN_TOKEN: &str = "0123456789abcdef0123456789abcdef0123456789abcdef012
 const NOBODYS_ATTEMPT: &str = "987654";
 
 fn concrete(path: &str, subject_id: i64) -> String {
-    let path = if path.starts_with("/learn/") || path.starts_with("/api/v1/attempts/") {
+    let path = if path.starts_with("/learn/")
+        || path.starts_with("/api/v1/attempts/")
+        || path.starts_with("/author/items/")
+        || path.starts_with("/api/v1/author/items/")
+    {
         path.replace("<id>", NOBODYS_ATTEMPT)
     } else {
         path.to_owned()
     };
     path.replace("/assessments/<slug>", "/assessments/baseline")
         .replace("<slug>", "genomics-basics")
+        .replace("<module>", "genomics-basics")
         .replace("<n>", "1")
         .replace("<number>", "1")
         .replace("<id>", &subject_id.to_string())

@@ -1,0 +1,209 @@
+//! `/author/analysis`: item analysis of the baseline (first attempts), optionally for one
+//! staff group, as a page, CSV and JSON. Only aggregates are read: nobody's answers.
+
+use rocket::http::ContentType;
+use rocket::serde::json::Json;
+use rocket::{State, get};
+use rocket_dyn_templates::Template;
+use serde::Serialize;
+
+use super::bank::{Download, download};
+use super::views::{Choice, type_label};
+use crate::app::AppState;
+use crate::authoring::analysis::staff_groups;
+use crate::authoring::{self, AnalysisOptions, AssessmentAnalysis, ItemAnalysis};
+use crate::error::AppResult;
+use crate::measures::ItemFlag;
+use crate::web::chrome::Chrome;
+use crate::web::guards::Trainer;
+
+/// The assessment analysed when none is named.
+const DEFAULT_ASSESSMENT: &str = "baseline";
+
+fn options(staff_group: Option<i64>) -> AnalysisOptions {
+    AnalysisOptions {
+        staff_group_id: staff_group.filter(|g| *g > 0),
+        ..AnalysisOptions::default()
+    }
+}
+
+async fn analyse(
+    state: &AppState,
+    assessment: Option<&str>,
+    staff_group: Option<i64>,
+) -> AppResult<AssessmentAnalysis> {
+    authoring::analyse_assessment(
+        &state.db,
+        assessment.unwrap_or(DEFAULT_ASSESSMENT),
+        options(staff_group),
+    )
+    .await
+}
+
+fn flag_text(flag: ItemFlag) -> &'static str {
+    match flag {
+        ItemFlag::TooEasy => "Too easy",
+        ItemFlag::TooHard => "Too hard",
+        ItemFlag::NegativeDiscrimination => "Negative discrimination",
+        ItemFlag::TooFewResponses => "Too few responses",
+    }
+}
+
+fn fixed(value: Option<f64>, places: usize) -> String {
+    value.map_or_else(|| "–".to_owned(), |v| format!("{v:.places$}"))
+}
+
+fn percent(value: Option<f64>) -> String {
+    value.map_or_else(|| "–".to_owned(), |v| format!("{v:.0} %"))
+}
+
+#[derive(Serialize)]
+struct OptionLine {
+    text: String,
+    credit: String,
+    n: u64,
+    percent: String,
+}
+
+#[derive(Serialize)]
+struct ItemLine {
+    item_id: i64,
+    uid: String,
+    version: i32,
+    name: String,
+    type_label: &'static str,
+    topic: String,
+    n: u64,
+    facility: String,
+    sd: String,
+    discrimination: String,
+    efficiency: String,
+    certainty: String,
+    confidently_wrong: String,
+    flags: Vec<&'static str>,
+    options: Vec<OptionLine>,
+}
+
+fn item_line(item: &ItemAnalysis) -> ItemLine {
+    let stats = &item.statistics;
+    ItemLine {
+        item_id: item.item_id,
+        uid: item.item_uid.clone(),
+        version: item.version,
+        name: item.name.clone(),
+        type_label: type_label(&item.qtype),
+        topic: item.topic_slug.clone(),
+        n: stats.n,
+        facility: fixed(stats.facility, 2),
+        sd: fixed(stats.sd, 2),
+        discrimination: fixed(stats.discrimination_index, 1),
+        efficiency: fixed(item.discriminative_efficiency, 1),
+        certainty: stats.certainty_mix.map_or_else(
+            || "–".to_owned(),
+            |m| {
+                format!(
+                    "low {:.0} %, medium {:.0} %, high {:.0} %, don't know {:.0} %",
+                    m.low, m.medium, m.high, m.dont_know
+                )
+            },
+        ),
+        confidently_wrong: percent(stats.confidently_wrong_rate.map(|r| r * 100.0)),
+        flags: stats.flags.iter().map(|f| flag_text(*f)).collect(),
+        options: item
+            .options
+            .iter()
+            .map(|o| OptionLine {
+                text: o.text.clone(),
+                credit: o
+                    .credit
+                    .map_or_else(|| "–".to_owned(), |c| format!("{:.0} %", c * 100.0)),
+                n: o.n,
+                percent: percent(o.percent),
+            })
+            .collect(),
+    }
+}
+
+#[derive(Serialize)]
+struct AnalysisView {
+    assessment: String,
+    heading: String,
+    groups: Vec<Choice>,
+    group_name: Option<String>,
+    csv_href: String,
+    n: u64,
+    k: usize,
+    alpha: String,
+    sd: String,
+    standard_error: String,
+    min_responses: u64,
+    items: Vec<ItemLine>,
+}
+
+#[get("/author/analysis?<assessment>&<staff_group>")]
+pub async fn show_analysis(
+    _trainer: Trainer,
+    chrome: Chrome,
+    state: &State<AppState>,
+    assessment: Option<&str>,
+    staff_group: Option<i64>,
+) -> AppResult<Template> {
+    let analysis = analyse(state, assessment, staff_group).await?;
+    let groups = staff_groups(&state.db).await?;
+    let selected = analysis.staff_group_id;
+    let group_name = groups
+        .iter()
+        .find(|g| g.id == selected)
+        .map(|g| g.name.clone());
+    let mut group_choices = vec![Choice {
+        value: "0".to_owned(),
+        label: "Everyone".to_owned(),
+        selected: selected == 0,
+    }];
+    group_choices.extend(groups.into_iter().map(|g| Choice {
+        selected: g.id == selected,
+        value: g.id.to_string(),
+        label: g.name,
+    }));
+    let view = AnalysisView {
+        csv_href: format!(
+            "/author/analysis.csv?assessment={}&staff_group={selected}",
+            analysis.assessment_slug
+        ),
+        heading: format!("Item analysis: {}", analysis.title),
+        assessment: analysis.assessment_slug.clone(),
+        groups: group_choices,
+        group_name,
+        n: analysis.test.n,
+        k: analysis.test.k,
+        alpha: fixed(analysis.test.alpha, 2),
+        sd: fixed(analysis.test.sd, 2),
+        standard_error: fixed(analysis.test.standard_error, 2),
+        min_responses: analysis.min_responses,
+        items: analysis.items.iter().map(item_line).collect(),
+    };
+    Ok(chrome.render("author/analysis", &view.heading.clone(), view))
+}
+
+#[get("/author/analysis.csv?<assessment>&<staff_group>")]
+pub async fn analysis_csv(
+    _trainer: Trainer,
+    state: &State<AppState>,
+    assessment: Option<&str>,
+    staff_group: Option<i64>,
+) -> AppResult<Download> {
+    let analysis = analyse(state, assessment, staff_group).await?;
+    let body = authoring::analysis_csv(&analysis)?;
+    let name = format!("item-analysis-{}.csv", analysis.assessment_slug);
+    Ok(download(body, ContentType::CSV, &name))
+}
+
+#[get("/api/v1/author/analysis?<assessment>&<staff_group>")]
+pub async fn api_analysis(
+    _trainer: Trainer,
+    state: &State<AppState>,
+    assessment: Option<&str>,
+    staff_group: Option<i64>,
+) -> AppResult<Json<AssessmentAnalysis>> {
+    Ok(Json(analyse(state, assessment, staff_group).await?))
+}
