@@ -29,6 +29,13 @@ pub mod action {
     pub const ORGANISATION_CREATED: &str = "organisation_created";
     pub const FIRST_ADMIN_CREATED: &str = "first_admin_created";
     pub const MODULE_ASSIGNED: &str = "module_assigned";
+    pub const ITEM_CREATED: &str = "item_created";
+    pub const ITEM_EDITED: &str = "item_edited";
+    pub const ITEM_PUBLISHED: &str = "item_published";
+    pub const ITEM_RETIRED: &str = "item_retired";
+    pub const QUESTIONS_IMPORTED: &str = "questions_imported";
+    pub const BLUEPRINT_CHANGED: &str = "blueprint_changed";
+    pub const ASSESSMENT_ITEMS_CHANGED: &str = "assessment_items_changed";
 }
 
 /// One event to record.

@@ -113,6 +113,19 @@ pub async fn set_blueprint(
         }
     }
     let rows = blueprint(&txn).await?;
+    let detail = counts
+        .iter()
+        .map(|(slug, n)| format!("{slug}={n}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    super::audit_change(
+        &txn,
+        actor,
+        crate::audit::action::BLUEPRINT_CHANGED,
+        "baseline",
+        detail,
+    )
+    .await?;
     txn.commit().await?;
     Ok(rows)
 }
@@ -166,6 +179,14 @@ pub async fn set_assessment_items(
         .exec(&txn)
         .await?;
     }
+    super::audit_change(
+        &txn,
+        actor,
+        crate::audit::action::ASSESSMENT_ITEMS_CHANGED,
+        assessment_slug,
+        uids.join(", "),
+    )
+    .await?;
     txn.commit().await?;
     Ok(ids.len())
 }

@@ -283,6 +283,14 @@ pub async fn apply_import(
             summary.published += 1;
         }
     }
+    super::audit_change(
+        &txn,
+        actor,
+        crate::audit::action::QUESTIONS_IMPORTED,
+        file_name,
+        format!("{summary:?}"),
+    )
+    .await?;
     txn.commit().await?;
     Ok(summary)
 }

@@ -1,6 +1,7 @@
 //! Items for trainers: create as draft, publish, edit (a new immutable version once anyone
 //! may have answered it), retire (never delete), list by topic.
 
+use crate::audit::action;
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
@@ -171,6 +172,14 @@ pub async fn create_item(
     }
     let row = insert_item(&txn, actor, &topic, &uid, question, DRAFT, ORIGIN_AUTHORED).await?;
     let summary = summarise(&txn, &row).await?;
+    super::audit_change(
+        &txn,
+        actor,
+        action::ITEM_CREATED,
+        &uid,
+        format!("topic {topic_slug}, draft"),
+    )
+    .await?;
     txn.commit().await?;
     Ok(summary)
 }
@@ -190,6 +199,7 @@ pub async fn publish_item(
         )));
     }
     let row = set_status(db, row, PUBLISHED).await?;
+    super::audit_change(db, actor, action::ITEM_PUBLISHED, &row.uid, String::new()).await?;
     summarise(db, &row).await
 }
 
@@ -202,6 +212,7 @@ pub async fn retire_item(
 ) -> AppResult<ItemSummary> {
     let row = find_item(db, item_id).await?;
     let row = set_status(db, row, RETIRED).await?;
+    super::audit_change(db, actor, action::ITEM_RETIRED, &row.uid, String::new()).await?;
     summarise(db, &row).await
 }
 
@@ -298,6 +309,16 @@ pub async fn edit_item(
         .await?
         .ok_or_else(|| AppError::internal(format!("topic {} is missing", row.topic_id)))?;
     let outcome = save_question(&txn, actor, &row, &topic.slug, question).await?;
+    if outcome != EditOutcome::Unchanged {
+        super::audit_change(
+            &txn,
+            actor,
+            action::ITEM_EDITED,
+            &row.uid,
+            format!("{outcome:?}"),
+        )
+        .await?;
+    }
     txn.commit().await?;
     Ok(outcome)
 }

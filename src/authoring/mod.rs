@@ -33,3 +33,21 @@ pub use items::{
     EditOutcome, ItemSummary, create_item, current_question, edit_item, list_items, publish_item,
     retire_item,
 };
+
+/// Records a content change in the audit log (DESIGN §7), in the caller's transaction.
+pub(crate) async fn audit_change(
+    db: &impl sea_orm::ConnectionTrait,
+    actor: Option<i64>,
+    action: &str,
+    subject: &str,
+    detail: String,
+) -> crate::error::AppResult<()> {
+    crate::audit::record(
+        db,
+        crate::audit::Event::new(action)
+            .by(actor)
+            .subject(subject)
+            .detail(detail),
+    )
+    .await
+}

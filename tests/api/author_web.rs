@@ -170,6 +170,13 @@ async fn trainer_creates_publishes_edits_and_analyses_an_item_in_the_browser() {
     )
     .await;
     assert!(edit.contains("value=\"EDTA\""));
+    let actions = app.audit_actions().await;
+    for expected in ["item_created", "item_published", "item_edited"] {
+        assert!(
+            actions.iter().any(|a| a == expected),
+            "{expected} audited: {actions:?}"
+        );
+    }
 
     // Two learners sit a baseline of just this item; the trainer sees only totals.
     small_baseline(app.db(), &["web-tube"]).await;
