@@ -11,6 +11,7 @@ pub mod health;
 pub mod learn;
 pub mod manage;
 pub mod pages;
+pub mod reports;
 pub mod request_id;
 
 use rocket::Route;
@@ -23,5 +24,6 @@ pub fn routes() -> Vec<Route> {
     routes.extend(accounts::routes());
     routes.extend(learn::routes());
     routes.extend(manage::routes());
+    routes.extend(reports::routes());
     routes
 }

@@ -81,6 +81,13 @@ const EXPECTED: &[(&str, &str, [u16; 6])] = &[
     // managers' pages
     ("GET", "/manage/assignments", [303, 403, 403, 200, 200, 200]),
     ("POST", "/manage/assignments", [303, 403, 403, 422, 422, 422]),
+    // managers' reports (each manager sees their own organisations; `<slug>` is a topic)
+    ("GET", "/reports", [303, 403, 403, 200, 200, 200]),
+    ("GET", "/reports/topics/<slug>", [303, 403, 403, 200, 200, 200]),
+    ("GET", "/reports/trends", [303, 403, 403, 200, 200, 200]),
+    ("GET", "/reports/completion", [303, 403, 403, 200, 200, 200]),
+    ("GET", "/reports/export.csv", [303, 403, 403, 200, 200, 200]),
+    ("GET", "/reports/export.json", [303, 403, 403, 200, 200, 200]),
     // JSON API
     ("POST", "/api/v1/session", [422, 422, 422, 422, 422, 422]),
     ("DELETE", "/api/v1/session", [401, 200, 200, 200, 200, 200]),
@@ -108,6 +115,9 @@ const EXPECTED: &[(&str, &str, [u16; 6])] = &[
     ("GET", "/api/v1/manage/assignments", [401, 403, 403, 200, 200, 200]),
     ("POST", "/api/v1/manage/assignments", [401, 403, 403, 422, 422, 422]),
     ("GET", "/api/v1/admin/audit", [401, 403, 403, 403, 403, 200]),
+    ("GET", "/api/v1/reports/gaps", [401, 403, 403, 200, 200, 200]),
+    ("GET", "/api/v1/reports/trends", [401, 403, 403, 200, 200, 200]),
+    ("GET", "/api/v1/reports/completion", [401, 403, 403, 200, 200, 200]),
 ];
 
 const UNKNOWN_TOKEN: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
