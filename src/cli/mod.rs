@@ -3,6 +3,7 @@
 
 mod bank;
 mod content;
+mod demo;
 mod people;
 mod reports;
 
@@ -31,7 +32,15 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Migrate the database, load content and serve the web app (the default).
-    Serve,
+    Serve {
+        /// Load the demo organisation (synthetic staff with answers) and demo sign-ins for
+        /// each persona, printed at start. Idempotent: a second start adds nothing.
+        #[arg(long)]
+        demo: bool,
+        /// How many synthetic staff the demo creates the first time.
+        #[arg(long, default_value_t = crate::reports::demo_setup::DEFAULT_STAFF)]
+        demo_staff: usize,
+    },
     /// Apply pending database migrations and exit.
     Migrate,
     /// Manage people.
@@ -158,8 +167,12 @@ fn fail(error: impl std::fmt::Display) -> ExitCode {
 }
 
 pub async fn run(cli: Cli) -> ExitCode {
-    match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => serve().await,
+    let default = Command::Serve {
+        demo: false,
+        demo_staff: crate::reports::demo_setup::DEFAULT_STAFF,
+    };
+    match cli.command.unwrap_or(default) {
+        Command::Serve { demo, demo_staff } => serve(demo.then_some(demo_staff)).await,
         Command::Migrate => migrate().await,
         Command::Users(UsersCommand::Import { file }) => people::import_users(&file).await,
         Command::Orgs(OrgsCommand::Add { code, name }) => {
@@ -182,11 +195,17 @@ pub async fn run(cli: Cli) -> ExitCode {
     }
 }
 
-async fn serve() -> ExitCode {
+/// Serves the app; with `demo_staff`, loads the demo first and prints its sign-ins.
+async fn serve(demo_staff: Option<usize>) -> ExitCode {
     let rocket = match app::build(config::figment()).await {
         Ok(rocket) => rocket,
         Err(error) => return fail(error),
     };
+    if let (Some(staff), Some(state)) = (demo_staff, rocket.state::<AppState>())
+        && let Err(error) = demo::load(&state.db, &state.config, staff).await
+    {
+        return fail(error);
+    }
     if let Some(state) = rocket.state::<AppState>() {
         match setup::first_admin_token(&state.db).await {
             Ok(Some(token)) => println!(

@@ -11,6 +11,9 @@ use crate::error::{AppError, AppResult};
 /// The action recorded for every report export.
 pub const REPORT_EXPORT: &str = "report.export";
 
+/// The action recorded when a manager opens a report page or its JSON twin.
+pub const REPORT_VIEW: &str = "report.view";
+
 /// One audit entry.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AuditEntry {

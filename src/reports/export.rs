@@ -78,7 +78,8 @@ pub enum ExportValue {
 }
 
 impl ExportValue {
-    fn csv(&self) -> String {
+    /// The value as the CSV export writes it.
+    pub fn to_csv(&self) -> String {
         match self {
             Self::Text(t) => t.clone(),
             Self::Count(n) => n.to_string(),
@@ -88,7 +89,8 @@ impl ExportValue {
         }
     }
 
-    fn json(&self) -> Value {
+    /// The value as the JSON export writes it.
+    pub fn to_json(&self) -> Value {
         match self {
             Self::Text(t) => Value::String(t.clone()),
             Self::Count(n) => json!(n),
@@ -102,10 +104,18 @@ impl ExportValue {
 /// Exports show 4 decimal places: enough for every measure (rates are 0–1), and one rounding
 /// shared by both formats.
 fn number(value: Option<f64>) -> ExportValue {
-    match value {
-        Some(x) if x.is_finite() => ExportValue::Number((x * 1e4).round() / 1e4),
-        _ => ExportValue::Missing,
+    match rounded(value) {
+        Some(x) => ExportValue::Number(x),
+        None => ExportValue::Missing,
     }
+}
+
+/// A measure rounded as every export rounds it; pages format this value, so they show the
+/// exports' numbers.
+pub fn rounded(value: Option<f64>) -> Option<f64> {
+    value
+        .filter(|x| x.is_finite())
+        .map(|x| (x * 1e4).round() / 1e4)
 }
 
 fn measures(m: &CellMeasures) -> Vec<ExportValue> {
@@ -174,7 +184,7 @@ pub fn to_csv(report: &GapReport) -> AppResult<String> {
     writer.write_record(COLUMNS).map_err(AppError::internal)?;
     for row in export_rows(report) {
         writer
-            .write_record(row.iter().map(ExportValue::csv))
+            .write_record(row.iter().map(ExportValue::to_csv))
             .map_err(AppError::internal)?;
     }
     let bytes = writer.into_inner().map_err(AppError::internal)?;
@@ -189,7 +199,7 @@ pub fn to_json(report: &GapReport) -> Value {
             let object: Map<String, Value> = COLUMNS
                 .iter()
                 .zip(row)
-                .map(|(column, value)| ((*column).to_owned(), value.json()))
+                .map(|(column, value)| ((*column).to_owned(), value.to_json()))
                 .collect();
             Value::Object(object)
         })

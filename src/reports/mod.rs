@@ -13,7 +13,9 @@
 pub mod audit;
 pub mod cells;
 pub mod completion;
+pub mod dashboard;
 pub mod demo;
+pub mod demo_setup;
 pub mod export;
 pub mod gaps;
 pub mod period;

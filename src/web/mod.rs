@@ -12,6 +12,7 @@ pub mod health;
 pub mod learn;
 pub mod manage;
 pub mod pages;
+pub mod reports;
 pub mod request_id;
 
 use rocket::Route;
@@ -25,5 +26,6 @@ pub fn routes() -> Vec<Route> {
     routes.extend(learn::routes());
     routes.extend(manage::routes());
     routes.extend(author::routes());
+    routes.extend(reports::routes());
     routes
 }

@@ -101,6 +101,13 @@ const EXPECTED: &[(&str, &str, [u16; 6])] = &[
     ("GET", "/author/export", [303, 403, 200, 403, 403, 200]),
     ("GET", "/author/analysis", [303, 403, 200, 403, 403, 200]),
     ("GET", "/author/analysis.csv", [303, 403, 200, 403, 403, 200]),
+    // managers' reports (each manager sees their own organisations; `<slug>` is a topic)
+    ("GET", "/reports", [303, 403, 403, 200, 200, 200]),
+    ("GET", "/reports/topics/<slug>", [303, 403, 403, 200, 200, 200]),
+    ("GET", "/reports/trends", [303, 403, 403, 200, 200, 200]),
+    ("GET", "/reports/completion", [303, 403, 403, 200, 200, 200]),
+    ("GET", "/reports/export.csv", [303, 403, 403, 200, 200, 200]),
+    ("GET", "/reports/export.json", [303, 403, 403, 200, 200, 200]),
     // JSON API
     ("POST", "/api/v1/session", [422, 422, 422, 422, 422, 422]),
     ("DELETE", "/api/v1/session", [401, 200, 200, 200, 200, 200]),
@@ -137,6 +144,9 @@ const EXPECTED: &[(&str, &str, [u16; 6])] = &[
     ("POST", "/api/v1/author/import/preview", [401, 403, 422, 403, 403, 422]),
     ("POST", "/api/v1/author/import", [401, 403, 422, 403, 403, 422]),
     ("GET", "/api/v1/author/analysis", [401, 403, 200, 403, 403, 200]),
+    ("GET", "/api/v1/reports/gaps", [401, 403, 403, 200, 200, 200]),
+    ("GET", "/api/v1/reports/trends", [401, 403, 403, 200, 200, 200]),
+    ("GET", "/api/v1/reports/completion", [401, 403, 403, 200, 200, 200]),
 ];
 
 const UNKNOWN_TOKEN: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";

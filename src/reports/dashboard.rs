@@ -1,0 +1,241 @@
+//! What the managers' pages need around the gap grid: the filter choices within the caller's
+//! scope, the grid with its top priorities (one audited view), the completion view and the
+//! trends for the same query. Every function narrows to the query's scope through
+//! [`GapQuery::cell_filter`], so an organisation outside it is "not found" everywhere.
+
+use std::collections::BTreeSet;
+
+use sea_orm::sea_query::{Alias, Expr, Order, Query};
+use sea_orm::{ConnectionTrait, ExprTrait};
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+
+use super::audit::{self, AuditEntry, REPORT_VIEW};
+use super::cells::Lookups;
+use super::completion::{StaffCompletion, completion_view};
+use super::export::{COLUMNS, ExportValue, export_rows};
+use super::gaps::{GapQuery, GapReport, Scope, gap_report};
+use super::priorities::{Priority, top_priorities};
+use super::trends::Trends;
+use crate::error::{AppError, AppResult};
+
+/// How many priorities the dashboard lists.
+pub const TOP_PRIORITIES: usize = 10;
+
+/// One choice of a filter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Choice {
+    pub id: i64,
+    pub label: String,
+}
+
+/// The values the filter form offers: only organisations in scope, and only the bands that
+/// occur in the scope's data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Choices {
+    pub organisations: Vec<Choice>,
+    pub staff_groups: Vec<Choice>,
+    pub bands: Vec<String>,
+}
+
+fn organisations_in(scope: &Scope, lookups: &Lookups) -> Vec<Choice> {
+    lookups
+        .organisations
+        .iter()
+        .filter(|o| match scope {
+            Scope::AllOrganisations => true,
+            Scope::Organisations(ids) => ids.contains(&o.id),
+        })
+        .map(|o| Choice {
+            id: o.id,
+            label: format!("{} ({})", o.name, o.code),
+        })
+        .collect()
+}
+
+/// The filter choices for `scope`.
+pub async fn choices(db: &impl ConnectionTrait, scope: &Scope) -> AppResult<Choices> {
+    let lookups = Lookups::load(db).await?;
+    let mut bands = Query::select();
+    bands
+        .distinct()
+        .column(Alias::new("band"))
+        .from(Alias::new("report_cells"))
+        .order_by(Alias::new("band"), Order::Asc);
+    if let Scope::Organisations(ids) = scope {
+        bands.and_where(Expr::col(Alias::new("organisation_id")).is_in(ids.iter().copied()));
+    }
+    let bands: BTreeSet<String> = db
+        .query_all(&bands)
+        .await?
+        .iter()
+        .filter_map(|row| row.try_get::<String>("", "band").ok())
+        .filter(|band| !band.trim().is_empty())
+        .collect();
+    Ok(Choices {
+        organisations: organisations_in(scope, &lookups),
+        staff_groups: lookups
+            .staff_groups
+            .iter()
+            .map(|g| Choice {
+                id: g.id,
+                label: g.name.clone(),
+            })
+            .collect(),
+        bands: bands.into_iter().collect(),
+    })
+}
+
+/// The dashboard: the grid, its top priorities and the filter choices.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Dashboard {
+    pub report: GapReport,
+    pub priorities: Vec<Priority>,
+    pub choices: Choices,
+}
+
+/// Who looked, for the audit log.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Viewer {
+    pub user_id: Option<i64>,
+    pub address: Option<String>,
+}
+
+/// Records one report view (DESIGN §7: "audit log for … report views").
+pub async fn record_view(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    subject: &str,
+    query: &GapQuery,
+) -> AppResult<()> {
+    let detail = serde_json::to_string(&json!({ "query": query })).map_err(AppError::internal)?;
+    audit::record(
+        db,
+        &AuditEntry {
+            actor_user_id: viewer.user_id,
+            action: REPORT_VIEW.into(),
+            subject: Some(subject.into()),
+            detail: Some(detail),
+            client_address: viewer.address.clone(),
+        },
+    )
+    .await
+}
+
+/// The gap dashboard for `query`, recorded as a view.
+#[tracing::instrument(skip(db))]
+pub async fn dashboard(
+    db: &impl ConnectionTrait,
+    query: &GapQuery,
+    min_cell_size: u32,
+    viewer: &Viewer,
+) -> AppResult<Dashboard> {
+    let report = gap_report(db, query, min_cell_size).await?;
+    let priorities = top_priorities(&report, TOP_PRIORITIES);
+    let choices = choices(db, &query.scope).await?;
+    record_view(db, viewer, "gaps", query).await?;
+    Ok(Dashboard {
+        report,
+        priorities,
+        choices,
+    })
+}
+
+/// The completion view for the query's organisations (all in scope unless one is chosen;
+/// one outside the scope is "not found").
+#[tracing::instrument(skip(db))]
+pub async fn completion(
+    db: &impl ConnectionTrait,
+    query: &GapQuery,
+    viewer: &Viewer,
+) -> AppResult<Vec<StaffCompletion>> {
+    let organisations = match query.cell_filter()?.organisations {
+        Some(ids) => ids,
+        None => Lookups::load(db)
+            .await?
+            .organisations
+            .iter()
+            .map(|o| o.id)
+            .collect(),
+    };
+    let staff = completion_view(db, &organisations).await?;
+    record_view(db, viewer, "completion", query).await?;
+    Ok(staff)
+}
+
+/// The trends for `query`, recorded as a view.
+#[tracing::instrument(skip(db))]
+pub async fn trends(
+    db: &impl ConnectionTrait,
+    query: &GapQuery,
+    min_cell_size: u32,
+    viewer: &Viewer,
+) -> AppResult<Trends> {
+    let trends = super::trends::trends(db, query, min_cell_size).await?;
+    record_view(db, viewer, "trends", query).await?;
+    Ok(trends)
+}
+
+/// One month of the trends as a [`GapReport`], so it is exported with the same columns and
+/// the same rounding as the grid.
+pub fn month_report(trends: &Trends, month: usize) -> Option<GapReport> {
+    trends.months.get(month).map(|m| GapReport {
+        as_of: trends.as_of,
+        min_cell_size: trends.min_cell_size,
+        query: trends.query.clone(),
+        topics: trends.topics.clone(),
+        rows: m.rows.clone(),
+    })
+}
+
+fn object(columns: &[&str], values: Vec<ExportValue>) -> Value {
+    let map: Map<String, Value> = columns
+        .iter()
+        .zip(values)
+        .map(|(c, v)| ((*c).to_owned(), v.to_json()))
+        .collect();
+    Value::Object(map)
+}
+
+/// The gap grid's JSON twin: the export's JSON (same rows, same numbers) plus the topics and
+/// the ranked priorities.
+pub fn gaps_json(dashboard: &Dashboard) -> Value {
+    let rows: Vec<Value> = export_rows(&dashboard.report)
+        .into_iter()
+        .map(|row| object(COLUMNS, row))
+        .collect();
+    json!({
+        "as_of": dashboard.report.as_of.to_rfc3339(),
+        "min_cell_size": dashboard.report.min_cell_size,
+        "query": dashboard.report.query,
+        "topics": dashboard.report.topics,
+        "rows": rows,
+        "priorities": dashboard.priorities,
+    })
+}
+
+/// The trends' JSON twin: one object per month × row × topic with the export's columns plus
+/// `period`.
+pub fn trends_json(trends: &Trends) -> Value {
+    let mut rows = Vec::new();
+    for (index, month) in trends.months.iter().enumerate() {
+        let Some(report) = month_report(trends, index) else {
+            continue;
+        };
+        for values in export_rows(&report) {
+            let mut row = object(COLUMNS, values);
+            if let Value::Object(map) = &mut row {
+                map.insert("period".into(), Value::String(month.period.clone()));
+            }
+            rows.push(row);
+        }
+    }
+    json!({
+        "as_of": trends.as_of.to_rfc3339(),
+        "min_cell_size": trends.min_cell_size,
+        "query": trends.query,
+        "topics": trends.topics,
+        "months": trends.months.iter().map(|m| m.period.clone()).collect::<Vec<_>>(),
+        "rows": rows,
+    })
+}

@@ -1,0 +1,122 @@
+//! The report downloads (CSV, JSON; audited by the export service) and the JSON twins of the
+//! pages under `/api/v1/reports`, all with the pages' filters and numbers.
+
+use rocket::http::{ContentType, Header};
+use rocket::serde::json::{Json, Value, json};
+use rocket::{Responder, State, get};
+
+use super::filters::ReportFilters;
+use super::pages::viewer;
+use crate::app::AppState;
+use crate::error::AppResult;
+use crate::reports::dashboard;
+use crate::reports::export::{self, Format};
+use crate::reports::gap_report;
+use crate::web::guards::{ClientAddress, Manager};
+
+#[derive(Responder)]
+pub struct Download {
+    body: String,
+    content_type: ContentType,
+    disposition: Header<'static>,
+}
+
+async fn download(
+    manager: Manager,
+    address: ClientAddress,
+    state: &AppState,
+    filters: ReportFilters,
+    format: Format,
+) -> AppResult<Download> {
+    let query = filters.query(&manager)?;
+    let report = gap_report(&state.db, &query, state.config.min_cell_size).await?;
+    let body = export::export(
+        &state.db,
+        &report,
+        format,
+        Some(manager.user.account.id),
+        address.0,
+    )
+    .await?;
+    let (content_type, extension) = match format {
+        Format::Csv => (ContentType::CSV, "csv"),
+        Format::Json => (ContentType::JSON, "json"),
+    };
+    let stamp = report.as_of.format("%Y%m%dT%H%M%SZ");
+    Ok(Download {
+        body,
+        content_type,
+        disposition: Header::new(
+            "Content-Disposition",
+            format!("attachment; filename=\"training-gaps-{stamp}.{extension}\""),
+        ),
+    })
+}
+
+#[get("/reports/export.csv?<filters..>")]
+pub async fn export_csv(
+    manager: Manager,
+    address: ClientAddress,
+    state: &State<AppState>,
+    filters: ReportFilters,
+) -> AppResult<Download> {
+    download(manager, address, state, filters, Format::Csv).await
+}
+
+#[get("/reports/export.json?<filters..>")]
+pub async fn export_json(
+    manager: Manager,
+    address: ClientAddress,
+    state: &State<AppState>,
+    filters: ReportFilters,
+) -> AppResult<Download> {
+    download(manager, address, state, filters, Format::Json).await
+}
+
+#[get("/api/v1/reports/gaps?<filters..>")]
+pub async fn api_gaps(
+    manager: Manager,
+    address: ClientAddress,
+    state: &State<AppState>,
+    filters: ReportFilters,
+) -> AppResult<Json<Value>> {
+    let query = filters.query(&manager)?;
+    let board = dashboard::dashboard(
+        &state.db,
+        &query,
+        state.config.min_cell_size,
+        &viewer(&manager, address),
+    )
+    .await?;
+    Ok(Json(dashboard::gaps_json(&board)))
+}
+
+#[get("/api/v1/reports/trends?<filters..>")]
+pub async fn api_trends(
+    manager: Manager,
+    address: ClientAddress,
+    state: &State<AppState>,
+    filters: ReportFilters,
+) -> AppResult<Json<Value>> {
+    let query = filters.query(&manager)?;
+    let trends = dashboard::trends(
+        &state.db,
+        &query,
+        state.config.min_cell_size,
+        &viewer(&manager, address),
+    )
+    .await?;
+    Ok(Json(dashboard::trends_json(&trends)))
+}
+
+#[get("/api/v1/reports/completion?<filters..>")]
+pub async fn api_completion(
+    manager: Manager,
+    address: ClientAddress,
+    state: &State<AppState>,
+    filters: ReportFilters,
+) -> AppResult<Json<Value>> {
+    let query = filters.query(&manager)?;
+    let staff = dashboard::completion(&state.db, &query, &viewer(&manager, address)).await?;
+    Ok(Json(json!({ "staff": staff })))
+}

@@ -1,0 +1,197 @@
+//! The managers' report pages: the gap dashboard, a topic's every measure, trends and the
+//! completion view. Each handler parses the filters, calls one reports service and renders.
+
+use rocket::{State, get};
+use rocket_dyn_templates::Template;
+use serde_json::json;
+
+use super::filters::ReportFilters;
+use super::view;
+use crate::app::AppState;
+use crate::error::{AppError, AppResult};
+use crate::reports::dashboard::{self, Viewer};
+use crate::web::chrome::Chrome;
+use crate::web::guards::{ClientAddress, Manager};
+
+pub fn viewer(manager: &Manager, address: ClientAddress) -> Viewer {
+    Viewer {
+        user_id: Some(manager.user.account.id),
+        address: address.0,
+    }
+}
+
+#[get("/reports?<filters..>")]
+pub async fn show_gaps(
+    manager: Manager,
+    chrome: Chrome,
+    address: ClientAddress,
+    state: &State<AppState>,
+    filters: ReportFilters,
+) -> AppResult<Template> {
+    let query = filters.query(&manager)?;
+    let board = dashboard::dashboard(
+        &state.db,
+        &query,
+        state.config.min_cell_size,
+        &viewer(&manager, address),
+    )
+    .await?;
+    let report = &board.report;
+    let priorities: Vec<_> = board.priorities.iter().map(|p| &p.sentence).collect();
+    Ok(chrome.render(
+        "reports/gaps",
+        "Training gaps",
+        json!({
+            "as_of": report.as_of.format("%-d %B %Y %H:%M UTC").to_string(),
+            "min_cell_size": report.min_cell_size,
+            "post": query.phase == crate::reports::Phase::Post,
+            "topics": view::topics(&report.topics, &filters),
+            "rows": view::rows(report, &filters),
+            "priorities": priorities,
+            "key": view::key(),
+            "form": view::form(&board.choices, &filters),
+            "links": view::links(&filters),
+            "drilled": query.staff_group.is_some(),
+            "all_groups": view::links(&filters.with_staff_group(None)).gaps,
+        }),
+    ))
+}
+
+#[get("/reports/topics/<slug>?<filters..>")]
+pub async fn show_topic(
+    manager: Manager,
+    chrome: Chrome,
+    address: ClientAddress,
+    state: &State<AppState>,
+    slug: &str,
+    filters: ReportFilters,
+) -> AppResult<Template> {
+    let query = filters.query(&manager)?;
+    let board = dashboard::dashboard(
+        &state.db,
+        &query,
+        state.config.min_cell_size,
+        &viewer(&manager, address),
+    )
+    .await?;
+    let report = &board.report;
+    let column = report
+        .topics
+        .iter()
+        .position(|t| t.slug == slug)
+        .ok_or_else(|| AppError::NotFound("There is no such topic.".into()))?;
+    let rows: Vec<_> = report
+        .rows
+        .iter()
+        .map(|row| {
+            json!({
+                "label": row.label,
+                "is_total": row.level == crate::reports::Level::Total,
+                "is_group": row.level == crate::reports::Level::StaffGroup,
+                "cell": row.cells.get(column).map(|c| view::cell(c, report.min_cell_size)),
+            })
+        })
+        .collect();
+    let name = report.topics[column].name.clone();
+    Ok(chrome.render(
+        "reports/topic",
+        &format!("Training gaps: {name}"),
+        json!({
+            "topic": name,
+            "as_of": report.as_of.format("%-d %B %Y %H:%M UTC").to_string(),
+            "min_cell_size": report.min_cell_size,
+            "rows": rows,
+            "links": view::links(&filters),
+        }),
+    ))
+}
+
+#[get("/reports/trends?<filters..>")]
+pub async fn show_trends(
+    manager: Manager,
+    chrome: Chrome,
+    address: ClientAddress,
+    state: &State<AppState>,
+    filters: ReportFilters,
+) -> AppResult<Template> {
+    let query = filters.query(&manager)?;
+    let trends = dashboard::trends(
+        &state.db,
+        &query,
+        state.config.min_cell_size,
+        &viewer(&manager, address),
+    )
+    .await?;
+    let topics: Vec<_> =
+        trends
+            .topics
+            .iter()
+            .enumerate()
+            .map(|(column, topic)| {
+                let rows: Vec<_> = trends
+                .months
+                .iter()
+                .flat_map(|month| {
+                    month.rows.iter().map(move |row| (month.period.clone(), row))
+                })
+                .map(|(period, row)| {
+                    json!({
+                        "period": period,
+                        "label": row.label,
+                        "is_total": row.level == crate::reports::Level::Total,
+                        "cell": row.cells.get(column).map(|c| view::cell(c, trends.min_cell_size)),
+                    })
+                })
+                .collect();
+                json!({ "name": topic.name, "slug": topic.slug, "rows": rows })
+            })
+            .collect();
+    Ok(chrome.render(
+        "reports/trends",
+        "Training gaps by month",
+        json!({
+            "as_of": trends.as_of.format("%-d %B %Y %H:%M UTC").to_string(),
+            "min_cell_size": trends.min_cell_size,
+            "has_months": !trends.months.is_empty(),
+            "topics": topics,
+            "links": view::links(&filters),
+        }),
+    ))
+}
+
+#[get("/reports/completion?<filters..>")]
+pub async fn show_completion(
+    manager: Manager,
+    chrome: Chrome,
+    address: ClientAddress,
+    state: &State<AppState>,
+    filters: ReportFilters,
+) -> AppResult<Template> {
+    let query = filters.query(&manager)?;
+    let staff = dashboard::completion(&state.db, &query, &viewer(&manager, address)).await?;
+    let date =
+        |d: Option<chrono::DateTime<chrono::Utc>>| d.map(|d| d.format("%-d %B %Y").to_string());
+    let people: Vec<_> = staff
+        .iter()
+        .map(|s| {
+            json!({
+                "name": s.name,
+                "job_role": s.job_role,
+                "baseline_done": date(s.baseline_done),
+                "modules": s.modules.iter().map(|m| json!({
+                    "title": m.title,
+                    "due_on": m.due_on.format("%-d %B %Y").to_string(),
+                    "completed": date(m.completed_at),
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    Ok(chrome.render(
+        "reports/completion",
+        "Completion by person",
+        json!({
+            "people": people,
+            "links": view::links(&filters),
+        }),
+    ))
+}

@@ -1,0 +1,296 @@
+//! Template contexts for the report pages, built from the service's values rounded exactly as
+//! the exports round them, so a page never shows a number the CSV and JSON do not.
+
+use serde::Serialize;
+
+use super::filters::ReportFilters;
+use crate::measures::CellMeasures;
+use crate::reports::dashboard::Choices;
+use crate::reports::export::rounded;
+use crate::reports::gaps::TopicColumn;
+use crate::reports::{Cell, GapReport, Level, ReportRow};
+
+/// Shown for a measure with nothing to average.
+const NONE: &str = "–";
+
+fn fixed(value: Option<f64>, places: usize) -> String {
+    rounded(value).map_or_else(|| NONE.to_owned(), |x| format!("{x:.places$}"))
+}
+
+/// The colour band of a cell: from its priority (importance / 7 × gap), so the darkest cells
+/// are where training matters most. Ordered by lightness (see static/app.css).
+fn heat(priority: Option<f64>) -> &'static str {
+    match rounded(priority) {
+        None => "app-heat-0",
+        Some(p) if p <= 0.0 => "app-heat-0",
+        Some(p) if p < 5.0 => "app-heat-1",
+        Some(p) if p < 10.0 => "app-heat-2",
+        Some(p) if p < 20.0 => "app-heat-3",
+        Some(_) => "app-heat-4",
+    }
+}
+
+/// The colour key, in words, in the order of [`heat`].
+pub const KEY: [(&str, &str); 5] = [
+    (
+        "app-heat-0",
+        "No gap: at or above target, or no one in the cell",
+    ),
+    ("app-heat-1", "Priority under 5"),
+    ("app-heat-2", "Priority 5 to under 10"),
+    ("app-heat-3", "Priority 10 to under 20"),
+    ("app-heat-4", "Priority 20 or more: the most urgent"),
+];
+
+#[derive(Debug, Serialize)]
+pub struct KeyView {
+    class: &'static str,
+    text: &'static str,
+}
+
+pub fn key() -> Vec<KeyView> {
+    KEY.iter()
+        .map(|&(class, text)| KeyView { class, text })
+        .collect()
+}
+
+/// One cell with every measure as text.
+#[derive(Debug, Serialize)]
+pub struct CellView {
+    suppressed: bool,
+    /// The visually hidden explanation of a `*`.
+    hidden_text: String,
+    heat: &'static str,
+    n: String,
+    knowledge: String,
+    knowledge_low: String,
+    knowledge_high: String,
+    target: String,
+    importance: String,
+    gap: String,
+    priority: String,
+    n_rated: String,
+    self_confidence: String,
+    pct_rating_4_5: String,
+    unrecognised_need: String,
+    pct_at_target: String,
+    calibration_bias: String,
+    confidently_wrong_rate: String,
+    completion: String,
+    n_paired: String,
+    hake_gain: String,
+    mean_individual_gain: String,
+}
+
+fn shown(m: &CellMeasures) -> CellView {
+    let interval = m.knowledge_interval;
+    CellView {
+        suppressed: false,
+        hidden_text: String::new(),
+        heat: heat(m.priority),
+        n: m.n.to_string(),
+        knowledge: fixed(m.knowledge, 1),
+        knowledge_low: fixed(interval.map(|i| i.low), 1),
+        knowledge_high: fixed(interval.map(|i| i.high), 1),
+        target: fixed(m.target, 1),
+        importance: fixed(m.importance, 1),
+        gap: fixed(m.gap, 1),
+        priority: fixed(m.priority, 1),
+        n_rated: m.n_rated.to_string(),
+        self_confidence: fixed(m.self_confidence, 2),
+        pct_rating_4_5: fixed(m.pct_confident, 1),
+        unrecognised_need: fixed(m.unrecognised_need, 1),
+        pct_at_target: fixed(m.pct_at_target, 1),
+        calibration_bias: fixed(m.calibration_bias, 2),
+        confidently_wrong_rate: fixed(m.confidently_wrong_rate, 2),
+        completion: fixed(m.completion, 1),
+        n_paired: m.n_paired.to_string(),
+        hake_gain: fixed(m.hake_gain, 2),
+        mean_individual_gain: fixed(m.mean_individual_gain, 2),
+    }
+}
+
+fn star(min_cell_size: u32) -> CellView {
+    let s = || "*".to_owned();
+    CellView {
+        suppressed: true,
+        hidden_text: format!(
+            "suppressed: fewer than {min_cell_size} people, or hidden so a small group cannot be worked out"
+        ),
+        heat: "app-suppressed",
+        n: s(),
+        knowledge: s(),
+        knowledge_low: s(),
+        knowledge_high: s(),
+        target: s(),
+        importance: s(),
+        gap: s(),
+        priority: s(),
+        n_rated: s(),
+        self_confidence: s(),
+        pct_rating_4_5: s(),
+        unrecognised_need: s(),
+        pct_at_target: s(),
+        calibration_bias: s(),
+        confidently_wrong_rate: s(),
+        completion: s(),
+        n_paired: s(),
+        hake_gain: s(),
+        mean_individual_gain: s(),
+    }
+}
+
+pub fn cell(cell: &Cell, min_cell_size: u32) -> CellView {
+    match cell.measures() {
+        Some(m) => shown(m),
+        None => star(min_cell_size),
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct TopicView {
+    slug: String,
+    name: String,
+    href: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RowView {
+    label: String,
+    is_total: bool,
+    is_group: bool,
+    /// For a staff group: the same view narrowed to it (its job roles).
+    drill_href: Option<String>,
+    cells: Vec<CellView>,
+}
+
+fn with_query(path: &str, filters: &ReportFilters) -> String {
+    let query = filters.query_string();
+    if query.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{query}")
+    }
+}
+
+pub fn topics(topics: &[TopicColumn], filters: &ReportFilters) -> Vec<TopicView> {
+    topics
+        .iter()
+        .map(|t| TopicView {
+            slug: t.slug.clone(),
+            name: t.name.clone(),
+            href: with_query(&format!("/reports/topics/{}", t.slug), filters),
+        })
+        .collect()
+}
+
+pub fn row(row: &ReportRow, filters: &ReportFilters, min_cell_size: u32) -> RowView {
+    let drill_href = match (row.level, row.staff_group_id) {
+        (Level::StaffGroup, Some(group))
+            if filters.staff_group.as_deref().map(str::trim)
+                != Some(group.to_string().as_str()) =>
+        {
+            Some(with_query(
+                "/reports",
+                &filters.with_staff_group(Some(group)),
+            ))
+        }
+        _ => None,
+    };
+    RowView {
+        label: row.label.clone(),
+        is_total: row.level == Level::Total,
+        is_group: row.level == Level::StaffGroup,
+        drill_href,
+        cells: row.cells.iter().map(|c| cell(c, min_cell_size)).collect(),
+    }
+}
+
+pub fn rows(report: &GapReport, filters: &ReportFilters) -> Vec<RowView> {
+    report
+        .rows
+        .iter()
+        .map(|r| row(r, filters, report.min_cell_size))
+        .collect()
+}
+
+/// One option of a filter `<select>`.
+#[derive(Debug, Serialize)]
+pub struct OptionView {
+    value: String,
+    label: String,
+    selected: bool,
+}
+
+/// The filter form with the current values.
+#[derive(Debug, Serialize)]
+pub struct FormView {
+    organisations: Vec<OptionView>,
+    staff_groups: Vec<OptionView>,
+    bands: Vec<OptionView>,
+    from: String,
+    to: String,
+    post: bool,
+}
+
+fn options(
+    values: impl Iterator<Item = (String, String)>,
+    current: &Option<String>,
+) -> Vec<OptionView> {
+    let current = current.as_deref().map(str::trim).unwrap_or_default();
+    values
+        .map(|(value, label)| OptionView {
+            selected: value == current,
+            value,
+            label,
+        })
+        .collect()
+}
+
+pub fn form(choices: &Choices, filters: &ReportFilters) -> FormView {
+    FormView {
+        organisations: options(
+            choices
+                .organisations
+                .iter()
+                .map(|c| (c.id.to_string(), c.label.clone())),
+            &filters.organisation,
+        ),
+        staff_groups: options(
+            choices
+                .staff_groups
+                .iter()
+                .map(|c| (c.id.to_string(), c.label.clone())),
+            &filters.staff_group,
+        ),
+        bands: options(
+            choices.bands.iter().map(|b| (b.clone(), b.clone())),
+            &filters.band,
+        ),
+        from: filters.from.clone().unwrap_or_default(),
+        to: filters.to.clone().unwrap_or_default(),
+        post: filters.phase.as_deref().map(str::trim) == Some("post"),
+    }
+}
+
+/// Links that keep the current filters.
+#[derive(Debug, Serialize)]
+pub struct LinksView {
+    pub gaps: String,
+    trends: String,
+    completion: String,
+    csv: String,
+    json: String,
+    trends_json: String,
+}
+
+pub fn links(filters: &ReportFilters) -> LinksView {
+    LinksView {
+        gaps: with_query("/reports", filters),
+        trends: with_query("/reports/trends", filters),
+        completion: with_query("/reports/completion", filters),
+        csv: with_query("/reports/export.csv", filters),
+        json: with_query("/reports/export.json", filters),
+        trends_json: with_query("/api/v1/reports/trends", filters),
+    }
+}
