@@ -181,22 +181,23 @@ async fn topic_page(
                 .find(|(p, _)| *p == slot.position)
                 .map(|(_, m)| m.clone())
         });
-        if let Some(message) = &error {
-            errors.push(ErrorItem {
-                field: format!("item-{}-sureness-1", slot.position),
-                message: format!("Question {}: {message}", slot.position),
-            });
-        }
         let entered_pair = input
             .as_ref()
             .map(|i| (i, form_item.and_then(|f| f.sureness.as_deref())));
-        items.push(item_view(
+        let view = item_view(
             index,
             slot,
             saved.get(&slot.item_version_id),
             entered_pair,
             error,
-        ));
+        );
+        if let Some(message) = &view.error {
+            errors.push(ErrorItem {
+                field: first_input_id(&view),
+                message: format!("Question {}: {message}", slot.position),
+            });
+        }
+        items.push(view);
     }
     Ok(TopicPageView {
         attempt_id: id,
@@ -219,6 +220,20 @@ async fn topic_page(
         errors,
         is_last: n == order.len(),
     })
+}
+
+/// The id of an item's first field, where the error summary's link for it goes.
+fn first_input_id(item: &ItemView) -> String {
+    let position = item.position;
+    if item.is_choice || item.is_multi {
+        format!("item-{position}-option-0")
+    } else if item.is_text {
+        format!("item-{position}-text")
+    } else if item.is_matching {
+        format!("item-{position}-match-0")
+    } else {
+        format!("item-{position}-sureness-0")
+    }
 }
 
 pub fn to_input(item: &ItemForm) -> AnswerInput {

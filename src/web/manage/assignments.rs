@@ -48,6 +48,8 @@ impl CsrfField for AssignForm {
 struct Choice {
     value: String,
     label: String,
+    /// Chosen in the form being shown again after an error.
+    selected: bool,
 }
 
 #[derive(Serialize)]
@@ -59,11 +61,13 @@ struct FieldError {
 async fn choices(
     db: &impl ConnectionTrait,
     scope: &OrgScope,
+    entered: Option<&AssignForm>,
 ) -> AppResult<(Vec<Choice>, Vec<Choice>, Vec<Choice>)> {
     let modules = modules::published_modules(db)
         .await?
         .into_iter()
         .map(|m| Choice {
+            selected: entered.is_some_and(|f| f.module == m.slug),
             value: m.slug,
             label: m.title,
         })
@@ -72,6 +76,7 @@ async fn choices(
         .await?
         .into_iter()
         .map(|o| Choice {
+            selected: entered.is_some_and(|f| f.organisation_id == Some(o.id)),
             value: o.id.to_string(),
             label: format!("{} ({})", o.name, o.code),
         })
@@ -82,6 +87,7 @@ async fn choices(
         .await?
         .into_iter()
         .map(|r| Choice {
+            selected: entered.is_some_and(|f| f.job_role_id == Some(r.id)),
             value: r.id.to_string(),
             label: r.name,
         })
@@ -152,23 +158,43 @@ async fn validate(
     })
 }
 
+/// The page; after an error, `entered` is the form as sent, shown again with each field's
+/// message beside it.
 async fn page(
     state: &AppState,
     manager: &Manager,
     chrome: &Chrome,
     errors: Vec<FieldError>,
+    entered: Option<&AssignForm>,
 ) -> AppResult<Template> {
-    let (modules, organisations, roles) = choices(&state.db, &manager.scope).await?;
+    let (modules, organisations, roles) = choices(&state.db, &manager.scope, entered).await?;
     let rows = assignments::list(&state.db, &manager.scope).await?;
     let title = if errors.is_empty() {
         "Module assignments"
     } else {
         "Error: module assignments"
     };
+    let on = |field: &str| {
+        errors
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.clone())
+    };
     Ok(chrome.render(
         "manage/assignments",
         title,
-        json!({ "assignments": rows, "modules": modules, "organisations": organisations, "roles": roles, "errors": errors }),
+        json!({
+            "assignments": rows,
+            "modules": modules,
+            "organisations": organisations,
+            "roles": roles,
+            "due_on": entered.map_or("", |f| f.due_on.as_str()),
+            "module_error": on("module"),
+            "organisation_id_error": on("organisation_id"),
+            "job_role_id_error": on("job_role_id"),
+            "due_on_error": on("due_on"),
+            "errors": errors,
+        }),
     ))
 }
 
@@ -178,7 +204,7 @@ pub async fn list_assignments(
     chrome: Chrome,
     state: &State<AppState>,
 ) -> AppResult<Template> {
-    page(state, &manager, &chrome, Vec::new()).await
+    page(state, &manager, &chrome, Vec::new(), None).await
 }
 
 async fn record(
@@ -224,7 +250,7 @@ pub async fn create_assignment(
         }
         Err(errors) => Ok(Either::Right((
             Status::UnprocessableEntity,
-            page(state, &manager, &chrome, errors).await?,
+            page(state, &manager, &chrome, errors, Some(&form.0)).await?,
         ))),
     }
 }
