@@ -216,10 +216,6 @@ describe('genomics-training in Chromium, every page checked with axe-core', { co
     await signOut(page)
   })
 
-  // The issue's trainer and manager-dashboard scenarios wait for those pages (issues 6 and 7).
-  test.todo('trainer: author an item, import a GIFT file, publish, view item analysis (issue 6)')
-  test.todo('manager: dashboard, filter, drill down, CSV export, suppressed cells shown as such (issue 7)')
-
   test('learner: the whole baseline with the keyboard alone, results, plan, module, quiz, certificate, record', async () => {
     page.e2e.persona = 'learner'
     await signIn(page, people.learner)
@@ -323,6 +319,29 @@ describe('genomics-training in Chromium, every page checked with axe-core', { co
     await checkPage(page, 'all modules')
     await page.goto(`${server.baseUrl}/account`)
     await checkPage(page, 'account')
+    await signOut(page)
+  })
+
+  test('manager: dashboard, drill down, filter, CSV export, suppressed cells shown as such', async () => {
+    page.e2e.persona = 'manager'
+    await signIn(page, people.manager)
+    await clickAndWait(page, page.getByRole('link', { name: 'Training gaps' }).first())
+    await checkPage(page, 'gap dashboard')
+    // Only the learner has a baseline, so every cell is a group of 1: shown as "*", never a number.
+    await assertText(page, 'Hidden: fewer than 8 people')
+    const stars = await page.locator('td', { hasText: '*' }).count()
+    assert.ok(stars >= 8, `expected suppressed cells, found ${stars}`)
+    assert.equal(await page.locator('td', { hasText: /^n \d/ }).count(), 0, 'no cell shows a number of people')
+    await clickAndWait(page, page.getByRole('link', { name: people.learner.group }).first())
+    await checkPage(page, 'dashboard drilled down to a staff group')
+    await page.getByLabel('Assessment').selectOption('post')
+    await clickAndWait(page, page.getByRole('button', { name: 'Apply filters' }))
+    await checkPage(page, 'dashboard filtered to the post-assessment')
+    const response = await page.request.get(`${server.baseUrl}/reports/export.csv`)
+    assert.equal(response.status(), 200)
+    const csv = await response.text()
+    assert.ok(csv.split('\n').length > 2, 'the CSV has rows')
+    assert.ok(csv.includes('*'), 'suppressed cells are "*" in the CSV too')
     await signOut(page)
   })
 
