@@ -19,10 +19,10 @@
 //   from this site") and checkPage fails with "HTTP 403".
 //
 // The scenarios share one service and run in order: the admin creates the organisation and
-// imports the people the later scenarios sign in as. To add a scenario (the trainer's
-// authoring pages of issue 6 or the manager's dashboard of issue 7), add a `test` below after
-// the admin's, sign in with `signIn(...)` as one of the `people` (grant the role in the admin
-// scenario) and call `checkPage` after every navigation.
+// imports the people the later scenarios sign in as (Mark Patel is both the manager and the
+// trainer). To add a scenario, add a `test` below after the admin's, sign in with `signIn(...)`
+// as one of the `people` (grant the role in the admin scenario) and call `checkPage` after every
+// navigation.
 import assert from 'node:assert/strict'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
@@ -159,6 +159,8 @@ describe('genomics-training in Chromium, every page checked with axe-core', { co
     await clickAndWait(page, page.getByRole('link', { name: people.manager.name }))
     await checkPage(page, 'one person')
     await page.getByLabel(`${ORG.name} (${ORG.code})`).check()
+    // The same person also writes questions, for the trainer's scenario.
+    await page.locator('#trainer').check()
     await clickAndWait(page, page.getByRole('button', { name: 'Save roles' }))
     await checkPage(page, 'roles saved')
     assert.ok(await page.getByLabel(`${ORG.name} (${ORG.code})`).isChecked())
@@ -342,6 +344,48 @@ describe('genomics-training in Chromium, every page checked with axe-core', { co
     const csv = await response.text()
     assert.ok(csv.split('\n').length > 2, 'the CSV has rows')
     assert.ok(csv.includes('*'), 'suppressed cells are "*" in the CSV too')
+    await signOut(page)
+  })
+
+  test('trainer: author an item, publish it, import a GIFT file, view item analysis', async () => {
+    page.e2e.persona = 'trainer'
+    await signIn(page, people.manager)
+    await clickAndWait(page, page.getByRole('link', { name: 'Authoring' }).first())
+    await checkPage(page, 'authoring overview')
+    await clickAndWait(page, page.getByRole('link', { name: 'Create an item' }))
+    await checkPage(page, 'new item form')
+    await page.locator('#topic').selectOption('samples')
+    await page.locator('#qtype').check()
+    await page.locator('#name').fill('E2E tube colour')
+    await page.locator('#stem').fill('Which tube is usually used for a blood sample for DNA testing?')
+    await page.locator('#options-0-text').fill('EDTA (purple top)')
+    await page.locator('#options-0-fraction').fill('100')
+    await page.locator('#options-0-feedback').fill('Yes.')
+    await page.locator('#options-1-text').fill('Plain (red top)')
+    await page.locator('#options-1-fraction').fill('0')
+    await page.locator('#options-1-feedback').fill('No: that tube lets the blood clot.')
+    await page.locator('#explanation').fill('EDTA stops blood clotting and keeps the DNA usable.')
+    await clickAndWait(page, page.getByRole('button', { name: 'Save as draft' }))
+    await checkPage(page, 'item saved as a draft')
+    await assertText(page, 'E2E tube colour')
+    await clickAndWait(page, page.getByRole('button', { name: 'Publish' }))
+    await checkPage(page, 'item published')
+    await assertText(page, 'published')
+
+    await page.goto(`${server.baseUrl}/author/import`)
+    await checkPage(page, 'import page')
+    const gift = '$CATEGORY: samples\n\n// [id:e2e-import-1]\n::E2E import::Samples for genomic tests must be labelled by hand at the bedside. {T#No, they must.#Yes.####Labelling at the bedside prevents mix-ups.}\n'
+    await page.locator('#file').setInputFiles({ name: 'e2e.gift', mimeType: 'text/plain', buffer: Buffer.from(gift) })
+    await page.locator('#publish').check()
+    await clickAndWait(page, page.getByRole('button', { name: 'Check the file' }))
+    await checkPage(page, 'import preview')
+    await assertText(page, 'e2e-import-1')
+    await clickAndWait(page, page.getByRole('button', { name: /Import these questions/ }))
+    await checkPage(page, 'import done')
+
+    await page.goto(`${server.baseUrl}/author/analysis`)
+    await checkPage(page, 'item analysis')
+    await assertText(page, 'Facility')
     await signOut(page)
   })
 
