@@ -6,7 +6,7 @@ use rocket::serde::json::{Json, Value, json};
 use rocket::{Responder, State, get};
 
 use super::filters::ReportFilters;
-use super::pages::viewer;
+use super::pages::{load_dashboard, load_trends, viewer};
 use crate::app::AppState;
 use crate::error::AppResult;
 use crate::reports::dashboard;
@@ -80,14 +80,7 @@ pub async fn api_gaps(
     state: &State<AppState>,
     filters: ReportFilters,
 ) -> AppResult<Json<Value>> {
-    let query = filters.query(&manager)?;
-    let board = dashboard::dashboard(
-        &state.db,
-        &query,
-        state.config.min_cell_size,
-        &viewer(&manager, address),
-    )
-    .await?;
+    let (_, board) = load_dashboard(state, &manager, address, &filters).await?;
     Ok(Json(dashboard::gaps_json(&board)))
 }
 
@@ -98,14 +91,7 @@ pub async fn api_trends(
     state: &State<AppState>,
     filters: ReportFilters,
 ) -> AppResult<Json<Value>> {
-    let query = filters.query(&manager)?;
-    let trends = dashboard::trends(
-        &state.db,
-        &query,
-        state.config.min_cell_size,
-        &viewer(&manager, address),
-    )
-    .await?;
+    let trends = load_trends(state, &manager, address, &filters).await?;
     Ok(Json(dashboard::trends_json(&trends)))
 }
 

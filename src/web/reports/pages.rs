@@ -9,9 +9,46 @@ use super::filters::ReportFilters;
 use super::view;
 use crate::app::AppState;
 use crate::error::{AppError, AppResult};
-use crate::reports::dashboard::{self, Viewer};
+use crate::reports::GapQuery;
+use crate::reports::dashboard::{self, Dashboard, Viewer};
+use crate::reports::trends::Trends;
 use crate::web::chrome::Chrome;
 use crate::web::guards::{ClientAddress, Manager};
+
+/// The filtered dashboard the manager may see (the view itself is audited by the service).
+pub async fn load_dashboard(
+    state: &AppState,
+    manager: &Manager,
+    address: ClientAddress,
+    filters: &ReportFilters,
+) -> AppResult<(GapQuery, Dashboard)> {
+    let query = filters.query(manager)?;
+    let board = dashboard::dashboard(
+        &state.db,
+        &query,
+        state.config.min_cell_size,
+        &viewer(manager, address),
+    )
+    .await?;
+    Ok((query, board))
+}
+
+/// The filtered monthly trends the manager may see.
+pub async fn load_trends(
+    state: &AppState,
+    manager: &Manager,
+    address: ClientAddress,
+    filters: &ReportFilters,
+) -> AppResult<Trends> {
+    let query = filters.query(manager)?;
+    dashboard::trends(
+        &state.db,
+        &query,
+        state.config.min_cell_size,
+        &viewer(manager, address),
+    )
+    .await
+}
 
 pub fn viewer(manager: &Manager, address: ClientAddress) -> Viewer {
     Viewer {
@@ -28,14 +65,7 @@ pub async fn show_gaps(
     state: &State<AppState>,
     filters: ReportFilters,
 ) -> AppResult<Template> {
-    let query = filters.query(&manager)?;
-    let board = dashboard::dashboard(
-        &state.db,
-        &query,
-        state.config.min_cell_size,
-        &viewer(&manager, address),
-    )
-    .await?;
+    let (query, board) = load_dashboard(state, &manager, address, &filters).await?;
     let report = &board.report;
     let priorities: Vec<_> = board.priorities.iter().map(|p| &p.sentence).collect();
     Ok(chrome.render(
@@ -66,14 +96,7 @@ pub async fn show_topic(
     slug: &str,
     filters: ReportFilters,
 ) -> AppResult<Template> {
-    let query = filters.query(&manager)?;
-    let board = dashboard::dashboard(
-        &state.db,
-        &query,
-        state.config.min_cell_size,
-        &viewer(&manager, address),
-    )
-    .await?;
+    let (_, board) = load_dashboard(state, &manager, address, &filters).await?;
     let report = &board.report;
     let column = report
         .topics
@@ -114,14 +137,7 @@ pub async fn show_trends(
     state: &State<AppState>,
     filters: ReportFilters,
 ) -> AppResult<Template> {
-    let query = filters.query(&manager)?;
-    let trends = dashboard::trends(
-        &state.db,
-        &query,
-        state.config.min_cell_size,
-        &viewer(&manager, address),
-    )
-    .await?;
+    let trends = load_trends(state, &manager, address, &filters).await?;
     let topics: Vec<_> =
         trends
             .topics
