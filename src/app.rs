@@ -72,6 +72,13 @@ pub async fn prepare(config: AppConfig) -> Result<AppState, StartupError> {
         .await
         .map_err(StartupError::ContentLoad)?;
     tracing::info!(?summary, "content loaded");
+    if summary.app_edits_kept > 0 {
+        tracing::warn!(
+            kept = summary.app_edits_kept,
+            "content files differ from changes trainers made in the app; the app's versions \
+             were kept (see docs/trainers.md, 'Content files and edits in the app')"
+        );
+    }
     let asset_version = asset_version(&config);
     Ok(AppState {
         db,

@@ -36,6 +36,12 @@ pub mod action {
     pub const QUESTIONS_IMPORTED: &str = "questions_imported";
     pub const BLUEPRINT_CHANGED: &str = "blueprint_changed";
     pub const ASSESSMENT_ITEMS_CHANGED: &str = "assessment_items_changed";
+    pub const MODULE_CREATED: &str = "module_created";
+    pub const MODULE_EDITED: &str = "module_edited";
+    pub const MODULE_PUBLISHED: &str = "module_published";
+    pub const MODULE_RETIRED: &str = "module_retired";
+    pub const TOPIC_CREATED: &str = "topic_created";
+    pub const TOPIC_EDITED: &str = "topic_edited";
 }
 
 /// One event to record.

@@ -170,6 +170,11 @@ pub async fn set_assessment_items(
         .filter(assessment_item::Column::AssessmentId.eq(assessment.id))
         .exec(&txn)
         .await?;
+    assessment::Entity::update_many()
+        .col_expr(assessment::Column::EditedAt, Some(Utc::now()).into())
+        .filter(assessment::Column::Id.eq(assessment.id))
+        .exec(&txn)
+        .await?;
     for (position, item_id) in ids.iter().enumerate() {
         assessment_item::Entity::insert(assessment_item::ActiveModel {
             assessment_id: Set(assessment.id),

@@ -48,7 +48,7 @@ pub enum EditOutcome {
     NewVersion { version: i32 },
 }
 
-pub(super) async fn find_topic(db: &impl ConnectionTrait, slug: &str) -> AppResult<topic::Model> {
+pub(crate) async fn find_topic(db: &impl ConnectionTrait, slug: &str) -> AppResult<topic::Model> {
     topic::Entity::find()
         .filter(topic::Column::Slug.eq(slug))
         .filter(topic::Column::RetiredAt.is_null())
@@ -224,10 +224,24 @@ async fn set_status(
     if row.status == status {
         return Ok(row);
     }
+    let now = Utc::now();
     let mut active: item::ActiveModel = row.into();
     active.status = Set(status.to_owned());
-    active.updated_at = Set(Utc::now());
+    active.updated_at = Set(now);
+    active.edited_at = Set(Some(now));
     Ok(active.update(db).await?)
+}
+
+/// Marks an item as changed in the app, so the content loader keeps the trainer's version.
+async fn mark_edited(db: &impl ConnectionTrait, item_id: i64) -> AppResult<()> {
+    let now = Utc::now();
+    item::Entity::update_many()
+        .col_expr(item::Column::EditedAt, Some(now).into())
+        .col_expr(item::Column::UpdatedAt, now.into())
+        .filter(item::Column::Id.eq(item_id))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// Whether anyone was ever given this version, so it must never change.
@@ -257,6 +271,7 @@ pub(super) async fn save_question(
     if current.content_hash == version_hash(&stored) {
         return Ok(EditOutcome::Unchanged);
     }
+    mark_edited(db, row.id).await?;
     let versions = item_version::Entity::find()
         .filter(item_version::Column::ItemId.eq(row.id))
         .count(db)

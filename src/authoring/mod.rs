@@ -1,6 +1,6 @@
-//! Authoring for trainers: items (draft → published → new versions → retired), the baseline
-//! blueprint and quiz membership, review-due modules, question-bank import and export, and
-//! item analysis from the aggregates kept at submit time.
+//! Authoring for trainers: topics, modules and items (draft → published → new versions →
+//! retired), the baseline blueprint and quiz membership, review-due modules, question-bank
+//! import and export, and item analysis from the aggregates kept at submit time.
 //!
 //! Services return [`crate::error::AppError`] (4xx with a message for the trainer). Each
 //! takes the acting user's id for `created_by` (`None` for the command line); the web layer
@@ -14,7 +14,11 @@ pub mod curriculum;
 pub mod export;
 pub mod import;
 pub mod items;
+pub mod modules;
 pub mod overview;
+#[cfg(test)]
+mod tests_modules;
+pub mod topics;
 
 pub use analysis::{
     AnalysisOptions, AssessmentAnalysis, ItemAnalysis, OptionFrequency, analyse_assessment,

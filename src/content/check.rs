@@ -6,7 +6,8 @@ use std::collections::{HashMap, HashSet};
 use super::problem::Problem;
 use super::tree::*;
 
-fn is_slug(value: &str) -> bool {
+/// Lower-case letters, digits and inner hyphens, at most 64 characters.
+pub fn is_slug(value: &str) -> bool {
     !value.is_empty()
         && value.len() <= 64
         && value

@@ -10,11 +10,11 @@ pub mod markdown;
 mod problem;
 mod tree;
 
-pub use check::check_tree;
+pub use check::{check_tree, is_slug};
 pub use files::read_tree;
 pub use load::{
-    LoadSummary, ORIGIN_CONTENT, PUBLISHED, RETIRED, add_item_version, load_tree, stored_question,
-    version_hash,
+    LoadSummary, ModuleContent, ORIGIN_CONTENT, PUBLISHED, RETIRED, add_item_version,
+    add_module_version, load_tree, stored_question, version_hash,
 };
 pub use problem::Problem;
 pub use tree::*;

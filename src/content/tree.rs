@@ -51,7 +51,7 @@ pub struct Source {
     pub url: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PageDef {
     pub title: String,
     pub body: String,

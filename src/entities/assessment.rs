@@ -13,6 +13,8 @@ pub struct Model {
     pub module_id: Option<i64>,
     pub pass_mark: Option<i32>,
     pub created_at: DateTimeUtc,
+    /// Set when a trainer changed it in the app; the content loader then leaves it be.
+    pub edited_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -14,6 +14,8 @@ pub struct Model {
     pub current_version_id: Option<i64>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// Set when a trainer changed it in the app; the content loader then leaves it be.
+    pub edited_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

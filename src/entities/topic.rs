@@ -12,6 +12,8 @@ pub struct Model {
     pub description: String,
     pub position: i32,
     pub retired_at: Option<DateTimeUtc>,
+    /// Set when a trainer changed it in the app; the content loader then leaves it be.
+    pub edited_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -29,6 +29,8 @@ pub(super) async fn sync_assessment(
         .one(db)
         .await?
     {
+        // Trainers chose this pool (or renamed the module) in the app: theirs stands.
+        Some(row) if row.edited_at.is_some() => return Ok((row.id, false)),
         Some(row)
             if row.title == title && row.pass_mark == pass_mark && row.module_id == module_id =>
         {

@@ -96,6 +96,17 @@ pub(super) async fn load_items(
         let now = Utc::now();
         let hash = version_hash(&def.question);
         let item_id = match existing.get(uid) {
+            Some(row) if row.edited_at.is_some() => {
+                let current = match row.current_version_id {
+                    Some(id) => item_version::Entity::find_by_id(id).one(db).await?,
+                    None => None,
+                };
+                if current.is_none_or(|v| v.content_hash != hash) {
+                    summary.app_edits_kept += 1;
+                }
+                ids.insert(uid.to_owned(), row.id);
+                continue;
+            }
             Some(row) => {
                 let current = match row.current_version_id {
                     Some(id) => item_version::Entity::find_by_id(id).one(db).await?,
@@ -140,7 +151,11 @@ pub(super) async fn load_items(
         ids.insert(uid.to_owned(), item_id);
     }
     for (uid, row) in &existing {
-        if row.origin == ORIGIN_CONTENT && row.status != RETIRED && !ids.contains_key(uid) {
+        if row.origin == ORIGIN_CONTENT
+            && row.status != RETIRED
+            && row.edited_at.is_none()
+            && !ids.contains_key(uid)
+        {
             item::Entity::update_many()
                 .col_expr(item::Column::Status, RETIRED.into())
                 .col_expr(item::Column::UpdatedAt, Utc::now().into())

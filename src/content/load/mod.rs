@@ -18,6 +18,7 @@ use assessments::load_assessments;
 pub use items::add_item_version;
 use items::load_items;
 use modules::load_modules;
+pub use modules::{ModuleContent, add_module_version};
 use taxonomy::{load_roles, load_targets, load_topics};
 
 /// What a load changed; all zero when the content was already loaded.
@@ -31,6 +32,8 @@ pub struct LoadSummary {
     pub item_versions_created: usize,
     pub items_retired: usize,
     pub assessments_changed: usize,
+    /// File definitions that differ from something a trainer changed in the app, which wins.
+    pub app_edits_kept: usize,
 }
 
 impl LoadSummary {

@@ -12,21 +12,28 @@ use serde::Serialize;
 use super::*;
 use crate::entities::{module, module_page, module_topic, module_version};
 
+/// What a module version holds; its hash decides whether a file or an edit is a new version.
 #[derive(Serialize)]
-struct ModuleHashInput<'a> {
-    title: &'a str,
-    summary: &'a str,
-    minutes: i64,
-    topics: &'a [String],
-    outcomes: &'a [String],
-    sources: &'a [Source],
-    review_by: String,
-    pass_mark: i64,
-    pages: &'a [PageDef],
+pub struct ModuleContent<'a> {
+    pub title: &'a str,
+    pub summary: &'a str,
+    pub minutes: i64,
+    pub topics: &'a [String],
+    pub outcomes: &'a [String],
+    pub sources: &'a [Source],
+    pub review_by: String,
+    pub pass_mark: i64,
+    pub pages: &'a [PageDef],
 }
 
-pub(super) fn module_hash(def: &ModuleDef) -> String {
-    hash_json(&ModuleHashInput {
+impl ModuleContent<'_> {
+    pub fn hash(&self) -> String {
+        hash_json(self)
+    }
+}
+
+fn content_of(def: &ModuleDef) -> ModuleContent<'_> {
+    ModuleContent {
         title: &def.title,
         summary: &def.summary,
         minutes: def.minutes,
@@ -36,7 +43,70 @@ pub(super) fn module_hash(def: &ModuleDef) -> String {
         review_by: def.review_by.to_string(),
         pass_mark: def.pass_mark,
         pages: &def.pages,
-    })
+    }
+}
+
+pub(super) fn module_hash(def: &ModuleDef) -> String {
+    content_of(def).hash()
+}
+
+/// Adds version `version` of a module with its pages and topics (slugs in `topics` that
+/// `topic_ids` lacks are skipped) and makes it current.
+pub async fn add_module_version(
+    db: &impl ConnectionTrait,
+    module_id: i64,
+    version: i32,
+    content: &ModuleContent<'_>,
+    review_by: chrono::NaiveDate,
+    topic_ids: &HashMap<String, i64>,
+    created_by: Option<i64>,
+) -> Result<module_version::Model, DbErr> {
+    let now = Utc::now();
+    let row = module_version::ActiveModel {
+        module_id: Set(module_id),
+        version: Set(version),
+        title: Set(content.title.to_owned()),
+        summary: Set(content.summary.to_owned()),
+        minutes: Set(i32::try_from(content.minutes).unwrap_or(i32::MAX)),
+        outcomes: Set(serde_json::to_string(content.outcomes).unwrap_or_default()),
+        sources: Set(serde_json::to_string(content.sources).unwrap_or_default()),
+        review_by: Set(review_by),
+        pass_mark: Set(i32::try_from(content.pass_mark).unwrap_or(i32::MAX)),
+        content_hash: Set(content.hash()),
+        created_at: Set(now),
+        created_by: Set(created_by),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    for (position, page) in content.pages.iter().enumerate() {
+        module_page::ActiveModel {
+            module_version_id: Set(row.id),
+            position: Set(i32::try_from(position).unwrap_or(i32::MAX) + 1),
+            title: Set(page.title.clone()),
+            body: Set(page.body.clone()),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+    }
+    for slug in content.topics {
+        if let Some(&topic_id) = topic_ids.get(slug) {
+            module_topic::ActiveModel {
+                module_version_id: Set(row.id),
+                topic_id: Set(topic_id),
+            }
+            .insert(db)
+            .await?;
+        }
+    }
+    module::Entity::update_many()
+        .col_expr(module::Column::CurrentVersionId, row.id.into())
+        .col_expr(module::Column::UpdatedAt, now.into())
+        .filter(module::Column::Id.eq(module_id))
+        .exec(db)
+        .await?;
+    Ok(row)
 }
 
 pub(super) async fn load_modules(
@@ -54,6 +124,20 @@ pub(super) async fn load_modules(
             .one(db)
             .await?;
         let (module_id, latest) = match existing {
+            Some(row) if row.edited_at.is_some() => {
+                // Once trainers edit a module in the app, the app is where it is kept up to
+                // date; its file only seeded it.
+                if let Some(version_id) = row.current_version_id {
+                    let current = module_version::Entity::find_by_id(version_id)
+                        .one(db)
+                        .await?;
+                    if current.is_some_and(|v| v.content_hash != hash) {
+                        summary.app_edits_kept += 1;
+                    }
+                    ids.insert(def.slug.clone(), (row.id, version_id));
+                }
+                continue;
+            }
             Some(row) => {
                 let current = match row.current_version_id {
                     Some(id) => module_version::Entity::find_by_id(id).one(db).await?,
@@ -79,47 +163,18 @@ pub(super) async fn load_modules(
             ids.insert(def.slug.clone(), (module_id, current.id));
             continue;
         }
-        let version = module_version::ActiveModel {
-            module_id: Set(module_id),
-            version: Set(latest.map_or(1, |v| v.version + 1)),
-            title: Set(def.title.clone()),
-            summary: Set(def.summary.clone()),
-            minutes: Set(def.minutes as i32),
-            outcomes: Set(serde_json::to_string(&def.outcomes).unwrap_or_default()),
-            sources: Set(serde_json::to_string(&def.sources).unwrap_or_default()),
-            review_by: Set(def.review_by),
-            pass_mark: Set(def.pass_mark as i32),
-            content_hash: Set(hash),
-            created_at: Set(now),
-            created_by: Set(None),
-            ..Default::default()
-        }
-        .insert(db)
+        let next = latest.map_or(1, |v| v.version + 1);
+        let version = add_module_version(
+            db,
+            module_id,
+            next,
+            &content_of(def),
+            def.review_by,
+            topics,
+            None,
+        )
         .await?;
-        for (position, page) in def.pages.iter().enumerate() {
-            module_page::ActiveModel {
-                module_version_id: Set(version.id),
-                position: Set(position as i32 + 1),
-                title: Set(page.title.clone()),
-                body: Set(page.body.clone()),
-                ..Default::default()
-            }
-            .insert(db)
-            .await?;
-        }
-        for slug in &def.topics {
-            if let Some(&topic_id) = topics.get(slug) {
-                module_topic::ActiveModel {
-                    module_version_id: Set(version.id),
-                    topic_id: Set(topic_id),
-                }
-                .insert(db)
-                .await?;
-            }
-        }
         module::Entity::update_many()
-            .col_expr(module::Column::CurrentVersionId, version.id.into())
-            .col_expr(module::Column::UpdatedAt, now.into())
             .col_expr(module::Column::Status, PUBLISHED.into())
             .filter(module::Column::Id.eq(module_id))
             .exec(db)

@@ -23,6 +23,12 @@ pub(super) async fn load_topics(
     for (position, def) in tree.topics.iter().enumerate() {
         let position = position as i32;
         match existing.get(&def.slug) {
+            Some(row) if row.edited_at.is_some() => {
+                if row.name != def.name || row.description != def.description {
+                    summary.app_edits_kept += 1;
+                }
+                ids.insert(def.slug.clone(), row.id);
+            }
             Some(row) => {
                 if row.name != def.name
                     || row.description != def.description
@@ -56,7 +62,7 @@ pub(super) async fn load_topics(
         }
     }
     for (slug, row) in &existing {
-        if !ids.contains_key(slug) && row.retired_at.is_none() {
+        if !ids.contains_key(slug) && row.retired_at.is_none() && row.edited_at.is_none() {
             let mut active: topic::ActiveModel = row.clone().into();
             active.retired_at = Set(Some(Utc::now()));
             active.update(db).await?;

@@ -33,7 +33,7 @@ pub fn routes() -> Vec<Route> {
 /// One problem with a form field, for the NHS.UK error summary and the field's message.
 #[derive(Debug, Clone, Serialize)]
 pub struct FieldError {
-    pub field: &'static str,
+    pub field: String,
     pub message: String,
 }
 
@@ -43,9 +43,9 @@ pub struct FieldError {
 pub struct FormErrors(pub Vec<FieldError>);
 
 impl FormErrors {
-    pub fn add(&mut self, field: &'static str, message: impl Into<String>) {
+    pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
         self.0.push(FieldError {
-            field,
+            field: field.into(),
             message: message.into(),
         });
     }

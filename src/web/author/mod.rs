@@ -1,6 +1,8 @@
 //! The trainers' pages under `/author` and their JSON twins under `/api/v1/author`: the
 //! overview, items (every type, or GIFT; draft → published → new versions → retired),
-//! question-bank import and export, item analysis, the blueprint and module quizzes.
+//! question-bank import and export, item analysis, the blueprint and module quizzes,
+//! modules (Markdown pages with a preview; draft → published → new versions → retired) and
+//! topics.
 //! Every handler takes the `Trainer` guard (admins pass) and calls the `authoring` services.
 
 mod analysis;
@@ -9,6 +11,10 @@ mod bank;
 mod curriculum;
 pub mod item_form;
 mod items;
+mod module_api;
+mod module_form;
+mod modules;
+mod topics;
 mod views;
 
 use rocket::{Route, routes};
@@ -43,5 +49,29 @@ pub fn routes() -> Vec<Route> {
         api::api_retire_item,
         api::api_preview_import,
         api::api_apply_import,
+        modules::list_modules,
+        modules::new_module,
+        modules::create_module,
+        modules::show_module,
+        modules::edit_module_form,
+        modules::edit_module,
+        modules::publish_module,
+        modules::retire_module,
+        topics::new_topic,
+        topics::create_topic,
+        topics::edit_topic_form,
+        topics::edit_topic,
+        module_api::api_overview,
+        module_api::api_blueprint,
+        module_api::api_quiz,
+        module_api::api_list_modules,
+        module_api::api_show_module,
+        module_api::api_create_module,
+        module_api::api_edit_module,
+        module_api::api_publish_module,
+        module_api::api_retire_module,
+        module_api::api_preview_markdown,
+        module_api::api_create_topic,
+        module_api::api_edit_topic,
     ]
 }
