@@ -238,6 +238,19 @@ pub async fn request_reset(
     let Ok(email) = Email::parse(email_input) else {
         return Ok(());
     };
+    let mut keys = vec![Key::ResetAccount(email.to_string())];
+    if let Some(address) = &client_address {
+        keys.push(Key::ResetAddress(address.clone()));
+    }
+    // Beyond the limit the page says the same as ever (so it reveals nothing) but sends no
+    // more email: nobody can flood an inbox or the mail relay through this form.
+    if throttle::locked_until(db, &keys).await?.is_some() {
+        tracing::info!("password reset request not sent: too many requests");
+        return Ok(());
+    }
+    for key in &keys {
+        throttle::record_failure(db, key).await?;
+    }
     let row = users::find_by_email(db, &email).await?;
     audit::record(
         db,

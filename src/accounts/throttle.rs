@@ -4,16 +4,22 @@
 //! higher limit (20) because a whole NHS site often reaches the service through one address,
 //! and one person mistyping should not lock out their colleagues. Before the lock each failure
 //! adds a short, growing delay. Keys are stored as hashes so the table holds no email addresses.
+//! Password-reset requests are counted the same way (3 emails per account and 20 requests per
+//! address in 15 minutes); beyond that the page answers as usual but sends nothing.
 
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel, Set};
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter, Set};
 
 use super::token;
-use crate::entities::sign_in_throttle;
+use crate::entities::sign_in_throttle::{self, Column};
 use crate::error::AppResult;
 
 pub const ACCOUNT_LIMIT: i32 = 5;
 pub const ADDRESS_LIMIT: i32 = 20;
+/// Reset emails one account may be sent per window: enough for a lost email or two, too few
+/// to flood someone's inbox.
+pub const RESET_ACCOUNT_LIMIT: i32 = 3;
 pub const WINDOW_MINUTES: i64 = 15;
 pub const LOCK_MINUTES: i64 = 15;
 
@@ -22,6 +28,10 @@ pub const LOCK_MINUTES: i64 = 15;
 pub enum Key {
     Account(String),
     Address(String),
+    /// Password-reset emails asked for one account.
+    ResetAccount(String),
+    /// Password-reset emails asked for from one address.
+    ResetAddress(String),
 }
 
 impl Key {
@@ -29,6 +39,8 @@ impl Key {
         match self {
             Self::Account(email) => format!("account:{}", token::digest(email)),
             Self::Address(address) => format!("address:{}", token::digest(address)),
+            Self::ResetAccount(email) => format!("reset-account:{}", token::digest(email)),
+            Self::ResetAddress(address) => format!("reset-address:{}", token::digest(address)),
         }
     }
 
@@ -36,6 +48,8 @@ impl Key {
         match self {
             Self::Account(_) => ACCOUNT_LIMIT,
             Self::Address(_) => ADDRESS_LIMIT,
+            Self::ResetAccount(_) => RESET_ACCOUNT_LIMIT,
+            Self::ResetAddress(_) => ADDRESS_LIMIT,
         }
     }
 }
@@ -68,41 +82,60 @@ pub struct Failure {
     pub delay: std::time::Duration,
 }
 
-/// Counts a failure for `key`; locks it when it reaches its limit within the window.
+/// Counts a failure (or, for reset requests, a request) for `key`; locks it when it reaches
+/// its limit within the window.
+///
+/// The count is raised by one upsert whose `failures + 1` the database evaluates, so a burst
+/// of concurrent failures is counted in full (a read-then-write would let the burst share one
+/// count and so allow more guesses than the limit).
 pub async fn record_failure(db: &impl ConnectionTrait, key: &Key) -> AppResult<Failure> {
     let now = Utc::now();
-    let window = Duration::minutes(WINDOW_MINUTES);
-    let existing = sign_in_throttle::Entity::find_by_id(key.stored())
+    let stored = key.stored();
+    let old = |column: Column| Expr::col((sign_in_throttle::Entity, column));
+    // The stored count still runs while its window is open and no lock has expired.
+    let running = old(Column::LastFailureAt)
+        .gt(now - Duration::minutes(WINDOW_MINUTES))
+        .and(
+            old(Column::LockedUntil)
+                .is_null()
+                .or(old(Column::LockedUntil).gt(now)),
+        );
+    sign_in_throttle::Entity::insert(sign_in_throttle::ActiveModel {
+        key: Set(stored.clone()),
+        failures: Set(1),
+        last_failure_at: Set(now),
+        locked_until: Set(None),
+    })
+    .on_conflict(
+        OnConflict::column(Column::Key)
+            .value(
+                Column::Failures,
+                Expr::case(running.clone(), old(Column::Failures).add(1)).finally(1),
+            )
+            .value(
+                Column::LockedUntil,
+                Expr::case(running, old(Column::LockedUntil)).finally(Expr::cust("NULL")),
+            )
+            .update_column(Column::LastFailureAt)
+            .to_owned(),
+    )
+    .exec(db)
+    .await?;
+    let failures = sign_in_throttle::Entity::find_by_id(stored.clone())
         .one(db)
-        .await?;
-    let failures = match &existing {
-        Some(row)
-            if row.last_failure_at + window > now && row.locked_until.is_none_or(|u| u > now) =>
-        {
-            row.failures + 1
-        }
-        _ => 1,
-    };
+        .await?
+        .map_or(1, |row| row.failures);
     let locked_now = failures >= key.limit();
-    let locked_until = locked_now.then(|| now + Duration::minutes(LOCK_MINUTES));
-    match existing {
-        Some(row) => {
-            let mut active = row.into_active_model();
-            active.failures = Set(if locked_now { 0 } else { failures });
-            active.last_failure_at = Set(now);
-            active.locked_until = Set(locked_until);
-            active.update(db).await?;
-        }
-        None => {
-            sign_in_throttle::ActiveModel {
-                key: Set(key.stored()),
-                failures: Set(if locked_now { 0 } else { failures }),
-                last_failure_at: Set(now),
-                locked_until: Set(locked_until),
-            }
-            .insert(db)
+    if locked_now {
+        sign_in_throttle::Entity::update_many()
+            .col_expr(Column::Failures, Expr::value(0))
+            .col_expr(
+                Column::LockedUntil,
+                Expr::value(Some(now + Duration::minutes(LOCK_MINUTES))),
+            )
+            .filter(Column::Key.eq(stored.as_str()))
+            .exec(db)
             .await?;
-        }
     }
     let steps = u64::try_from(failures.clamp(0, 4)).unwrap_or(0);
     Ok(Failure {

@@ -311,3 +311,24 @@ async fn admin_pages_render_for_an_admin() {
     assert_eq!(duplicate.status(), Status::UnprocessableEntity);
     assert!(body_of(duplicate).await.contains("already exists"));
 }
+
+#[rocket::async_test]
+async fn password_reset_emails_stop_after_three_in_a_quarter_hour() {
+    let app = spawn_app().await;
+    let world = app.given_world().await;
+    let visitor = app.visitor().await;
+    let mut pages = Vec::new();
+    for _ in 0..5 {
+        let response = app
+            .post_form_as(
+                &visitor,
+                "/password-reset",
+                &[("email", &world.learner.email)],
+            )
+            .await;
+        assert_eq!(response.status(), Status::Ok);
+        pages.push(body_of(response).await);
+    }
+    assert_eq!(outbox_messages(&app).len(), 3, "three emails, then none");
+    assert_eq!(pages[0], pages[4], "the page never says it stopped sending");
+}

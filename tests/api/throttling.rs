@@ -164,3 +164,22 @@ async fn successful_sign_in_is_audited_with_the_address() {
     assert_eq!(entries[0]["client_address"], "192.0.2.4");
     assert_eq!(entries[0]["actor_user_id"], world.learner.id);
 }
+
+#[rocket::async_test]
+async fn concurrent_failures_are_each_counted() {
+    use genomics_training::accounts::throttle::{self, ACCOUNT_LIMIT, Key};
+    let app = spawn_app().await;
+    let key = Key::Account("burst@a.nhs.uk".into());
+    let db = app.db();
+    let failures = (0..ACCOUNT_LIMIT).map(|_| throttle::record_failure(db, &key));
+    let results = rocket::futures::future::join_all(failures).await;
+    let locks = results
+        .into_iter()
+        .filter(|r| r.as_ref().expect("counted").locked_now)
+        .count();
+    assert!(
+        locks >= 1,
+        "a burst of {ACCOUNT_LIMIT} failures locks the account"
+    );
+    assert!(throttle::locked_until(db, &[key]).await.unwrap().is_some());
+}
