@@ -1,6 +1,8 @@
-//! The command line: `serve` (the default), `migrate`, and the tools for people, content and
-//! question banks. Each subcommand prints one clear line on failure and exits non-zero.
+//! The command line: `serve` (the default), `migrate`, and the tools for people, content,
+//! question banks, reports and backups. Each subcommand prints one clear line on failure and
+//! exits non-zero.
 
+mod backup;
 mod bank;
 mod content;
 mod demo;
@@ -61,6 +63,14 @@ pub enum Command {
     /// Recompute every aggregate from the raw answers; prints each difference, exits non-zero
     /// if there is any.
     Verify,
+    /// Write a consistent snapshot of the SQLite database while the service runs (default:
+    /// <data_dir>/backups/genomics-training-<time>.db). On PostgreSQL, prints the pg_dump
+    /// command to use instead and exits 2.
+    Backup {
+        /// Where to write the snapshot (must not exist yet).
+        #[arg(long)]
+        to: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -192,6 +202,7 @@ pub async fn run(cli: Cli) -> ExitCode {
             reports::report_gaps(org, format, phase).await
         }
         Command::Verify => reports::verify_aggregates().await,
+        Command::Backup { to } => backup::backup(to).await,
     }
 }
 

@@ -18,6 +18,7 @@ mod authoring_analysis;
 mod authoring_import;
 mod authoring_items;
 mod authoring_support;
+mod backup_restore;
 mod cli;
 mod cli_people;
 mod content_check;
