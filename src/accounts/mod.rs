@@ -13,6 +13,7 @@ pub mod mail;
 pub mod one_time;
 pub mod organisations;
 pub mod password;
+pub mod personal_data;
 pub mod sessions;
 pub mod setup;
 pub mod throttle;

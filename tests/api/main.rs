@@ -24,6 +24,7 @@ mod cli_people;
 mod content_check;
 mod content_load;
 mod csrf;
+mod data_export;
 mod foundation;
 mod import;
 mod learner_api;
