@@ -8,6 +8,7 @@
 
 pub mod credentials;
 pub mod email;
+pub mod erasure;
 pub mod import;
 pub mod mail;
 pub mod one_time;

@@ -141,6 +141,8 @@ pub struct UserSummary {
     pub is_manager: bool,
     pub activated: bool,
     pub disabled: bool,
+    /// Their details were erased (pseudonymised) when they left.
+    pub erased: bool,
     pub current_job: Option<JobView>,
 }
 
@@ -199,6 +201,7 @@ fn summary(row: &user::Model, is_manager: bool, current_job: Option<JobView>) ->
         is_manager,
         activated: row.password_hash.is_some(),
         disabled: row.disabled_at.is_some(),
+        erased: row.pseudonymised_at.is_some(),
         current_job,
     }
 }

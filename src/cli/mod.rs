@@ -107,6 +107,16 @@ pub enum UsersCommand {
         /// The CSV file.
         file: PathBuf,
     },
+    /// Erase a leaver: replace their name, email and employee number with a pseudonym, remove
+    /// their password, sessions, links and roles, and disable the account. Their answers stay,
+    /// under the pseudonym, so reports do not change. Cannot be undone.
+    Erase {
+        /// Their email address or employee number.
+        who: String,
+        /// Erase without asking (without it, prints who would be erased and exits 1).
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -185,6 +195,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Serve { demo, demo_staff } => serve(demo.then_some(demo_staff)).await,
         Command::Migrate => migrate().await,
         Command::Users(UsersCommand::Import { file }) => people::import_users(&file).await,
+        Command::Users(UsersCommand::Erase { who, yes }) => people::erase_user(&who, yes).await,
         Command::Orgs(OrgsCommand::Add { code, name }) => {
             people::add_organisation(&code, &name).await
         }

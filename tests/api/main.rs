@@ -25,6 +25,7 @@ mod content_check;
 mod content_load;
 mod csrf;
 mod data_export;
+mod erasure;
 mod foundation;
 mod import;
 mod learner_api;
