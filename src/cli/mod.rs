@@ -8,6 +8,7 @@ mod content;
 mod demo;
 mod people;
 mod reports;
+mod retention;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -71,6 +72,16 @@ pub enum Command {
         #[arg(long)]
         to: Option<PathBuf>,
     },
+    /// Retention of raw responses (app.response_retention_months).
+    #[command(subcommand)]
+    Retention(RetentionCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RetentionCommand {
+    /// Remove the responses of attempts submitted longer ago than the setting, keeping their
+    /// sums so that reports and verify do not change. Safe to run daily; also runs at start.
+    Apply,
 }
 
 #[derive(Debug, Subcommand)]
@@ -214,6 +225,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         }
         Command::Verify => reports::verify_aggregates().await,
         Command::Backup { to } => backup::backup(to).await,
+        Command::Retention(RetentionCommand::Apply) => retention::apply().await,
     }
 }
 
@@ -229,6 +241,13 @@ async fn serve(demo_staff: Option<usize>) -> ExitCode {
         return fail(error);
     }
     if let Some(state) = rocket.state::<AppState>() {
+        // A failed retention run is reported but does not stop the service; the next run
+        // (start or cron) picks up where it stopped.
+        match retention::apply_setting(&state.db, &state.config).await {
+            Ok(Some(removed)) => println!("{}", retention::describe(&removed)),
+            Ok(None) => {}
+            Err(error) => eprintln!("error: {error}"),
+        }
         match setup::first_admin_token(&state.db).await {
             Ok(Some(token)) => println!(
                 "Create the first admin account: {}/setup/{token}",

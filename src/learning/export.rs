@@ -66,6 +66,8 @@ pub struct AttemptExport {
     pub accuracy: Option<f64>,
     pub mean_cbm_mark: Option<f64>,
     pub topics: Vec<TopicResult>,
+    /// When retention removed this attempt's answers (its topic results are kept).
+    pub answers_removed_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -233,6 +235,7 @@ async fn attempt_exports(
             accuracy: a.accuracy,
             mean_cbm_mark: a.cbm_mean,
             topics: results,
+            answers_removed_at: a.responses_removed_at,
         });
     }
     Ok(out)

@@ -5,136 +5,17 @@
 
 use genomics_training::assessment::answer::Sureness::{High, Medium};
 use genomics_training::audit::action;
-use genomics_training::reports::export::{Format, render};
-use genomics_training::reports::{GapQuery, Phase, Scope, gap_report};
 use rocket::http::{ContentType, Method, Status};
 use sea_orm::sea_query::{Alias, Expr, Query};
-use sea_orm::{
-    ConnectionTrait, DatabaseBackend, DatabaseConnection, ExprTrait, QueryResult, Statement,
-};
+use sea_orm::{ConnectionTrait, ExprTrait};
 
+use crate::data_support::{AGGREGATES, mentions_anywhere, numbers};
 use crate::helpers::{Grant, TestApp, TestUser, assert_aggregates_consistent, body_of, spawn_app};
 use crate::reports_support::{group, sit, sitting};
 
 const NAME: &str = "Lena Leaver";
 const EMAIL: &str = "lena.leaver@a.nhs.uk";
 const EMPLOYEE_NUMBER: &str = "E99123";
-
-/// One value as text, whichever type the driver returns it as.
-fn value(row: &QueryResult, column: &str) -> String {
-    if let Ok(v) = row.try_get::<Option<String>>("", column) {
-        return format!("{v:?}");
-    }
-    if let Ok(v) = row.try_get::<Option<i64>>("", column) {
-        return format!("{v:?}");
-    }
-    if let Ok(v) = row.try_get::<Option<i32>>("", column) {
-        return format!("{v:?}");
-    }
-    if let Ok(v) = row.try_get::<Option<i16>>("", column) {
-        return format!("{v:?}");
-    }
-    if let Ok(v) = row.try_get::<Option<f64>>("", column) {
-        return format!("{v:?}");
-    }
-    if let Ok(v) = row.try_get::<Option<bool>>("", column) {
-        return format!("{v:?}");
-    }
-    if let Ok(v) = row.try_get::<Option<chrono::DateTime<chrono::Utc>>>("", column) {
-        return format!("{v:?}");
-    }
-    "?".to_owned()
-}
-
-async fn rows_of(db: &DatabaseConnection, table: &str) -> Vec<QueryResult> {
-    db.query_all_raw(Statement::from_string(
-        db.get_database_backend(),
-        format!("SELECT * FROM {table}"),
-    ))
-    .await
-    .unwrap()
-}
-
-/// Every row of `table` as text, sorted.
-async fn dump(db: &DatabaseConnection, table: &str) -> Vec<String> {
-    let mut out: Vec<String> = rows_of(db, table)
-        .await
-        .iter()
-        .map(|row| {
-            row.column_names()
-                .iter()
-                .map(|c| format!("{c}={}", value(row, c)))
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .collect();
-    out.sort();
-    out
-}
-
-async fn tables(db: &DatabaseConnection) -> Vec<String> {
-    let sql = match db.get_database_backend() {
-        DatabaseBackend::Sqlite => "SELECT name FROM sqlite_master WHERE type = 'table'",
-        _ => "SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public'",
-    };
-    db.query_all_raw(Statement::from_string(db.get_database_backend(), sql))
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.try_get::<String>("", "name").unwrap())
-        .collect()
-}
-
-/// Every text value in the database containing `needle` (ignoring case), as "table.column".
-async fn mentions_anywhere(db: &DatabaseConnection, needle: &str) -> Vec<String> {
-    let needle = needle.to_lowercase();
-    let mut found = Vec::new();
-    for table in tables(db).await {
-        for row in rows_of(db, &table).await {
-            for column in row.column_names() {
-                if let Ok(Some(text)) = row.try_get::<Option<String>>("", &column)
-                    && text.to_lowercase().contains(&needle)
-                {
-                    found.push(format!("{table}.{column}: {text}"));
-                }
-            }
-        }
-    }
-    found
-}
-
-const AGGREGATES: &[&str] = &[
-    "report_cells",
-    "item_stats",
-    "item_option_counts",
-    "assessment_stats",
-    "item_rest_histogram",
-    "attempts",
-    "topic_ratings",
-    "module_progress",
-];
-
-/// The aggregate tables, the attempts they come from, and the gap report for both phases.
-async fn numbers(app: &TestApp) -> Vec<Vec<String>> {
-    let db = app.db();
-    let mut out = Vec::new();
-    for table in AGGREGATES {
-        out.push(dump(db, table).await);
-    }
-    for phase in [Phase::Baseline, Phase::Post] {
-        let mut query = GapQuery::new(Scope::AllOrganisations);
-        query.phase = phase;
-        let report = gap_report(db, &query, 2).await.unwrap();
-        // Without the as_of column (the read time).
-        let csv = render(&report, Format::Csv).unwrap();
-        out.push(
-            csv.lines()
-                .map(|l| l.split_once(',').map_or(l, |(_, rest)| rest).to_owned())
-                .collect(),
-        );
-    }
-    out
-}
 
 /// A leaver with a baseline, a post-assessment, a free-text mention of their name, a failed
 /// sign-in, a password reset request and a role change: their details are in many tables.
@@ -214,7 +95,7 @@ async fn erasing_a_leaver_changes_no_report_number_and_leaves_no_trace_of_them()
     }
     assert!(!mentions_anywhere(db, EMPLOYEE_NUMBER).await.is_empty());
     assert_aggregates_consistent(&app).await;
-    let before = numbers(&app).await;
+    let before = numbers(&app, AGGREGATES).await;
     let leaver_session = app.sign_in_as(&leaver_user).await;
 
     // The confirmation step: the page says what happens; without the box ticked, nothing does.
@@ -242,7 +123,7 @@ async fn erasing_a_leaver_changes_no_report_number_and_leaves_no_trace_of_them()
     );
 
     assert_eq!(
-        numbers(&app).await,
+        numbers(&app, AGGREGATES).await,
         before,
         "every report number is unchanged"
     );
@@ -317,7 +198,7 @@ async fn the_command_line_erases_by_employee_number_after_confirmation() {
     let app = spawn_app().await;
     let world = app.given_world().await;
     let leaver = given_leaver(&app, world.org_a, &world.admin).await.id;
-    let before = numbers(&app).await;
+    let before = numbers(&app, AGGREGATES).await;
     let run = |args: &[&str]| {
         std::process::Command::new(env!("CARGO_BIN_EXE_genomics-training"))
             .args(args)
@@ -351,7 +232,7 @@ async fn the_command_line_erases_by_employee_number_after_confirmation() {
         "{said}"
     );
     assert!(said.contains("2 attempts kept"), "{said}");
-    assert_eq!(numbers(&app).await, before);
+    assert_eq!(numbers(&app, AGGREGATES).await, before);
     assert!(mentions_anywhere(app.db(), NAME).await.is_empty());
 
     let unknown = run(&["users", "erase", "nobody@nowhere.nhs.uk", "--yes"]);
