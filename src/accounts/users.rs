@@ -1,5 +1,5 @@
-//! People: look-ups, the list and detail views managers and admins see (always within an
-//! organisation scope), role changes and disabling.
+//! People: creation, look-ups, the list and detail views managers and admins see (always within
+//! an organisation scope), role changes and disabling.
 
 use std::collections::HashMap;
 
@@ -97,6 +97,40 @@ pub async fn admin_exists(db: &impl ConnectionTrait) -> AppResult<bool> {
         .count(db)
         .await?
         > 0)
+}
+
+/// A person to add. Everyone is a learner; `trainer` and `admin` grant more.
+#[derive(Debug, Clone, Default)]
+pub struct NewUser {
+    pub email: String,
+    pub display_name: String,
+    pub employee_number: Option<String>,
+    /// `None` until the person chooses a password (through an activation link).
+    pub password_hash: Option<String>,
+    pub active: bool,
+    pub trainer: bool,
+    pub admin: bool,
+}
+
+/// Inserts a person; the one place a `users` row is made.
+pub async fn create(db: &impl ConnectionTrait, new: NewUser) -> AppResult<user::Model> {
+    let now = Utc::now();
+    Ok(user::ActiveModel {
+        email: Set(new.email),
+        display_name: Set(new.display_name),
+        employee_number: Set(new.employee_number),
+        password_hash: Set(new.password_hash),
+        is_active: Set(new.active),
+        is_trainer: Set(new.trainer),
+        is_admin: Set(new.admin),
+        created_at: Set(now),
+        updated_at: Set(now),
+        disabled_at: Set(None),
+        pseudonymised_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?)
 }
 
 /// Sets a new password hash and marks the account active.
