@@ -25,6 +25,8 @@ struct RawAppConfig {
     #[serde(default)]
     smtp_url: Option<String>,
     mail_from: String,
+    #[serde(default)]
+    response_retention_months: Option<i64>,
 }
 
 /// Which database engine a URL names.
@@ -144,6 +146,9 @@ pub struct AppConfig {
     pub smtp_url: Option<SmtpUrl>,
     /// The From address of the mail the service sends.
     pub mail_from: String,
+    /// Raw responses of attempts submitted longer ago than this are removed (their sums are
+    /// kept, so reports do not change); `None` keeps them for ever.
+    pub response_retention_months: Option<u32>,
     /// True for the release profile: secure cookies with the `__Host-` prefix, HSTS.
     pub release: bool,
 }
@@ -263,6 +268,10 @@ impl AppConfig {
             max_connections: in_range("max_connections", raw.max_connections, 1, 512)?,
             smtp_url,
             mail_from,
+            response_retention_months: raw
+                .response_retention_months
+                .map(|months| in_range("response_retention_months", months, 1, 1200))
+                .transpose()?,
             release,
         })
     }
@@ -324,6 +333,25 @@ mod tests {
             .map(|e| e.to_string())
             .unwrap_or_default();
         assert!(err.starts_with("invalid setting port:"), "{err}");
+    }
+
+    #[test]
+    fn retention_is_off_unless_set_and_then_at_least_a_month() {
+        let off = AppConfig::from_figment(&base()).map(|c| c.response_retention_months);
+        assert_eq!(off.ok(), Some(None));
+        let set = with_app_setting(base(), "response_retention_months", 24);
+        let on = AppConfig::from_figment(&set).map(|c| c.response_retention_months);
+        assert_eq!(on.ok(), Some(Some(24)));
+        let err =
+            AppConfig::from_figment(&with_app_setting(base(), "response_retention_months", 0))
+                .err()
+                .map(|e| e.to_string());
+        assert_eq!(
+            err.as_deref(),
+            Some(
+                "invalid setting app.response_retention_months: must be between 1 and 1200 (got 0)"
+            )
+        );
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod app;
 pub mod assessment;
 pub mod audit;
 pub mod authoring;
+pub mod backup;
 pub mod cli;
 pub mod config;
 pub mod content;

@@ -19,6 +19,7 @@ mod m20261123_000005_create_aggregates;
 mod m20261123_000006_create_audit_log;
 mod m20261123_120000_create_item_rest_histogram;
 mod m20261123_120100_add_blueprint_edited_at;
+mod m20261124_000001_create_retention;
 mod m20261124_000100_add_content_edited_at;
 
 pub struct Migrator;
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000006_create_audit_log::Migration),
             Box::new(m20261123_120000_create_item_rest_histogram::Migration),
             Box::new(m20261123_120100_add_blueprint_edited_at::Migration),
+            Box::new(m20261124_000001_create_retention::Migration),
             Box::new(m20261124_000100_add_content_edited_at::Migration),
         ]
     }

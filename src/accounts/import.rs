@@ -19,6 +19,7 @@ use serde::Serialize;
 
 use super::Email;
 use super::one_time::{self, Purpose};
+use super::users::{self, NewUser};
 use crate::audit::{self, Event, action};
 use crate::entities::{job_assignment, job_role, organisation, staff_group, user};
 use crate::error::AppResult;
@@ -356,22 +357,13 @@ pub async fn import(
                 (id, changed)
             }
             None => {
-                let created = user::ActiveModel {
-                    email: Set(row.email.to_string()),
-                    display_name: Set(row.display_name.clone()),
-                    employee_number: Set(Some(row.employee_number.clone())),
-                    password_hash: Set(None),
-                    is_active: Set(false),
-                    is_trainer: Set(false),
-                    is_admin: Set(false),
-                    created_at: Set(now),
-                    updated_at: Set(now),
-                    disabled_at: Set(None),
-                    pseudonymised_at: Set(None),
-                    ..Default::default()
-                }
-                .insert(&txn)
-                .await?;
+                let new = NewUser {
+                    email: row.email.to_string(),
+                    display_name: row.display_name.clone(),
+                    employee_number: Some(row.employee_number.clone()),
+                    ..NewUser::default()
+                };
+                let created = users::create(&txn, new).await?;
                 let raw = one_time::issue(&txn, Purpose::Activation, Some(created.id)).await?;
                 report.created.push(Activation {
                     email: created.email.clone(),

@@ -8,11 +8,13 @@
 
 pub mod credentials;
 pub mod email;
+pub mod erasure;
 pub mod import;
 pub mod mail;
 pub mod one_time;
 pub mod organisations;
 pub mod password;
+pub mod personal_data;
 pub mod sessions;
 pub mod setup;
 pub mod throttle;

@@ -1,12 +1,10 @@
 //! The first admin: on an empty database `serve` prints a one-time link to this page.
 
-use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, Set, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
 
 use super::one_time::{self, Purpose};
 use super::{Email, Password, password, users};
 use crate::audit::{self, Event, action};
-use crate::entities::user;
 use crate::error::{AppError, AppResult};
 
 /// A new one-time setup token when there is no admin yet, otherwise `None`.
@@ -50,23 +48,15 @@ pub async fn create_first_admin(
             "An account with that email address already exists".into(),
         ));
     }
-    let now = Utc::now();
-    let row = user::ActiveModel {
-        email: Set(email.to_string()),
-        display_name: Set(display_name),
-        employee_number: Set(None),
-        password_hash: Set(Some(hash)),
-        is_active: Set(true),
-        is_trainer: Set(false),
-        is_admin: Set(true),
-        created_at: Set(now),
-        updated_at: Set(now),
-        disabled_at: Set(None),
-        pseudonymised_at: Set(None),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
+    let new = users::NewUser {
+        email: email.to_string(),
+        display_name,
+        password_hash: Some(hash),
+        active: true,
+        admin: true,
+        ..users::NewUser::default()
+    };
+    let row = users::create(&txn, new).await?;
     audit::record(
         &txn,
         Event::new(action::FIRST_ADMIN_CREATED)

@@ -1,5 +1,5 @@
-//! People: look-ups, the list and detail views managers and admins see (always within an
-//! organisation scope), role changes and disabling.
+//! People: creation, look-ups, the list and detail views managers and admins see (always within
+//! an organisation scope), role changes and disabling.
 
 use std::collections::HashMap;
 
@@ -99,6 +99,40 @@ pub async fn admin_exists(db: &impl ConnectionTrait) -> AppResult<bool> {
         > 0)
 }
 
+/// A person to add. Everyone is a learner; `trainer` and `admin` grant more.
+#[derive(Debug, Clone, Default)]
+pub struct NewUser {
+    pub email: String,
+    pub display_name: String,
+    pub employee_number: Option<String>,
+    /// `None` until the person chooses a password (through an activation link).
+    pub password_hash: Option<String>,
+    pub active: bool,
+    pub trainer: bool,
+    pub admin: bool,
+}
+
+/// Inserts a person; the one place a `users` row is made.
+pub async fn create(db: &impl ConnectionTrait, new: NewUser) -> AppResult<user::Model> {
+    let now = Utc::now();
+    Ok(user::ActiveModel {
+        email: Set(new.email),
+        display_name: Set(new.display_name),
+        employee_number: Set(new.employee_number),
+        password_hash: Set(new.password_hash),
+        is_active: Set(new.active),
+        is_trainer: Set(new.trainer),
+        is_admin: Set(new.admin),
+        created_at: Set(now),
+        updated_at: Set(now),
+        disabled_at: Set(None),
+        pseudonymised_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?)
+}
+
 /// Sets a new password hash and marks the account active.
 pub async fn set_password_hash(
     db: &impl ConnectionTrait,
@@ -141,6 +175,8 @@ pub struct UserSummary {
     pub is_manager: bool,
     pub activated: bool,
     pub disabled: bool,
+    /// Their details were erased (pseudonymised) when they left.
+    pub erased: bool,
     pub current_job: Option<JobView>,
 }
 
@@ -199,6 +235,7 @@ fn summary(row: &user::Model, is_manager: bool, current_job: Option<JobView>) ->
         is_manager,
         activated: row.password_hash.is_some(),
         disabled: row.disabled_at.is_some(),
+        erased: row.pseudonymised_at.is_some(),
         current_job,
     }
 }

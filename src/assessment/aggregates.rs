@@ -13,8 +13,9 @@ use sea_orm::{
 
 use super::bank::{self, Slot};
 use super::scoring::{self, Scored};
-use crate::entities::{attempt, response, role_target, topic_rating};
+use crate::entities::{attempt, attempt_topic_score, response, role_target, topic_rating};
 use crate::error::{AppError, AppResult};
+use crate::measures::ResponseSums;
 
 /// One learner's contribution to one report cell (all additive, so it can be taken away).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -48,7 +49,7 @@ pub struct CellKey {
 }
 
 /// Adds `delta` to a row of `table`, creating the row at zero first if needed.
-pub(super) async fn upsert_add(
+pub async fn upsert_add(
     db: &impl ConnectionTrait,
     table: &str,
     keys: Vec<(&'static str, SimpleExpr)>,
@@ -112,15 +113,26 @@ pub struct AttemptTopics {
     pub ratings: HashMap<i64, i16>,
 }
 
+/// Scores an attempt from its responses or, once retention has removed them, from the
+/// per-topic sums kept in their place.
 pub async fn load_attempt_topics(
     db: &impl ConnectionTrait,
     attempt_id: i64,
 ) -> AppResult<AttemptTopics> {
     let slots = bank::attempt_slots(db, attempt_id).await?;
-    let responses = response::Entity::find()
-        .filter(response::Column::AttemptId.eq(attempt_id))
+    let kept = attempt_topic_score::Entity::find()
+        .filter(attempt_topic_score::Column::AttemptId.eq(attempt_id))
         .all(db)
         .await?;
+    let scored = if kept.is_empty() {
+        let responses = response::Entity::find()
+            .filter(response::Column::AttemptId.eq(attempt_id))
+            .all(db)
+            .await?;
+        scoring::score(&slots, &responses)
+    } else {
+        Scored::from_topic_sums(kept.iter().map(|k| (k.topic_id, kept_sums(k))))
+    };
     let ratings = topic_rating::Entity::find()
         .filter(topic_rating::Column::AttemptId.eq(attempt_id))
         .all(db)
@@ -128,12 +140,45 @@ pub async fn load_attempt_topics(
         .into_iter()
         .map(|r| (r.topic_id, r.rating))
         .collect();
-    let scored = scoring::score(&slots, &responses);
     Ok(AttemptTopics {
         slots,
         scored,
         ratings,
     })
+}
+
+fn kept_sums(row: &attempt_topic_score::Model) -> ResponseSums {
+    let count = |n: i64| u64::try_from(n).unwrap_or(0);
+    ResponseSums {
+        n_responses: count(row.n_responses),
+        n_answered: count(row.n_answered),
+        n_dont_know: count(row.n_dont_know),
+        n_confidently_wrong: count(row.n_confidently_wrong),
+        sum_fraction_answered: row.sum_fraction_answered,
+        sum_stated_probability: row.sum_stated_probability,
+        sum_brier: row.sum_brier,
+        sum_cbm_mark: row.sum_cbm_mark,
+    }
+}
+
+/// The row that keeps `sums` for `topic_id` of an attempt whose responses are removed.
+pub fn kept_row(
+    attempt_id: i64,
+    topic_id: i64,
+    sums: &ResponseSums,
+) -> attempt_topic_score::ActiveModel {
+    attempt_topic_score::ActiveModel {
+        attempt_id: Set(attempt_id),
+        topic_id: Set(topic_id),
+        n_responses: Set(count(sums.n_responses)),
+        n_answered: Set(count(sums.n_answered)),
+        n_dont_know: Set(count(sums.n_dont_know)),
+        n_confidently_wrong: Set(count(sums.n_confidently_wrong)),
+        sum_fraction_answered: Set(sums.sum_fraction_answered),
+        sum_stated_probability: Set(sums.sum_stated_probability),
+        sum_brier: Set(sums.sum_brier),
+        sum_cbm_mark: Set(sums.sum_cbm_mark),
+    }
 }
 
 async fn targets_for(

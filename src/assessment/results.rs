@@ -58,6 +58,8 @@ pub struct AttemptResult {
     pub topics: Vec<TopicResult>,
     pub items: Vec<ItemResult>,
     pub summary: ResponseSummary,
+    /// When retention removed the answers (`items` is then empty; `topics` stay).
+    pub answers_removed_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(skip)]
     pub slots: Vec<Slot>,
 }
@@ -191,6 +193,7 @@ pub async fn attempt_result(
         .collect();
     Ok(AttemptResult {
         attempt_id: attempt.id,
+        answers_removed_at: attempt.responses_removed_at,
         phase: attempt.phase,
         topics: topic_results,
         items,

@@ -27,6 +27,31 @@ impl Scored {
     pub fn total(&self) -> f64 {
         self.overall.sum_fraction_answered
     }
+
+    /// An attempt scored from its per-topic sums, kept when its responses were removed; the
+    /// per-item `fractions` are gone with them.
+    pub fn from_topic_sums(topics: impl IntoIterator<Item = (i64, ResponseSums)>) -> Self {
+        let mut scored = Self::default();
+        for (topic, responses) in topics {
+            scored.overall += responses;
+            scored.topics.insert(
+                topic,
+                TopicScore {
+                    knowledge: knowledge(&responses),
+                    responses,
+                },
+            );
+        }
+        scored
+    }
+}
+
+/// 100 × mean fraction over the topic's items.
+fn knowledge(responses: &ResponseSums) -> f64 {
+    match responses.n_responses {
+        0 => 0.0,
+        n => 100.0 * responses.sum_fraction_answered / n as f64,
+    }
 }
 
 /// A stored response as a measured answer.
@@ -60,12 +85,7 @@ pub fn score(slots: &[Slot], responses: &[response::Model]) -> Scored {
         scored.topics.entry(slot.topic_id).or_default().responses += sums;
     }
     for topic in scored.topics.values_mut() {
-        let n = topic.responses.n_responses;
-        topic.knowledge = if n == 0 {
-            0.0
-        } else {
-            100.0 * topic.responses.sum_fraction_answered / n as f64
-        };
+        topic.knowledge = knowledge(&topic.responses);
     }
     scored
 }

@@ -25,6 +25,8 @@ pub mod action {
     pub const ROLES_CHANGED: &str = "roles_changed";
     pub const ACCOUNT_DISABLED: &str = "account_disabled";
     pub const ACCOUNT_ENABLED: &str = "account_enabled";
+    pub const ACCOUNT_ERASED: &str = "account_erased";
+    pub const RESPONSES_REMOVED: &str = "responses_removed";
     pub const USERS_IMPORTED: &str = "users_imported";
     pub const ORGANISATION_CREATED: &str = "organisation_created";
     pub const FIRST_ADMIN_CREATED: &str = "first_admin_created";

@@ -1,11 +1,14 @@
-//! The command line: `serve` (the default), `migrate`, and the tools for people, content and
-//! question banks. Each subcommand prints one clear line on failure and exits non-zero.
+//! The command line: `serve` (the default), `migrate`, and the tools for people, content,
+//! question banks, reports and backups. Each subcommand prints one clear line on failure and
+//! exits non-zero.
 
+mod backup;
 mod bank;
 mod content;
 mod demo;
 mod people;
 mod reports;
+mod retention;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -61,6 +64,24 @@ pub enum Command {
     /// Recompute every aggregate from the raw answers; prints each difference, exits non-zero
     /// if there is any.
     Verify,
+    /// Write a consistent snapshot of the SQLite database while the service runs (default:
+    /// <data_dir>/backups/genomics-training-<time>.db). On PostgreSQL, prints the pg_dump
+    /// command to use instead and exits 2.
+    Backup {
+        /// Where to write the snapshot (must not exist yet).
+        #[arg(long)]
+        to: Option<PathBuf>,
+    },
+    /// Retention of raw responses (app.response_retention_months).
+    #[command(subcommand)]
+    Retention(RetentionCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RetentionCommand {
+    /// Remove the responses of attempts submitted longer ago than the setting, keeping their
+    /// sums so that reports and verify do not change. Safe to run daily; also runs at start.
+    Apply,
 }
 
 #[derive(Debug, Subcommand)]
@@ -96,6 +117,16 @@ pub enum UsersCommand {
     Import {
         /// The CSV file.
         file: PathBuf,
+    },
+    /// Erase a leaver: replace their name, email and employee number with a pseudonym, remove
+    /// their password, sessions, links and roles, and disable the account. Their answers stay,
+    /// under the pseudonym, so reports do not change. Cannot be undone.
+    Erase {
+        /// Their email address or employee number.
+        who: String,
+        /// Erase without asking (without it, prints who would be erased and exits 1).
+        #[arg(long)]
+        yes: bool,
     },
 }
 
@@ -175,6 +206,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Serve { demo, demo_staff } => serve(demo.then_some(demo_staff)).await,
         Command::Migrate => migrate().await,
         Command::Users(UsersCommand::Import { file }) => people::import_users(&file).await,
+        Command::Users(UsersCommand::Erase { who, yes }) => people::erase_user(&who, yes).await,
         Command::Orgs(OrgsCommand::Add { code, name }) => {
             people::add_organisation(&code, &name).await
         }
@@ -192,6 +224,8 @@ pub async fn run(cli: Cli) -> ExitCode {
             reports::report_gaps(org, format, phase).await
         }
         Command::Verify => reports::verify_aggregates().await,
+        Command::Backup { to } => backup::backup(to).await,
+        Command::Retention(RetentionCommand::Apply) => retention::apply().await,
     }
 }
 
@@ -207,6 +241,13 @@ async fn serve(demo_staff: Option<usize>) -> ExitCode {
         return fail(error);
     }
     if let Some(state) = rocket.state::<AppState>() {
+        // A failed retention run is reported but does not stop the service; the next run
+        // (start or cron) picks up where it stopped.
+        match retention::apply_setting(&state.db, &state.config).await {
+            Ok(Some(removed)) => println!("{}", retention::describe(&removed)),
+            Ok(None) => {}
+            Err(error) => eprintln!("error: {error}"),
+        }
         match setup::first_admin_token(&state.db).await {
             Ok(Some(token)) => println!(
                 "Create the first admin account: {}/setup/{token}",

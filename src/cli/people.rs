@@ -1,9 +1,10 @@
-//! `users import` and `orgs add`.
+//! `users import`, `users erase` and `orgs add`.
 
 use std::path::Path;
 use std::process::ExitCode;
 
 use super::{fail, open_database};
+use crate::accounts::erasure::{self, ErasedBy};
 use crate::accounts::import::{self, ImportedBy};
 use crate::accounts::organisations::{self, AddedBy, NewOrganisation};
 
@@ -49,6 +50,42 @@ pub(super) async fn import_users(file: &Path) -> ExitCode {
                 file.display()
             );
             ExitCode::FAILURE
+        }
+        Err(error) => fail(error),
+    }
+}
+
+/// Pseudonymises the person named by email or employee number; without `yes`, only says who.
+pub(super) async fn erase_user(who: &str, yes: bool) -> ExitCode {
+    let (_, db) = match open_database().await {
+        Ok(opened) => opened,
+        Err(error) => return fail(error),
+    };
+    let person = match erasure::find(&db, who).await {
+        Ok(person) => person,
+        Err(error) => return fail(error),
+    };
+    if person.pseudonymised_at.is_some() {
+        return fail(format!("user {} has already been erased", person.id));
+    }
+    if !yes {
+        println!(
+            "would erase user {}: {} <{}>; run again with --yes to erase (cannot be undone)",
+            person.id, person.display_name, person.email
+        );
+        return ExitCode::FAILURE;
+    }
+    let by = ErasedBy {
+        via: "command line",
+        ..ErasedBy::default()
+    };
+    match erasure::erase(&db, by, person.id).await {
+        Ok(erased) => {
+            println!(
+                "erased user {} as {}; {} attempts kept under the pseudonym",
+                erased.user_id, erased.pseudonym, erased.attempts_kept
+            );
+            ExitCode::SUCCESS
         }
         Err(error) => fail(error),
     }

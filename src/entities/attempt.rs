@@ -20,6 +20,8 @@ pub struct Model {
     pub is_reported: bool,
     pub accuracy: Option<f64>,
     pub cbm_mean: Option<f64>,
+    /// When retention removed its responses (its topic sums are in `attempt_topic_scores`).
+    pub responses_removed_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

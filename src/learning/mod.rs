@@ -1,7 +1,9 @@
 //! The learner's path after the baseline: the personal plan, reading modules with progress
-//! saved, module assignments from managers, and the learner's record and certificates.
+//! saved, module assignments from managers, the learner's record and certificates, and the
+//! download of everything held about them.
 
 pub mod assignments;
+pub mod export;
 pub mod modules;
 pub mod plan;
 pub mod quiz;

@@ -1,15 +1,11 @@
-//! The learner's record: history of attempts and completed modules, CPD certificates, and a
-//! download of all of their own data.
+//! The learner's record: history of attempts and completed modules, and CPD certificates.
 
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
 use super::modules::{ModuleSummary, published_modules};
-use crate::entities::{
-    assessment, attempt, item, item_version, module, module_progress, module_version, response,
-    topic_rating,
-};
+use crate::entities::{assessment, attempt, module, module_progress, module_version};
 use crate::error::{AppError, AppResult};
 
 #[derive(Debug, Clone, Serialize)]
@@ -38,7 +34,7 @@ pub struct Record {
     pub completed: Vec<CompletedModule>,
 }
 
-async fn completed_modules(
+pub(super) async fn completed_modules(
     db: &impl ConnectionTrait,
     user_id: i64,
 ) -> AppResult<Vec<CompletedModule>> {
@@ -100,6 +96,18 @@ pub async fn record(db: &impl ConnectionTrait, user_id: i64) -> AppResult<Record
     })
 }
 
+impl CompletedModule {
+    /// The reference printed on the certificate: whose, which module and version, and when.
+    pub fn certificate_reference(&self, user_id: i64) -> String {
+        format!(
+            "GT-{user_id}-{}-v{}-{}",
+            self.slug,
+            self.version,
+            self.completed_at.format("%Y%m%d")
+        )
+    }
+}
+
 /// The certificate for a completed module; "not found" if the learner has not completed it.
 pub async fn certificate(
     db: &impl ConnectionTrait,
@@ -111,110 +119,6 @@ pub async fn certificate(
         .into_iter()
         .find(|m| m.slug == slug)
         .ok_or_else(|| AppError::NotFound("You have not completed this module yet.".into()))
-}
-
-/// One response, as the learner may download it.
-#[derive(Debug, Clone, Serialize)]
-pub struct ResponseExport {
-    pub attempt_id: i64,
-    pub phase: String,
-    pub item_id: String,
-    pub item_version: i32,
-    pub answer: Option<String>,
-    pub fraction: Option<f64>,
-    pub certainty: Option<i16>,
-    pub dont_know: bool,
-    pub answered_at: DateTime<Utc>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct RatingExport {
-    pub attempt_id: i64,
-    pub topic_id: i64,
-    pub rating: i16,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct DataExport {
-    pub record: Record,
-    pub responses: Vec<ResponseExport>,
-    pub ratings: Vec<RatingExport>,
-}
-
-/// Everything the service holds about the learner's learning.
-pub async fn export(db: &impl ConnectionTrait, user_id: i64) -> AppResult<DataExport> {
-    let record = record(db, user_id).await?;
-    let attempts = attempt::Entity::find()
-        .filter(attempt::Column::UserId.eq(user_id))
-        .all(db)
-        .await?;
-    let ids: Vec<i64> = attempts.iter().map(|a| a.id).collect();
-    let rows = response::Entity::find()
-        .filter(response::Column::AttemptId.is_in(ids.clone()))
-        .order_by_asc(response::Column::Id)
-        .all(db)
-        .await?;
-    let versions = item_version::Entity::find()
-        .filter(
-            item_version::Column::Id
-                .is_in(rows.iter().map(|r| r.item_version_id).collect::<Vec<_>>()),
-        )
-        .all(db)
-        .await?;
-    let items = item::Entity::find()
-        .filter(item::Column::Id.is_in(versions.iter().map(|v| v.item_id).collect::<Vec<_>>()))
-        .all(db)
-        .await?;
-    let responses = rows
-        .into_iter()
-        .map(|r| {
-            let version = versions.iter().find(|v| v.id == r.item_version_id);
-            ResponseExport {
-                attempt_id: r.attempt_id,
-                phase: attempts
-                    .iter()
-                    .find(|a| a.id == r.attempt_id)
-                    .map(|a| a.phase.clone())
-                    .unwrap_or_default(),
-                item_id: version
-                    .and_then(|v| items.iter().find(|i| i.id == v.item_id))
-                    .map(|i| i.uid.clone())
-                    .unwrap_or_default(),
-                item_version: version.map_or(0, |v| v.version),
-                answer: r.answer,
-                fraction: r.fraction,
-                certainty: r.certainty,
-                dont_know: r.dont_know,
-                answered_at: r.answered_at,
-            }
-        })
-        .collect();
-    let ratings = topic_rating::Entity::find()
-        .filter(topic_rating::Column::AttemptId.is_in(ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|r| RatingExport {
-            attempt_id: r.attempt_id,
-            topic_id: r.topic_id,
-            rating: r.rating,
-        })
-        .collect();
-    Ok(DataExport {
-        record,
-        responses,
-        ratings,
-    })
-}
-
-/// The learner's responses as RFC 4180 CSV.
-pub fn responses_csv(export: &DataExport) -> AppResult<String> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    for row in &export.responses {
-        writer.serialize(row).map_err(AppError::internal)?;
-    }
-    let bytes = writer.into_inner().map_err(AppError::internal)?;
-    String::from_utf8(bytes).map_err(AppError::internal)
 }
 
 /// Modules available to read, for the "all modules" list.

@@ -1,6 +1,8 @@
 //! The line manager's completion view (issue 7 item 4): for each person currently working in
 //! the manager's organisations, whether and when they did the baseline and each module
-//! assigned to them. Dates only: this view never carries a score or an answer.
+//! assigned to them. Dates only: this view never carries a score or an answer. A leaver whose
+//! details were erased still shows, under their placeholder name, so the view's counts agree
+//! with the reports' completion figures.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -60,8 +62,6 @@ async fn people(db: &impl ConnectionTrait, organisations: &[i64]) -> AppResult<V
                 .is_in(organisations.iter().copied()),
         )
         .and_where(Expr::col((ja.clone(), Alias::new("ended_at"))).is_null())
-        // Pseudonymised accounts have left; their name is gone by design.
-        .and_where(Expr::col((u.clone(), Alias::new("pseudonymised_at"))).is_null())
         .order_by((u, Alias::new("display_name")), Order::Asc)
         .order_by((ja, Alias::new("user_id")), Order::Asc)
         .take();

@@ -12,6 +12,7 @@ use sea_orm::sea_query::{Alias, Expr, Query};
 use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, ExprTrait, QueryOrder};
 
 use super::cells::Lookups;
+use crate::accounts::users::{self, NewUser};
 use crate::assessment::answer::{AnswerInput, Sureness};
 use crate::assessment::attempts::{self, SaveItem};
 use crate::assessment::bank;
@@ -229,42 +230,13 @@ async fn person(
     band: &str,
 ) -> AppResult<i64> {
     let now = Utc::now();
-    let insert = Query::insert()
-        .into_table(Alias::new("users"))
-        .columns(
-            [
-                "email",
-                "display_name",
-                "is_active",
-                "is_trainer",
-                "is_admin",
-                "created_at",
-                "updated_at",
-            ]
-            .map(Alias::new),
-        )
-        .values([
-            email.into(),
-            name.into(),
-            true.into(),
-            false.into(),
-            false.into(),
-            now.into(),
-            now.into(),
-        ])
-        .map_err(AppError::internal)?
-        .take();
-    db.execute(&insert).await?;
-    let find = Query::select()
-        .column(Alias::new("id"))
-        .from(Alias::new("users"))
-        .and_where(Expr::col(Alias::new("email")).eq(email))
-        .take();
-    let user: i64 = db
-        .query_one(&find)
-        .await?
-        .ok_or_else(|| AppError::internal("demo user vanished after insert"))?
-        .try_get("", "id")?;
+    let new = NewUser {
+        email: email.to_owned(),
+        display_name: name.to_owned(),
+        active: true,
+        ..NewUser::default()
+    };
+    let user = users::create(db, new).await?.id;
     let assign = Query::insert()
         .into_table(Alias::new("job_assignments"))
         .columns(

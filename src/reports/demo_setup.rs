@@ -10,6 +10,7 @@ use sea_orm::sea_query::{Alias, Expr, Query};
 use sea_orm::{ConnectionTrait, DatabaseConnection, ExprTrait};
 
 use super::demo::{DemoSpec, populate};
+use crate::accounts::users::{self, NewUser};
 use crate::accounts::{Password, password};
 use crate::error::{AppError, AppResult};
 
@@ -169,37 +170,16 @@ async fn ensure_persona(
     let secret = Password::parse(DEMO_PASSWORD).map_err(AppError::internal)?;
     let hash = password::hash(secret).await?;
     let now = Utc::now();
-    let insert = Query::insert()
-        .into_table(Alias::new("users"))
-        .columns(
-            [
-                "email",
-                "display_name",
-                "password_hash",
-                "is_active",
-                "is_trainer",
-                "is_admin",
-                "created_at",
-                "updated_at",
-            ]
-            .map(Alias::new),
-        )
-        .values([
-            persona.email.into(),
-            persona.name.into(),
-            hash.into(),
-            true.into(),
-            persona.trainer.into(),
-            persona.admin.into(),
-            now.into(),
-            now.into(),
-        ])
-        .map_err(AppError::internal)?
-        .take();
-    db.execute(&insert).await?;
-    let id = user_id(db, persona.email)
-        .await?
-        .ok_or_else(|| AppError::internal("demo sign-in vanished after insert"))?;
+    let new = NewUser {
+        email: persona.email.to_owned(),
+        display_name: persona.name.to_owned(),
+        password_hash: Some(hash),
+        active: true,
+        trainer: persona.trainer,
+        admin: persona.admin,
+        ..NewUser::default()
+    };
+    let id = users::create(db, new).await?.id;
     if persona.manager {
         let scope = Query::insert()
             .into_table(Alias::new("manager_scopes"))

@@ -20,6 +20,7 @@ pub mod export;
 pub mod gaps;
 pub mod period;
 pub mod priorities;
+pub mod retention;
 pub mod trends;
 pub mod verify;
 mod verify_items;

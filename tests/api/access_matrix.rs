@@ -53,6 +53,9 @@ const EXPECTED: &[(&str, &str, [u16; 6])] = &[
     ("POST", "/admin/users/<id>/roles", [303, 403, 403, 403, 403, 303]),
     ("POST", "/admin/users/<id>/disable", [303, 403, 403, 403, 403, 303]),
     ("POST", "/admin/users/<id>/enable", [303, 403, 403, 403, 403, 303]),
+    // erasing a leaver: without the confirmation box ticked nothing happens (422)
+    ("GET", "/admin/users/<id>/erase", [303, 403, 403, 403, 403, 200]),
+    ("POST", "/admin/users/<id>/erase", [303, 403, 403, 403, 403, 422]),
     ("GET", "/admin/users/import", [303, 403, 403, 403, 403, 200]),
     ("POST", "/admin/users/import", [303, 403, 403, 403, 403, 422]),
     ("GET", "/admin/audit", [303, 403, 403, 403, 403, 200]),
@@ -128,6 +131,7 @@ const EXPECTED: &[(&str, &str, [u16; 6])] = &[
     ("PUT", "/api/v1/admin/users/<id>/roles", [401, 403, 403, 403, 403, 200]),
     ("POST", "/api/v1/admin/users/<id>/disable", [401, 403, 403, 403, 403, 200]),
     ("POST", "/api/v1/admin/users/<id>/enable", [401, 403, 403, 403, 403, 200]),
+    ("POST", "/api/v1/admin/users/<id>/erase", [401, 403, 403, 403, 403, 422]),
     ("POST", "/api/v1/admin/users/import", [401, 403, 403, 403, 403, 422]),
     ("GET", "/api/v1/admin/organisations", [401, 403, 403, 403, 403, 200]),
     ("POST", "/api/v1/admin/organisations", [401, 403, 403, 403, 403, 422]),

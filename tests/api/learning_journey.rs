@@ -8,7 +8,7 @@ use genomics_training::assessment::answer::Sureness;
 use genomics_training::assessment::attempts::{self, SaveItem};
 use genomics_training::assessment::bank;
 use genomics_training::error::AppError;
-use genomics_training::learning::{modules, plan, record};
+use genomics_training::learning::{export, modules, plan, record};
 use sea_orm::sea_query::{Alias, Expr, Query};
 use sea_orm::{ConnectionTrait, DatabaseConnection, ExprTrait};
 
@@ -227,11 +227,12 @@ async fn learner_walks_from_baseline_to_post_assessment() {
         "baseline, 3 quizzes, 2 post-assessments"
     );
     assert_eq!(record.completed.len(), 2);
-    let export = record::export(db, user).await.unwrap();
-    assert_eq!(export.responses.len(), 24 + 8 + 8 + 8 + 24 + 24);
-    let csv = record::responses_csv(&export).unwrap();
+    let export = export::export(db, user).await.unwrap();
+    assert_eq!(export.data.responses.len(), 24 + 8 + 8 + 8 + 24 + 24);
+    let csv = export::responses_csv(&export).unwrap();
     assert!(csv.starts_with(
-        "attempt_id,phase,item_id,item_version,answer,fraction,certainty,dont_know,answered_at"
+        "attempt_id,phase,item_id,item_version,answer,fraction,certainty,dont_know,\
+         time_on_item_ms,answered_at"
     ));
     crate::helpers::assert_aggregates_consistent(&app).await;
 }

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod activation;
+pub mod admin_erase;
 pub mod admin_orgs;
 pub mod admin_users;
 pub mod api;
@@ -24,6 +25,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(account::routes());
     routes.extend(admin_orgs::routes());
     routes.extend(admin_users::routes());
+    routes.extend(admin_erase::routes());
     routes.extend(import::routes());
     routes.extend(audit::routes());
     routes.extend(api::routes());

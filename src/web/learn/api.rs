@@ -15,7 +15,7 @@ use crate::assessment::attempts::{self, IN_PROGRESS, SUBMITTED, SaveItem};
 use crate::assessment::{bank, results};
 use crate::entities::{response, topic_rating};
 use crate::error::{AppError, AppResult};
-use crate::learning::{modules, plan, record};
+use crate::learning::{export, modules, plan, record};
 use crate::web::csrf::{CsrfHeader, CsrfJson};
 use crate::web::guards::CurrentUser;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -245,8 +245,7 @@ pub async fn api_record(user: CurrentUser, state: &State<AppState>) -> AppResult
 
 #[get("/api/v1/record/export")]
 pub async fn api_export(user: CurrentUser, state: &State<AppState>) -> AppResult<Json<Value>> {
-    Ok(Json(json!({
-        "account": { "email": user.account.email, "display_name": user.account.display_name },
-        "data": record::export(&state.db, user.account.id).await?,
-    })))
+    Ok(Json(json!(
+        export::export(&state.db, user.account.id).await?
+    )))
 }

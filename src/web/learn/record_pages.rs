@@ -7,7 +7,7 @@ use serde_json::json;
 
 use crate::app::AppState;
 use crate::error::AppResult;
-use crate::learning::{plan, record};
+use crate::learning::{export, plan, record};
 use crate::web::chrome::Chrome;
 use crate::web::guards::CurrentUser;
 
@@ -88,7 +88,7 @@ pub async fn show_certificate(
         "name": user.account.display_name,
         "module": module,
         "date": module.completed_at.format("%-d %B %Y").to_string(),
-        "reference": format!("GT-{}-{}-v{}-{}", user.account.id, module.slug, module.version, module.completed_at.format("%Y%m%d")),
+        "reference": module.certificate_reference(user.account.id),
     });
     Ok(chrome.render(
         "learn/certificate",
@@ -106,9 +106,8 @@ pub struct Download {
 
 #[get("/learn/record/export.json")]
 pub async fn export_json(user: CurrentUser, state: &State<AppState>) -> AppResult<Download> {
-    let export = record::export(&state.db, user.account.id).await?;
-    let body = serde_json::to_string_pretty(&json!({ "account": { "email": user.account.email, "display_name": user.account.display_name }, "data": export }))
-        .map_err(crate::error::AppError::internal)?;
+    let export = export::export(&state.db, user.account.id).await?;
+    let body = serde_json::to_string_pretty(&export).map_err(crate::error::AppError::internal)?;
     Ok(Download {
         body,
         content_type: ContentType::JSON,
@@ -121,9 +120,9 @@ pub async fn export_json(user: CurrentUser, state: &State<AppState>) -> AppResul
 
 #[get("/learn/record/export.csv")]
 pub async fn export_csv(user: CurrentUser, state: &State<AppState>) -> AppResult<Download> {
-    let export = record::export(&state.db, user.account.id).await?;
+    let export = export::export(&state.db, user.account.id).await?;
     Ok(Download {
-        body: record::responses_csv(&export)?,
+        body: export::responses_csv(&export)?,
         content_type: ContentType::CSV,
         disposition: Header::new(
             "Content-Disposition",

@@ -39,6 +39,7 @@ pub struct ResultView {
     topics: Vec<TopicRow>,
     items: Vec<ItemRow>,
     is_post: bool,
+    answers_removed_on: Option<String>,
 }
 
 fn correct_answer_html(kind: &QuestionKind) -> String {
@@ -137,5 +138,8 @@ pub fn result_view(result: &AttemptResult) -> ResultView {
             .collect(),
         items,
         is_post: result.phase == "post",
+        answers_removed_on: result
+            .answers_removed_at
+            .map(|d| d.format("%-d %B %Y").to_string()),
     }
 }

@@ -1,0 +1,151 @@
+//! `/admin/users/<id>/erase`: an admin erases a leaver (pseudonymisation), after a confirmation
+//! page that says what happens; and its JSON twin.
+
+use rocket::form::FromForm;
+use rocket::http::Status;
+use rocket::response::{Flash, Redirect};
+use rocket::serde::json::{Json, Value, json};
+use rocket::{Either, Route, State, get, post, routes};
+use rocket_dyn_templates::Template;
+use serde::{Deserialize, Serialize};
+
+use super::FormErrors;
+use crate::accounts::OrgScope;
+use crate::accounts::erasure::{self, Erased, ErasedBy};
+use crate::accounts::users::{self, UserDetail};
+use crate::app::AppState;
+use crate::error::{AppError, AppResult};
+use crate::web::chrome::Chrome;
+use crate::web::csrf::{CsrfField, CsrfForm, CsrfJson};
+use crate::web::guards::{Admin, ClientAddress};
+
+pub fn routes() -> Vec<Route> {
+    routes![confirm_erase, erase_user, api_erase_user]
+}
+
+#[derive(Serialize)]
+struct EraseView {
+    back_href: String,
+    person: UserDetail,
+    errors: FormErrors,
+    confirm_error: Option<String>,
+}
+
+async fn render(
+    state: &AppState,
+    chrome: &Chrome,
+    id: i64,
+    errors: FormErrors,
+) -> AppResult<Template> {
+    let person = users::detail(&state.db, &OrgScope::All, id).await?;
+    let title = errors.title(&format!("Erase {}", person.summary.display_name));
+    Ok(chrome.render(
+        "admin/erase",
+        &title,
+        EraseView {
+            back_href: format!("/admin/users/{id}"),
+            person,
+            confirm_error: errors.on("confirm"),
+            errors,
+        },
+    ))
+}
+
+#[get("/admin/users/<id>/erase")]
+async fn confirm_erase(
+    state: &State<AppState>,
+    _admin: Admin,
+    chrome: Chrome,
+    id: i64,
+) -> AppResult<Template> {
+    render(state, &chrome, id, FormErrors::default()).await
+}
+
+#[derive(Debug, FromForm)]
+pub struct EraseForm {
+    #[field(default = String::new())]
+    csrf_token: String,
+    #[field(default = false)]
+    confirm: bool,
+}
+
+impl CsrfField for EraseForm {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+async fn erase_as(
+    state: &AppState,
+    admin: &Admin,
+    client: ClientAddress,
+    id: i64,
+) -> AppResult<Erased> {
+    let by = ErasedBy {
+        actor_user_id: Some(admin.0.account.id),
+        client_address: client.0,
+        via: "admin",
+    };
+    erasure::erase(&state.db, by, id).await
+}
+
+#[post("/admin/users/<id>/erase", data = "<form>")]
+async fn erase_user(
+    state: &State<AppState>,
+    admin: Admin,
+    chrome: Chrome,
+    client: ClientAddress,
+    id: i64,
+    form: CsrfForm<EraseForm>,
+) -> AppResult<Either<Flash<Redirect>, (Status, Template)>> {
+    let back = Redirect::to(format!("/admin/users/{id}"));
+    if !form.0.confirm {
+        let mut errors = FormErrors::default();
+        errors.add(
+            "confirm",
+            "Confirm that you want to erase this person's details",
+        );
+        let page = render(state, &chrome, id, errors).await?;
+        return Ok(Either::Right((Status::UnprocessableEntity, page)));
+    }
+    match erase_as(state, &admin, client, id).await {
+        Ok(erased) => Ok(Either::Left(Flash::success(
+            back,
+            format!(
+                "Erased. This person is now shown as {}; their {} attempts still count in reports.",
+                erasure::placeholder_name(&erased.pseudonym),
+                erased.attempts_kept
+            ),
+        ))),
+        Err(AppError::Conflict(message)) => Ok(Either::Left(Flash::error(back, message))),
+        Err(error) => Err(error),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct EraseJson {
+    #[serde(default)]
+    confirm: bool,
+}
+
+#[post("/api/v1/admin/users/<id>/erase", data = "<body>")]
+async fn api_erase_user(
+    state: &State<AppState>,
+    admin: Admin,
+    client: ClientAddress,
+    id: i64,
+    body: CsrfJson<EraseJson>,
+) -> AppResult<Json<Value>> {
+    if !body.0.confirm {
+        return Err(AppError::Unprocessable(
+            "Send {\"confirm\": true} to erase this person's details".into(),
+        ));
+    }
+    let erased = erase_as(state, &admin, client, id).await?;
+    Ok(Json(json!({
+        "user_id": erased.user_id,
+        "pseudonym": erased.pseudonym,
+        "display_name": erasure::placeholder_name(&erased.pseudonym),
+        "attempts_kept": erased.attempts_kept,
+    })))
+}
