@@ -5,7 +5,10 @@ use std::time::Duration;
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::sqlx;
 use sea_orm::sqlx::sqlite::{SqliteError, SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr, RuntimeErr};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection, DbErr, RuntimeErr, SqliteTransactionMode,
+    TransactionOptions, TransactionTrait,
+};
 
 use crate::config::{AppConfig, DatabaseKind};
 
@@ -61,6 +64,18 @@ pub async fn connect(config: &AppConfig) -> Result<DatabaseConnection, DbStartEr
             url: url.to_string(),
             source,
         })
+}
+
+/// Starts a transaction that will write. On SQLite it takes the write lock at once (`BEGIN
+/// IMMEDIATE`), waiting up to the busy timeout for it: a deferred transaction that reads first
+/// fails at once with "database is locked" when it comes to write after another writer has
+/// committed, however long the busy timeout. PostgreSQL ignores the mode.
+pub async fn begin_write<C: TransactionTrait>(db: &C) -> Result<C::Transaction, DbErr> {
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..TransactionOptions::default()
+    })
+    .await
 }
 
 /// Applies every pending migration.
@@ -157,6 +172,54 @@ mod tests {
                 .busy_timeout(Duration::from_millis(busy_ms))
         });
         Database::connect(options).await.ok()
+    }
+
+    /// Why `begin_write`: a deferred transaction that read before another writer committed
+    /// cannot write at all, while an immediate one waits its turn and then succeeds.
+    #[tokio::test]
+    async fn write_transactions_wait_for_the_sqlite_lock_instead_of_failing() {
+        let Ok(dir) = tempfile::tempdir() else {
+            panic!("no temporary folder");
+        };
+        let path = dir.path().join("writers.db");
+        let (Some(one), Some(two)) = (sqlite(&path, 5_000).await, sqlite(&path, 5_000).await)
+        else {
+            panic!("cannot open {}", path.display());
+        };
+        let created = one.execute_unprepared("CREATE TABLE t (x INTEGER)").await;
+        assert!(created.is_ok(), "{created:?}");
+        let add = "INSERT INTO t SELECT count(*) FROM t";
+
+        let deferred = two.begin().await;
+        let Ok(deferred) = deferred else {
+            panic!("{deferred:?}");
+        };
+        let read = deferred.execute_unprepared("SELECT count(*) FROM t").await;
+        assert!(read.is_ok(), "{read:?}");
+        let other = one.execute_unprepared(add).await;
+        assert!(other.is_ok(), "{other:?}");
+        let stale = deferred.execute_unprepared(add).await;
+        assert!(stale.as_ref().is_err_and(is_unavailable), "{stale:?}");
+        let rolled_back = deferred.rollback().await;
+        assert!(rolled_back.is_ok(), "{rolled_back:?}");
+
+        let first = begin_write(&one).await;
+        let Ok(first) = first else {
+            panic!("{first:?}");
+        };
+        let second = tokio::spawn(async move {
+            let txn = begin_write(&two).await?;
+            txn.execute_unprepared("SELECT count(*) FROM t").await?;
+            txn.execute_unprepared(add).await?;
+            txn.commit().await
+        });
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let wrote = first.execute_unprepared(add).await;
+        assert!(wrote.is_ok(), "{wrote:?}");
+        let committed = first.commit().await;
+        assert!(committed.is_ok(), "{committed:?}");
+        let waited = second.await.map_err(|e| e.to_string());
+        assert!(matches!(waited, Ok(Ok(()))), "{waited:?}");
     }
 
     #[tokio::test]

@@ -9,7 +9,7 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+    EntityTrait, QueryFilter, QueryOrder,
 };
 
 use super::answer::{self, AnswerInput, CheckedAnswer, Sureness};
@@ -105,7 +105,7 @@ pub async fn start_or_resume(
             "This assessment has no questions yet. Please tell your trainer.".into(),
         ));
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let row = attempt::ActiveModel {
         user_id: Set(user_id),
         assessment_id: Set(assessment.id),
@@ -164,7 +164,7 @@ pub async fn save(
     ratings: &[(i64, i16)],
     items: &[SaveItem],
 ) -> AppResult<SaveProblems> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let attempt = owned_attempt(&txn, user_id, attempt_id).await?;
     ensure_open(&attempt)?;
     let slots = bank::attempt_slots(&txn, attempt.id).await?;
@@ -316,7 +316,7 @@ pub async fn submit(
     user_id: i64,
     attempt_id: i64,
 ) -> AppResult<attempt::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let attempt = owned_attempt(&txn, user_id, attempt_id).await?;
     if attempt.status == SUBMITTED {
         return Ok(attempt);
