@@ -22,6 +22,7 @@ struct RawAppConfig {
     session_idle_minutes: i64,
     session_absolute_hours: i64,
     max_connections: i64,
+    database_timeout_seconds: i64,
     #[serde(default)]
     smtp_url: Option<String>,
     mail_from: String,
@@ -142,6 +143,9 @@ pub struct AppConfig {
     pub session_idle_minutes: u32,
     pub session_absolute_hours: u32,
     pub max_connections: u32,
+    /// How long a request waits for a pooled database connection (including opening one)
+    /// before it is answered 503; bounds how long anyone waits while the database is down.
+    pub database_timeout_seconds: u32,
     /// The relay mail goes through; when absent, messages are written to `<data_dir>/outbox/`.
     pub smtp_url: Option<SmtpUrl>,
     /// The From address of the mail the service sends.
@@ -266,6 +270,12 @@ impl AppConfig {
                 24 * 30,
             )?,
             max_connections: in_range("max_connections", raw.max_connections, 1, 512)?,
+            database_timeout_seconds: in_range(
+                "database_timeout_seconds",
+                raw.database_timeout_seconds,
+                1,
+                120,
+            )?,
             smtp_url,
             mail_from,
             response_retention_months: raw
@@ -351,6 +361,17 @@ mod tests {
             Some(
                 "invalid setting app.response_retention_months: must be between 1 and 1200 (got 0)"
             )
+        );
+    }
+
+    #[test]
+    fn database_timeout_of_zero_is_refused() {
+        let err = AppConfig::from_figment(&with_app_setting(base(), "database_timeout_seconds", 0))
+            .err()
+            .map(|e| e.to_string());
+        assert_eq!(
+            err.as_deref(),
+            Some("invalid setting app.database_timeout_seconds: must be between 1 and 120 (got 0)")
         );
     }
 

@@ -3,8 +3,12 @@
 use std::time::Duration;
 
 use migrations::{Migrator, MigratorTrait};
-use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use sea_orm::sqlx;
+use sea_orm::sqlx::sqlite::{SqliteError, SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection, DbErr, RuntimeErr, SqliteTransactionMode,
+    TransactionOptions, TransactionTrait,
+};
 
 use crate::config::{AppConfig, DatabaseKind};
 
@@ -24,15 +28,18 @@ pub enum DbStartError {
 
 /// Opens a connection pool. SQLite runs in WAL mode with foreign keys on, a busy timeout and
 /// `synchronous = NORMAL`: a committed attempt survives a crash of the process (power loss
-/// could lose the last transactions; choose PostgreSQL where that matters).
+/// could lose the last transactions; choose PostgreSQL where that matters). A request waits at
+/// most `database_timeout_seconds` for a connection, so a database outage is answered with 503
+/// in bounded time; the pool reconnects by itself once the database is back.
 pub async fn connect(config: &AppConfig) -> Result<DatabaseConnection, DbStartError> {
     let url = &config.database_url;
+    let timeout = Duration::from_secs(u64::from(config.database_timeout_seconds));
     let mut options = ConnectOptions::new(url.expose().to_owned());
     options
         .max_connections(config.max_connections)
         .min_connections(1)
-        .connect_timeout(Duration::from_secs(5))
-        .acquire_timeout(Duration::from_secs(5))
+        .connect_timeout(timeout)
+        .acquire_timeout(timeout)
         .sqlx_logging(false);
     if url.kind() == DatabaseKind::Sqlite {
         if let Some(path) = url.sqlite_path()
@@ -59,7 +66,180 @@ pub async fn connect(config: &AppConfig) -> Result<DatabaseConnection, DbStartEr
         })
 }
 
+/// Starts a transaction that will write. On SQLite it takes the write lock at once (`BEGIN
+/// IMMEDIATE`), waiting up to the busy timeout for it: a deferred transaction that reads first
+/// fails at once with "database is locked" when it comes to write after another writer has
+/// committed, however long the busy timeout. PostgreSQL ignores the mode.
+pub async fn begin_write<C: TransactionTrait>(db: &C) -> Result<C::Transaction, DbErr> {
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..TransactionOptions::default()
+    })
+    .await
+}
+
 /// Applies every pending migration.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbStartError> {
     Migrator::up(db, None).await.map_err(DbStartError::Migrate)
+}
+
+/// Whether a database error means the database cannot be used right now (down, restarting,
+/// the connection lost, or SQLite busy past its timeout) rather than a fault in the request or
+/// the code: such a request may succeed later, so it is answered 503, not 500.
+pub fn is_unavailable(error: &DbErr) -> bool {
+    let cause = match error {
+        DbErr::ConnectionAcquire(_) => return true,
+        DbErr::Conn(RuntimeErr::SqlxError(cause))
+        | DbErr::Exec(RuntimeErr::SqlxError(cause))
+        | DbErr::Query(RuntimeErr::SqlxError(cause)) => cause,
+        DbErr::Conn(_) => return true,
+        _ => return false,
+    };
+    match cause.as_ref() {
+        sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(database) => {
+            let code = database.code().unwrap_or_default();
+            if database.try_downcast_ref::<SqliteError>().is_some() {
+                // The primary result code is the low byte of the extended one.
+                code.parse::<i32>()
+                    .is_ok_and(|c| matches!(c & 0xff, SQLITE_BUSY | SQLITE_LOCKED))
+            } else {
+                postgres_unavailable(&code)
+            }
+        }
+        _ => false,
+    }
+}
+
+const SQLITE_BUSY: i32 = 5;
+const SQLITE_LOCKED: i32 = 6;
+
+/// PostgreSQL SQLSTATEs for a lost or refused connection (class 08), a server shutting down,
+/// crashed or starting (57P01-57P03), and no connection slot left (53300).
+fn postgres_unavailable(sqlstate: &str) -> bool {
+    sqlstate.starts_with("08") || matches!(sqlstate, "57P01" | "57P02" | "57P03" | "53300")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use sea_orm::{ConnAcquireErr, ConnectionTrait};
+
+    use super::*;
+
+    fn query_error(cause: sqlx::Error) -> DbErr {
+        DbErr::Query(RuntimeErr::SqlxError(Arc::new(cause)))
+    }
+
+    #[test]
+    fn lost_connections_and_pool_timeouts_are_unavailable() {
+        let reset = std::io::Error::from(std::io::ErrorKind::ConnectionReset);
+        assert!(is_unavailable(&query_error(sqlx::Error::Io(reset))));
+        assert!(is_unavailable(&query_error(sqlx::Error::PoolTimedOut)));
+        assert!(is_unavailable(&DbErr::ConnectionAcquire(
+            ConnAcquireErr::Timeout
+        )));
+    }
+
+    #[test]
+    fn faults_in_the_query_or_data_are_not_unavailable() {
+        assert!(!is_unavailable(&query_error(sqlx::Error::RowNotFound)));
+        assert!(!is_unavailable(&DbErr::RecordNotFound("x".into())));
+        assert!(!is_unavailable(&DbErr::Custom("x".into())));
+    }
+
+    #[test]
+    fn postgres_shutdown_and_connection_states_are_unavailable() {
+        for state in ["08006", "08001", "57P01", "57P03", "53300"] {
+            assert!(postgres_unavailable(state), "{state}");
+        }
+        for state in ["23505", "42P01", "40001"] {
+            assert!(!postgres_unavailable(state), "{state}");
+        }
+    }
+
+    async fn sqlite(path: &std::path::Path, busy_ms: u64) -> Option<DatabaseConnection> {
+        let mut options = ConnectOptions::new(format!("sqlite://{}", path.display()));
+        options.max_connections(1).sqlx_logging(false);
+        options.map_sqlx_sqlite_opts(move |o| {
+            o.create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .busy_timeout(Duration::from_millis(busy_ms))
+        });
+        Database::connect(options).await.ok()
+    }
+
+    /// Why `begin_write`: a deferred transaction that read before another writer committed
+    /// cannot write at all, while an immediate one waits its turn and then succeeds.
+    #[tokio::test]
+    async fn write_transactions_wait_for_the_sqlite_lock_instead_of_failing() {
+        let Ok(dir) = tempfile::tempdir() else {
+            panic!("no temporary folder");
+        };
+        let path = dir.path().join("writers.db");
+        let (Some(one), Some(two)) = (sqlite(&path, 5_000).await, sqlite(&path, 5_000).await)
+        else {
+            panic!("cannot open {}", path.display());
+        };
+        let created = one.execute_unprepared("CREATE TABLE t (x INTEGER)").await;
+        assert!(created.is_ok(), "{created:?}");
+        let add = "INSERT INTO t SELECT count(*) FROM t";
+
+        let deferred = two.begin().await;
+        let Ok(deferred) = deferred else {
+            panic!("{deferred:?}");
+        };
+        let read = deferred.execute_unprepared("SELECT count(*) FROM t").await;
+        assert!(read.is_ok(), "{read:?}");
+        let other = one.execute_unprepared(add).await;
+        assert!(other.is_ok(), "{other:?}");
+        let stale = deferred.execute_unprepared(add).await;
+        assert!(stale.as_ref().is_err_and(is_unavailable), "{stale:?}");
+        let rolled_back = deferred.rollback().await;
+        assert!(rolled_back.is_ok(), "{rolled_back:?}");
+
+        let first = begin_write(&one).await;
+        let Ok(first) = first else {
+            panic!("{first:?}");
+        };
+        let second = tokio::spawn(async move {
+            let txn = begin_write(&two).await?;
+            txn.execute_unprepared("SELECT count(*) FROM t").await?;
+            txn.execute_unprepared(add).await?;
+            txn.commit().await
+        });
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let wrote = first.execute_unprepared(add).await;
+        assert!(wrote.is_ok(), "{wrote:?}");
+        let committed = first.commit().await;
+        assert!(committed.is_ok(), "{committed:?}");
+        let waited = second.await.map_err(|e| e.to_string());
+        assert!(matches!(waited, Ok(Ok(()))), "{waited:?}");
+    }
+
+    #[tokio::test]
+    async fn sqlite_busy_past_its_timeout_is_unavailable_and_a_bad_query_is_not() {
+        let Ok(dir) = tempfile::tempdir() else {
+            panic!("no temporary folder");
+        };
+        let path = dir.path().join("busy.db");
+        let (Some(holder), Some(waiter)) = (sqlite(&path, 0).await, sqlite(&path, 50).await) else {
+            panic!("cannot open {}", path.display());
+        };
+        let created = holder
+            .execute_unprepared("CREATE TABLE t (x INTEGER)")
+            .await;
+        assert!(created.is_ok(), "{created:?}");
+        let locked = holder.execute_unprepared("BEGIN IMMEDIATE").await;
+        assert!(locked.is_ok(), "{locked:?}");
+        let busy = waiter.execute_unprepared("INSERT INTO t VALUES (1)").await;
+        assert!(busy.as_ref().is_err_and(is_unavailable), "{busy:?}");
+        let bad = waiter.execute_unprepared("SELECT nope FROM t").await;
+        assert!(bad.as_ref().is_err_and(|e| !is_unavailable(e)), "{bad:?}");
+    }
 }

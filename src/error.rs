@@ -59,12 +59,11 @@ impl AppError {
 
 impl From<sea_orm::DbErr> for AppError {
     fn from(error: sea_orm::DbErr) -> Self {
-        // Lost or unobtainable connections mean the database is down, not a bug.
-        match &error {
-            sea_orm::DbErr::ConnectionAcquire(_) | sea_orm::DbErr::Conn(_) => {
-                Self::Unavailable(error)
-            }
-            _ => Self::Internal(Box::new(error)),
+        // A database that is down, restarting or busy is not a bug: the person may try again.
+        if crate::db::is_unavailable(&error) {
+            Self::Unavailable(error)
+        } else {
+            Self::Internal(Box::new(error))
         }
     }
 }

@@ -4,7 +4,7 @@
 //! and the same argon2 work, for unknown addresses.
 
 use rocket::tokio::time::sleep;
-use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 
 use super::one_time::{self, Purpose};
 use super::sessions::{self, NewSession};
@@ -174,7 +174,7 @@ pub async fn activate(
     client_address: Option<String>,
 ) -> AppResult<()> {
     let hash = password::hash(new_password).await?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let token = one_time::consume(&txn, Purpose::Activation, raw)
         .await?
         .ok_or_else(|| AppError::NotFound(LINK_USED.into()))?;
@@ -212,7 +212,7 @@ pub async fn change_password(
         return Err(SignInError::WrongCredentials);
     }
     let hash = password::hash(new_password).await?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     users::set_password_hash(&txn, account.id, hash).await?;
     sessions::end_all_for(&txn, account.id, Some(current_session)).await?;
     audit::record(
@@ -293,7 +293,7 @@ pub async fn complete_reset(
     client_address: Option<String>,
 ) -> AppResult<()> {
     let hash = password::hash(new_password).await?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let token = one_time::consume(&txn, Purpose::PasswordReset, raw)
         .await?
         .ok_or_else(|| {

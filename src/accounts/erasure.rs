@@ -15,7 +15,7 @@ use rand::Rng;
 use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
-    ExprTrait, IntoActiveModel, PaginatorTrait, QueryFilter, Set, TransactionTrait,
+    ExprTrait, IntoActiveModel, PaginatorTrait, QueryFilter, Set,
 };
 
 use super::{Email, throttle};
@@ -135,7 +135,7 @@ pub async fn erase(db: &DatabaseConnection, by: ErasedBy, user_id: i64) -> AppRe
             "You cannot erase your own account. Ask another admin to do it.".into(),
         ));
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let row = user::Entity::find_by_id(user_id)
         .one(&txn)
         .await?

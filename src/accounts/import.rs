@@ -13,7 +13,7 @@ use std::fmt;
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    IntoActiveModel, QueryFilter, Set, TransactionTrait,
+    IntoActiveModel, QueryFilter, Set,
 };
 use serde::Serialize;
 
@@ -318,7 +318,7 @@ pub async fn import(
     csv_bytes: &[u8],
     by: ImportedBy,
 ) -> AppResult<Result<ImportReport, Vec<RowError>>> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let rows = match check_file(&txn, csv_bytes).await? {
         Ok(rows) => rows,
         Err(errors) => return Ok(Err(errors)),

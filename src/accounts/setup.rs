@@ -1,6 +1,6 @@
 //! The first admin: on an empty database `serve` prints a one-time link to this page.
 
-use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 
 use super::one_time::{self, Purpose};
 use super::{Email, Password, password, users};
@@ -35,7 +35,7 @@ pub async fn create_first_admin(
     client_address: Option<String>,
 ) -> AppResult<i64> {
     let hash = password::hash(new_password).await?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     if users::admin_exists(&txn).await?
         || one_time::consume(&txn, Purpose::FirstAdmin, raw)
             .await?

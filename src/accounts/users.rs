@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde::Serialize;
 
@@ -352,7 +352,7 @@ pub async fn set_roles(
             "You cannot remove your own admin role. Ask another admin to do it.".into(),
         ));
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let row = user::Entity::find_by_id(user_id)
         .one(&txn)
         .await?
@@ -420,7 +420,7 @@ pub async fn set_disabled(
             "You cannot disable your own account.".into(),
         ));
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let row = user::Entity::find_by_id(user_id)
         .one(&txn)
         .await?

@@ -9,13 +9,15 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+    EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 use super::answer::{self, AnswerInput, CheckedAnswer, Sureness};
 use super::draw::{self, PoolItem};
 use super::{aggregates, bank, job};
-use crate::entities::{assessment, attempt, attempt_item, blueprint_topic, response, topic_rating};
+use crate::entities::{
+    assessment, attempt, attempt_item, blueprint_topic, response, topic_rating, user,
+};
 use crate::error::{AppError, AppResult};
 
 pub const IN_PROGRESS: &str = "in_progress";
@@ -105,7 +107,14 @@ pub async fn start_or_resume(
             "This assessment has no questions yet. Please tell your trainer.".into(),
         ));
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
+    // Another start of this learner's (a double click, another instance) may have won the race
+    // since the check above: then its attempt is the one.
+    lock_learner(&txn, user_id).await?;
+    let existing = attempts_of(&txn, user_id, assessment.id).await?;
+    if let Some(open) = existing.iter().find(|a| a.status == IN_PROGRESS) {
+        return Ok(open.clone());
+    }
     let row = attempt::ActiveModel {
         user_id: Set(user_id),
         assessment_id: Set(assessment.id),
@@ -129,6 +138,17 @@ pub async fn start_or_resume(
     }
     txn.commit().await?;
     Ok(row)
+}
+
+/// Holds the learner's row until the transaction ends, so that one learner's starts and submits
+/// take turns (PostgreSQL `FOR UPDATE`; on SQLite the write transaction already excludes every
+/// other writer, and sea-query leaves the clause out).
+async fn lock_learner(db: &impl ConnectionTrait, user_id: i64) -> AppResult<()> {
+    user::Entity::find_by_id(user_id)
+        .lock_exclusive()
+        .one(db)
+        .await?;
+    Ok(())
 }
 
 /// The learner's own attempt; someone else's is "not found", so ids reveal nothing.
@@ -164,7 +184,7 @@ pub async fn save(
     ratings: &[(i64, i16)],
     items: &[SaveItem],
 ) -> AppResult<SaveProblems> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let attempt = owned_attempt(&txn, user_id, attempt_id).await?;
     ensure_open(&attempt)?;
     let slots = bank::attempt_slots(&txn, attempt.id).await?;
@@ -316,7 +336,10 @@ pub async fn submit(
     user_id: i64,
     attempt_id: i64,
 ) -> AppResult<attempt::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
+    // Whether this attempt is the one reports count depends on the learner's other attempts,
+    // so one learner's submits take turns, whichever instance serves them.
+    lock_learner(&txn, user_id).await?;
     let attempt = owned_attempt(&txn, user_id, attempt_id).await?;
     if attempt.status == SUBMITTED {
         return Ok(attempt);

@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder,
 };
 
 use super::aggregates::{AttemptTopics, CellDelta, CellKey, add_to_cell, load_attempt_topics};
@@ -146,8 +147,10 @@ pub async fn complete_module_if_passed(
         .keys()
         .copied()
         .collect();
+    // In topic order, as a baseline's cells are, so concurrent submits cannot deadlock.
     let module_topics = module_topic::Entity::find()
         .filter(module_topic::Column::ModuleVersionId.eq(version_id))
+        .order_by_asc(module_topic::Column::TopicId)
         .all(db)
         .await?;
     for topic in module_topics {

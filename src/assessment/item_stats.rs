@@ -3,7 +3,7 @@
 //! whole-test moments per assessment.
 
 use sea_orm::sea_query::{Expr, SimpleExpr};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::aggregates::{AttemptTopics, upsert_add};
 use crate::entities::{attempt, response};
@@ -52,8 +52,11 @@ pub async fn record(
 ) -> AppResult<()> {
     let groups: Vec<i64> = std::iter::once(0).chain(attempt.staff_group_id).collect();
     let total = topics.scored.total();
+    // Rows are locked in one global order (by item), so that concurrent submits sharing items
+    // wait for each other instead of deadlocking on PostgreSQL.
     let responses = response::Entity::find()
         .filter(response::Column::AttemptId.eq(attempt.id))
+        .order_by_asc(response::Column::ItemVersionId)
         .all(db)
         .await?;
     for row in &responses {

@@ -80,7 +80,7 @@ pub async fn set_blueprint(
         )));
     }
     let now = Utc::now();
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let mut topics = Vec::with_capacity(counts.len());
     for (slug, count) in counts {
         topics.push((super::items::find_topic(&txn, slug).await?, *count));
@@ -140,7 +140,7 @@ pub async fn set_assessment_items(
     assessment_slug: &str,
     uids: &[String],
 ) -> AppResult<usize> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let assessment = find_assessment(&txn, assessment_slug).await?;
     let items: HashMap<String, item::Model> = item::Entity::find()
         .filter(item::Column::Uid.is_in(uids.iter().cloned()))

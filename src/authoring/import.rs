@@ -238,7 +238,7 @@ pub async fn apply_import(
     topic_slug: Option<&str>,
     publish: bool,
 ) -> AppResult<ImportSummary> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let (planned, errors) = plan(&txn, source, file_name, topic_slug).await?;
     if !errors.is_empty() {
         let listed: Vec<String> = errors.iter().map(ToString::to_string).collect();

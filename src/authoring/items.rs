@@ -158,7 +158,7 @@ pub async fn create_item(
         Some(uid) => check_uid(uid)?.to_owned(),
         None => generated_uid(topic_slug, &question.name),
     };
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let topic = find_topic(&txn, topic_slug).await?;
     if item::Entity::find()
         .filter(item::Column::Uid.eq(&uid))
@@ -305,7 +305,7 @@ pub async fn edit_item(
     question: &Question,
 ) -> AppResult<EditOutcome> {
     check_question(question)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let row = find_item(&txn, item_id).await?;
     if row.status == RETIRED {
         return Err(AppError::Conflict(format!(

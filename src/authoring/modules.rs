@@ -305,7 +305,7 @@ pub async fn create_module(
         ));
     }
     let topics = check(db, draft).await?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     if module::Entity::find()
         .filter(module::Column::Slug.eq(slug))
         .one(&txn)
@@ -356,7 +356,7 @@ pub async fn edit_module(
     draft: &ModuleDraft,
 ) -> AppResult<SaveOutcome> {
     let topics = check(db, draft).await?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let row = find_module(&txn, slug).await?;
     if row.status == RETIRED {
         return Err(AppError::Conflict(format!(

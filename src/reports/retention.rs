@@ -20,7 +20,7 @@ use chrono::{DateTime, Months, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, TransactionTrait,
+    QueryOrder, QuerySelect,
 };
 
 use super::verify_items::ItemContributions;
@@ -67,7 +67,7 @@ pub async fn apply(db: &DatabaseConnection, cutoff: DateTime<Utc>) -> AppResult<
         if batch.is_empty() {
             break;
         }
-        let txn = db.begin().await?;
+        let txn = crate::db::begin_write(db).await?;
         for a in &batch {
             if let Some(responses) = remove_responses(&txn, a).await? {
                 removed.attempts += 1;

@@ -1,10 +1,11 @@
 //! The service's foundation: pages, probes, error pages and headers.
 
-use rocket::http::Status;
+use rocket::http::{Method, Status};
+use serde_json::json;
 
 use genomics_training::{app, config};
 
-use crate::helpers::{TestDatabase, spawn_app, test_figment};
+use crate::helpers::{Grant, TestDatabase, body_of, spawn_app, test_figment};
 
 #[rocket::async_test]
 async fn home_page_explains_the_service_with_nhs_styles() {
@@ -43,6 +44,46 @@ async fn readyz_is_503_when_database_is_closed() {
     let (status, body) = app.get_json("/readyz").await;
     assert_eq!(status, Status::ServiceUnavailable);
     assert_eq!(body["status"], "unavailable");
+}
+
+#[rocket::async_test]
+async fn database_outage_is_a_clear_503_on_pages_and_the_api() {
+    let app = spawn_app().await;
+    let learner = app.given_user("outage@y.nhs.uk", Grant::default()).await;
+    let session = app.session_for(&learner).await;
+    app.db().clone().close().await.ok();
+
+    // Through the session guard: a page and a JSON twin.
+    let response = app.get_as(&session, "/learn").await;
+    assert_eq!(response.status(), Status::ServiceUnavailable);
+    let page = body_of(response).await;
+    assert!(page.contains("temporarily unavailable"), "{page}");
+    let (status, body) = app
+        .send_json_as(
+            &session,
+            Method::Post,
+            "/api/v1/assessments/baseline/attempts",
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, Status::ServiceUnavailable, "{body}");
+    assert!(
+        body["error"]
+            .as_str()
+            .is_some_and(|m| m.contains("temporarily unavailable"))
+    );
+
+    // Through a handler's own query: signing in.
+    let (status, body) = app
+        .send_json_as(
+            &app.visitor().await,
+            Method::Post,
+            "/api/v1/session",
+            json!({ "email": "outage@y.nhs.uk", "password": "whatever-it-is" }),
+        )
+        .await;
+    assert_eq!(status, Status::ServiceUnavailable, "{body}");
+    assert_eq!(body["status"], 503);
 }
 
 #[rocket::async_test]

@@ -2,7 +2,7 @@
 //! unchanged content creates nothing, a changed question or module gets one new version, and a
 //! question removed from the files is retired (never deleted) so answers keep their version.
 
-use sea_orm::{DatabaseConnection, DbErr, TransactionTrait};
+use sea_orm::{DatabaseConnection, DbErr};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -72,7 +72,7 @@ pub fn stored_question(question: &Question) -> Question {
 
 /// Loads a checked tree in one transaction and reports what changed.
 pub async fn load_tree(db: &DatabaseConnection, tree: &ContentTree) -> Result<LoadSummary, DbErr> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let mut summary = LoadSummary::default();
     let topics = load_topics(&txn, tree, &mut summary).await?;
     let roles = load_roles(&txn, tree, &mut summary).await?;
