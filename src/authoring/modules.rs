@@ -197,6 +197,8 @@ pub struct VersionEntry {
     pub version: i32,
     pub title: String,
     pub created_at: chrono::DateTime<Utc>,
+    /// `created_at` for people, e.g. "24 November 2026 at 02:20 (UTC)".
+    pub saved: String,
     pub by_trainer: bool,
 }
 
@@ -561,6 +563,7 @@ pub async fn module_detail(db: &impl ConnectionTrait, slug: &str) -> AppResult<M
         .map(|v| VersionEntry {
             version: v.version,
             title: v.title,
+            saved: v.created_at.format("%-d %B %Y at %H:%M (UTC)").to_string(),
             created_at: v.created_at,
             by_trainer: v.created_by.is_some(),
         })

@@ -191,6 +191,18 @@ async fn trainer_writes_previews_publishes_edits_and_retires_a_module() {
     )
     .await;
     assert!(shown.contains("<strong>carrier</strong>"), "{shown}");
+    // The edit form gives the Markdown back exactly, line for line (no added indentation).
+    let form = body_of(
+        app.get_as(&trainer, "/author/modules/sickle-cell-carriers/edit")
+            .await,
+    )
+    .await;
+    assert!(
+        form.contains(
+            "># Being a carrier\n\nA **carrier** has one changed copy of a gene.</textarea>"
+        ),
+        "{form}"
+    );
 
     // A slug is taken once.
     let (status, _, body) = post(

@@ -49,6 +49,7 @@ struct ModuleView {
     detail: ModuleDetail,
     is_draft: bool,
     is_retired: bool,
+    from_files: bool,
     pages: Vec<PagePreview>,
     topic_names: Vec<String>,
 }
@@ -90,6 +91,7 @@ pub async fn show_module(
     let view = ModuleView {
         is_draft: detail.row.status == modules::DRAFT,
         is_retired: detail.row.status == crate::content::RETIRED,
+        from_files: detail.versions.iter().any(|v| !v.by_trainer),
         pages: previews(&ModuleForm::from_draft(&detail.draft)),
         topic_names,
         detail,
