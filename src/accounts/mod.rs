@@ -9,6 +9,7 @@
 pub mod credentials;
 pub mod email;
 pub mod import;
+pub mod import_check;
 pub mod mail;
 pub mod one_time;
 pub mod organisations;
@@ -20,6 +21,9 @@ pub mod token;
 pub mod users;
 
 pub use email::Email;
+
+#[cfg(test)]
+mod tests_import_check;
 pub use password::Password;
 pub use users::Account;
 
