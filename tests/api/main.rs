@@ -24,6 +24,7 @@ mod content_check;
 mod content_load;
 mod csrf;
 mod foundation;
+mod hostile_requests;
 mod import;
 mod learner_api;
 mod learner_pages;
