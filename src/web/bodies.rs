@@ -140,7 +140,9 @@ pub async fn read_json<'r, T: DeserializeOwned>(
     data: Data<'r>,
     limit: &str,
 ) -> data::Outcome<'r, T, ()> {
-    if request.content_type().is_some_and(|ct| !ct.is_json()) {
+    // Required, not just checked when present: signing in by JSON carries no CSRF token, and
+    // only `application/json` cannot be sent cross-site without a CORS preflight.
+    if !request.content_type().is_some_and(|ct| ct.is_json()) {
         return reject(
             request,
             Status::UnsupportedMediaType,

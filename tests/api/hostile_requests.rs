@@ -36,8 +36,8 @@ enum Body {
         file: Vec<u8>,
         fields: Vec<(&'static str, &'static str)>,
     },
-    /// Exactly these bytes with this content type.
-    Raw(ContentType, Vec<u8>),
+    /// Exactly these bytes with this content type, or with none.
+    Raw(Option<ContentType>, Vec<u8>),
 }
 
 /// One malformed request and what must come back.
@@ -85,7 +85,12 @@ impl Row {
     }
 
     fn raw(mut self, content_type: ContentType, body: impl Into<Vec<u8>>) -> Self {
-        self.body = Body::Raw(content_type, body.into());
+        self.body = Body::Raw(Some(content_type), body.into());
+        self
+    }
+
+    fn untyped(mut self, body: impl Into<Vec<u8>>) -> Self {
+        self.body = Body::Raw(None, body.into());
         self
     }
 
@@ -172,7 +177,10 @@ async fn send(app: &TestApp, world: &World, row: &Row) -> (u16, String) {
                     .expect("content type"),
             )
             .body(multipart(&token, file_name, file, fields)),
-        Body::Raw(content_type, body) => request.header(content_type.clone()).body(body.clone()),
+        Body::Raw(Some(content_type), body) => {
+            request.header(content_type.clone()).body(body.clone())
+        }
+        Body::Raw(None, body) => request.body(body.clone()),
     };
     let response = request.dispatch().await;
     let status = response.status().code;
@@ -307,6 +315,7 @@ fn rows(t: &Things) -> Vec<Row> {
         row(Post, "/api/v1/session", Anonymous).raw(ContentType::Plain, r#"{"email":"a@nhs.net","password":"x"}"#).expect(415, "Content-Type: application/json"),
         row(Post, "/admin/organisations", Admin).raw(ContentType::JSON, r#"{"code":"RY13","name":"Trust"}"#).expect(415, "Send the form as application/x-www-form-urlencoded"),
         row(Post, "/api/v1/admin/organisations", Admin).raw(ContentType::Form, "code=RY14&name=Trust").expect(415, "Content-Type: application/json"),
+        row(Post, "/api/v1/session", Anonymous).untyped(r#"{"email":"a@nhs.net","password":"x"}"#).expect(415, "Content-Type: application/json"),
         row(Post, "/admin/users/import", Admin).form("csrf_token={csrf}&file=employee_number").expect(422, "lacks column(s)"),
         // Unknown enum values.
         row(Put, answers.clone(), Learner).json(r#"{"answers":[{"position":1,"sureness":"very"}]}"#).expect(422, "sureness must be low, medium, high or dont_know"),
