@@ -104,6 +104,7 @@ pub fn assemble(figment: Figment, state: AppState) -> Rocket<Build> {
             engines.handlebars.set_strict_mode(true);
         }))
         .attach(web::fairings::AccessLog)
+        .attach(web::fairings::AddressCheck)
         .attach(web::fairings::SecurityHeaders { hsts })
         .mount("/", web::routes())
         .mount("/static", FileServer::new(&static_dir, Options::None))

@@ -2,13 +2,13 @@
 //!
 //! Columns (header row required, any order): employee_number, email, display_name,
 //! organisation_code, staff_group, job_role, band. The whole file is checked first; if any row
-//! is bad nothing is imported and every bad row is reported by line. Otherwise, in one
+//! is bad nothing is imported and every bad row (up to 200) is reported by line; the checks
+//! that need no database are in [`super::import_check`]. Otherwise, in one
 //! transaction, new people are created (each with an activation link) and existing ones (matched
 //! by employee number, then email) updated; a changed organisation, job role or band ends the
 //! current job assignment and starts a new one, so the history is kept.
 
-use std::collections::{HashMap, HashSet};
-use std::fmt;
+use std::collections::HashSet;
 
 use chrono::Utc;
 use sea_orm::{
@@ -17,35 +17,12 @@ use sea_orm::{
 };
 use serde::Serialize;
 
-use super::Email;
+pub use super::import_check::{COLUMNS, Lookups, MAX_CSV_BYTES, Row, RowError, check_rows};
 use super::one_time::{self, Purpose};
 use super::users::{self, NewUser};
 use crate::audit::{self, Event, action};
 use crate::entities::{job_assignment, job_role, organisation, staff_group, user};
 use crate::error::AppResult;
-
-pub const COLUMNS: [&str; 7] = [
-    "employee_number",
-    "email",
-    "display_name",
-    "organisation_code",
-    "staff_group",
-    "job_role",
-    "band",
-];
-
-/// One bad row (or the header, line 1).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct RowError {
-    pub line: u64,
-    pub problem: String,
-}
-
-impl fmt::Display for RowError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.line, self.problem)
-    }
-}
 
 /// A new person and the link that lets them set their password.
 #[derive(Debug, Clone, Serialize)]
@@ -63,218 +40,32 @@ pub struct ImportReport {
     pub new_job_assignments: usize,
 }
 
-/// A row that passed every check.
-#[derive(Debug, Clone)]
-struct Row {
-    employee_number: String,
-    email: Email,
-    display_name: String,
-    organisation_id: i64,
-    job_role_id: i64,
-    band: Option<String>,
-}
-
-struct Lookups {
-    organisations: HashMap<String, i64>,
-    /// Staff group id by lower-cased slug and by lower-cased name.
-    staff_groups: HashMap<String, i64>,
-    /// (staff group id, job role id) by lower-cased slug and by lower-cased name.
-    job_roles: HashMap<String, Vec<(i64, i64)>>,
-}
-
 async fn lookups(db: &impl ConnectionTrait) -> AppResult<Lookups> {
-    let organisations = organisation::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|o| (o.code.to_uppercase(), o.id))
-        .collect();
-    let mut staff_groups = HashMap::new();
+    let mut lookups = Lookups::default();
+    for o in organisation::Entity::find().all(db).await? {
+        lookups.add_organisation(&o.code, o.id);
+    }
     for group in staff_group::Entity::find().all(db).await? {
-        staff_groups.insert(group.slug.to_lowercase(), group.id);
-        staff_groups.insert(group.name.to_lowercase(), group.id);
+        lookups.add_staff_group(&group.slug, &group.name, group.id);
     }
-    let mut job_roles: HashMap<String, Vec<(i64, i64)>> = HashMap::new();
     for role in job_role::Entity::find().all(db).await? {
-        for key in [role.slug.to_lowercase(), role.name.to_lowercase()] {
-            let entry = job_roles.entry(key).or_default();
-            if !entry.contains(&(role.staff_group_id, role.id)) {
-                entry.push((role.staff_group_id, role.id));
-            }
-        }
+        lookups.add_job_role(role.staff_group_id, &role.slug, &role.name, role.id);
     }
-    Ok(Lookups {
-        organisations,
-        staff_groups,
-        job_roles,
-    })
+    Ok(lookups)
 }
 
-fn check_row(record: &HashMap<&str, String>, lookups: &Lookups) -> Result<Row, Vec<String>> {
-    let get = |name: &str| {
-        record
-            .get(name)
-            .map(|v| v.trim())
-            .unwrap_or_default()
-            .to_owned()
-    };
-    let mut problems = Vec::new();
-    let employee_number = get("employee_number");
-    if employee_number.is_empty() {
-        problems.push("employee_number is empty".to_owned());
-    } else if employee_number.len() > 30 {
-        problems.push("employee_number is longer than 30 characters".to_owned());
-    }
-    let email = Email::parse(&get("email"))
-        .map_err(|p| problems.push(format!("email: {}", p.to_lowercase())))
-        .ok();
-    let display_name = get("display_name");
-    if display_name.is_empty() {
-        problems.push("display_name is empty".to_owned());
-    } else if display_name.chars().count() > 200 {
-        problems.push("display_name is longer than 200 characters".to_owned());
-    }
-    let code = get("organisation_code").to_uppercase();
-    let organisation_id = lookups.organisations.get(&code).copied();
-    if organisation_id.is_none() {
-        problems.push(if code.is_empty() {
-            "organisation_code is empty".to_owned()
-        } else {
-            format!("organisation_code {code} is not a known organisation (add it first)")
-        });
-    }
-    let group_text = get("staff_group");
-    let group = lookups
-        .staff_groups
-        .get(&group_text.to_lowercase())
-        .copied();
-    if group.is_none() {
-        problems.push(format!(
-            "staff_group \"{group_text}\" is not a known staff group"
-        ));
-    }
-    let role_text = get("job_role");
-    let candidates = lookups.job_roles.get(&role_text.to_lowercase());
-    let job_role_id = match (candidates, group) {
-        (None, _) => {
-            problems.push(format!("job_role \"{role_text}\" is not a known job role"));
-            None
-        }
-        (Some(roles), Some(group)) => {
-            let found = roles.iter().find(|(g, _)| *g == group).map(|(_, id)| *id);
-            if found.is_none() {
-                problems.push(format!(
-                    "job_role \"{role_text}\" is not in staff group \"{group_text}\""
-                ));
-            }
-            found
-        }
-        (Some(_), None) => None,
-    };
-    let band = Some(get("band")).filter(|b| !b.is_empty());
-    if band.as_ref().is_some_and(|b| b.chars().count() > 20) {
-        problems.push("band is longer than 20 characters".to_owned());
-    }
-    match (email, organisation_id, job_role_id) {
-        (Some(email), Some(organisation_id), Some(job_role_id)) if problems.is_empty() => Ok(Row {
-            employee_number,
-            email,
-            display_name,
-            organisation_id,
-            job_role_id,
-            band,
-        }),
-        _ => Err(problems),
-    }
-}
-
-/// Reads and checks the whole file; returns the rows with their line numbers, or every problem.
+/// Checks the whole file, then each row against the people already stored.
 async fn check_file(
     db: &impl ConnectionTrait,
     csv_bytes: &[u8],
-) -> AppResult<Result<Vec<(u64, Row)>, Vec<RowError>>> {
+) -> AppResult<Result<Vec<Row>, Vec<RowError>>> {
     let lookups = lookups(db).await?;
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .flexible(true)
-        .from_reader(csv_bytes);
-    let header_error = |problem: String| Ok(Err(vec![RowError { line: 1, problem }]));
-    let headers: Vec<String> = match reader.headers() {
-        Ok(h) => h
-            .iter()
-            .map(|c| c.trim_start_matches('\u{feff}').to_lowercase())
-            .collect(),
-        Err(e) => return header_error(format!("cannot read the header row: {e}")),
+    let (rows, mut errors) = match check_rows(csv_bytes, &lookups) {
+        Ok(rows) => (rows, Vec::new()),
+        Err(errors) => return Ok(Err(errors)),
     };
-    let missing: Vec<&str> = COLUMNS
-        .iter()
-        .copied()
-        .filter(|c| !headers.iter().any(|h| h == c))
-        .collect();
-    if !missing.is_empty() {
-        return header_error(format!(
-            "the header row lacks column(s) {}; expected {}",
-            missing.join(", "),
-            COLUMNS.join(",")
-        ));
-    }
-    let mut rows = Vec::new();
-    let mut errors = Vec::new();
-    let mut emails: HashMap<String, u64> = HashMap::new();
-    let mut numbers: HashMap<String, u64> = HashMap::new();
-    for record in reader.records() {
-        let record = match record {
-            Ok(record) => record,
-            Err(e) => {
-                let line = e.position().map_or(0, csv::Position::line);
-                errors.push(RowError {
-                    line,
-                    problem: format!("cannot read this row: {e}"),
-                });
-                continue;
-            }
-        };
-        let line = record.position().map_or(0, csv::Position::line);
-        if record.iter().all(str::is_empty) {
-            continue;
-        }
-        let fields: HashMap<&str, String> = headers
-            .iter()
-            .map(String::as_str)
-            .zip(record.iter().map(str::to_owned))
-            .collect();
-        match check_row(&fields, &lookups) {
-            Ok(row) => {
-                let mut duplicate = Vec::new();
-                if let Some(first) = emails.insert(row.email.to_string(), line) {
-                    duplicate.push(format!("email {} is also on line {first}", row.email));
-                }
-                if let Some(first) = numbers.insert(row.employee_number.clone(), line) {
-                    duplicate.push(format!(
-                        "employee_number {} is also on line {first}",
-                        row.employee_number
-                    ));
-                }
-                if duplicate.is_empty() {
-                    rows.push((line, row));
-                } else {
-                    errors.push(RowError {
-                        line,
-                        problem: duplicate.join("; "),
-                    });
-                }
-            }
-            Err(problems) => errors.push(RowError {
-                line,
-                problem: problems.join("; "),
-            }),
-        }
-    }
-    if rows.is_empty() && errors.is_empty() {
-        return header_error("the file has no rows to import".to_owned());
-    }
     // Rows that would take over another person's email or employee number.
-    for (line, row) in &rows {
+    for row in &rows {
         let by_number = user::Entity::find()
             .filter(user::Column::EmployeeNumber.eq(row.employee_number.clone()))
             .one(db)
@@ -287,7 +78,7 @@ async fn check_file(
             && a.id != b.id
         {
             errors.push(RowError {
-                line: *line,
+                line: row.line,
                 problem: format!(
                     "email {} belongs to another person than employee_number {}",
                     row.email, row.employee_number
@@ -295,7 +86,6 @@ async fn check_file(
             });
         }
     }
-    errors.sort_by_key(|e| e.line);
     Ok(if errors.is_empty() {
         Ok(rows)
     } else {
@@ -326,7 +116,7 @@ pub async fn import(
     let mut report = ImportReport::default();
     let now = Utc::now();
     let mut seen = HashSet::new();
-    for (_, row) in rows {
+    for row in rows {
         let existing = match user::Entity::find()
             .filter(user::Column::EmployeeNumber.eq(row.employee_number.clone()))
             .one(&txn)

@@ -10,6 +10,7 @@ pub mod credentials;
 pub mod email;
 pub mod erasure;
 pub mod import;
+pub mod import_check;
 pub mod mail;
 pub mod one_time;
 pub mod organisations;
@@ -22,6 +23,9 @@ pub mod token;
 pub mod users;
 
 pub use email::Email;
+
+#[cfg(test)]
+mod tests_import_check;
 pub use password::Password;
 pub use users::Account;
 

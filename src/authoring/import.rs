@@ -65,10 +65,7 @@ pub struct ImportSummary {
 pub fn read_source(source: &str, file_name: &str) -> Result<Vec<Question>, Vec<ParseError>> {
     let at_line_1 = |message: &str| vec![ParseError::new(file_name, 1, message)];
     if source.len() > MAX_SOURCE_BYTES {
-        let megabytes = MAX_SOURCE_BYTES / 1024 / 1024;
-        return Err(at_line_1(&format!(
-            "the file is larger than {megabytes} MB and was not read"
-        )));
+        return Err(vec![ParseError::too_large(file_name)]);
     }
     let questions = match detect_format(source) {
         FileFormat::Gift => parse_gift(source, file_name)?,

@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use super::fail;
+use super::{fail, read_at_most};
 use crate::app::{self, StartupError};
 use crate::authoring::{self, ExportFormat, RowStatus};
 use crate::config::{self, AppConfig};
@@ -15,7 +15,7 @@ async fn prepared_db() -> Result<sea_orm::DatabaseConnection, StartupError> {
 }
 
 pub(super) async fn import_questions(file: &Path, topic: Option<&str>, publish: bool) -> ExitCode {
-    let source = match std::fs::read(file) {
+    let source = match read_at_most(file, crate::questions::MAX_SOURCE_BYTES) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(source) => source,
             Err(_) => {

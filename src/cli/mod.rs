@@ -192,6 +192,22 @@ impl From<ExportFormatArg> for crate::authoring::ExportFormat {
 }
 
 /// Prints one clear line for a failure, without a backtrace.
+/// The file's bytes, refusing (without reading it all into memory) a file over `limit`.
+fn read_at_most(path: &std::path::Path, limit: usize) -> std::io::Result<Vec<u8>> {
+    use std::io::Read as _;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1))
+        .read_to_end(&mut bytes)?;
+    if bytes.len() > limit {
+        let megabytes = limit / 1024 / 1024;
+        return Err(std::io::Error::other(format!(
+            "the file is larger than {megabytes} MB and was not read"
+        )));
+    }
+    Ok(bytes)
+}
+
 fn fail(error: impl std::fmt::Display) -> ExitCode {
     eprintln!("error: {error}");
     ExitCode::FAILURE

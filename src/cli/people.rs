@@ -3,13 +3,13 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use super::{fail, open_database};
+use super::{fail, open_database, read_at_most};
 use crate::accounts::erasure::{self, ErasedBy};
 use crate::accounts::import::{self, ImportedBy};
 use crate::accounts::organisations::{self, AddedBy, NewOrganisation};
 
 pub(super) async fn import_users(file: &Path) -> ExitCode {
-    let bytes = match std::fs::read(file) {
+    let bytes = match read_at_most(file, import::MAX_CSV_BYTES) {
         Ok(bytes) => bytes,
         Err(error) => return fail(format!("cannot read {}: {error}", file.display())),
     };

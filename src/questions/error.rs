@@ -5,6 +5,14 @@ use serde::Serialize;
 /// Larger inputs are refused rather than read into memory.
 pub const MAX_SOURCE_BYTES: usize = 10 * 1024 * 1024;
 
+/// Files with more questions are refused, so that memory stays bounded however small each
+/// question is (10 MB of one-letter GIFT questions would otherwise be 3.5 million of them).
+pub const MAX_QUESTIONS: usize = 10_000;
+
+/// Reading stops after this many broken questions, for the same reason; nothing is imported
+/// either way.
+pub const MAX_ERRORS: usize = 200;
+
 /// One broken question (or an unreadable file), located for an import preview.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
 #[error("{file}:{line}: {message}")]
@@ -30,6 +38,24 @@ impl ParseError {
             file,
             1,
             format!("the file is larger than {megabytes} MB and was not read"),
+        )
+    }
+
+    pub(crate) fn too_many_questions(file: &str) -> Self {
+        ParseError::new(
+            file,
+            1,
+            format!(
+                "the file has more than {MAX_QUESTIONS} questions; split it into smaller files"
+            ),
+        )
+    }
+
+    pub(crate) fn too_many_errors(file: &str, line: usize) -> Self {
+        ParseError::new(
+            file,
+            line,
+            format!("reading stopped after {MAX_ERRORS} broken questions; correct these first"),
         )
     }
 }

@@ -1,7 +1,7 @@
 //! GIFT reader: splits a file into blank-line separated blocks and reads each block the way
 //! Moodle's `qformat_gift::readquestion()` does, collecting one error per broken question.
 
-use super::error::{MAX_SOURCE_BYTES, ParseError};
+use super::error::{MAX_ERRORS, MAX_QUESTIONS, MAX_SOURCE_BYTES, ParseError};
 use super::gift_answers::read_answers;
 use super::gift_syntax::{escape_post, escape_pre, extract_id_and_tags, parse_text_with_format};
 use super::model::{Question, QuestionKind, TextFormat};
@@ -26,8 +26,15 @@ pub fn parse_gift(source: &str, file: &str) -> Result<Vec<Question>, Vec<ParseEr
     let mut errors = Vec::new();
     let mut category: Option<String> = None;
     for block in split_blocks(&source) {
+        if errors.len() == MAX_ERRORS {
+            errors.push(ParseError::too_many_errors(file, block.line));
+            break;
+        }
         match read_block(&block, category.as_deref()) {
             Ok(Item::Category(path)) => category = Some(path),
+            Ok(Item::Question(_)) if questions.len() == MAX_QUESTIONS => {
+                return Err(vec![ParseError::too_many_questions(file)]);
+            }
             Ok(Item::Question(question)) => questions.push(*question),
             Ok(Item::Nothing) => {}
             Err(message) => errors.push(ParseError::new(file, block.line, message)),
@@ -47,29 +54,32 @@ struct Block<'a> {
     lines: Vec<&'a str>,
 }
 
-fn split_blocks(source: &str) -> Vec<Block<'_>> {
-    let mut blocks = Vec::new();
-    let mut current: Option<Block<'_>> = None;
-    let mut seen_code = false;
-    for (index, raw) in source.split('\n').enumerate() {
-        let line = php_trim(raw);
-        if line.is_empty() {
-            blocks.extend(current.take());
-            seen_code = false;
-            continue;
+/// The blocks one at a time, so a file of millions of tiny blocks is never held as a list.
+fn split_blocks(source: &str) -> impl Iterator<Item = Block<'_>> {
+    let mut lines = source.split('\n').enumerate();
+    std::iter::from_fn(move || {
+        let mut current: Option<Block<'_>> = None;
+        let mut seen_code = false;
+        for (index, raw) in lines.by_ref() {
+            let line = php_trim(raw);
+            if line.is_empty() {
+                if current.is_some() {
+                    return current;
+                }
+                continue;
+            }
+            let block = current.get_or_insert_with(|| Block {
+                line: index + 1,
+                lines: Vec::new(),
+            });
+            if !seen_code && !line.starts_with("//") {
+                block.line = index + 1;
+                seen_code = true;
+            }
+            block.lines.push(line);
         }
-        let block = current.get_or_insert_with(|| Block {
-            line: index + 1,
-            lines: Vec::new(),
-        });
-        if !seen_code && !line.starts_with("//") {
-            block.line = index + 1;
-            seen_code = true;
-        }
-        block.lines.push(line);
-    }
-    blocks.extend(current);
-    blocks
+        current
+    })
 }
 
 enum Item {

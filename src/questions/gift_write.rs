@@ -30,6 +30,19 @@ pub fn write_gift(questions: &[Question]) -> String {
     out
 }
 
+/// Whether [`write_gift`] can write `question` so that it reads back as the same question
+/// type: GIFT has no escape for `->` (see there), so a short answer with `->` in an answer or
+/// its feedback, or a matching question with `->` in a left-hand side, cannot be.
+pub fn gift_can_write(question: &Question) -> bool {
+    match &question.kind {
+        QuestionKind::ShortAnswer { answers, .. } => answers
+            .iter()
+            .all(|a| !a.text.contains("->") && !a.feedback.contains("->")),
+        QuestionKind::Matching { pairs } => pairs.iter().all(|p| !p.question.contains("->")),
+        _ => true,
+    }
+}
+
 /// Moodle's `write_questiontext()`: a `[format]` prefix when the format differs from the
 /// default. Unlike Moodle, empty text keeps its prefix too, so its format survives; and text
 /// that itself begins like a prefix always gets one, or reading it back would take the

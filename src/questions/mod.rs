@@ -8,8 +8,9 @@
 //!
 //! Entry points: [`parse_file`] (format told by content), [`parse_gift`],
 //! [`parse_moodle_xml`] / [`parse_moodle_xml_bank`] (with category descriptions),
-//! [`write_gift`], [`write_moodle_xml`] / [`write_moodle_xml_bank`], [`to_json`] for tools,
-//! and [`Question::grade`] with a [`ResponseValue`] when a learner answers.
+//! [`write_gift`] (and [`gift_can_write`]), [`write_moodle_xml`] / [`write_moodle_xml_bank`],
+//! [`to_json`] for tools, and [`Question::grade`] with a [`ResponseValue`] when a learner
+//! answers.
 
 mod error;
 mod file;
@@ -28,10 +29,10 @@ mod xml_read;
 mod xml_tree;
 mod xml_write;
 
-pub use error::{GradeError, MAX_SOURCE_BYTES, ParseError};
+pub use error::{GradeError, MAX_ERRORS, MAX_QUESTIONS, MAX_SOURCE_BYTES, ParseError};
 pub use file::{FileFormat, detect_format, parse_file};
 pub use gift_read::parse_gift;
-pub use gift_write::write_gift;
+pub use gift_write::{gift_can_write, write_gift};
 pub use grades::legal_grade;
 pub use grading::ResponseValue;
 pub use json::to_json;
@@ -46,8 +47,6 @@ pub use xml_write::{write_moodle_xml, write_moodle_xml_bank};
 #[cfg(test)]
 mod tests_errors;
 #[cfg(test)]
-mod tests_fuzz;
-#[cfg(test)]
 mod tests_gift_examples;
 #[cfg(test)]
 mod tests_gift_moodle;
@@ -57,6 +56,8 @@ mod tests_gift_pegjs;
 mod tests_grading;
 #[cfg(test)]
 mod tests_json;
+#[cfg(test)]
+mod tests_properties;
 #[cfg(test)]
 mod tests_roundtrip;
 #[cfg(test)]

@@ -177,7 +177,7 @@ fn xml_structural_errors_have_lines() {
 
 #[test]
 fn xml_deep_nesting_is_refused() {
-    let depth = 200;
+    let depth = 10_000;
     let mut xml = String::from("<quiz>\n");
     for _ in 0..depth {
         xml.push_str("<a>\n");
@@ -199,6 +199,52 @@ fn oversized_input_is_refused() {
     assert_error(&errors[0], 1, "larger than 10 MB");
     let errors = parse_moodle_xml(&big, "big.xml").expect_err("too big");
     assert_error(&errors[0], 1, "larger than 10 MB");
+}
+
+#[test]
+fn too_many_questions_are_refused() {
+    let gift = "x\n\n".repeat(super::MAX_QUESTIONS);
+    assert_eq!(
+        parse_gift(&gift, "many.gift").unwrap().len(),
+        super::MAX_QUESTIONS
+    );
+    let errors = parse_gift(&format!("{gift}x"), "many.gift").expect_err("too many");
+    assert_eq!(errors.len(), 1);
+    assert_error(&errors[0], 1, "more than 10000 questions");
+    let question = "<question type=\"description\"><name><text>n</text></name>\
+                    <questiontext><text>t</text></questiontext></question>\n";
+    let xml = format!("<quiz>{}</quiz>", question.repeat(super::MAX_QUESTIONS + 1));
+    let errors = parse_moodle_xml(&xml, "many.xml").expect_err("too many");
+    assert_error(&errors[0], 1, "more than 10000 questions");
+}
+
+#[test]
+fn reading_stops_after_many_broken_questions() {
+    let errors = gift_errors(&"x{\n\n".repeat(1000));
+    assert_eq!(errors.len(), super::MAX_ERRORS + 1);
+    assert_error(
+        &errors[200],
+        401,
+        "reading stopped after 200 broken questions",
+    );
+    let xml = format!(
+        "<quiz>\n{}</quiz>",
+        "<question type=\"bogus\"/>\n".repeat(1000)
+    );
+    let errors = parse_moodle_xml(&xml, "broken.xml").expect_err("broken");
+    assert_eq!(errors.len(), super::MAX_ERRORS + 1);
+    assert_error(
+        &errors[200],
+        202,
+        "reading stopped after 200 broken questions",
+    );
+}
+
+#[test]
+fn elements_with_many_attributes_are_refused() {
+    let attributes: String = (0..1000).map(|i| format!(" a{i}=\"\"")).collect();
+    let errors = parse_moodle_xml(&format!("<quiz{attributes}/>"), "a.xml").expect_err("refused");
+    assert_error(&errors[0], 1, "more than 32 attributes");
 }
 
 fn temp_file(name: &str, bytes: &[u8]) -> std::path::PathBuf {

@@ -108,12 +108,23 @@ pub(crate) fn default_question_name(question_text: &str) -> String {
     }
 }
 
-/// 1-based line number of a byte offset.
-pub(crate) fn line_of_offset(source: &str, offset: usize) -> usize {
-    let bytes = source.as_bytes();
-    let end = offset.min(bytes.len());
-    bytes
-        .get(..end)
-        .map_or(0, |b| b.iter().filter(|&&c| c == b'\n').count())
-        + 1
+/// 1-based line numbers of byte offsets, found by binary search so that locating every
+/// question of a large file stays cheap.
+pub(crate) struct LineIndex(Vec<usize>);
+
+impl LineIndex {
+    pub fn new(source: &str) -> Self {
+        LineIndex(
+            source
+                .bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i)
+                .collect(),
+        )
+    }
+
+    pub fn line(&self, offset: usize) -> usize {
+        self.0.partition_point(|&newline| newline < offset) + 1
+    }
 }

@@ -4,9 +4,9 @@
 //! Not modelled (read and dropped): penalties, default marks, hints, combined feedback,
 //! numerical units, essay response settings and embedded files.
 
-use super::error::{MAX_SOURCE_BYTES, ParseError};
+use super::error::{MAX_ERRORS, MAX_QUESTIONS, MAX_SOURCE_BYTES, ParseError};
 use super::model::{Category, Question, QuestionBank, QuestionKind, Text, TextFormat};
-use super::text::{clean_question_name, line_of_offset, php_trim};
+use super::text::{LineIndex, clean_question_name, php_trim};
 use super::validate::check_structure;
 use super::xml_answers::{matching, multichoice, numerical, shortanswer, truefalse};
 use super::xml_tree::{Element, parse_elements};
@@ -22,7 +22,8 @@ pub fn parse_moodle_xml_bank(source: &str, file: &str) -> Result<QuestionBank, V
         return Err(vec![ParseError::too_large(file)]);
     }
     let source = source.strip_prefix('\u{FEFF}').unwrap_or(source);
-    let line = |offset: usize| line_of_offset(source, offset);
+    let lines = LineIndex::new(source);
+    let line = |offset: usize| lines.line(offset);
     let roots = parse_elements(source)
         .map_err(|fault| vec![ParseError::new(file, line(fault.offset), fault.message)])?;
     if roots.is_empty() {
@@ -45,10 +46,18 @@ pub fn parse_moodle_xml_bank(source: &str, file: &str) -> Result<QuestionBank, V
         }
     }
 
+    if elements.len() > MAX_QUESTIONS {
+        return Err(vec![ParseError::too_many_questions(file)]);
+    }
+
     let mut bank = QuestionBank::default();
     let mut category: Option<String> = None;
     let mut errors = Vec::new();
     for element in elements {
+        if errors.len() == MAX_ERRORS {
+            errors.push(ParseError::too_many_errors(file, line(element.offset)));
+            break;
+        }
         match read_element(element) {
             Ok(Read::Category(declared)) => {
                 category = Some(declared.path.clone());

@@ -7,6 +7,10 @@ use quick_xml::events::{BytesStart, Event};
 /// Moodle XML needs 5 levels; anything far deeper is malformed or hostile.
 pub const MAX_DEPTH: usize = 64;
 
+/// Moodle XML uses at most 3 attributes on an element; checking attributes for duplicates
+/// takes time that grows with the square of their number, so many more are refused.
+const MAX_ATTRIBUTES: usize = 32;
+
 /// An element with its attributes, child elements and directly contained text (text, CDATA
 /// and references concatenated, end-of-lines normalised as XML 1.0 requires).
 #[derive(Debug, Default)]
@@ -144,6 +148,12 @@ fn predefined_entity(name: &str) -> Option<&'static str> {
 fn new_element(start: &BytesStart<'_>, offset: usize) -> Result<Element, XmlFault> {
     let mut attributes = Vec::new();
     for attribute in start.attributes() {
+        if attributes.len() == MAX_ATTRIBUTES {
+            return Err(fault(
+                offset,
+                format!("an element has more than {MAX_ATTRIBUTES} attributes"),
+            ));
+        }
         let attribute = attribute.map_err(|e| fault(offset, format!("bad attribute: {e}")))?;
         let value = attribute
             .unescape_value()

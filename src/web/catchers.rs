@@ -6,8 +6,9 @@ use rocket::response::Redirect;
 use rocket::response::{self, Responder};
 use rocket::{Catcher, catch, catchers};
 
+use super::bodies::RejectionMessage;
 use super::chrome::error_page;
-use super::csrf::RejectionMessage;
+use super::fairings::BadAddress;
 use crate::error::{json_error, wants_json};
 
 pub fn catchers() -> Vec<Catcher> {
@@ -41,6 +42,7 @@ impl<'r> Responder<'r, 'static> for ErrorResponse {
         let message = request
             .local_cache(|| RejectionMessage(None))
             .0
+            .as_deref()
             .unwrap_or_else(|| message_for(status));
         if wants_json(request) {
             return Ok(json_error(status, message));
@@ -51,7 +53,16 @@ impl<'r> Responder<'r, 'static> for ErrorResponse {
 }
 
 #[catch(default)]
-fn default_catcher(status: Status, _request: &Request<'_>) -> ErrorResponse {
+fn default_catcher(status: Status, request: &Request<'_>) -> ErrorResponse {
+    if request.local_cache(BadAddress::default).0 {
+        return ErrorResponse(Status::BadRequest);
+    }
+    // A GET whose address did not parse (`/admin/users/abc`, an id past 2^63) names nothing
+    // that exists: Rocket forwards it as a 422, but to the person it is a page not found.
+    let no_message = request.local_cache(|| RejectionMessage(None)).0.is_none();
+    if status == Status::UnprocessableEntity && request.method() == Method::Get && no_message {
+        return ErrorResponse(Status::NotFound);
+    }
     ErrorResponse(status)
 }
 

@@ -8,7 +8,7 @@ use rocket_dyn_templates::Template;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::csrf::RejectionMessage;
+use super::bodies::RejectionMessage;
 use super::guards::{csrf_cookie_name, live_session, secure_cookie};
 use crate::accounts::token;
 use crate::app::AppState;
@@ -159,6 +159,7 @@ pub fn error_page(request: &Request<'_>, status: Status, message: &str) -> Templ
     let message = request
         .local_cache(|| RejectionMessage(None))
         .0
+        .as_deref()
         .unwrap_or(message);
     Chrome::minimal(request).render(
         "errors/error",

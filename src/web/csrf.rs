@@ -3,24 +3,20 @@
 //! session's token or, before sign-in, to the pre-session cookie's (double submit). A missing or
 //! wrong token is a 403 with a clear message.
 
-use rocket::data::{self, Data, FromData};
+use rocket::data::{self, Data, FromData, Limits};
 use rocket::form::{Form, FromForm};
 use rocket::http::Status;
 use rocket::outcome::Outcome;
 use rocket::request::{self, FromRequest, Request};
-use rocket::serde::json::Json;
-use serde::Deserialize;
+use serde::de::DeserializeOwned;
 
+use super::bodies::{self, RejectionMessage, read_json, read_urlencoded, too_large};
 use super::guards::{csrf_cookie_name, live_session};
 use crate::accounts::token;
 use crate::app::AppState;
 
 pub const CSRF_MESSAGE: &str =
     "The form has expired or was not sent from this site. Go back, reload the page and try again.";
-
-/// A message for the catcher to show instead of its generic one.
-#[derive(Debug, Clone, Default)]
-pub struct RejectionMessage(pub Option<&'static str>);
 
 /// The token this request must carry, if it can carry one at all.
 async fn expected(request: &Request<'_>) -> Option<String> {
@@ -45,7 +41,7 @@ async fn accepts(request: &Request<'_>, sent: Option<&str>) -> bool {
 }
 
 fn reject(request: &Request<'_>) -> Status {
-    request.local_cache(|| RejectionMessage(Some(CSRF_MESSAGE)));
+    request.local_cache(|| RejectionMessage(Some(CSRF_MESSAGE.to_owned())));
     Status::Forbidden
 }
 
@@ -67,7 +63,8 @@ impl CsrfField for TokenOnly {
     }
 }
 
-/// A form (url-encoded or multipart) whose CSRF token has been checked.
+/// A form (url-encoded, read strictly by [`read_urlencoded`], or multipart) whose CSRF token
+/// has been checked.
 #[derive(Debug)]
 pub struct CsrfForm<T>(pub T);
 
@@ -76,17 +73,36 @@ impl<'r, T: FromForm<'r> + CsrfField + Send + 'r> FromData<'r> for CsrfForm<T> {
     type Error = ();
 
     async fn from_data(request: &'r Request<'_>, data: Data<'r>) -> data::Outcome<'r, Self> {
-        match Form::<T>::from_data(request, data).await {
-            Outcome::Success(form) => {
-                let form = form.into_inner();
-                if accepts(request, Some(form.csrf_token())).await {
-                    Outcome::Success(CsrfForm(form))
-                } else {
-                    Outcome::Error((reject(request), ()))
+        let content_type = request.content_type();
+        let parsed = if content_type.is_some_and(|ct| ct.is_form()) {
+            read_urlencoded::<T>(request, data).await
+        } else if content_type.is_some_and(|ct| ct.is_form_data()) {
+            match Form::<T>::from_data(request, data).await {
+                Outcome::Success(form) => Outcome::Success(form.into_inner()),
+                Outcome::Error((Status::PayloadTooLarge, _)) => {
+                    let limit = request.limits().get("file").unwrap_or(Limits::FILE);
+                    return bodies::reject(request, Status::PayloadTooLarge, too_large(limit));
                 }
+                Outcome::Error((status, _)) => Outcome::Error((status, ())),
+                Outcome::Forward(forward) => Outcome::Forward(forward),
             }
-            Outcome::Error((status, _)) => Outcome::Error((status, ())),
-            Outcome::Forward(forward) => Outcome::Forward(forward),
+        } else {
+            return bodies::reject(
+                request,
+                Status::UnsupportedMediaType,
+                "Send the form as application/x-www-form-urlencoded or multipart/form-data.",
+            );
+        };
+        let form = match parsed {
+            Outcome::Success(form) => form,
+            Outcome::Error(error) => return Outcome::Error(error),
+            Outcome::Forward(forward) => return Outcome::Forward(forward),
+        };
+        let token = form.csrf_token().to_owned();
+        if accepts(request, Some(&token)).await {
+            Outcome::Success(CsrfForm(form))
+        } else {
+            Outcome::Error((reject(request), ()))
         }
     }
 }
@@ -108,22 +124,41 @@ impl<'r> FromRequest<'r> for CsrfHeader {
     }
 }
 
-/// A JSON body sent with a matching `X-CSRF-Token` header.
+/// A JSON body (read by [`read_json`] up to `limits.json`) sent with a matching
+/// `X-CSRF-Token` header.
 #[derive(Debug)]
 pub struct CsrfJson<T>(pub T);
 
+/// Like [`CsrfJson`] for a body that carries a whole file (an import), so limited by
+/// `limits.file` like an uploaded file rather than by `limits.json`.
+#[derive(Debug)]
+pub struct CsrfUpload<T>(pub T);
+
+async fn csrf_json<'r, T: DeserializeOwned>(
+    request: &'r Request<'_>,
+    data: Data<'r>,
+    limit: &str,
+) -> data::Outcome<'r, T, ()> {
+    if !accepts(request, request.headers().get_one("X-CSRF-Token")).await {
+        return Outcome::Error((reject(request), ()));
+    }
+    read_json(request, data, limit).await
+}
+
 #[rocket::async_trait]
-impl<'r, T: Deserialize<'r> + Send + 'r> FromData<'r> for CsrfJson<T> {
+impl<'r, T: DeserializeOwned + Send + 'r> FromData<'r> for CsrfJson<T> {
     type Error = ();
 
     async fn from_data(request: &'r Request<'_>, data: Data<'r>) -> data::Outcome<'r, Self> {
-        if !accepts(request, request.headers().get_one("X-CSRF-Token")).await {
-            return Outcome::Error((reject(request), ()));
-        }
-        match Json::<T>::from_data(request, data).await {
-            Outcome::Success(json) => Outcome::Success(CsrfJson(json.into_inner())),
-            Outcome::Error((status, _)) => Outcome::Error((status, ())),
-            Outcome::Forward(forward) => Outcome::Forward(forward),
-        }
+        csrf_json(request, data, "json").await.map(CsrfJson)
+    }
+}
+
+#[rocket::async_trait]
+impl<'r, T: DeserializeOwned + Send + 'r> FromData<'r> for CsrfUpload<T> {
+    type Error = ();
+
+    async fn from_data(request: &'r Request<'_>, data: Data<'r>) -> data::Outcome<'r, Self> {
+        csrf_json(request, data, "file").await.map(CsrfUpload)
     }
 }

@@ -1,12 +1,14 @@
-//! Response fairings: the access log with request ids, security headers on every response
-//! (errors included), and caching headers for static files.
+//! Fairings: the access log with request ids, the address check, security headers on every
+//! response (errors included), and caching headers for static files.
 
 use std::time::Instant;
 
 use rocket::fairing::{Fairing, Info, Kind};
-use rocket::http::Header;
+use rocket::http::uri::Origin;
+use rocket::http::{Header, RawStr};
 use rocket::{Data, Request, Response};
 
+use super::bodies::{NOT_UTF8, NULL_CHARACTER, RejectionMessage};
 use super::request_id::RequestId;
 
 /// `default-src 'self'` with no inline script or style: every script and style is a file.
@@ -47,6 +49,66 @@ impl Fairing for AccessLog {
             tracing::debug!(request_id = %request_id, method = %request.method(), path = %path, status, elapsed_ms, "request");
         } else {
             tracing::info!(request_id = %request_id, method = %request.method(), path = %path, status, elapsed_ms, "request");
+        }
+    }
+}
+
+/// Set on a request whose address [`AddressCheck`] refused; the catcher answers it with a 400.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct BadAddress(pub bool);
+
+/// Why the address (path segments and query fields, percent-decoded) is not UTF-8 text
+/// without the null character, if it is not. Slugs and filters go into database queries, and
+/// PostgreSQL refuses the null character.
+fn address_problem(uri: &Origin<'_>) -> Option<&'static str> {
+    let path = uri
+        .path()
+        .as_str()
+        .split('/')
+        .map(|s| RawStr::new(s).percent_decode());
+    let query = uri
+        .query()
+        .map(|q| q.as_str())
+        .unwrap_or_default()
+        .split('&')
+        .map(|s| RawStr::new(s).url_decode());
+    for decoded in path.chain(query) {
+        match decoded {
+            Err(_) => return Some(NOT_UTF8),
+            Ok(text) if text.contains('\0') => return Some(NULL_CHARACTER),
+            Ok(_) => {}
+        }
+    }
+    None
+}
+
+/// Refuses addresses that could not have been typed: no route sees them; the request is
+/// pointed at a path nothing answers and marked, so the catcher gives a 400 with the reason
+/// (as JSON under `/api/`).
+pub struct AddressCheck;
+
+#[rocket::async_trait]
+impl Fairing for AddressCheck {
+    fn info(&self) -> Info {
+        Info {
+            name: "address check",
+            kind: Kind::Request,
+        }
+    }
+
+    async fn on_request(&self, request: &mut Request<'_>, _: &mut Data<'_>) {
+        let Some(problem) = address_problem(request.uri()) else {
+            return;
+        };
+        let nowhere = if request.uri().path().starts_with("/api/") {
+            "/api/invalid-address"
+        } else {
+            "/invalid-address"
+        };
+        if let Ok(nowhere) = Origin::parse(nowhere) {
+            request.local_cache(|| BadAddress(true));
+            request.local_cache(|| RejectionMessage(Some(problem.to_owned())));
+            request.set_uri(nowhere);
         }
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod author;
+pub mod bodies;
 pub mod catchers;
 pub mod chrome;
 pub mod csrf;
@@ -17,6 +18,8 @@ pub mod request_id;
 
 use rocket::Route;
 
+use crate::error::{AppError, AppResult};
+
 /// Every route of the web layer, mounted at `/`.
 pub fn routes() -> Vec<Route> {
     let mut routes = Vec::new();
@@ -28,4 +31,18 @@ pub fn routes() -> Vec<Route> {
     routes.extend(author::routes());
     routes.extend(reports::routes());
     routes
+}
+
+/// An optional id from a query string: absent or empty means none; anything else must be an
+/// id number, or the request is a 400 that names the field (Rocket's own `Option<i64>` would
+/// quietly ignore `?organisation=abc` and show everything).
+pub fn query_id(value: Option<&str>, name: &str) -> AppResult<Option<i64>> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => v.parse().map(Some).map_err(|_| {
+            AppError::BadRequest(format!(
+                "{name} must be chosen from the list (an id number)"
+            ))
+        }),
+    }
 }

@@ -29,6 +29,7 @@ mod data_export;
 mod data_support;
 mod erasure;
 mod foundation;
+mod hostile_requests;
 mod import;
 mod learner_api;
 mod learner_pages;

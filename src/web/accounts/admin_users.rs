@@ -16,6 +16,7 @@ use crate::error::{AppError, AppResult};
 use crate::web::chrome::Chrome;
 use crate::web::csrf::{CsrfField, CsrfForm, TokenOnly};
 use crate::web::guards::{Admin, ClientAddress, Manager};
+use crate::web::query_id;
 
 pub fn routes() -> Vec<Route> {
     routes![
@@ -46,8 +47,9 @@ async fn list_users(
     state: &State<AppState>,
     manager: Manager,
     chrome: Chrome,
-    organisation: Option<i64>,
+    organisation: Option<&str>,
 ) -> AppResult<Template> {
+    let organisation = query_id(organisation, "Organisation")?;
     let users = users::list(&state.db, &manager.scope, organisation).await?;
     let organisations = organisations::list(&state.db, &manager.scope).await?;
     Ok(chrome.render(

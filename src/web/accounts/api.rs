@@ -17,10 +17,12 @@ use crate::accounts::users::{self, Roles};
 use crate::app::AppState;
 use crate::audit;
 use crate::error::{AppError, AppResult};
-use crate::web::csrf::{CsrfHeader, CsrfJson};
+use crate::web::bodies::JsonBody;
+use crate::web::csrf::{CsrfHeader, CsrfJson, CsrfUpload};
 use crate::web::guards::{
     Admin, ClientAddress, CurrentUser, Manager, Release, secure_cookie, session_cookie_name,
 };
+use crate::web::query_id;
 
 pub fn routes() -> Vec<Route> {
     routes![
@@ -62,14 +64,15 @@ async fn me(state: &AppState, user: &CurrentUser) -> AppResult<Value> {
     }))
 }
 
-#[post("/api/v1/session", format = "json", data = "<body>")]
+#[post("/api/v1/session", data = "<body>")]
 async fn create_session(
     state: &State<AppState>,
     cookies: &CookieJar<'_>,
     release: Release,
     client: ClientAddress,
-    body: Json<SignInJson>,
+    body: JsonBody<SignInJson>,
 ) -> AppResult<Json<Value>> {
+    let body = body.0;
     let (account, session) = credentials::sign_in(
         &state.db,
         &state.config,
@@ -118,8 +121,9 @@ async fn show_me(state: &State<AppState>, user: CurrentUser) -> AppResult<Json<V
 async fn list_users(
     state: &State<AppState>,
     manager: Manager,
-    organisation: Option<i64>,
+    organisation: Option<&str>,
 ) -> AppResult<Json<Value>> {
+    let organisation = query_id(organisation, "Organisation")?;
     let users = users::list(&state.db, &manager.scope, organisation).await?;
     Ok(Json(json!({ "users": users })))
 }
@@ -199,7 +203,7 @@ async fn import_users(
     state: &State<AppState>,
     admin: Admin,
     client: ClientAddress,
-    body: CsrfJson<ImportJson>,
+    body: CsrfUpload<ImportJson>,
 ) -> AppResult<(Status, Json<Value>)> {
     let by = ImportedBy {
         actor_user_id: Some(admin.0.account.id),
@@ -265,9 +269,9 @@ async fn list_audit(
     _admin: Admin,
     action: Option<&str>,
     subject: Option<&str>,
-    actor: Option<i64>,
+    actor: Option<&str>,
 ) -> AppResult<Json<Value>> {
-    let filter = super::audit::filter(action, subject, actor);
+    let filter = super::audit::filter(action, subject, query_id(actor, "Actor")?);
     Ok(Json(
         json!({ "entries": audit::query(&state.db, &filter).await? }),
     ))

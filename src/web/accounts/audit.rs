@@ -9,6 +9,7 @@ use crate::audit::{self, Filter};
 use crate::error::AppResult;
 use crate::web::chrome::Chrome;
 use crate::web::guards::Admin;
+use crate::web::query_id;
 
 pub fn routes() -> Vec<Route> {
     routes![show_audit]
@@ -38,8 +39,9 @@ async fn show_audit(
     chrome: Chrome,
     action: Option<&str>,
     subject: Option<&str>,
-    actor: Option<i64>,
+    actor: Option<&str>,
 ) -> AppResult<Template> {
+    let actor = query_id(actor, "Actor")?;
     let entries = audit::query(&state.db, &filter(action, subject, actor)).await?;
     Ok(chrome.render(
         "admin/audit",

@@ -11,7 +11,7 @@ use crate::app::AppState;
 use crate::authoring::{self, ImportPreview, ImportSummary, overview};
 use crate::error::{AppError, AppResult};
 use crate::questions::Question;
-use crate::web::csrf::{CsrfHeader, CsrfJson};
+use crate::web::csrf::{CsrfHeader, CsrfJson, CsrfUpload};
 use crate::web::guards::Trainer;
 
 fn question_of(form: &ItemForm) -> AppResult<Question> {
@@ -146,7 +146,7 @@ impl ImportBody {
 pub async fn api_preview_import(
     _trainer: Trainer,
     state: &State<AppState>,
-    body: CsrfJson<ImportBody>,
+    body: CsrfUpload<ImportBody>,
 ) -> AppResult<Json<ImportPreview>> {
     let (source, file_name, topic) = body.0.checked()?;
     Ok(Json(
@@ -158,7 +158,7 @@ pub async fn api_preview_import(
 pub async fn api_apply_import(
     trainer: Trainer,
     state: &State<AppState>,
-    body: CsrfJson<ImportBody>,
+    body: CsrfUpload<ImportBody>,
 ) -> AppResult<Json<ImportSummary>> {
     let (source, file_name, topic) = body.0.checked()?;
     Ok(Json(

@@ -26,15 +26,7 @@ fn given(value: &Option<String>) -> Option<&str> {
 }
 
 fn id(value: &Option<String>, name: &str) -> AppResult<Option<i64>> {
-    given(value)
-        .map(|v| {
-            v.parse::<i64>().map_err(|_| {
-                AppError::BadRequest(format!(
-                    "{name} must be chosen from the list (an id number)"
-                ))
-            })
-        })
-        .transpose()
+    crate::web::query_id(value.as_deref(), name)
 }
 
 fn month(value: &Option<String>, name: &str) -> AppResult<Option<Period>> {
