@@ -41,6 +41,13 @@ impl ParseError {
         )
     }
 
+    /// The first character of `source` a question cannot hold, if any, located.
+    pub(crate) fn forbidden_char(file: &str, source: &str) -> Option<Self> {
+        let (offset, c) = super::text::forbidden_char(source)?;
+        let line = source[..offset].matches('\n').count() + 1;
+        Some(ParseError::new(file, line, forbidden_char_message(c)))
+    }
+
     pub(crate) fn too_many_questions(file: &str) -> Self {
         ParseError::new(
             file,
@@ -58,6 +65,13 @@ impl ParseError {
             format!("reading stopped after {MAX_ERRORS} broken questions; correct these first"),
         )
     }
+}
+
+pub(crate) fn forbidden_char_message(c: char) -> String {
+    format!(
+        "the file contains the control character U+{:04X}, which a question cannot hold: remove it",
+        u32::from(c)
+    )
 }
 
 /// A response that cannot be graded against the question it was given for.

@@ -19,6 +19,9 @@ pub fn parse_gift(source: &str, file: &str) -> Result<Vec<Question>, Vec<ParseEr
     if source.len() > MAX_SOURCE_BYTES {
         return Err(vec![ParseError::too_large(file)]);
     }
+    if let Some(error) = ParseError::forbidden_char(file, source) {
+        return Err(vec![error]);
+    }
     let source = source.strip_prefix('\u{FEFF}').unwrap_or(source);
     // Moodle also accepts old Mac files whose lines end in a bare CR.
     let source = source.replace("\r\n", "\n").replace('\r', "\n");

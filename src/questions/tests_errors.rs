@@ -247,6 +247,29 @@ fn elements_with_many_attributes_are_refused() {
     assert_error(&errors[0], 1, "more than 32 attributes");
 }
 
+#[test]
+fn control_characters_are_refused_where_they_stand() {
+    let errors = gift_errors("::A:: fine {T}\n\n::B:: Here's a que\0n {T}");
+    assert_eq!(errors.len(), 1);
+    assert_error(&errors[0], 3, "control character U+0000");
+    let xml = "<quiz>\n<question type=\"description\"><name><text>n</text></name>";
+    for (bad, needle) in [
+        (
+            "<questiontext><text>a\u{1b}b</text></questiontext>",
+            "U+001B",
+        ),
+        ("<questiontext><text>a&#1;b</text></questiontext>", "U+0001"),
+        (
+            "<questiontext format=\"&#8;\"><text>t</text></questiontext>",
+            "U+0008",
+        ),
+    ] {
+        let source = format!("{xml}\n{bad}</question></quiz>");
+        let errors = parse_moodle_xml(&source, "c.xml").expect_err(bad);
+        assert_error(&errors[0], 3, needle);
+    }
+}
+
 fn temp_file(name: &str, bytes: &[u8]) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("questions-tests-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

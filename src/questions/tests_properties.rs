@@ -66,6 +66,9 @@ const GIFT_PIECES: &[&str] = &[
     "\t",
     "\r\n",
     "\u{FDD0}",
+    "\0",
+    "\u{1}",
+    "\u{FFFF}",
 ];
 
 const XML_PIECES: &[&str] = &[
@@ -100,6 +103,8 @@ const XML_PIECES: &[&str] = &[
     "</subquestion>",
     "<!-- c -->",
     "<?xml version=\"1.0\"?>",
+    "&#1;",
+    "\0",
 ];
 
 /// Text made of GIFT's special characters, escapes and ordinary words.

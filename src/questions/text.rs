@@ -128,3 +128,14 @@ impl LineIndex {
         self.0.partition_point(|&newline| newline < offset) + 1
     }
 }
+
+/// Whether XML 1.0 cannot hold `c` (C0 controls other than tab, line feed and carriage return;
+/// U+FFFE and U+FFFF). Questions must survive both formats, and PostgreSQL refuses U+0000.
+pub(crate) fn is_forbidden_char(c: char) -> bool {
+    matches!(c, '\0'..='\x08' | '\x0B' | '\x0C' | '\x0E'..='\x1F' | '\u{FFFE}' | '\u{FFFF}')
+}
+
+/// The byte offset and the first character of `source` that a question cannot hold.
+pub(crate) fn forbidden_char(source: &str) -> Option<(usize, char)> {
+    source.char_indices().find(|(_, c)| is_forbidden_char(*c))
+}

@@ -21,6 +21,9 @@ pub fn parse_moodle_xml_bank(source: &str, file: &str) -> Result<QuestionBank, V
     if source.len() > MAX_SOURCE_BYTES {
         return Err(vec![ParseError::too_large(file)]);
     }
+    if let Some(error) = ParseError::forbidden_char(file, source) {
+        return Err(vec![error]);
+    }
     let source = source.strip_prefix('\u{FEFF}').unwrap_or(source);
     let lines = LineIndex::new(source);
     let line = |offset: usize| lines.line(offset);

@@ -4,6 +4,9 @@
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
+use super::error::forbidden_char_message;
+use super::text::is_forbidden_char;
+
 /// Moodle XML needs 5 levels; anything far deeper is malformed or hostile.
 pub const MAX_DEPTH: usize = 64;
 
@@ -105,6 +108,9 @@ pub(crate) fn parse_elements(source: &str) -> Result<Vec<Element>, XmlFault> {
                     .decode()
                     .map_err(|e| fault(offset, format!("bad reference: {e}")))?;
                 let resolved = match reference.resolve_char_ref() {
+                    Ok(Some(c)) if is_forbidden_char(c) => {
+                        return Err(fault(offset, forbidden_char_message(c)));
+                    }
                     Ok(Some(c)) => c.to_string(),
                     Ok(None) => predefined_entity(&name)
                         .ok_or_else(|| {
@@ -158,6 +164,9 @@ fn new_element(start: &BytesStart<'_>, offset: usize) -> Result<Element, XmlFaul
         let value = attribute
             .unescape_value()
             .map_err(|e| fault(offset, format!("bad attribute value: {e}")))?;
+        if let Some(c) = value.chars().find(|c| is_forbidden_char(*c)) {
+            return Err(fault(offset, forbidden_char_message(c)));
+        }
         attributes.push((
             String::from_utf8_lossy(attribute.key.as_ref()).into_owned(),
             value.into_owned(),
