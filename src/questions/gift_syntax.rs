@@ -161,10 +161,14 @@ pub(crate) fn extract_id_and_tags(comments: &str) -> (Option<String>, Vec<String
     let id = find_tokens(comments, "[id:", id_char)
         .into_iter()
         .find(|s| !s.is_empty());
-    let tags = find_tokens(comments, "[tag:", tag_char)
-        .into_iter()
-        .filter(|s| !s.is_empty())
-        .collect();
+    // Each tag once, as Moodle stores them: an id may itself contain `[tag:x]`, which
+    // `preg_match_all` finds as well as the real `[tag:x]` written after it.
+    let mut tags: Vec<String> = Vec::new();
+    for tag in find_tokens(comments, "[tag:", tag_char) {
+        if !tag.is_empty() && !tags.contains(&tag) {
+            tags.push(tag);
+        }
+    }
     (id, tags)
 }
 

@@ -248,6 +248,16 @@ fn elements_with_many_attributes_are_refused() {
 }
 
 #[test]
+fn a_tag_inside_an_id_is_read_once_and_round_trips() {
+    // Found by the gift_reader fuzz target: the id holds `[tag:fred]`.
+    let source = "//// [id:Y93// [tag:fred] [tag:barney]\nsorre{}";
+    let questions = gift(source);
+    assert_eq!(questions[0].id.as_deref(), Some("Y93// [tag:fred"));
+    assert_eq!(questions[0].tags, ["fred", "barney"]);
+    assert_eq!(gift(&super::write_gift(&questions)), questions);
+}
+
+#[test]
 fn control_characters_are_refused_where_they_stand() {
     let errors = gift_errors("::A:: fine {T}\n\n::B:: Here's a que\0n {T}");
     assert_eq!(errors.len(), 1);

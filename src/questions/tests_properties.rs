@@ -303,7 +303,8 @@ fn gift_never_panics_and_what_it_reads_round_trips() {
 #[test]
 fn moodle_xml_never_panics_and_what_it_reads_round_trips() {
     let read = read_and_round_trip(4000, xml_source(), false);
-    assert!(read > 1000, "only {read} of 4000 inputs read");
+    // About a quarter read; the bound is far enough below that to never fail by chance.
+    assert!(read > 600, "only {read} of 4000 inputs read");
 }
 
 #[test]
