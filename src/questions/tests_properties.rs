@@ -71,6 +71,8 @@ const GIFT_PIECES: &[&str] = &[
     "\u{FFFF}",
 ];
 
+/// (Control characters are left out: XML refuses them, which `tests_errors` checks, and
+/// with them too few generated files read to exercise the round trip.)
 const XML_PIECES: &[&str] = &[
     "<quiz>",
     "</quiz>",
@@ -103,8 +105,6 @@ const XML_PIECES: &[&str] = &[
     "</subquestion>",
     "<!-- c -->",
     "<?xml version=\"1.0\"?>",
-    "&#1;",
-    "\0",
 ];
 
 /// Text made of GIFT's special characters, escapes and ordinary words.
