@@ -181,16 +181,14 @@ pub async fn import(
                 active.update(&txn).await?;
                 changed = true;
             }
-            job_assignment::ActiveModel {
-                user_id: Set(user_id),
-                organisation_id: Set(row.organisation_id),
-                job_role_id: Set(row.job_role_id),
-                band: Set(row.band.clone()),
-                started_at: Set(now),
-                ended_at: Set(None),
-                ..Default::default()
-            }
-            .insert(&txn)
+            users::start_job(
+                &txn,
+                user_id,
+                row.organisation_id,
+                row.job_role_id,
+                row.band.as_deref(),
+                now,
+            )
             .await?;
             report.new_job_assignments += 1;
         }

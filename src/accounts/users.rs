@@ -133,6 +133,30 @@ pub async fn create(db: &impl ConnectionTrait, new: NewUser) -> AppResult<user::
     .await?)
 }
 
+/// Starts a job for a person (the one place a `job_assignments` row is made); ending the
+/// previous one is the caller's decision.
+pub async fn start_job(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    organisation_id: i64,
+    job_role_id: i64,
+    band: Option<&str>,
+    started_at: DateTime<Utc>,
+) -> AppResult<()> {
+    job_assignment::ActiveModel {
+        user_id: Set(user_id),
+        organisation_id: Set(organisation_id),
+        job_role_id: Set(job_role_id),
+        band: Set(band.map(str::to_owned)),
+        started_at: Set(started_at),
+        ended_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
 /// Sets a new password hash and marks the account active.
 pub async fn set_password_hash(
     db: &impl ConnectionTrait,

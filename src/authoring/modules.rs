@@ -234,6 +234,16 @@ async fn live_topics(db: &impl ConnectionTrait) -> AppResult<HashMap<String, i64
         .collect())
 }
 
+/// Every problem with `draft` as of today, against the live topics (for showing each one
+/// beside its field before saving).
+pub async fn problems_now(
+    db: &impl ConnectionTrait,
+    draft: &ModuleDraft,
+) -> AppResult<Vec<Problem>> {
+    let slugs: Vec<String> = live_topics(db).await?.into_keys().collect();
+    Ok(module_problems(draft, &slugs, Utc::now().date_naive()))
+}
+
 async fn check(db: &impl ConnectionTrait, draft: &ModuleDraft) -> AppResult<HashMap<String, i64>> {
     let topics = live_topics(db).await?;
     let slugs: Vec<String> = topics.keys().cloned().collect();
@@ -496,6 +506,11 @@ async fn row_of(db: &impl ConnectionTrait, row: module::Model) -> AppResult<Modu
         status: row.status,
         slug: row.slug,
     })
+}
+
+/// One module as trainers list it, or 404.
+pub async fn module_row(db: &impl ConnectionTrait, slug: &str) -> AppResult<ModuleRow> {
+    row_of(db, find_module(db, slug).await?).await
 }
 
 /// Every module (retired ones too), by slug.

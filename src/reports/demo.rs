@@ -237,27 +237,6 @@ async fn person(
         ..NewUser::default()
     };
     let user = users::create(db, new).await?.id;
-    let assign = Query::insert()
-        .into_table(Alias::new("job_assignments"))
-        .columns(
-            [
-                "user_id",
-                "organisation_id",
-                "job_role_id",
-                "band",
-                "started_at",
-            ]
-            .map(Alias::new),
-        )
-        .values([
-            user.into(),
-            organisation_id.into(),
-            job_role_id.into(),
-            band.into(),
-            now.into(),
-        ])
-        .map_err(AppError::internal)?
-        .take();
-    db.execute(&assign).await?;
+    users::start_job(db, user, organisation_id, job_role_id, Some(band), now).await?;
     Ok(user)
 }

@@ -198,28 +198,7 @@ async fn ensure_persona(
             .take();
         if let Some(row) = db.query_one(&role).await? {
             let role: i64 = row.try_get("", "id")?;
-            let job = Query::insert()
-                .into_table(Alias::new("job_assignments"))
-                .columns(
-                    [
-                        "user_id",
-                        "organisation_id",
-                        "job_role_id",
-                        "band",
-                        "started_at",
-                    ]
-                    .map(Alias::new),
-                )
-                .values([
-                    id.into(),
-                    organisation_id.into(),
-                    role.into(),
-                    "Band 6".into(),
-                    now.into(),
-                ])
-                .map_err(AppError::internal)?
-                .take();
-            db.execute(&job).await?;
+            users::start_job(db, id, organisation_id, role, Some("Band 6"), now).await?;
         }
     }
     Ok(())

@@ -96,23 +96,19 @@ pub(super) async fn load_items(
         let now = Utc::now();
         let hash = version_hash(&def.question);
         let item_id = match existing.get(uid) {
-            Some(row) if row.edited_at.is_some() => {
-                let current = match row.current_version_id {
-                    Some(id) => item_version::Entity::find_by_id(id).one(db).await?,
-                    None => None,
-                };
-                if current.is_none_or(|v| v.content_hash != hash) {
-                    summary.app_edits_kept += 1;
-                }
-                ids.insert(uid.to_owned(), row.id);
-                continue;
-            }
             Some(row) => {
                 let current = match row.current_version_id {
                     Some(id) => item_version::Entity::find_by_id(id).one(db).await?,
                     None => None,
                 };
-                if current.as_ref().is_none_or(|v| v.content_hash != hash) {
+                let changed = current.as_ref().is_none_or(|v| v.content_hash != hash);
+                if row.edited_at.is_some() {
+                    // A trainer's edit, publish or retire in the app stands over the file.
+                    summary.app_edits_kept += usize::from(changed);
+                    ids.insert(uid.to_owned(), row.id);
+                    continue;
+                }
+                if changed {
                     let next = current.map_or(1, |v| v.version + 1);
                     add_item_version(db, row.id, next, &def.question, None).await?;
                     summary.item_versions_created += 1;

@@ -124,25 +124,18 @@ pub(super) async fn load_modules(
             .one(db)
             .await?;
         let (module_id, latest) = match existing {
-            Some(row) if row.edited_at.is_some() => {
-                // Once trainers edit a module in the app, the app is where it is kept up to
-                // date; its file only seeded it.
-                if let Some(version_id) = row.current_version_id {
-                    let current = module_version::Entity::find_by_id(version_id)
-                        .one(db)
-                        .await?;
-                    if current.is_some_and(|v| v.content_hash != hash) {
-                        summary.app_edits_kept += 1;
-                    }
-                    ids.insert(def.slug.clone(), (row.id, version_id));
-                }
-                continue;
-            }
             Some(row) => {
                 let current = match row.current_version_id {
                     Some(id) => module_version::Entity::find_by_id(id).one(db).await?,
                     None => None,
                 };
+                if let (Some(_), Some(current)) = (row.edited_at, &current) {
+                    // Once trainers edit a module in the app, the app is where it is kept up
+                    // to date; its file only seeded it.
+                    summary.app_edits_kept += usize::from(current.content_hash != hash);
+                    ids.insert(def.slug.clone(), (row.id, current.id));
+                    continue;
+                }
                 (row.id, current)
             }
             None => {

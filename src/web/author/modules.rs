@@ -9,9 +9,7 @@ use serde::Serialize;
 
 use super::module_form::ModuleForm;
 use crate::app::AppState;
-use crate::authoring::modules::{
-    self, ModuleDetail, ModuleRow, Problem, SaveOutcome, module_problems,
-};
+use crate::authoring::modules::{self, ModuleDetail, ModuleRow, Problem, SaveOutcome};
 use crate::authoring::overview;
 use crate::content::markdown::render;
 use crate::error::{AppError, AppResult};
@@ -248,11 +246,6 @@ pub(super) fn form_errors(problems: Vec<Problem>) -> FormErrors {
 /// The form's problems, checked here so each is shown beside its field (the service checks
 /// again before saving).
 async fn problems_of(state: &AppState, form: &ModuleForm, is_new: bool) -> AppResult<FormErrors> {
-    let topics: Vec<String> = overview::topic_overview(&state.db)
-        .await?
-        .into_iter()
-        .map(|t| t.slug)
-        .collect();
     let mut problems = Vec::new();
     if is_new && !crate::content::is_slug(form.slug.trim()) {
         problems.push(Problem {
@@ -260,11 +253,7 @@ async fn problems_of(state: &AppState, form: &ModuleForm, is_new: bool) -> AppRe
             message: "Enter a short name for the web address: lower-case letters, digits and hyphens (for example sickle-cell-basics)".into(),
         });
     }
-    problems.extend(module_problems(
-        &form.to_draft(),
-        &topics,
-        chrono::Utc::now().date_naive(),
-    ));
+    problems.extend(modules::problems_now(&state.db, &form.to_draft()).await?);
     Ok(form_errors(problems))
 }
 
@@ -374,7 +363,7 @@ pub async fn edit_module(
     slug: &str,
     form: CsrfForm<ModuleForm>,
 ) -> PageResult {
-    let target = Some(modules::module_detail(&state.db, slug).await?.row);
+    let target = Some(modules::module_row(&state.db, slug).await?);
     let form = form.0;
     if let Some(page) = preview_or_problems(state, &chrome, &target, &form).await? {
         return Ok(Either::Right(page));
