@@ -11,6 +11,7 @@ pub mod assessment;
 pub mod audit;
 pub mod authoring;
 pub mod backup;
+pub mod bench;
 pub mod cli;
 pub mod config;
 pub mod content;

@@ -21,6 +21,7 @@ mod m20261123_120000_create_item_rest_histogram;
 mod m20261123_120100_add_blueprint_edited_at;
 mod m20261124_000001_create_retention;
 mod m20261124_000100_add_content_edited_at;
+mod m20261124_120000_create_report_totals;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_120100_add_blueprint_edited_at::Migration),
             Box::new(m20261124_000001_create_retention::Migration),
             Box::new(m20261124_000100_add_content_edited_at::Migration),
+            Box::new(m20261124_120000_create_report_totals::Migration),
         ]
     }
 }

@@ -10,7 +10,7 @@ use crate::helpers::{create_indexes, drop_tables, fk, index, reference};
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-const REPORT_COUNTS: &[&str] = &[
+pub(crate) const REPORT_COUNTS: &[&str] = &[
     "n_learners",
     "n_rated",
     "n_rating_high",
@@ -25,7 +25,7 @@ const REPORT_COUNTS: &[&str] = &[
     "n_gain",
 ];
 
-const REPORT_SUMS: &[&str] = &[
+pub(crate) const REPORT_SUMS: &[&str] = &[
     "sum_knowledge",
     "sum_knowledge_sq",
     "sum_rating",
@@ -54,7 +54,11 @@ const ITEM_SUMS: &[&str] = &[
     "sum_fraction_rest",
 ];
 
-fn with_measures(table: &mut TableCreateStatement, counts: &[&'static str], sums: &[&'static str]) {
+pub(crate) fn with_measures(
+    table: &mut TableCreateStatement,
+    counts: &[&'static str],
+    sums: &[&'static str],
+) {
     for column in counts {
         table.col(big_integer(*column).default(0));
     }

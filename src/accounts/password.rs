@@ -8,6 +8,7 @@ use std::fmt;
 use std::sync::OnceLock;
 
 use argon2::{Argon2, PasswordHash, PasswordHasher, PasswordVerifier};
+use rocket::tokio::sync::Semaphore;
 use rocket::tokio::task::spawn_blocking;
 
 use crate::error::{AppError, AppResult};
@@ -59,16 +60,27 @@ impl fmt::Debug for Password {
     }
 }
 
+/// Runs argon2 work on a blocking thread, at most one per core at a time. Each hash takes
+/// about 19 MiB and is CPU-bound: unbounded, 64 simultaneous sign-ins took the server to over
+/// 5 GB resident (bench sign_in), for no more throughput than one per core gives.
+async fn hashing<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> AppResult<T> {
+    static SLOTS: OnceLock<Semaphore> = OnceLock::new();
+    let slots = SLOTS.get_or_init(|| {
+        Semaphore::new(std::thread::available_parallelism().map_or(2, usize::from))
+    });
+    let _slot = slots.acquire().await.map_err(AppError::internal)?;
+    spawn_blocking(work).await.map_err(AppError::internal)
+}
+
 /// The argon2id PHC string for `password`, computed on a blocking thread.
 pub async fn hash(password: Password) -> AppResult<String> {
-    spawn_blocking(move || {
+    hashing(move || {
         Argon2::default()
             .hash_password(password.expose().as_bytes())
             .map(|hash| hash.to_string())
             .map_err(|e| AppError::internal(e.to_string()))
     })
-    .await
-    .map_err(AppError::internal)?
+    .await?
 }
 
 /// A real hash of nothing anyone knows, verified against when an account has no hash (unknown
@@ -85,7 +97,7 @@ fn dummy_hash() -> &'static str {
 
 /// Whether `candidate` matches `stored`; does the same work when there is no stored hash.
 pub async fn verify(candidate: String, stored: Option<String>) -> AppResult<bool> {
-    spawn_blocking(move || {
+    hashing(move || {
         let has_hash = stored.is_some();
         let stored = stored.unwrap_or_else(|| dummy_hash().to_owned());
         let Ok(parsed) = PasswordHash::new(&stored) else {
@@ -97,7 +109,6 @@ pub async fn verify(candidate: String, stored: Option<String>) -> AppResult<bool
         ok && has_hash
     })
     .await
-    .map_err(AppError::internal)
 }
 
 #[cfg(test)]

@@ -1,20 +1,20 @@
 //! Keeping the report and item-statistics aggregates current at submit time, in the submit's
-//! transaction. Every update is an atomic `INSERT ... ON CONFLICT DO UPDATE SET x = x + d`,
-//! safe with concurrent writers and several server instances.
+//! transaction. What an attempt adds is computed in memory ([`cell_deltas`]) and written as
+//! atomic `INSERT ... ON CONFLICT DO UPDATE SET x = x + d` ([`Increments`]), safe with
+//! concurrent writers and several server instances.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-use sea_orm::ExprTrait;
-use sea_orm::sea_query::{Alias, Expr, OnConflict, Query, SimpleExpr};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
     QueryOrder,
 };
 
 use super::bank::{self, Slot};
+use super::increments::{Increments, Key, Table};
 use super::scoring::{self, Scored};
 use crate::entities::{attempt, attempt_topic_score, response, role_target, topic_rating};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::measures::ResponseSums;
 
 /// One learner's contribution to one report cell (all additive, so it can be taken away).
@@ -48,62 +48,25 @@ pub struct CellKey {
     pub period: String,
 }
 
-/// Adds `delta` to a row of `table`, creating the row at zero first if needed.
-pub async fn upsert_add(
-    db: &impl ConnectionTrait,
-    table: &str,
-    keys: Vec<(&'static str, SimpleExpr)>,
-    counts: &[(&'static str, i64)],
-    sums: &[(&'static str, f64)],
-) -> AppResult<()> {
-    let table_alias = Alias::new(table);
-    let mut columns: Vec<Alias> = keys.iter().map(|(c, _)| Alias::new(*c)).collect();
-    let mut values: Vec<SimpleExpr> = keys.iter().map(|(_, v)| v.clone()).collect();
-    let mut updates = Vec::new();
-    for (column, value) in counts {
-        columns.push(Alias::new(*column));
-        values.push(Expr::val(*value));
-        updates.push(*column);
+impl CellKey {
+    fn key(&self) -> Vec<Key> {
+        vec![
+            self.organisation_id.into(),
+            self.job_role_id.into(),
+            self.band.as_str().into(),
+            self.topic_id.into(),
+            self.phase.as_str().into(),
+            self.period.as_str().into(),
+        ]
     }
-    for (column, value) in sums {
-        columns.push(Alias::new(*column));
-        values.push(Expr::val(*value));
-        updates.push(*column);
-    }
-    let conflict_columns: Vec<Alias> = keys.iter().map(|(c, _)| Alias::new(*c)).collect();
-    let mut on_conflict = OnConflict::columns(conflict_columns);
-    for column in updates {
-        on_conflict.value(
-            Alias::new(column),
-            Expr::col((table_alias.clone(), Alias::new(column)))
-                .add(Expr::col((Alias::new("excluded"), Alias::new(column)))),
-        );
-    }
-    let statement = Query::insert()
-        .into_table(table_alias)
-        .columns(columns)
-        .values(values)
-        .map_err(AppError::internal)?
-        .on_conflict(on_conflict)
-        .take();
-    db.execute(&statement).await?;
-    Ok(())
 }
 
-pub async fn add_to_cell(
-    db: &impl ConnectionTrait,
-    key: &CellKey,
-    delta: &CellDelta,
-) -> AppResult<()> {
-    let keys = vec![
-        ("organisation_id", Expr::val(key.organisation_id)),
-        ("job_role_id", Expr::val(key.job_role_id)),
-        ("band", Expr::val(key.band.clone())),
-        ("topic_id", Expr::val(key.topic_id)),
-        ("phase", Expr::val(key.phase.clone())),
-        ("period", Expr::val(key.period.clone())),
-    ];
-    upsert_add(db, "report_cells", keys, &delta.counts, &delta.sums).await
+/// Adds `delta` to the cell at `key` in `batch`, and to its all-months total.
+pub fn add_cell(batch: &mut Increments, key: &CellKey, delta: &CellDelta) -> AppResult<()> {
+    let mut cell = key.key();
+    batch.add(Table::ReportCells, cell.clone(), &delta.counts, &delta.sums)?;
+    cell.pop();
+    batch.add(Table::ReportTotals, cell, &delta.counts, &delta.sums)
 }
 
 /// Per-topic results of a submitted attempt: what reports and the learner's profile use.
@@ -111,6 +74,8 @@ pub struct AttemptTopics {
     pub slots: Vec<Slot>,
     pub scored: Scored,
     pub ratings: HashMap<i64, i16>,
+    /// The attempt's responses (empty once retention has removed them).
+    pub responses: Vec<response::Model>,
 }
 
 /// Scores an attempt from its responses or, once retention has removed them, from the
@@ -124,14 +89,16 @@ pub async fn load_attempt_topics(
         .filter(attempt_topic_score::Column::AttemptId.eq(attempt_id))
         .all(db)
         .await?;
-    let scored = if kept.is_empty() {
+    let (scored, responses) = if kept.is_empty() {
         let responses = response::Entity::find()
             .filter(response::Column::AttemptId.eq(attempt_id))
+            .order_by_asc(response::Column::ItemVersionId)
             .all(db)
             .await?;
-        scoring::score(&slots, &responses)
+        (scoring::score(&slots, &responses), responses)
     } else {
-        Scored::from_topic_sums(kept.iter().map(|k| (k.topic_id, kept_sums(k))))
+        let sums = kept.iter().map(|k| (k.topic_id, kept_sums(k)));
+        (Scored::from_topic_sums(sums), Vec::new())
     };
     let ratings = topic_rating::Entity::find()
         .filter(topic_rating::Column::AttemptId.eq(attempt_id))
@@ -144,6 +111,7 @@ pub async fn load_attempt_topics(
         slots,
         scored,
         ratings,
+        responses,
     })
 }
 
@@ -181,10 +149,10 @@ pub fn kept_row(
     }
 }
 
-async fn targets_for(
-    db: &impl ConnectionTrait,
-    job_role_id: i64,
-) -> AppResult<HashMap<i64, (f64, f64)>> {
+/// A role's targets: topic → (required level, importance).
+pub type Targets = HashMap<i64, (f64, f64)>;
+
+async fn targets_for(db: &impl ConnectionTrait, job_role_id: i64) -> AppResult<Targets> {
     Ok(role_target::Entity::find()
         .filter(role_target::Column::JobRoleId.eq(job_role_id))
         .all(db)
@@ -214,38 +182,37 @@ async fn baseline_knowledge(
         return Ok(HashMap::new());
     };
     let topics = load_attempt_topics(db, baseline.id).await?;
-    Ok(topics
+    Ok(knowledge_by_topic(&topics))
+}
+
+/// Each topic's knowledge score in a scored attempt.
+pub fn knowledge_by_topic(topics: &AttemptTopics) -> HashMap<i64, f64> {
+    topics
         .scored
         .topics
         .iter()
         .map(|(id, t)| (*id, t.knowledge))
-        .collect())
+        .collect()
 }
 
-/// The cell contributions of one reported attempt, by cell.
-async fn contributions(
-    db: &impl ConnectionTrait,
+/// What a reported attempt adds to each report cell. `pre` is the learner's baseline
+/// knowledge by topic (for a post-assessment), `completed` the topics of modules they have
+/// completed (for a baseline). Pure, so the benchmark seed builds cells exactly as submits do.
+pub fn cell_deltas(
     attempt: &attempt::Model,
-) -> AppResult<Vec<(CellKey, CellDelta)>> {
+    topics: &AttemptTopics,
+    targets: &Targets,
+    pre: &HashMap<i64, f64>,
+    completed: &HashSet<i64>,
+) -> Vec<(CellKey, CellDelta)> {
     let (Some(organisation_id), Some(job_role_id), Some(submitted_at)) = (
         attempt.organisation_id,
         attempt.job_role_id,
         attempt.submitted_at,
     ) else {
-        return Ok(Vec::new());
+        return Vec::new();
     };
-    let topics = load_attempt_topics(db, attempt.id).await?;
-    let targets = targets_for(db, job_role_id).await?;
-    let pre = if attempt.phase == "post" {
-        baseline_knowledge(db, attempt.user_id).await?
-    } else {
-        HashMap::new()
-    };
-    let completed = if attempt.phase == "baseline" {
-        super::completion::completed_topics(db, attempt.user_id).await?
-    } else {
-        Default::default()
-    };
+    let period = submitted_at.format("%Y-%m").to_string();
     let mut out = Vec::new();
     for (topic_id, topic) in &topics.scored.topics {
         let (target, _importance) = targets.get(topic_id).copied().unwrap_or((0.0, 1.0));
@@ -301,21 +268,38 @@ async fn contributions(
             band: attempt.band.clone().unwrap_or_default(),
             topic_id: *topic_id,
             phase: attempt.phase.clone(),
-            period: submitted_at.format("%Y-%m").to_string(),
+            period: period.clone(),
         };
         out.push((key, CellDelta { counts, sums }));
     }
-    Ok(out)
+    out
 }
 
+/// Adds (or, with `remove`, takes away) a reported attempt's cell contributions to `batch`.
 async fn add_attempt_to_cells(
     db: &impl ConnectionTrait,
+    batch: &mut Increments,
     attempt: &attempt::Model,
+    topics: &AttemptTopics,
     remove: bool,
 ) -> AppResult<()> {
-    for (key, delta) in contributions(db, attempt).await? {
+    let Some(job_role_id) = attempt.job_role_id else {
+        return Ok(());
+    };
+    let targets = targets_for(db, job_role_id).await?;
+    let pre = if attempt.phase == "post" {
+        baseline_knowledge(db, attempt.user_id).await?
+    } else {
+        HashMap::new()
+    };
+    let completed = if attempt.phase == "baseline" {
+        super::completion::completed_topics(db, attempt.user_id).await?
+    } else {
+        HashSet::new()
+    };
+    for (key, delta) in cell_deltas(attempt, topics, &targets, &pre, &completed) {
         let delta = if remove { delta.negated() } else { delta };
-        add_to_cell(db, &key, &delta).await?;
+        add_cell(batch, &key, &delta)?;
     }
     Ok(())
 }
@@ -335,13 +319,15 @@ pub async fn record_submit(
         .order_by_asc(attempt::Column::Id)
         .all(db)
         .await?;
+    let mut batch = Increments::default();
     let reported = match submitted.phase.as_str() {
         // The first submitted baseline is the baseline; later ones are practice.
         "baseline" => previous.is_empty(),
         // The most recent post-assessment counts: the one before stops counting.
         "post" => {
             for old in previous {
-                add_attempt_to_cells(db, &old, true).await?;
+                let old_topics = load_attempt_topics(db, old.id).await?;
+                add_attempt_to_cells(db, &mut batch, &old, &old_topics, true).await?;
                 let mut active: attempt::ActiveModel = old.into();
                 active.is_reported = Set(false);
                 active.update(db).await?;
@@ -357,11 +343,12 @@ pub async fn record_submit(
     active.cbm_mean = Set(summary.mean_cbm_mark);
     let updated = active.update(db).await?;
     if reported {
-        add_attempt_to_cells(db, &updated, false).await?;
+        add_attempt_to_cells(db, &mut batch, &updated, &topics, false).await?;
         if updated.phase == "baseline" {
-            super::item_stats::record(db, &updated, &topics).await?;
+            super::item_stats::add(&mut batch, &updated, &topics)?;
         }
     }
+    batch.write(db).await?;
     if updated.phase == "quiz" {
         super::completion::complete_module_if_passed(db, &updated, &topics).await?;
     }

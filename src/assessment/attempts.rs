@@ -2,22 +2,20 @@
 //! here: only the owner may touch an attempt, only while it is in progress, only its own items;
 //! a submit happens once, updating the report aggregates in the same transaction.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::Utc;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, ConnectionTrait,
+    DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 use super::answer::{self, AnswerInput, CheckedAnswer, Sureness};
 use super::draw::{self, PoolItem};
 use super::{aggregates, bank, job};
-use crate::entities::{
-    assessment, attempt, attempt_item, blueprint_topic, response, topic_rating, user,
-};
+use crate::entities::{assessment, attempt, attempt_item, response, topic_rating, user};
 use crate::error::{AppError, AppResult};
 
 pub const IN_PROGRESS: &str = "in_progress";
@@ -87,14 +85,7 @@ pub async fn start_or_resume(
     let drawn: Vec<PoolItem> = if assessment.kind == "quiz" {
         pool
     } else {
-        let blueprint: Vec<(i64, usize)> = blueprint_topic::Entity::find()
-            .filter(blueprint_topic::Column::AssessmentId.eq(assessment.id))
-            .order_by_asc(blueprint_topic::Column::Position)
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|b| (b.topic_id, usize::try_from(b.item_count).unwrap_or(0)))
-            .collect();
+        let blueprint = bank::blueprint(db, assessment.id).await?;
         let avoid = if assessment.kind == "post" {
             seen_items(db, user_id).await?
         } else {
@@ -126,16 +117,16 @@ pub async fn start_or_resume(
     }
     .insert(&txn)
     .await?;
-    for (position, item) in drawn.iter().enumerate() {
+    attempt_item::Entity::insert_many(drawn.iter().enumerate().map(|(position, item)| {
         attempt_item::ActiveModel {
             attempt_id: Set(row.id),
             position: Set(i32::try_from(position).unwrap_or(i32::MAX) + 1),
             item_version_id: Set(item.item_version_id),
             topic_id: Set(item.topic_id),
         }
-        .insert(&txn)
-        .await?;
-    }
+    }))
+    .exec_without_returning(&txn)
+    .await?;
     txn.commit().await?;
     Ok(row)
 }
@@ -189,6 +180,8 @@ pub async fn save(
     ensure_open(&attempt)?;
     let slots = bank::attempt_slots(&txn, attempt.id).await?;
     let topics: HashSet<i64> = slots.iter().map(|s| s.topic_id).collect();
+    // Later values for the same topic or question win, as if each were saved in turn.
+    let mut rated: BTreeMap<i64, i16> = BTreeMap::new();
     for &(topic_id, rating) in ratings {
         if !topics.contains(&topic_id) {
             return Err(AppError::BadRequest(
@@ -200,21 +193,11 @@ pub async fn save(
                 "Confidence must be from 1 (not at all) to 5 (very confident).".into(),
             ));
         }
-        topic_rating::Entity::delete_many()
-            .filter(topic_rating::Column::AttemptId.eq(attempt.id))
-            .filter(topic_rating::Column::TopicId.eq(topic_id))
-            .exec(&txn)
-            .await?;
-        topic_rating::ActiveModel {
-            attempt_id: Set(attempt.id),
-            topic_id: Set(topic_id),
-            rating: Set(rating),
-        }
-        .insert(&txn)
-        .await?;
+        rated.insert(topic_id, rating);
     }
     let by_position: HashMap<i32, &bank::Slot> = slots.iter().map(|s| (s.position, s)).collect();
     let mut problems = Vec::new();
+    let mut answered: BTreeMap<i64, response::ActiveModel> = BTreeMap::new();
     for item in items {
         let slot = by_position.get(&item.position).ok_or_else(|| {
             AppError::BadRequest("That question is not part of this attempt.".into())
@@ -228,30 +211,59 @@ pub async fn save(
             Err(problem) => problems.push((item.position, problem)),
             Ok(None) => {}
             Ok(Some(checked)) => {
-                store_response(
-                    &txn,
+                let row = response_row(
                     attempt.id,
                     slot,
                     &item.answer,
                     &checked,
                     item.time_on_item_ms,
-                )
-                .await?
+                    Utc::now(),
+                )?;
+                let mut row: response::ActiveModel = row.into();
+                row.id = NotSet;
+                answered.insert(slot.item_version_id, row);
             }
         }
+    }
+    if !rated.is_empty() {
+        topic_rating::Entity::delete_many()
+            .filter(topic_rating::Column::AttemptId.eq(attempt.id))
+            .filter(topic_rating::Column::TopicId.is_in(rated.keys().copied()))
+            .exec(&txn)
+            .await?;
+        topic_rating::Entity::insert_many(rated.into_iter().map(|(topic_id, rating)| {
+            topic_rating::ActiveModel {
+                attempt_id: Set(attempt.id),
+                topic_id: Set(topic_id),
+                rating: Set(rating),
+            }
+        }))
+        .exec_without_returning(&txn)
+        .await?;
+    }
+    if !answered.is_empty() {
+        response::Entity::delete_many()
+            .filter(response::Column::AttemptId.eq(attempt.id))
+            .filter(response::Column::ItemVersionId.is_in(answered.keys().copied()))
+            .exec(&txn)
+            .await?;
+        response::Entity::insert_many(answered.into_values())
+            .exec_without_returning(&txn)
+            .await?;
     }
     txn.commit().await?;
     Ok(problems)
 }
 
-async fn store_response(
-    db: &impl ConnectionTrait,
+/// The stored row (id not yet given) for one checked answer.
+pub fn response_row(
     attempt_id: i64,
     slot: &bank::Slot,
     input: &AnswerInput,
     checked: &CheckedAnswer,
     time_on_item_ms: Option<i32>,
-) -> AppResult<()> {
+    answered_at: chrono::DateTime<Utc>,
+) -> AppResult<response::Model> {
     let (answer_json, fraction, certainty, dont_know) = match checked {
         CheckedAnswer::DontKnow => (None, Some(0.0), None, true),
         CheckedAnswer::Answered { value, certainty } => {
@@ -267,25 +279,17 @@ async fn store_response(
             )
         }
     };
-    response::Entity::delete_many()
-        .filter(response::Column::AttemptId.eq(attempt_id))
-        .filter(response::Column::ItemVersionId.eq(slot.item_version_id))
-        .exec(db)
-        .await?;
-    response::ActiveModel {
-        attempt_id: Set(attempt_id),
-        item_version_id: Set(slot.item_version_id),
-        answer: Set(answer_json),
-        fraction: Set(fraction),
-        certainty: Set(certainty),
-        dont_know: Set(dont_know),
-        time_on_item_ms: Set(time_on_item_ms),
-        answered_at: Set(Utc::now()),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
-    Ok(())
+    Ok(response::Model {
+        id: 0,
+        attempt_id,
+        item_version_id: slot.item_version_id,
+        answer: answer_json,
+        fraction,
+        certainty,
+        dont_know,
+        time_on_item_ms,
+        answered_at,
+    })
 }
 
 /// What is still missing before an attempt can be submitted, in words.

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::draw::PoolItem;
-use crate::entities::{assessment_item, attempt_item, item, item_version, topic};
+use crate::entities::{assessment_item, attempt_item, blueprint_topic, item, item_version, topic};
 use crate::error::{AppError, AppResult};
 use crate::questions::Question;
 
@@ -50,6 +50,21 @@ pub async fn pool(db: &impl ConnectionTrait, assessment_id: i64) -> AppResult<Ve
         .collect())
 }
 
+/// An assessment's blueprint: (topic, items to draw) in order.
+pub async fn blueprint(
+    db: &impl ConnectionTrait,
+    assessment_id: i64,
+) -> AppResult<Vec<(i64, usize)>> {
+    Ok(blueprint_topic::Entity::find()
+        .filter(blueprint_topic::Column::AssessmentId.eq(assessment_id))
+        .order_by_asc(blueprint_topic::Column::Position)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|b| (b.topic_id, usize::try_from(b.item_count).unwrap_or(0)))
+        .collect())
+}
+
 pub fn decode_question(version: &item_version::Model) -> AppResult<Question> {
     serde_json::from_str(&version.body).map_err(AppError::internal)
 }
@@ -61,7 +76,21 @@ pub async fn attempt_slots(db: &impl ConnectionTrait, attempt_id: i64) -> AppRes
         .order_by_asc(attempt_item::Column::Position)
         .all(db)
         .await?;
-    let version_ids: Vec<i64> = rows.iter().map(|r| r.item_version_id).collect();
+    slots_for(
+        db,
+        rows.iter()
+            .map(|r| (r.position, r.item_version_id, r.topic_id)),
+    )
+    .await
+}
+
+/// Slots for (position, item version, topic) triples, in the order given.
+pub async fn slots_for(
+    db: &impl ConnectionTrait,
+    rows: impl IntoIterator<Item = (i32, i64, i64)>,
+) -> AppResult<Vec<Slot>> {
+    let rows: Vec<(i32, i64, i64)> = rows.into_iter().collect();
+    let version_ids: Vec<i64> = rows.iter().map(|r| r.1).collect();
     let versions: HashMap<i64, item_version::Model> = item_version::Entity::find()
         .filter(item_version::Column::Id.is_in(version_ids))
         .all(db)
@@ -84,18 +113,18 @@ pub async fn attempt_slots(db: &impl ConnectionTrait, attempt_id: i64) -> AppRes
         .map(|t| (t.id, t))
         .collect();
     let mut slots = Vec::with_capacity(rows.len());
-    for row in rows {
-        let version = versions.get(&row.item_version_id).ok_or_else(|| {
-            AppError::internal(format!("item version {} is missing", row.item_version_id))
+    for (position, item_version_id, topic_id) in rows {
+        let version = versions.get(&item_version_id).ok_or_else(|| {
+            AppError::internal(format!("item version {item_version_id} is missing"))
         })?;
         let topic = topics
-            .get(&row.topic_id)
-            .ok_or_else(|| AppError::internal(format!("topic {} is missing", row.topic_id)))?;
+            .get(&topic_id)
+            .ok_or_else(|| AppError::internal(format!("topic {topic_id} is missing")))?;
         slots.push(Slot {
-            position: row.position,
-            item_version_id: row.item_version_id,
+            position,
+            item_version_id,
             item_uid: uids.get(&version.item_id).cloned().unwrap_or_default(),
-            topic_id: row.topic_id,
+            topic_id,
             topic_slug: topic.slug.clone(),
             topic_name: topic.name.clone(),
             question: decode_question(version)?,

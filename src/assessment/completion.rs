@@ -9,7 +9,8 @@ use sea_orm::{
     QueryOrder,
 };
 
-use super::aggregates::{AttemptTopics, CellDelta, CellKey, add_to_cell, load_attempt_topics};
+use super::aggregates::{AttemptTopics, CellDelta, CellKey, add_cell, load_attempt_topics};
+use super::increments::Increments;
 use crate::entities::{assessment, attempt, module, module_progress, module_topic, role_target};
 use crate::error::AppResult;
 
@@ -147,7 +148,7 @@ pub async fn complete_module_if_passed(
         .keys()
         .copied()
         .collect();
-    // In topic order, as a baseline's cells are, so concurrent submits cannot deadlock.
+    let mut batch = Increments::default();
     let module_topics = module_topic::Entity::find()
         .filter(module_topic::Column::ModuleVersionId.eq(version_id))
         .order_by_asc(module_topic::Column::TopicId)
@@ -169,15 +170,11 @@ pub async fn complete_module_if_passed(
             phase: "baseline".into(),
             period: submitted_at.format("%Y-%m").to_string(),
         };
-        add_to_cell(
-            db,
-            &key,
-            &CellDelta {
-                counts: vec![("n_completed", 1)],
-                sums: Vec::new(),
-            },
-        )
-        .await?;
+        let delta = CellDelta {
+            counts: vec![("n_completed", 1)],
+            sums: Vec::new(),
+        };
+        add_cell(&mut batch, &key, &delta)?;
     }
-    Ok(())
+    batch.write(db).await
 }

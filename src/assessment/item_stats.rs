@@ -2,11 +2,9 @@
 //! staff group (0 = everyone), rest-score histograms for discriminative efficiency, plus
 //! whole-test moments per assessment.
 
-use sea_orm::sea_query::{Expr, SimpleExpr};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
-
-use super::aggregates::{AttemptTopics, upsert_add};
-use crate::entities::{attempt, response};
+use super::aggregates::AttemptTopics;
+use super::increments::{Increments, Key, Table};
+use crate::entities::attempt;
 use crate::error::AppResult;
 use crate::measures::response::Certainty;
 use crate::measures::summary::ResponseSums;
@@ -45,21 +43,17 @@ pub fn bucket_rest(bucket: i64) -> f64 {
     bucket as f64 / 100.0
 }
 
-pub async fn record(
-    db: &impl ConnectionTrait,
+/// Adds a counted baseline's responses to the item statistics, rest-score histograms, option
+/// counts and whole-test moments, for everyone (group 0) and the attempt's staff group.
+pub fn add(
+    batch: &mut Increments,
     attempt: &attempt::Model,
     topics: &AttemptTopics,
 ) -> AppResult<()> {
     let groups: Vec<i64> = std::iter::once(0).chain(attempt.staff_group_id).collect();
     let total = topics.scored.total();
-    // Rows are locked in one global order (by item), so that concurrent submits sharing items
-    // wait for each other instead of deadlocking on PostgreSQL.
-    let responses = response::Entity::find()
-        .filter(response::Column::AttemptId.eq(attempt.id))
-        .order_by_asc(response::Column::ItemVersionId)
-        .all(db)
-        .await?;
-    for row in &responses {
+    let phase = || Key::from(attempt.phase.as_str());
+    for row in &topics.responses {
         let answer = super::scoring::to_answer(row);
         let sums = ResponseSums::from_answer(&answer);
         let f = answer.fraction();
@@ -93,51 +87,30 @@ pub async fn record(
             ("sum_fraction_rest", f * rest),
         ];
         for &group in &groups {
-            let keys = |extra: Option<String>| {
-                let mut keys: Vec<(&'static str, SimpleExpr)> = vec![
-                    ("item_version_id", Expr::val(row.item_version_id)),
-                    ("phase", Expr::val(attempt.phase.clone())),
-                    ("staff_group_id", Expr::val(group)),
-                ];
-                if let Some(option) = extra {
-                    keys.push(("option_key", Expr::val(option)));
-                }
-                keys
-            };
-            upsert_add(db, "item_stats", keys(None), &counts, &values).await?;
+            let key = vec![row.item_version_id.into(), phase(), group.into()];
+            batch.add(Table::ItemStats, key.clone(), &counts, &values)?;
             // Discriminative efficiency needs the rest scores' distribution, not only their
             // sums; hundredths are finer than any rest score a fraction-graded test produces
             // in practice, and keep the bucket an exact key.
-            let mut bucket = keys(None);
-            bucket.push(("rest_bucket", Expr::val(rest_bucket(rest))));
-            upsert_add(db, "item_rest_histogram", bucket, &[("n", 1)], &[]).await?;
+            let mut bucket = key.clone();
+            bucket.push(rest_bucket(rest).into());
+            batch.add(Table::ItemRestHistogram, bucket, &[("n", 1)], &[])?;
             for option in option_keys(row.answer.as_deref(), row.dont_know) {
-                upsert_add(
-                    db,
-                    "item_option_counts",
-                    keys(Some(option)),
-                    &[("n", 1)],
-                    &[],
-                )
-                .await?;
+                let mut with_option = key.clone();
+                with_option.push(option.into());
+                batch.add(Table::ItemOptionCounts, with_option, &[("n", 1)], &[])?;
             }
         }
     }
-    let k = i64::try_from(responses.len()).unwrap_or(0);
+    let k = i64::try_from(topics.responses.len()).unwrap_or(0);
     for &group in &groups {
-        let keys = vec![
-            ("assessment_id", Expr::val(attempt.assessment_id)),
-            ("phase", Expr::val(attempt.phase.clone())),
-            ("staff_group_id", Expr::val(group)),
-        ];
-        upsert_add(
-            db,
-            "assessment_stats",
-            keys,
+        let key = vec![attempt.assessment_id.into(), phase(), group.into()];
+        batch.add(
+            Table::AssessmentStats,
+            key,
             &[("n", 1), ("sum_items", k)],
             &[("sum_total", total), ("sum_total_sq", total * total)],
-        )
-        .await?;
+        )?;
     }
     Ok(())
 }

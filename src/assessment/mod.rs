@@ -10,6 +10,7 @@ pub mod attempts;
 pub mod bank;
 pub mod completion;
 pub mod draw;
+pub mod increments;
 pub mod item_stats;
 pub mod job;
 pub mod results;

@@ -4,6 +4,7 @@
 
 mod backup;
 mod bank;
+mod bench;
 mod content;
 mod demo;
 mod people;
@@ -14,6 +15,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::bench::load::Scenario;
 use sea_orm::DatabaseConnection;
 
 use crate::accounts::setup;
@@ -75,6 +78,83 @@ pub enum Command {
     /// Retention of raw responses (app.response_retention_months).
     #[command(subcommand)]
     Retention(RetentionCommand),
+    /// The benchmark suite (docs/benchmarks.md). Use a database of its own, never a live one.
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Write a synthetic population (staff, baselines, post-assessments, aggregates) straight
+    /// into the configured database, which must hold no benchmark population yet.
+    Seed {
+        #[arg(long)]
+        staff: usize,
+        #[arg(long, default_value_t = 1)]
+        orgs: usize,
+        /// Share of staff who also sat the post-assessment.
+        #[arg(long, default_value_t = 0.3)]
+        post_share: f64,
+        /// Learners left with an open baseline and a session, for `bench load`.
+        #[arg(long, default_value_t = 0)]
+        ready: usize,
+        /// Where to write the ready learners and the manager's session.
+        #[arg(long)]
+        ready_file: Option<PathBuf>,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Load a running server's hot paths at several concurrencies and print throughput, p50,
+    /// p99 and (with --server-pid) the server's peak memory.
+    Load {
+        #[arg(long, default_value = "http://127.0.0.1:8000")]
+        url: String,
+        #[arg(long)]
+        ready_file: PathBuf,
+        #[arg(long, value_enum, value_delimiter = ',', default_values_t = [Scenario::Health, Scenario::Module, Scenario::Dashboard, Scenario::Submit, Scenario::SignIn])]
+        scenario: Vec<Scenario>,
+        #[arg(long, value_delimiter = ',', default_values_t = [1, 16, 64])]
+        concurrency: Vec<usize>,
+        /// Seconds per run.
+        #[arg(long, default_value_t = 20)]
+        seconds: u64,
+        #[arg(long)]
+        server_pid: Option<u32>,
+        /// The module whose first page is loaded.
+        #[arg(long, default_value = "genomics-basics")]
+        module: String,
+        /// Append each run's figures as a JSON line to this file.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// A label stored with each line (e.g. "sqlite 1.5M").
+        #[arg(long, default_value = "")]
+        label: String,
+    },
+    /// The yardsticks on the configured database: a submit's rows by plain SQL, and the gap
+    /// grid by a GROUP BY over the raw responses.
+    Sql {
+        #[arg(long, value_delimiter = ',', default_values_t = [64])]
+        concurrency: Vec<usize>,
+        #[arg(long, default_value_t = 20)]
+        seconds: u64,
+        /// Timed runs of the GROUP BY (0 to skip it).
+        #[arg(long, default_value_t = 3)]
+        group_by_runs: usize,
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[arg(long, default_value = "")]
+        label: String,
+    },
+    /// Print a results file as a Markdown table with the ratios.
+    Report {
+        results: PathBuf,
+        /// The label of the large population's runs.
+        #[arg(long, default_value = "large")]
+        large: String,
+        /// The label of the 1,000-staff runs.
+        #[arg(long, default_value = "small")]
+        small: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -242,6 +322,68 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Verify => reports::verify_aggregates().await,
         Command::Backup { to } => backup::backup(to).await,
         Command::Retention(RetentionCommand::Apply) => retention::apply().await,
+        Command::Bench(command) => run_bench(command).await,
+    }
+}
+
+async fn run_bench(command: BenchCommand) -> ExitCode {
+    match command {
+        BenchCommand::Seed {
+            staff,
+            orgs,
+            post_share,
+            ready,
+            ready_file,
+            seed,
+        } => {
+            bench::seed(crate::bench::seed::SeedSpec {
+                staff,
+                orgs,
+                post_share,
+                ready,
+                ready_file,
+                seed,
+                password: bench::BENCH_PASSWORD.to_owned(),
+                session_hours: 12,
+            })
+            .await
+        }
+        BenchCommand::Load {
+            url,
+            ready_file,
+            scenario,
+            concurrency,
+            seconds,
+            server_pid,
+            module,
+            out,
+            label,
+        } => {
+            bench::load(bench::LoadArgs {
+                url,
+                ready_file,
+                scenarios: scenario,
+                concurrency,
+                seconds,
+                server_pid,
+                module,
+                out,
+                label,
+            })
+            .await
+        }
+        BenchCommand::Sql {
+            concurrency,
+            seconds,
+            group_by_runs,
+            out,
+            label,
+        } => bench::sql(concurrency, seconds, group_by_runs, out, label).await,
+        BenchCommand::Report {
+            results,
+            large,
+            small,
+        } => bench::report(&results, &large, &small),
     }
 }
 

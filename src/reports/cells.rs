@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use sea_orm::sea_query::{Alias, Expr, JoinType, Order, Query, SelectStatement};
+use sea_orm::sea_query::{Alias, Expr, Func, JoinType, Order, Query, SelectStatement};
 use sea_orm::{ConnectionTrait, EntityTrait, ExprTrait, QueryOrder, QueryResult};
 
 use crate::entities::{job_role, organisation, role_target, staff_group, topic};
@@ -150,79 +150,126 @@ pub struct CellFilter {
     pub phase: Option<String>,
 }
 
-fn rc(column: &str) -> Expr {
-    Expr::col((Alias::new("report_cells"), Alias::new(column)))
+fn col(table: &str, column: &str) -> Expr {
+    Expr::col((Alias::new(table), Alias::new(column)))
 }
 
-fn select(filter: &CellFilter) -> SelectStatement {
+/// The rows of `table` matching `filter`, joined to their job role's staff group.
+fn matching(table: &str, filter: &CellFilter) -> SelectStatement {
     let mut query = Query::select();
     query
-        .from(Alias::new("report_cells"))
+        .from(Alias::new(table))
         .join(
             JoinType::InnerJoin,
             Alias::new("job_roles"),
-            Expr::col((Alias::new("job_roles"), Alias::new("id")))
-                .equals((Alias::new("report_cells"), Alias::new("job_role_id"))),
+            col("job_roles", "id").equals((Alias::new(table), Alias::new("job_role_id"))),
         )
         .expr_as(
-            Expr::col((Alias::new("job_roles"), Alias::new("staff_group_id"))),
+            col("job_roles", "staff_group_id"),
             Alias::new("staff_group_id"),
         );
-    let keys = [
-        "organisation_id",
-        "job_role_id",
-        "band",
-        "topic_id",
-        "phase",
-        "period",
-    ];
-    for column in keys.iter().chain(COUNT_COLUMNS).chain(SUM_COLUMNS) {
-        query.expr_as(rc(column), Alias::new(*column));
-    }
     if let Some(organisations) = &filter.organisations {
-        query.and_where(rc("organisation_id").is_in(organisations.iter().copied()));
+        query.and_where(col(table, "organisation_id").is_in(organisations.iter().copied()));
     }
     if let Some(group) = filter.staff_group {
-        query.and_where(
-            Expr::col((Alias::new("job_roles"), Alias::new("staff_group_id"))).eq(group),
-        );
+        query.and_where(col("job_roles", "staff_group_id").eq(group));
     }
     if let Some(band) = &filter.band {
-        query.and_where(rc("band").eq(band.as_str()));
+        query.and_where(col(table, "band").eq(band.as_str()));
     }
     // 'YYYY-MM' strings sort chronologically.
     if let Some(from) = &filter.from {
-        query.and_where(rc("period").gte(from.as_str()));
+        query.and_where(col(table, "period").gte(from.as_str()));
     }
     if let Some(to) = &filter.to {
-        query.and_where(rc("period").lte(to.as_str()));
+        query.and_where(col(table, "period").lte(to.as_str()));
     }
     if let Some(phase) = &filter.phase {
-        query.and_where(rc("phase").eq(phase.as_str()));
-    }
-    for column in keys {
-        query.order_by((Alias::new("report_cells"), Alias::new(column)), Order::Asc);
+        query.and_where(col(table, "phase").eq(phase.as_str()));
     }
     query.take()
 }
 
-/// The stored rows matching `filter`.
-pub async fn load(db: &impl ConnectionTrait, filter: &CellFilter) -> AppResult<Vec<StoredCell>> {
-    let rows = db.query_all(&select(filter)).await?;
-    rows.iter()
-        .map(|row| {
-            Ok(StoredCell {
-                organisation_id: row.try_get("", "organisation_id")?,
-                job_role_id: row.try_get("", "job_role_id")?,
-                staff_group_id: row.try_get("", "staff_group_id")?,
-                band: row.try_get("", "band")?,
-                topic_id: row.try_get("", "topic_id")?,
-                phase: row.try_get("", "phase")?,
-                period: row.try_get("", "period")?,
-                sums: sums_of(row)?,
-            })
+/// The key columns of `report_cells`; `report_totals` has the first five.
+pub static CELL_KEYS: [&str; 6] = [
+    "organisation_id",
+    "job_role_id",
+    "band",
+    "topic_id",
+    "phase",
+    "period",
+];
+
+fn stored_cell(row: &QueryResult, whole: bool) -> AppResult<StoredCell> {
+    let text = |column: &str| -> AppResult<String> {
+        Ok(if whole {
+            row.try_get("", column)?
+        } else {
+            String::new()
         })
-        .collect()
+    };
+    Ok(StoredCell {
+        organisation_id: if whole {
+            row.try_get("", "organisation_id")?
+        } else {
+            0
+        },
+        job_role_id: row.try_get("", "job_role_id")?,
+        staff_group_id: row.try_get("", "staff_group_id")?,
+        band: text("band")?,
+        topic_id: row.try_get("", "topic_id")?,
+        phase: text("phase")?,
+        period: text("period")?,
+        sums: sums_of(row)?,
+    })
+}
+
+/// The stored rows matching `filter`, one per cell (organisation, role, band, topic, phase,
+/// month).
+pub async fn load(db: &impl ConnectionTrait, filter: &CellFilter) -> AppResult<Vec<StoredCell>> {
+    let mut query = matching("report_cells", filter);
+    for column in CELL_KEYS.iter().chain(COUNT_COLUMNS).chain(SUM_COLUMNS) {
+        query.expr_as(col("report_cells", column), Alias::new(*column));
+    }
+    for column in CELL_KEYS {
+        query.order_by((Alias::new("report_cells"), Alias::new(column)), Order::Asc);
+    }
+    let rows = db.query_all(&query).await?;
+    rows.iter().map(|row| stored_cell(row, true)).collect()
+}
+
+/// The rows matching `filter` added up per job role and topic by the database (organisation,
+/// band, phase and period left empty). Without a date range it reads the all-months totals,
+/// so the gap grid's cost does not grow with the months of answers.
+pub async fn load_by_role(
+    db: &impl ConnectionTrait,
+    filter: &CellFilter,
+) -> AppResult<Vec<StoredCell>> {
+    let table = if filter.from.is_none() && filter.to.is_none() {
+        "report_totals"
+    } else {
+        "report_cells"
+    };
+    let mut query = matching(table, filter);
+    for column in ["job_role_id", "topic_id"] {
+        query
+            .expr_as(col(table, column), Alias::new(column))
+            .group_by_col((Alias::new(table), Alias::new(column)));
+    }
+    query.group_by_col((Alias::new("job_roles"), Alias::new("staff_group_id")));
+    // PostgreSQL sums integers as numeric: cast counts back to a 64-bit integer.
+    for column in COUNT_COLUMNS {
+        let sum = Func::cast_as(Func::sum(col(table, column)), Alias::new("BIGINT"));
+        query.expr_as(sum, Alias::new(*column));
+    }
+    for column in SUM_COLUMNS {
+        query.expr_as(Func::sum(col(table, column)), Alias::new(*column));
+    }
+    query
+        .order_by((Alias::new(table), Alias::new("job_role_id")), Order::Asc)
+        .order_by((Alias::new(table), Alias::new("topic_id")), Order::Asc);
+    let rows = db.query_all(&query).await?;
+    rows.iter().map(|row| stored_cell(row, false)).collect()
 }
 
 /// The lookup tables a report labels and weights its cells with.

@@ -60,7 +60,7 @@ pub async fn choices(db: &impl ConnectionTrait, scope: &Scope) -> AppResult<Choi
     bands
         .distinct()
         .column(Alias::new("band"))
-        .from(Alias::new("report_cells"))
+        .from(Alias::new("report_totals"))
         .order_by(Alias::new("band"), Order::Asc);
     if let Scope::Organisations(ids) = scope {
         bands.and_where(Expr::col(Alias::new("organisation_id")).is_in(ids.iter().copied()));

@@ -15,7 +15,7 @@ use super::cells::Lookups;
 use crate::accounts::users::{self, NewUser};
 use crate::assessment::answer::{AnswerInput, Sureness};
 use crate::assessment::attempts::{self, SaveItem};
-use crate::assessment::bank;
+use crate::assessment::bank::{self, Slot};
 use crate::entities::job_role;
 use crate::error::{AppError, AppResult};
 use crate::questions::{Question, QuestionKind};
@@ -120,40 +120,9 @@ async fn sit(
 ) -> AppResult<()> {
     let attempt = attempts::start_or_resume(db, user, slug).await?;
     let slots = bank::attempt_slots(db, attempt.id).await?;
-    let mut ratings: Vec<(i64, i16)> = Vec::new();
-    let mut items = Vec::new();
-    for slot in &slots {
-        let (target, _) = lookups.target(role, slot.topic_id);
-        // Roles that need a topic tend to know it better.
-        let p_right = (0.6 * ability + 0.4 * target / 100.0).clamp(0.05, 0.97);
-        if !ratings.iter().any(|(t, _)| *t == slot.topic_id) {
-            let feel = 0.5 * p_right + 0.5 * boldness + rng.random_range(-0.15..0.15);
-            ratings.push((
-                slot.topic_id,
-                (1.0 + 4.0 * feel.clamp(0.0, 1.0)).round() as i16,
-            ));
-        }
-        let dont_know = rng.random_bool(((1.0 - ability) * 0.2).clamp(0.0, 1.0));
-        let right = rng.random_bool(p_right);
-        let sure_roll: f64 = rng.random();
-        let answer = if dont_know {
-            None
-        } else {
-            answer_for(&slot.question, right)
-        };
-        let sureness = match answer {
-            None => Sureness::DontKnow,
-            Some(_) if sure_roll < 0.2 + 0.5 * boldness => Sureness::High,
-            Some(_) if sure_roll < 0.6 + 0.3 * boldness => Sureness::Medium,
-            Some(_) => Sureness::Low,
-        };
-        items.push(SaveItem {
-            position: slot.position,
-            answer: answer.unwrap_or_default(),
-            sureness: Some(sureness),
-            time_on_item_ms: Some(rng.random_range(8_000..90_000)),
-        });
-    }
+    let learner = Learner { ability, boldness };
+    let target = |topic_id| lookups.target(role, topic_id).0;
+    let (ratings, items) = learner.answer(rng, &slots, target);
     let problems = attempts::save(db, user, attempt.id, &ratings, &items).await?;
     if let Some((position, problem)) = problems.first() {
         return Err(AppError::internal(format!(
@@ -162,6 +131,60 @@ async fn sit(
     }
     attempts::submit(db, user, attempt.id).await?;
     Ok(())
+}
+
+/// A synthetic learner: how much they know (0–1) and how sure of themselves they tend to be.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Learner {
+    pub ability: f64,
+    pub boldness: f64,
+}
+
+impl Learner {
+    /// Topic ratings and answers to `slots`, as this learner would give them; `target` is the
+    /// learner's role target (0–100) for a topic. Roles that need a topic tend to know it
+    /// better; bolder people rate themselves higher and are surer of their answers.
+    pub fn answer(
+        self,
+        rng: &mut impl Rng,
+        slots: &[Slot],
+        target: impl Fn(i64) -> f64,
+    ) -> (Vec<(i64, i16)>, Vec<SaveItem>) {
+        let Self { ability, boldness } = self;
+        let mut ratings: Vec<(i64, i16)> = Vec::new();
+        let mut items = Vec::new();
+        for slot in slots {
+            let p_right = (0.6 * ability + 0.4 * target(slot.topic_id) / 100.0).clamp(0.05, 0.97);
+            if !ratings.iter().any(|(t, _)| *t == slot.topic_id) {
+                let feel = 0.5 * p_right + 0.5 * boldness + rng.random_range(-0.15..0.15);
+                ratings.push((
+                    slot.topic_id,
+                    (1.0 + 4.0 * feel.clamp(0.0, 1.0)).round() as i16,
+                ));
+            }
+            let dont_know = rng.random_bool(((1.0 - ability) * 0.2).clamp(0.0, 1.0));
+            let right = rng.random_bool(p_right);
+            let sure_roll: f64 = rng.random();
+            let answer = if dont_know {
+                None
+            } else {
+                answer_for(&slot.question, right)
+            };
+            let sureness = match answer {
+                None => Sureness::DontKnow,
+                Some(_) if sure_roll < 0.2 + 0.5 * boldness => Sureness::High,
+                Some(_) if sure_roll < 0.6 + 0.3 * boldness => Sureness::Medium,
+                Some(_) => Sureness::Low,
+            };
+            items.push(SaveItem {
+                position: slot.position,
+                answer: answer.unwrap_or_default(),
+                sureness: Some(sureness),
+                time_on_item_ms: Some(rng.random_range(8_000..90_000)),
+            });
+        }
+        (ratings, items)
+    }
 }
 
 /// A fully right (or fully wrong) answer to a choice or true/false item; `None` for other

@@ -178,7 +178,7 @@ pub async fn gap_report(
 ) -> AppResult<GapReport> {
     let filter = query.cell_filter()?;
     let as_of = Utc::now();
-    let stored = cells::load(db, &filter).await?;
+    let stored = cells::load_by_role(db, &filter).await?;
     let lookups = Lookups::load(db).await?;
     let (topics, rows) = build(&stored, &lookups, query.phase, min_cell_size)?;
     Ok(GapReport {

@@ -24,7 +24,8 @@ use sea_orm::{
 };
 
 use super::verify_items::ItemContributions;
-use crate::assessment::aggregates::{kept_row, load_attempt_topics, upsert_add};
+use crate::assessment::aggregates::{kept_row, load_attempt_topics};
+use crate::assessment::increments::{Increments, Table};
 use crate::audit::{self, Event, action};
 use crate::entities::{attempt, response};
 use crate::error::{AppError, AppResult};
@@ -124,18 +125,16 @@ async fn remove_responses(db: &impl ConnectionTrait, a: &attempt::Model) -> AppR
     if a.is_reported && a.phase == "baseline" {
         let mut contributions = ItemContributions::default();
         contributions.add_attempt(a, topics.scored.total(), &responses);
+        let mut batch = Increments::default();
         for (table, columns, rows) in contributions.tables() {
             for (key, values) in rows {
                 for (column, value) in columns.iter().zip(values) {
-                    let keys = vec![
-                        ("aggregate", Expr::val(table)),
-                        ("row_key", Expr::val(key.clone())),
-                        ("column_name", Expr::val(*column)),
-                    ];
-                    upsert_add(db, "removed_response_sums", keys, &[], &[("value", value)]).await?;
+                    let key = vec![table.into(), key.as_str().into(), (*column).into()];
+                    batch.add(Table::RemovedResponseSums, key, &[], &[("value", value)])?;
                 }
             }
         }
+        batch.write(db).await?;
     }
     let deleted = response::Entity::delete_many()
         .filter(response::Column::AttemptId.eq(a.id))

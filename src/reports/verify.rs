@@ -1,5 +1,6 @@
-//! `verify`: recomputes every aggregate (report_cells, item_stats, item_option_counts,
-//! assessment_stats) from the raw data and lists every stored value that differs.
+//! `verify`: recomputes every aggregate (report_cells and report_totals, item_stats,
+//! item_option_counts, assessment_stats) from the raw data and lists every stored value that
+//! differs.
 //!
 //! Independent of the incremental path on purpose: it decides afresh which attempts count
 //! (first submitted baseline, latest submitted post), rebuilds each learner × topic from the
@@ -82,14 +83,7 @@ pub async fn verify(db: &impl ConnectionTrait) -> AppResult<Vec<Difference>> {
         .collect();
     let expected = expected_cells(db, &counted, &scored).await?;
     let columns: Vec<&str> = COUNT_COLUMNS.iter().chain(SUM_COLUMNS).copied().collect();
-    let keys = [
-        "organisation_id",
-        "job_role_id",
-        "band",
-        "topic_id",
-        "phase",
-        "period",
-    ];
+    let keys = cells::CELL_KEYS;
     let stored = load_table(db, "report_cells", &keys, &columns).await?;
     compare(
         "report_cells",
@@ -98,8 +92,31 @@ pub async fn verify(db: &impl ConnectionTrait) -> AppResult<Vec<Difference>> {
         &stored,
         &mut differences,
     );
+    let stored = load_table(db, "report_totals", &keys[..5], &columns).await?;
+    compare(
+        "report_totals",
+        &columns,
+        &over_all_months(&expected),
+        &stored,
+        &mut differences,
+    );
     super::verify_items::check(db, &counted, &scored, &mut differences).await?;
     Ok(differences)
+}
+
+/// `cells` added up over their months: the expected `report_totals`.
+fn over_all_months(cells: &Table) -> Table {
+    let mut totals = Table::new();
+    for (key, values) in cells {
+        let without_period = key.split(" period=").next().unwrap_or(key).to_owned();
+        let row = totals
+            .entry(without_period)
+            .or_insert_with(|| vec![0.0; values.len()]);
+        for (total, value) in row.iter_mut().zip(values) {
+            *total += value;
+        }
+    }
+    totals
 }
 
 /// The attempts reports count: per learner the first submitted baseline and the most recent

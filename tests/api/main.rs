@@ -20,6 +20,7 @@ mod authoring_import;
 mod authoring_items;
 mod authoring_support;
 mod backup_restore;
+mod bench_seed;
 mod cli;
 mod cli_people;
 mod content_check;

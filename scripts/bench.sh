@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# The benchmark suite in one command (docs/benchmarks.md):
+#
+#   scripts/bench.sh [--staff N] [--orgs M] [--ready R] [--seconds S] [--concurrency LIST]
+#                    [--postgres SERVER_URL] [--verify] [--out DIR]
+#
+# 1. seeds 1,000 staff in one organisation and measures the gap dashboard there;
+# 2. seeds N staff in M organisations (default: NHS England, 1.5 million in 209 trusts), plus R
+#    "ready" learners with an open baseline, starts the release build on it and loads every hot
+#    path at each concurrency, recording the server's peak memory;
+# 3. runs the yardsticks on the same database (a submit's rows by plain SQL, a GROUP BY over
+#    the raw responses), optionally `verify`, and prints the table and the ratios.
+#
+# SQLite by default (files under the output folder); with --postgres, databases bench_small
+# and bench_large are (re)created on that server. Results: DIR/results.jsonl and results.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+STAFF=1500000 ORGS=209 READY=40000 RUN_SECONDS=20 CONCURRENCY=1,16,64 POSTGRES="" VERIFY=0
+OUT="bench-results/$(date -u +%Y%m%dT%H%M%SZ)"
+PORT="${BENCH_PORT:-18080}"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --staff) STAFF="$2"; shift 2 ;;
+    --orgs) ORGS="$2"; shift 2 ;;
+    --ready) READY="$2"; shift 2 ;;
+    --seconds) RUN_SECONDS="$2"; shift 2 ;;
+    --concurrency) CONCURRENCY="$2"; shift 2 ;;
+    --postgres) POSTGRES="$2"; shift 2 ;;
+    --verify) VERIFY=1; shift ;;
+    --out) OUT="$2"; shift 2 ;;
+    *) echo "unknown option $1 (see the top of $0)" >&2; exit 2 ;;
+  esac
+done
+
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
+BINARY="${BENCH_BINARY:-$CARGO_TARGET_DIR/release/genomics-training}"
+if [ -z "${BENCH_BINARY:-}" ]; then
+  cargo build --release --quiet
+fi
+mkdir -p "$OUT"
+OUT="$(cd "$OUT" && pwd)"
+RESULTS="$OUT/results.jsonl"
+: >"$RESULTS"
+SERVER_PID=""
+trap 'if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; fi' EXIT
+
+database_url() {
+  if [ -n "$POSTGRES" ]; then
+    psql -q "$POSTGRES/postgres" -c "DROP DATABASE IF EXISTS bench_$1" -c "CREATE DATABASE bench_$1" >/dev/null
+    echo "$POSTGRES/bench_$1"
+  else
+    rm -f "$OUT/$1.db" "$OUT/$1.db-wal" "$OUT/$1.db-shm"
+    echo "sqlite://$OUT/$1.db"
+  fi
+}
+
+# The service's environment: its own data folder, sessions that outlast a long run. With
+# EXEC=exec (in a subshell) the binary replaces the shell, so $! is the server itself.
+run() {
+  ${EXEC:-} env DATABASE_URL="$DB" ROCKET_ADDRESS=127.0.0.1 ROCKET_PORT="$PORT" \
+    ROCKET_APP="{data_dir=\"$OUT/data\",public_url=\"http://127.0.0.1:$PORT\",session_idle_minutes=240}" \
+    RUST_LOG="${RUST_LOG:-warn}" "$BINARY" "$@"
+}
+
+start_server() {
+  if curl -fs -o /dev/null --max-time 2 "http://127.0.0.1:$PORT/healthz"; then
+    echo "port $PORT is already in use (set BENCH_PORT)" >&2
+    exit 1
+  fi
+  (EXEC=exec run serve) >>"$OUT/server-$1.log" 2>&1 &
+  SERVER_PID=$!
+  local deadline=$((SECONDS + 120))
+  until curl -fs -o /dev/null --max-time 2 "http://127.0.0.1:$PORT/readyz"; do
+    kill -0 "$SERVER_PID" 2>/dev/null || { echo "server exited; see $OUT/server-$1.log" >&2; exit 1; }
+    ((SECONDS < deadline)) || { echo "server not ready in 120 s" >&2; exit 1; }
+    sleep 0.5
+  done
+}
+
+stop_server() {
+  kill -TERM "$SERVER_PID" 2>/dev/null || true
+  wait "$SERVER_PID" 2>/dev/null || true
+  SERVER_PID=""
+}
+
+load() {
+  local label="$1"
+  shift
+  run bench load --url "http://127.0.0.1:$PORT" --ready-file "$OUT/ready-$label.jsonl" \
+    --server-pid "$SERVER_PID" --seconds "$RUN_SECONDS" --concurrency "$CONCURRENCY" \
+    --out "$RESULTS" --label "$label" "$@"
+}
+
+echo "== machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); $("$BINARY" --version)"
+echo "== small population: 1,000 staff in 1 organisation"
+DB="$(database_url small)"
+run bench seed --staff 1000 --orgs 1 --ready 1 --ready-file "$OUT/ready-small.jsonl"
+start_server small
+load small --scenario dashboard
+stop_server
+
+echo "== large population: $STAFF staff in $ORGS organisations, $READY ready learners"
+DB="$(database_url large)"
+run bench seed --staff "$STAFF" --orgs "$ORGS" --ready "$READY" --ready-file "$OUT/ready-large.jsonl"
+[ -n "$POSTGRES" ] || du -h "$OUT/large.db" | awk '{print "database file: " $1}'
+start_server large
+# Submits first: each uses up a ready learner, and they are what the goals are about.
+load large --scenario submit
+load large --scenario module,health,dashboard,sign-in
+stop_server
+run bench sql --concurrency "${CONCURRENCY##*,}" --seconds "$RUN_SECONDS" --out "$RESULTS" --label large
+if [ "$VERIFY" = 1 ]; then
+  time run verify
+fi
+run bench report "$RESULTS" | tee "$OUT/results.md"
+echo "results: $OUT/results.md"

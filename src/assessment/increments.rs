@@ -1,0 +1,255 @@
+//! Additions to the aggregate tables, merged in memory and written with one multi-row
+//! `INSERT ... ON CONFLICT DO UPDATE SET c = c + excluded.c` per table (and chunk). A submit
+//! writes its few dozen rows in five statements rather than one per row, and the benchmark
+//! seed writes a whole population's aggregates the same way.
+//!
+//! Rows go out in key order and tables in one fixed order, so concurrent writers take row locks
+//! in one global order and wait for each other instead of deadlocking on PostgreSQL.
+
+use std::collections::BTreeMap;
+
+use sea_orm::sea_query::{Alias, Expr, OnConflict, Query, SimpleExpr};
+use sea_orm::{ConnectionTrait, ExprTrait};
+
+use crate::reports::cells::CELL_KEYS;
+
+use crate::error::{AppError, AppResult};
+
+/// The additive aggregate tables, in the order they are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Table {
+    ReportCells,
+    ReportTotals,
+    ItemStats,
+    ItemRestHistogram,
+    ItemOptionCounts,
+    AssessmentStats,
+    RemovedResponseSums,
+}
+
+struct Spec {
+    name: &'static str,
+    keys: &'static [&'static str],
+    counts: &'static [&'static str],
+    sums: &'static [&'static str],
+}
+
+const ITEM_KEYS: &[&str] = &["item_version_id", "phase", "staff_group_id"];
+
+impl Table {
+    fn spec(self) -> Spec {
+        match self {
+            Self::ReportCells => Spec {
+                name: "report_cells",
+                keys: &CELL_KEYS,
+                counts: crate::reports::cells::COUNT_COLUMNS,
+                sums: crate::reports::cells::SUM_COLUMNS,
+            },
+            Self::ReportTotals => Spec {
+                name: "report_totals",
+                keys: &[
+                    "organisation_id",
+                    "job_role_id",
+                    "band",
+                    "topic_id",
+                    "phase",
+                ],
+                counts: crate::reports::cells::COUNT_COLUMNS,
+                sums: crate::reports::cells::SUM_COLUMNS,
+            },
+            Self::ItemStats => Spec {
+                name: "item_stats",
+                keys: ITEM_KEYS,
+                counts: &[
+                    "n",
+                    "n_dont_know",
+                    "n_certainty_1",
+                    "n_certainty_2",
+                    "n_certainty_3",
+                    "n_confidently_wrong",
+                ],
+                sums: &[
+                    "sum_fraction",
+                    "sum_fraction_sq",
+                    "sum_rest",
+                    "sum_rest_sq",
+                    "sum_fraction_rest",
+                ],
+            },
+            Self::ItemRestHistogram => Spec {
+                name: "item_rest_histogram",
+                keys: &["item_version_id", "phase", "staff_group_id", "rest_bucket"],
+                counts: &["n"],
+                sums: &[],
+            },
+            Self::ItemOptionCounts => Spec {
+                name: "item_option_counts",
+                keys: &["item_version_id", "phase", "staff_group_id", "option_key"],
+                counts: &["n"],
+                sums: &[],
+            },
+            Self::AssessmentStats => Spec {
+                name: "assessment_stats",
+                keys: &["assessment_id", "phase", "staff_group_id"],
+                counts: &["n", "sum_items"],
+                sums: &["sum_total", "sum_total_sq"],
+            },
+            Self::RemovedResponseSums => Spec {
+                name: "removed_response_sums",
+                keys: &["aggregate", "row_key", "column_name"],
+                counts: &[],
+                sums: &["value"],
+            },
+        }
+    }
+}
+
+/// One value of a row's key.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Key {
+    Int(i64),
+    Text(String),
+}
+
+impl From<i64> for Key {
+    fn from(value: i64) -> Self {
+        Self::Int(value)
+    }
+}
+
+impl From<&str> for Key {
+    fn from(value: &str) -> Self {
+        Self::Text(value.to_owned())
+    }
+}
+
+impl From<String> for Key {
+    fn from(value: String) -> Self {
+        Self::Text(value)
+    }
+}
+
+impl Key {
+    fn expr(&self) -> SimpleExpr {
+        match self {
+            Self::Int(v) => Expr::val(*v),
+            Self::Text(v) => Expr::val(v.clone()),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Amounts {
+    counts: Vec<i64>,
+    sums: Vec<f64>,
+}
+
+/// Additions not yet written, merged by table and key.
+#[derive(Debug, Default)]
+pub struct Increments {
+    tables: BTreeMap<Table, BTreeMap<Vec<Key>, Amounts>>,
+}
+
+/// Statement parameters stay under SQLite's limit (32,766) and PostgreSQL's (65,535).
+const MAX_PARAMETERS: usize = 30_000;
+
+impl Increments {
+    /// Adds `counts` and `sums` (by column name) to the row of `table` at `key`.
+    pub fn add(
+        &mut self,
+        table: Table,
+        key: Vec<Key>,
+        counts: &[(&str, i64)],
+        sums: &[(&str, f64)],
+    ) -> AppResult<()> {
+        let spec = table.spec();
+        if key.len() != spec.keys.len() {
+            return Err(AppError::internal(format!(
+                "{} takes {} key values, not {}",
+                spec.name,
+                spec.keys.len(),
+                key.len()
+            )));
+        }
+        let row = self
+            .tables
+            .entry(table)
+            .or_default()
+            .entry(key)
+            .or_insert_with(|| Amounts {
+                counts: vec![0; spec.counts.len()],
+                sums: vec![0.0; spec.sums.len()],
+            });
+        for (column, value) in counts {
+            let i = position(&spec, spec.counts, column)?;
+            row.counts[i] += value;
+        }
+        for (column, value) in sums {
+            let i = position(&spec, spec.sums, column)?;
+            row.sums[i] += value;
+        }
+        Ok(())
+    }
+
+    /// How many rows would be written.
+    pub fn len(&self) -> usize {
+        self.tables.values().map(BTreeMap::len).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Writes every row (adding to what is stored) and empties the batch.
+    pub async fn write(&mut self, db: &impl ConnectionTrait) -> AppResult<()> {
+        for (table, rows) in std::mem::take(&mut self.tables) {
+            let spec = table.spec();
+            let width = spec.keys.len() + spec.counts.len() + spec.sums.len();
+            let rows: Vec<_> = rows.into_iter().collect();
+            for chunk in rows.chunks((MAX_PARAMETERS / width).max(1)) {
+                db.execute(&upsert(&spec, chunk)?).await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn position(spec: &Spec, columns: &[&str], column: &str) -> AppResult<usize> {
+    columns
+        .iter()
+        .position(|c| *c == column)
+        .ok_or_else(|| AppError::internal(format!("{} has no column {column}", spec.name)))
+}
+
+fn upsert(
+    spec: &Spec,
+    rows: &[(Vec<Key>, Amounts)],
+) -> AppResult<sea_orm::sea_query::InsertStatement> {
+    let table = Alias::new(spec.name);
+    let added: Vec<&str> = spec.counts.iter().chain(spec.sums).copied().collect();
+    let mut insert = Query::insert();
+    insert
+        .into_table(table.clone())
+        .columns(spec.keys.iter().chain(&added).map(|c| Alias::new(*c)));
+    for (key, amounts) in rows {
+        let values = key
+            .iter()
+            .map(Key::expr)
+            .chain(amounts.counts.iter().map(|v| Expr::val(*v)))
+            .chain(amounts.sums.iter().map(|v| Expr::val(*v)));
+        insert.values(values).map_err(AppError::internal)?;
+    }
+    let mut on_conflict = OnConflict::columns(spec.keys.iter().map(|c| Alias::new(*c)));
+    for column in &added {
+        on_conflict.value(
+            Alias::new(*column),
+            Expr::col((table.clone(), Alias::new(*column)))
+                .add(Expr::col((Alias::new("excluded"), Alias::new(*column)))),
+        );
+    }
+    if added.is_empty() {
+        on_conflict.do_nothing();
+    }
+    insert.on_conflict(on_conflict);
+    Ok(insert)
+}

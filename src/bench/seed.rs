@@ -1,0 +1,652 @@
+//! `bench seed`: a whole synthetic population written straight into the database with
+//! multi-row inserts, its aggregates built in memory by the very functions a submit uses
+//! ([`cell_deltas`], [`item_stats::add`]) and written through [`Increments`], so `verify` is
+//! clean. Also, optionally, "ready" learners: each with a session and an open baseline whose
+//! answers are written to a file for the load driver.
+
+use std::collections::{HashMap, HashSet};
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use chrono::{DateTime, Duration, Utc};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use sea_orm::ActiveValue::{NotSet, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder,
+};
+use serde_json::json;
+
+use super::insert::{insert_all, next_id, resync_ids};
+use super::population::{Person, Role, Workforce, organisation_weights};
+use crate::accounts::password::{self, Password};
+use crate::accounts::token;
+use crate::assessment::aggregates::{
+    AttemptTopics, Targets, add_cell, cell_deltas, knowledge_by_topic,
+};
+use crate::assessment::answer::{self, Sureness};
+use crate::assessment::attempts::{IN_PROGRESS, SUBMITTED, SaveItem, response_row};
+use crate::assessment::bank::{self, Slot};
+use crate::assessment::draw::{self, PoolItem};
+use crate::assessment::increments::Increments;
+use crate::assessment::{item_stats, scoring};
+use crate::entities::{
+    assessment, attempt, attempt_item, job_assignment, job_role, manager_scope, organisation,
+    response, role_target, session, staff_group, topic_rating, user,
+};
+use crate::error::{AppError, AppResult};
+
+/// What to create.
+#[derive(Debug, Clone)]
+pub struct SeedSpec {
+    pub staff: usize,
+    pub orgs: usize,
+    /// Share (0–1) of staff who also sat the post-assessment.
+    pub post_share: f64,
+    /// Learners to leave with an open baseline, for the load driver.
+    pub ready: usize,
+    /// Where to write the ready learners (one JSON object per line).
+    pub ready_file: Option<PathBuf>,
+    pub seed: u64,
+    /// Every seeded person's password (hashed once), so sign-in can be measured.
+    pub password: String,
+    /// How long the ready learners' sessions last.
+    pub session_hours: u32,
+}
+
+/// What was created.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SeedSummary {
+    pub staff: usize,
+    pub orgs: usize,
+    pub attempts: usize,
+    pub responses: usize,
+    pub aggregate_rows: usize,
+    pub ready: usize,
+}
+
+/// People written per transaction: large enough for long multi-row inserts, small enough
+/// that memory stays flat whatever the population.
+const PEOPLE_PER_BATCH: usize = 2_000;
+
+/// An assessment's drawing rules and pool.
+struct Form {
+    id: i64,
+    blueprint: Vec<(i64, usize)>,
+    pool: Vec<PoolItem>,
+}
+
+/// Everything about the content the seed needs, read once.
+struct Content {
+    roles: Vec<Role>,
+    targets: Vec<Targets>,
+    baseline: Form,
+    post: Form,
+    slots: HashMap<i64, Slot>,
+    item_of_version: HashMap<i64, i64>,
+}
+
+async fn form(db: &impl ConnectionTrait, slug: &str) -> AppResult<Form> {
+    let row = assessment::Entity::find()
+        .filter(assessment::Column::Slug.eq(slug))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::Conflict(format!("Load the content first: no {slug}.")))?;
+    let blueprint = bank::blueprint(db, row.id).await?;
+    Ok(Form {
+        id: row.id,
+        blueprint,
+        pool: bank::pool(db, row.id).await?,
+    })
+}
+
+async fn content(db: &impl ConnectionTrait) -> AppResult<Content> {
+    let groups: HashMap<i64, String> = staff_group::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|g| (g.id, g.slug))
+        .collect();
+    let roles: Vec<Role> = job_role::Entity::find()
+        .order_by_asc(job_role::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| Role {
+            id: r.id,
+            staff_group_id: r.staff_group_id,
+            staff_group_slug: groups.get(&r.staff_group_id).cloned().unwrap_or_default(),
+        })
+        .collect();
+    let mut by_role: HashMap<i64, Targets> = HashMap::new();
+    for t in role_target::Entity::find().all(db).await? {
+        by_role.entry(t.job_role_id).or_default().insert(
+            t.topic_id,
+            (f64::from(t.required_level), f64::from(t.importance)),
+        );
+    }
+    let targets = roles
+        .iter()
+        .map(|r| by_role.remove(&r.id).unwrap_or_default())
+        .collect();
+    let baseline = form(db, "baseline").await?;
+    let post = form(db, "post").await?;
+    let pool: Vec<&PoolItem> = baseline.pool.iter().chain(&post.pool).collect();
+    let item_of_version = pool
+        .iter()
+        .map(|p| (p.item_version_id, p.item_id))
+        .collect();
+    let slots = bank::slots_for(db, pool.iter().map(|p| (0, p.item_version_id, p.topic_id)))
+        .await?
+        .into_iter()
+        .map(|s| (s.item_version_id, s))
+        .collect();
+    if roles.is_empty() || baseline.pool.is_empty() {
+        return Err(AppError::Conflict(
+            "Load the content (roles and a baseline bank) before seeding.".into(),
+        ));
+    }
+    Ok(Content {
+        roles,
+        targets,
+        baseline,
+        post,
+        slots,
+        item_of_version,
+    })
+}
+
+/// One sitting, in memory: its rows and its scores.
+struct Sitting {
+    attempt: attempt::Model,
+    items: Vec<attempt_item::ActiveModel>,
+    ratings: Vec<(i64, i16)>,
+    topics: AttemptTopics,
+}
+
+impl Content {
+    fn draw(&self, form: &Form, avoid: &HashSet<i64>, rng: &mut StdRng) -> Vec<Slot> {
+        draw::draw(&form.blueprint, &form.pool, avoid, rng)
+            .iter()
+            .zip(1..)
+            .filter_map(|(p, position)| {
+                let mut slot = self.slots.get(&p.item_version_id)?.clone();
+                slot.position = position;
+                Some(slot)
+            })
+            .collect()
+    }
+
+    /// A submitted attempt by `person` (with `who`'s job) at `form`, as the submit path would
+    /// have stored and scored it.
+    #[expect(clippy::too_many_arguments, reason = "one sitting's whole context")]
+    fn sit(
+        &self,
+        rng: &mut StdRng,
+        form: &Form,
+        phase: &str,
+        attempt_id: i64,
+        who: &attempt::Model,
+        person: &Person,
+        avoid: &HashSet<i64>,
+        submitted_at: DateTime<Utc>,
+    ) -> AppResult<Sitting> {
+        let slots = self.draw(form, avoid, rng);
+        let targets = &self.targets[person.role];
+        let target = |topic| targets.get(&topic).map_or(0.0, |t| t.0);
+        let mut learner = person.learner;
+        if phase == "post" {
+            learner.ability = (learner.ability + 0.2).min(0.98);
+        }
+        let (ratings, answers) = learner.answer(rng, &slots, target);
+        let responses = responses(attempt_id, &slots, &answers, submitted_at)?;
+        let scored = scoring::score(&slots, &responses);
+        let summary = scored.overall.summary();
+        let attempt = attempt::Model {
+            id: attempt_id,
+            assessment_id: form.id,
+            phase: phase.into(),
+            status: SUBMITTED.into(),
+            started_at: submitted_at - Duration::minutes(20),
+            submitted_at: Some(submitted_at),
+            is_reported: true,
+            accuracy: summary.accuracy,
+            cbm_mean: summary.mean_cbm_mark,
+            ..who.clone()
+        };
+        let items = attempt_items(attempt_id, &slots);
+        Ok(Sitting {
+            attempt,
+            items,
+            topics: AttemptTopics {
+                slots,
+                scored,
+                ratings: ratings.iter().copied().collect(),
+                responses,
+            },
+            ratings,
+        })
+    }
+}
+
+fn attempt_items(attempt_id: i64, slots: &[Slot]) -> Vec<attempt_item::ActiveModel> {
+    slots
+        .iter()
+        .map(|s| attempt_item::ActiveModel {
+            attempt_id: Set(attempt_id),
+            position: Set(s.position),
+            item_version_id: Set(s.item_version_id),
+            topic_id: Set(s.topic_id),
+        })
+        .collect()
+}
+
+/// The stored responses for `answers`, checked and graded as a save would.
+fn responses(
+    attempt_id: i64,
+    slots: &[Slot],
+    answers: &[SaveItem],
+    at: DateTime<Utc>,
+) -> AppResult<Vec<response::Model>> {
+    let mut out = Vec::with_capacity(answers.len());
+    for (slot, item) in slots.iter().zip(answers) {
+        let checked = answer::check(&slot.question, &item.answer, item.sureness)
+            .map_err(|problem| AppError::internal(format!("seed answer refused: {problem}")))?;
+        if let Some(checked) = checked {
+            out.push(response_row(
+                attempt_id,
+                slot,
+                &item.answer,
+                &checked,
+                item.time_on_item_ms,
+                at,
+            )?);
+        }
+    }
+    Ok(out)
+}
+
+/// Rows of one batch of people, written in one transaction.
+#[derive(Default)]
+struct Rows {
+    users: Vec<user::ActiveModel>,
+    jobs: Vec<job_assignment::ActiveModel>,
+    attempts: Vec<attempt::ActiveModel>,
+    items: Vec<attempt_item::ActiveModel>,
+    ratings: Vec<topic_rating::ActiveModel>,
+    responses: Vec<response::ActiveModel>,
+    sessions: Vec<session::ActiveModel>,
+    aggregates: Increments,
+}
+
+impl Rows {
+    fn add_sitting(&mut self, sitting: Sitting) {
+        let id = sitting.attempt.id;
+        self.items.extend(sitting.items);
+        self.ratings
+            .extend(
+                sitting
+                    .ratings
+                    .iter()
+                    .map(|&(topic_id, rating)| topic_rating::ActiveModel {
+                        attempt_id: Set(id),
+                        topic_id: Set(topic_id),
+                        rating: Set(rating),
+                    }),
+            );
+        self.responses
+            .extend(sitting.topics.responses.into_iter().map(|r| {
+                let mut row: response::ActiveModel = r.into();
+                row.id = NotSet;
+                row
+            }));
+        self.attempts.push(sitting.attempt.into());
+    }
+
+    async fn write(self, db: &DatabaseConnection) -> AppResult<usize> {
+        let txn = crate::db::begin_write(db).await?;
+        insert_all(&txn, self.users).await?;
+        insert_all(&txn, self.jobs).await?;
+        insert_all(&txn, self.attempts).await?;
+        insert_all(&txn, self.items).await?;
+        insert_all(&txn, self.ratings).await?;
+        insert_all(&txn, self.responses).await?;
+        insert_all(&txn, self.sessions).await?;
+        let mut aggregates = self.aggregates;
+        let rows = aggregates.len();
+        aggregates.write(&txn).await?;
+        txn.commit().await?;
+        Ok(rows)
+    }
+}
+
+fn new_user(
+    id: i64,
+    email: String,
+    name: String,
+    hash: &str,
+    now: DateTime<Utc>,
+) -> user::ActiveModel {
+    user::ActiveModel {
+        id: Set(id),
+        email: Set(email),
+        display_name: Set(name),
+        employee_number: Set(None),
+        password_hash: Set(Some(hash.to_owned())),
+        is_active: Set(true),
+        is_trainer: Set(false),
+        is_admin: Set(false),
+        created_at: Set(now),
+        updated_at: Set(now),
+        disabled_at: Set(None),
+        pseudonymised_at: Set(None),
+    }
+}
+
+async fn organisations(db: &impl ConnectionTrait, n: usize) -> AppResult<Vec<i64>> {
+    let existing = organisation::Entity::find()
+        .filter(organisation::Column::Code.starts_with("BENCH"))
+        .one(db)
+        .await?;
+    if existing.is_some() {
+        return Err(AppError::Conflict(
+            "This database already holds a benchmark population; seed a fresh database.".into(),
+        ));
+    }
+    let mut ids = Vec::with_capacity(n);
+    for i in 1..=n {
+        let row = organisation::ActiveModel {
+            code: Set(format!("BENCH{i:03}")),
+            name: Set(format!("Benchmark NHS Trust {i}")),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+        ids.push(row.id);
+    }
+    Ok(ids)
+}
+
+/// Seeds the population and the ready learners.
+pub async fn seed(db: &DatabaseConnection, spec: &SeedSpec) -> AppResult<SeedSummary> {
+    let started = Instant::now();
+    let content = content(db).await?;
+    let org_ids = organisations(db, spec.orgs.max(1)).await?;
+    let mut rng = StdRng::seed_from_u64(spec.seed);
+    let weights = organisation_weights(org_ids.len(), &mut rng);
+    let workforce = Workforce::new(&content.roles, &weights);
+    let password = Password::parse(&spec.password).map_err(AppError::Unprocessable)?;
+    let hash = password::hash(password).await?;
+    let mut next_user = next_id(db, "users").await?;
+    let mut next_attempt = next_id(db, "attempts").await?;
+    let now = Utc::now();
+    let mut summary = SeedSummary {
+        orgs: org_ids.len(),
+        ..SeedSummary::default()
+    };
+    let mut rows = Rows::default();
+    for i in 0..spec.staff {
+        let Some(person) = workforce.person(&mut rng) else {
+            break;
+        };
+        let role = &content.roles[person.role];
+        let who = attempt::Model {
+            id: 0,
+            user_id: next_user,
+            assessment_id: 0,
+            phase: String::new(),
+            status: String::new(),
+            started_at: now,
+            submitted_at: None,
+            organisation_id: Some(org_ids[person.organisation]),
+            job_role_id: Some(role.id),
+            staff_group_id: Some(role.staff_group_id),
+            band: person.band.map(str::to_owned),
+            is_reported: false,
+            accuracy: None,
+            cbm_mean: None,
+            responses_removed_at: None,
+        };
+        let email = format!("staff{i}@bench{}.nhs.uk", person.organisation + 1);
+        rows.users
+            .push(new_user(next_user, email, format!("Staff {i}"), &hash, now));
+        rows.jobs.push(job(&who, now - Duration::days(730)));
+        // Baselines over the last year; a post-assessment 1 to 12 weeks after.
+        let baseline_at = now - Duration::minutes(rng.random_range(60..525_600));
+        let baseline = content.sit(
+            &mut rng,
+            &content.baseline,
+            "baseline",
+            next_attempt,
+            &who,
+            &person,
+            &HashSet::new(),
+            baseline_at,
+        )?;
+        next_attempt += 1;
+        let mut deltas = cell_deltas(
+            &baseline.attempt,
+            &baseline.topics,
+            &content.targets[person.role],
+            &HashMap::new(),
+            &HashSet::new(),
+        );
+        item_stats::add(&mut rows.aggregates, &baseline.attempt, &baseline.topics)?;
+        if !content.post.pool.is_empty() && rng.random_bool(spec.post_share.clamp(0.0, 1.0)) {
+            let seen: HashSet<i64> = baseline
+                .topics
+                .slots
+                .iter()
+                .filter_map(|s| content.item_of_version.get(&s.item_version_id).copied())
+                .collect();
+            let post_at =
+                (baseline_at + Duration::minutes(rng.random_range(10_080..120_960))).min(now);
+            let post = content.sit(
+                &mut rng,
+                &content.post,
+                "post",
+                next_attempt,
+                &who,
+                &person,
+                &seen,
+                post_at,
+            )?;
+            next_attempt += 1;
+            let pre = knowledge_by_topic(&baseline.topics);
+            deltas.extend(cell_deltas(
+                &post.attempt,
+                &post.topics,
+                &content.targets[person.role],
+                &pre,
+                &HashSet::new(),
+            ));
+            summary.attempts += 1;
+            summary.responses += post.topics.responses.len();
+            rows.add_sitting(post);
+        }
+        for (key, delta) in deltas {
+            add_cell(&mut rows.aggregates, &key, &delta)?;
+        }
+        summary.attempts += 1;
+        summary.responses += baseline.topics.responses.len();
+        rows.add_sitting(baseline);
+        next_user += 1;
+        summary.staff += 1;
+        if rows.users.len() >= PEOPLE_PER_BATCH {
+            summary.aggregate_rows += std::mem::take(&mut rows).write(db).await?;
+            if summary.staff % 100_000 < PEOPLE_PER_BATCH {
+                tracing::info!(
+                    staff = summary.staff,
+                    seconds = started.elapsed().as_secs(),
+                    "seeding"
+                );
+            }
+        }
+    }
+    summary.aggregate_rows += std::mem::take(&mut rows).write(db).await?;
+    summary.ready = ready(
+        db,
+        spec,
+        &content,
+        &workforce,
+        &mut rng,
+        &hash,
+        &org_ids,
+        &mut next_user,
+        &mut next_attempt,
+    )
+    .await?;
+    resync_ids(db, &["users", "attempts"]).await?;
+    Ok(summary)
+}
+
+fn job(who: &attempt::Model, started_at: DateTime<Utc>) -> job_assignment::ActiveModel {
+    job_assignment::ActiveModel {
+        user_id: Set(who.user_id),
+        organisation_id: Set(who.organisation_id.unwrap_or_default()),
+        job_role_id: Set(who.job_role_id.unwrap_or_default()),
+        band: Set(who.band.clone()),
+        started_at: Set(started_at),
+        ended_at: Set(None),
+        ..Default::default()
+    }
+}
+
+/// Learners with an open baseline and a live session; each line of the ready file holds the
+/// session, its CSRF token, the attempt and the answers body to send.
+#[expect(clippy::too_many_arguments, reason = "the seed's running state")]
+async fn ready(
+    db: &DatabaseConnection,
+    spec: &SeedSpec,
+    content: &Content,
+    workforce: &Workforce<'_>,
+    rng: &mut StdRng,
+    hash: &str,
+    org_ids: &[i64],
+    next_user: &mut i64,
+    next_attempt: &mut i64,
+) -> AppResult<usize> {
+    let Some(path) = &spec.ready_file else {
+        return Ok(0);
+    };
+    let mut file =
+        std::io::BufWriter::new(std::fs::File::create(path).map_err(AppError::internal)?);
+    let now = Utc::now();
+    let mut rows = Rows::default();
+    // A learning lead who sees every benchmark organisation, for the dashboard.
+    let manager = *next_user;
+    *next_user += 1;
+    rows.users.push(new_user(
+        manager,
+        "lead@bench.nhs.uk".into(),
+        "Benchmark Learning Lead".into(),
+        hash,
+        now,
+    ));
+    let scopes: Vec<manager_scope::ActiveModel> = org_ids
+        .iter()
+        .map(|&organisation_id| manager_scope::ActiveModel {
+            user_id: Set(manager),
+            organisation_id: Set(organisation_id),
+            created_at: Set(now),
+        })
+        .collect();
+    let (session_row, line) = bench_session(manager, "manager", None, spec.session_hours, now);
+    rows.sessions.push(session_row);
+    writeln!(file, "{line}").map_err(AppError::internal)?;
+    for i in 0..spec.ready {
+        let Some(person) = workforce.person(rng) else {
+            break;
+        };
+        let role = &content.roles[person.role];
+        let email = format!("ready{i}@bench{}.nhs.uk", person.organisation + 1);
+        rows.users.push(new_user(
+            *next_user,
+            email.clone(),
+            format!("Ready {i}"),
+            hash,
+            now,
+        ));
+        rows.jobs.push(job_assignment::ActiveModel {
+            user_id: Set(*next_user),
+            organisation_id: Set(org_ids[person.organisation]),
+            job_role_id: Set(role.id),
+            band: Set(person.band.map(str::to_owned)),
+            started_at: Set(now - Duration::days(30)),
+            ended_at: Set(None),
+            ..Default::default()
+        });
+        let slots = content.draw(&content.baseline, &HashSet::new(), rng);
+        let targets = &content.targets[person.role];
+        let (ratings, answers) = person
+            .learner
+            .answer(rng, &slots, |t| targets.get(&t).map_or(0.0, |v| v.0));
+        rows.attempts.push(attempt::ActiveModel {
+            id: Set(*next_attempt),
+            user_id: Set(*next_user),
+            assessment_id: Set(content.baseline.id),
+            phase: Set("baseline".into()),
+            status: Set(IN_PROGRESS.into()),
+            started_at: Set(now),
+            is_reported: Set(false),
+            ..Default::default()
+        });
+        rows.items.extend(attempt_items(*next_attempt, &slots));
+        let body = json!({
+            "ratings": ratings.iter().map(|(t, r)| (t.to_string(), *r)).collect::<HashMap<_, _>>(),
+            "answers": answers.iter().map(|a| {
+                let mut item = serde_json::to_value(&a.answer).unwrap_or_default();
+                item["position"] = json!(a.position);
+                item["sureness"] = json!(a.sureness.unwrap_or(Sureness::DontKnow));
+                item["time_on_item_ms"] = json!(a.time_on_item_ms);
+                item
+            }).collect::<Vec<_>>(),
+        });
+        let attempt = json!({ "id": *next_attempt, "answers": body, "email": email });
+        let (session_row, line) = bench_session(
+            *next_user,
+            "learner",
+            Some(attempt),
+            spec.session_hours,
+            now,
+        );
+        rows.sessions.push(session_row);
+        writeln!(file, "{line}").map_err(AppError::internal)?;
+        *next_user += 1;
+        *next_attempt += 1;
+    }
+    file.flush().map_err(AppError::internal)?;
+    let n = rows.users.len() - 1;
+    let txn = crate::db::begin_write(db).await?;
+    insert_all(&txn, rows.users.drain(..1).collect()).await?;
+    insert_all(&txn, scopes).await?;
+    txn.commit().await?;
+    rows.write(db).await?;
+    Ok(n)
+}
+
+/// A live session row for `user_id` and the ready file's line for it.
+fn bench_session(
+    user_id: i64,
+    role: &str,
+    attempt: Option<serde_json::Value>,
+    hours: u32,
+    now: DateTime<Utc>,
+) -> (session::ActiveModel, serde_json::Value) {
+    let id = token::generate();
+    let csrf = token::generate();
+    let row = session::ActiveModel {
+        id_hash: Set(token::digest(&id)),
+        user_id: Set(user_id),
+        csrf_token: Set(csrf.clone()),
+        created_at: Set(now),
+        last_seen_at: Set(now),
+        expires_at: Set(now + Duration::hours(i64::from(hours))),
+        client_address: Set(None),
+    };
+    let line = json!({ "role": role, "session": id, "csrf": csrf, "attempt": attempt });
+    (row, line)
+}

@@ -1,0 +1,181 @@
+//! `bench seed`, `bench load` and `bench sql`: the benchmark suite's commands (see
+//! docs/benchmarks.md). Each prints its figures, one line per run, and can append them as JSON
+//! lines to a results file.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::AtomicUsize;
+use std::time::{Duration, Instant};
+
+use super::fail;
+use crate::app::{self, StartupError};
+use crate::bench::baseline;
+use crate::bench::load::{self, Measure, Scenario, Target};
+use crate::bench::memory::{PeakRss, status_kb};
+use crate::bench::seed::{self, SeedSpec};
+use crate::config::{self, AppConfig};
+
+/// The password every seeded person has (a benchmark database is never a live one).
+pub const BENCH_PASSWORD: &str = "bench-Genomics-2026";
+
+fn append(out: Option<&Path>, measure: &Measure, label: &str) -> std::io::Result<()> {
+    let Some(path) = out else {
+        return Ok(());
+    };
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)?;
+    let mut value = serde_json::to_value(measure).unwrap_or_default();
+    value["label"] = label.into();
+    writeln!(file, "{value}")
+}
+
+pub(super) async fn seed(mut spec: SeedSpec) -> ExitCode {
+    let started = Instant::now();
+    let result = async {
+        let config = AppConfig::from_figment(&config::figment())?;
+        spec.session_hours = config.session_absolute_hours;
+        let state = app::prepare(config).await?;
+        Ok::<_, StartupError>(state)
+    }
+    .await;
+    let state = match result {
+        Ok(state) => state,
+        Err(error) => return fail(error),
+    };
+    match seed::seed(&state.db, &spec).await {
+        Ok(summary) => {
+            println!(
+                "seeded {} staff in {} organisations: {} attempts, {} responses, {} aggregate \
+                 rows, {} ready learners; {:.1} s",
+                summary.staff,
+                summary.orgs,
+                summary.attempts,
+                summary.responses,
+                summary.aggregate_rows,
+                summary.ready,
+                started.elapsed().as_secs_f64()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(error) => fail(error),
+    }
+}
+
+/// What `bench load` runs.
+pub struct LoadArgs {
+    pub url: String,
+    pub ready_file: PathBuf,
+    pub scenarios: Vec<Scenario>,
+    pub concurrency: Vec<usize>,
+    pub seconds: u64,
+    pub server_pid: Option<u32>,
+    pub module: String,
+    pub out: Option<PathBuf>,
+    pub label: String,
+}
+
+pub(super) async fn load(args: LoadArgs) -> ExitCode {
+    let ready = match load::read_ready(&args.ready_file) {
+        Ok(ready) => ready,
+        Err(error) => return fail(error),
+    };
+    let client = match reqwest::Client::builder()
+        .pool_max_idle_per_host(1024)
+        .timeout(Duration::from_secs(60))
+        .build()
+    {
+        Ok(client) => client,
+        Err(error) => return fail(error),
+    };
+    let target = Arc::new(Target {
+        client,
+        base: args.url.trim_end_matches('/').to_owned(),
+        ready,
+        module_path: format!("/learn/modules/{}/pages/1", args.module),
+        password: BENCH_PASSWORD.to_owned(),
+        next_learner: AtomicUsize::new(0),
+        next_sign_in: AtomicUsize::new(0),
+    });
+    let rss = args.server_pid.and_then(PeakRss::start);
+    let mut failed = false;
+    for &scenario in &args.scenarios {
+        for &concurrency in &args.concurrency {
+            let measure = load::run(
+                &target,
+                scenario,
+                concurrency,
+                Duration::from_secs(args.seconds),
+                rss.as_ref(),
+            )
+            .await;
+            println!("{}", measure.line());
+            failed |= measure.errors > 0 || measure.operations == 0;
+            if let Err(error) = append(args.out.as_deref(), &measure, &args.label) {
+                return fail(format!("cannot write the results: {error}"));
+            }
+        }
+    }
+    if let Some(pid) = args.server_pid
+        && let Some(kb) = status_kb(pid, "VmHWM")
+    {
+        println!(
+            "server peak resident memory since start (VmHWM): {:.0} MB",
+            kb as f64 / 1024.0
+        );
+    }
+    if failed {
+        return fail("some requests failed or a run did nothing (see first_error above)");
+    }
+    ExitCode::SUCCESS
+}
+
+pub(super) async fn sql(
+    concurrency: Vec<usize>,
+    seconds: u64,
+    group_by_runs: usize,
+    out: Option<PathBuf>,
+    label: String,
+) -> ExitCode {
+    let (_, db) = match super::connect().await {
+        Ok(opened) => opened,
+        Err(error) => return fail(error),
+    };
+    let mut measures = Vec::new();
+    for c in concurrency {
+        match baseline::plain_inserts(&db, c, Duration::from_secs(seconds)).await {
+            Ok(m) => measures.push(m),
+            Err(error) => return fail(error),
+        }
+    }
+    if group_by_runs > 0 {
+        match baseline::group_by(&db, group_by_runs).await {
+            Ok(m) => measures.push(m),
+            Err(error) => return fail(error),
+        }
+    }
+    for measure in &measures {
+        println!("{}", measure.line());
+        if let Err(error) = append(out.as_deref(), measure, &label) {
+            return fail(format!("cannot write the results: {error}"));
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+pub(super) fn report(results: &Path, large: &str, small: &str) -> ExitCode {
+    let text = match std::fs::read_to_string(results) {
+        Ok(text) => text,
+        Err(error) => return fail(format!("cannot read {}: {error}", results.display())),
+    };
+    match crate::bench::report::parse(&text) {
+        Ok(lines) => {
+            print!("{}", crate::bench::report::render(&lines, large, small));
+            ExitCode::SUCCESS
+        }
+        Err(error) => fail(format!("{}: {error}", results.display())),
+    }
+}
