@@ -175,10 +175,11 @@ pub async fn save(
     ratings: &[(i64, i16)],
     items: &[SaveItem],
 ) -> AppResult<SaveProblems> {
-    let txn = crate::db::begin_write(db).await?;
-    let attempt = owned_attempt(&txn, user_id, attempt_id).await?;
+    // An attempt's items never change, so checking and grading happen before the write lock;
+    // under it, only whether the attempt is still open is read again.
+    let attempt = owned_attempt(db, user_id, attempt_id).await?;
     ensure_open(&attempt)?;
-    let slots = bank::attempt_slots(&txn, attempt.id).await?;
+    let slots = bank::attempt_slots(db, attempt.id).await?;
     let topics: HashSet<i64> = slots.iter().map(|s| s.topic_id).collect();
     // Later values for the same topic or question win, as if each were saved in turn.
     let mut rated: BTreeMap<i64, i16> = BTreeMap::new();
@@ -225,6 +226,8 @@ pub async fn save(
             }
         }
     }
+    let txn = crate::db::begin_write(db).await?;
+    ensure_open(&owned_attempt(&txn, user_id, attempt_id).await?)?;
     if !rated.is_empty() {
         topic_rating::Entity::delete_many()
             .filter(topic_rating::Column::AttemptId.eq(attempt.id))
@@ -298,13 +301,10 @@ pub async fn missing(
     attempt: &attempt::Model,
 ) -> AppResult<Vec<String>> {
     let slots = bank::attempt_slots(db, attempt.id).await?;
-    let answered: HashSet<i64> = response::Entity::find()
+    let responses = response::Entity::find()
         .filter(response::Column::AttemptId.eq(attempt.id))
         .all(db)
-        .await?
-        .into_iter()
-        .map(|r| r.item_version_id)
-        .collect();
+        .await?;
     let rated: HashSet<i64> = topic_rating::Entity::find()
         .filter(topic_rating::Column::AttemptId.eq(attempt.id))
         .all(db)
@@ -312,13 +312,20 @@ pub async fn missing(
         .into_iter()
         .map(|r| r.topic_id)
         .collect();
+    Ok(missing_in(&attempt.phase, &slots, &responses, &rated))
+}
+
+fn missing_in(
+    phase: &str,
+    slots: &[bank::Slot],
+    responses: &[response::Model],
+    rated: &HashSet<i64>,
+) -> Vec<String> {
+    let answered: HashSet<i64> = responses.iter().map(|r| r.item_version_id).collect();
     let mut missing = Vec::new();
     let mut topics_done = HashSet::new();
-    for slot in &slots {
-        if attempt.phase != "quiz"
-            && !rated.contains(&slot.topic_id)
-            && topics_done.insert(slot.topic_id)
-        {
+    for slot in slots {
+        if phase != "quiz" && !rated.contains(&slot.topic_id) && topics_done.insert(slot.topic_id) {
             missing.push(format!(
                 "Say how confident you feel about {}.",
                 slot.topic_name
@@ -331,65 +338,97 @@ pub async fn missing(
             ));
         }
     }
-    Ok(missing)
+    missing
 }
 
 /// Submits an attempt once. A repeat returns the first result and changes nothing.
+///
+/// Scoring and working out every aggregate it changes only read, so they are done before the
+/// write lock is taken; under the lock the submit checks that nothing it read has changed
+/// since (else it starts again under the lock) and writes. On SQLite, where writers take
+/// turns, this keeps the turn short.
 pub async fn submit(
     db: &DatabaseConnection,
     user_id: i64,
     attempt_id: i64,
 ) -> AppResult<attempt::Model> {
+    let attempt = owned_attempt(db, user_id, attempt_id).await?;
+    if attempt.status == SUBMITTED {
+        return Ok(attempt);
+    }
+    let plan = plan(db, attempt).await?;
     let txn = crate::db::begin_write(db).await?;
     // Whether this attempt is the one reports count depends on the learner's other attempts,
     // so one learner's submits take turns, whichever instance serves them.
+    lock_learner(&txn, user_id).await?;
+    if !aggregates::unchanged(&txn, &plan).await? {
+        txn.rollback().await?;
+        return submit_locked(db, user_id, attempt_id).await;
+    }
+    finish(db, txn, plan, user_id, attempt_id).await
+}
+
+/// The submit with every read under the lock, for when the attempt changed while it was
+/// being scored (a save or another submit of the learner's in between).
+async fn submit_locked(
+    db: &DatabaseConnection,
+    user_id: i64,
+    attempt_id: i64,
+) -> AppResult<attempt::Model> {
+    let txn = crate::db::begin_write(db).await?;
     lock_learner(&txn, user_id).await?;
     let attempt = owned_attempt(&txn, user_id, attempt_id).await?;
     if attempt.status == SUBMITTED {
         return Ok(attempt);
     }
-    let missing = missing(&txn, &attempt).await?;
+    let plan = plan(&txn, attempt).await?;
+    finish(db, txn, plan, user_id, attempt_id).await
+}
+
+/// Applies `plan` and commits; if another request submitted the attempt first, returns that
+/// stored result instead.
+async fn finish(
+    db: &DatabaseConnection,
+    txn: sea_orm::DatabaseTransaction,
+    plan: aggregates::SubmitPlan,
+    user_id: i64,
+    attempt_id: i64,
+) -> AppResult<attempt::Model> {
+    match aggregates::apply_submit(&txn, plan).await? {
+        Some(submitted) => {
+            txn.commit().await?;
+            Ok(submitted)
+        }
+        None => {
+            txn.rollback().await?;
+            owned_attempt(db, user_id, attempt_id).await
+        }
+    }
+}
+
+/// The open `attempt` as it will be stored when submitted now, with what that changes (reads
+/// only; [`submit`] checks under the lock that it still holds).
+pub async fn plan(
+    db: &impl ConnectionTrait,
+    attempt: attempt::Model,
+) -> AppResult<aggregates::SubmitPlan> {
+    let topics = aggregates::load_attempt_topics(db, attempt.id).await?;
+    let rated: HashSet<i64> = topics.ratings.keys().copied().collect();
+    let missing = missing_in(&attempt.phase, &topics.slots, &topics.responses, &rated);
     if !missing.is_empty() {
         return Err(AppError::Unprocessable(missing.join(" ")));
     }
-    let job = job::current_job(&txn, user_id).await?;
-    let now = Utc::now();
-    // Only the request that flips the status does the bookkeeping; a concurrent duplicate
-    // finds nothing to update and returns the stored result.
-    let flipped = attempt::Entity::update_many()
-        .col_expr(attempt::Column::Status, SUBMITTED.into())
-        .col_expr(attempt::Column::SubmittedAt, Some(now).into())
-        .col_expr(
-            attempt::Column::OrganisationId,
-            job.as_ref().map(|j| j.organisation_id).into(),
-        )
-        .col_expr(
-            attempt::Column::JobRoleId,
-            job.as_ref().map(|j| j.job_role_id).into(),
-        )
-        .col_expr(
-            attempt::Column::StaffGroupId,
-            job.as_ref().map(|j| j.staff_group_id).into(),
-        )
-        .col_expr(
-            attempt::Column::Band,
-            job.as_ref().and_then(|j| j.band.clone()).into(),
-        )
-        .filter(attempt::Column::Id.eq(attempt.id))
-        .filter(attempt::Column::Status.eq(IN_PROGRESS))
-        .exec(&txn)
-        .await?;
-    if flipped.rows_affected == 0 {
-        txn.rollback().await?;
-        return owned_attempt(db, user_id, attempt_id).await;
-    }
-    let submitted = attempt::Entity::find_by_id(attempt.id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| AppError::NotFound("That attempt was not found.".into()))?;
-    let submitted = aggregates::record_submit(&txn, submitted).await?;
-    txn.commit().await?;
-    Ok(submitted)
+    let job = job::current_job(db, attempt.user_id).await?;
+    let submitted = attempt::Model {
+        status: SUBMITTED.into(),
+        submitted_at: Some(Utc::now()),
+        organisation_id: job.as_ref().map(|j| j.organisation_id),
+        job_role_id: job.as_ref().map(|j| j.job_role_id),
+        staff_group_id: job.as_ref().map(|j| j.staff_group_id),
+        band: job.as_ref().and_then(|j| j.band.clone()),
+        ..attempt
+    };
+    aggregates::plan_submit(db, submitted, topics).await
 }
 
 /// The learner's attempts at `slug`, oldest first.

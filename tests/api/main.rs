@@ -45,4 +45,5 @@ mod reports_verify;
 mod reports_web;
 mod retention;
 mod sessions;
+mod submit_plan;
 mod throttling;

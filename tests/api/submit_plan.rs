@@ -1,0 +1,61 @@
+//! A submit scores the attempt before taking the write lock; if the learner's answers changed
+//! in between, it must score them again under the lock rather than write stale aggregates.
+
+use genomics_training::assessment::aggregates;
+use genomics_training::assessment::answer::Sureness;
+use genomics_training::assessment::attempts::{self, SaveItem};
+use genomics_training::assessment::bank;
+
+use crate::assessment_flow::pick;
+use crate::helpers::{assert_aggregates_consistent, spawn_app};
+use crate::reports_support::learner;
+
+#[rocket::async_test]
+async fn a_plan_goes_stale_when_answers_change_and_submit_scores_the_last_answers() {
+    let app = spawn_app().await;
+    let db = app.db();
+    let user = learner(db, "planned@nhs.test", "SP1", "porter", "Band 2").await;
+    let attempt = attempts::start_or_resume(db, user, "baseline")
+        .await
+        .unwrap();
+    let slots = bank::attempt_slots(db, attempt.id).await.unwrap();
+    let answer_all = |right: bool| -> (Vec<(i64, i16)>, Vec<SaveItem>) {
+        let mut ratings: Vec<(i64, i16)> = slots.iter().map(|s| (s.topic_id, 3)).collect();
+        ratings.dedup();
+        let items = slots
+            .iter()
+            .map(|s| SaveItem {
+                position: s.position,
+                answer: pick(&s.question, right),
+                sureness: Some(Sureness::High),
+                time_on_item_ms: None,
+            })
+            .collect();
+        (ratings, items)
+    };
+    let (ratings, right) = answer_all(true);
+    attempts::save(db, user, attempt.id, &ratings, &right)
+        .await
+        .unwrap();
+    let planned = attempts::plan(db, attempt.clone()).await.unwrap();
+    assert!(aggregates::unchanged(db, &planned).await.unwrap());
+
+    let (_, wrong) = answer_all(false);
+    attempts::save(db, user, attempt.id, &[], &wrong)
+        .await
+        .unwrap();
+    assert!(!aggregates::unchanged(db, &planned).await.unwrap());
+    let (_, wrong) = answer_all(false);
+    attempts::save(db, user, attempt.id, &[], &wrong)
+        .await
+        .unwrap();
+
+    let submitted = attempts::submit(db, user, attempt.id).await.unwrap();
+    assert_eq!(
+        submitted.accuracy,
+        Some(0.0),
+        "scored from the answers as saved last"
+    );
+    assert!(submitted.is_reported);
+    assert_aggregates_consistent(&app).await;
+}
