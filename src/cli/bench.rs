@@ -76,6 +76,7 @@ pub struct LoadArgs {
     pub module: String,
     pub out: Option<PathBuf>,
     pub label: String,
+    pub ready_offset: usize,
 }
 
 pub(super) async fn load(args: LoadArgs) -> ExitCode {
@@ -97,7 +98,7 @@ pub(super) async fn load(args: LoadArgs) -> ExitCode {
         ready,
         module_path: format!("/learn/modules/{}/pages/1", args.module),
         password: BENCH_PASSWORD.to_owned(),
-        next_learner: AtomicUsize::new(0),
+        next_learner: AtomicUsize::new(args.ready_offset),
         next_sign_in: AtomicUsize::new(0),
     });
     let rss = args.server_pid.and_then(PeakRss::start);

@@ -129,6 +129,9 @@ pub enum BenchCommand {
         /// A label stored with each line (e.g. "sqlite 1.5M").
         #[arg(long, default_value = "")]
         label: String,
+        /// Ready learners already used by an earlier run (their attempts are submitted).
+        #[arg(long, default_value_t = 0)]
+        ready_offset: usize,
     },
     /// The yardsticks on the configured database: a submit's rows by plain SQL, and the gap
     /// grid by a GROUP BY over the raw responses.
@@ -358,8 +361,10 @@ async fn run_bench(command: BenchCommand) -> ExitCode {
             module,
             out,
             label,
+            ready_offset,
         } => {
             bench::load(bench::LoadArgs {
+                ready_offset,
                 url,
                 ready_file,
                 scenarios: scenario,
