@@ -160,6 +160,59 @@ fn check_row(line: u64, record: &HashMap<&str, &str>, lookups: &Lookups) -> Resu
     }
 }
 
+/// Line numbers as an editor shows them. The csv crate's own are wrong for a file's problems:
+/// it counts only "\n" (so a file with bare "\r" line ends is all line 1, and one with "\r\n"
+/// is one line short) and places a record where the previous one ended, before any blank
+/// lines that it skips.
+struct Lines<'a> {
+    bytes: &'a [u8],
+    counted_to: usize,
+    line: u64,
+}
+
+impl<'a> Lines<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        Self {
+            bytes,
+            counted_to: 0,
+            line: 1,
+        }
+    }
+
+    /// The line on which the record that the reader started at `byte` begins. Records come
+    /// in file order, so each byte is counted once.
+    fn of_record_at(&mut self, byte: u64) -> u64 {
+        let mut start = usize::try_from(byte).map_or(self.bytes.len(), |b| b.min(self.bytes.len()));
+        while matches!(self.bytes.get(start), Some(b'\r' | b'\n')) {
+            start += 1;
+        }
+        let from = self.counted_to.min(start);
+        for (i, byte) in self.bytes.iter().enumerate().take(start).skip(from) {
+            let ends_line = match byte {
+                b'\n' => true,
+                b'\r' => self.bytes.get(i + 1) != Some(&b'\n'),
+                _ => false,
+            };
+            self.line += u64::from(ends_line);
+        }
+        self.counted_to = self.counted_to.max(start);
+        self.line
+    }
+}
+
+/// Why a record could not be read, without the csv crate's line number (see [`Lines`]).
+fn read_problem(error: &csv::Error, headers: &[String]) -> String {
+    match error.kind() {
+        csv::ErrorKind::Utf8 { err, .. } => {
+            let column = headers
+                .get(err.field())
+                .map_or_else(|| format!("field {}", err.field() + 1), Clone::clone);
+            format!("{column} is not valid UTF-8 text (save the file as UTF-8)")
+        }
+        _ => format!("cannot read this row: {error}"),
+    }
+}
+
 fn header_error(problem: String) -> Vec<RowError> {
     vec![RowError { line: 1, problem }]
 }
@@ -200,6 +253,10 @@ pub fn check_rows(csv_bytes: &[u8], lookups: &Lookups) -> Result<Vec<Row>, Vec<R
     let mut errors = Vec::new();
     let mut emails: HashMap<String, u64> = HashMap::new();
     let mut numbers: HashMap<String, u64> = HashMap::new();
+    let mut lines = Lines::new(csv_bytes);
+    let mut line_of = |position: Option<&csv::Position>| {
+        position.map_or(lines.line, |p| lines.of_record_at(p.byte()))
+    };
     for record in reader.records() {
         if errors.len() >= MAX_ROW_ERRORS {
             let line = errors.last().map_or(1, |e: &RowError| e.line);
@@ -215,15 +272,14 @@ pub fn check_rows(csv_bytes: &[u8], lookups: &Lookups) -> Result<Vec<Row>, Vec<R
         let record = match record {
             Ok(record) => record,
             Err(e) => {
-                let line = e.position().map_or(0, csv::Position::line);
                 errors.push(RowError {
-                    line,
-                    problem: format!("cannot read this row: {e}"),
+                    line: line_of(e.position()),
+                    problem: read_problem(&e, &headers),
                 });
                 continue;
             }
         };
-        let line = record.position().map_or(0, csv::Position::line);
+        let line = line_of(record.position());
         if record.iter().all(str::is_empty) {
             continue;
         }

@@ -1,6 +1,7 @@
 //! Property tests (proptest) of the people CSV check: arbitrary bytes never panic it, and for
-//! generated files of good and bad rows it accepts exactly the files a simple model of the
-//! rules accepts, and reports exactly the rows the model says are bad.
+//! generated files of good and bad rows, with any of the three line ends, it accepts exactly
+//! the files a simple model of the rules accepts, and reports exactly the rows the model says
+//! are bad, at their lines. Then examples of line numbering the model does not generate.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -135,9 +136,20 @@ fn generated_row() -> impl Strategy<Value = GeneratedRow> {
         )
 }
 
+/// "\n", "\r\n" or a bare "\r" (which old Mac software writes, and the csv reader accepts).
+fn line_end() -> impl Strategy<Value = csv::Terminator> {
+    prop::sample::select(vec![
+        csv::Terminator::Any(b'\n'),
+        csv::Terminator::CRLF,
+        csv::Terminator::Any(b'\r'),
+    ])
+}
+
 /// The file, with the columns in `order`, quoted by the csv writer where needed.
-fn write_csv(order: &[usize], rows: &[GeneratedRow]) -> Vec<u8> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
+fn write_csv(order: &[usize], rows: &[GeneratedRow], line_end: csv::Terminator) -> Vec<u8> {
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(line_end)
+        .from_writer(Vec::new());
     writer
         .write_record(order.iter().map(|&i| COLUMNS[i]))
         .unwrap();
@@ -196,11 +208,15 @@ fn runner(cases: u32) -> TestRunner {
 #[test]
 fn accepts_and_refuses_rows_as_the_model_does() {
     let order = Just((0..COLUMNS.len()).collect::<Vec<_>>()).prop_shuffle();
-    let strategy = (order, prop::collection::vec(generated_row(), 1..12));
+    let strategy = (
+        order,
+        prop::collection::vec(generated_row(), 1..12),
+        line_end(),
+    );
     let accepted_files = AtomicUsize::new(0);
     runner(3000)
-        .run(&strategy, |(order, rows)| {
-            let csv = write_csv(&order, &rows);
+        .run(&strategy, |(order, rows, line_end)| {
+            let csv = write_csv(&order, &rows, line_end);
             let expected = expected_bad_lines(&rows);
             match check_rows(&csv, &lookups()) {
                 Ok(accepted) => {
@@ -270,5 +286,47 @@ fn a_file_of_garbage_reports_a_bounded_number_of_problems() {
     assert!(
         problem.contains("checking stopped after 200 problems"),
         "{problem}"
+    );
+}
+
+const GOOD: &str = "1001,ann@example.nhs.uk,Ann Smith,RX1,admin,Receptionist,3";
+const BAD: &str = "1002,not-an-email,Bob Jones,RX1,admin,Receptionist,3";
+
+fn error_lines(csv: &[u8]) -> Vec<u64> {
+    let errors = check_rows(csv, &lookups()).expect_err("has bad rows");
+    errors.iter().map(|e| e.line).collect()
+}
+
+/// Regression: the csv crate counts only "\n", so every problem in a file with bare "\r" line
+/// ends was reported on line 1.
+#[test]
+fn bare_cr_line_ends_give_the_lines_an_editor_shows() {
+    let header = COLUMNS.join(",");
+    let csv = [header.as_str(), GOOD, BAD, "", BAD, ""].join("\r");
+    assert_eq!(error_lines(csv.as_bytes()), [3, 5]);
+}
+
+/// Regression: with "\r\n" line ends the csv crate's lines were one short, and after blank
+/// lines they pointed at the first blank line.
+#[test]
+fn crlf_blank_lines_and_quoted_line_breaks_give_the_lines_an_editor_shows() {
+    let header = COLUMNS.join(",");
+    let two_lines = "1003,c@nhs.net,\"Two\r\nlines\",RX1,admin,Receptionist,3";
+    let csv = [header.as_str(), BAD, "", "", two_lines, BAD, GOOD].join("\r\n");
+    assert_eq!(error_lines(csv.as_bytes()), [2, 5, 7]);
+    let csv = [header.as_str(), "", GOOD, "", "", BAD].join("\n");
+    assert_eq!(error_lines(csv.as_bytes()), [6]);
+}
+
+#[test]
+fn a_row_that_is_not_utf8_is_named_by_line_and_column() {
+    let mut csv = (COLUMNS.join(",") + "\r" + GOOD + "\r\r").into_bytes();
+    csv.extend(b"1004,d@nhs.net,Zo\xEB,RX1,admin,Receptionist,3\r");
+    let errors = check_rows(&csv, &lookups()).expect_err("not UTF-8");
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].line, 4);
+    assert_eq!(
+        errors[0].problem,
+        "display_name is not valid UTF-8 text (save the file as UTF-8)"
     );
 }

@@ -313,6 +313,50 @@ fn xml_keeps_what_gift_cannot() {
     assert_eq!(again, bank);
 }
 
+/// Regression (found by the `moodle_xml_reader` fuzz target): the writer wrote only the
+/// categories that held questions, where the questions came, so an empty category (and its
+/// description) was lost, and categories whose questions came in another order than the
+/// categories were declared read back reordered.
+#[test]
+fn bank_keeps_empty_categories_and_the_order_they_were_declared_in() {
+    let category = |path: &str, info: &str| Category {
+        path: path.into(),
+        info: info.into(),
+        info_format: Plain,
+        id: None,
+    };
+    let in_category = |name: &str, path: &str| {
+        let mut q = question(
+            name,
+            "DNA is a double helix.",
+            Moodle,
+            QuestionKind::TrueFalse {
+                correct: true,
+                feedback_true: Text::new("", Moodle),
+                feedback_false: Text::new("", Moodle),
+            },
+        );
+        q.category = Some(path.into());
+        q
+    };
+    let bank = QuestionBank {
+        categories: vec![
+            category("$course$/Empty", "Nothing here yet"),
+            category("$course$/B", "Second"),
+            category("$course$/C", "Third"),
+            category("$course$/Last", "Also empty"),
+        ],
+        questions: vec![
+            in_category("c1", "$course$/C"),
+            in_category("b1", "$course$/B"),
+            in_category("c2", "$course$/C"),
+        ],
+    };
+    let written = write_moodle_xml_bank(&bank);
+    let again = parse_moodle_xml_bank(&written, "w.xml").unwrap();
+    assert_eq!(again, bank, "{written}");
+}
+
 #[test]
 fn serde_round_trip() {
     let questions = hand_made();

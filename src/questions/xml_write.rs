@@ -20,22 +20,34 @@ pub fn write_moodle_xml_bank(bank: &QuestionBank) -> String {
     write_document(&bank.categories, &bank.questions)
 }
 
+/// Every one of `categories` is written, in their order, those that hold no question too (Moodle
+/// keeps empty categories and their descriptions), so the file reads back to the same bank.
 fn write_document(categories: &[Category], questions: &[Question]) -> String {
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<quiz>\n");
     let mut current: Option<&str> = None;
+    // How many of `categories`, from the first, have been written.
+    let mut written = 0;
     for question in questions {
         if let Some(path) = question.category.as_deref()
             && current != Some(path)
         {
-            match categories.iter().find(|c| c.path == path) {
-                Some(category) => write_category(&mut out, category),
+            match categories.iter().position(|c| c.path == path) {
+                Some(index) if index < written => write_category(&mut out, &categories[index]),
+                Some(index) => {
+                    for category in &categories[written..=index] {
+                        write_category(&mut out, category);
+                    }
+                    written = index + 1;
+                }
                 None => write_category(&mut out, &Category::new(path)),
             }
-            out.push('\n');
             current = Some(path);
         }
         write_question(&mut out, question);
         out.push('\n');
+    }
+    for category in &categories[written..] {
+        write_category(&mut out, category);
     }
     out.push_str("</quiz>\n");
     out
@@ -90,7 +102,7 @@ fn write_category(out: &mut String, category: &Category) {
     out.push_str("    </category>\n");
     text_element(out, "info", category.info_format, &category.info);
     let id = category.id.as_deref().map(escape).unwrap_or_default();
-    let _ = writeln!(out, "    <idnumber>{id}</idnumber>\n  </question>");
+    let _ = writeln!(out, "    <idnumber>{id}</idnumber>\n  </question>\n");
 }
 
 fn write_answer(
