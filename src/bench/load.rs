@@ -132,8 +132,11 @@ pub enum Scenario {
     Health,
     /// A module page as a signed-in learner.
     Module,
-    /// The managers' gap dashboard (`/reports`) over every benchmark organisation.
+    /// The managers' gap dashboard (`/reports`) as a learning lead who sees every benchmark
+    /// organisation (the national view).
     Dashboard,
+    /// The same page as one trust's manager, who sees one organisation.
+    TrustDashboard,
     /// Saving a 24-item baseline's answers and submitting it (two requests), each by a
     /// different ready learner.
     Submit,
@@ -147,6 +150,7 @@ impl Scenario {
             Self::Health => "healthz",
             Self::Module => "module_page",
             Self::Dashboard => "gap_dashboard",
+            Self::TrustDashboard => "trust_dashboard",
             Self::Submit => "baseline_submit",
             Self::SignIn => "sign_in",
         }
@@ -171,8 +175,8 @@ impl Target {
         self.ready.iter().filter(|r| r.role == "learner")
     }
 
-    fn manager(&self) -> Option<&Ready> {
-        self.ready.iter().find(|r| r.role == "manager")
+    fn with_role(&self, role: &str) -> Option<&Ready> {
+        self.ready.iter().find(|r| r.role == role)
     }
 
     async fn send(
@@ -218,9 +222,14 @@ impl Target {
                 let who = learners.get(worker % learners.len().max(1)).copied();
                 Some(self.send(Method::GET, &self.module_path, who, None).await)
             }
-            Scenario::Dashboard => {
-                let who = self.manager();
-                Some(self.send(Method::GET, "/reports", who, None).await)
+            Scenario::Dashboard | Scenario::TrustDashboard => {
+                let role = if scenario == Scenario::Dashboard {
+                    "manager"
+                } else {
+                    "trust_manager"
+                };
+                let who = self.with_role(role)?;
+                Some(self.send(Method::GET, "/reports", Some(who), None).await)
             }
             Scenario::Submit => {
                 let who = *learners.get(self.next_learner.fetch_add(1, Ordering::Relaxed))?;

@@ -101,6 +101,13 @@ pub fn render(lines: &[Line], large: &str, small: &str) -> String {
     );
     ratio(
         &mut out,
+        &format!("one trust's dashboard at {large} vs at {small} (p50, 1 client)"),
+        at(large, "trust_dashboard", 1).map(|l| l.p50_ms),
+        at(small, "trust_dashboard", 1).map(|l| l.p50_ms),
+        "ms",
+    );
+    ratio(
+        &mut out,
         "gap dashboard vs a plain GROUP BY over the raw responses (p50, 1 client)",
         at(large, "gap_dashboard", 1).map(|l| l.p50_ms),
         at(large, "plain_group_by", 1).map(|l| l.p50_ms),

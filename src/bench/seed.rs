@@ -557,6 +557,31 @@ async fn ready(
     let (session_row, line) = bench_session(manager, "manager", None, spec.session_hours, now);
     rows.sessions.push(session_row);
     writeln!(file, "{line}").map_err(AppError::internal)?;
+    // And a trust's own manager, who sees one organisation.
+    let trust_manager = *next_user;
+    *next_user += 1;
+    rows.users.push(new_user(
+        trust_manager,
+        "trust-lead@bench1.nhs.uk".into(),
+        "Benchmark Trust Lead".into(),
+        hash,
+        now,
+    ));
+    let mut scopes = scopes;
+    scopes.push(manager_scope::ActiveModel {
+        user_id: Set(trust_manager),
+        organisation_id: Set(org_ids[0]),
+        created_at: Set(now),
+    });
+    let (session_row, line) = bench_session(
+        trust_manager,
+        "trust_manager",
+        None,
+        spec.session_hours,
+        now,
+    );
+    rows.sessions.push(session_row);
+    writeln!(file, "{line}").map_err(AppError::internal)?;
     for i in 0..spec.ready {
         let Some(person) = workforce.person(rng) else {
             break;
@@ -619,9 +644,9 @@ async fn ready(
         *next_attempt += 1;
     }
     file.flush().map_err(AppError::internal)?;
-    let n = rows.users.len() - 1;
+    let n = rows.users.len() - 2;
     let txn = crate::db::begin_write(db).await?;
-    insert_all(&txn, rows.users.drain(..1).collect()).await?;
+    insert_all(&txn, rows.users.drain(..2).collect()).await?;
     insert_all(&txn, scopes).await?;
     txn.commit().await?;
     rows.write(db).await?;

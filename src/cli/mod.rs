@@ -111,7 +111,7 @@ pub enum BenchCommand {
         url: String,
         #[arg(long)]
         ready_file: PathBuf,
-        #[arg(long, value_enum, value_delimiter = ',', default_values_t = [Scenario::Health, Scenario::Module, Scenario::Dashboard, Scenario::Submit, Scenario::SignIn])]
+        #[arg(long, value_enum, value_delimiter = ',', default_values_t = [Scenario::Health, Scenario::Module, Scenario::Dashboard, Scenario::TrustDashboard, Scenario::Submit, Scenario::SignIn])]
         scenario: Vec<Scenario>,
         #[arg(long, value_delimiter = ',', default_values_t = [1, 16, 64])]
         concurrency: Vec<usize>,

@@ -40,12 +40,12 @@ async fn seeded_population_is_consistent_and_ready_learners_can_submit() {
     // Every seeded person sat the baseline; about 40% the post-assessment too.
     assert!((190..=230).contains(&summary.attempts), "{summary:?}");
     assert!(summary.responses > 150 * 20, "{summary:?}");
-    // 150 staff, 4 ready learners and the learning lead.
-    assert_eq!(count(&app, "users").await - users_before, 155);
+    // 150 staff, 4 ready learners, the learning lead and a trust's manager.
+    assert_eq!(count(&app, "users").await - users_before, 156);
     assert_aggregates_consistent(&app).await;
 
     let ready = read_ready(&ready_file).unwrap();
-    assert_eq!(ready.len(), 5);
+    assert_eq!(ready.len(), 6);
     let manager = ready.iter().find(|r| r.role == "manager").unwrap();
     let as_session = |session: &str, csrf: &str| Session {
         cookies: vec![Cookie::new("gt_session", session.to_owned())],
@@ -56,6 +56,20 @@ async fn seeded_population_is_consistent_and_ready_learners_can_submit() {
     assert_eq!(response.status(), Status::Ok);
     let page = response.into_string().await.unwrap();
     assert!(page.contains("Training gaps"), "the dashboard is shown");
+    assert!(
+        page.contains("BENCH003"),
+        "the lead sees every organisation"
+    );
+    let trust = ready.iter().find(|r| r.role == "trust_manager").unwrap();
+    let response = app
+        .get_as(&as_session(&trust.session, &trust.csrf), "/reports")
+        .await;
+    assert_eq!(response.status(), Status::Ok);
+    let page = response.into_string().await.unwrap();
+    assert!(
+        page.contains("BENCH001") && !page.contains("BENCH003"),
+        "one trust only"
+    );
 
     for learner in ready.iter().filter(|r| r.role == "learner") {
         let attempt = learner.attempt.as_ref().unwrap();
