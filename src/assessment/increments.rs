@@ -191,7 +191,7 @@ impl Increments {
         Ok(())
     }
 
-    /// How many rows would be written.
+    /// How many rows would be written (each an insert or an addition to a stored row).
     pub fn len(&self) -> usize {
         self.tables.values().map(BTreeMap::len).sum()
     }

@@ -49,8 +49,8 @@ pub(super) async fn seed(mut spec: SeedSpec) -> ExitCode {
     match seed::seed(&state.db, &spec).await {
         Ok(summary) => {
             println!(
-                "seeded {} staff in {} organisations: {} attempts, {} responses, {} aggregate \
-                 rows, {} ready learners; {:.1} s",
+                "seeded {} staff in {} organisations: {} attempts, {} responses, {} aggregate row \
+                 writes, {} ready learners; {:.1} s",
                 summary.staff,
                 summary.orgs,
                 summary.attempts,
