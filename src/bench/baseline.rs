@@ -9,9 +9,8 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use sea_orm::sea_query::{Alias, Expr, Func, JoinType, Order, Query, SimpleExpr};
 use sea_orm::{ConnectionTrait, DatabaseConnection, ExprTrait, TransactionTrait};
-use tokio::task::JoinSet;
 
-use super::load::Measure;
+use super::load::{Measure, closed_loop};
 use crate::error::{AppError, AppResult};
 
 /// Marks the yardstick's own attempts, so they can be removed afterwards and count nowhere.
@@ -147,49 +146,18 @@ pub async fn plain_inserts(
     concurrency: usize,
     duration: Duration,
 ) -> AppResult<Measure> {
-    let ids = Arc::new(Ids::load(db).await?);
-    let db = Arc::new(db.clone());
-    let started = Instant::now();
-    let deadline = started + duration;
-    let mut clients = JoinSet::new();
-    for _ in 0..concurrency {
-        let db = Arc::clone(&db);
-        let ids = Arc::clone(&ids);
-        clients.spawn(async move {
-            let mut latencies = Vec::new();
-            let mut errors = 0;
-            let mut first_error = None;
-            while Instant::now() < deadline {
-                let began = Instant::now();
-                match insert_rows(&db, &ids).await {
-                    Ok(()) => latencies.push(began.elapsed().as_micros() as u64),
-                    Err(e) => {
-                        errors += 1;
-                        first_error.get_or_insert(e.to_string());
-                    }
-                }
-            }
-            (latencies, errors, first_error)
-        });
-    }
-    let mut latencies = Vec::new();
-    let mut errors = 0;
-    let mut first_error = None;
-    while let Some(Ok((l, e, f))) = clients.join_next().await {
-        latencies.extend(l);
-        errors += e;
-        first_error = first_error.or(f);
-    }
-    let elapsed = started.elapsed();
-    remove_marked(&db).await?;
-    Ok(Measure::from_latencies(
-        "plain_sql_insert",
-        concurrency,
-        latencies,
-        errors,
-        first_error,
-        elapsed,
-    ))
+    let ids = Ids::load(db).await?;
+    let shared = Arc::new((db.clone(), ids));
+    let measure = closed_loop("plain_sql_insert", concurrency, duration, move |_| {
+        let shared = Arc::clone(&shared);
+        async move {
+            let (db, ids) = &*shared;
+            Some(insert_rows(db, ids).await.map_err(|e| e.to_string()))
+        }
+    })
+    .await;
+    remove_marked(db).await?;
+    Ok(measure)
 }
 
 async fn remove_marked(db: &DatabaseConnection) -> AppResult<()> {

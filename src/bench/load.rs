@@ -3,6 +3,7 @@
 //! server's peak memory are recorded per run. The SQL baselines it is compared with (plain
 //! inserts, a GROUP BY over the raw responses) are in [`super::baseline`].
 
+use std::future::Future;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -258,30 +259,31 @@ impl Target {
     }
 }
 
-/// Runs `scenario` with `concurrency` clients for `duration` (or until the ready learners
-/// run out), sampling the server's memory if `rss` is given.
-pub async fn run(
-    target: &Arc<Target>,
-    scenario: Scenario,
+/// Runs `op` from `concurrency` clients until `duration` has passed or `op` has nothing left
+/// to do (`None`); each client starts its next operation as soon as its last one ends.
+pub async fn closed_loop<F, Fut>(
+    scenario: &str,
     concurrency: usize,
     duration: Duration,
-    rss: Option<&PeakRss>,
-) -> Measure {
-    if let Some(rss) = rss {
-        rss.reset();
-    }
+    op: F,
+) -> Measure
+where
+    F: Fn(usize) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Option<Result<(), String>>> + Send + 'static,
+{
+    let op = Arc::new(op);
     let started = Instant::now();
     let deadline = started + duration;
     let mut clients = JoinSet::new();
     for worker in 0..concurrency {
-        let target = Arc::clone(target);
+        let op = Arc::clone(&op);
         clients.spawn(async move {
             let mut latencies = Vec::new();
             let mut errors = 0;
             let mut first_error = None;
             while Instant::now() < deadline {
                 let began = Instant::now();
-                let Some(outcome) = target.operate(scenario, worker).await else {
+                let Some(outcome) = op(worker).await else {
                     break;
                 };
                 match outcome {
@@ -302,19 +304,37 @@ pub async fn run(
         if let Ok((l, e, f)) = joined {
             latencies.extend(l);
             errors += e;
-            if first_error.is_none() {
-                first_error = f;
-            }
+            first_error = first_error.or(f);
         }
     }
-    let mut measure = Measure::from_latencies(
-        scenario.name(),
+    Measure::from_latencies(
+        scenario,
         concurrency,
         latencies,
         errors,
         first_error,
         started.elapsed(),
-    );
+    )
+}
+
+/// Runs `scenario` with `concurrency` clients for `duration` (or until the ready learners
+/// run out), sampling the server's memory if `rss` is given.
+pub async fn run(
+    target: &Arc<Target>,
+    scenario: Scenario,
+    concurrency: usize,
+    duration: Duration,
+    rss: Option<&PeakRss>,
+) -> Measure {
+    if let Some(rss) = rss {
+        rss.reset();
+    }
+    let target = Arc::clone(target);
+    let mut measure = closed_loop(scenario.name(), concurrency, duration, move |worker| {
+        let target = Arc::clone(&target);
+        async move { target.operate(scenario, worker).await }
+    })
+    .await;
     measure.peak_rss_mb = rss.map(PeakRss::peak_mb);
     measure
 }

@@ -536,52 +536,41 @@ async fn ready(
         std::io::BufWriter::new(std::fs::File::create(path).map_err(AppError::internal)?);
     let now = Utc::now();
     let mut rows = Rows::default();
-    // A learning lead who sees every benchmark organisation, for the dashboard.
-    let manager = *next_user;
-    *next_user += 1;
-    rows.users.push(new_user(
-        manager,
-        "lead@bench.nhs.uk".into(),
-        "Benchmark Learning Lead".into(),
-        hash,
-        now,
-    ));
-    let scopes: Vec<manager_scope::ActiveModel> = org_ids
-        .iter()
-        .map(|&organisation_id| manager_scope::ActiveModel {
-            user_id: Set(manager),
-            organisation_id: Set(organisation_id),
-            created_at: Set(now),
-        })
-        .collect();
-    let (session_row, line) = bench_session(manager, "manager", None, spec.session_hours, now);
-    rows.sessions.push(session_row);
-    writeln!(file, "{line}").map_err(AppError::internal)?;
-    // And a trust's own manager, who sees one organisation.
-    let trust_manager = *next_user;
-    *next_user += 1;
-    rows.users.push(new_user(
-        trust_manager,
-        "trust-lead@bench1.nhs.uk".into(),
-        "Benchmark Trust Lead".into(),
-        hash,
-        now,
-    ));
-    let mut scopes = scopes;
-    scopes.push(manager_scope::ActiveModel {
-        user_id: Set(trust_manager),
-        organisation_id: Set(org_ids[0]),
-        created_at: Set(now),
-    });
-    let (session_row, line) = bench_session(
-        trust_manager,
-        "trust_manager",
-        None,
-        spec.session_hours,
-        now,
-    );
-    rows.sessions.push(session_row);
-    writeln!(file, "{line}").map_err(AppError::internal)?;
+    // A learning lead who sees every benchmark organisation (the national view), and one
+    // trust's own manager.
+    let mut scopes = Vec::new();
+    let managers = [
+        (
+            "manager",
+            "lead@bench.nhs.uk",
+            "Benchmark Learning Lead",
+            org_ids,
+        ),
+        (
+            "trust_manager",
+            "trust-lead@bench1.nhs.uk",
+            "Benchmark Trust Lead",
+            &org_ids[..1],
+        ),
+    ];
+    for (role, email, name, organisations) in managers {
+        let id = *next_user;
+        *next_user += 1;
+        rows.users
+            .push(new_user(id, email.into(), name.into(), hash, now));
+        scopes.extend(
+            organisations
+                .iter()
+                .map(|&organisation_id| manager_scope::ActiveModel {
+                    user_id: Set(id),
+                    organisation_id: Set(organisation_id),
+                    created_at: Set(now),
+                }),
+        );
+        let (session_row, line) = bench_session(id, role, None, spec.session_hours, now);
+        rows.sessions.push(session_row);
+        writeln!(file, "{line}").map_err(AppError::internal)?;
+    }
     for i in 0..spec.ready {
         let Some(person) = workforce.person(rng) else {
             break;
