@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use chrono::Utc;
+use chrono::{SubsecRound, Utc};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use sea_orm::{
@@ -421,7 +421,8 @@ pub async fn plan(
     let job = job::current_job(db, attempt.user_id).await?;
     let submitted = attempt::Model {
         status: SUBMITTED.into(),
-        submitted_at: Some(Utc::now()),
+        // Microseconds, as PostgreSQL stores it, so the model returned equals the row read back.
+        submitted_at: Some(Utc::now().trunc_subsecs(6)),
         organisation_id: job.as_ref().map(|j| j.organisation_id),
         job_role_id: job.as_ref().map(|j| j.job_role_id),
         staff_group_id: job.as_ref().map(|j| j.staff_group_id),
