@@ -14,7 +14,7 @@ use sea_orm::{
 
 use super::answer::{self, AnswerInput, CheckedAnswer, Sureness};
 use super::draw::{self, PoolItem};
-use super::{aggregates, bank, job};
+use super::{aggregates, bank, job, submit_plan};
 use crate::entities::{assessment, attempt, attempt_item, response, topic_rating, user};
 use crate::error::{AppError, AppResult};
 
@@ -361,7 +361,7 @@ pub async fn submit(
     // Whether this attempt is the one reports count depends on the learner's other attempts,
     // so one learner's submits take turns, whichever instance serves them.
     lock_learner(&txn, user_id).await?;
-    if !aggregates::unchanged(&txn, &plan).await? {
+    if !submit_plan::unchanged(&txn, &plan).await? {
         txn.rollback().await?;
         return submit_locked(db, user_id, attempt_id).await;
     }
@@ -390,11 +390,11 @@ async fn submit_locked(
 async fn finish(
     db: &DatabaseConnection,
     txn: sea_orm::DatabaseTransaction,
-    plan: aggregates::SubmitPlan,
+    plan: submit_plan::SubmitPlan,
     user_id: i64,
     attempt_id: i64,
 ) -> AppResult<attempt::Model> {
-    match aggregates::apply_submit(&txn, plan).await? {
+    match submit_plan::apply_submit(&txn, plan).await? {
         Some(submitted) => {
             txn.commit().await?;
             Ok(submitted)
@@ -411,7 +411,7 @@ async fn finish(
 pub async fn plan(
     db: &impl ConnectionTrait,
     attempt: attempt::Model,
-) -> AppResult<aggregates::SubmitPlan> {
+) -> AppResult<submit_plan::SubmitPlan> {
     let topics = aggregates::load_attempt_topics(db, attempt.id).await?;
     let rated: HashSet<i64> = topics.ratings.keys().copied().collect();
     let missing = missing_in(&attempt.phase, &topics.slots, &topics.responses, &rated);
@@ -429,7 +429,7 @@ pub async fn plan(
         band: job.as_ref().and_then(|j| j.band.clone()),
         ..attempt
     };
-    aggregates::plan_submit(db, submitted, topics).await
+    submit_plan::plan_submit(db, submitted, topics).await
 }
 
 /// The learner's attempts at `slug`, oldest first.

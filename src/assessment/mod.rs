@@ -15,3 +15,4 @@ pub mod item_stats;
 pub mod job;
 pub mod results;
 pub mod scoring;
+pub mod submit_plan;

@@ -7,5 +7,6 @@ pub mod insert;
 pub mod load;
 pub mod memory;
 pub mod population;
+mod ready;
 pub mod report;
 pub mod seed;

@@ -5,7 +5,6 @@
 //! answers are written to a file for the load driver.
 
 use std::collections::{HashMap, HashSet};
-use std::io::Write as _;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -17,24 +16,22 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
     QueryOrder,
 };
-use serde_json::json;
 
 use super::insert::{insert_all, next_id, resync_ids};
 use super::population::{Person, Role, Workforce, organisation_weights};
 use crate::accounts::password::{self, Password};
-use crate::accounts::token;
 use crate::assessment::aggregates::{
     AttemptTopics, Targets, add_cell, cell_deltas, knowledge_by_topic,
 };
-use crate::assessment::answer::{self, Sureness};
-use crate::assessment::attempts::{IN_PROGRESS, SUBMITTED, SaveItem, response_row};
+use crate::assessment::answer;
+use crate::assessment::attempts::{SUBMITTED, SaveItem, response_row};
 use crate::assessment::bank::{self, Slot};
 use crate::assessment::draw::{self, PoolItem};
 use crate::assessment::increments::Increments;
 use crate::assessment::{item_stats, scoring};
 use crate::entities::{
-    assessment, attempt, attempt_item, job_assignment, job_role, manager_scope, organisation,
-    response, role_target, session, staff_group, topic_rating, user,
+    assessment, attempt, attempt_item, job_assignment, job_role, organisation, response,
+    role_target, session, staff_group, topic_rating, user,
 };
 use crate::error::{AppError, AppResult};
 
@@ -72,20 +69,20 @@ pub struct SeedSummary {
 const PEOPLE_PER_BATCH: usize = 2_000;
 
 /// An assessment's drawing rules and pool.
-struct Form {
-    id: i64,
-    blueprint: Vec<(i64, usize)>,
-    pool: Vec<PoolItem>,
+pub(super) struct Form {
+    pub(super) id: i64,
+    pub(super) blueprint: Vec<(i64, usize)>,
+    pub(super) pool: Vec<PoolItem>,
 }
 
 /// Everything about the content the seed needs, read once.
-struct Content {
-    roles: Vec<Role>,
-    targets: Vec<Targets>,
-    baseline: Form,
-    post: Form,
-    slots: HashMap<i64, Slot>,
-    item_of_version: HashMap<i64, i64>,
+pub(super) struct Content {
+    pub(super) roles: Vec<Role>,
+    pub(super) targets: Vec<Targets>,
+    pub(super) baseline: Form,
+    pub(super) post: Form,
+    pub(super) slots: HashMap<i64, Slot>,
+    pub(super) item_of_version: HashMap<i64, i64>,
 }
 
 async fn form(db: &impl ConnectionTrait, slug: &str) -> AppResult<Form> {
@@ -167,7 +164,7 @@ struct Sitting {
 }
 
 impl Content {
-    fn draw(&self, form: &Form, avoid: &HashSet<i64>, rng: &mut StdRng) -> Vec<Slot> {
+    pub(super) fn draw(&self, form: &Form, avoid: &HashSet<i64>, rng: &mut StdRng) -> Vec<Slot> {
         draw::draw(&form.blueprint, &form.pool, avoid, rng)
             .iter()
             .zip(1..)
@@ -231,7 +228,7 @@ impl Content {
     }
 }
 
-fn attempt_items(attempt_id: i64, slots: &[Slot]) -> Vec<attempt_item::ActiveModel> {
+pub(super) fn attempt_items(attempt_id: i64, slots: &[Slot]) -> Vec<attempt_item::ActiveModel> {
     slots
         .iter()
         .map(|s| attempt_item::ActiveModel {
@@ -270,15 +267,15 @@ fn responses(
 
 /// Rows of one batch of people, written in one transaction.
 #[derive(Default)]
-struct Rows {
-    users: Vec<user::ActiveModel>,
-    jobs: Vec<job_assignment::ActiveModel>,
-    attempts: Vec<attempt::ActiveModel>,
-    items: Vec<attempt_item::ActiveModel>,
-    ratings: Vec<topic_rating::ActiveModel>,
-    responses: Vec<response::ActiveModel>,
-    sessions: Vec<session::ActiveModel>,
-    aggregates: Increments,
+pub(super) struct Rows {
+    pub(super) users: Vec<user::ActiveModel>,
+    pub(super) jobs: Vec<job_assignment::ActiveModel>,
+    pub(super) attempts: Vec<attempt::ActiveModel>,
+    pub(super) items: Vec<attempt_item::ActiveModel>,
+    pub(super) ratings: Vec<topic_rating::ActiveModel>,
+    pub(super) responses: Vec<response::ActiveModel>,
+    pub(super) sessions: Vec<session::ActiveModel>,
+    pub(super) aggregates: Increments,
 }
 
 impl Rows {
@@ -305,7 +302,7 @@ impl Rows {
         self.attempts.push(sitting.attempt.into());
     }
 
-    async fn write(self, db: &DatabaseConnection) -> AppResult<usize> {
+    pub(super) async fn write(self, db: &DatabaseConnection) -> AppResult<usize> {
         let txn = crate::db::begin_write(db).await?;
         insert_all(&txn, self.users).await?;
         insert_all(&txn, self.jobs).await?;
@@ -322,7 +319,7 @@ impl Rows {
     }
 }
 
-fn new_user(
+pub(super) fn new_user(
     id: i64,
     email: String,
     name: String,
@@ -487,7 +484,7 @@ pub async fn seed(db: &DatabaseConnection, spec: &SeedSpec) -> AppResult<SeedSum
         }
     }
     summary.aggregate_rows += std::mem::take(&mut rows).write(db).await?;
-    summary.ready = ready(
+    summary.ready = super::ready::ready(
         db,
         spec,
         &content,
@@ -513,154 +510,4 @@ fn job(who: &attempt::Model, started_at: DateTime<Utc>) -> job_assignment::Activ
         ended_at: Set(None),
         ..Default::default()
     }
-}
-
-/// Learners with an open baseline and a live session; each line of the ready file holds the
-/// session, its CSRF token, the attempt and the answers body to send.
-#[expect(clippy::too_many_arguments, reason = "the seed's running state")]
-async fn ready(
-    db: &DatabaseConnection,
-    spec: &SeedSpec,
-    content: &Content,
-    workforce: &Workforce<'_>,
-    rng: &mut StdRng,
-    hash: &str,
-    org_ids: &[i64],
-    next_user: &mut i64,
-    next_attempt: &mut i64,
-) -> AppResult<usize> {
-    let Some(path) = &spec.ready_file else {
-        return Ok(0);
-    };
-    let mut file =
-        std::io::BufWriter::new(std::fs::File::create(path).map_err(AppError::internal)?);
-    let now = Utc::now();
-    let mut rows = Rows::default();
-    // A learning lead who sees every benchmark organisation (the national view), and one
-    // trust's own manager.
-    let mut scopes = Vec::new();
-    let managers = [
-        (
-            "manager",
-            "lead@bench.nhs.uk",
-            "Benchmark Learning Lead",
-            org_ids,
-        ),
-        (
-            "trust_manager",
-            "trust-lead@bench1.nhs.uk",
-            "Benchmark Trust Lead",
-            &org_ids[..1],
-        ),
-    ];
-    for (role, email, name, organisations) in managers {
-        let id = *next_user;
-        *next_user += 1;
-        rows.users
-            .push(new_user(id, email.into(), name.into(), hash, now));
-        scopes.extend(
-            organisations
-                .iter()
-                .map(|&organisation_id| manager_scope::ActiveModel {
-                    user_id: Set(id),
-                    organisation_id: Set(organisation_id),
-                    created_at: Set(now),
-                }),
-        );
-        let (session_row, line) = bench_session(id, role, None, spec.session_hours, now);
-        rows.sessions.push(session_row);
-        writeln!(file, "{line}").map_err(AppError::internal)?;
-    }
-    for i in 0..spec.ready {
-        let Some(person) = workforce.person(rng) else {
-            break;
-        };
-        let role = &content.roles[person.role];
-        let email = format!("ready{i}@bench{}.nhs.uk", person.organisation + 1);
-        rows.users.push(new_user(
-            *next_user,
-            email.clone(),
-            format!("Ready {i}"),
-            hash,
-            now,
-        ));
-        rows.jobs.push(job_assignment::ActiveModel {
-            user_id: Set(*next_user),
-            organisation_id: Set(org_ids[person.organisation]),
-            job_role_id: Set(role.id),
-            band: Set(person.band.map(str::to_owned)),
-            started_at: Set(now - Duration::days(30)),
-            ended_at: Set(None),
-            ..Default::default()
-        });
-        let slots = content.draw(&content.baseline, &HashSet::new(), rng);
-        let targets = &content.targets[person.role];
-        let (ratings, answers) = person
-            .learner
-            .answer(rng, &slots, |t| targets.get(&t).map_or(0.0, |v| v.0));
-        rows.attempts.push(attempt::ActiveModel {
-            id: Set(*next_attempt),
-            user_id: Set(*next_user),
-            assessment_id: Set(content.baseline.id),
-            phase: Set("baseline".into()),
-            status: Set(IN_PROGRESS.into()),
-            started_at: Set(now),
-            is_reported: Set(false),
-            ..Default::default()
-        });
-        rows.items.extend(attempt_items(*next_attempt, &slots));
-        let body = json!({
-            "ratings": ratings.iter().map(|(t, r)| (t.to_string(), *r)).collect::<HashMap<_, _>>(),
-            "answers": answers.iter().map(|a| {
-                let mut item = serde_json::to_value(&a.answer).unwrap_or_default();
-                item["position"] = json!(a.position);
-                item["sureness"] = json!(a.sureness.unwrap_or(Sureness::DontKnow));
-                item["time_on_item_ms"] = json!(a.time_on_item_ms);
-                item
-            }).collect::<Vec<_>>(),
-        });
-        let attempt = json!({ "id": *next_attempt, "answers": body, "email": email });
-        let (session_row, line) = bench_session(
-            *next_user,
-            "learner",
-            Some(attempt),
-            spec.session_hours,
-            now,
-        );
-        rows.sessions.push(session_row);
-        writeln!(file, "{line}").map_err(AppError::internal)?;
-        *next_user += 1;
-        *next_attempt += 1;
-    }
-    file.flush().map_err(AppError::internal)?;
-    let n = rows.users.len() - 2;
-    let txn = crate::db::begin_write(db).await?;
-    insert_all(&txn, rows.users.drain(..2).collect()).await?;
-    insert_all(&txn, scopes).await?;
-    txn.commit().await?;
-    rows.write(db).await?;
-    Ok(n)
-}
-
-/// A live session row for `user_id` and the ready file's line for it.
-fn bench_session(
-    user_id: i64,
-    role: &str,
-    attempt: Option<serde_json::Value>,
-    hours: u32,
-    now: DateTime<Utc>,
-) -> (session::ActiveModel, serde_json::Value) {
-    let id = token::generate();
-    let csrf = token::generate();
-    let row = session::ActiveModel {
-        id_hash: Set(token::digest(&id)),
-        user_id: Set(user_id),
-        csrf_token: Set(csrf.clone()),
-        created_at: Set(now),
-        last_seen_at: Set(now),
-        expires_at: Set(now + Duration::hours(i64::from(hours))),
-        client_address: Set(None),
-    };
-    let line = json!({ "role": role, "session": id, "csrf": csrf, "attempt": attempt });
-    (row, line)
 }

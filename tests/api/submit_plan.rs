@@ -1,10 +1,10 @@
 //! A submit scores the attempt before taking the write lock; if the learner's answers changed
 //! in between, it must score them again under the lock rather than write stale aggregates.
 
-use genomics_training::assessment::aggregates;
 use genomics_training::assessment::answer::Sureness;
 use genomics_training::assessment::attempts::{self, SaveItem};
 use genomics_training::assessment::bank;
+use genomics_training::assessment::submit_plan;
 
 use crate::assessment_flow::pick;
 use crate::helpers::{assert_aggregates_consistent, spawn_app};
@@ -38,13 +38,13 @@ async fn a_plan_goes_stale_when_answers_change_and_submit_scores_the_last_answer
         .await
         .unwrap();
     let planned = attempts::plan(db, attempt.clone()).await.unwrap();
-    assert!(aggregates::unchanged(db, &planned).await.unwrap());
+    assert!(submit_plan::unchanged(db, &planned).await.unwrap());
 
     let (_, wrong) = answer_all(false);
     attempts::save(db, user, attempt.id, &[], &wrong)
         .await
         .unwrap();
-    assert!(!aggregates::unchanged(db, &planned).await.unwrap());
+    assert!(!submit_plan::unchanged(db, &planned).await.unwrap());
     let (_, wrong) = answer_all(false);
     attempts::save(db, user, attempt.id, &[], &wrong)
         .await

@@ -1,0 +1,178 @@
+//! A submit in two halves: [`plan_submit`] reads (scores the attempt, decides whether reports
+//! count it, works out every aggregate change) and [`apply_submit`] writes. The submit plans
+//! before taking the write lock and, under it, checks with [`unchanged`] that nothing the plan
+//! was worked out from has changed since.
+
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+
+use super::aggregates::{AttemptTopics, add_attempt_to_cells, load_attempt_topics};
+use super::increments::Increments;
+use crate::entities::{attempt, module_progress, response, topic_rating};
+use crate::error::AppResult;
+
+/// What a submit will write: the attempt as stored, the earlier attempts that stop counting,
+/// and every aggregate change; with what it was worked out from, to check under the lock.
+pub struct SubmitPlan {
+    attempt: attempt::Model,
+    unreport: Vec<i64>,
+    batch: Increments,
+    topics: AttemptTopics,
+    read: Fingerprint,
+}
+
+/// What a plan depends on that the learner (or a second submit) could change meanwhile.
+#[derive(Debug, PartialEq, Eq)]
+struct Fingerprint {
+    responses: Vec<i64>,
+    ratings: Vec<(i64, i16)>,
+    reported: Vec<i64>,
+    completed_modules: u64,
+}
+
+async fn fingerprint(
+    db: &impl ConnectionTrait,
+    attempt: &attempt::Model,
+) -> AppResult<Fingerprint> {
+    let responses = response::Entity::find()
+        .select_only()
+        .column(response::Column::Id)
+        .filter(response::Column::AttemptId.eq(attempt.id))
+        .order_by_asc(response::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let ratings = topic_rating::Entity::find()
+        .select_only()
+        .column(topic_rating::Column::TopicId)
+        .column(topic_rating::Column::Rating)
+        .filter(topic_rating::Column::AttemptId.eq(attempt.id))
+        .order_by_asc(topic_rating::Column::TopicId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(Fingerprint {
+        responses,
+        ratings,
+        reported: reported_before(db, attempt)
+            .await?
+            .iter()
+            .map(|a| a.id)
+            .collect(),
+        completed_modules: module_progress::Entity::find()
+            .filter(module_progress::Column::UserId.eq(attempt.user_id))
+            .filter(module_progress::Column::CompletedAt.is_not_null())
+            .count(db)
+            .await?,
+    })
+}
+
+/// The learner's other attempts of the same phase that reports count now.
+async fn reported_before(
+    db: &impl ConnectionTrait,
+    attempt: &attempt::Model,
+) -> AppResult<Vec<attempt::Model>> {
+    Ok(attempt::Entity::find()
+        .filter(attempt::Column::UserId.eq(attempt.user_id))
+        .filter(attempt::Column::Phase.eq(attempt.phase.clone()))
+        .filter(attempt::Column::IsReported.eq(true))
+        .filter(attempt::Column::Id.ne(attempt.id))
+        .order_by_asc(attempt::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// Decides whether the attempt being submitted (`submitted`, already carrying its job and
+/// time) is the one reports count, scores it, and works out every aggregate it changes.
+/// Reads only.
+pub async fn plan_submit(
+    db: &impl ConnectionTrait,
+    mut submitted: attempt::Model,
+    topics: AttemptTopics,
+) -> AppResult<SubmitPlan> {
+    let read = fingerprint(db, &submitted).await?;
+    let previous = reported_before(db, &submitted).await?;
+    let mut batch = Increments::default();
+    let mut unreport = Vec::new();
+    let reported = match submitted.phase.as_str() {
+        // The first submitted baseline is the baseline; later ones are practice.
+        "baseline" => previous.is_empty(),
+        // The most recent post-assessment counts: the one before stops counting.
+        "post" => {
+            for old in previous {
+                let old_topics = load_attempt_topics(db, old.id).await?;
+                add_attempt_to_cells(db, &mut batch, &old, &old_topics, true).await?;
+                unreport.push(old.id);
+            }
+            true
+        }
+        _ => false,
+    };
+    let summary = topics.scored.overall.summary();
+    submitted.is_reported = reported;
+    submitted.accuracy = summary.accuracy;
+    submitted.cbm_mean = summary.mean_cbm_mark;
+    if reported {
+        add_attempt_to_cells(db, &mut batch, &submitted, &topics, false).await?;
+        if submitted.phase == "baseline" {
+            super::item_stats::add(&mut batch, &submitted, &topics)?;
+        }
+    }
+    Ok(SubmitPlan {
+        attempt: submitted,
+        unreport,
+        batch,
+        topics,
+        read,
+    })
+}
+
+/// Whether everything `plan` was worked out from is still as it was.
+pub async fn unchanged(db: &impl ConnectionTrait, plan: &SubmitPlan) -> AppResult<bool> {
+    Ok(fingerprint(db, &plan.attempt).await? == plan.read)
+}
+
+/// Writes a plan: marks the attempt submitted (only if it is still open: `None` when another
+/// request got there first), and applies every aggregate change.
+pub async fn apply_submit(
+    db: &impl ConnectionTrait,
+    plan: SubmitPlan,
+) -> AppResult<Option<attempt::Model>> {
+    let SubmitPlan {
+        attempt: a,
+        unreport,
+        mut batch,
+        topics,
+        ..
+    } = plan;
+    let flipped = attempt::Entity::update_many()
+        .col_expr(attempt::Column::Status, a.status.clone().into())
+        .col_expr(attempt::Column::SubmittedAt, a.submitted_at.into())
+        .col_expr(attempt::Column::OrganisationId, a.organisation_id.into())
+        .col_expr(attempt::Column::JobRoleId, a.job_role_id.into())
+        .col_expr(attempt::Column::StaffGroupId, a.staff_group_id.into())
+        .col_expr(attempt::Column::Band, a.band.clone().into())
+        .col_expr(attempt::Column::IsReported, a.is_reported.into())
+        .col_expr(attempt::Column::Accuracy, a.accuracy.into())
+        .col_expr(attempt::Column::CbmMean, a.cbm_mean.into())
+        .filter(attempt::Column::Id.eq(a.id))
+        .filter(attempt::Column::Status.eq(super::attempts::IN_PROGRESS))
+        .exec(db)
+        .await?;
+    if flipped.rows_affected == 0 {
+        return Ok(None);
+    }
+    if !unreport.is_empty() {
+        attempt::Entity::update_many()
+            .col_expr(attempt::Column::IsReported, false.into())
+            .filter(attempt::Column::Id.is_in(unreport))
+            .exec(db)
+            .await?;
+    }
+    batch.write(db).await?;
+    if a.phase == "quiz" {
+        super::completion::complete_module_if_passed(db, &a, &topics).await?;
+    }
+    Ok(Some(a))
+}
