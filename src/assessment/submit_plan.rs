@@ -55,17 +55,42 @@ async fn fingerprint(
     Ok(Fingerprint {
         responses,
         ratings,
-        reported: reported_before(db, attempt)
-            .await?
-            .iter()
-            .map(|a| a.id)
-            .collect(),
-        completed_modules: module_progress::Entity::find()
-            .filter(module_progress::Column::UserId.eq(attempt.user_id))
-            .filter(module_progress::Column::CompletedAt.is_not_null())
-            .count(db)
-            .await?,
+        reported: ids(&reported_before(db, attempt).await?),
+        completed_modules: completed_modules(db, attempt.user_id).await?,
     })
+}
+
+impl Fingerprint {
+    /// What a plan was worked out from: the very responses and ratings it scored, so that a
+    /// save landing while it was being worked out is seen under the lock.
+    fn of_plan(
+        topics: &AttemptTopics,
+        reported: &[attempt::Model],
+        completed_modules: u64,
+    ) -> Self {
+        let mut responses: Vec<i64> = topics.responses.iter().map(|r| r.id).collect();
+        responses.sort_unstable();
+        let mut ratings: Vec<(i64, i16)> = topics.ratings.iter().map(|(t, r)| (*t, *r)).collect();
+        ratings.sort_unstable();
+        Self {
+            responses,
+            ratings,
+            reported: ids(reported),
+            completed_modules,
+        }
+    }
+}
+
+fn ids(attempts: &[attempt::Model]) -> Vec<i64> {
+    attempts.iter().map(|a| a.id).collect()
+}
+
+async fn completed_modules(db: &impl ConnectionTrait, user_id: i64) -> AppResult<u64> {
+    Ok(module_progress::Entity::find()
+        .filter(module_progress::Column::UserId.eq(user_id))
+        .filter(module_progress::Column::CompletedAt.is_not_null())
+        .count(db)
+        .await?)
 }
 
 /// The learner's other attempts of the same phase that reports count now.
@@ -91,8 +116,10 @@ pub async fn plan_submit(
     mut submitted: attempt::Model,
     topics: AttemptTopics,
 ) -> AppResult<SubmitPlan> {
-    let read = fingerprint(db, &submitted).await?;
+    // Read before the cells are worked out, so any completion after it shows under the lock.
+    let completed = completed_modules(db, submitted.user_id).await?;
     let previous = reported_before(db, &submitted).await?;
+    let read = Fingerprint::of_plan(&topics, &previous, completed);
     let mut batch = Increments::default();
     let mut unreport = Vec::new();
     let reported = match submitted.phase.as_str() {
