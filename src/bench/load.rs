@@ -37,10 +37,15 @@ pub fn read_ready(path: &Path) -> AppResult<Vec<Ready>> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| AppError::BadRequest(format!("cannot read {}: {e}", path.display())))?;
     text.lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| {
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| {
             serde_json::from_str(l).map_err(|e| {
-                AppError::BadRequest(format!("{} is not a ready file: {e}", path.display()))
+                AppError::BadRequest(format!(
+                    "{} line {} is not a ready learner written by `bench seed`: {e}",
+                    path.display(),
+                    i + 1
+                ))
             })
         })
         .collect()

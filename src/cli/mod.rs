@@ -90,10 +90,10 @@ pub enum BenchCommand {
     Seed {
         #[arg(long)]
         staff: usize,
-        #[arg(long, default_value_t = 1)]
+        #[arg(long, default_value_t = 1, value_parser = at_least_one)]
         orgs: usize,
-        /// Share of staff who also sat the post-assessment.
-        #[arg(long, default_value_t = 0.3)]
+        /// Share of staff who also sat the post-assessment, from 0 to 1.
+        #[arg(long, default_value_t = 0.3, value_parser = share)]
         post_share: f64,
         /// Learners left with an open baseline and a session, for `bench load`.
         #[arg(long, default_value_t = 0)]
@@ -271,6 +271,24 @@ impl From<ExportFormatArg> for crate::authoring::ExportFormat {
             ExportFormatArg::Gift => Self::Gift,
             ExportFormatArg::MoodleXml => Self::MoodleXml,
         }
+    }
+}
+
+fn at_least_one(value: &str) -> Result<usize, String> {
+    match value.parse::<usize>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err(format!(
+            "must be a whole number of at least 1 (got {value})"
+        )),
+    }
+}
+
+fn share(value: &str) -> Result<f64, String> {
+    match value.parse::<f64>() {
+        Ok(x) if (0.0..=1.0).contains(&x) => Ok(x),
+        _ => Err(format!(
+            "must be a share from 0 to 1, such as 0.3 (got {value})"
+        )),
     }
 }
 
@@ -456,4 +474,19 @@ async fn connect() -> Result<(AppConfig, DatabaseConnection), StartupError> {
     let config = AppConfig::from_figment(&config::figment())?;
     let db = db::connect(&config).await?;
     Ok((config, db))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bench_seed_refuses_shares_outside_0_to_1_and_no_organisations() {
+        assert_eq!(share("0.3"), Ok(0.3));
+        assert_eq!(share("1"), Ok(1.0));
+        assert!(share("2").is_err_and(|e| e.contains("from 0 to 1")));
+        assert!(share("-0.1").is_err() && share("NaN").is_err() && share("x").is_err());
+        assert_eq!(at_least_one("209"), Ok(209));
+        assert!(at_least_one("0").is_err_and(|e| e.contains("at least 1")));
+    }
 }
