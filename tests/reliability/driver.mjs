@@ -4,13 +4,20 @@
 //   activate  --links FILE --password P --out learners.json
 //             activates every account listed by `genomics-training users import` (its output)
 //   load      --base URL[,URL] --learners learners.json --workers 32 --seconds 20
-//             [--duplicate-every N] --acks acks.jsonl --log requests.jsonl
-//             concurrent learners take the baseline then quizzes until the time is up; every
-//             submit answered 200 is appended to acks.jsonl as it arrives
+//             [--min-acks N] [--duplicate-every N] --acks acks.jsonl --log requests.jsonl
+//             concurrent learners take the baseline then quizzes until the time is up and at
+//             least N submits were acknowledged (never past 10 minutes); every submit answered
+//             200 is appended to acks.jsonl as it arrives
 //   check     --base URL --learners learners.json --acks acks.jsonl
 //             every acknowledged attempt is there, submitted, with the same result
 //   outage    --log requests.jsonl --down MS --up MS [--limit-ms 10000]
-//             how requests fared while the database was down and after it came back
+//             how the load's requests fared while the database was down and after it came back
+//   reserve   --learners learners.json --count N --out probe-learners.json
+//             moves the last N learners out of learners.json, so the load never uses them
+//   probe-prepare --base URL --learners probe-learners.json --out probes.json
+//             signs the reserved learners in and opens a baseline for each
+//   probe     --base URL --probes probes.json --expect unavailable|available [--limit-ms 10000]
+//             the same fixed pages and API requests for each reserved learner, all at once
 //
 // Each prints one JSON object on stdout and exits non-zero when its check fails.
 
@@ -19,6 +26,7 @@ import { parseArgs } from 'node:util'
 import { Client, HttpError, pool, requestLog, sleep } from './lib/http.mjs'
 import { activate, fingerprint, signIn, takeAssessment } from './lib/learner.mjs'
 import { outageReport } from './lib/outage.mjs'
+import { prepareProbes, probe } from './lib/probe.mjs'
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -31,11 +39,15 @@ const { positionals, values } = parseArgs({
     workers: { type: 'string', default: '32' },
     seconds: { type: 'string', default: '20' },
     'duplicate-every': { type: 'string', default: '0' },
+    'min-acks': { type: 'string', default: '0' },
     acks: { type: 'string' },
     log: { type: 'string' },
     down: { type: 'string' },
     up: { type: 'string' },
-    'limit-ms': { type: 'string', default: '10000' }
+    'limit-ms': { type: 'string', default: '10000' },
+    count: { type: 'string' },
+    probes: { type: 'string' },
+    expect: { type: 'string' }
   }
 })
 
@@ -67,9 +79,12 @@ async function load () {
   const acksFile = need('acks')
   writeFileSync(acksFile, '')
   const stopAt = Date.now() + Number(values.seconds) * 1000
+  // However slow the machine, the load ends only once it has done what the scenario checks.
+  const minAcks = Number(values['min-acks'])
+  const giveUpAt = Math.max(stopAt, Date.now() + 600_000)
   let stopping = false
   process.on('SIGTERM', () => { stopping = true })
-  const running = () => !stopping && Date.now() < stopAt
+  const running = () => !stopping && Date.now() < giveUpAt && (Date.now() < stopAt || tally.acknowledged < minAcks)
   const tally = { acknowledged: 0, baseline: 0, quiz: 0, duplicate_submits: 0, failures: {}, first_failures: [] }
   let submits = 0
 
@@ -166,10 +181,38 @@ async function check () {
   }
 }
 
+function reserve () {
+  const file = need('learners')
+  const learners = JSON.parse(readFileSync(file, 'utf8'))
+  const count = Number(need('count'))
+  if (!(count > 0 && count < learners.emails.length)) throw new Error(`--count must be between 1 and ${learners.emails.length - 1}`)
+  const reserved = learners.emails.slice(-count)
+  writeFileSync(file, JSON.stringify({ ...learners, emails: learners.emails.slice(0, -count) }))
+  writeFileSync(need('out'), JSON.stringify({ ...learners, emails: reserved }))
+  return { reserved: reserved.length }
+}
+
+async function probePrepare () {
+  const { password, emails } = JSON.parse(readFileSync(need('learners'), 'utf8'))
+  const probes = await prepareProbes(need('base'), emails, password)
+  writeFileSync(need('out'), JSON.stringify(probes))
+  return { prepared: probes.length }
+}
+
+async function probeNow () {
+  const expect = need('expect')
+  if (!['unavailable', 'available'].includes(expect)) throw new Error('--expect must be unavailable or available')
+  const probes = JSON.parse(readFileSync(need('probes'), 'utf8'))
+  return probe(need('base'), probes, expect, Number(values['limit-ms']))
+}
+
 const commands = {
   activate: activateAll,
   load,
   check,
+  reserve,
+  'probe-prepare': probePrepare,
+  probe: probeNow,
   outage: async () => outageReport(readJsonLines(need('log')), Number(need('down')), Number(need('up')), Number(values['limit-ms']))
 }
 

@@ -23,7 +23,7 @@ const pick = (n) => Math.floor(Math.random() * n)
 const SURENESS = ['low', 'medium', 'high']
 
 /** A plausible answer to one item as the API takes it, sometimes "I don't know". */
-function answerFor ({ item }) {
+export function answerFor ({ item }) {
   const answer = { position: item.position, time_on_item_ms: 2000 + pick(20_000) }
   const sureness = SURENESS[pick(3)]
   if (Math.random() < 0.15) return { ...answer, sureness: 'dont_know' }

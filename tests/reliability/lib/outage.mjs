@@ -1,12 +1,12 @@
-// How requests fared while the database was down (from `down` to `up`, epoch ms) and after it
-// came back, from the request log. The service passes when every request touched by the outage
-// was answered within `limitMs`, each failure was a clear 503 (no other 5xx, no dropped
-// connection, no hang), and submits succeed again, with no 5xx, soon after the database is back.
+// How the background load's requests fared while the database was down (from `down` to `up`,
+// epoch ms) and after it came back, from the request log. The service passes when every request
+// the outage touched was answered within `limitMs`, each failure was a clear 503 (no other 5xx,
+// no dropped connection, no hang), submits succeed again once the database is back, and nothing
+// fails after the first of them. Which kinds of request the load happened to send during the
+// outage is left to chance, so nothing here requires any: the fixed probe (probe.mjs) is what
+// proves that pages and the API both answer 503.
 
 import { NO_RESPONSE, TIMED_OUT } from './http.mjs'
-
-/** After the database is back, the service has this long to answer normally again. */
-export const RECOVERY_GRACE_MS = 5_000
 
 const isSubmit = (r) => r.method === 'POST' && r.path.endsWith('/submit')
 
@@ -21,8 +21,6 @@ export function outageReport (log, down, up, limitMs) {
   const slowest = touched.reduce((m, r) => Math.max(m, waited(r)), 0)
   const unavailable = touched.filter((r) => r.status === 503)
   const pages = unavailable.filter((r) => r.page).length
-  if (pages === 0) problems.push('no page was answered 503 during the outage: the outage did not hit the load')
-  if (unavailable.length - pages === 0) problems.push('no API request was answered 503 during the outage: the outage did not hit the load')
   const unclear = unavailable.filter((r) => !r.clear).length
   if (unclear > 0) problems.push(`${unclear} 503 answer(s) without a clear "temporarily unavailable" message`)
   const hung = touched.filter((r) => r.status === TIMED_OUT || waited(r) > limitMs).length
@@ -35,8 +33,9 @@ export function outageReport (log, down, up, limitMs) {
   const after = log.filter((r) => r.t0 >= up)
   const firstSubmit = after.filter((r) => isSubmit(r) && r.status === 200).reduce((m, r) => Math.min(m, r.t0 + r.ms), Infinity)
   if (firstSubmit === Infinity) problems.push('no submit succeeded after the database came back')
-  const lateErrors = after.filter((r) => r.t0 >= up + RECOVERY_GRACE_MS && (r.status >= 500 || r.status <= 0)).length
-  if (lateErrors > 0) problems.push(`${lateErrors} request(s) failed more than ${RECOVERY_GRACE_MS} ms after the database came back`)
+  // Once a submit has gone through, the service has recovered: nothing started later may fail.
+  const lateErrors = after.filter((r) => r.t0 >= firstSubmit && (r.status >= 500 || r.status <= 0)).length
+  if (lateErrors > 0) problems.push(`${lateErrors} request(s) failed after the first submit succeeded again`)
 
   return {
     ok: problems.length === 0,
