@@ -33,6 +33,8 @@ pub enum StartupError {
     Content(Vec<Problem>),
     #[error("cannot load content into the database: {0}")]
     ContentLoad(sea_orm::DbErr),
+    #[error("cannot prepare the published reports: {0}")]
+    Publication(crate::error::AppError),
 }
 
 fn describe_problems(problems: &[Problem]) -> String {
@@ -72,6 +74,9 @@ pub async fn prepare(config: AppConfig) -> Result<AppState, StartupError> {
         .await
         .map_err(StartupError::ContentLoad)?;
     tracing::info!(?summary, "content loaded");
+    crate::reports::publication::prepare(&db, config.min_cell_size)
+        .await
+        .map_err(StartupError::Publication)?;
     if summary.app_edits_kept > 0 {
         tracing::warn!(
             kept = summary.app_edits_kept,

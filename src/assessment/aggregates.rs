@@ -60,10 +60,12 @@ impl CellKey {
     }
 }
 
-/// Adds `delta` to the cell at `key` in `batch`, and to its all-months total.
+/// Adds `delta` to the cell at `key` in `batch`, to its all-months total, and to what waits
+/// to be published for its atom ([`crate::reports::publication`]).
 pub fn add_cell(batch: &mut Increments, key: &CellKey, delta: &CellDelta) -> AppResult<()> {
     let mut cell = key.key();
     batch.add(Table::ReportCells, cell.clone(), &delta.counts, &delta.sums)?;
+    crate::reports::publication::add_pending(batch, &cell, &delta.counts, &delta.sums)?;
     cell.pop();
     batch.add(Table::ReportTotals, cell, &delta.counts, &delta.sums)
 }

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use sea_orm::sea_query::{Alias, Expr, OnConflict, Query, SimpleExpr};
 use sea_orm::{ConnectionTrait, ExprTrait};
 
-use crate::reports::cells::CELL_KEYS;
+use crate::reports::cells::{ATOM_KEYS, CELL_KEYS, PUBLISHED_COUNT_COLUMNS};
 
 use crate::error::{AppError, AppResult};
 
@@ -20,6 +20,9 @@ use crate::error::{AppError, AppResult};
 pub enum Table {
     ReportCells,
     ReportTotals,
+    ReportPending,
+    ReportPublished,
+    ReportPublishedTotals,
     ItemStats,
     ItemRestHistogram,
     ItemOptionCounts,
@@ -47,14 +50,26 @@ impl Table {
             },
             Self::ReportTotals => Spec {
                 name: "report_totals",
-                keys: &[
-                    "organisation_id",
-                    "job_role_id",
-                    "band",
-                    "topic_id",
-                    "phase",
-                ],
+                keys: &ATOM_KEYS,
                 counts: crate::reports::cells::COUNT_COLUMNS,
+                sums: crate::reports::cells::SUM_COLUMNS,
+            },
+            Self::ReportPending => Spec {
+                name: "report_pending",
+                keys: &ATOM_KEYS,
+                counts: PUBLISHED_COUNT_COLUMNS,
+                sums: crate::reports::cells::SUM_COLUMNS,
+            },
+            Self::ReportPublished => Spec {
+                name: "report_published",
+                keys: &CELL_KEYS,
+                counts: PUBLISHED_COUNT_COLUMNS,
+                sums: crate::reports::cells::SUM_COLUMNS,
+            },
+            Self::ReportPublishedTotals => Spec {
+                name: "report_published_totals",
+                keys: &ATOM_KEYS,
+                counts: PUBLISHED_COUNT_COLUMNS,
                 sums: crate::reports::cells::SUM_COLUMNS,
             },
             Self::ItemStats => Spec {
@@ -189,6 +204,14 @@ impl Increments {
             row.sums[i] += value;
         }
         Ok(())
+    }
+
+    /// The keys of the rows waiting to be written to `table`.
+    pub fn keys(&self, table: Table) -> Vec<Vec<Key>> {
+        self.tables
+            .get(&table)
+            .map(|rows| rows.keys().cloned().collect())
+            .unwrap_or_default()
     }
 
     /// How many rows would be written (each an insert or an addition to a stored row).

@@ -8,7 +8,7 @@ use sea_orm::{
 };
 
 use super::aggregates::{AttemptTopics, add_attempt_to_cells, load_attempt_topics};
-use super::increments::Increments;
+use super::increments::{Increments, Table};
 use crate::entities::{attempt, module_progress, response, topic_rating};
 use crate::error::AppResult;
 
@@ -197,7 +197,12 @@ pub async fn apply_submit(
             .exec(db)
             .await?;
     }
+    let touched = batch.keys(Table::ReportPending);
     batch.write(db).await?;
+    if let Some(submitted) = a.submitted_at {
+        let period = crate::reports::Period::of(submitted);
+        crate::reports::publication::release_due(db, &touched, &period.to_string()).await?;
+    }
     if a.phase == "quiz" {
         super::completion::complete_module_if_passed(db, &a, &topics).await?;
     }

@@ -34,6 +34,9 @@ pub struct AnalysisOptions {
     pub staff_group_id: Option<i64>,
     /// Fewer responses than this raise the "too few responses" flag.
     pub min_responses: u64,
+    /// `app.min_cell_size`: an item's figures for fewer people than this are never shown,
+    /// nor any that would let a group that small be worked out by subtraction.
+    pub min_cell_size: u64,
 }
 
 impl Default for AnalysisOptions {
@@ -41,8 +44,42 @@ impl Default for AnalysisOptions {
         Self {
             staff_group_id: None,
             min_responses: 30,
+            min_cell_size: 8,
         }
     }
+}
+
+/// The staff groups whose figures may be shown, given everyone's count `all` and each
+/// group's: a group of fewer than `k` is hidden, and so are the smallest shown groups until
+/// what the hidden ones add up to (everyone minus the shown) is nobody or at least `k`.
+/// Nothing is shown when everyone is fewer than `k`.
+pub fn shown_groups(all: u64, groups: &[(i64, u64)], k: u64) -> Vec<i64> {
+    if all < k {
+        return Vec::new();
+    }
+    let mut shown: Vec<(i64, u64)> = groups.iter().copied().filter(|(_, n)| *n >= k).collect();
+    shown.sort_by_key(|(g, n)| (std::cmp::Reverse(*n), *g));
+    loop {
+        let rest = all.saturating_sub(shown.iter().map(|(_, n)| n).sum());
+        if rest == 0 || rest >= k || shown.pop().is_none() {
+            break;
+        }
+    }
+    shown.into_iter().map(|(g, _)| g).collect()
+}
+
+/// Whether `group`'s figures from a set of rows (group → n, `EVERYONE` included) may be shown.
+fn may_show(counts: &HashMap<i64, u64>, group: i64, k: u64) -> bool {
+    let all = counts.get(&EVERYONE).copied().unwrap_or(0);
+    if group == EVERYONE {
+        return all >= k;
+    }
+    let groups: Vec<(i64, u64)> = counts
+        .iter()
+        .filter(|(g, _)| **g != EVERYONE)
+        .map(|(g, n)| (*g, *n))
+        .collect();
+    shown_groups(all, &groups, k).contains(&group)
 }
 
 /// How often one option (or "I don't know") was chosen.
@@ -86,6 +123,8 @@ pub struct AssessmentAnalysis {
     pub min_responses: u64,
     pub test: TestStatistics,
     pub items: Vec<ItemAnalysis>,
+    /// Item versions answered in this group but not shown: too few people (issue 16).
+    pub hidden_items: usize,
 }
 
 fn count(value: i64) -> u64 {
@@ -215,13 +254,20 @@ pub async fn analyse_item_version(
     item_version_id: i64,
     options: AnalysisOptions,
 ) -> AppResult<Option<ItemAnalysis>> {
-    let row = item_stat::Entity::find_by_id((
-        item_version_id,
-        PHASE.to_owned(),
-        options.staff_group_id.unwrap_or(EVERYONE),
-    ))
-    .one(db)
-    .await?;
+    let group = options.staff_group_id.unwrap_or(EVERYONE);
+    let rows = item_stat::Entity::find()
+        .filter(item_stat::Column::ItemVersionId.eq(item_version_id))
+        .filter(item_stat::Column::Phase.eq(PHASE))
+        .all(db)
+        .await?;
+    let counts: HashMap<i64, u64> = rows
+        .iter()
+        .map(|r| (r.staff_group_id, count(r.n)))
+        .collect();
+    if !may_show(&counts, group, options.min_cell_size) {
+        return Ok(None);
+    }
+    let row = rows.into_iter().find(|r| r.staff_group_id == group);
     match row {
         Some(row) => Ok(Some(analyse_version(db, &row, &options).await?)),
         None => Ok(None),
@@ -250,12 +296,28 @@ pub async fn analyse_assessment(
         )));
     }
     let group = options.staff_group_id.unwrap_or(EVERYONE);
-    let rows = item_stat::Entity::find()
+    let mut by_version: HashMap<i64, HashMap<i64, u64>> = HashMap::new();
+    let mut rows = Vec::new();
+    for row in item_stat::Entity::find()
         .filter(item_stat::Column::Phase.eq(PHASE))
-        .filter(item_stat::Column::StaffGroupId.eq(group))
         .order_by_asc(item_stat::Column::ItemVersionId)
         .all(db)
-        .await?;
+        .await?
+    {
+        by_version
+            .entry(row.item_version_id)
+            .or_default()
+            .insert(row.staff_group_id, count(row.n));
+        if row.staff_group_id == group {
+            rows.push(row);
+        }
+    }
+    let answered = rows.len();
+    rows.retain(|r| {
+        by_version
+            .get(&r.item_version_id)
+            .is_some_and(|counts| may_show(counts, group, options.min_cell_size))
+    });
     let mut items = Vec::with_capacity(rows.len());
     for row in &rows {
         items.push(analyse_version(db, row, &options).await?);
@@ -267,16 +329,27 @@ pub async fn analyse_assessment(
             b.version,
         ))
     });
-    let test_row = assessment_stat::Entity::find_by_id((assessment.id, PHASE.to_owned(), group))
-        .one(db)
+    let test_rows = assessment_stat::Entity::find()
+        .filter(assessment_stat::Column::AssessmentId.eq(assessment.id))
+        .filter(assessment_stat::Column::Phase.eq(PHASE))
+        .all(db)
         .await?;
-    let test = test_statistics(test_row.as_ref(), &rows);
+    let test_counts: HashMap<i64, u64> = test_rows
+        .iter()
+        .map(|r| (r.staff_group_id, count(r.n)))
+        .collect();
+    let test_row = test_rows
+        .iter()
+        .find(|r| r.staff_group_id == group)
+        .filter(|_| may_show(&test_counts, group, options.min_cell_size));
+    let test = test_statistics(test_row, &rows);
     Ok(AssessmentAnalysis {
         assessment_slug: assessment.slug,
         title: assessment.title,
         staff_group_id: group,
         min_responses: options.min_responses,
         test,
+        hidden_items: answered - items.len(),
         items,
     })
 }
@@ -331,4 +404,24 @@ pub async fn staff_groups(db: &impl ConnectionTrait) -> AppResult<Vec<StaffGroup
             name: g.name,
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shown_groups;
+
+    #[test]
+    fn a_group_is_shown_only_when_neither_it_nor_what_is_left_is_small() {
+        // 20 people: 10, 9 and 1. The 1 is hidden, and the 9 too, or 20 - 10 - 9 gives it.
+        assert_eq!(shown_groups(20, &[(1, 10), (2, 9), (3, 1)], 8), vec![1]);
+        // 10 + 9 + 8 = 27: every group is large enough and nothing is left over.
+        assert_eq!(
+            shown_groups(27, &[(1, 10), (2, 9), (3, 8)], 8),
+            vec![1, 2, 3]
+        );
+        // 6 in one group: hidden, with everyone else (16 - 10 = 6 is too few): all hidden.
+        assert_eq!(shown_groups(16, &[(1, 10), (2, 6)], 8), Vec::<i64>::new());
+        // Everyone under the threshold: nothing.
+        assert_eq!(shown_groups(7, &[(1, 7)], 8), Vec::<i64>::new());
+    }
 }

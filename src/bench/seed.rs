@@ -484,6 +484,9 @@ pub async fn seed(db: &DatabaseConnection, spec: &SeedSpec) -> AppResult<SeedSum
         }
     }
     summary.aggregate_rows += std::mem::take(&mut rows).write(db).await?;
+    // Publish as the submits would have, month by month, so reports see the population.
+    let threshold = crate::reports::publication::threshold(db).await?;
+    crate::reports::publication::rebuild(db, threshold).await?;
     summary.ready = super::ready::ready(
         db,
         spec,

@@ -466,6 +466,9 @@ pub(super) async fn open_database() -> Result<(AppConfig, DatabaseConnection), S
     let config = AppConfig::from_figment(&config::figment())?;
     let db = db::connect(&config).await?;
     db::migrate(&db).await?;
+    crate::reports::publication::prepare(&db, config.min_cell_size)
+        .await
+        .map_err(StartupError::Publication)?;
     Ok((config, db))
 }
 

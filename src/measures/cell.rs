@@ -258,6 +258,44 @@ impl CellMeasures {
     }
 }
 
+/// `x` to `places` decimal places.
+fn round_to(x: Option<f64>, places: i32) -> Option<f64> {
+    let scale = 10f64.powi(places);
+    x.map(|x| (x * scale).round() / scale)
+}
+
+impl CellMeasures {
+    /// The measures as published, in every output alike (`docs/managers.md`, "Precision"):
+    /// percentages and percentage points whole, the 1–7 importance, the priority and the 1–5
+    /// confidence to one place, rates and gains to two. Coarse enough that `n` × a published
+    /// mean leaves each person's contribution uncertain by half a point or more, fine enough
+    /// for every decision the dashboard supports.
+    pub fn published(self) -> Self {
+        let whole = |x| round_to(x, 0);
+        Self {
+            knowledge: whole(self.knowledge),
+            knowledge_interval: self.knowledge_interval.map(|i| Interval {
+                low: i.low.round(),
+                high: i.high.round(),
+            }),
+            target: whole(self.target),
+            importance: round_to(self.importance, 1),
+            gap: whole(self.gap),
+            priority: round_to(self.priority, 1),
+            self_confidence: round_to(self.self_confidence, 1),
+            pct_confident: whole(self.pct_confident),
+            unrecognised_need: whole(self.unrecognised_need),
+            pct_at_target: whole(self.pct_at_target),
+            calibration_bias: round_to(self.calibration_bias, 2),
+            confidently_wrong_rate: round_to(self.confidently_wrong_rate, 2),
+            completion: whole(self.completion),
+            hake_gain: round_to(self.hake_gain, 2),
+            mean_individual_gain: round_to(self.mean_individual_gain, 2),
+            ..self
+        }
+    }
+}
+
 fn knowledge_interval(n: u64, sum: f64, sum_sq: f64) -> Option<Interval> {
     // sample_variance is None for n < 2 and never negative despite rounding.
     let variance = sample_variance(n, sum, sum_sq)?;

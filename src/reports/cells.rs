@@ -11,21 +11,33 @@ use crate::entities::{job_role, organisation, role_target, staff_group, topic};
 use crate::error::AppResult;
 use crate::measures::{CellSums, ResponseSums};
 
+/// The count columns of the report tables, with any extra ones after them.
+macro_rules! report_counts {
+    ($($extra:literal),*) => {
+        &[
+            "n_learners",
+            "n_rated",
+            "n_rating_high",
+            "n_high_below_target",
+            "n_at_target",
+            "n_completed",
+            "n_responses",
+            "n_answered",
+            "n_dont_know",
+            "n_confidently_wrong",
+            "n_paired",
+            "n_gain",
+            $($extra),*
+        ]
+    };
+}
+
 /// The count columns of `report_cells`, in the order [`stored_values`] returns them.
-pub const COUNT_COLUMNS: &[&str] = &[
-    "n_learners",
-    "n_rated",
-    "n_rating_high",
-    "n_high_below_target",
-    "n_at_target",
-    "n_completed",
-    "n_responses",
-    "n_answered",
-    "n_dont_know",
-    "n_confidently_wrong",
-    "n_paired",
-    "n_gain",
-];
+pub const COUNT_COLUMNS: &[&str] = report_counts!();
+
+/// The count columns of the published tables (`super::publication`): the report counts, then
+/// `n_changes`, the learners whose contribution the row holds.
+pub const PUBLISHED_COUNT_COLUMNS: &[&str] = report_counts!("n_changes");
 
 /// The running-sum columns of `report_cells`, after the counts in [`stored_values`].
 pub const SUM_COLUMNS: &[&str] = &[
@@ -190,7 +202,7 @@ fn matching(table: &str, filter: &CellFilter) -> SelectStatement {
     query.take()
 }
 
-/// The key columns of `report_cells`; `report_totals` has the first five.
+/// The key columns of `report_cells` and `report_published`.
 pub static CELL_KEYS: [&str; 6] = [
     "organisation_id",
     "job_role_id",
@@ -198,6 +210,16 @@ pub static CELL_KEYS: [&str; 6] = [
     "topic_id",
     "phase",
     "period",
+];
+
+/// The key columns of the all-months tables (`report_totals`, `report_pending`,
+/// `report_published_totals`): [`CELL_KEYS`] without the month.
+pub static ATOM_KEYS: [&str; 5] = [
+    "organisation_id",
+    "job_role_id",
+    "band",
+    "topic_id",
+    "phase",
 ];
 
 fn stored_cell(row: &QueryResult, whole: bool) -> AppResult<StoredCell> {
@@ -224,31 +246,41 @@ fn stored_cell(row: &QueryResult, whole: bool) -> AppResult<StoredCell> {
     })
 }
 
-/// The stored rows matching `filter`, one per cell (organisation, role, band, topic, phase,
-/// month).
+/// The published rows matching `filter`, one per atom and month of release (organisation,
+/// role, band group, topic, phase, month): what every report reads.
 pub async fn load(db: &impl ConnectionTrait, filter: &CellFilter) -> AppResult<Vec<StoredCell>> {
-    let mut query = matching("report_cells", filter);
+    load_table(db, "report_published", filter).await
+}
+
+/// The rows of a per-month table (`report_cells`, the exact aggregate, or
+/// `report_published`) matching `filter`.
+pub async fn load_table(
+    db: &impl ConnectionTrait,
+    table: &str,
+    filter: &CellFilter,
+) -> AppResult<Vec<StoredCell>> {
+    let mut query = matching(table, filter);
     for column in CELL_KEYS.iter().chain(COUNT_COLUMNS).chain(SUM_COLUMNS) {
-        query.expr_as(col("report_cells", column), Alias::new(*column));
+        query.expr_as(col(table, column), Alias::new(*column));
     }
     for column in CELL_KEYS {
-        query.order_by((Alias::new("report_cells"), Alias::new(column)), Order::Asc);
+        query.order_by((Alias::new(table), Alias::new(column)), Order::Asc);
     }
     let rows = db.query_all(&query).await?;
     rows.iter().map(|row| stored_cell(row, true)).collect()
 }
 
-/// The rows matching `filter` added up per job role and topic by the database (organisation,
-/// band, phase and period left empty). Without a date range it reads the all-months totals,
-/// so the gap grid's cost does not grow with the months of answers.
+/// The published rows matching `filter` added up per job role and topic by the database
+/// (organisation, band, phase and period left empty). Without a date range it reads the
+/// all-months totals, so the gap grid's cost does not grow with the months of answers.
 pub async fn load_by_role(
     db: &impl ConnectionTrait,
     filter: &CellFilter,
 ) -> AppResult<Vec<StoredCell>> {
     let table = if filter.from.is_none() && filter.to.is_none() {
-        "report_totals"
+        "report_published_totals"
     } else {
-        "report_cells"
+        "report_published"
     };
     let mut query = matching(table, filter);
     for column in ["job_role_id", "topic_id"] {

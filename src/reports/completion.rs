@@ -1,6 +1,7 @@
 //! The line manager's completion view (issue 7 item 4): for each person currently working in
 //! the manager's organisations, whether and when they did the baseline and each module
-//! assigned to them. Dates only: this view never carries a score or an answer. A leaver whose
+//! assigned to them. Dates only, to the day: this view never carries a score or an answer, nor
+//! a time of day that could be matched against a report's change (issue 16). A leaver whose
 //! details were erased still shows, under their placeholder name, so the view's counts agree
 //! with the reports' completion figures.
 
@@ -22,7 +23,8 @@ pub struct AssignedModule {
     pub module_id: i64,
     pub title: String,
     pub due_on: NaiveDate,
-    pub completed_at: Option<DateTime<Utc>>,
+    /// The day it was completed.
+    pub completed_at: Option<NaiveDate>,
 }
 
 /// One member of staff.
@@ -32,8 +34,8 @@ pub struct StaffCompletion {
     pub name: String,
     pub organisation_id: i64,
     pub job_role: String,
-    /// When their (first) baseline was submitted.
-    pub baseline_done: Option<DateTime<Utc>>,
+    /// The day their (first) baseline was submitted.
+    pub baseline_done: Option<NaiveDate>,
     pub modules: Vec<AssignedModule>,
 }
 
@@ -139,7 +141,7 @@ pub async fn completion_view(
                     module_id,
                     title: titles.get(&module_id).cloned().unwrap_or_default(),
                     due_on,
-                    completed_at: done.get(&(p.user_id, module_id)).copied(),
+                    completed_at: done.get(&(p.user_id, module_id)).map(DateTime::date_naive),
                 })
                 .collect();
             modules.sort_by_key(|m| (m.due_on, m.module_id));
@@ -148,7 +150,7 @@ pub async fn completion_view(
                 name: p.name,
                 organisation_id: p.organisation_id,
                 job_role: roles.get(&p.job_role_id).cloned().unwrap_or_default(),
-                baseline_done: baseline.get(&p.user_id).copied(),
+                baseline_done: baseline.get(&p.user_id).map(DateTime::date_naive),
                 modules,
             }
         })

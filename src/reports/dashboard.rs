@@ -29,8 +29,8 @@ pub struct Choice {
     pub label: String,
 }
 
-/// The values the filter form offers: only organisations in scope, and only the bands that
-/// occur in the scope's data.
+/// The values the filter form offers: only organisations in scope, and only the band groups
+/// that occur in the scope's published data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Choices {
     pub organisations: Vec<Choice>,
@@ -60,7 +60,7 @@ pub async fn choices(db: &impl ConnectionTrait, scope: &Scope) -> AppResult<Choi
     bands
         .distinct()
         .column(Alias::new("band"))
-        .from(Alias::new("report_totals"))
+        .from(Alias::new("report_published_totals"))
         .order_by(Alias::new("band"), Order::Asc);
     if let Scope::Organisations(ids) = scope {
         bands.and_where(Expr::col(Alias::new("organisation_id")).is_in(ids.iter().copied()));

@@ -307,7 +307,7 @@ pub(super) fn build(
                         return Cell::Suppressed(Star);
                     }
                     let s = sums.get(&(key, topic.id)).copied().unwrap_or_default();
-                    let mut measures = CellMeasures::from_sums(&s);
+                    let mut measures = CellMeasures::from_sums(&s).published();
                     if phase == Phase::Post {
                         // Completion is counted on the baseline population (tested out there,
                         // or the module done since); a post cell has no completion of its own.

@@ -20,10 +20,12 @@ pub mod export;
 pub mod gaps;
 pub mod period;
 pub mod priorities;
+pub mod publication;
 pub mod retention;
 pub mod trends;
 pub mod verify;
 mod verify_items;
+mod verify_publication;
 
 pub use gaps::{Cell, GapQuery, GapReport, Level, Phase, ReportRow, Scope, gap_report};
 pub use period::Period;

@@ -100,12 +100,13 @@ pub async fn verify(db: &impl ConnectionTrait) -> AppResult<Vec<Difference>> {
         &stored,
         &mut differences,
     );
+    super::verify_publication::check(db, &expected, &mut differences).await?;
     super::verify_items::check(db, &counted, &scored, &mut differences).await?;
     Ok(differences)
 }
 
 /// `cells` added up over their months: the expected `report_totals`.
-fn over_all_months(cells: &Table) -> Table {
+pub(super) fn over_all_months(cells: &Table) -> Table {
     let mut totals = Table::new();
     for (key, values) in cells {
         let without_period = key.split(" period=").next().unwrap_or(key).to_owned();

@@ -133,7 +133,43 @@ async fn item_analysis_matches_the_hand_computed_baseline() {
         sit_baseline(db, user, &answers).await;
     }
 
-    let analysis = authoring::analyse_assessment(db, "baseline", AnalysisOptions::default())
+    // With the service's threshold (8), 6 people show nothing (issue 16).
+    let guarded = authoring::analyse_assessment(db, "baseline", AnalysisOptions::default())
+        .await
+        .unwrap();
+    assert!(guarded.items.is_empty());
+    assert_eq!(guarded.hidden_items, 5);
+    assert_eq!(guarded.test.n, 0);
+    // With 3, the 4 receptionists alone would be large enough, but 6 - 4 gives the 2 porters
+    // away: both groups stay hidden; everyone (6) shows.
+    let three = AnalysisOptions {
+        min_cell_size: 3,
+        ..AnalysisOptions::default()
+    };
+    let groups = staff_groups(db).await.unwrap();
+    let group_of = |slug: &str| groups.iter().find(|g| g.slug == slug).unwrap().id;
+    for group in ["administrative-and-clerical", "estates-and-ancillary"] {
+        let options = AnalysisOptions {
+            staff_group_id: Some(group_of(group)),
+            ..three
+        };
+        let split = authoring::analyse_assessment(db, "baseline", options)
+            .await
+            .unwrap();
+        assert!(split.items.is_empty(), "{group}");
+        assert_eq!(split.test.n, 0, "{group}");
+    }
+    let everyone = authoring::analyse_assessment(db, "baseline", three)
+        .await
+        .unwrap();
+    assert_eq!(everyone.items.len(), 5);
+
+    // The hand computation below uses these 6 people with the threshold at 2.
+    let hand = AnalysisOptions {
+        min_cell_size: 2,
+        ..AnalysisOptions::default()
+    };
+    let analysis = authoring::analyse_assessment(db, "baseline", hand)
         .await
         .unwrap();
     let test = &analysis.test;
@@ -218,7 +254,7 @@ async fn item_analysis_matches_the_hand_computed_baseline() {
     // With a minimum of 5 responses, 6 is enough.
     let relaxed = AnalysisOptions {
         min_responses: 5,
-        ..AnalysisOptions::default()
+        ..hand
     };
     let again = authoring::analyse_assessment(db, "baseline", relaxed)
         .await
@@ -236,11 +272,9 @@ async fn item_analysis_matches_the_hand_computed_baseline() {
     assert_eq!(one.statistics, item(&again.items, "samp-b04").statistics);
 
     // Split by staff group: the receptionists (L1..L4) all got D right, the porters none.
-    let groups = staff_groups(db).await.unwrap();
-    let group_of = |slug: &str| groups.iter().find(|g| g.slug == slug).unwrap().id;
     let clerical = AnalysisOptions {
         staff_group_id: Some(group_of("administrative-and-clerical")),
-        ..AnalysisOptions::default()
+        ..hand
     };
     let split = authoring::analyse_assessment(db, "baseline", clerical)
         .await
@@ -251,7 +285,7 @@ async fn item_analysis_matches_the_hand_computed_baseline() {
     close(item(&split.items, "samp-b04").statistics.facility, 1.0);
     let porters = AnalysisOptions {
         staff_group_id: Some(group_of("estates-and-ancillary")),
-        ..AnalysisOptions::default()
+        ..hand
     };
     let split = authoring::analyse_assessment(db, "baseline", porters)
         .await

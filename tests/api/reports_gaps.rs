@@ -36,12 +36,10 @@ async fn job_role_cell_of_eight_is_shown_with_every_measure_and_of_seven_is_star
     // knowledge = (6 x 100 + 2 x 0) / 8 = 75.
     close(m.knowledge, 75.0);
     // SD (n - 1) = sqrt((6 x 25^2 + 2 x 75^2) / 7) = sqrt(15000 / 7) = 46.2910;
-    // half-width = 1.96 x 46.2910 / sqrt 8 = 32.0780 -> 42.9220 to 107.08, clipped to 100.
+    // half-width = 1.96 x 46.2910 / sqrt 8 = 32.0780 -> 42.9220 to 107.08, clipped to 100;
+    // published as whole points (issue 16): 43 to 100.
     let interval = m.knowledge_interval.unwrap();
-    close(
-        Some(interval.low),
-        75.0 - 1.96 * (15000.0f64 / 7.0).sqrt() / 8.0f64.sqrt(),
-    );
+    close(Some(interval.low), 43.0);
     close(Some(interval.high), 100.0);
     // Phlebotomist samples: target 80, importance 7 (targets.toml).
     close(m.target, 80.0);
@@ -69,22 +67,23 @@ async fn job_role_cell_of_eight_is_shown_with_every_measure_and_of_seven_is_star
         == "Phlebotomists: knowledge of samples: collection, labelling and storage is 75% \
             against a target of 80% (gap 5 points, critically important for the role)"));
 
-    // Trust B alone: 7 learners, starred everywhere, and no priorities from starred cells.
+    // Trust B alone: its 7 learners never make a release of 8 (issue 16), so nothing of
+    // theirs is published: no row, an empty total, no priorities.
     query.organisation = Some(b);
     let report_b = gap_report(db, &query, 8).await.unwrap();
-    for label in ["Phlebotomist", ACS, "All staff in scope"] {
-        assert!(is_starred(&report_b, label, SAMPLES), "{label}");
-    }
+    assert!(report_b.rows.iter().all(|r| r.label != "Phlebotomist"));
+    assert_eq!(shown(&report_b, "All staff in scope", SAMPLES).n, 0);
     assert!(top_priorities(&report_b, 50).is_empty());
     assert_invariant(&output_cells(&report_b));
 
-    // Both trusts: 15 learners, (6 x 100 + 7 x 100) / 15 = 86.667, above target: no gap.
+    // Both trusts: only trust A's 8 are published (before issue 16 this showed all 15, and
+    // the difference from trust A's view was trust B's 7 exactly).
     query.organisation = None;
     let both = gap_report(db, &query, 8).await.unwrap();
     let m = shown(&both, "Phlebotomist", SAMPLES);
-    assert_eq!(m.n, 15);
-    close(m.knowledge, 1300.0 / 15.0);
-    close(m.gap, 0.0);
+    assert_eq!(m.n, 8);
+    close(m.knowledge, 75.0);
+    close(m.gap, 5.0);
 
     // A manager of trust A sees only trust A, and asking for B is "not found".
     let scoped = GapQuery::new(Scope::Organisations(vec![a]));
@@ -125,12 +124,12 @@ async fn job_role_cell_of_eight_is_shown_with_every_measure_and_of_seven_is_star
     let report = gap_report(db, &post, 8).await.unwrap();
     let m = shown(&report, "Phlebotomist", SAMPLES);
     assert_eq!(m.n, 8);
-    close(m.knowledge, 200.0 / 3.0);
+    close(m.knowledge, 67.0); // 66.667, published whole
     assert_eq!(m.n_paired, 8);
-    // Hake: (mean post - mean pre) / (100 - mean pre) = (66.667 - 75) / 25 = -1/3.
-    close(m.hake_gain, (200.0 / 3.0 - 75.0) / 25.0);
-    // Individual g excludes the 6 with pre = 100; the 2: (66.667 - 0) / 100 each.
-    close(m.mean_individual_gain, 2.0 / 3.0);
+    // Hake: (mean post - mean pre) / (100 - mean pre) = (66.667 - 75) / 25 = -1/3 -> -0.33.
+    close(m.hake_gain, -0.33);
+    // Individual g excludes the 6 with pre = 100; the 2: (66.667 - 0) / 100 each -> 0.67.
+    close(m.mean_individual_gain, 0.67);
     close(m.unrecognised_need, 100.0); // all rate 4, all below 80
     assert_eq!(
         m.completion, None,
@@ -141,12 +140,13 @@ async fn job_role_cell_of_eight_is_shown_with_every_measure_and_of_seven_is_star
 }
 
 #[rocket::async_test]
-async fn secondary_suppression_hides_the_next_smallest_role_and_mixed_cells_weight_targets() {
+async fn roles_too_small_to_publish_are_left_out_of_every_total_and_mixed_cells_weight_targets() {
     let app = spawn_app().await;
     let db = app.db();
     // Additional Clinical Services: 3 maternity support workers (1 of 3 right, medium
-    // certainty, rating 2), 9 healthcare assistants (2 of 3, high, rating 4), 12 phlebotomists
-    // (6 with 3 of 3 and 6 with 1 of 3, high, rating 4).
+    // certainty, rating 2), 8 healthcare assistants (2 of 3, high, rating 4), 16 phlebotomists
+    // in Bands 3 and 4, one band group (8 with 3 of 3 and 8 with 1 of 3, high, rating 4).
+    // Groups are published in batches of 8 (issue 16), so sizes of 8 and 16 publish everyone.
     group(
         db,
         "RS1",
@@ -161,60 +161,58 @@ async fn secondary_suppression_hides_the_next_smallest_role_and_mixed_cells_weig
         "RS1",
         "healthcare-assistant",
         "Band 3",
-        9,
+        8,
         sitting(2, High, 4),
     )
     .await;
-    group(db, "RS1", "phlebotomist", "Band 5", 6, sitting(3, High, 4)).await;
-    group(db, "RS1", "phlebotomist", "Band 3", 6, sitting(1, High, 4)).await;
+    group(db, "RS1", "phlebotomist", "Band 4", 8, sitting(3, High, 4)).await;
+    group(db, "RS1", "phlebotomist", "Band 3", 8, sitting(1, High, 4)).await;
     let report = gap_report(db, &GapQuery::new(Scope::AllOrganisations), 8)
         .await
         .unwrap();
+    // The 3 maternity support workers are never published, so they are in no row and no
+    // total: the group cannot be subtracted down to them. Before issue 16 they were starred
+    // and the healthcare assistants starred too (secondary suppression); now nothing needs it.
+    assert!(
+        report
+            .rows
+            .iter()
+            .all(|r| r.label != "Maternity Support Worker")
+    );
     for topic in &report.topics {
-        // n = 3 starred (primary); then the group would show exactly one star, so the next
-        // smallest sibling, n = 9, is starred too; 12 stays.
-        assert!(is_starred(&report, "Maternity Support Worker", &topic.slug));
-        assert!(is_starred(&report, "Healthcare Assistant", &topic.slug));
+        assert!(!is_starred(&report, "Healthcare Assistant", &topic.slug));
         assert!(!is_starred(&report, "Phlebotomist", &topic.slug));
     }
     assert_invariant(&output_cells(&report));
     let m = shown(&report, ACS, SAMPLES);
     assert_eq!(m.n, 24);
-    // Knowledge: (3 x 33.333 + 9 x 66.667 + 6 x 100 + 6 x 33.333) / 24 = 1500 / 24 = 62.5.
-    close(m.knowledge, 62.5);
-    // Σx² = 3 x 1111.1 + 9 x 4444.4 + 6 x 10000 + 6 x 1111.1 = 110000;
-    // SD² = (110000 - 1500² / 24) / 23 = 16250 / 23; half-width = 1.96 x SD / sqrt 24.
-    let half = 1.96 * (16250.0f64 / 23.0).sqrt() / 24.0f64.sqrt();
+    // Knowledge: (8 x 66.667 + 8 x 100 + 8 x 33.333) / 24 = 1600 / 24 = 66.667 -> 67.
+    close(m.knowledge, 67.0);
+    // SD (n - 1) = 27.80; half-width = 1.96 x 27.80 / sqrt 24 = 11.12 -> 55.5 to 77.8.
     let interval = m.knowledge_interval.unwrap();
-    close(Some(interval.low), 62.5 - half);
-    close(Some(interval.high), 62.5 + half);
-    // Learner-weighted target: (3 x 60 + 9 x 60 + 12 x 80) / 24 = 70;
-    // importance (3 x 6 + 9 x 6 + 12 x 7) / 24 = 6.5.
-    close(m.target, 70.0);
-    close(m.importance, 6.5);
-    close(m.gap, 7.5);
-    close(m.priority, 6.5 / 7.0 * 7.5);
-    close(m.self_confidence, 90.0 / 24.0); // (3 x 2 + 21 x 4) / 24
-    close(m.pct_confident, 87.5); // 21 of 24
-    // Rating 4-5 yet below own target: the 6 phlebotomists at 33.3 < 80.
-    close(m.unrecognised_need, 25.0);
-    // At own target: 9 HCAs (66.7 >= 60) + 6 phlebotomists at 100 = 15 of 24.
-    close(m.pct_at_target, 62.5);
-    close(m.completion, 62.5);
-    // 72 answered: 9 at 0.73, 63 at 0.9; right 3 + 18 + 18 + 6 = 45.
-    close(
-        m.calibration_bias,
-        (9.0 * 0.73 + 63.0 * 0.9) / 72.0 - 45.0 / 72.0,
-    );
-    // Wrong at certainty 3: 9 (HCAs) + 12 (phlebotomists at 1 of 3) = 21 of 72.
-    close(m.confidently_wrong_rate, 21.0 / 72.0);
+    close(Some(interval.low), 56.0);
+    close(Some(interval.high), 78.0);
+    // Learner-weighted target: (8 x 60 + 16 x 80) / 24 = 73.33 -> 73;
+    // importance (8 x 6 + 16 x 7) / 24 = 6.667 -> 6.7.
+    close(m.target, 73.0);
+    close(m.importance, 6.7);
+    // Gap 73.33 - 66.67 = 6.67 -> 7; priority 6.667 / 7 x 6.667 = 6.35 -> 6.3.
+    close(m.gap, 7.0);
+    close(m.priority, 6.3);
+    close(m.self_confidence, 4.0);
+    close(m.pct_confident, 100.0);
+    // Rating 4-5 yet below own target: the 8 phlebotomists at 33.3 < 80: 8 of 24 -> 33.
+    close(m.unrecognised_need, 33.0);
+    // At own target: 8 HCAs (66.7 >= 60) + 8 phlebotomists at 100 = 16 of 24 -> 67.
+    close(m.pct_at_target, 67.0);
+    close(m.completion, 67.0);
+    // 72 answered, all at certainty 3 (0.9); right 16 + 24 + 8 = 48: 0.9 - 48/72 -> 0.23.
+    close(m.calibration_bias, 0.23);
+    // Wrong at certainty 3: 8 (HCAs) + 16 (phlebotomists at 1 of 3) = 24 of 72 -> 0.33.
+    close(m.confidently_wrong_rate, 0.33);
     let p = shown(&report, "Phlebotomist", SAMPLES);
-    close(p.knowledge, 800.0 / 12.0);
-    close(p.gap, 80.0 - 800.0 / 12.0);
-    // Priorities never come from a starred cell.
-    for priority in top_priorities(&report, 100) {
-        assert!(priority.job_role_id.is_none() || priority.sentence.starts_with("Phlebotomists"));
-    }
+    close(p.knowledge, 67.0); // 1066.7 / 16 = 66.67
+    close(p.gap, 13.0); // 80 - 66.67
     assert_aggregates_consistent(&app).await;
 }
 

@@ -14,7 +14,7 @@ use crate::reports_support::*;
 const SAMPLES: &str = "samples";
 
 /// Trust A: 8 phlebotomists at Band 3 (all right) and 5 healthcare assistants at Band 5 (1 of 3
-/// right); trust B: 9 phlebotomists (1 of 3 right).
+/// right: never published, being fewer than 8); trust B: 8 phlebotomists (1 of 3 right).
 async fn given_two_trusts(app: &TestApp) -> World {
     let world = app.given_world().await;
     let db = app.db();
@@ -28,7 +28,7 @@ async fn given_two_trusts(app: &TestApp) -> World {
         sitting(1, Medium, 4),
     )
     .await;
-    group(db, "RB2", "phlebotomist", "Band 3", 9, sitting(1, High, 2)).await;
+    group(db, "RB2", "phlebotomist", "Band 3", 8, sitting(1, High, 2)).await;
     world
 }
 
@@ -75,7 +75,8 @@ fn page_row<'a>(page: &'a str, label: &str) -> &'a str {
     &page[start..end]
 }
 
-/// The CSV field as the page prints it (1 place for percentages, 2 for rates).
+/// The CSV field as the page prints it (whole percentages, 1 place for 1–7 and 1–5 scales,
+/// 2 for rates).
 fn as_page(field: &str, places: usize) -> String {
     match field.parse::<f64>() {
         Ok(x) => format!("{x:.places$}"),
@@ -119,17 +120,14 @@ async fn page_csv_and_json_of_the_same_view_give_the_same_numbers_and_stars() {
     let download: serde_json::Value = serde_json::from_str(&download).unwrap();
     assert_eq!(download["rows"].as_array().map(Vec::len), Some(rows.len()));
 
-    // 8 + 5: the 5 are starred, and so (secondary suppression) are the 8; the group shows 13.
+    // The 5 are never published (issue 16): not in any row or total, so the group is the 8.
+    // (Before, the group showed 13 with both roles starred, and 13 - 8 gave the 5 away as soon
+    // as one more phlebotomist answered.)
     let group = csv_row(&rows, "staff_group", "Additional Clinical Services");
-    assert_eq!(group[column("n")], "13");
-    for role in ["Phlebotomist", "Healthcare Assistant"] {
-        let row = csv_row(&rows, "job_role", role);
-        assert_eq!(row[column("n")], "*", "{role}");
-        assert_eq!(row[column("knowledge")], "*", "{role}");
-    }
-    // (8 x 100 + 5 x 33.333) / 13 = 74.359.
-    let knowledge: f64 = group[column("knowledge")].parse().unwrap();
-    assert!((knowledge - (800.0 + 500.0 / 3.0) / 13.0).abs() < 1e-3);
+    assert_eq!(group[column("n")], "8");
+    assert_eq!(csv_row(&rows, "job_role", "Phlebotomist")[column("n")], "8");
+    assert!(!csv.contains("Healthcare Assistant"));
+    assert_eq!(group[column("knowledge")], "100");
 
     // The topic page: every measure of the same cells, as text, with the same stars.
     let (status, page) = text_as(&app, &manager, "/reports/topics/samples").await;
@@ -137,15 +135,15 @@ async fn page_csv_and_json_of_the_same_view_give_the_same_numbers_and_stars() {
     let tr = page_row(&page, "Additional Clinical Services");
     for (name, places) in [
         ("n", 0),
-        ("knowledge", 1),
-        ("target", 1),
-        ("gap", 1),
+        ("knowledge", 0),
+        ("target", 0),
+        ("gap", 0),
         ("priority", 1),
-        ("self_confidence", 2),
-        ("unrecognised_need", 1),
+        ("self_confidence", 1),
+        ("unrecognised_need", 0),
         ("calibration_bias", 2),
         ("confidently_wrong_rate", 2),
-        ("completion", 1),
+        ("completion", 0),
     ] {
         let expected = as_page(&group[column(name)], places);
         assert!(
@@ -153,11 +151,8 @@ async fn page_csv_and_json_of_the_same_view_give_the_same_numbers_and_stars() {
             "{name} {expected} not in {tr}"
         );
     }
-    for role in ["Phlebotomist", "Healthcare Assistant"] {
-        let tr = page_row(&page, role);
-        assert!(tr.contains("app-suppressed\" colspan=\"18\">*"), "{tr}");
-        assert!(tr.contains("fewer than 8 people"));
-    }
+    assert!(!page.contains(">Healthcare Assistant</th>"));
+    assert!(page.contains("shown only once at least 8 people in it have answered"));
     // The dashboard: the grid with the same numbers and stars, its key, and the link onwards.
     let (status, page) = text_as(&app, &manager, "/reports").await;
     assert_eq!(status, Status::Ok);
@@ -165,9 +160,8 @@ async fn page_csv_and_json_of_the_same_view_give_the_same_numbers_and_stars() {
     assert!(page.contains("scope=\"row\""));
     assert!(page.contains("Priority 20 or more"));
     assert!(page.contains("href=\"/manage/assignments\""));
-    assert!(page.contains(&format!("{}%", as_page(&group[column("knowledge")], 1))));
-    let tr = page_row(&page, "Phlebotomist");
-    assert!(tr.contains("app-suppressed\">*<span class=\"nhsuk-u-visually-hidden\">"));
+    assert!(page.contains(&format!("{}%", as_page(&group[column("knowledge")], 0))));
+    assert!(page_row(&page, "Phlebotomist").contains("100%"));
     // Drill-down to the staff group keeps its numbers.
     let (_, json) = app
         .get_json_as(
@@ -184,54 +178,49 @@ async fn page_csv_and_json_of_the_same_view_give_the_same_numbers_and_stars() {
         .iter()
         .find(|r| r["level"] == "total" && r["topic"] == SAMPLES)
         .unwrap();
-    assert_eq!(total["n"], 13);
+    assert_eq!(total["n"], 8);
 }
 
 #[rocket::async_test]
-async fn filters_obey_suppression_in_every_output() {
+async fn band_groups_and_months_select_whole_published_groups_in_every_output() {
     let app = spawn_app().await;
     let world = given_two_trusts(&app).await;
     let manager = app.session_for(&world.manager_a).await;
-    // Band 5: the 5 healthcare assistants only: starred at every level.
-    let (_, csv) = text_as(&app, &manager, "/reports/export.csv?band=Band%205").await;
+    // Bands 5–6: only the 5 healthcare assistants, never published: nothing in any output.
+    let band = "band=Bands%205%E2%80%936";
+    let (_, csv) = text_as(&app, &manager, &format!("/reports/export.csv?{band}")).await;
     let rows = csv_rows(&csv);
     for row in rows.iter().filter(|r| r[column("topic")] == SAMPLES) {
-        assert_eq!(row[column("n")], "*", "{row:?}");
+        assert_eq!(row[column("n")], "0", "{row:?}");
     }
     let (_, json) = app
-        .get_json_as(&manager, "/api/v1/reports/gaps?band=Band%205")
+        .get_json_as(&manager, &format!("/api/v1/reports/gaps?{band}"))
         .await;
-    assert!(
-        json["rows"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|r| r["n"] == "*")
-    );
-    let (_, page) = text_as(&app, &manager, "/reports/topics/samples?band=Band%205").await;
-    assert!(page_row(&page, "All staff in scope").contains("app-suppressed"));
-    // Band 3: the 8 phlebotomists alone are shown.
-    let (_, csv) = text_as(&app, &manager, "/reports/export.csv?band=Band%203").await;
+    assert!(json["rows"].as_array().unwrap().iter().all(|r| r["n"] == 0));
+    let (_, page) = text_as(&app, &manager, &format!("/reports/topics/samples?{band}")).await;
+    assert!(!page.contains(">Healthcare Assistant</th>"));
+    // Bands 1–4: the 8 phlebotomists.
+    let (_, csv) = text_as(&app, &manager, "/reports/export.csv?band=Bands%201-4").await;
     let rows = csv_rows(&csv);
     assert_eq!(csv_row(&rows, "job_role", "Phlebotomist")[column("n")], "8");
+    // A single band is no longer a filter: it is named, not silently widened.
+    let (status, body) = app
+        .get_json_as(&manager, "/api/v1/reports/gaps?band=Band%203")
+        .await;
+    assert_eq!(status, Status::BadRequest);
+    assert!(body["error"].as_str().unwrap().contains("Bands 1–4"));
     // A month with no one: the total is empty (n = 0), not an error.
     let (status, json) = app
         .get_json_as(&manager, "/api/v1/reports/gaps?from=2001-01&to=2001-02")
         .await;
     assert_eq!(status, Status::Ok);
     assert!(json["rows"].as_array().unwrap().iter().all(|r| r["n"] == 0));
-    // Trends are per month and suppressed on their own terms.
+    // Trends hold the same published groups, by the month they were published.
     let (status, json) = app
-        .get_json_as(&manager, "/api/v1/reports/trends?band=Band%205")
+        .get_json_as(&manager, &format!("/api/v1/reports/trends?{band}"))
         .await;
     assert_eq!(status, Status::Ok);
-    assert!(
-        json["rows"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|r| r["n"] == "*")
-    );
+    assert!(json["rows"].as_array().unwrap().iter().all(|r| r["n"] == 0));
     // Bad filters are named, never a 500.
     for bad in [
         "from=2026-13",
@@ -281,7 +270,7 @@ async fn manager_of_another_trust_cannot_see_its_cells_by_any_route_or_parameter
             "{route} shows trust A's people"
         );
     }
-    // Their own view counts their 9 people only.
+    // Their own view counts their 8 people only.
     let (_, json) = app.get_json_as(&manager_b, "/api/v1/reports/gaps").await;
     let total = json["rows"]
         .as_array()
@@ -289,7 +278,7 @@ async fn manager_of_another_trust_cannot_see_its_cells_by_any_route_or_parameter
         .iter()
         .find(|r| r["level"] == "total" && r["topic"] == SAMPLES)
         .unwrap();
-    assert_eq!(total["n"], 9);
+    assert_eq!(total["n"], 8);
     let (_, json) = app
         .get_json_as(&manager_b, "/api/v1/reports/completion")
         .await;
@@ -315,7 +304,8 @@ async fn manager_of_another_trust_cannot_see_its_cells_by_any_route_or_parameter
         .iter()
         .find(|r| r["level"] == "total" && r["topic"] == SAMPLES)
         .unwrap();
-    assert_eq!(total["n"], 22);
+    // 8 + 8: trust A's 5 healthcare assistants are never published.
+    assert_eq!(total["n"], 16);
 }
 
 async fn audit_rows(app: &TestApp, action: &str) -> Vec<(Option<i64>, Option<String>)> {
@@ -347,7 +337,7 @@ async fn exports_and_views_are_audit_logged_with_the_actor_and_filters() {
     let (status, csv) = text_as(
         &app,
         &manager,
-        "/reports/export.csv?phase=post&band=Band%203",
+        "/reports/export.csv?phase=post&band=Bands%201-4",
     )
     .await;
     assert_eq!(status, Status::Ok);
@@ -371,7 +361,7 @@ async fn exports_and_views_are_audit_logged_with_the_actor_and_filters() {
     );
     let detail = exports[0].1.clone().unwrap();
     assert!(
-        detail.contains("\"csv\"") && detail.contains("Band 3") && detail.contains("post"),
+        detail.contains("\"csv\"") && detail.contains("Bands 1–4") && detail.contains("post"),
         "{detail}"
     );
     // A refused export (another trust) records nothing.

@@ -20,9 +20,10 @@ use crate::web::guards::Trainer;
 /// The assessment analysed when none is named.
 const DEFAULT_ASSESSMENT: &str = "baseline";
 
-fn options(staff_group: Option<i64>) -> AnalysisOptions {
+fn options(state: &AppState, staff_group: Option<i64>) -> AnalysisOptions {
     AnalysisOptions {
         staff_group_id: staff_group.filter(|g| *g > 0),
+        min_cell_size: u64::from(state.config.min_cell_size),
         ..AnalysisOptions::default()
     }
 }
@@ -35,7 +36,7 @@ async fn analyse(
     authoring::analyse_assessment(
         &state.db,
         assessment.unwrap_or(DEFAULT_ASSESSMENT),
-        options(staff_group),
+        options(state, staff_group),
     )
     .await
 }
@@ -137,6 +138,8 @@ struct AnalysisView {
     sd: String,
     standard_error: String,
     min_responses: u64,
+    min_cell_size: u32,
+    hidden_items: usize,
     items: Vec<ItemLine>,
 }
 
@@ -180,6 +183,8 @@ pub async fn show_analysis(
         sd: fixed(analysis.test.sd, 2),
         standard_error: fixed(analysis.test.standard_error, 2),
         min_responses: analysis.min_responses,
+        min_cell_size: state.config.min_cell_size,
+        hidden_items: analysis.hidden_items,
         items: analysis.items.iter().map(item_line).collect(),
     };
     Ok(chrome.render("author/analysis", &view.heading.clone(), view))

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::accounts::OrgScope;
 use crate::error::{AppError, AppResult};
+use crate::reports::publication::{BAND_GROUPS, parse_band_group};
 use crate::reports::{GapQuery, Period, Phase, Scope};
 use crate::web::guards::Manager;
 
@@ -53,14 +54,16 @@ impl ReportFilters {
         let mut query = GapQuery::new(scope_of(manager));
         query.organisation = id(&self.organisation, "Organisation")?;
         query.staff_group = id(&self.staff_group, "Staff group")?;
-        query.band = match given(&self.band) {
-            Some(band) if band.chars().count() > 40 => {
-                return Err(AppError::BadRequest(
-                    "Band must be 40 characters or fewer".into(),
-                ));
-            }
-            band => band.map(str::to_owned),
-        };
+        query.band = given(&self.band)
+            .map(|band| {
+                parse_band_group(band).map(str::to_owned).ok_or_else(|| {
+                    AppError::BadRequest(format!(
+                        "Band must be one of the band groups: {}",
+                        BAND_GROUPS.join(", ")
+                    ))
+                })
+            })
+            .transpose()?;
         query.from = month(&self.from, "From")?;
         query.to = month(&self.to, "To")?;
         if let (Some(from), Some(to)) = (query.from, query.to)
@@ -124,15 +127,18 @@ mod tests {
     #[test]
     fn query_string_keeps_given_values_encoded() {
         let filters = ReportFilters {
-            band: Some("Band 5".into()),
+            band: Some("Bands 5–6".into()),
             phase: Some("post".into()),
             organisation: Some(String::new()),
             ..Default::default()
         };
-        assert_eq!(filters.query_string(), "band=Band%205&phase=post");
+        assert_eq!(
+            filters.query_string(),
+            "band=Bands%205%E2%80%936&phase=post"
+        );
         assert_eq!(
             filters.with_staff_group(Some(3)).query_string(),
-            "staff_group=3&band=Band%205&phase=post"
+            "staff_group=3&band=Bands%205%E2%80%936&phase=post"
         );
     }
 }

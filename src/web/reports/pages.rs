@@ -185,8 +185,7 @@ pub async fn show_completion(
 ) -> AppResult<Template> {
     let query = filters.query(&manager)?;
     let staff = dashboard::completion(&state.db, &query, &viewer(&manager, address)).await?;
-    let date =
-        |d: Option<chrono::DateTime<chrono::Utc>>| d.map(|d| d.format("%-d %B %Y").to_string());
+    let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.format("%-d %B %Y").to_string());
     let people: Vec<_> = staff
         .iter()
         .map(|s| {
