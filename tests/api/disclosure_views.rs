@@ -71,8 +71,11 @@ fn scan(value: &Value, at: &str, problems: &mut Vec<String>) {
     }
 }
 
-/// Item analysis (trainers): the whole test's n and mean, every item's and option's count,
-/// from the JSON and the CSV. `group` is (value, staff group name), `None` for everyone.
+/// Item analysis (trainers): the whole test's n and mean and every item's count, from the JSON
+/// and the CSV. `group` is (value, staff group name), `None` for everyone. How many chose each
+/// option is a measure of a shown item's group of respondents (like the gap grid's "% rating
+/// 4–5" of a cell), not a group of its own: the group behind it must be large enough, which
+/// the item's count checks.
 pub async fn item_analysis(
     app: &TestApp,
     session: &Session,
@@ -101,11 +104,6 @@ pub async fn item_analysis(
         if let Some((n, _)) = number(&item["n"]) {
             ledger.count(&name, n);
         }
-        for option in item["options"].as_array().into_iter().flatten() {
-            if let Some((n, _)) = number(&option["n"]) {
-                ledger.count(&format!("{name} option {}", option["key"]), n);
-            }
-        }
     }
     let path = format!("/author/analysis.csv?assessment=baseline&staff_group={value}");
     let body = body_of(app.get_as(session, &path).await).await;
@@ -113,18 +111,6 @@ pub async fn item_analysis(
         for column in ["n", "assessment_n"] {
             if let Some((n, _)) = row.get(column).and_then(number) {
                 ledger.count(&format!("{path} line {} {column}", line + 2), n);
-            }
-        }
-        let options = row
-            .get("options")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        for option in options.split(" | ") {
-            if let Some((n, _)) = option
-                .rsplit_once(": ")
-                .and_then(|(_, n)| n.trim().parse::<f64>().ok().map(|n| (n, 0)))
-            {
-                ledger.count(&format!("{path} line {} option {option:?}", line + 2), n);
             }
         }
     }
