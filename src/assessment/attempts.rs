@@ -76,7 +76,7 @@ pub async fn start_or_resume(
     start_or_resume_shuffled(db, user_id, slug, None).await
 }
 
-/// The random source for a new attempt's option orders: the operating system's, unless
+/// The random source for a new attempt's draw and option orders: the operating system's, unless
 /// `app.shuffle_seed` is set (tests), when the same learner, assessment and attempt number
 /// always get the same orders, so that no test depends on luck.
 fn shuffle_rng(seed: Option<u64>, user_id: i64, assessment_id: i64, earlier: usize) -> StdRng {
@@ -110,6 +110,9 @@ pub async fn start_or_resume_shuffled(
     {
         return Ok(done.clone());
     }
+    // One random source for the draw and the option orders, so that a seeded test sees the
+    // same items in the same orders on every run.
+    let mut rng = shuffle_rng(shuffle_seed, user_id, assessment.id, existing.len());
     let pool = bank::pool(db, assessment.id).await?;
     let drawn: Vec<PoolItem> = if assessment.kind == "quiz" {
         pool
@@ -120,7 +123,7 @@ pub async fn start_or_resume_shuffled(
         } else {
             HashSet::new()
         };
-        draw::draw(&blueprint, &pool, &avoid, &mut StdRng::from_os_rng())
+        draw::draw(&blueprint, &pool, &avoid, &mut rng)
     };
     if drawn.is_empty() {
         return Err(AppError::Conflict(
@@ -131,7 +134,6 @@ pub async fn start_or_resume_shuffled(
     // view of it (resume, review, results, item analysis) shows what this learner saw.
     let questions =
         bank::slots_for(db, drawn.iter().map(|i| (0, i.item_version_id, i.topic_id))).await?;
-    let mut rng = shuffle_rng(shuffle_seed, user_id, assessment.id, existing.len());
     let orders: Vec<Option<String>> = questions
         .iter()
         .map(|slot| OptionOrder::draw(&slot.question, &mut rng).to_stored())
