@@ -28,6 +28,8 @@ struct RawAppConfig {
     mail_from: String,
     #[serde(default)]
     response_retention_months: Option<i64>,
+    #[serde(default)]
+    shuffle_seed: Option<u64>,
 }
 
 /// Which database engine a URL names.
@@ -153,6 +155,10 @@ pub struct AppConfig {
     /// Raw responses of attempts submitted longer ago than this are removed (their sums are
     /// kept, so reports do not change); `None` keeps them for ever.
     pub response_retention_months: Option<u32>,
+    /// Seeds the per-attempt shuffle of answer options, so that a test's orders are the same
+    /// on every run. Unset (the default, and the only sensible production setting): every
+    /// attempt gets fresh randomness from the operating system.
+    pub shuffle_seed: Option<u64>,
     /// True for the release profile: secure cookies with the `__Host-` prefix, HSTS.
     pub release: bool,
 }
@@ -282,6 +288,7 @@ impl AppConfig {
                 .response_retention_months
                 .map(|months| in_range("response_retention_months", months, 1, 1200))
                 .transpose()?,
+            shuffle_seed: raw.shuffle_seed,
             release,
         })
     }

@@ -22,6 +22,7 @@ mod m20261123_120100_add_blueprint_edited_at;
 mod m20261124_000001_create_retention;
 mod m20261124_000100_add_content_edited_at;
 mod m20261124_120000_create_report_totals;
+mod m20261206_005000_add_attempt_option_order;
 mod m20261206_010000_create_publication;
 
 pub struct Migrator;
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000001_create_retention::Migration),
             Box::new(m20261124_000100_add_content_edited_at::Migration),
             Box::new(m20261124_120000_create_report_totals::Migration),
+            Box::new(m20261206_005000_add_attempt_option_order::Migration),
             Box::new(m20261206_010000_create_publication::Migration),
         ]
     }

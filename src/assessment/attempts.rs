@@ -14,6 +14,7 @@ use sea_orm::{
 
 use super::answer::{self, AnswerInput, CheckedAnswer, Sureness};
 use super::draw::{self, PoolItem};
+use super::option_order::OptionOrder;
 use super::{aggregates, bank, job, submit_plan};
 use crate::entities::{assessment, attempt, attempt_item, response, topic_rating, user};
 use crate::error::{AppError, AppResult};
@@ -66,10 +67,38 @@ async fn seen_items(db: &impl ConnectionTrait, user_id: i64) -> AppResult<HashSe
 
 /// The learner's in-progress attempt at `slug`, or a new one drawn from the bank. For the
 /// baseline, a submitted attempt is returned as it is: the first baseline is locked.
+/// Options are shuffled from the operating system's entropy.
 pub async fn start_or_resume(
     db: &DatabaseConnection,
     user_id: i64,
     slug: &str,
+) -> AppResult<attempt::Model> {
+    start_or_resume_shuffled(db, user_id, slug, None).await
+}
+
+/// The random source for a new attempt's draw and option orders: the operating system's, unless
+/// `app.shuffle_seed` is set (tests), when the same learner, assessment and attempt number
+/// always get the same orders, so that no test depends on luck.
+fn shuffle_rng(seed: Option<u64>, user_id: i64, assessment_id: i64, earlier: usize) -> StdRng {
+    match seed {
+        None => StdRng::from_os_rng(),
+        Some(seed) => {
+            // Odd multipliers spread the ids over the seed's bits (splitmix-style).
+            let mix = seed
+                ^ (user_id as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+                ^ (assessment_id as u64).wrapping_mul(0xBF58_476D_1CE4_E5B9)
+                ^ (earlier as u64).wrapping_mul(0x94D0_49BB_1331_11EB);
+            StdRng::seed_from_u64(mix)
+        }
+    }
+}
+
+/// [`start_or_resume`] with the option orders drawn from `shuffle_seed` when it is set.
+pub async fn start_or_resume_shuffled(
+    db: &DatabaseConnection,
+    user_id: i64,
+    slug: &str,
+    shuffle_seed: Option<u64>,
 ) -> AppResult<attempt::Model> {
     let assessment = assessment_by_slug(db, slug).await?;
     let existing = attempts_of(db, user_id, assessment.id).await?;
@@ -77,10 +106,13 @@ pub async fn start_or_resume(
         return Ok(open.clone());
     }
     if assessment.kind == "baseline"
-        && let Some(done) = existing.into_iter().find(|a| a.status == SUBMITTED)
+        && let Some(done) = existing.iter().find(|a| a.status == SUBMITTED)
     {
-        return Ok(done);
+        return Ok(done.clone());
     }
+    // One random source for the draw and the option orders, so that a seeded test sees the
+    // same items in the same orders on every run.
+    let mut rng = shuffle_rng(shuffle_seed, user_id, assessment.id, existing.len());
     let pool = bank::pool(db, assessment.id).await?;
     let drawn: Vec<PoolItem> = if assessment.kind == "quiz" {
         pool
@@ -91,13 +123,21 @@ pub async fn start_or_resume(
         } else {
             HashSet::new()
         };
-        draw::draw(&blueprint, &pool, &avoid, &mut StdRng::from_os_rng())
+        draw::draw(&blueprint, &pool, &avoid, &mut rng)
     };
     if drawn.is_empty() {
         return Err(AppError::Conflict(
             "This assessment has no questions yet. Please tell your trainer.".into(),
         ));
     }
+    // Each item's option order is fixed now and stored with the attempt, so every later
+    // view of it (resume, review, results, item analysis) shows what this learner saw.
+    let questions =
+        bank::slots_for(db, drawn.iter().map(|i| (0, i.item_version_id, i.topic_id))).await?;
+    let orders: Vec<Option<String>> = questions
+        .iter()
+        .map(|slot| OptionOrder::draw(&slot.question, &mut rng).to_stored())
+        .collect();
     let txn = crate::db::begin_write(db).await?;
     // Another start of this learner's (a double click, another instance) may have won the race
     // since the check above: then its attempt is the one.
@@ -117,14 +157,15 @@ pub async fn start_or_resume(
     }
     .insert(&txn)
     .await?;
-    attempt_item::Entity::insert_many(drawn.iter().enumerate().map(|(position, item)| {
-        attempt_item::ActiveModel {
+    attempt_item::Entity::insert_many(drawn.iter().zip(orders).enumerate().map(
+        |(position, (item, order))| attempt_item::ActiveModel {
             attempt_id: Set(row.id),
             position: Set(i32::try_from(position).unwrap_or(i32::MAX) + 1),
             item_version_id: Set(item.item_version_id),
             topic_id: Set(item.topic_id),
-        }
-    }))
+            option_order: Set(order),
+        },
+    ))
     .exec_without_returning(&txn)
     .await?;
     txn.commit().await?;
@@ -166,14 +207,39 @@ fn ensure_open(attempt: &attempt::Model) -> AppResult<()> {
     }
 }
 
-/// Saves topic ratings and item answers as the learner goes. Valid answers are kept even when
-/// others on the page are refused; the refused ones come back with reasons.
+/// Which index space a saved answer's option numbers are in (see
+/// [`super::option_order`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Indices {
+    /// Positions as shown in this attempt: what pages and the JSON API send.
+    Shown,
+    /// The item's own option indices, as stored: what code that reads the item sends.
+    Canonical,
+}
+
+/// Saves topic ratings and item answers given in the item's own option indices (the demo,
+/// tools and tests that pick options from the item itself). Pages and the API, which know
+/// only what was shown, use [`save_with`] and [`Indices::Shown`].
 pub async fn save(
     db: &DatabaseConnection,
     user_id: i64,
     attempt_id: i64,
     ratings: &[(i64, i16)],
     items: &[SaveItem],
+) -> AppResult<SaveProblems> {
+    save_with(db, user_id, attempt_id, ratings, items, Indices::Canonical).await
+}
+
+/// Saves topic ratings and item answers as the learner goes. Valid answers are kept even when
+/// others on the page are refused; the refused ones come back with reasons. Answers are stored
+/// in the item's own indices whichever `indices` they came in.
+pub async fn save_with(
+    db: &DatabaseConnection,
+    user_id: i64,
+    attempt_id: i64,
+    ratings: &[(i64, i16)],
+    items: &[SaveItem],
+    indices: Indices,
 ) -> AppResult<SaveProblems> {
     // An attempt's items never change, so checking and grading happen before the write lock;
     // under it, only whether the attempt is still open is read again.
@@ -208,14 +274,18 @@ pub async fn save(
                 "Time on a question cannot be negative.".into(),
             ));
         }
-        match answer::check(&slot.question, &item.answer, item.sureness) {
+        let input = match indices {
+            Indices::Shown => slot.order.to_canonical(&slot.question, &item.answer),
+            Indices::Canonical => item.answer.clone(),
+        };
+        match answer::check(&slot.question, &input, item.sureness) {
             Err(problem) => problems.push((item.position, problem)),
             Ok(None) => {}
             Ok(Some(checked)) => {
                 let row = response_row(
                     attempt.id,
                     slot,
-                    &item.answer,
+                    &input,
                     &checked,
                     item.time_on_item_ms,
                     Utc::now(),

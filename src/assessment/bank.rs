@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::draw::PoolItem;
+use super::option_order::OptionOrder;
 use crate::entities::{assessment_item, attempt_item, blueprint_topic, item, item_version, topic};
 use crate::error::{AppError, AppResult};
 use crate::questions::Question;
@@ -19,6 +20,8 @@ pub struct Slot {
     pub topic_slug: String,
     pub topic_name: String,
     pub question: Question,
+    /// The order this attempt shows the options in (the order written outside an attempt).
+    pub order: OptionOrder,
 }
 
 /// Published items in an assessment's pool, each at its current version.
@@ -76,12 +79,16 @@ pub async fn attempt_slots(db: &impl ConnectionTrait, attempt_id: i64) -> AppRes
         .order_by_asc(attempt_item::Column::Position)
         .all(db)
         .await?;
-    slots_for(
+    let mut slots = slots_for(
         db,
         rows.iter()
             .map(|r| (r.position, r.item_version_id, r.topic_id)),
     )
-    .await
+    .await?;
+    for (slot, row) in slots.iter_mut().zip(&rows) {
+        slot.order = OptionOrder::parse(row.option_order.as_deref());
+    }
+    Ok(slots)
 }
 
 /// Slots for (position, item version, topic) triples, in the order given.
@@ -128,6 +135,7 @@ pub async fn slots_for(
             topic_slug: topic.slug.clone(),
             topic_name: topic.name.clone(),
             question: decode_question(version)?,
+            order: OptionOrder::default(),
         });
     }
     Ok(slots)

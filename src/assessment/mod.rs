@@ -13,6 +13,10 @@ pub mod draw;
 pub mod increments;
 pub mod item_stats;
 pub mod job;
+pub mod option_order;
 pub mod results;
 pub mod scoring;
 pub mod submit_plan;
+
+#[cfg(test)]
+mod tests_option_order;

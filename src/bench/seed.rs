@@ -236,6 +236,8 @@ pub(super) fn attempt_items(attempt_id: i64, slots: &[Slot]) -> Vec<attempt_item
             position: Set(s.position),
             item_version_id: Set(s.item_version_id),
             topic_id: Set(s.topic_id),
+            // Benchmarks answer in the order written; NULL says so.
+            option_order: Set(None),
         })
         .collect()
 }

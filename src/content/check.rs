@@ -1,5 +1,6 @@
 //! Checks between and within content files: references, ranges, enough items for the
-//! blueprint, an explanation for every item, a target for every job role and topic.
+//! blueprint, an explanation for every item, a target for every job role and topic, and
+//! right answers spread over the option positions (`key_spread`).
 
 use std::collections::{HashMap, HashSet};
 
@@ -314,5 +315,6 @@ pub fn check_tree(tree: &ContentTree) -> Vec<Problem> {
     check_modules(tree, &topics, &mut problems);
     check_items(tree, &topics, &mut problems);
     check_blueprint(tree, &mut problems);
+    super::key_spread::check_key_spread(&tree.items, &mut problems);
     problems
 }

@@ -11,6 +11,8 @@ pub struct Model {
     pub position: i32,
     pub item_version_id: i64,
     pub topic_id: i64,
+    /// JSON [`crate::assessment::option_order::OptionOrder`]; NULL for the order written.
+    pub option_order: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -141,7 +141,7 @@ fn read_block(block: &Block<'_>, category: Option<&str>) -> Result<Item, String>
     check_structure(&kind).map_err(context)?;
 
     let (id, tags) = extract_id_and_tags(&comments);
-    Ok(Item::Question(Box::new(Question {
+    let mut question = Question {
         name,
         text: question_text.text,
         text_format: question_text.format,
@@ -151,8 +151,13 @@ fn read_block(block: &Block<'_>, category: Option<&str>) -> Result<Item, String>
         general_feedback: general_feedback.text,
         general_feedback_format: general_feedback.format,
         kind,
+        shuffle_answers: true,
         line: block.line,
-    })))
+    };
+    // A flag on the question, not a tag, so that GIFT's tag and XML's `<shuffleanswers>`
+    // mean the same and survive a trip through either format.
+    question.take_no_shuffle_tag();
+    Ok(Item::Question(Box::new(question)))
 }
 
 /// `::name::` at the start, unescaped and cleaned as Moodle cleans names.

@@ -63,7 +63,7 @@ fn write_question(out: &mut String, q: &Question) {
     if let Some(id) = q.id.as_deref().filter(|id| !id.is_empty()) {
         marks.push(format!("[id:{}]", id.replace(']', "\\]")));
     }
-    for tag in &q.tags {
+    for tag in &q.tags_with_no_shuffle() {
         marks.push(format!("[tag:{}]", tag.replace(']', "\\]")));
     }
     if !marks.is_empty() {

@@ -20,6 +20,7 @@ fn question_json(q: &Question) -> Value {
     object.insert("category".into(), json!(q.category));
     object.insert("id".into(), json!(q.id));
     object.insert("tags".into(), json!(q.tags));
+    object.insert("shuffle_answers".into(), json!(q.shuffle_answers));
     object.insert("general_feedback".into(), json!(q.general_feedback));
     object.insert(
         "general_feedback_format".into(),

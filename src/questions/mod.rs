@@ -37,8 +37,8 @@ pub use grades::legal_grade;
 pub use grading::ResponseValue;
 pub use json::to_json;
 pub use model::{
-    Answer, Category, MatchPair, NumericalAnswer, Question, QuestionBank, QuestionKind, Text,
-    TextFormat,
+    Answer, Category, MatchPair, NO_SHUFFLE_TAG, NumericalAnswer, Question, QuestionBank,
+    QuestionKind, Text, TextFormat,
 };
 pub use xml_read::{parse_moodle_xml, parse_moodle_xml_bank};
 pub use xml_tree::MAX_DEPTH as MAX_XML_DEPTH;
@@ -60,6 +60,8 @@ mod tests_json;
 mod tests_properties;
 #[cfg(test)]
 mod tests_roundtrip;
+#[cfg(test)]
+mod tests_shuffle_flag;
 #[cfg(test)]
 mod tests_support;
 #[cfg(test)]

@@ -70,6 +70,11 @@ impl TextFormat {
     }
 }
 
+/// The tag that keeps an item's options in the order written, where a format has no field
+/// for Moodle's `shuffleanswers` (GIFT, the item form's tags). Moodle imports it from GIFT as
+/// an ordinary tag, which does no harm.
+pub const NO_SHUFFLE_TAG: &str = "noshuffle";
+
 /// A piece of formatted text.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
 pub struct Text {
@@ -174,6 +179,12 @@ pub struct Question {
     pub general_feedback: String,
     pub general_feedback_format: TextFormat,
     pub kind: QuestionKind,
+    /// Whether a choice or matching item's options are shown in a new order for each attempt
+    /// (Moodle's `shuffleanswers`). Off for options whose order carries meaning ("all of the
+    /// above", a scale). Left out of the stored JSON when on, so versions stored before the
+    /// flag existed read as shuffled and keep their content hash.
+    #[serde(default = "shuffled", skip_serializing_if = "is_shuffled")]
+    pub shuffle_answers: bool,
     /// 1-based line where the question starts in its source; 0 when not read from a file.
     /// Not part of equality, so a question equals its re-imported copy.
     #[serde(skip)]
@@ -191,6 +202,7 @@ impl PartialEq for Question {
             && self.general_feedback == other.general_feedback
             && self.general_feedback_format == other.general_feedback_format
             && self.kind == other.kind
+            && self.shuffle_answers == other.shuffle_answers
     }
 }
 
@@ -207,9 +219,51 @@ impl Question {
             general_feedback: String::new(),
             general_feedback_format: TextFormat::Moodle,
             kind,
+            shuffle_answers: true,
             line: 0,
         }
     }
+
+    /// Moves a `noshuffle` tag into [`Question::shuffle_answers`] for choice and matching
+    /// items (GIFT and the item form have no field for it; other kinds keep it as a tag).
+    pub fn take_no_shuffle_tag(&mut self) {
+        let orderable = matches!(
+            self.kind,
+            QuestionKind::MultiChoice { .. } | QuestionKind::Matching { .. }
+        );
+        if orderable && self.tags.iter().any(|t| t == NO_SHUFFLE_TAG) {
+            self.shuffle_answers = false;
+            self.tags.retain(|t| t != NO_SHUFFLE_TAG);
+        }
+    }
+
+    /// The tags as GIFT and the item form write them: `noshuffle` added when opted out.
+    pub fn tags_with_no_shuffle(&self) -> Vec<String> {
+        let mut tags = self.tags.clone();
+        if !self.shuffle_answers && !tags.iter().any(|t| t == NO_SHUFFLE_TAG) {
+            tags.push(NO_SHUFFLE_TAG.to_owned());
+        }
+        tags
+    }
+
+    /// Whether this item's options are reordered per attempt: choice (single and multiple
+    /// response) and matching items that have not opted out. True/false keeps its natural
+    /// order.
+    pub fn shuffles(&self) -> bool {
+        self.shuffle_answers
+            && matches!(
+                self.kind,
+                QuestionKind::MultiChoice { .. } | QuestionKind::Matching { .. }
+            )
+    }
+}
+
+fn shuffled() -> bool {
+    true
+}
+
+fn is_shuffled(shuffle: &bool) -> bool {
+    *shuffle
 }
 
 /// A question category as declared in Moodle XML (GIFT can only give the path).

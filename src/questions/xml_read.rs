@@ -165,6 +165,16 @@ fn read_question(element: &Element, kind_name: &str, name: &str) -> Result<Quest
             .collect::<Result<Vec<_>, _>>()?,
         None => Vec::new(),
     };
+    // Moodle writes `<shuffleanswers>` as 1/0 or true/false; absent means shuffled, its
+    // default. Only choice and matching items use it.
+    let orderable = matches!(
+        kind,
+        QuestionKind::MultiChoice { .. } | QuestionKind::Matching { .. }
+    );
+    let shuffle_answers = match element.child("shuffleanswers") {
+        Some(flag) if orderable => !matches!(own_text(flag)?.trim(), "0" | "false"),
+        _ => true,
+    };
     Ok(Question {
         name: name.to_owned(),
         text: text.text,
@@ -175,6 +185,7 @@ fn read_question(element: &Element, kind_name: &str, name: &str) -> Result<Quest
         general_feedback: general_feedback.text,
         general_feedback_format: general_feedback.format,
         kind,
+        shuffle_answers,
         line: 0,
     })
 }

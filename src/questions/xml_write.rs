@@ -180,9 +180,10 @@ fn write_question(out: &mut String, q: &Question) {
         QuestionKind::MultiChoice { single, answers } => {
             let _ = writeln!(
                 out,
-                "    <single>{single}</single>\n    <shuffleanswers>true</shuffleanswers>\n    \
+                "    <single>{single}</single>\n    <shuffleanswers>{}</shuffleanswers>\n    \
                  <answernumbering>abc</answernumbering>\n    \
-                 <showstandardinstruction>0</showstandardinstruction>"
+                 <showstandardinstruction>0</showstandardinstruction>",
+                q.shuffle_answers
             );
             combined_feedback(out, qf);
             for a in answers {
@@ -213,7 +214,11 @@ fn write_question(out: &mut String, q: &Question) {
             );
         }
         QuestionKind::Matching { pairs } => {
-            out.push_str("    <shuffleanswers>true</shuffleanswers>\n");
+            let _ = writeln!(
+                out,
+                "    <shuffleanswers>{}</shuffleanswers>",
+                q.shuffle_answers
+            );
             combined_feedback(out, qf);
             for pair in pairs {
                 let _ = writeln!(

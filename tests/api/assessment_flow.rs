@@ -168,6 +168,12 @@ pub fn pick(question: &genomics_training::questions::Question, right: bool) -> A
     }
 }
 
+/// [`pick`] as a page or API client sends it: in the positions this attempt shows.
+pub fn pick_shown(slot: &bank::Slot, right: bool) -> AnswerInput {
+    slot.order
+        .to_shown(&slot.question, &pick(&slot.question, right))
+}
+
 #[rocket::async_test]
 async fn baseline_draws_three_items_per_topic_and_resumes() {
     let app = spawn_app().await;

@@ -126,8 +126,14 @@ pub fn test_figment(database: &TestDatabase) -> Figment {
     let figment = config::figment();
     let figment = config::with_app_setting(figment, "database_url", &database.url);
     let figment = config::with_app_setting(figment, "data_dir", database.data_dir());
-    config::with_app_setting(figment, "max_connections", 4)
+    let figment = config::with_app_setting(figment, "max_connections", 4);
+    // Option orders are shuffled per attempt; a fixed seed makes every run show the same
+    // orders, so that no test passes or fails by luck.
+    config::with_app_setting(figment, "shuffle_seed", TEST_SHUFFLE_SEED)
 }
+
+/// The seed of the option shuffle in every test app.
+pub const TEST_SHUFFLE_SEED: u64 = 17;
 
 pub async fn spawn_app() -> TestApp {
     spawn_app_on(TestDatabase::create().await).await

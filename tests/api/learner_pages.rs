@@ -5,7 +5,7 @@ use genomics_training::assessment::answer::AnswerInput;
 use genomics_training::assessment::bank;
 use rocket::http::Status;
 
-use crate::assessment_flow::pick;
+use crate::assessment_flow::pick_shown;
 use crate::helpers::{Grant, Session, TestApp, body_of, spawn_app};
 
 fn location(response: &rocket::local::asynchronous::LocalResponse<'_>) -> String {
@@ -85,7 +85,7 @@ async fn complete_through_pages(app: &TestApp, session: &Session, slug: &str) ->
             fields.extend(item_fields(
                 k,
                 slot.position,
-                &pick(&slot.question, true),
+                &pick_shown(slot, true),
                 Some("3"),
             ));
         }
@@ -146,7 +146,7 @@ async fn learner_takes_the_baseline_reads_a_module_passes_its_quiz_and_gets_a_ce
     fields.extend(item_fields(
         0,
         first.position,
-        &pick(&first.question, true),
+        &pick_shown(first, true),
         None,
     ));
     let (status, _, body) = post(
@@ -229,7 +229,7 @@ async fn learner_takes_the_baseline_reads_a_module_passes_its_quiz_and_gets_a_ce
         answers.extend(item_fields(
             k,
             slot.position,
-            &pick(&slot.question, true),
+            &pick_shown(slot, true),
             Some("2"),
         ));
     }

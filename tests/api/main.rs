@@ -42,6 +42,7 @@ mod learner_api;
 mod learner_pages;
 mod learning_journey;
 mod migrations;
+mod option_shuffle;
 mod reports_cli;
 mod reports_demo;
 mod reports_filters;

@@ -482,16 +482,28 @@ function bestMatch (bank, hintHtml) {
   return best
 }
 
+async function checkOptionByText (p, position, text) {
+  const id = await p.evaluate(({ position, text }) => {
+    const norm = (s) => s.replace(/\s+/g, ' ').trim()
+    const inputs = [...document.querySelectorAll(`input[id^="item-${position}-option-"]`)]
+    const label = (input) => document.querySelector(`label[for="${input.id}"]`)?.textContent ?? ''
+    return inputs.find((input) => norm(label(input)) === norm(text))?.id
+  }, { position, text })
+  assert.ok(id, `question ${position} has no option "${text}"`)
+  await p.locator(`#${id}`).check()
+}
+
 async function answerCorrectly (p, position, question) {
   const kind = question.kind ?? question // the kind's fields are flattened into the question
   switch (kind.type) {
     case 'multichoice':
+      // Options are shuffled per attempt: find each by its text, not its place in the file.
       if (kind.single) {
-        const best = kind.answers.reduce((b, a, i) => a.fraction > kind.answers[b].fraction ? i : b, 0)
-        await p.locator(`#item-${position}-option-${best}`).check()
+        const best = kind.answers.reduce((b, a) => a.fraction > b.fraction ? a : b)
+        await checkOptionByText(p, position, best.text)
       } else {
-        for (const [i, a] of kind.answers.entries()) {
-          if (a.fraction > 0) await p.locator(`#item-${position}-option-${i}`).check()
+        for (const a of kind.answers) {
+          if (a.fraction > 0) await checkOptionByText(p, position, a.text)
         }
       }
       break

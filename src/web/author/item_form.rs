@@ -207,6 +207,7 @@ impl ItemForm {
                 question.general_feedback_format = format;
                 question.tags = self.tag_list();
                 question.category = Some(self.topic.clone()).filter(|t| !t.is_empty());
+                question.take_no_shuffle_tag();
                 Ok(question)
             }
             _ => Err(errors),
@@ -220,6 +221,8 @@ impl ItemForm {
                 let mut question = questions.remove(0);
                 if !self.tags.trim().is_empty() {
                     question.tags = self.tag_list();
+                    question.shuffle_answers = true;
+                    question.take_no_shuffle_tag();
                 }
                 return Ok(question);
             }
@@ -382,7 +385,7 @@ impl ItemForm {
             stem: question.text.clone(),
             format: question.text_format.gift_name().to_owned(),
             explanation: question.general_feedback.clone(),
-            tags: question.tags.join(", "),
+            tags: question.tags_with_no_shuffle().join(", "),
             gift: write_gift(std::slice::from_ref(question)),
             ..Default::default()
         };

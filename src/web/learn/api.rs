@@ -11,7 +11,7 @@ use serde::Deserialize;
 use super::views::{item_view, responses_by_version};
 use crate::app::AppState;
 use crate::assessment::answer::{AnswerInput, Sureness};
-use crate::assessment::attempts::{self, IN_PROGRESS, SUBMITTED, SaveItem};
+use crate::assessment::attempts::{self, IN_PROGRESS, Indices, SUBMITTED, SaveItem};
 use crate::assessment::{bank, results};
 use crate::entities::{response, topic_rating};
 use crate::error::{AppError, AppResult};
@@ -85,7 +85,13 @@ pub async fn api_start_attempt(
             modules::module_by_slug(&state.db, slug).await?;
         }
     }
-    let attempt = attempts::start_or_resume(&state.db, user.account.id, slug).await?;
+    let attempt = attempts::start_or_resume_shuffled(
+        &state.db,
+        user.account.id,
+        slug,
+        state.config.shuffle_seed,
+    )
+    .await?;
     Ok(Json(
         attempt_json(state, user.account.id, attempt.id).await?,
     ))
@@ -145,7 +151,15 @@ pub async fn api_save_answers(
         });
     }
     let ratings: Vec<(i64, i16)> = body.ratings.into_iter().collect();
-    let problems = attempts::save(&state.db, user.account.id, id, &ratings, &items).await?;
+    let problems = attempts::save_with(
+        &state.db,
+        user.account.id,
+        id,
+        &ratings,
+        &items,
+        Indices::Shown,
+    )
+    .await?;
     let status = if problems.is_empty() {
         Status::Ok
     } else {
@@ -190,7 +204,14 @@ pub async fn api_show_result(
     let explanations: Vec<Value> = result
         .slots
         .iter()
-        .map(|s| json!({ "position": s.position, "item_id": s.item_uid, "question": s.question }))
+        // Choice options in the order this attempt showed them, as on the attempt itself.
+        .map(|s| {
+            json!({
+                "position": s.position,
+                "item_id": s.item_uid,
+                "question": s.order.shown_question(&s.question),
+            })
+        })
         .collect();
     Ok(Json(json!({ "result": result, "questions": explanations })))
 }

@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::views::{ItemView, item_view, responses_by_version, topic_order};
 use crate::app::AppState;
 use crate::assessment::answer::{AnswerInput, Sureness};
-use crate::assessment::attempts::{self, SUBMITTED, SaveItem};
+use crate::assessment::attempts::{self, Indices, SUBMITTED, SaveItem};
 use crate::assessment::results::RATING_LABELS;
 use crate::assessment::{bank, results};
 use crate::entities::{response, topic_rating};
@@ -94,7 +94,13 @@ pub async fn start_attempt(
         "post" => crate::learning::plan::ensure_post_open(&state.db, user.account.id).await?,
         _ => return Err(AppError::NotFound("There is no such assessment.".into())),
     }
-    let attempt = attempts::start_or_resume(&state.db, user.account.id, slug).await?;
+    let attempt = attempts::start_or_resume_shuffled(
+        &state.db,
+        user.account.id,
+        slug,
+        state.config.shuffle_seed,
+    )
+    .await?;
     Ok(Redirect::to(uri!(resume_attempt(attempt.id))))
 }
 
@@ -308,7 +314,17 @@ pub async fn save_topic(
             time_on_item_ms: None,
         });
     }
-    problems.extend(attempts::save(&state.db, user.account.id, id, &ratings, &items).await?);
+    problems.extend(
+        attempts::save_with(
+            &state.db,
+            user.account.id,
+            id,
+            &ratings,
+            &items,
+            Indices::Shown,
+        )
+        .await?,
+    );
     let missing_answers: Vec<i32> = form
         .items
         .iter()

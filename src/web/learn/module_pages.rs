@@ -12,7 +12,7 @@ use super::attempt_pages::{ItemForm, to_input};
 use super::views::{ItemView, item_view, responses_by_version};
 use crate::app::AppState;
 use crate::assessment::answer::Sureness;
-use crate::assessment::attempts::{self, SUBMITTED, SaveItem};
+use crate::assessment::attempts::{self, Indices, SUBMITTED, SaveItem};
 use crate::assessment::{bank, results};
 use crate::content::markdown::render_formatted;
 use crate::entities::response;
@@ -73,9 +73,13 @@ pub async fn start_quiz(
 ) -> AppResult<Redirect> {
     let _ = form;
     let module = modules::module_by_slug(&state.db, slug).await?;
-    let attempt =
-        attempts::start_or_resume(&state.db, user.account.id, &format!("quiz-{}", module.slug))
-            .await?;
+    let attempt = attempts::start_or_resume_shuffled(
+        &state.db,
+        user.account.id,
+        &format!("quiz-{}", module.slug),
+        state.config.shuffle_seed,
+    )
+    .await?;
     Ok(Redirect::to(uri!(show_quiz(attempt.id))))
 }
 
@@ -197,7 +201,9 @@ pub async fn answer_quiz(
             }),
         }
     }
-    problems.extend(attempts::save(&state.db, user.account.id, id, &[], &items).await?);
+    problems.extend(
+        attempts::save_with(&state.db, user.account.id, id, &[], &items, Indices::Shown).await?,
+    );
     if problems.is_empty() {
         match attempts::submit(&state.db, user.account.id, id).await {
             Ok(_) => return Ok(Ok(Redirect::to(uri!(show_quiz_feedback(id))))),

@@ -9,7 +9,7 @@ use crate::assessment::answer::AnswerInput;
 use crate::assessment::bank::Slot;
 use crate::content::markdown::render_formatted;
 use crate::entities::response;
-use crate::questions::{QuestionKind, TextFormat};
+use crate::questions::{Answer, MatchPair, QuestionKind, TextFormat};
 
 #[derive(Debug, Serialize)]
 pub struct OptionView {
@@ -86,7 +86,9 @@ fn saved_input(row: Option<&response::Model>) -> (AnswerInput, Option<&'static s
     (input, sureness)
 }
 
-/// An item as the learner sees it while answering: no marks, no feedback.
+/// An item as the learner sees it while answering: no marks, no feedback. Options are in
+/// this attempt's order and numbered by shown position, which is what the form and the JSON
+/// API send back (the save translates them to the item's own indices).
 pub fn item_view(
     slot_index: usize,
     slot: &Slot,
@@ -95,15 +97,27 @@ pub fn item_view(
     error: Option<String>,
 ) -> ItemView {
     let (saved_input, saved_sureness) = saved_input(saved);
-    let (input, sureness) = match entered {
-        Some((input, sureness)) => (input.clone(), sureness.map(str::to_owned)),
-        None => (saved_input, saved_sureness.map(str::to_owned)),
-    };
     let question = &slot.question;
+    let (input, sureness) = match entered {
+        // What the learner just sent is already in shown positions.
+        Some((input, sureness)) => (input.clone(), sureness.map(str::to_owned)),
+        None => (
+            slot.order.to_shown(question, &saved_input),
+            saved_sureness.map(str::to_owned),
+        ),
+    };
     let option = |index: usize, text: &str, format: TextFormat, checked: bool| OptionView {
         index,
         html: render_formatted(text, format),
         checked,
+    };
+    let shown_answers = |answers: &[Answer]| -> Vec<(usize, Answer)> {
+        slot.order
+            .shown_options(answers.len())
+            .into_iter()
+            .filter_map(|c| answers.get(c).cloned())
+            .enumerate()
+            .collect()
     };
     let (kind, options, matches) = match &question.kind {
         QuestionKind::MultiChoice {
@@ -111,18 +125,16 @@ pub fn item_view(
             answers,
         } => (
             "single",
-            answers
-                .iter()
-                .enumerate()
+            shown_answers(answers)
+                .into_iter()
                 .map(|(i, a)| option(i, &a.text, a.text_format, input.choice == Some(i)))
                 .collect(),
             Vec::new(),
         ),
         QuestionKind::MultiChoice { answers, .. } => (
             "multi",
-            answers
-                .iter()
-                .enumerate()
+            shown_answers(answers)
+                .into_iter()
                 .map(|(i, a)| option(i, &a.text, a.text_format, input.choices.contains(&i)))
                 .collect(),
             Vec::new(),
@@ -138,10 +150,20 @@ pub fn item_view(
         QuestionKind::ShortAnswer { .. } => ("short", Vec::new(), Vec::new()),
         QuestionKind::Numerical { .. } => ("numerical", Vec::new(), Vec::new()),
         QuestionKind::Matching { pairs } => {
-            let choices = question.matching_choices();
-            let rows = pairs
-                .iter()
-                .filter(|p| !p.question.is_empty())
+            let canonical_choices = question.matching_choices();
+            let choices: Vec<&str> = slot
+                .order
+                .shown_options(canonical_choices.len())
+                .into_iter()
+                .filter_map(|c| canonical_choices.get(c).copied())
+                .collect();
+            let canonical_rows: Vec<&MatchPair> =
+                pairs.iter().filter(|p| !p.question.is_empty()).collect();
+            let rows = slot
+                .order
+                .shown_rows(canonical_rows.len())
+                .into_iter()
+                .filter_map(|c| canonical_rows.get(c).copied())
                 .enumerate()
                 .map(|(row, pair)| MatchRowView {
                     row,
