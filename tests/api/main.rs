@@ -34,6 +34,7 @@ mod disclosure_model;
 mod disclosure_naive;
 mod disclosure_people;
 mod disclosure_requests;
+mod disclosure_resit;
 mod disclosure_solve;
 mod disclosure_views;
 mod erasure;
