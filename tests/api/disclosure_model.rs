@@ -1,9 +1,11 @@
 //! The attacker's model: which people a filter and a row select (`selects`, from what a manager
-//! knows about their staff), and a ledger of every published figure as (people, Σ value).
+//! knows about their staff), and a ledger of every published figure as (people, Σ value),
+//! the people being those of the releases the filter and row take (`disclosure_batches`).
 //! Band filters may name one band ("Band 3") or a band group ("Bands 1–4", "Other bands").
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::disclosure_batches::{Batch, releases};
 use crate::disclosure_people::{Person, Phase, Sat};
 use crate::helpers::urlencode;
 
@@ -100,20 +102,24 @@ pub struct RowKey {
 }
 
 impl RowKey {
-    /// `None` when the attacker does not understand the row.
-    fn holds(&self, sat: &Sat) -> Option<bool> {
+    /// Whether the row takes what was published for `group`/`role` under `month`; `None`
+    /// when the attacker does not understand the row.
+    pub fn holds_at(&self, group: &str, role: &str, month: &str) -> Option<bool> {
         let place = match self.level.as_str() {
             "total" => true,
-            "staff_group" => sat.group == self.group,
-            "job_role" => sat.group == self.group && sat.role == self.role,
+            "staff_group" => group == self.group,
+            "job_role" => group == self.group && role == self.role,
             _ => return None,
         };
-        Some(
-            place
-                && self
-                    .period
-                    .as_ref()
-                    .is_none_or(|p| sat.month.as_ref() == Some(p)),
+        Some(place && self.period.as_deref().is_none_or(|p| p == month))
+    }
+
+    /// Whether the row takes a sitting, as if it were published when submitted.
+    pub fn holds(&self, sat: &Sat) -> Option<bool> {
+        self.holds_at(
+            &sat.group,
+            &sat.role,
+            sat.month.as_deref().unwrap_or_default(),
         )
     }
 }
@@ -171,8 +177,10 @@ pub type Key = (String, Phase, Measure);
 pub struct Ledger<'a> {
     pub people: &'a [Person],
     pub topics: usize,
-    /// Whether people who joined after the first snapshot exist yet.
-    pub late_visible: bool,
+    /// The counted submissions made before the responses being recorded were fetched.
+    cutoff: usize,
+    /// The releases those submissions made.
+    batches: Vec<Batch>,
     pub figures: BTreeMap<Key, BTreeMap<u128, Figure>>,
     /// (a): figures about 1 to 7 people, by the request that published them.
     pub small: BTreeMap<String, BTreeSet<String>>,
@@ -186,12 +194,19 @@ impl<'a> Ledger<'a> {
         Self {
             people,
             topics,
-            late_visible: false,
+            cutoff: usize::MAX,
+            batches: releases(people, usize::MAX),
             figures: BTreeMap::new(),
             small: BTreeMap::new(),
             matched: 0,
             unmodelled: 0,
         }
+    }
+
+    /// Responses recorded next were fetched after the first `cutoff` counted submissions.
+    pub fn at(&mut self, cutoff: usize) {
+        self.cutoff = cutoff;
+        self.batches = releases(self.people, cutoff);
     }
 
     /// (a): a published count of people; `source` is the request, then what in it.
@@ -205,26 +220,36 @@ impl<'a> Ledger<'a> {
         }
     }
 
-    /// The people a figure of `n` covers: everyone `keep` selects, or, when that does not
-    /// add up, everyone but the latest joiners (a service that holds new people back until
-    /// there are enough of them); `None` when neither adds up.
+    /// The people a figure of `n` covers: everyone submitted so far whom `keep` selects;
+    /// `None` when that does not add up.
     fn members(&self, n: f64, phase: Phase, keep: impl Fn(&Person, &Sat) -> bool) -> Option<u128> {
-        let mask = |with_late: bool| {
-            self.people
-                .iter()
-                .enumerate()
-                .filter(|(_, p)| with_late || !p.late)
-                .filter(|(_, p)| p.sat(phase).is_some_and(|s| keep(p, s)))
-                .fold(0u128, |mask, (i, _)| mask | (1u128 << i))
-        };
-        [mask(self.late_visible), mask(false)]
-            .into_iter()
-            .find(|m| n > 0.0 && f64::from(m.count_ones()) == n)
+        let mask = self
+            .people
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| {
+                p.sat(phase)
+                    .is_some_and(|s| s.seq < self.cutoff && keep(p, s))
+            })
+            .fold(0u128, |mask, (i, _)| mask | (1u128 << i));
+        (n > 0.0 && f64::from(mask.count_ones()) == n).then_some(mask)
+    }
+
+    /// The people of the releases `filter` and `row` take; `None` when the row is not
+    /// understood, or the count published does not match them.
+    fn released(&self, n: f64, filter: &Filter, row: &RowKey) -> Option<u128> {
+        let mut mask = 0u128;
+        for batch in &self.batches {
+            if batch.selected(filter, row)? {
+                mask |= batch.members;
+            }
+        }
+        (n > 0.0 && f64::from(mask.count_ones()) == n).then_some(mask)
     }
 
     /// Keeps, for each set of people, the most precise figure (an output whose every mean
     /// happens to be short shows fewer decimals, which says nothing of its precision).
-    fn add(&mut self, key: Key, members: u128, sum: f64, err: f64, source: &str) {
+    pub fn add(&mut self, key: Key, members: u128, sum: f64, err: f64, source: &str) {
         let figure = Figure {
             source: source.to_owned(),
             members,
@@ -259,19 +284,8 @@ impl<'a> Ledger<'a> {
         if let Some(rated) = n_rated {
             self.count(&format!("{source} (rated)"), rated);
         }
-        if self
-            .people
-            .iter()
-            .any(|p| p.sat(filter.phase).is_some_and(|s| row.holds(s).is_none()))
-        {
-            self.unmodelled += 1;
-            return;
-        }
-        let members = self.members(n, filter.phase, |p, s| {
-            selects(filter, p) && row.holds(s) == Some(true)
-        });
         // A figure whose people the attacker cannot name adds nothing to the system.
-        let Some(members) = members else {
+        let Some(members) = self.released(n, filter, row) else {
             self.unmodelled += usize::from(n > 0.0);
             return;
         };

@@ -39,6 +39,9 @@ pub struct Sat {
     pub band: Option<String>,
     /// 'YYYY-MM'; `None` until the month is closed (it is then still the current month).
     pub month: Option<String>,
+    /// Its place in the order of all counted submissions: a manager sees the day of each
+    /// (completion view) and, in the strongest case, the order within a day.
+    pub seq: usize,
     /// 0–100, the same in every topic (`sit` answers each topic alike).
     pub knowledge: f64,
     pub rating: f64,
@@ -48,8 +51,6 @@ pub struct Sat {
 pub struct Person {
     pub id: i64,
     pub name: String,
-    /// Joined after the "before" snapshot of the dashboard.
-    pub late: bool,
     pub baseline: Option<Sat>,
     pub post: Option<Sat>,
 }
@@ -77,7 +78,8 @@ pub struct Census<'a> {
     jobs: Vec<Job>,
     /// Role slug → (job role name, staff group name).
     roles: HashMap<String, (String, String)>,
-    pub late: bool,
+    /// How many counted submissions there have been: what a snapshot of the reports saw.
+    pub submitted: usize,
     cohort_start: DateTime<Utc>,
 }
 
@@ -88,7 +90,7 @@ impl<'a> Census<'a> {
             people: Vec::new(),
             jobs: Vec::new(),
             roles: HashMap::new(),
-            late: false,
+            submitted: 0,
             cohort_start: Utc::now(),
         }
     }
@@ -130,7 +132,6 @@ impl<'a> Census<'a> {
             self.people.push(Person {
                 id,
                 name: email,
-                late: self.late,
                 baseline: None,
                 post: None,
             });
@@ -156,15 +157,23 @@ impl<'a> Census<'a> {
             role,
             band: job.band,
             month: None,
+            seq: self.submitted,
             knowledge: 100.0 * how.right as f64 / 3.0,
             rating: f64::from(how.rating),
         };
         let person = &mut self.people[who];
         match phase {
             // Only the first baseline counts.
-            Phase::Baseline => person.baseline = person.baseline.take().or(Some(sat)),
-            Phase::Post => person.post = Some(sat),
+            Phase::Baseline if person.baseline.is_some() => return,
+            Phase::Baseline => person.baseline = Some(sat),
+            // A replaced post-assessment would take the old one away from its atom; this
+            // population sits it once each, so the model does not follow replacements.
+            Phase::Post => {
+                assert!(person.post.is_none(), "the model follows one post each");
+                person.post = Some(sat);
+            }
         }
+        self.submitted += 1;
     }
 
     /// Ends `who`'s job and starts another, as an HR import does.
@@ -233,10 +242,11 @@ impl<'a> Census<'a> {
         self.cohort_start = Utc::now();
     }
 
-    /// Whatever is still unclosed belongs to the current month.
-    pub fn finish(mut self) -> Vec<Person> {
+    /// The people as now: whatever is still unclosed belongs to the current month.
+    pub fn snapshot(&self) -> Vec<Person> {
         let current = Utc::now().format("%Y-%m").to_string();
-        for person in &mut self.people {
+        let mut people = self.people.clone();
+        for person in &mut people {
             for sat in [&mut person.baseline, &mut person.post]
                 .into_iter()
                 .flatten()
@@ -244,7 +254,7 @@ impl<'a> Census<'a> {
                 sat.month.get_or_insert_with(|| current.clone());
             }
         }
-        self.people
+        people
     }
 }
 
