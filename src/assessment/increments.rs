@@ -206,6 +206,16 @@ impl Increments {
         Ok(())
     }
 
+    /// Sets `column` (a count) of every row waiting to be written to `table` to `value`.
+    pub fn set_count(&mut self, table: Table, column: &str, value: i64) -> AppResult<()> {
+        let spec = table.spec();
+        let i = position(&spec, spec.counts, column)?;
+        for row in self.tables.entry(table).or_default().values_mut() {
+            row.counts[i] = value;
+        }
+        Ok(())
+    }
+
     /// The keys of the rows waiting to be written to `table`.
     pub fn keys(&self, table: Table) -> Vec<Vec<Key>> {
         self.tables

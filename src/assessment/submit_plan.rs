@@ -142,6 +142,12 @@ pub async fn plan_submit(
     submitted.cbm_mean = summary.mean_cbm_mark;
     if reported {
         add_attempt_to_cells(db, &mut batch, &submitted, &topics, false).await?;
+        if !unreport.is_empty() {
+            // A retaken post-assessment is not a new learner: it must never count towards a
+            // release, or one person retaking it 8 times would be published alone (issue 16).
+            // It rides along, inside the batch, with the next release of new learners.
+            batch.set_count(Table::ReportPending, "n_changes", 0)?;
+        }
         if submitted.phase == "baseline" {
             super::item_stats::add(&mut batch, &submitted, &topics)?;
         }

@@ -68,7 +68,9 @@ fn atom_of(cell: &[Key]) -> Vec<Key> {
 
 /// Adds a learner's change to a report cell to its atom's waiting row. Only an added
 /// contribution counts towards a release: taking one away (a replaced post-assessment's old
-/// result) or a completion rides along with the next release.
+/// result) or a completion rides along with the next release, and so does a retaken
+/// post-assessment (the submit sets its count back to 0): each learner counts at most once per
+/// phase, ever, so a release of `n_changes` ≥ k holds at least k different people.
 pub fn add_pending(
     batch: &mut Increments,
     cell: &[Key],

@@ -1,8 +1,8 @@
-//! Issue 16, a probe of the release rule: a release waits for `min_cell_size` *contributions*
-//! to an atom, and a replaced post-assessment is one. Post-assessments may be retaken without
-//! limit, so one learner alone in an atom (here the trust's only porter) who submits the post
-//! 8 times releases an atom about one person, and the organisation's total grows by exactly
-//! them: the totals before and after give away their score.
+//! Issue 16, a probe of the release rule: post-assessments may be retaken without limit, so if
+//! a retake counted towards a release, one learner alone in an atom (here the trust's only
+//! porter) who submits the post 8 times would release an atom about one person, and the
+//! organisation's total would grow by exactly them. A retake counts for nothing; this test
+//! found the fault on the first version of the rule.
 
 use genomics_training::assessment::answer::Sureness::High;
 use rocket::http::Status;
@@ -26,7 +26,6 @@ fn total(body: &Value) -> (f64, f64) {
 }
 
 #[rocket::async_test]
-#[ignore = "issue 16: fails on main, the finding reported from branch attack16b"]
 async fn one_learner_retaking_the_post_assessment_is_never_published_alone() {
     let app = spawn_app().await;
     let db = app.db();
