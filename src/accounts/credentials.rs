@@ -51,13 +51,15 @@ impl From<SignInError> for AppError {
 }
 
 /// Checks the email and password and, when they match an account that may sign in, starts a
-/// new session (a new id, whatever the browser had before).
+/// new session (a new id, whatever the browser had before) and ends `replaced`, the session
+/// the browser held until now, so signing in again leaves no earlier session alive.
 pub async fn sign_in(
     db: &impl ConnectionTrait,
     config: &AppConfig,
     email_input: &str,
     candidate: &str,
     client_address: Option<String>,
+    replaced: Option<&str>,
 ) -> Result<(Account, NewSession), SignInError> {
     let typed = email_input.trim().to_lowercase();
     let mut keys = vec![Key::Account(typed.clone())];
@@ -85,6 +87,9 @@ pub async fn sign_in(
     match (matches, usable) {
         (true, Some(row)) => {
             throttle::clear(db, &keys[0]).await?;
+            if let Some(old) = replaced {
+                sessions::end(db, &super::token::digest(old)).await?;
+            }
             let session = sessions::start(db, config, row.id, client_address.clone()).await?;
             audit::record(
                 db,

@@ -104,6 +104,9 @@ async fn sign_in(
         &form.email,
         &form.password,
         client.0,
+        cookies
+            .get(session_cookie_name(release.0))
+            .map(|c| c.value()),
     )
     .await
     {
