@@ -332,3 +332,74 @@ async fn password_reset_emails_stop_after_three_in_a_quarter_hour() {
     assert_eq!(outbox_messages(&app).len(), 3, "three emails, then none");
     assert_eq!(pages[0], pages[4], "the page never says it stopped sending");
 }
+
+#[rocket::async_test]
+async fn manager_sees_only_the_jobs_a_newcomer_held_in_their_organisations() {
+    use genomics_training::entities::{job_assignment, job_role};
+    use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+
+    let app = spawn_app().await;
+    let world = app.given_world().await;
+    let role = job_role::Entity::find()
+        .one(app.db())
+        .await
+        .unwrap()
+        .unwrap();
+    let earlier = chrono::Utc::now() - chrono::Duration::days(400);
+    job_assignment::ActiveModel {
+        user_id: Set(world.subject.id),
+        organisation_id: Set(world.org_b),
+        job_role_id: Set(role.id),
+        band: Set(Some("4".into())),
+        started_at: Set(earlier),
+        ended_at: Set(Some(earlier + chrono::Duration::days(300))),
+        ..Default::default()
+    }
+    .insert(app.db())
+    .await
+    .unwrap();
+    let path = format!("/api/v1/admin/users/{}", world.subject.id);
+
+    let manager = app.sign_in_as(&world.manager_a).await;
+    let (status, body) = app.get_json_as(&manager, &path).await;
+    assert_eq!(status, Status::Ok);
+    let orgs: Vec<i64> = body["job_history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|job| job["organisation_id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(orgs, vec![world.org_a], "no job from the previous employer");
+    let page = body_of(
+        app.get_as(&manager, &format!("/admin/users/{}", world.subject.id))
+            .await,
+    )
+    .await;
+    assert!(!page.contains("Trust B"), "{page}");
+
+    let admin = app.sign_in_as(&world.admin).await;
+    let (_, body) = app.get_json_as(&admin, &path).await;
+    assert_eq!(body["job_history"].as_array().unwrap().len(), 2);
+}
+
+#[rocket::async_test]
+async fn new_password_made_of_the_services_own_words_is_refused() {
+    let app = spawn_app().await;
+    let world = app.given_world().await;
+    let learner = app.sign_in_as(&world.learner).await;
+    for weak in ["genomics", "nhs12345", "Genomics2025!"] {
+        let response = app
+            .post_form_as(
+                &learner,
+                "/account/password",
+                &[
+                    ("current", &world.learner.password),
+                    ("password", weak),
+                    ("confirm", weak),
+                ],
+            )
+            .await;
+        assert_eq!(response.status(), Status::UnprocessableEntity, "{weak}");
+        assert!(body_of(response).await.contains("too common"), "{weak}");
+    }
+}
