@@ -6,6 +6,7 @@ pub mod author;
 pub mod bodies;
 pub mod catchers;
 pub mod chrome;
+pub mod client_address;
 pub mod csrf;
 pub mod fairings;
 pub mod guards;
