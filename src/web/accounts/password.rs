@@ -108,7 +108,14 @@ async fn change_password(
             "Your password has been changed. You have been signed out everywhere else.",
         ))),
         Err(SignInError::Other(error)) => Err(error),
-        Err(_) => {
+        Err(SignInError::Locked(until)) => {
+            errors.add("current", credentials::locked_message(until));
+            Ok(Either::Right((
+                Status::TooManyRequests,
+                render_change(&chrome, errors),
+            )))
+        }
+        Err(SignInError::WrongCredentials) => {
             errors.add("current", "Your current password is not correct");
             Ok(Either::Right((
                 Status::UnprocessableEntity,

@@ -125,8 +125,8 @@ async fn sign_in(
                 render(&chrome, form.email, next, errors),
             )))
         }
-        Err(SignInError::Locked) => {
-            errors.add("email", credentials::LOCKED);
+        Err(SignInError::Locked(until)) => {
+            errors.add("email", credentials::locked_message(until));
             Ok(Either::Right((
                 Status::TooManyRequests,
                 render(&chrome, form.email, next, errors),
