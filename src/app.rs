@@ -7,6 +7,7 @@ use rocket_dyn_templates::Template;
 use sea_orm::DatabaseConnection;
 use sha2::{Digest, Sha256};
 
+use crate::accounts::form_key::FormKey;
 use crate::config::{AppConfig, ConfigError};
 use crate::content::{self, Problem};
 use crate::db::{self, DbStartError};
@@ -16,6 +17,8 @@ use crate::web;
 pub struct AppState {
     pub db: DatabaseConnection,
     pub config: AppConfig,
+    /// Signs the CSRF tokens of forms shown before sign-in.
+    pub form_key: FormKey,
     /// Appended to static URLs (`?v=`) so browsers may cache them for a year.
     pub asset_version: String,
 }
@@ -33,6 +36,8 @@ pub enum StartupError {
     Content(Vec<Problem>),
     #[error("cannot load content into the database: {0}")]
     ContentLoad(sea_orm::DbErr),
+    #[error("cannot read or store the form signing key in the database: {0}")]
+    FormKey(sea_orm::DbErr),
 }
 
 fn describe_problems(problems: &[Problem]) -> String {
@@ -79,10 +84,14 @@ pub async fn prepare(config: AppConfig) -> Result<AppState, StartupError> {
              were kept (see docs/trainers.md, 'Content files and edits in the app')"
         );
     }
+    let form_key = FormKey::load_or_create(&db)
+        .await
+        .map_err(StartupError::FormKey)?;
     let asset_version = asset_version(&config);
     Ok(AppState {
         db,
         config,
+        form_key,
         asset_version,
     })
 }

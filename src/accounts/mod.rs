@@ -9,6 +9,7 @@
 pub mod credentials;
 pub mod email;
 pub mod erasure;
+pub mod form_key;
 pub mod import;
 pub mod import_check;
 pub mod mail;

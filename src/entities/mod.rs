@@ -29,6 +29,7 @@ pub mod removed_response_sum;
 pub mod response;
 pub mod role_target;
 pub mod session;
+pub mod setting;
 pub mod sign_in_throttle;
 pub mod staff_group;
 pub mod topic;
