@@ -12,6 +12,7 @@ use crate::config::{AppConfig, ConfigError};
 use crate::content::{self, Problem};
 use crate::db::{self, DbStartError};
 use crate::web;
+use crate::web::mail_sender::{MailSender, MailWake};
 
 /// Everything handlers share, managed by Rocket.
 pub struct AppState {
@@ -19,6 +20,8 @@ pub struct AppState {
     pub config: AppConfig,
     /// Signs the CSRF tokens of forms shown before sign-in.
     pub form_key: FormKey,
+    /// Wakes the background mail sender when a request queues mail.
+    pub mail_wake: MailWake,
     /// Appended to static URLs (`?v=`) so browsers may cache them for a year.
     pub asset_version: String,
 }
@@ -92,6 +95,7 @@ pub async fn prepare(config: AppConfig) -> Result<AppState, StartupError> {
         db,
         config,
         form_key,
+        mail_wake: MailWake::default(),
         asset_version,
     })
 }
@@ -112,6 +116,7 @@ pub fn assemble(figment: Figment, state: AppState) -> Rocket<Build> {
         .attach(Template::custom(|engines| {
             engines.handlebars.set_strict_mode(true);
         }))
+        .attach(MailSender)
         .attach(web::fairings::AccessLog)
         .attach(web::fairings::AddressCheck)
         .attach(web::fairings::SecurityHeaders { hsts })

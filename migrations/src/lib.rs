@@ -22,6 +22,7 @@ mod m20261123_120100_add_blueprint_edited_at;
 mod m20261124_000001_create_retention;
 mod m20261124_000100_add_content_edited_at;
 mod m20261124_120000_create_report_totals;
+mod m20261206_021800_create_mail_outbox;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000001_create_retention::Migration),
             Box::new(m20261124_000100_add_content_edited_at::Migration),
             Box::new(m20261124_120000_create_report_totals::Migration),
+            Box::new(m20261206_021800_create_mail_outbox::Migration),
         ]
     }
 }

@@ -10,7 +10,7 @@ use super::one_time::{self, Purpose};
 use super::sessions::{self, NewSession};
 use super::throttle::{self, Key};
 use super::users::{self, Account};
-use super::{Email, Password, mail, password};
+use super::{Email, Password, outbox, password};
 use crate::audit::{self, Event, action};
 use crate::config::AppConfig;
 use crate::error::{AppError, AppResult};
@@ -281,10 +281,11 @@ pub async fn change_password(
     Ok(())
 }
 
-/// Emails a reset link if `email_input` belongs to an account that may sign in. Says nothing
-/// either way: the caller shows the same page whatever happened.
+/// Queues a reset link email if `email_input` belongs to an account that may sign in. Says
+/// nothing either way: the caller shows the same page whatever happened, and wakes the mail
+/// sender either way, so both answers take the same time.
 pub async fn request_reset(
-    db: &impl ConnectionTrait,
+    db: &DatabaseConnection,
     config: &AppConfig,
     email_input: &str,
     client_address: Option<String>,
@@ -317,7 +318,10 @@ pub async fn request_reset(
     let Some(row) = row.filter(|r| r.disabled_at.is_none()) else {
         return Ok(());
     };
-    let raw = one_time::issue(db, Purpose::PasswordReset, Some(row.id)).await?;
+    // The link and the message carrying it are written together: no link without its email,
+    // no email with a link that was never stored.
+    let txn = crate::db::begin_write(db).await?;
+    let raw = one_time::issue(&txn, Purpose::PasswordReset, Some(row.id)).await?;
     let link = format!("{}/password-reset/{raw}", config.public_url);
     let body = format!(
         "Hello {name},\n\nSomeone asked to reset the password for your Genomics training account.\n\n\
@@ -325,17 +329,14 @@ pub async fn request_reset(
          If you did not ask for this, you can ignore this email: your password has not changed.\n",
         name = row.display_name
     );
-    if let Err(error) = mail::send(
-        config,
+    outbox::enqueue(
+        &txn,
         &row.email,
         "Reset your Genomics training password",
         body,
     )
-    .await
-    {
-        // Still say nothing different to the person asking; the log has the cause.
-        tracing::error!(error = %error, "could not send a password reset email");
-    }
+    .await?;
+    txn.commit().await?;
     Ok(())
 }
 

@@ -15,6 +15,7 @@ pub mod import_check;
 pub mod mail;
 pub mod one_time;
 pub mod organisations;
+pub mod outbox;
 pub mod password;
 pub mod personal_data;
 pub mod sessions;

@@ -16,6 +16,7 @@ pub mod item_tag;
 pub mod item_version;
 pub mod job_assignment;
 pub mod job_role;
+pub mod mail_outbox;
 pub mod manager_scope;
 pub mod module;
 pub mod module_assignment;

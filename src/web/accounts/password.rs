@@ -181,6 +181,7 @@ async fn request_reset(
         )));
     }
     credentials::request_reset(&state.db, &state.config, &form.email, client.0).await?;
+    state.mail_wake.wake();
     Ok(Either::Left(chrome.render(
         "accounts/reset_sent",
         "Check your email",
