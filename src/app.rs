@@ -7,15 +7,21 @@ use rocket_dyn_templates::Template;
 use sea_orm::DatabaseConnection;
 use sha2::{Digest, Sha256};
 
+use crate::accounts::form_key::FormKey;
 use crate::config::{AppConfig, ConfigError};
 use crate::content::{self, Problem};
 use crate::db::{self, DbStartError};
 use crate::web;
+use crate::web::mail_sender::{MailSender, MailWake};
 
 /// Everything handlers share, managed by Rocket.
 pub struct AppState {
     pub db: DatabaseConnection,
     pub config: AppConfig,
+    /// Signs the CSRF tokens of forms shown before sign-in.
+    pub form_key: FormKey,
+    /// Wakes the background mail sender when a request queues mail.
+    pub mail_wake: MailWake,
     /// Appended to static URLs (`?v=`) so browsers may cache them for a year.
     pub asset_version: String,
 }
@@ -35,6 +41,8 @@ pub enum StartupError {
     ContentLoad(sea_orm::DbErr),
     #[error("cannot prepare the published reports: {0}")]
     Publication(crate::error::AppError),
+    #[error("cannot read or store the form signing key in the database: {0}")]
+    FormKey(sea_orm::DbErr),
 }
 
 fn describe_problems(problems: &[Problem]) -> String {
@@ -84,10 +92,15 @@ pub async fn prepare(config: AppConfig) -> Result<AppState, StartupError> {
              were kept (see docs/trainers.md, 'Content files and edits in the app')"
         );
     }
+    let form_key = FormKey::load_or_create(&db)
+        .await
+        .map_err(StartupError::FormKey)?;
     let asset_version = asset_version(&config);
     Ok(AppState {
         db,
         config,
+        form_key,
+        mail_wake: MailWake::default(),
         asset_version,
     })
 }
@@ -108,6 +121,7 @@ pub fn assemble(figment: Figment, state: AppState) -> Rocket<Build> {
         .attach(Template::custom(|engines| {
             engines.handlebars.set_strict_mode(true);
         }))
+        .attach(MailSender)
         .attach(web::fairings::AccessLog)
         .attach(web::fairings::AddressCheck)
         .attach(web::fairings::SecurityHeaders { hsts })

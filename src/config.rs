@@ -3,7 +3,10 @@
 //! bad setting stops launch with one line naming it.
 
 use std::fmt;
+use std::net::IpAddr;
 use std::path::PathBuf;
+
+use ipnet::IpNet;
 
 use rocket::figment::providers::{Env, Serialized};
 use rocket::figment::value::magic::RelativePathBuf;
@@ -30,6 +33,7 @@ struct RawAppConfig {
     response_retention_months: Option<i64>,
     #[serde(default)]
     shuffle_seed: Option<u64>,
+    trusted_proxies: Vec<String>,
 }
 
 /// Which database engine a URL names.
@@ -159,6 +163,9 @@ pub struct AppConfig {
     /// on every run. Unset (the default, and the only sensible production setting): every
     /// attempt gets fresh randomness from the operating system.
     pub shuffle_seed: Option<u64>,
+    /// Load balancers and reverse proxies (addresses or CIDR ranges) whose `X-Forwarded-For`
+    /// or `X-Real-IP` names the client; from anyone else those headers are ignored.
+    pub trusted_proxies: Vec<IpNet>,
     /// True for the release profile: secure cookies with the `__Host-` prefix, HSTS.
     pub release: bool,
 }
@@ -180,14 +187,33 @@ impl ConfigError {
     }
 }
 
-/// Rocket's figment with `DATABASE_URL` mapped onto `app.database_url`.
+/// Rocket's figment with `DATABASE_URL` mapped onto `app.database_url`, and Rocket's own
+/// `ip_header` always off: Rocket would otherwise believe an `X-Real-IP` sent by anyone. The
+/// client's address is worked out in `web::client_address`, which believes forwarding headers
+/// only from `app.trusted_proxies`.
 pub fn figment() -> Figment {
-    rocket::Config::figment().merge(
-        Env::raw()
-            .only(&["DATABASE_URL"])
-            .map(|_| "app.database_url".into())
-            .global(),
-    )
+    rocket::Config::figment()
+        .merge(
+            Env::raw()
+                .only(&["DATABASE_URL"])
+                .map(|_| "app.database_url".into())
+                .global(),
+        )
+        .merge(Serialized::global(rocket::Config::IP_HEADER, false))
+}
+
+/// An address (`10.0.0.5`) or a CIDR range (`10.0.0.0/8`, `fd00::/8`).
+fn parse_proxy(entry: &str) -> Result<IpNet, ConfigError> {
+    let entry = entry.trim();
+    entry
+        .parse::<IpNet>()
+        .or_else(|_| entry.parse::<IpAddr>().map(IpNet::from))
+        .map_err(|_| {
+            ConfigError::new(
+                "trusted_proxies",
+                format!("{entry:?} is not an IP address or a CIDR range like 10.0.0.0/8"),
+            )
+        })
 }
 
 /// Overrides `app.<key>` in a figment (used by tests and subcommands).
@@ -289,6 +315,11 @@ impl AppConfig {
                 .map(|months| in_range("response_retention_months", months, 1, 1200))
                 .transpose()?,
             shuffle_seed: raw.shuffle_seed,
+            trusted_proxies: raw
+                .trusted_proxies
+                .iter()
+                .map(|entry| parse_proxy(entry))
+                .collect::<Result<_, _>>()?,
             release,
         })
     }
@@ -380,6 +411,27 @@ mod tests {
             err.as_deref(),
             Some("invalid setting app.database_timeout_seconds: must be between 1 and 120 (got 0)")
         );
+    }
+
+    #[test]
+    fn trusted_proxies_take_addresses_and_ranges_and_name_a_bad_entry() {
+        let set = with_app_setting(base(), "trusted_proxies", ["10.0.0.5", "fd00::/8"]);
+        let proxies = AppConfig::from_figment(&set).map(|c| c.trusted_proxies.len());
+        assert_eq!(proxies.ok(), Some(2));
+        let bad = with_app_setting(base(), "trusted_proxies", ["10.0.0.0/33"]);
+        let err = AppConfig::from_figment(&bad).err().map(|e| e.to_string());
+        assert_eq!(
+            err.as_deref(),
+            Some(
+                "invalid setting app.trusted_proxies: \"10.0.0.0/33\" is not an IP address or a CIDR range like 10.0.0.0/8"
+            )
+        );
+    }
+
+    #[test]
+    fn rocket_never_trusts_x_real_ip_itself() {
+        let config = rocket::Config::from(figment());
+        assert_eq!(config.ip_header, None);
     }
 
     #[test]

@@ -15,6 +15,7 @@ pub mod bench;
 pub mod cli;
 pub mod config;
 pub mod content;
+pub mod csv_out;
 pub mod db;
 pub mod entities;
 pub mod error;

@@ -24,6 +24,7 @@ mod m20261124_000100_add_content_edited_at;
 mod m20261124_120000_create_report_totals;
 mod m20261206_005000_add_attempt_option_order;
 mod m20261206_010000_create_publication;
+mod m20261206_021800_create_mail_outbox;
 
 pub struct Migrator;
 
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_120000_create_report_totals::Migration),
             Box::new(m20261206_005000_add_attempt_option_order::Migration),
             Box::new(m20261206_010000_create_publication::Migration),
+            Box::new(m20261206_021800_create_mail_outbox::Migration),
         ]
     }
 }

@@ -3,28 +3,35 @@
 //! Sign-in and reset never reveal whether an email address is registered: the same message,
 //! and the same argon2 work, for unknown addresses.
 
-use rocket::tokio::time::sleep;
+use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 
 use super::one_time::{self, Purpose};
 use super::sessions::{self, NewSession};
 use super::throttle::{self, Key};
 use super::users::{self, Account};
-use super::{Email, Password, mail, password};
+use super::{Email, Password, outbox, password};
 use crate::audit::{self, Event, action};
 use crate::config::AppConfig;
 use crate::error::{AppError, AppResult};
 
 pub const WRONG_CREDENTIALS: &str = "Enter a correct email address and password";
-pub const LOCKED: &str = "There have been too many failed attempts to sign in. Wait 15 minutes, then try again, or reset your password.";
+
+/// What a person is told while their account or address must wait.
+pub fn locked_message(until: DateTime<Utc>) -> String {
+    format!(
+        "There have been too many failed attempts. {}, then try again, or reset your password.",
+        throttle::wait_phrase(until)
+    )
+}
 
 /// Why a sign-in did not succeed.
 #[derive(Debug)]
 pub enum SignInError {
     /// Wrong email or password (or an account that cannot sign in): one message for all.
     WrongCredentials,
-    /// Too many failures for this account or address.
-    Locked,
+    /// Too many failures for this account or address: no attempt is checked before this.
+    Locked(DateTime<Utc>),
     Other(AppError),
 }
 
@@ -44,27 +51,26 @@ impl From<SignInError> for AppError {
     fn from(error: SignInError) -> Self {
         match error {
             SignInError::WrongCredentials => AppError::WrongCredentials,
-            SignInError::Locked => AppError::TooManyRequests(LOCKED.into()),
+            SignInError::Locked(until) => AppError::TooManyRequests(locked_message(until)),
             SignInError::Other(error) => error,
         }
     }
 }
 
 /// Checks the email and password and, when they match an account that may sign in, starts a
-/// new session (a new id, whatever the browser had before).
+/// new session (a new id, whatever the browser had before) and ends `replaced`, the session
+/// the browser held until now, so signing in again leaves no earlier session alive.
 pub async fn sign_in(
     db: &impl ConnectionTrait,
     config: &AppConfig,
     email_input: &str,
     candidate: &str,
     client_address: Option<String>,
+    replaced: Option<&str>,
 ) -> Result<(Account, NewSession), SignInError> {
     let typed = email_input.trim().to_lowercase();
-    let mut keys = vec![Key::Account(typed.clone())];
-    if let Some(address) = &client_address {
-        keys.push(Key::Address(address.clone()));
-    }
-    if throttle::locked_until(db, &keys).await?.is_some() {
+    let keys = sign_in_keys(&typed, client_address.as_ref());
+    if let Some(until) = throttle::locked_until(db, &keys).await? {
         audit::record(
             db,
             Event::new(action::SIGN_IN_FAILED)
@@ -73,7 +79,7 @@ pub async fn sign_in(
                 .from_address(client_address),
         )
         .await?;
-        return Err(SignInError::Locked);
+        return Err(SignInError::Locked(until));
     }
     let row = match Email::parse(&typed) {
         Ok(email) => users::find_by_email(db, &email).await?,
@@ -85,6 +91,9 @@ pub async fn sign_in(
     match (matches, usable) {
         (true, Some(row)) => {
             throttle::clear(db, &keys[0]).await?;
+            if let Some(old) = replaced {
+                sessions::end(db, &super::token::digest(old)).await?;
+            }
             let session = sessions::start(db, config, row.id, client_address.clone()).await?;
             audit::record(
                 db,
@@ -100,37 +109,49 @@ pub async fn sign_in(
             Ok((account, session))
         }
         _ => {
-            let mut locked = false;
-            let mut delay = std::time::Duration::ZERO;
-            for key in &keys {
-                let failure = throttle::record_failure(db, key).await?;
-                locked |= failure.locked_now;
-                // Slow down guessing at one account; an address is only counted and locked.
-                if matches!(key, Key::Account(_)) {
-                    delay = failure.delay;
-                }
-            }
-            audit::record(
-                db,
-                Event::new(action::SIGN_IN_FAILED)
-                    .subject(typed.clone())
-                    .from_address(client_address.clone()),
-            )
-            .await?;
-            if locked {
-                audit::record(
-                    db,
-                    Event::new(action::SIGN_IN_LOCKED)
-                        .subject(typed)
-                        .from_address(client_address),
-                )
-                .await?;
-                return Err(SignInError::Locked);
-            }
-            sleep(delay).await;
+            record_failure(db, &keys, typed, client_address).await?;
             Err(SignInError::WrongCredentials)
         }
     }
+}
+
+/// The sign-in keys for `email` and, when known, the client's address.
+fn sign_in_keys(email: &str, client_address: Option<&String>) -> Vec<Key> {
+    let mut keys = vec![Key::Account(email.to_owned())];
+    if let Some(address) = client_address {
+        keys.push(Key::Address(address.clone()));
+    }
+    keys
+}
+
+/// Counts a wrong password against `keys` and audits it (and the start of a wait).
+async fn record_failure(
+    db: &impl ConnectionTrait,
+    keys: &[Key],
+    subject: String,
+    client_address: Option<String>,
+) -> AppResult<()> {
+    let mut waits = false;
+    for key in keys {
+        waits |= throttle::record_failure(db, key).await? > chrono::Duration::zero();
+    }
+    audit::record(
+        db,
+        Event::new(action::SIGN_IN_FAILED)
+            .subject(subject.clone())
+            .from_address(client_address.clone()),
+    )
+    .await?;
+    if waits {
+        audit::record(
+            db,
+            Event::new(action::SIGN_IN_LOCKED)
+                .subject(subject)
+                .from_address(client_address),
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// Ends the session with `id_hash` (sign-out).
@@ -166,6 +187,31 @@ pub async fn reset_is_valid(db: &impl ConnectionTrait, raw: &str) -> AppResult<b
 
 const LINK_USED: &str = "This link has expired or has already been used. Ask your admin for a new activation link, or reset your password.";
 
+/// Lets a link (activation, reset) be used only if it is valid, before any password is hashed
+/// (hashing costs ~40 ms of CPU: made for every guessed token, it starves real sign-ins), and
+/// only so often from one address.
+async fn check_link(
+    db: &impl ConnectionTrait,
+    purpose: Purpose,
+    raw: &str,
+    client_address: Option<&String>,
+) -> AppResult<()> {
+    if let Some(address) = client_address {
+        let key = Key::LinkAddress(address.clone());
+        if let Some(until) = throttle::locked_until(db, std::slice::from_ref(&key)).await? {
+            return Err(AppError::TooManyRequests(format!(
+                "There have been too many attempts from your network. {}, then try again.",
+                throttle::wait_phrase(until)
+            )));
+        }
+        throttle::record_failure(db, &key).await?;
+    }
+    if one_time::peek(db, purpose, raw).await?.is_none() {
+        return Err(AppError::NotFound(LINK_USED.into()));
+    }
+    Ok(())
+}
+
 /// Sets the first password of an imported account from its activation link.
 pub async fn activate(
     db: &DatabaseConnection,
@@ -173,6 +219,7 @@ pub async fn activate(
     new_password: Password,
     client_address: Option<String>,
 ) -> AppResult<()> {
+    check_link(db, Purpose::Activation, raw, client_address.as_ref()).await?;
     let hash = password::hash(new_password).await?;
     let txn = crate::db::begin_write(db).await?;
     let token = one_time::consume(&txn, Purpose::Activation, raw)
@@ -202,6 +249,12 @@ pub async fn change_password(
     new_password: Password,
     client_address: Option<String>,
 ) -> Result<(), SignInError> {
+    // The current password is a password guess like any sign-in, so it is throttled by the
+    // same keys: a stolen session must not become a way round the sign-in delays.
+    let keys = sign_in_keys(&account.email, client_address.as_ref());
+    if let Some(until) = throttle::locked_until(db, &keys).await? {
+        return Err(SignInError::Locked(until));
+    }
     let stored = users::find_by_email(
         db,
         &Email::parse(&account.email).map_err(AppError::BadRequest)?,
@@ -209,6 +262,7 @@ pub async fn change_password(
     .await?
     .and_then(|row| row.password_hash);
     if !password::verify(current.to_owned(), stored).await? {
+        record_failure(db, &keys, account.email.clone(), client_address).await?;
         return Err(SignInError::WrongCredentials);
     }
     let hash = password::hash(new_password).await?;
@@ -227,10 +281,11 @@ pub async fn change_password(
     Ok(())
 }
 
-/// Emails a reset link if `email_input` belongs to an account that may sign in. Says nothing
-/// either way: the caller shows the same page whatever happened.
+/// Queues a reset link email if `email_input` belongs to an account that may sign in. Says
+/// nothing either way: the caller shows the same page whatever happened, and wakes the mail
+/// sender either way, so both answers take the same time.
 pub async fn request_reset(
-    db: &impl ConnectionTrait,
+    db: &DatabaseConnection,
     config: &AppConfig,
     email_input: &str,
     client_address: Option<String>,
@@ -263,7 +318,10 @@ pub async fn request_reset(
     let Some(row) = row.filter(|r| r.disabled_at.is_none()) else {
         return Ok(());
     };
-    let raw = one_time::issue(db, Purpose::PasswordReset, Some(row.id)).await?;
+    // The link and the message carrying it are written together: no link without its email,
+    // no email with a link that was never stored.
+    let txn = crate::db::begin_write(db).await?;
+    let raw = one_time::issue(&txn, Purpose::PasswordReset, Some(row.id)).await?;
     let link = format!("{}/password-reset/{raw}", config.public_url);
     let body = format!(
         "Hello {name},\n\nSomeone asked to reset the password for your Genomics training account.\n\n\
@@ -271,17 +329,14 @@ pub async fn request_reset(
          If you did not ask for this, you can ignore this email: your password has not changed.\n",
         name = row.display_name
     );
-    if let Err(error) = mail::send(
-        config,
+    outbox::enqueue(
+        &txn,
         &row.email,
         "Reset your Genomics training password",
         body,
     )
-    .await
-    {
-        // Still say nothing different to the person asking; the log has the cause.
-        tracing::error!(error = %error, "could not send a password reset email");
-    }
+    .await?;
+    txn.commit().await?;
     Ok(())
 }
 
@@ -292,6 +347,7 @@ pub async fn complete_reset(
     new_password: Password,
     client_address: Option<String>,
 ) -> AppResult<()> {
+    check_link(db, Purpose::PasswordReset, raw, client_address.as_ref()).await?;
     let hash = password::hash(new_password).await?;
     let txn = crate::db::begin_write(db).await?;
     let token = one_time::consume(&txn, Purpose::PasswordReset, raw)

@@ -1,8 +1,8 @@
 //! Erasing a leaver by pseudonymisation. The person's row stays, under a random pseudonym, so
 //! their attempts, responses, ratings and module progress stay attached to it and every report
 //! cell, item statistic and `verify` is exactly as before; what identifies them goes: name,
-//! email and employee number are replaced, password, sessions, one-time links, roles and sign-in
-//! throttles are removed, and the account is disabled.
+//! email and employee number are replaced, password, sessions, one-time links, roles, sign-in
+//! throttles and mail to them (queued or sent) are removed, and the account is disabled.
 //!
 //! The audit log keeps its rows (who did what and when stays true), but every mention of the
 //! person's email, name or employee number in a subject or detail is replaced by the
@@ -18,7 +18,7 @@ use sea_orm::{
     ExprTrait, IntoActiveModel, PaginatorTrait, QueryFilter, Set,
 };
 
-use super::{Email, throttle};
+use super::{Email, outbox, throttle};
 use crate::audit::{self, Event, action};
 use crate::entities::{attempt, audit_log, manager_scope, one_time_token, response, session, user};
 use crate::error::{AppError, AppResult};
@@ -176,6 +176,7 @@ pub async fn erase(db: &DatabaseConnection, by: ErasedBy, user_id: i64) -> AppRe
         .exec(&txn)
         .await?;
     throttle::clear(&txn, &throttle::Key::Account(old_email.clone())).await?;
+    outbox::forget_recipient(&txn, &old_email).await?;
     scrub_audit_log(&txn, user_id, &old_email, &identifiers, &name).await?;
     scrub_answers(&txn, user_id, &identifiers, &name).await?;
     let attempts_kept = attempt::Entity::find()

@@ -9,11 +9,13 @@
 pub mod credentials;
 pub mod email;
 pub mod erasure;
+pub mod form_key;
 pub mod import;
 pub mod import_check;
 pub mod mail;
 pub mod one_time;
 pub mod organisations;
+pub mod outbox;
 pub mod password;
 pub mod personal_data;
 pub mod sessions;

@@ -24,6 +24,34 @@ fn common_passwords() -> &'static HashSet<&'static str> {
     SET.get_or_init(|| COMMON_PASSWORDS.lines().map(str::trim).collect())
 }
 
+/// Words anyone would try first against this service (ASVS 6.2.11): its name, its owner and
+/// its subject. Only a password that is nothing but these (with digits and symbols) is refused;
+/// a passphrase that merely contains one ("my nhs genomics course rocks") is fine.
+const CONTEXT_WORDS: [&str; 12] = [
+    "nhs",
+    "genomics",
+    "genomic",
+    "genome",
+    "genomes",
+    "genetics",
+    "training",
+    "genomicstraining",
+    "genomicsnhs",
+    "nhsgenomics",
+    "nhstraining",
+    "dna",
+];
+
+/// Whether `input`, lowercased and without digits, spaces and symbols, is a context word.
+fn from_context(input: &str) -> bool {
+    let letters: String = input
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .flat_map(char::to_lowercase)
+        .collect();
+    CONTEXT_WORDS.contains(&letters.as_str())
+}
+
 /// A password that meets the rules. Its `Debug` never shows it.
 #[derive(Clone)]
 pub struct Password(String);
@@ -40,7 +68,7 @@ impl Password {
         if chars > MAX_CHARS {
             return Err(format!("Password must be {MAX_CHARS} characters or fewer"));
         }
-        if common_passwords().contains(input.to_lowercase().as_str()) {
+        if common_passwords().contains(input.to_lowercase().as_str()) || from_context(input) {
             return Err(
                 "That password is too common and easy to guess. Choose a different one, for example three random words"
                     .into(),
@@ -131,6 +159,20 @@ mod tests {
         assert!(Password::parse("password1").is_err());
         assert!(Password::parse("PASSWORD1").is_err());
         assert!(Password::parse("iloveyou").is_err());
+    }
+
+    #[test]
+    fn words_from_the_service_context_are_rejected() {
+        for password in [
+            "genomics",
+            "nhs12345",
+            "Genomics2024!",
+            "NHS-Training",
+            "dna-1234",
+        ] {
+            assert!(Password::parse(password).is_err(), "{password}");
+        }
+        assert!(Password::parse("my nhs genomics course rocks").is_ok());
     }
 
     #[test]

@@ -347,10 +347,17 @@ pub async fn detail(
         return Err(not_found());
     }
     let manager_organisation_ids = scopes_of(db, user_id).await?;
+    // A newcomer's jobs elsewhere are their previous employer's business: a manager sees only
+    // the jobs held in one of their own organisations.
+    let job_history = history
+        .into_iter()
+        .map(|(_, v)| v)
+        .filter(|job| scope.includes(job.organisation_id))
+        .collect();
     Ok(UserDetail {
         summary: summary(&row, !manager_organisation_ids.is_empty(), current),
         manager_organisation_ids,
-        job_history: history.into_iter().map(|(_, v)| v).collect(),
+        job_history,
     })
 }
 

@@ -1,7 +1,8 @@
 //! Item analysis as CSV, one row per item version, for trainers' spreadsheets.
 
 use super::analysis::AssessmentAnalysis;
-use crate::error::{AppError, AppResult};
+use crate::csv_out::CsvOut;
+use crate::error::AppResult;
 use crate::measures::ItemFlag;
 
 const HEADER: [&str; 21] = [
@@ -46,8 +47,8 @@ fn flag_name(flag: ItemFlag) -> &'static str {
 /// The analysis as CSV; the assessment's n, α and standard error repeat on every row so
 /// each row stands alone in a spreadsheet.
 pub fn analysis_csv(analysis: &AssessmentAnalysis) -> AppResult<String> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    writer.write_record(HEADER).map_err(AppError::internal)?;
+    let mut writer = CsvOut::new();
+    writer.record(HEADER)?;
     let test = &analysis.test;
     for item in &analysis.items {
         let stats = &item.statistics;
@@ -58,32 +59,29 @@ pub fn analysis_csv(analysis: &AssessmentAnalysis) -> AppResult<String> {
             .iter()
             .map(|o| format!("{}: {}", o.text, o.n))
             .collect();
-        writer
-            .write_record([
-                item.topic_slug.clone(),
-                item.item_uid.clone(),
-                item.version.to_string(),
-                item.item_status.clone(),
-                item.name.clone(),
-                item.qtype.clone(),
-                stats.n.to_string(),
-                number(stats.facility),
-                number(stats.sd),
-                number(stats.discrimination_index),
-                number(item.discriminative_efficiency),
-                number(mix.map(|m| m.dont_know)),
-                number(mix.map(|m| m.low)),
-                number(mix.map(|m| m.medium)),
-                number(mix.map(|m| m.high)),
-                number(stats.confidently_wrong_rate),
-                flags.join("; "),
-                options.join(" | "),
-                test.n.to_string(),
-                number(test.alpha),
-                number(test.standard_error),
-            ])
-            .map_err(AppError::internal)?;
+        writer.record([
+            item.topic_slug.clone(),
+            item.item_uid.clone(),
+            item.version.to_string(),
+            item.item_status.clone(),
+            item.name.clone(),
+            item.qtype.clone(),
+            stats.n.to_string(),
+            number(stats.facility),
+            number(stats.sd),
+            number(stats.discrimination_index),
+            number(item.discriminative_efficiency),
+            number(mix.map(|m| m.dont_know)),
+            number(mix.map(|m| m.low)),
+            number(mix.map(|m| m.medium)),
+            number(mix.map(|m| m.high)),
+            number(stats.confidently_wrong_rate),
+            flags.join("; "),
+            options.join(" | "),
+            test.n.to_string(),
+            number(test.alpha),
+            number(test.standard_error),
+        ])?;
     }
-    let bytes = writer.into_inner().map_err(AppError::internal)?;
-    String::from_utf8(bytes).map_err(AppError::internal)
+    writer.finish()
 }

@@ -13,11 +13,12 @@ use super::assignments::assigned_to;
 use super::record::{self, Record};
 use crate::accounts::personal_data::{self, AccountData};
 use crate::assessment::aggregates::load_attempt_topics;
+use crate::csv_out::CsvOut;
 use crate::entities::{
     assessment, attempt, item, item_version, job_role, module, module_progress, module_version,
     organisation, response, topic, topic_rating,
 };
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 
 /// One response, as the learner may download it.
 #[derive(Debug, Clone, Serialize)]
@@ -332,10 +333,7 @@ async fn module_exports(db: &impl ConnectionTrait, user_id: i64) -> AppResult<Ve
 
 /// The learner's responses as RFC 4180 CSV.
 pub fn responses_csv(export: &DataExport) -> AppResult<String> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    for row in &export.data.responses {
-        writer.serialize(row).map_err(AppError::internal)?;
-    }
-    let bytes = writer.into_inner().map_err(AppError::internal)?;
-    String::from_utf8(bytes).map_err(AppError::internal)
+    let mut writer = CsvOut::new();
+    writer.rows(&export.data.responses)?;
+    writer.finish()
 }

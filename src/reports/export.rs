@@ -8,6 +8,7 @@ use serde_json::{Map, Value, json};
 
 use super::audit::{self, AuditEntry, REPORT_EXPORT};
 use super::gaps::{GapReport, Level};
+use crate::csv_out::CsvOut;
 use crate::error::{AppError, AppResult};
 use crate::measures::CellMeasures;
 
@@ -178,17 +179,12 @@ pub fn export_rows(report: &GapReport) -> Vec<Vec<ExportValue>> {
 
 /// RFC 4180 CSV: a header line, CRLF line ends, quoting where needed.
 pub fn to_csv(report: &GapReport) -> AppResult<String> {
-    let mut writer = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(Vec::new());
-    writer.write_record(COLUMNS).map_err(AppError::internal)?;
+    let mut writer = CsvOut::crlf();
+    writer.record(COLUMNS)?;
     for row in export_rows(report) {
-        writer
-            .write_record(row.iter().map(ExportValue::to_csv))
-            .map_err(AppError::internal)?;
+        writer.record(row.iter().map(ExportValue::to_csv))?;
     }
-    let bytes = writer.into_inner().map_err(AppError::internal)?;
-    String::from_utf8(bytes).map_err(AppError::internal)
+    writer.finish()
 }
 
 /// JSON: the stamp, the threshold and the filters, and the same rows as the CSV as objects.

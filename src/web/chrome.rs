@@ -10,7 +10,6 @@ use serde_json::{Map, Value};
 
 use super::bodies::RejectionMessage;
 use super::guards::{csrf_cookie_name, live_session, secure_cookie};
-use crate::accounts::token;
 use crate::app::AppState;
 
 #[derive(Debug, Clone, Serialize)]
@@ -111,20 +110,21 @@ impl<'r> FromRequest<'r> for Chrome {
     }
 }
 
-/// The anonymous CSRF token (double submit): the cookie's value, set when absent.
+/// The anonymous CSRF token (double submit): the cookie's value when the service signed it,
+/// otherwise a new signed token set as the cookie.
 fn pre_session_token(request: &Request<'_>) -> String {
-    let release = request
-        .rocket()
-        .state::<AppState>()
-        .is_some_and(|state| state.config.release);
+    let Some(state) = request.rocket().state::<AppState>() else {
+        return String::new();
+    };
+    let release = state.config.release;
     let name = csrf_cookie_name(release);
     if let Some(cookie) = request.cookies().get(name) {
         let value = cookie.value();
-        if token::well_formed(value) {
+        if state.form_key.issued(value) {
             return value.to_owned();
         }
     }
-    let value = token::generate();
+    let value = state.form_key.issue();
     request
         .cookies()
         .add(secure_cookie(name, value.clone(), release));

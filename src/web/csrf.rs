@@ -1,7 +1,8 @@
 //! CSRF protection: every state-changing form carries a `csrf_token` field and every
 //! state-changing JSON request an `X-CSRF-Token` header, equal (compared in constant time) to the
-//! session's token or, before sign-in, to the pre-session cookie's (double submit). A missing or
-//! wrong token is a 403 with a clear message.
+//! session's token or, before sign-in, to the pre-session cookie's (double submit) when that
+//! cookie holds a token the service signed (`accounts::form_key`), so a planted cookie such as
+//! `abc` is worth nothing. A missing or wrong token is a 403 with a clear message.
 
 use rocket::data::{self, Data, FromData, Limits};
 use rocket::form::{Form, FromForm};
@@ -23,14 +24,12 @@ async fn expected(request: &Request<'_>) -> Option<String> {
     if let Ok(Some(live)) = live_session(request).await {
         return Some(live.csrf_token.clone());
     }
-    let release = request
-        .rocket()
-        .state::<AppState>()
-        .is_some_and(|s| s.config.release);
+    let state = request.rocket().state::<AppState>()?;
     request
         .cookies()
-        .get(csrf_cookie_name(release))
+        .get(csrf_cookie_name(state.config.release))
         .map(|c| c.value().to_owned())
+        .filter(|value| state.form_key.issued(value))
 }
 
 async fn accepts(request: &Request<'_>, sent: Option<&str>) -> bool {

@@ -9,6 +9,7 @@ use rocket::http::{Cookie, SameSite, Status};
 use rocket::outcome::try_outcome;
 use rocket::request::{FromRequest, Outcome, Request};
 
+use super::client_address::client_address;
 use crate::accounts::sessions::{self, Live};
 use crate::accounts::{Account, OrgScope};
 use crate::app::AppState;
@@ -71,7 +72,7 @@ pub async fn live_session<'r>(request: &'r Request<'_>) -> &'r Result<Option<Liv
         .await
 }
 
-/// The client's address as the audit log and throttling see it.
+/// The client's address as the audit log and throttling see it (see [`client_address`]).
 #[derive(Debug, Clone)]
 pub struct ClientAddress(pub Option<String>);
 
@@ -80,7 +81,18 @@ impl<'r> FromRequest<'r> for ClientAddress {
     type Error = std::convert::Infallible;
 
     async fn from_request(request: &'r Request<'_>) -> Outcome<Self, Self::Error> {
-        Outcome::Success(ClientAddress(request.client_ip().map(|ip| ip.to_string())))
+        let trusted = request
+            .rocket()
+            .state::<AppState>()
+            .map_or(&[][..], |state| &state.config.trusted_proxies[..]);
+        let headers = request.headers();
+        let address = client_address(
+            request.remote().map(|peer| peer.ip()),
+            headers.get_one("X-Forwarded-For"),
+            headers.get_one("X-Real-IP"),
+            trusted,
+        );
+        Outcome::Success(ClientAddress(address.map(|ip| ip.to_string())))
     }
 }
 

@@ -2,6 +2,7 @@
 //! link; and the first admin's one-time set-up link.
 
 use genomics_training::accounts::{mail, setup};
+use genomics_training::entities::mail_outbox;
 use rocket::http::{Method, Status};
 use serde_json::json;
 
@@ -148,6 +149,29 @@ fn outbox_messages(app: &TestApp) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// The messages the background sender has written, once there are at least `count` (polled,
+/// with a deadline, since they are sent after the response).
+async fn wait_for_messages(app: &TestApp, count: usize) -> Vec<String> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let messages = outbox_messages(app);
+        if messages.len() >= count || std::time::Instant::now() > deadline {
+            return messages;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+/// The rows of the mail outbox, oldest first.
+async fn queued_mail(app: &TestApp) -> Vec<mail_outbox::Model> {
+    use sea_orm::{EntityTrait, QueryOrder};
+    mail_outbox::Entity::find()
+        .order_by_asc(mail_outbox::Column::Id)
+        .all(app.db())
+        .await
+        .expect("outbox rows")
+}
+
 /// The reset link path in an .eml message (quoted-printable may wrap long lines).
 fn reset_path(message: &str) -> String {
     let unwrapped = message.replace("=\r\n", "").replace("=\n", "");
@@ -181,12 +205,13 @@ async fn password_reset_link_arrives_in_the_outbox_and_works_once() {
         "same page either way"
     );
 
-    let messages = outbox_messages(&app);
     assert_eq!(
-        messages.len(),
+        queued_mail(&app).await.len(),
         1,
-        "one message, to the registered address only"
+        "one message queued, to the registered address only"
     );
+    let messages = wait_for_messages(&app, 1).await;
+    assert_eq!(messages.len(), 1, "and delivered after the response");
     assert!(messages[0].contains(&world.learner.email));
     let path = reset_path(&messages[0]);
 
@@ -329,6 +354,120 @@ async fn password_reset_emails_stop_after_three_in_a_quarter_hour() {
         assert_eq!(response.status(), Status::Ok);
         pages.push(body_of(response).await);
     }
-    assert_eq!(outbox_messages(&app).len(), 3, "three emails, then none");
+    assert_eq!(queued_mail(&app).await.len(), 3, "three emails, then none");
+    assert_eq!(wait_for_messages(&app, 3).await.len(), 3);
     assert_eq!(pages[0], pages[4], "the page never says it stopped sending");
+}
+
+#[rocket::async_test]
+async fn manager_sees_only_the_jobs_a_newcomer_held_in_their_organisations() {
+    use genomics_training::entities::{job_assignment, job_role};
+    use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+
+    let app = spawn_app().await;
+    let world = app.given_world().await;
+    let role = job_role::Entity::find()
+        .one(app.db())
+        .await
+        .unwrap()
+        .unwrap();
+    let earlier = chrono::Utc::now() - chrono::Duration::days(400);
+    job_assignment::ActiveModel {
+        user_id: Set(world.subject.id),
+        organisation_id: Set(world.org_b),
+        job_role_id: Set(role.id),
+        band: Set(Some("4".into())),
+        started_at: Set(earlier),
+        ended_at: Set(Some(earlier + chrono::Duration::days(300))),
+        ..Default::default()
+    }
+    .insert(app.db())
+    .await
+    .unwrap();
+    let path = format!("/api/v1/admin/users/{}", world.subject.id);
+
+    let manager = app.sign_in_as(&world.manager_a).await;
+    let (status, body) = app.get_json_as(&manager, &path).await;
+    assert_eq!(status, Status::Ok);
+    let orgs: Vec<i64> = body["job_history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|job| job["organisation_id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(orgs, vec![world.org_a], "no job from the previous employer");
+    let page = body_of(
+        app.get_as(&manager, &format!("/admin/users/{}", world.subject.id))
+            .await,
+    )
+    .await;
+    assert!(!page.contains("Trust B"), "{page}");
+
+    let admin = app.sign_in_as(&world.admin).await;
+    let (_, body) = app.get_json_as(&admin, &path).await;
+    assert_eq!(body["job_history"].as_array().unwrap().len(), 2);
+}
+
+#[rocket::async_test]
+async fn new_password_made_of_the_services_own_words_is_refused() {
+    let app = spawn_app().await;
+    let world = app.given_world().await;
+    let learner = app.sign_in_as(&world.learner).await;
+    for weak in ["genomics", "nhs12345", "Genomics2025!"] {
+        let response = app
+            .post_form_as(
+                &learner,
+                "/account/password",
+                &[
+                    ("current", &world.learner.password),
+                    ("password", weak),
+                    ("confirm", weak),
+                ],
+            )
+            .await;
+        assert_eq!(response.status(), Status::UnprocessableEntity, "{weak}");
+        assert!(body_of(response).await.contains("too common"), "{weak}");
+    }
+}
+
+#[rocket::async_test]
+async fn reset_email_waits_in_the_outbox_while_the_relay_is_down() {
+    use genomics_training::config;
+    // Nothing listens on the discard port: every send fails at once.
+    let app = crate::helpers::spawn_app_with(|figment| {
+        config::with_app_setting(figment, "smtp_url", "smtp://127.0.0.1:9")
+    })
+    .await;
+    let world = app.given_world().await;
+    let visitor = app.visitor().await;
+    let response = app
+        .post_form_as(
+            &visitor,
+            "/password-reset",
+            &[("email", &world.learner.email)],
+        )
+        .await;
+    assert_eq!(
+        response.status(),
+        Status::Ok,
+        "the answer does not wait for the relay"
+    );
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let tried = loop {
+        let rows = queued_mail(&app).await;
+        if rows.iter().any(|m| m.attempts > 0) || std::time::Instant::now() > deadline {
+            break rows;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
+    assert_eq!(tried.len(), 1);
+    let message = &tried[0];
+    assert_eq!(message.recipient, world.learner.email);
+    assert_eq!(message.attempts, 1, "{message:?}");
+    assert!(message.sent_at.is_none(), "not lost, not marked sent");
+    assert!(message.last_error.is_some());
+    assert!(
+        message.next_attempt_at > chrono::Utc::now() + chrono::Duration::seconds(20),
+        "retried later, not in a tight loop"
+    );
 }

@@ -326,3 +326,47 @@ async fn item_analysis_is_only_for_the_baseline_and_empty_before_anyone_sits_it(
         "{post:?}"
     );
 }
+
+#[rocket::async_test]
+async fn item_analysis_csv_neutralises_item_names_that_start_like_formulas() {
+    use genomics_training::entities::{item, item_version};
+    use rocket::http::Status;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+
+    let app = spawn_app().await;
+    let world = app.given_world().await;
+    let db = app.db();
+    small_baseline(db, &ITEMS[..1]).await;
+    let stored = item::Entity::find()
+        .filter(item::Column::Uid.eq("samp-b01"))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    let hostile = "=HYPERLINK(\"https://evil.example\",\"x\")";
+    item_version::Entity::update_many()
+        .col_expr(item_version::Column::Name, Expr::value(hostile))
+        .filter(item_version::Column::ItemId.eq(stored.id))
+        .exec(db)
+        .await
+        .unwrap();
+    let learner = create_learner(db, "l1@nhs.test", "RX1", "receptionist").await;
+    sit_baseline(db, learner, &HashMap::from([("samp-b01", Right(High))])).await;
+
+    let trainer = app.sign_in_as(&world.trainer).await;
+    let response = app
+        .get_as(&trainer, "/author/analysis.csv?assessment=baseline")
+        .await;
+    assert_eq!(response.status(), Status::Ok);
+    let csv = response.into_string().await.unwrap_or_default();
+    assert!(csv.contains("'=HYPERLINK"), "{csv}");
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    for record in reader.records() {
+        for cell in record.unwrap().iter() {
+            assert!(
+                !cell.starts_with(['=', '+', '@', '\t', '\r']),
+                "cell {cell:?} would run as a formula"
+            );
+        }
+    }
+}

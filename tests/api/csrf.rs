@@ -158,3 +158,44 @@ async fn error_responses_carry_the_security_headers() {
     assert_eq!(forbidden.status(), Status::Forbidden);
     assert_eq!(invalid.status(), Status::UnprocessableEntity);
 }
+
+#[rocket::async_test]
+async fn a_pre_session_cookie_the_service_did_not_issue_is_refused() {
+    use rocket::http::{ContentType, Cookie};
+    let app = spawn_app().await;
+    let world = app.given_world().await;
+    let body = format!(
+        "csrf_token=abc&email={}&password={}",
+        world.learner.email.replace('@', "%40"),
+        world.learner.password.replace(' ', "+")
+    );
+    let planted = app
+        .client
+        .post("/login")
+        .cookie(Cookie::new("gt_csrf", "abc"))
+        .header(ContentType::Form)
+        .body(body.clone())
+        .dispatch()
+        .await;
+    assert_eq!(planted.status(), Status::Forbidden);
+    // A well-formed random value is no better than `abc`: it must be signed by the service.
+    let random = "a".repeat(64);
+    let planted = app
+        .client
+        .post("/login")
+        .cookie(Cookie::new("gt_csrf", random.clone()))
+        .header(ContentType::Form)
+        .body(body.replace("csrf_token=abc", &format!("csrf_token={random}")))
+        .dispatch()
+        .await;
+    assert_eq!(planted.status(), Status::Forbidden);
+    // The page replaces a planted cookie with one it signed.
+    let page = app
+        .client
+        .get("/login")
+        .cookie(Cookie::new("gt_csrf", "abc"))
+        .dispatch()
+        .await;
+    let fresh = page.cookies().get("gt_csrf").map(|c| c.value().to_owned());
+    assert!(fresh.is_some_and(|v| v != "abc" && v.contains('.')));
+}

@@ -139,10 +139,22 @@ pub async fn spawn_app() -> TestApp {
     spawn_app_on(TestDatabase::create().await).await
 }
 
+/// The app with settings changed from the shipped ones by `tweak`.
+pub async fn spawn_app_with(tweak: impl FnOnce(Figment) -> Figment) -> TestApp {
+    spawn_app_tweaked(TestDatabase::create().await, tweak).await
+}
+
 /// The app over a database made (and perhaps used) earlier in the test.
 pub async fn spawn_app_on(database: TestDatabase) -> TestApp {
+    spawn_app_tweaked(database, |figment| figment).await
+}
+
+async fn spawn_app_tweaked(
+    database: TestDatabase,
+    tweak: impl FnOnce(Figment) -> Figment,
+) -> TestApp {
     telemetry::init_for_tests();
-    let rocket = app::build(test_figment(&database))
+    let rocket = app::build(tweak(test_figment(&database)))
         .await
         .expect("app builds");
     let client = Client::untracked(rocket).await.expect("valid rocket");

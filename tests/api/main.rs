@@ -23,6 +23,7 @@ mod backup_restore;
 mod bench_seed;
 mod cli;
 mod cli_people;
+mod client_address;
 mod content_check;
 mod content_load;
 mod csrf;

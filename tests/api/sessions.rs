@@ -326,3 +326,60 @@ async fn admin_cannot_disable_themselves() {
             .contains("cannot disable your own")
     );
 }
+
+#[rocket::async_test]
+async fn signing_in_again_ends_the_earlier_session() {
+    let app = spawn_app().await;
+    let world = app.given_world().await;
+    let first = app.sign_in_as(&world.learner).await;
+    let response = app
+        .client
+        .post("/api/v1/session")
+        .cookies(first.cookies.clone())
+        .header(rocket::http::ContentType::JSON)
+        .body(
+            json!({ "email": world.learner.email, "password": world.learner.password }).to_string(),
+        )
+        .dispatch()
+        .await;
+    assert_eq!(response.status(), Status::Ok);
+    assert!(
+        !app.is_signed_in(&first).await,
+        "the session held before signing in again is over"
+    );
+    let left = session::Entity::find()
+        .filter(session::Column::UserId.eq(world.learner.id))
+        .all(app.db())
+        .await
+        .expect("sessions");
+    assert_eq!(left.len(), 1, "only the new session remains");
+}
+
+#[rocket::async_test]
+async fn sign_in_with_a_next_that_is_not_a_plain_path_goes_home_with_a_session() {
+    let app = spawn_app().await;
+    let world = app.given_world().await;
+    for next in ["/a b", "/a\tb", "/a\nb", "/café", "/x\r\nSet-Cookie: y=z"] {
+        let visitor = app.visitor().await;
+        let response = app
+            .post_form_as(
+                &visitor,
+                "/login",
+                &[
+                    ("email", &world.learner.email),
+                    ("password", &world.learner.password),
+                    ("next", next),
+                ],
+            )
+            .await;
+        assert_eq!(response.status(), Status::SeeOther, "{next:?}");
+        assert_eq!(
+            response.headers().get_one("Location"),
+            Some("/"),
+            "{next:?}"
+        );
+        assert!(response.cookies().get("gt_session").is_some(), "{next:?}");
+    }
+    let page = app.get("/login?next=%2Fa%20b").await;
+    assert_eq!(page.status(), Status::Ok);
+}

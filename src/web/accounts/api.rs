@@ -79,6 +79,9 @@ async fn create_session(
         &body.email,
         &body.password,
         client.0,
+        cookies
+            .get(session_cookie_name(release.0))
+            .map(|c| c.value()),
     )
     .await?;
     cookies.add(secure_cookie(

@@ -96,14 +96,18 @@ pub fn check_new_password(
     }
 }
 
-/// Where to go after signing in: only paths on this site.
+/// Where to go after signing in: only paths on this site that make a valid `Location`. A
+/// space, control or non-ASCII character would make the redirect itself fail (a 500 after the
+/// session was made), so such a value is ignored like any other bad one.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
         Some(path)
             if path.starts_with('/')
                 && !path.starts_with("//")
                 && !path.contains('\\')
-                && !path.starts_with("/login") =>
+                && !path.starts_with("/login")
+                && path.bytes().all(|b| b.is_ascii_graphic())
+                && rocket::http::uri::Origin::parse(path).is_ok() =>
         {
             path.to_owned()
         }
@@ -122,5 +126,13 @@ mod tests {
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(Some("/\\evil.example")), "/");
         assert_eq!(safe_next(None), "/");
+    }
+
+    #[test]
+    fn next_with_whitespace_or_non_ascii_is_ignored() {
+        for bad in ["/a b", "/a\tb", "/a\nb", "/caf\u{e9}", "/a\rb", "/%zz<"] {
+            assert_eq!(safe_next(Some(bad)), "/", "{bad:?}");
+        }
+        assert_eq!(safe_next(Some("/a%20b?x=1")), "/a%20b?x=1");
     }
 }

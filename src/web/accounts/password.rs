@@ -108,7 +108,14 @@ async fn change_password(
             "Your password has been changed. You have been signed out everywhere else.",
         ))),
         Err(SignInError::Other(error)) => Err(error),
-        Err(_) => {
+        Err(SignInError::Locked(until)) => {
+            errors.add("current", credentials::locked_message(until));
+            Ok(Either::Right((
+                Status::TooManyRequests,
+                render_change(&chrome, errors),
+            )))
+        }
+        Err(SignInError::WrongCredentials) => {
             errors.add("current", "Your current password is not correct");
             Ok(Either::Right((
                 Status::UnprocessableEntity,
@@ -174,6 +181,7 @@ async fn request_reset(
         )));
     }
     credentials::request_reset(&state.db, &state.config, &form.email, client.0).await?;
+    state.mail_wake.wake();
     Ok(Either::Left(chrome.render(
         "accounts/reset_sent",
         "Check your email",

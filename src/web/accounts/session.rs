@@ -104,6 +104,9 @@ async fn sign_in(
         &form.email,
         &form.password,
         client.0,
+        cookies
+            .get(session_cookie_name(release.0))
+            .map(|c| c.value()),
     )
     .await
     {
@@ -122,8 +125,8 @@ async fn sign_in(
                 render(&chrome, form.email, next, errors),
             )))
         }
-        Err(SignInError::Locked) => {
-            errors.add("email", credentials::LOCKED);
+        Err(SignInError::Locked(until)) => {
+            errors.add("email", credentials::locked_message(until));
             Ok(Either::Right((
                 Status::TooManyRequests,
                 render(&chrome, form.email, next, errors),

@@ -1,0 +1,147 @@
+//! The mail outbox. A message is written in the same transaction as what it announces (the
+//! reset link it carries), and the server's background sender (`web::mail_sender`) delivers
+//! it after the response: a request never waits for the relay, so its timing cannot show
+//! whether an address is registered, and a relay outage delays mail instead of losing it.
+//!
+//! Delivery is at least once: a message is claimed for a few minutes, sent, then marked sent;
+//! if the process dies between sending and marking, the claim runs out and it is sent again.
+//! A failed send is retried after 30 s, 1 min, 2 min, ... up to an hour between tries.
+
+use chrono::{Duration, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
+
+use super::mail;
+use crate::config::AppConfig;
+use crate::entities::mail_outbox::{self, Column, Entity};
+use crate::error::AppResult;
+
+/// Messages one pass delivers at most; the next pass takes the rest.
+const BATCH: u64 = 20;
+
+/// How long a claimed message is left to its sender before another may take it over.
+fn lease() -> Duration {
+    Duration::minutes(5)
+}
+
+/// How long to wait before the next try after `attempts` failed ones.
+fn backoff(attempts: i32) -> Duration {
+    let doublings = Ord::min(u32::try_from(attempts - 1).unwrap_or(0), 7);
+    Ord::min(Duration::seconds(30 << doublings), Duration::hours(1))
+}
+
+/// Queues a plain-text message to `to` (inside the caller's transaction).
+pub async fn enqueue(
+    db: &impl ConnectionTrait,
+    to: &str,
+    subject: &str,
+    body: String,
+) -> AppResult<()> {
+    let now = Utc::now();
+    mail_outbox::ActiveModel {
+        recipient: Set(to.to_owned()),
+        subject: Set(subject.to_owned()),
+        body: Set(body),
+        created_at: Set(now),
+        attempts: Set(0),
+        next_attempt_at: Set(now),
+        sent_at: Set(None),
+        last_error: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// How long a sent message is kept (to answer "did it go?") before it is deleted: it holds a
+/// name and an email address, which the service should not keep for longer than it needs.
+fn kept_after_sending() -> Duration {
+    Duration::days(7)
+}
+
+/// Removes every message to `email`, sent or not (erasing a leaver).
+pub async fn forget_recipient(db: &impl ConnectionTrait, email: &str) -> AppResult<()> {
+    Entity::delete_many()
+        .filter(Column::Recipient.eq(email))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Sends the messages that are due; returns how many went. Also deletes messages sent longer
+/// ago than they are kept.
+pub async fn deliver_due(db: &impl ConnectionTrait, config: &AppConfig) -> AppResult<usize> {
+    Entity::delete_many()
+        .filter(Column::SentAt.lt(Utc::now() - kept_after_sending()))
+        .exec(db)
+        .await?;
+    deliver(db, config).await
+}
+
+/// Sends the messages that are due.
+async fn deliver(db: &impl ConnectionTrait, config: &AppConfig) -> AppResult<usize> {
+    let now = Utc::now();
+    let due = Entity::find()
+        .filter(Column::SentAt.is_null())
+        .filter(Column::NextAttemptAt.lte(now))
+        .order_by_asc(Column::Id)
+        .limit(BATCH)
+        .all(db)
+        .await?;
+    let mut sent = 0;
+    for message in due {
+        // Claim it: of several instances, only the one whose update finds it still due sends.
+        let claimed = Entity::update_many()
+            .col_expr(Column::NextAttemptAt, Expr::value(now + lease()))
+            .filter(Column::Id.eq(message.id))
+            .filter(Column::SentAt.is_null())
+            .filter(Column::NextAttemptAt.lte(now))
+            .exec(db)
+            .await?
+            .rows_affected
+            == 1;
+        if !claimed {
+            continue;
+        }
+        let attempts = message.attempts.saturating_add(1);
+        let outcome = mail::send(config, &message.recipient, &message.subject, message.body).await;
+        let mut update = Entity::update_many()
+            .col_expr(Column::Attempts, Expr::value(attempts))
+            .filter(Column::Id.eq(message.id));
+        match outcome {
+            Ok(()) => {
+                update = update
+                    .col_expr(Column::SentAt, Expr::value(Some(Utc::now())))
+                    .col_expr(Column::LastError, Expr::value(Option::<String>::None));
+                sent += 1;
+            }
+            Err(error) => {
+                tracing::warn!(%error, id = message.id, attempts, "could not send mail; will retry");
+                let problem: String = error.to_string().chars().take(500).collect();
+                update = update
+                    .col_expr(
+                        Column::NextAttemptAt,
+                        Expr::value(Utc::now() + backoff(attempts)),
+                    )
+                    .col_expr(Column::LastError, Expr::value(Some(problem)));
+            }
+        }
+        update.exec(db).await?;
+    }
+    Ok(sent)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_back_off_from_half_a_minute_to_an_hour() {
+        let waits: Vec<i64> = (1..=9).map(|n| backoff(n).num_seconds()).collect();
+        assert_eq!(waits, [30, 60, 120, 240, 480, 960, 1920, 3600, 3600]);
+    }
+}

@@ -1,0 +1,61 @@
+//! The background task that delivers the mail outbox (`accounts::outbox`) while the server
+//! runs: woken as soon as a request queues a message, and every few seconds anyway for
+//! retries and for messages queued by other instances. It stops when Rocket shuts down.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use rocket::fairing::{Fairing, Info, Kind};
+use rocket::tokio::sync::Notify;
+use rocket::tokio::{self, time::sleep};
+use rocket::{Orbit, Rocket};
+
+use crate::accounts::outbox;
+use crate::app::AppState;
+
+/// How often the outbox is looked at when nobody wakes the sender.
+const POLL: Duration = Duration::from_secs(5);
+
+/// Wakes the sender after a message is queued (cheap; a wake with nothing queued is harmless).
+#[derive(Debug, Clone, Default)]
+pub struct MailWake(Arc<Notify>);
+
+impl MailWake {
+    pub fn wake(&self) {
+        self.0.notify_one();
+    }
+}
+
+pub struct MailSender;
+
+#[rocket::async_trait]
+impl Fairing for MailSender {
+    fn info(&self) -> Info {
+        Info {
+            name: "mail outbox sender",
+            kind: Kind::Liftoff,
+        }
+    }
+
+    async fn on_liftoff(&self, rocket: &Rocket<Orbit>) {
+        let Some(state) = rocket.state::<AppState>() else {
+            return;
+        };
+        let db = state.db.clone();
+        let config = state.config.clone();
+        let wake = state.mail_wake.0.clone();
+        let mut shutdown = rocket.shutdown();
+        tokio::spawn(async move {
+            loop {
+                if let Err(error) = outbox::deliver_due(&db, &config).await {
+                    tracing::error!(%error, "mail outbox pass failed");
+                }
+                tokio::select! {
+                    _ = &mut shutdown => break,
+                    () = wake.notified() => {}
+                    () = sleep(POLL) => {}
+                }
+            }
+        });
+    }
+}
