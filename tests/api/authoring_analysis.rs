@@ -350,8 +350,11 @@ async fn item_analysis_csv_neutralises_item_names_that_start_like_formulas() {
         .exec(db)
         .await
         .unwrap();
-    let learner = create_learner(db, "l1@nhs.test", "RX1", "receptionist").await;
-    sit_baseline(db, learner, &HashMap::from([("samp-b01", Right(High))])).await;
+    // Eight, so that the item is shown at all (issue 16).
+    for i in 0..8 {
+        let learner = create_learner(db, &format!("l{i}@nhs.test"), "RX1", "receptionist").await;
+        sit_baseline(db, learner, &HashMap::from([("samp-b01", Right(High))])).await;
+    }
 
     let trainer = app.sign_in_as(&world.trainer).await;
     let response = app
