@@ -45,6 +45,7 @@ mod migrations;
 mod option_shuffle;
 mod reports_cli;
 mod reports_demo;
+mod reports_filter_form;
 mod reports_filters;
 mod reports_gaps;
 mod reports_support;
