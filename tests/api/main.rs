@@ -39,6 +39,7 @@ mod foundation;
 mod hostile_requests;
 mod import;
 mod learner_api;
+mod learner_next_step;
 mod learner_pages;
 mod learning_journey;
 mod migrations;
