@@ -50,6 +50,9 @@ async fn result_with_gaps_leads_with_the_plans_next_module() {
     let detail = page.find("By topic").expect("the detail is kept");
     assert!(next < detail, "the next step comes before the detail");
     assert_links_onward(&page);
+    // Topic names mid-sentence keep their capitals (issue 17, point 10).
+    assert!(page.contains("about genomic medicine in the NHS"), "{page}");
+    assert!(!page.contains("the nhs"));
 }
 
 #[rocket::async_test]
