@@ -108,6 +108,12 @@ pub async fn prepare(config: AppConfig) -> Result<AppState, StartupError> {
 /// Reads the configuration from `figment`, prepares the database and assembles the app.
 pub async fn build(figment: Figment) -> Result<Rocket<Build>, StartupError> {
     let config = AppConfig::from_figment(&figment)?;
+    tracing::info!(
+        public_url = %config.public_url,
+        from = %config.public_url_source,
+        "links sent to people start with {}",
+        config.public_url
+    );
     let state = prepare(config).await?;
     Ok(assemble(figment, state))
 }

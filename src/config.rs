@@ -13,6 +13,9 @@ use rocket::figment::value::magic::RelativePathBuf;
 use rocket::figment::{Figment, Profile};
 use serde::Deserialize;
 
+mod public_url;
+pub use public_url::PublicUrlSource;
+
 /// The settings under `[default.app]` exactly as written.
 #[derive(Debug, Deserialize)]
 struct RawAppConfig {
@@ -21,7 +24,8 @@ struct RawAppConfig {
     content_dir: RelativePathBuf,
     static_dir: RelativePathBuf,
     min_cell_size: i64,
-    public_url: String,
+    #[serde(default)]
+    public_url: Option<String>,
     session_idle_minutes: i64,
     session_absolute_hours: i64,
     max_connections: i64,
@@ -145,7 +149,10 @@ pub struct AppConfig {
     pub content_dir: PathBuf,
     pub static_dir: PathBuf,
     pub min_cell_size: u32,
+    /// The start of every link sent to people, without a trailing `/`.
     pub public_url: String,
+    /// Whether `public_url` was set or built from the listening address and port.
+    pub public_url_source: PublicUrlSource,
     pub session_idle_minutes: u32,
     pub session_absolute_hours: u32,
     pub max_connections: u32,
@@ -236,17 +243,17 @@ impl AppConfig {
     pub fn from_figment(figment: &Figment) -> Result<Self, ConfigError> {
         // Rocket's own settings (address, port, limits) are checked here too, so that a bad
         // one is reported the same way instead of failing later at launch.
-        if let Err(e) = rocket::Config::try_from(figment) {
+        let rocket = rocket::Config::try_from(figment).map_err(|e| {
             let key = if e.path.is_empty() {
                 "rocket".to_owned()
             } else {
                 e.path.join(".")
             };
-            return Err(ConfigError {
+            ConfigError {
                 key,
                 problem: e.kind.to_string(),
-            });
-        }
+            }
+        })?;
         #[derive(Deserialize)]
         struct Root {
             app: RawAppConfig,
@@ -263,13 +270,9 @@ impl AppConfig {
             .app;
         let database_url = DatabaseUrl::parse(&raw.database_url)
             .map_err(|problem| ConfigError::new("database_url", problem))?;
-        let public_url = raw.public_url.trim_end_matches('/').to_owned();
-        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
-            return Err(ConfigError::new(
-                "public_url",
-                "must start with http:// or https://",
-            ));
-        }
+        let (public_url, public_url_source) =
+            public_url::resolve(raw.public_url.as_deref(), rocket.address, rocket.port)
+                .map_err(|problem| ConfigError::new("public_url", problem))?;
         let release = *figment.profile() == Profile::new("release");
         let smtp_url = match raw.smtp_url.as_deref().map(str::trim) {
             None | Some("") => None,
@@ -289,6 +292,7 @@ impl AppConfig {
             static_dir: raw.static_dir.relative(),
             min_cell_size: in_range("min_cell_size", raw.min_cell_size, 2, 1000)?,
             public_url,
+            public_url_source,
             session_idle_minutes: in_range(
                 "session_idle_minutes",
                 raw.session_idle_minutes,

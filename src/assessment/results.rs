@@ -168,7 +168,7 @@ pub async fn attempt_result(
                 .get(&slot.topic_id)
                 .and_then(|pre| crate::measures::individual_gain(*pre, score.knowledge)),
             calibration: calibration_words(
-                &slot.topic_name.to_lowercase(),
+                &crate::content::in_sentence(&slot.topic_name),
                 score.responses.n_confidently_wrong,
                 high_below,
                 score.responses.n_dont_know,

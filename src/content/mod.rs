@@ -10,6 +10,7 @@ mod load;
 pub mod markdown;
 mod problem;
 mod tree;
+mod wording;
 
 pub use check::{check_tree, is_slug};
 pub use files::read_tree;
@@ -19,6 +20,7 @@ pub use load::{
 };
 pub use problem::Problem;
 pub use tree::*;
+pub use wording::in_sentence;
 
 use std::path::Path;
 

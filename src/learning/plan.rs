@@ -162,3 +162,38 @@ pub async fn ensure_post_open(db: &impl ConnectionTrait, user_id: i64) -> AppRes
         Some(_) => Ok(()),
     }
 }
+
+/// What the learner should do next, which every results page leads with.
+#[derive(Debug, Clone, Serialize)]
+pub enum NextStep {
+    /// The first unfinished module: for the most important gap first, then any assigned one.
+    Module(PlanModule),
+    /// Every module in the plan is done: the post-assessment shows what was learned.
+    PostAssessment,
+    /// No topic below the role's level and nothing assigned left to do.
+    AtLevelEverywhere,
+    /// The plan and the post-assessment are done.
+    Finished,
+}
+
+impl Plan {
+    /// The next step; `post_taken` when the learner has submitted the post-assessment.
+    pub fn next_step(&self, post_taken: bool) -> NextStep {
+        let unfinished = self
+            .topics
+            .iter()
+            .filter(|t| t.status == "to_do")
+            .flat_map(|t| t.modules.iter())
+            .chain(self.assigned.iter())
+            .find(|m| !m.completed);
+        if let Some(module) = unfinished {
+            return NextStep::Module(module.clone());
+        }
+        let any_gap = self.topics.iter().any(|t| t.status != "tested_out");
+        match (any_gap, post_taken) {
+            (_, true) => NextStep::Finished,
+            (true, false) => NextStep::PostAssessment,
+            (false, false) => NextStep::AtLevelEverywhere,
+        }
+    }
+}

@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use super::gaps::{GapReport, Level};
+use crate::content::in_sentence;
 
 /// One ranked priority.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -45,7 +46,7 @@ pub fn top_priorities(report: &GapReport, limit: usize) -> Vec<Priority> {
             let sentence = format!(
                 "{who}: knowledge of {} is {knowledge:.0}% against a target of {target:.0}% \
                  (gap {gap:.0} points, {} for the role)",
-                lower_first(&topic.name),
+                in_sentence(&topic.name),
                 importance_words(importance),
             );
             out.push(Priority {
@@ -77,17 +78,6 @@ fn plural(name: &str) -> String {
     }
 }
 
-/// Lower-cases the first letter unless the word is an acronym ("NHS …" stays).
-fn lower_first(text: &str) -> String {
-    let mut chars = text.chars();
-    match (chars.next(), chars.next()) {
-        (Some(first), Some(second)) if !second.is_uppercase() => {
-            first.to_lowercase().chain(text.chars().skip(1)).collect()
-        }
-        _ => text.to_owned(),
-    }
-}
-
 /// The Hennessy-Hicks 1–7 importance scale in words (targets.toml: 1 not at all important,
 /// 4 moderately, 7 critically), for the learner-weighted mean rounded to a scale point.
 fn importance_words(importance: f64) -> &'static str {
@@ -114,8 +104,6 @@ mod tests {
             "Registered Nurses (Adult)"
         );
         assert_eq!(plural("GP"), "GPs");
-        assert_eq!(lower_first("Samples: collection"), "samples: collection");
-        assert_eq!(lower_first("NHS genomic medicine"), "NHS genomic medicine");
         assert_eq!(importance_words(6.4), "very important");
         assert_eq!(importance_words(7.0), "critically important");
     }

@@ -31,10 +31,20 @@ fn run(database: &TestDatabase, args: &[&str]) -> Output {
         .expect("run the binary")
 }
 
+/// A port nothing listens on now, so `serve` can bind it and links can be checked against it.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|address| address.port())
+        .expect("a free port")
+}
+
 #[rocket::async_test]
-async fn serve_prints_a_one_time_link_to_create_the_first_admin() {
+async fn serve_prints_a_one_time_link_to_create_the_first_admin_on_its_own_port() {
     let database = TestDatabase::create().await;
+    let port = free_port().to_string();
     let mut child = binary(&database)
+        .env("ROCKET_PORT", &port)
         .arg("serve")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -57,8 +67,9 @@ async fn serve_prints_a_one_time_link_to_create_the_first_admin() {
     child.kill().ok();
     child.wait().ok();
     let link = link.expect("serve printed the link");
-    assert!(link.starts_with("http://127.0.0.1:8000/setup/"), "{link}");
-    let path = link.trim_start_matches("http://127.0.0.1:8000").to_owned();
+    let origin = format!("http://127.0.0.1:{port}");
+    assert!(link.starts_with(&format!("{origin}/setup/")), "{link}");
+    let path = link.trim_start_matches(&origin).to_owned();
     let app = spawn_app_on(database).await;
     assert_eq!(app.get(&path).await.status(), Status::Ok);
 }
@@ -74,13 +85,7 @@ async fn users_import_prints_links_and_reports_every_bad_row_by_file_and_line() 
         String::from_utf8_lossy(&added.stderr)
     );
     let app = spawn_app_on(database).await;
-    app.given_job_role(
-        "administrative-and-clerical",
-        "Administrative and Clerical",
-        "receptionist",
-        "Receptionist",
-    )
-    .await;
+    given_receptionist_role(&app).await;
     let database = &app_database(&app);
 
     let bad = dir.join("bad.csv");
@@ -128,6 +133,65 @@ async fn users_import_prints_links_and_reports_every_bad_row_by_file_and_line() 
     assert_eq!(stdout.matches("/activate/").count(), 2, "{stdout}");
     assert!(stdout.contains("2 created"));
     assert_eq!(app.emails_in(&OrgScope::All).await.len(), 2);
+}
+
+#[rocket::async_test]
+async fn users_import_links_name_the_listening_port_unless_public_url_is_set() {
+    let database = TestDatabase::create().await;
+    let dir = database.data_dir();
+    let added = run(&database, &["orgs", "add", "RX1", "Example Trust"]);
+    assert!(added.status.success());
+    let app = spawn_app_on(database).await;
+    given_receptionist_role(&app).await;
+    let database = &app_database(&app);
+    let import = |file: &str, row: &str, public_url: Option<&str>| {
+        let path = dir.join(file);
+        std::fs::write(&path, format!("{HEADER}\n{row}\n")).expect("write csv");
+        let mut command = binary(database);
+        command.env("ROCKET_PORT", "9123");
+        if let Some(url) = public_url {
+            let data_dir = database.data_dir().display().to_string();
+            command.env(
+                "ROCKET_APP",
+                format!("{{data_dir=\"{data_dir}\",public_url=\"{url}\"}}"),
+            );
+        }
+        let output = command
+            .args(["users", "import", path.to_str().expect("path")])
+            .output()
+            .expect("run the binary");
+        assert!(output.status.success(), "{output:?}");
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let derived = import(
+        "a.csv",
+        "1001,ann@example.nhs.uk,Ann Smith,RX1,administrative-and-clerical,receptionist,3",
+        None,
+    );
+    assert!(
+        derived.contains("http://127.0.0.1:9123/activate/"),
+        "{derived}"
+    );
+    let configured = import(
+        "b.csv",
+        "1002,bob@example.nhs.uk,Bob Jones,RX1,administrative-and-clerical,receptionist,3",
+        Some("https://training.example.nhs.uk/"),
+    );
+    assert!(
+        configured.contains("https://training.example.nhs.uk/activate/"),
+        "{configured}"
+    );
+}
+
+/// The job role every row of these files names.
+async fn given_receptionist_role(app: &crate::helpers::TestApp) {
+    app.given_job_role(
+        "administrative-and-clerical",
+        "Administrative and Clerical",
+        "receptionist",
+        "Receptionist",
+    )
+    .await;
 }
 
 /// A handle on the test app's database for the binary (same URL and data folder).

@@ -17,7 +17,7 @@ fn location(response: &rocket::local::asynchronous::LocalResponse<'_>) -> String
 }
 
 /// Form fields for one item answered with `input` at `sureness`.
-fn item_fields(
+pub fn item_fields(
     slot: usize,
     position: i32,
     input: &AnswerInput,
@@ -36,7 +36,7 @@ fn item_fields(
     fields
 }
 
-async fn post(
+pub async fn post(
     app: &TestApp,
     session: &Session,
     path: &str,
@@ -52,9 +52,14 @@ async fn post(
     (status, to, body_of(response).await)
 }
 
-/// Answers every item of a baseline or post-assessment through the topic pages, right and very
-/// sure; returns the attempt id.
-async fn complete_through_pages(app: &TestApp, session: &Session, slug: &str) -> i64 {
+/// Answers every item of a baseline or post-assessment through the topic pages, very sure and
+/// right or wrong; returns the attempt id.
+pub async fn complete_through_pages(
+    app: &TestApp,
+    session: &Session,
+    slug: &str,
+    right: bool,
+) -> i64 {
     let (status, to, _) = post(
         app,
         session,
@@ -85,7 +90,7 @@ async fn complete_through_pages(app: &TestApp, session: &Session, slug: &str) ->
             fields.extend(item_fields(
                 k,
                 slot.position,
-                &pick_shown(slot, true),
+                &pick_shown(slot, right),
                 Some("3"),
             ));
         }
@@ -185,7 +190,7 @@ async fn learner_takes_the_baseline_reads_a_module_passes_its_quiz_and_gets_a_ce
         .await;
     assert_eq!(no_token.status(), Status::Forbidden);
 
-    let id = complete_through_pages(&app, &session, "baseline").await;
+    let id = complete_through_pages(&app, &session, "baseline", true).await;
     // All 24 right at high certainty: accuracy 24/24 = 100%; CBM mark +3 each, mean +3.00;
     // bonus = 0.1 x (3 - max_C[1 x right_C]) = 0.1 x (3 - 3) = +0.00.
     let result = body_of(
@@ -267,7 +272,7 @@ async fn learner_takes_the_baseline_reads_a_module_passes_its_quiz_and_gets_a_ce
     let csv = body_of(export).await;
     assert_eq!(csv.lines().count(), 1 + 24 + quiz_slots.len());
 
-    let post_id = complete_through_pages(&app, &session, "post").await;
+    let post_id = complete_through_pages(&app, &session, "post", true).await;
     assert_ne!(post_id, id);
     let post_result = body_of(
         app.get_as(&session, &format!("/learn/attempts/{post_id}/result"))

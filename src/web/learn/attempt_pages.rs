@@ -434,6 +434,8 @@ pub async fn show_result(
     id: i64,
 ) -> AppResult<Template> {
     let result = results::attempt_result(&state.db, user.account.id, id).await?;
-    let view = super::result_view::result_view(&result);
+    let post_taken = result.phase == "post";
+    let next = super::next_step::next_step(state, user.account.id, post_taken).await?;
+    let view = super::result_view::result_view(&result, next);
     Ok(chrome.render("learn/result", "Your results", view))
 }

@@ -5,6 +5,7 @@ mod api;
 mod attempt_pages;
 mod dashboard;
 mod module_pages;
+mod next_step;
 mod record_pages;
 mod result_view;
 mod views;

@@ -326,6 +326,7 @@ pub async fn show_quiz_feedback(
         "passed": passed,
         "mean_cbm": result.summary.mean_cbm_mark.map(|v| format!("{v:+.2}")),
         "items": items,
+        "next": super::next_step::next_step(state, user.account.id, false).await?,
     });
     Ok(chrome.render("learn/quiz_feedback", "Quiz results", view))
 }

@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use super::next_step::NextStepView;
 use crate::assessment::results::AttemptResult;
 use crate::content::markdown::render_formatted;
 use crate::questions::QuestionKind;
@@ -33,6 +34,8 @@ pub struct ItemRow {
 #[derive(Serialize)]
 pub struct ResultView {
     attempt_id: i64,
+    /// The plan's next step, shown first.
+    next: NextStepView,
     accuracy: String,
     mean_cbm: String,
     cbm_bonus: String,
@@ -83,7 +86,7 @@ fn correct_answer_html(kind: &QuestionKind) -> String {
     }
 }
 
-pub fn result_view(result: &AttemptResult) -> ResultView {
+pub fn result_view(result: &AttemptResult, next: NextStepView) -> ResultView {
     let pct = |v: Option<f64>| v.map_or_else(|| "–".to_owned(), |v| format!("{:.0}%", 100.0 * v));
     let signed = |v: Option<f64>| v.map_or_else(|| "–".to_owned(), |v| format!("{v:+.2}"));
     let items = result
@@ -119,6 +122,7 @@ pub fn result_view(result: &AttemptResult) -> ResultView {
         .collect();
     ResultView {
         attempt_id: result.attempt_id,
+        next,
         accuracy: pct(result.summary.accuracy),
         mean_cbm: signed(result.summary.mean_cbm_mark),
         cbm_bonus: signed(result.summary.cbm_bonus),

@@ -80,7 +80,8 @@ pub async fn api_gaps(
     state: &State<AppState>,
     filters: ReportFilters,
 ) -> AppResult<Json<Value>> {
-    let (_, board) = load_dashboard(state, &manager, address, &filters).await?;
+    let query = filters.query(&manager)?;
+    let board = load_dashboard(state, &manager, address, &query).await?;
     Ok(Json(dashboard::gaps_json(&board)))
 }
 
@@ -91,7 +92,8 @@ pub async fn api_trends(
     state: &State<AppState>,
     filters: ReportFilters,
 ) -> AppResult<Json<Value>> {
-    let trends = load_trends(state, &manager, address, &filters).await?;
+    let query = filters.query(&manager)?;
+    let trends = load_trends(state, &manager, address, &query).await?;
     Ok(Json(dashboard::trends_json(&trends)))
 }
 

@@ -8,6 +8,7 @@ use crate::accounts::OrgScope;
 use crate::error::{AppError, AppResult};
 use crate::reports::publication::{BAND_GROUPS, parse_band_group};
 use crate::reports::{GapQuery, Period, Phase, Scope};
+use crate::web::accounts::FormErrors;
 use crate::web::guards::Manager;
 
 /// The query string of every report page, export and JSON twin. Every field is optional text
@@ -26,15 +27,20 @@ fn given(value: &Option<String>) -> Option<&str> {
     value.as_deref().map(str::trim).filter(|v| !v.is_empty())
 }
 
-fn id(value: &Option<String>, name: &str) -> AppResult<Option<i64>> {
-    crate::web::query_id(value.as_deref(), name)
+/// Parses one field, filing its problem under the field's id (the input the page's error
+/// summary links to) so every bad value is reported at once, not one per submission.
+fn field<T>(errors: &mut FormErrors, name: &str, parsed: Result<Option<T>, String>) -> Option<T> {
+    parsed.unwrap_or_else(|message| {
+        errors.add(name, message);
+        None
+    })
 }
 
-fn month(value: &Option<String>, name: &str) -> AppResult<Option<Period>> {
+fn month(value: &Option<String>, label: &str) -> Result<Option<Period>, String> {
     given(value)
         .map(|v| {
             v.parse::<Period>()
-                .map_err(|problem| AppError::BadRequest(format!("{name}: {problem}")))
+                .map_err(|problem| format!("{label}: {problem}"))
         })
         .transpose()
 }
@@ -48,37 +54,63 @@ pub fn scope_of(manager: &Manager) -> Scope {
 }
 
 impl ReportFilters {
-    /// The query these filters ask for within the manager's scope. A bad value is a 400 that
-    /// names it; an organisation outside the scope is left to the service (404).
-    pub fn query(&self, manager: &Manager) -> AppResult<GapQuery> {
+    /// The query these filters ask for within the manager's scope, or every bad value filed
+    /// under its field for the page to show beside it. An organisation outside the scope is
+    /// left to the service (404).
+    pub fn check(&self, manager: &Manager) -> Result<GapQuery, FormErrors> {
+        let mut errors = FormErrors::default();
+        let id = |value: &Option<String>, label: &str| {
+            crate::web::query_id(value.as_deref(), label).map_err(|e| e.to_string())
+        };
         let mut query = GapQuery::new(scope_of(manager));
-        query.organisation = id(&self.organisation, "Organisation")?;
-        query.staff_group = id(&self.staff_group, "Staff group")?;
-        query.band = given(&self.band)
+        query.organisation = field(
+            &mut errors,
+            "organisation",
+            id(&self.organisation, "Organisation"),
+        );
+        query.staff_group = field(
+            &mut errors,
+            "staff_group",
+            id(&self.staff_group, "Staff group"),
+        );
+        let band = given(&self.band)
             .map(|band| {
-                parse_band_group(band).map(str::to_owned).ok_or_else(|| {
-                    AppError::BadRequest(format!(
-                        "Band must be one of the band groups: {}",
-                        BAND_GROUPS.join(", ")
-                    ))
-                })
+                parse_band_group(band)
+                    .map(str::to_owned)
+                    .ok_or_else(|| format!("Band group must be one of: {}", BAND_GROUPS.join(", ")))
             })
-            .transpose()?;
-        query.from = month(&self.from, "From")?;
-        query.to = month(&self.to, "To")?;
+            .transpose();
+        query.band = field(&mut errors, "band", band);
+        query.from = field(&mut errors, "from", month(&self.from, "From month"));
+        query.to = field(&mut errors, "to", month(&self.to, "To month"));
         if let (Some(from), Some(to)) = (query.from, query.to)
             && from > to
         {
-            return Err(AppError::BadRequest(
-                "The 'from' month must be the same as or before the 'to' month".into(),
-            ));
+            errors.add(
+                "from",
+                "The 'from' month must be the same as or before the 'to' month",
+            );
         }
-        query.phase = match given(&self.phase) {
-            None => Phase::Baseline,
+        let phase = match given(&self.phase) {
+            None => Ok(Some(Phase::Baseline)),
             Some(value) => Phase::parse(value)
-                .ok_or_else(|| AppError::BadRequest("Phase must be baseline or post".into()))?,
+                .map(Some)
+                .ok_or_else(|| "Phase must be baseline or post".to_owned()),
         };
-        Ok(query)
+        query.phase = field(&mut errors, "phase", phase).unwrap_or(Phase::Baseline);
+        if errors.is_empty() {
+            Ok(query)
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// The same check for the downloads and JSON twins: every problem in one 400 message.
+    pub fn query(&self, manager: &Manager) -> AppResult<GapQuery> {
+        self.check(manager).map_err(|errors| {
+            let messages: Vec<_> = errors.0.into_iter().map(|e| e.message).collect();
+            AppError::BadRequest(messages.join(". "))
+        })
     }
 
     /// The filters as a query string (no leading `?`), for links that keep them.

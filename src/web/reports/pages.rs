@@ -1,17 +1,19 @@
 //! The managers' report pages: the gap dashboard, a topic's every measure, trends and the
 //! completion view. Each handler parses the filters, calls one reports service and renders.
 
+use rocket::http::Status;
 use rocket::{State, get};
 use rocket_dyn_templates::Template;
 use serde_json::json;
 
-use super::filters::ReportFilters;
+use super::filters::{ReportFilters, scope_of};
 use super::view;
 use crate::app::AppState;
 use crate::error::{AppError, AppResult};
 use crate::reports::GapQuery;
 use crate::reports::dashboard::{self, Dashboard, Viewer};
 use crate::reports::trends::Trends;
+use crate::web::accounts::FormErrors;
 use crate::web::chrome::Chrome;
 use crate::web::guards::{ClientAddress, Manager};
 
@@ -20,17 +22,15 @@ pub async fn load_dashboard(
     state: &AppState,
     manager: &Manager,
     address: ClientAddress,
-    filters: &ReportFilters,
-) -> AppResult<(GapQuery, Dashboard)> {
-    let query = filters.query(manager)?;
-    let board = dashboard::dashboard(
+    query: &GapQuery,
+) -> AppResult<Dashboard> {
+    dashboard::dashboard(
         &state.db,
-        &query,
+        query,
         state.config.min_cell_size,
         &viewer(manager, address),
     )
-    .await?;
-    Ok((query, board))
+    .await
 }
 
 /// The filtered monthly trends the manager may see.
@@ -38,12 +38,11 @@ pub async fn load_trends(
     state: &AppState,
     manager: &Manager,
     address: ClientAddress,
-    filters: &ReportFilters,
+    query: &GapQuery,
 ) -> AppResult<Trends> {
-    let query = filters.query(manager)?;
     dashboard::trends(
         &state.db,
-        &query,
+        query,
         state.config.min_cell_size,
         &viewer(manager, address),
     )
@@ -57,6 +56,47 @@ pub fn viewer(manager: &Manager, address: ClientAddress) -> Viewer {
     }
 }
 
+/// A report page whose filters could not be used: its heading and the filter form again, with
+/// the values entered and each problem beside its field, so nothing typed is lost (a 400).
+async fn refuse(
+    state: &AppState,
+    manager: &Manager,
+    chrome: &Chrome,
+    page: (&str, &str),
+    filters: &ReportFilters,
+    errors: FormErrors,
+) -> AppResult<(Status, Template)> {
+    let (action, heading) = page;
+    let choices = dashboard::choices(&state.db, &scope_of(manager)).await?;
+    let page = chrome.render(
+        "reports/filter_errors",
+        &errors.title(heading),
+        json!({
+            "heading": heading,
+            "min_cell_size": state.config.min_cell_size,
+            "form": view::form(action, &choices, filters, &errors),
+            "errors": errors,
+        }),
+    );
+    Ok((Status::BadRequest, page))
+}
+
+/// The checked query, or the page that re-shows the filters (returned from the handler).
+macro_rules! checked {
+    ($filters:expr, $state:expr, $manager:expr, $chrome:expr, $page:expr) => {
+        match $filters.check(&$manager) {
+            Ok(query) => query,
+            Err(errors) => {
+                return refuse($state, &$manager, &$chrome, $page, &$filters, errors).await;
+            }
+        }
+    };
+}
+
+const GAPS: (&str, &str) = ("/reports", "Training gaps");
+const TRENDS: (&str, &str) = ("/reports/trends", "Training gaps by month");
+const COMPLETION: (&str, &str) = ("/reports/completion", "Completion by person");
+
 #[get("/reports?<filters..>")]
 pub async fn show_gaps(
     manager: Manager,
@@ -64,13 +104,14 @@ pub async fn show_gaps(
     address: ClientAddress,
     state: &State<AppState>,
     filters: ReportFilters,
-) -> AppResult<Template> {
-    let (query, board) = load_dashboard(state, &manager, address, &filters).await?;
+) -> AppResult<(Status, Template)> {
+    let query = checked!(filters, state, manager, chrome, GAPS);
+    let board = load_dashboard(state, &manager, address, &query).await?;
     let report = &board.report;
     let priorities: Vec<_> = board.priorities.iter().map(|p| &p.sentence).collect();
-    Ok(chrome.render(
+    let page = chrome.render(
         "reports/gaps",
-        "Training gaps",
+        GAPS.1,
         json!({
             "as_of": report.as_of.format("%-d %B %Y %H:%M UTC").to_string(),
             "min_cell_size": report.min_cell_size,
@@ -79,12 +120,13 @@ pub async fn show_gaps(
             "rows": view::rows(report, &filters),
             "priorities": priorities,
             "key": view::key(),
-            "form": view::form(&board.choices, &filters),
+            "form": view::form(GAPS.0, &board.choices, &filters, &FormErrors::default()),
             "links": view::links(&filters),
             "drilled": query.staff_group.is_some(),
             "all_groups": view::links(&filters.with_staff_group(None)).gaps,
         }),
-    ))
+    );
+    Ok((Status::Ok, page))
 }
 
 #[get("/reports/topics/<slug>?<filters..>")]
@@ -95,8 +137,11 @@ pub async fn show_topic(
     state: &State<AppState>,
     slug: &str,
     filters: ReportFilters,
-) -> AppResult<Template> {
-    let (_, board) = load_dashboard(state, &manager, address, &filters).await?;
+) -> AppResult<(Status, Template)> {
+    let action = format!("/reports/topics/{slug}");
+    let page = (action.as_str(), "Training gaps for a topic");
+    let query = checked!(filters, state, manager, chrome, page);
+    let board = load_dashboard(state, &manager, address, &query).await?;
     let report = &board.report;
     let column = report
         .topics
@@ -116,7 +161,7 @@ pub async fn show_topic(
         })
         .collect();
     let name = report.topics[column].name.clone();
-    Ok(chrome.render(
+    let page = chrome.render(
         "reports/topic",
         &format!("Training gaps: {name}"),
         json!({
@@ -126,7 +171,8 @@ pub async fn show_topic(
             "rows": rows,
             "links": view::links(&filters),
         }),
-    ))
+    );
+    Ok((Status::Ok, page))
 }
 
 #[get("/reports/trends?<filters..>")]
@@ -136,8 +182,9 @@ pub async fn show_trends(
     address: ClientAddress,
     state: &State<AppState>,
     filters: ReportFilters,
-) -> AppResult<Template> {
-    let trends = load_trends(state, &manager, address, &filters).await?;
+) -> AppResult<(Status, Template)> {
+    let query = checked!(filters, state, manager, chrome, TRENDS);
+    let trends = load_trends(state, &manager, address, &query).await?;
     let topics: Vec<_> =
         trends
             .topics
@@ -162,9 +209,9 @@ pub async fn show_trends(
                 json!({ "name": topic.name, "slug": topic.slug, "rows": rows })
             })
             .collect();
-    Ok(chrome.render(
+    let page = chrome.render(
         "reports/trends",
-        "Training gaps by month",
+        TRENDS.1,
         json!({
             "as_of": trends.as_of.format("%-d %B %Y %H:%M UTC").to_string(),
             "min_cell_size": trends.min_cell_size,
@@ -172,7 +219,8 @@ pub async fn show_trends(
             "topics": topics,
             "links": view::links(&filters),
         }),
-    ))
+    );
+    Ok((Status::Ok, page))
 }
 
 #[get("/reports/completion?<filters..>")]
@@ -182,8 +230,8 @@ pub async fn show_completion(
     address: ClientAddress,
     state: &State<AppState>,
     filters: ReportFilters,
-) -> AppResult<Template> {
-    let query = filters.query(&manager)?;
+) -> AppResult<(Status, Template)> {
+    let query = checked!(filters, state, manager, chrome, COMPLETION);
     let staff = dashboard::completion(&state.db, &query, &viewer(&manager, address)).await?;
     let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.format("%-d %B %Y").to_string());
     let people: Vec<_> = staff
@@ -201,12 +249,13 @@ pub async fn show_completion(
             })
         })
         .collect();
-    Ok(chrome.render(
+    let page = chrome.render(
         "reports/completion",
-        "Completion by person",
+        COMPLETION.1,
         json!({
             "people": people,
             "links": view::links(&filters),
         }),
-    ))
+    );
+    Ok((Status::Ok, page))
 }

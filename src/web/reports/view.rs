@@ -9,6 +9,7 @@ use crate::reports::dashboard::Choices;
 use crate::reports::export::rounded;
 use crate::reports::gaps::TopicColumn;
 use crate::reports::{Cell, GapReport, Level, ReportRow};
+use crate::web::accounts::FormErrors;
 
 /// Shown for a measure with nothing to average.
 const NONE: &str = "–";
@@ -222,15 +223,41 @@ pub struct OptionView {
     selected: bool,
 }
 
-/// The filter form with the current values.
+/// Each filter's problem, shown beside its field (`None` when the value is fine).
+#[derive(Debug, Default, Serialize)]
+pub struct FilterErrorsView {
+    organisation: Option<String>,
+    staff_group: Option<String>,
+    band: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    phase: Option<String>,
+}
+
+impl From<&FormErrors> for FilterErrorsView {
+    fn from(errors: &FormErrors) -> Self {
+        Self {
+            organisation: errors.on("organisation"),
+            staff_group: errors.on("staff_group"),
+            band: errors.on("band"),
+            from: errors.on("from"),
+            to: errors.on("to"),
+            phase: errors.on("phase"),
+        }
+    }
+}
+
+/// The filter form with the values entered, submitting to the page it is on (`action`).
 #[derive(Debug, Serialize)]
 pub struct FormView {
+    action: String,
     organisations: Vec<OptionView>,
     staff_groups: Vec<OptionView>,
     bands: Vec<OptionView>,
     from: String,
     to: String,
     post: bool,
+    errors: FilterErrorsView,
 }
 
 fn options(
@@ -247,8 +274,14 @@ fn options(
         .collect()
 }
 
-pub fn form(choices: &Choices, filters: &ReportFilters) -> FormView {
+pub fn form(
+    action: &str,
+    choices: &Choices,
+    filters: &ReportFilters,
+    errors: &FormErrors,
+) -> FormView {
     FormView {
+        action: action.to_owned(),
         organisations: options(
             choices
                 .organisations
@@ -270,6 +303,7 @@ pub fn form(choices: &Choices, filters: &ReportFilters) -> FormView {
         from: filters.from.clone().unwrap_or_default(),
         to: filters.to.clone().unwrap_or_default(),
         post: filters.phase.as_deref().map(str::trim) == Some("post"),
+        errors: errors.into(),
     }
 }
 
