@@ -204,9 +204,13 @@ async fn check_link(
                 throttle::wait_phrase(until)
             )));
         }
-        throttle::record_failure(db, &key).await?;
     }
     if one_time::peek(db, purpose, raw).await?.is_none() {
+        // Only a link that does not work counts: a site's staff activating their own accounts
+        // from one shared address must never be slowed, while guessing links is.
+        if let Some(address) = client_address {
+            throttle::record_failure(db, &Key::LinkAddress(address.clone())).await?;
+        }
         return Err(AppError::NotFound(LINK_USED.into()));
     }
     Ok(())

@@ -14,7 +14,8 @@
 //! - address: 20 free failures (a whole NHS site often reaches the service through one
 //!   address), then delays up to 15 minutes, window 1 hour: this stops one address spraying
 //!   guesses across many accounts;
-//! - one-time links (activation, reset) per address: 10 free, then delays up to 15 minutes;
+//! - one-time links (activation, reset) that do not work, per address: 10 free, then delays up
+//!   to 15 minutes (links that work are never counted: a site's staff share one address);
 //! - password-reset emails: 3 per account and 20 per address in 15 minutes, then none for 15
 //!   minutes (a fixed stop, not a delay: nobody is kept out of their account by it).
 //!

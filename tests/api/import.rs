@@ -221,3 +221,43 @@ async fn upload_page_lists_bad_rows_with_an_error_summary() {
     assert!(page.contains("nhsuk-error-summary"));
     assert!(page.contains("Line 2: email"));
 }
+
+/// A ward's staff activate their accounts from one shared address: working links are never
+/// throttled (only links that do not work are, issue 18).
+#[rocket::async_test]
+async fn a_sites_staff_activating_from_one_address_are_never_slowed() {
+    let app = spawn_app().await;
+    let admin = given_import_setup(&app).await;
+    let rows: Vec<String> = (0..12)
+        .map(|i| {
+            format!(
+                "{},s{i}@example.nhs.uk,Staff {i},RX1,Administrative and Clerical,Receptionist,3",
+                2000 + i
+            )
+        })
+        .collect();
+    let (status, report) = import(&app, &admin, &format!("{HEADER}\n{}\n", rows.join("\n"))).await;
+    assert_eq!(status, Status::Ok, "{report}");
+    let visitor = app.visitor().await;
+    for person in report["created"].as_array().expect("created") {
+        let link = person["link"].as_str().unwrap_or_default();
+        let path = &link[link.find("/activate/").expect("an activation link")..];
+        let response = app
+            .client
+            .post(path.to_owned())
+            .remote(
+                "203.0.113.9:4000"
+                    .parse::<std::net::SocketAddr>()
+                    .expect("address"),
+            )
+            .cookies(visitor.cookies.clone())
+            .header(ContentType::Form)
+            .body(format!(
+                "csrf_token={}&password=a+long+new+passphrase&confirm=a+long+new+passphrase",
+                visitor.csrf
+            ))
+            .dispatch()
+            .await;
+        assert_eq!(response.status(), Status::SeeOther, "{path}");
+    }
+}
