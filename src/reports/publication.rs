@@ -13,7 +13,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use sea_orm::sea_query::{Alias, Expr, Query};
+use sea_orm::sea_query::{Alias, Expr, Query, SelectStatement};
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, DbBackend, ExprTrait, QueryResult, TransactionTrait,
 };
@@ -86,23 +86,28 @@ pub fn add_pending(
     batch.add(Table::ReportPending, atom_of(cell), &counts, sums)
 }
 
+/// `SELECT min_cell_size FROM publication_state`: the threshold the releases were made with.
+fn stored_threshold() -> SelectStatement {
+    Query::select()
+        .column(Alias::new("min_cell_size"))
+        .from(Alias::new("publication_state"))
+        .and_where(Expr::col(Alias::new("id")).eq(1))
+        .take()
+}
+
+/// The recorded threshold, if the service has published anything yet.
+async fn recorded(db: &impl ConnectionTrait) -> AppResult<Option<u32>> {
+    Ok(db
+        .query_one(&stored_threshold())
+        .await?
+        .map(|row| row.try_get::<i32>("", "min_cell_size"))
+        .transpose()?
+        .and_then(|k| u32::try_from(k).ok()))
+}
+
 /// The threshold the releases are made with (set at start from `app.min_cell_size`).
 pub async fn threshold(db: &impl ConnectionTrait) -> AppResult<u32> {
-    let row = db
-        .query_one(
-            &Query::select()
-                .column(Alias::new("min_cell_size"))
-                .from(Alias::new("publication_state"))
-                .and_where(Expr::col(Alias::new("id")).eq(1))
-                .take(),
-        )
-        .await?;
-    Ok(match row {
-        Some(row) => {
-            u32::try_from(row.try_get::<i32>("", "min_cell_size")?).unwrap_or(DEFAULT_THRESHOLD)
-        }
-        None => DEFAULT_THRESHOLD,
-    })
+    Ok(recorded(db).await?.unwrap_or(DEFAULT_THRESHOLD))
 }
 
 /// One waiting row, as read back.
@@ -184,11 +189,7 @@ pub async fn release_due(
         .iter()
         .map(|key| key.iter().take(3).chain(key.get(4)).cloned().collect())
         .collect();
-    let threshold = Query::select()
-        .column(Alias::new("min_cell_size"))
-        .from(Alias::new("publication_state"))
-        .and_where(Expr::col(Alias::new("id")).eq(1))
-        .take();
+    let threshold = stored_threshold();
     let mut due = Vec::new();
     for group in groups {
         let [
@@ -246,18 +247,7 @@ pub async fn prepare(db: &DatabaseConnection, min_cell_size: u32) -> AppResult<b
 }
 
 async fn prepare_in(db: &impl ConnectionTrait, min_cell_size: u32) -> AppResult<bool> {
-    let stored = db
-        .query_one(
-            &Query::select()
-                .column(Alias::new("min_cell_size"))
-                .from(Alias::new("publication_state"))
-                .and_where(Expr::col(Alias::new("id")).eq(1))
-                .take(),
-        )
-        .await?
-        .map(|row| row.try_get::<i32>("", "min_cell_size"))
-        .transpose()?;
-    if stored.and_then(|k| u32::try_from(k).ok()) == Some(min_cell_size) {
+    if recorded(db).await? == Some(min_cell_size) {
         return Ok(false);
     }
     rebuild(db, min_cell_size).await?;
