@@ -298,7 +298,11 @@ pub fn form(
         ),
         bands: options(
             choices.bands.iter().map(|b| (b.clone(), b.clone())),
-            &filters.band,
+            // "Bands 1-4" (a hyphen typed in a link) is the group "Bands 1–4".
+            &filters.band.as_deref().map(|b| {
+                crate::reports::publication::parse_band_group(b)
+                    .map_or_else(|| b.to_owned(), str::to_owned)
+            }),
         ),
         from: filters.from.clone().unwrap_or_default(),
         to: filters.to.clone().unwrap_or_default(),
