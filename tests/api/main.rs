@@ -29,6 +29,7 @@ mod content_load;
 mod csrf;
 mod data_export;
 mod data_support;
+mod demo_year;
 mod disclosure;
 mod disclosure_batches;
 mod disclosure_model;
