@@ -20,7 +20,7 @@ pub struct Offered {
     pub topics: Vec<String>,
 }
 
-fn unescape(text: &str) -> String {
+pub fn unescape(text: &str) -> String {
     text.replace("&#x3D;", "=")
         .replace("&#x27;", "'")
         .replace("&#x60;", "`")
