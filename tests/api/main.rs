@@ -54,6 +54,7 @@ mod reports_demo;
 mod reports_filter_form;
 mod reports_filters;
 mod reports_gaps;
+mod reports_grid;
 mod reports_support;
 mod reports_verify;
 mod reports_web;

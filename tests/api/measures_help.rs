@@ -7,11 +7,20 @@ use rocket::http::Status;
 use crate::disclosure_requests::unescape;
 use crate::helpers::{Grant, Session, TestApp, body_of, spawn_app};
 use crate::learner_pages::complete_through_pages_at;
+use crate::reports_grid::manager_of_eight_phlebotomists;
 
 async fn page(app: &TestApp, session: &Session, path: &str) -> String {
     let response = app.get_as(session, path).await;
     assert_eq!(response.status(), Status::Ok, "{path}");
     unescape(&body_of(response).await)
+}
+
+/// The measure a column or label names (the glossary's names may add a gloss in brackets).
+fn measure_named(label: &str) -> &'static Measure {
+    MEASURES
+        .iter()
+        .find(|m| m.name == label || m.name.starts_with(&format!("{label} (")))
+        .unwrap_or_else(|| panic!("no measure in the glossary is named {label}"))
 }
 
 /// `measure` is explained in a details component of `html`, with a link to its entry.
@@ -25,6 +34,16 @@ fn explained(html: &str, measure: &Measure) -> bool {
                 && details.contains(measure.reading)
                 && details.contains(&format!("href=\"/help/measures#{}\"", measure.anchor))
         })
+}
+
+/// The column headings of every table on a page.
+fn columns(html: &str) -> Vec<String> {
+    html.split("<th scope=\"col\" class=\"nhsuk-table__header\">")
+        .skip(1)
+        .filter_map(|th| th.split("</th>").next())
+        .filter(|th| !th.starts_with('<'))
+        .map(str::to_owned)
+        .collect()
 }
 
 #[rocket::async_test]
@@ -52,6 +71,29 @@ async fn the_glossary_is_public_defines_every_measure_and_is_linked_from_every_p
     }
     let home = page(&app, &anonymous, "/").await;
     assert!(home.contains("href=\"/help/measures\">What the numbers mean</a>"));
+}
+
+#[rocket::async_test]
+async fn every_measure_on_the_report_pages_is_explained_beside_it() {
+    let app = spawn_app().await;
+    let manager = manager_of_eight_phlebotomists(&app).await;
+    // The topic page and the trends: every column but the row labels.
+    for path in ["/reports/topics/samples", "/reports/trends"] {
+        let html = page(&app, &manager, path).await;
+        let shown = columns(&html);
+        assert!(shown.len() > 5, "{path}: {shown:?}");
+        for column in shown
+            .iter()
+            .filter(|c| !matches!(c.as_str(), "Group or job role" | "Month"))
+        {
+            assert!(explained(&html, measure_named(column)), "{path}: {column}");
+        }
+    }
+    // The dashboard's cells show knowledge and gap against the target, coloured by priority.
+    let html = page(&app, &manager, "/reports").await;
+    for name in ["Knowledge", "Gap", "Target", "Priority"] {
+        assert!(explained(&html, measure_named(name)), "/reports: {name}");
+    }
 }
 
 #[rocket::async_test]
