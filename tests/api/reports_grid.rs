@@ -243,3 +243,20 @@ async fn the_topic_page_splits_its_measures_into_tables_that_fit_and_stack_on_ph
         assert!(headers.iter().any(|h| h == measure), "{measure} missing");
     }
 }
+
+#[rocket::async_test]
+async fn the_trends_tables_scroll_in_boxes_a_keyboard_can_reach() {
+    let app = spawn_app().await;
+    let manager = manager_of_eight_phlebotomists(&app).await;
+    let html = page(&app, &manager, "/reports/trends").await;
+    let boxes = pieces(&html, "<div class=\"app-table-scroll\"", ">");
+    assert_eq!(boxes.len(), 8, "one box per topic");
+    for b in boxes {
+        assert!(
+            b.contains("role=\"region\"")
+                && b.contains("tabindex=\"0\"")
+                && b.contains("aria-labelledby=\"topic-"),
+            "{b}"
+        );
+    }
+}
