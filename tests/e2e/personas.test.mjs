@@ -42,7 +42,8 @@ const ORG = { code: 'RJ1', name: "Guy's and St Thomas' NHS Foundation Trust" }
 const people = {
   learner: { employee: '1001', email: 'ann.smith@nhs.net', name: 'Ann Smith', group: 'Administrative and Clerical', role: 'Receptionist', band: '3' },
   manager: { employee: '1002', email: 'mark.patel@nhs.net', name: 'Mark Patel', group: 'Administrative and Clerical', role: 'Medical Secretary', band: '5' },
-  nojs: { employee: '1003', email: 'nora.jones@nhs.net', name: 'Nora Jones', group: 'Additional Clinical Services', role: 'Healthcare Assistant', band: '3' }
+  nojs: { employee: '1003', email: 'nora.jones@nhs.net', name: 'Nora Jones', group: 'Additional Clinical Services', role: 'Healthcare Assistant', band: '3' },
+  guesser: { employee: '1004', email: 'gus.fisher@nhs.net', name: 'Gus Fisher', group: 'Administrative and Clerical', role: 'Receptionist', band: '2' }
 }
 const admin = { email: 'admin@nhs.net', name: 'Alex Admin' }
 /** The module the manager assigns and the learner completes. */
@@ -145,7 +146,7 @@ describe('genomics-training in Chromium, every page checked with axe-core', { co
     await page.getByLabel('CSV file').setInputFiles(csv)
     await clickAndWait(page, page.getByRole('button', { name: 'Import' }))
     await checkPage(page, 'import done, activation links')
-    await assertText(page, 'Imported: 3 new')
+    await assertText(page, 'Imported: 4 new')
     const rowTexts = await page.locator('tbody tr').allInnerTexts()
     for (const person of Object.values(people)) {
       const row = rowTexts.find((r) => r.includes(person.email))
@@ -179,7 +180,7 @@ describe('genomics-training in Chromium, every page checked with axe-core', { co
 
   test('imported people activate their accounts with the link and sign in', async () => {
     page.e2e.persona = 'activation'
-    for (const key of ['learner', 'manager', 'nojs']) {
+    for (const key of ['learner', 'manager', 'nojs', 'guesser']) {
       const person = people[key]
       assert.ok(person.activation, 'the admin scenario must run first')
       await page.goto(person.activation)
@@ -433,6 +434,45 @@ describe('genomics-training in Chromium, every page checked with axe-core', { co
     await checkPage(page, 'item analysis')
     // One learner's baseline: too few people for any item to be shown (issue 16).
     await assertText(page, 'not shown: fewer than 8 people answered them here')
+    await signOut(page)
+  })
+
+  test('guesser: "the first option, very sure" fails every module quiz', async () => {
+    // Options are shuffled per attempt, with a fixed seed here (lib/server.mjs) so that the
+    // outcome never depends on luck; the API suite checks the same strategy on the baseline.
+    page.e2e.persona = 'guesser'
+    await signIn(page, people.guesser)
+    await page.goto(`${server.baseUrl}/learn/modules`)
+    await checkPage(page, 'all modules')
+    // The shipped modules; the trainer's scenario adds one of its own (e2e-carriers).
+    const modules = (await page.locator('main a[href^="/learn/modules/"]').evaluateAll((links) =>
+      [...new Set(links.map((a) => a.getAttribute('href')).filter((h) => /^\/learn\/modules\/[a-z0-9-]+$/.test(h)))]))
+      .filter((href) => href !== '/learn/modules/e2e-carriers')
+    assert.equal(modules.length, 8, `modules listed: ${modules.join(', ')}`)
+    for (const href of modules) {
+      await page.goto(`${server.baseUrl}${href}`)
+      // The module's pages were checked in the learner's scenario; here only the way through.
+      while (await page.locator('.nhsuk-pagination__link--next').count() > 0) {
+        await clickAndWait(page, page.locator('.nhsuk-pagination__link--next'))
+      }
+      await clickAndWait(page, page.getByRole('button', { name: 'Take the quiz' }))
+      await checkPage(page, `quiz ${href}`)
+      const positions = await page.locator('input[name$=".position"]').evaluateAll((hs) => hs.map((h) => h.value))
+      for (const [index, position] of positions.entries()) {
+        const first = page.locator(`input[id^="item-${position}-option-"]`).first()
+        if (await first.count()) await first.check()
+        for (const select of await page.locator(`select[id^="item-${position}-match-"]`).all()) {
+          await select.selectOption({ index: 1 })
+        }
+        const text = page.locator(`#item-${position}-text`)
+        if (await text.count()) await text.fill('a gene')
+        await page.getByLabel('Very sure (high)').nth(index).check()
+      }
+      await clickAndWait(page, page.getByRole('button', { name: 'Submit the quiz' }))
+      await checkPage(page, `quiz feedback ${href}`)
+      const verdict = await page.locator('main .nhsuk-inset-text').first().innerText()
+      assert.match(verdict, /You need \d+% to complete the module/, `${href}: the first option passed: ${verdict}`)
+    }
     await signOut(page)
   })
 

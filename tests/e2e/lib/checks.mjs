@@ -1,5 +1,5 @@
-// Every page visited: its HTTP status, no script errors (CSP violations included), a
-// screenshot under artifacts/, and axe-core's WCAG 2.x A and AA rules with no violations.
+// Every page visited: its HTTP status, no script errors (CSP violations included),
+// screenshots at 1280 px and 390 px under artifacts/, and axe-core's WCAG 2.x A and AA rules with no violations.
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -74,7 +74,8 @@ function describeViolations (violations) {
 
 /**
  * Checks the page the browser is on: the status of its last document response
- * (`status`, default: any below 400), no script or CSP errors, a full-page screenshot, and no
+ * (`status`, default: any below 400), no script or CSP errors, full-page screenshots at the
+ * context's width and at 390 px, and no
  * axe violations other than `exceptions` ({ ruleId: 'why it is acceptable here' }).
  * `axe: false` skips axe (used only where scripts cannot run at all, see the no-JS test).
  */
@@ -90,6 +91,11 @@ export async function checkPage (page, label, { status, exceptions = {}, axe = t
   shot += 1
   const file = path.join(artifactsDir, `${String(shot).padStart(3, '0')}-${slug(state.persona)}-${slug(label)}.png`)
   await page.screenshot({ path: file, fullPage: true })
+  // And as a phone shows it (390 px, an iPhone's width), for reviewing narrow layouts.
+  const wide = page.viewportSize()
+  await page.setViewportSize({ width: 390, height: 844 })
+  await page.screenshot({ path: file.replace(/\.png$/, '-390.png'), fullPage: true })
+  await page.setViewportSize(wide)
   const errors = state.errors.splice(0)
   assert.deepEqual(errors, [], `${where}: script or CSP errors`)
   const record = { persona: state.persona, label, url: page.url(), status: state.status, screenshot: path.basename(file), axe }
