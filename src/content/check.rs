@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::problem::Problem;
 use super::tree::*;
+use crate::questions::QuestionKind;
 
 /// Lower-case letters, digits and inner hyphens, at most 64 characters.
 pub fn is_slug(value: &str) -> bool {
@@ -202,6 +203,9 @@ fn check_modules(tree: &ContentTree, topics: &HashSet<&str>, problems: &mut Vec<
     }
 }
 
+/// The words every true/false stem asks, so that no statement is read as a fact.
+pub const TRUE_FALSE_ASK: &str = "True or false?";
+
 fn check_items(tree: &ContentTree, topics: &HashSet<&str>, problems: &mut Vec<Problem>) {
     let modules: HashSet<String> = tree.modules.iter().map(|m| quiz_tag(&m.slug)).collect();
     let mut ids = HashMap::new();
@@ -247,6 +251,16 @@ fn check_items(tree: &ContentTree, topics: &HashSet<&str>, problems: &mut Vec<Pr
             problems.push(at(
                 origin,
                 "essay and description questions cannot be used in an assessment",
+            ));
+        }
+        // A bare statement reads as a fact to be learnt, so a learner who skims the stem can
+        // take a false statement away as true (content review, issue 20).
+        if matches!(item.question.kind, QuestionKind::TrueFalse { .. })
+            && !item.question.text.contains(TRUE_FALSE_ASK)
+        {
+            problems.push(at(
+                origin,
+                format!("a true/false question must ask \"{TRUE_FALSE_ASK}\" in its stem"),
             ));
         }
         for tag in &item.question.tags {

@@ -155,6 +155,24 @@ fn question_without_explanation_is_reported_at_its_line() {
 }
 
 #[test]
+fn true_false_stem_that_does_not_ask_is_reported_at_its_line() {
+    let problems = problems_after(|d| {
+        edit(
+            d,
+            "questions/basics.gift",
+            "True or false? DNA is inherited.",
+            "DNA is inherited.",
+        )
+    });
+    assert_eq!(
+        problems,
+        vec![
+            "questions/basics.gift:11: a true/false question must ask \"True or false?\" in its stem"
+        ]
+    );
+}
+
+#[test]
 fn gift_syntax_error_names_file_and_line() {
     let problems = problems_after(|d| {
         edit(

@@ -81,8 +81,8 @@ async fn learners_download_holds_everything_held_about_them_and_no_secrets() {
     let responses = data["responses"].as_array().unwrap();
     assert_eq!(
         responses.len(),
-        24 + 8,
-        "24 baseline items and an 8-item quiz"
+        24 + 9,
+        "24 baseline items and the samples quiz's 9 items (a storage item joined it, issue 20)"
     );
     assert!(responses.iter().all(|r| r["certainty"] == 2));
     let ratings = data["ratings"].as_array().unwrap();

@@ -147,7 +147,8 @@ async fn learner_walks_from_baseline_to_post_assessment() {
     let certificate = record::certificate(db, user, "data-protection-sharing")
         .await
         .unwrap();
-    assert_eq!(certificate.minutes, 8);
+    // 10 minutes since issue 20 added the Caldicott and insurance sections to the module.
+    assert_eq!(certificate.minutes, 10);
     assert!(!certificate.outcomes.is_empty());
     assert_eq!(
         cell(db, "data-protection-sharing", "baseline", "n_completed").await,
@@ -228,7 +229,9 @@ async fn learner_walks_from_baseline_to_post_assessment() {
     );
     assert_eq!(record.completed.len(), 2);
     let export = export::export(db, user).await.unwrap();
-    assert_eq!(export.data.responses.len(), 24 + 8 + 8 + 8 + 24 + 24);
+    // Baseline, two data-protection quizzes (10 items each since issue 20 added the insurance
+    // and Caldicott items), the talking-with-patients quiz, two post-assessments.
+    assert_eq!(export.data.responses.len(), 24 + 10 + 10 + 8 + 24 + 24);
     let csv = export::responses_csv(&export).unwrap();
     assert!(csv.starts_with(
         "attempt_id,phase,item_id,item_version,answer,fraction,certainty,dont_know,\

@@ -60,7 +60,8 @@ async fn retention_removes_old_responses_and_changes_no_report_number() {
 
     let removed = retention::apply(db, cutoff).await.unwrap();
     assert_eq!(removed.attempts, 8 + 4 + 1, "baselines, posts and the quiz");
-    assert_eq!(removed.responses, (8 + 4) * 24 + 8);
+    // The samples quiz has 9 items since issue 20 added one on why DNA is stored.
+    assert_eq!(removed.responses, (8 + 4) * 24 + 9);
     assert_eq!(responses_of(db, &old).await, 0, "old responses are gone");
     assert_eq!(
         responses_of(db, &recent).await,
