@@ -12,6 +12,7 @@ pub mod fairings;
 pub mod guards;
 pub mod health;
 pub mod learn;
+pub mod listing;
 pub mod mail_sender;
 pub mod manage;
 pub mod pages;

@@ -46,6 +46,7 @@ mod learner_api;
 mod learner_next_step;
 mod learner_pages;
 mod learning_journey;
+mod long_lists;
 mod migrations;
 mod option_shuffle;
 mod reports_cli;

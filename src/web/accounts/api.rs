@@ -22,6 +22,7 @@ use crate::web::csrf::{CsrfHeader, CsrfJson, CsrfUpload};
 use crate::web::guards::{
     Admin, ClientAddress, CurrentUser, Manager, Release, secure_cookie, session_cookie_name,
 };
+use crate::web::listing::ListParams;
 use crate::web::query_id;
 
 pub fn routes() -> Vec<Route> {
@@ -120,15 +121,26 @@ async fn show_me(state: &State<AppState>, user: CurrentUser) -> AppResult<Json<V
     Ok(Json(value))
 }
 
-#[get("/api/v1/admin/users?<organisation>")]
+/// The people page's JSON twin: the same search and sort; every match unless a page is asked
+/// for.
+#[get("/api/v1/admin/users?<organisation>&<list..>")]
 async fn list_users(
     state: &State<AppState>,
     manager: Manager,
     organisation: Option<&str>,
+    list: ListParams,
 ) -> AppResult<Json<Value>> {
     let organisation = query_id(organisation, "Organisation")?;
-    let users = users::list(&state.db, &manager.scope, organisation).await?;
-    Ok(Json(json!({ "users": users })))
+    let mut query = list.check(&super::admin_users::people_sorts())?;
+    if list.page.is_none() {
+        query.page = None;
+    }
+    let people = users::list(&state.db, &manager.scope, organisation, &query).await?;
+    Ok(Json(json!({
+        "users": people.rows,
+        "total": people.total,
+        "page": query.page.map(|_| people.request.number),
+    })))
 }
 
 #[get("/api/v1/admin/users/<id>")]
