@@ -491,10 +491,12 @@ pub async fn set_roles(
         .await?;
     }
     sessions::end_all_for(&txn, user_id, None).await?;
-    let detail = format!(
-        "trainer={} admin={} manager_of={:?}",
-        roles.is_trainer, roles.is_admin, org_ids
-    );
+    let detail = serde_json::json!({
+        "user_id": user_id,
+        "trainer": roles.is_trainer,
+        "admin": roles.is_admin,
+        "manager_of": org_ids,
+    });
     audit::record(
         &txn,
         Event::new(action::ROLES_CHANGED)
@@ -544,6 +546,7 @@ pub async fn set_disabled(
         Event::new(what)
             .by(Some(actor.id))
             .subject(email)
+            .detail(serde_json::json!({ "user_id": user_id }))
             .from_address(client_address),
     )
     .await?;

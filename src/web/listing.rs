@@ -57,22 +57,26 @@ impl ListParams {
                 return Err(AppError::BadRequest("Order must be asc or desc".into()));
             }
         };
-        let number = match given(&self.page) {
-            None => 1,
-            Some(page) => page
-                .parse::<u64>()
-                .ok()
-                .filter(|n| *n >= 1)
-                .ok_or_else(|| {
-                    AppError::BadRequest("Page must be a whole number, 1 or more".into())
-                })?,
-        };
         Ok(ListQuery {
             search,
             sort: Sort { by, descending },
-            page: Some(PageRequest::new(number)),
+            page: Some(page_request(self.page.as_deref())?),
         })
     }
+}
+
+/// The page a `page` parameter asks for: absent means the first; anything but a whole number
+/// from 1 is a 400.
+pub fn page_request(page: Option<&str>) -> AppResult<PageRequest> {
+    let number = match page.map(str::trim).filter(|p| !p.is_empty()) {
+        None => 1,
+        Some(page) => page
+            .parse::<u64>()
+            .ok()
+            .filter(|n| *n >= 1)
+            .ok_or_else(|| AppError::BadRequest("Page must be a whole number, 1 or more".into()))?,
+    };
+    Ok(PageRequest::new(number))
 }
 
 /// Where a list's links go: its path and the filters every link keeps.

@@ -278,16 +278,26 @@ async fn add_organisation(
     Ok((Status::Created, Json(json!(created))))
 }
 
-#[get("/api/v1/admin/audit?<action>&<subject>&<actor>")]
+/// The newest 200 entries as stored, each with its `summary` sentence.
+#[get("/api/v1/admin/audit?<action>&<person>&<subject>&<actor>")]
 async fn list_audit(
     state: &State<AppState>,
     _admin: Admin,
     action: Option<&str>,
+    person: Option<&str>,
     subject: Option<&str>,
     actor: Option<&str>,
 ) -> AppResult<Json<Value>> {
-    let filter = super::audit::filter(action, subject, query_id(actor, "Actor")?);
-    Ok(Json(
-        json!({ "entries": audit::query(&state.db, &filter).await? }),
-    ))
+    let filter = super::audit::filter(action, person, subject, actor)?;
+    let entries = audit::query(&state.db, &filter).await?;
+    let names = audit::sentence::Names::load(&state.db, &entries).await?;
+    let entries: Vec<Value> = entries
+        .iter()
+        .map(|entry| {
+            let mut value = json!(entry);
+            value["summary"] = super::audit::told(entry, &names)["summary"].clone();
+            value
+        })
+        .collect();
+    Ok(Json(json!({ "entries": entries })))
 }
