@@ -83,7 +83,18 @@ pub async fn populate(db: &DatabaseConnection, spec: &DemoSpec) -> AppResult<Dem
             "demo{i}@{}.demo.nhs.uk",
             spec.organisation_code.to_lowercase()
         );
-        let user = person(db, &email, &name, organisation_id, role.id, band).await?;
+        // Demo names repeat, as real ones do; the employee number tells the people apart.
+        let employee_number = format!("{}-{i:05}", spec.organisation_code);
+        let user = person(
+            db,
+            &email,
+            &employee_number,
+            &name,
+            organisation_id,
+            role.id,
+            band,
+        )
+        .await?;
         // How much this person knows, and how sure of themselves they tend to be.
         let ability: f64 = rng.random_range(0.1..0.95);
         let boldness: f64 = rng.random_range(0.0..1.0);
@@ -247,6 +258,7 @@ async fn organisation(db: &impl ConnectionTrait, code: &str, name: &str) -> AppR
 async fn person(
     db: &impl ConnectionTrait,
     email: &str,
+    employee_number: &str,
     name: &str,
     organisation_id: i64,
     job_role_id: i64,
@@ -256,6 +268,7 @@ async fn person(
     let new = NewUser {
         email: email.to_owned(),
         display_name: name.to_owned(),
+        employee_number: Some(employee_number.to_owned()),
         active: true,
         ..NewUser::default()
     };
