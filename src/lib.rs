@@ -20,6 +20,7 @@ pub mod db;
 pub mod entities;
 pub mod error;
 pub mod learning;
+pub mod listing;
 pub mod measures;
 pub mod questions;
 pub mod reports;

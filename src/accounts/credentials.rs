@@ -75,7 +75,7 @@ pub async fn sign_in(
             db,
             Event::new(action::SIGN_IN_FAILED)
                 .subject(typed)
-                .detail("locked")
+                .detail(serde_json::json!({ "reason": "locked" }))
                 .from_address(client_address),
         )
         .await?;

@@ -120,6 +120,30 @@ fn scrub(text: &str, identifiers: &[String], with: &str) -> String {
         .fold(text.to_owned(), |t, id| replace_whole(&t, id, with))
 }
 
+/// An audit detail with the identifiers replaced: in a JSON detail only its strings change, so
+/// an employee number that equals some count or id leaves the numbers (and the JSON) intact.
+fn scrub_detail(detail: &str, identifiers: &[String], with: &str) -> String {
+    fn walk(value: &mut serde_json::Value, identifiers: &[String], with: &str) {
+        match value {
+            serde_json::Value::String(text) => *text = scrub(text, identifiers, with),
+            serde_json::Value::Array(items) => {
+                items.iter_mut().for_each(|v| walk(v, identifiers, with));
+            }
+            serde_json::Value::Object(fields) => {
+                fields.values_mut().for_each(|v| walk(v, identifiers, with));
+            }
+            _ => {}
+        }
+    }
+    match serde_json::from_str::<serde_json::Value>(detail) {
+        Ok(mut value) => {
+            walk(&mut value, identifiers, with);
+            value.to_string()
+        }
+        Err(_) => scrub(detail, identifiers, with),
+    }
+}
+
 /// Rows whose `column` holds any of the identifiers, whatever their case.
 fn mentions(column: impl ColumnTrait, identifiers: &[String]) -> Condition {
     identifiers.iter().fold(Condition::any(), |c, id| {
@@ -188,10 +212,11 @@ pub async fn erase(db: &DatabaseConnection, by: ErasedBy, user_id: i64) -> AppRe
         Event::new(action::ACCOUNT_ERASED)
             .by(by.actor_user_id)
             .subject(pseudonym.clone())
-            .detail(format!(
-                "user {user_id} pseudonymised ({}); {attempts_kept} attempts kept for reports",
-                by.via
-            ))
+            .detail(serde_json::json!({
+                "user_id": user_id,
+                "via": by.via,
+                "attempts_kept": attempts_kept,
+            }))
             .from_address(by.client_address),
     )
     .await?;
@@ -226,7 +251,10 @@ async fn scrub_audit_log(
             .subject
             .as_deref()
             .map(|s| scrub(s, identifiers, name));
-        let detail = entry.detail.as_deref().map(|d| scrub(d, identifiers, name));
+        let detail = entry
+            .detail
+            .as_deref()
+            .map(|d| scrub_detail(d, identifiers, name));
         let mut active = entry.into_active_model();
         active.subject = Set(subject);
         active.detail = Set(detail);
@@ -282,6 +310,16 @@ mod tests {
         );
         assert_eq!(replace_whole("ann@nhs.net;", "ann@nhs.net", "X"), "X;");
         assert_eq!(replace_whole("unchanged", "", "X"), "unchanged");
+    }
+
+    #[test]
+    fn a_json_detail_stays_json_with_only_its_strings_scrubbed() {
+        let ids = ["ann@nhs.net".to_owned(), "1001".to_owned()];
+        assert_eq!(
+            scrub_detail(r#"{"email":"ann@nhs.net","user_id":1001}"#, &ids, "X"),
+            r#"{"email":"X","user_id":1001}"#
+        );
+        assert_eq!(scrub_detail("user 1001 left", &ids, "X"), "user X left");
     }
 
     #[test]

@@ -116,7 +116,9 @@ pub async fn import(
     let mut report = ImportReport::default();
     let now = Utc::now();
     let mut seen = HashSet::new();
+    let mut organisations = std::collections::BTreeSet::new();
     for row in rows {
+        organisations.insert(row.organisation_id);
         let existing = match user::Entity::find()
             .filter(user::Column::EmployeeNumber.eq(row.employee_number.clone()))
             .one(&txn)
@@ -209,13 +211,13 @@ pub async fn import(
         Event::new(action::USERS_IMPORTED)
             .by(by.actor_user_id)
             .subject(by.source)
-            .detail(format!(
-                "created={} updated={} unchanged={} new_job_assignments={}",
-                report.created.len(),
-                report.updated,
-                report.unchanged,
-                report.new_job_assignments
-            ))
+            .detail(serde_json::json!({
+                "created": report.created.len(),
+                "updated": report.updated,
+                "unchanged": report.unchanged,
+                "new_job_assignments": report.new_job_assignments,
+                "organisations": organisations,
+            }))
             .from_address(by.client_address),
     )
     .await?;

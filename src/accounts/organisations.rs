@@ -125,7 +125,11 @@ pub async fn create(
         Event::new(action::ORGANISATION_CREATED)
             .by(by.actor_user_id)
             .subject(row.code.clone())
-            .detail(format!("{} ({})", row.name, by.via))
+            .detail(serde_json::json!({
+                "organisation_id": row.id,
+                "name": row.name,
+                "via": by.via,
+            }))
             .from_address(by.client_address),
     )
     .await?;

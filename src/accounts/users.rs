@@ -4,8 +4,9 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Alias, Condition, Expr, JoinType, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, ExprTrait,
     IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde::Serialize;
@@ -14,6 +15,7 @@ use super::{Email, OrgScope, sessions};
 use crate::audit::{self, Event, action};
 use crate::entities::{job_assignment, job_role, manager_scope, organisation, user};
 use crate::error::{AppError, AppResult};
+use crate::listing::{self, ListQuery, Page, SortBy};
 
 /// What the rest of the app needs to know about a signed-in person.
 #[derive(Debug, Clone, Serialize)]
@@ -264,51 +266,119 @@ fn summary(row: &user::Model, is_manager: bool, current_job: Option<JobView>) ->
     }
 }
 
-/// The people in `scope` (by their current job), optionally in one organisation, by name.
+/// The people in `scope` (by their current job), optionally in one organisation, found by name,
+/// email or employee number, sorted and paged in SQL.
 pub async fn list(
     db: &impl ConnectionTrait,
     scope: &OrgScope,
     organisation_id: Option<i64>,
-) -> AppResult<Vec<UserSummary>> {
+    list: &ListQuery,
+) -> AppResult<Page<UserSummary>> {
     if let Some(org) = organisation_id
         && !scope.includes(org)
     {
         return Err(AppError::NotFound("No such organisation.".into()));
     }
-    let mut jobs = job_assignment::Entity::find().filter(job_assignment::Column::EndedAt.is_null());
+    let (u, ja, jr) = (
+        Alias::new("users"),
+        Alias::new("job_assignments"),
+        Alias::new("job_roles"),
+    );
+    let col = |table: &Alias, name: &str| (table.clone(), Alias::new(name));
+    // A person's current job is their newest open assignment, so nobody is listed twice.
+    let newest_open = Query::select()
+        .expr(Expr::col(Alias::new("id")).max())
+        .from(ja.clone())
+        .and_where(Expr::col(Alias::new("user_id")).equals(col(&u, "id")))
+        .and_where(Expr::col(Alias::new("ended_at")).is_null())
+        .take();
+    let mut query = Query::select();
+    query
+        .expr_as(Expr::col(col(&u, "id")), Alias::new("user_id"))
+        .expr_as(Expr::col(col(&ja, "id")), Alias::new("job_id"))
+        .from(u.clone())
+        .join(
+            JoinType::LeftJoin,
+            ja.clone(),
+            Condition::all()
+                .add(Expr::col(col(&ja, "user_id")).equals(col(&u, "id")))
+                .add(Expr::col(col(&ja, "id")).in_subquery(newest_open)),
+        )
+        .join(
+            JoinType::LeftJoin,
+            jr.clone(),
+            Expr::col(col(&jr, "id")).equals(col(&ja, "job_role_id")),
+        );
     if let OrgScope::Only(ids) = scope {
-        jobs = jobs.filter(job_assignment::Column::OrganisationId.is_in(ids.clone()));
+        query.and_where(Expr::col(col(&ja, "organisation_id")).is_in(ids.iter().copied()));
     }
     if let Some(org) = organisation_id {
-        jobs = jobs.filter(job_assignment::Column::OrganisationId.eq(org));
+        query.and_where(Expr::col(col(&ja, "organisation_id")).eq(org));
     }
-    let current: HashMap<i64, JobView> = job_views(db, jobs.all(db).await?)
+    if let Some(text) = &list.search {
+        query.cond_where(listing::person_matches("users", text));
+    }
+    let order = list.sort.order();
+    match list.sort.by {
+        SortBy::EmployeeNumber => {
+            listing::order_nulls_last(&mut query, col(&u, "employee_number"), order.clone())
+        }
+        SortBy::JobRole => listing::order_nulls_last(&mut query, col(&jr, "name"), order.clone()),
+        SortBy::Name | SortBy::Baseline => {}
+    }
+    listing::then_by_name(
+        &mut query,
+        list.sort,
+        col(&u, "display_name"),
+        col(&u, "id"),
+    );
+    let page = listing::fetch_page(db, query, list.page).await?;
+    let mut ids = Vec::with_capacity(page.rows.len());
+    let mut job_ids = Vec::new();
+    for row in &page.rows {
+        ids.push(row.try_get::<i64>("", "user_id")?);
+        job_ids.extend(row.try_get::<Option<i64>>("", "job_id")?);
+    }
+    let jobs = job_assignment::Entity::find()
+        .filter(job_assignment::Column::Id.is_in(job_ids))
+        .all(db)
+        .await?;
+    let current: HashMap<i64, JobView> = job_views(db, jobs)
         .await?
         .into_iter()
         .map(|(row, view)| (row.user_id, view))
         .collect();
-    let mut users = user::Entity::find().order_by_asc(user::Column::DisplayName);
-    if !matches!(scope, OrgScope::All) || organisation_id.is_some() {
-        users = users.filter(user::Column::Id.is_in(current.keys().copied().collect::<Vec<_>>()));
-    }
-    let rows = users.limit(5000).all(db).await?;
+    let mut people: HashMap<i64, user::Model> = user::Entity::find()
+        .filter(user::Column::Id.is_in(ids.clone()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|row| (row.id, row))
+        .collect();
     let managers: Vec<i64> = manager_scope::Entity::find()
         .select_only()
         .column(manager_scope::Column::UserId)
+        .filter(manager_scope::Column::UserId.is_in(ids.clone()))
         .distinct()
         .into_tuple()
         .all(db)
         .await?;
-    Ok(rows
+    let rows = ids
         .iter()
+        .filter_map(|id| people.remove(id))
         .map(|row| {
             summary(
-                row,
+                &row,
                 managers.contains(&row.id),
                 current.get(&row.id).cloned(),
             )
         })
-        .collect())
+        .collect();
+    Ok(Page {
+        rows,
+        total: page.total,
+        request: page.request,
+    })
 }
 
 /// One person, if they are in `scope` (admins see everyone); otherwise 404, so that a manager
@@ -421,10 +491,12 @@ pub async fn set_roles(
         .await?;
     }
     sessions::end_all_for(&txn, user_id, None).await?;
-    let detail = format!(
-        "trainer={} admin={} manager_of={:?}",
-        roles.is_trainer, roles.is_admin, org_ids
-    );
+    let detail = serde_json::json!({
+        "user_id": user_id,
+        "trainer": roles.is_trainer,
+        "admin": roles.is_admin,
+        "manager_of": org_ids,
+    });
     audit::record(
         &txn,
         Event::new(action::ROLES_CHANGED)
@@ -474,6 +546,7 @@ pub async fn set_disabled(
         Event::new(what)
             .by(Some(actor.id))
             .subject(email)
+            .detail(serde_json::json!({ "user_id": user_id }))
             .from_address(client_address),
     )
     .await?;

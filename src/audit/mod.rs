@@ -4,13 +4,16 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
 };
 use serde::Serialize;
 
 use crate::entities::audit_log;
 use crate::error::AppResult;
+use crate::listing::{self, Page, PageRequest};
+
+pub mod sentence;
 
 /// Action names, so that filters and tests name the same strings.
 pub mod action {
@@ -74,8 +77,10 @@ impl<'a> Event<'a> {
         self
     }
 
-    pub fn detail(mut self, detail: impl Into<String>) -> Self {
-        self.detail = Some(detail.into());
+    /// The event's particulars, stored as JSON with named fields (the audit page turns them
+    /// into a sentence and shows them as they are one click away).
+    pub fn detail(mut self, detail: serde_json::Value) -> Self {
+        self.detail = Some(detail.to_string());
         self
     }
 
@@ -107,6 +112,8 @@ pub struct Filter {
     pub action: Option<String>,
     pub actor_user_id: Option<i64>,
     pub subject_contains: Option<String>,
+    /// Entries by, or about, people whose name or email address contains this (any case).
+    pub person: Option<String>,
     pub since: Option<DateTime<Utc>>,
     pub limit: u64,
 }
@@ -122,9 +129,9 @@ pub struct Entry {
     pub client_address: Option<String>,
 }
 
-/// The newest entries matching `filter`, newest first.
-pub async fn query(db: &impl ConnectionTrait, filter: &Filter) -> AppResult<Vec<Entry>> {
+fn select(filter: &Filter) -> sea_orm::Select<audit_log::Entity> {
     use sea_orm::ExprTrait;
+    use sea_orm::sea_query::{Alias, Expr, Query};
     let mut select = audit_log::Entity::find();
     if let Some(action) = filter.action.as_deref().filter(|a| !a.is_empty()) {
         select = select.filter(audit_log::Column::Action.eq(action));
@@ -134,32 +141,76 @@ pub async fn query(db: &impl ConnectionTrait, filter: &Filter) -> AppResult<Vec<
     }
     if let Some(text) = filter.subject_contains.as_deref().filter(|t| !t.is_empty()) {
         let pattern = format!("%{}%", text.replace(['%', '_'], ""));
-        select =
-            select.filter(sea_orm::sea_query::Expr::col(audit_log::Column::Subject).like(pattern));
+        select = select.filter(Expr::col(audit_log::Column::Subject).like(pattern));
+    }
+    if let Some(text) = filter.person.as_deref().filter(|t| !t.is_empty()) {
+        let people = Query::select()
+            .column(Alias::new("id"))
+            .from(Alias::new("users"))
+            .cond_where(
+                sea_orm::Condition::any()
+                    .add(listing::contains(
+                        Expr::col(Alias::new("display_name")),
+                        text,
+                    ))
+                    .add(listing::contains(Expr::col(Alias::new("email")), text)),
+            )
+            .take();
+        select = select.filter(
+            sea_orm::Condition::any()
+                .add(Expr::col(audit_log::Column::ActorUserId).in_subquery(people))
+                .add(listing::contains(
+                    Expr::col(audit_log::Column::Subject),
+                    text,
+                )),
+        );
     }
     if let Some(since) = filter.since {
         select = select.filter(audit_log::Column::CreatedAt.gte(since));
     }
+    select.order_by_desc(audit_log::Column::Id)
+}
+
+fn entry(row: audit_log::Model) -> Entry {
+    Entry {
+        id: row.id,
+        created_at: row.created_at,
+        actor_user_id: row.actor_user_id,
+        action: row.action,
+        subject: row.subject,
+        detail: row.detail,
+        client_address: row.client_address,
+    }
+}
+
+/// The newest entries matching `filter`, newest first.
+pub async fn query(db: &impl ConnectionTrait, filter: &Filter) -> AppResult<Vec<Entry>> {
     let limit = if filter.limit == 0 {
         200
     } else {
         Ord::min(filter.limit, 1000)
     };
-    let rows = select
-        .order_by_desc(audit_log::Column::Id)
-        .limit(limit)
+    let rows = select(filter).limit(limit).all(db).await?;
+    Ok(rows.into_iter().map(entry).collect())
+}
+
+/// One page of the entries matching `filter`, newest first (a page past the end shows the
+/// last one).
+pub async fn page(
+    db: &impl ConnectionTrait,
+    filter: &Filter,
+    request: PageRequest,
+) -> AppResult<Page<Entry>> {
+    let total = select(filter).count(db).await?;
+    let request = request.clamped(total);
+    let rows = select(filter)
+        .offset(request.offset())
+        .limit(request.size)
         .all(db)
         .await?;
-    Ok(rows
-        .into_iter()
-        .map(|row| Entry {
-            id: row.id,
-            created_at: row.created_at,
-            actor_user_id: row.actor_user_id,
-            action: row.action,
-            subject: row.subject,
-            detail: row.detail,
-            client_address: row.client_address,
-        })
-        .collect())
+    Ok(Page {
+        rows: rows.into_iter().map(entry).collect(),
+        total,
+        request,
+    })
 }

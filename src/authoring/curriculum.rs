@@ -113,11 +113,12 @@ pub async fn set_blueprint(
         }
     }
     let rows = blueprint(&txn).await?;
-    let detail = counts
-        .iter()
-        .map(|(slug, n)| format!("{slug}={n}"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let detail = serde_json::json!({
+        "items_per_topic": counts
+            .iter()
+            .map(|(slug, n)| (slug.clone(), serde_json::json!(n)))
+            .collect::<serde_json::Map<_, _>>(),
+    });
     super::audit_change(
         &txn,
         actor,
@@ -189,7 +190,7 @@ pub async fn set_assessment_items(
         actor,
         crate::audit::action::ASSESSMENT_ITEMS_CHANGED,
         assessment_slug,
-        uids.join(", "),
+        serde_json::json!({ "items": uids }),
     )
     .await?;
     txn.commit().await?;

@@ -285,7 +285,7 @@ pub async fn apply_import(
         actor,
         crate::audit::action::QUESTIONS_IMPORTED,
         file_name,
-        format!("{summary:?}"),
+        serde_json::json!(summary),
     )
     .await?;
     txn.commit().await?;

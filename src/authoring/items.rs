@@ -8,6 +8,7 @@ use sea_orm::{
     QueryFilter, QueryOrder, TransactionSession, TransactionTrait,
 };
 use serde::Serialize;
+use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use super::check::{check_question, check_uid};
@@ -177,7 +178,7 @@ pub async fn create_item(
         actor,
         action::ITEM_CREATED,
         &uid,
-        format!("topic {topic_slug}, draft"),
+        json!({ "topic": topic_slug, "status": DRAFT }),
     )
     .await?;
     txn.commit().await?;
@@ -199,7 +200,7 @@ pub async fn publish_item(
         )));
     }
     let row = set_status(db, row, PUBLISHED).await?;
-    super::audit_change(db, actor, action::ITEM_PUBLISHED, &row.uid, String::new()).await?;
+    super::audit_change(db, actor, action::ITEM_PUBLISHED, &row.uid, json!({})).await?;
     summarise(db, &row).await
 }
 
@@ -212,7 +213,7 @@ pub async fn retire_item(
 ) -> AppResult<ItemSummary> {
     let row = find_item(db, item_id).await?;
     let row = set_status(db, row, RETIRED).await?;
-    super::audit_change(db, actor, action::ITEM_RETIRED, &row.uid, String::new()).await?;
+    super::audit_change(db, actor, action::ITEM_RETIRED, &row.uid, json!({})).await?;
     summarise(db, &row).await
 }
 
@@ -324,15 +325,17 @@ pub async fn edit_item(
         .await?
         .ok_or_else(|| AppError::internal(format!("topic {} is missing", row.topic_id)))?;
     let outcome = save_question(&txn, actor, &row, &topic.slug, question).await?;
-    if outcome != EditOutcome::Unchanged {
-        super::audit_change(
-            &txn,
-            actor,
-            action::ITEM_EDITED,
-            &row.uid,
-            format!("{outcome:?}"),
-        )
-        .await?;
+    let edited = match outcome {
+        EditOutcome::Unchanged => None,
+        EditOutcome::Replaced { version } => {
+            Some(json!({ "version": version, "new_version": false }))
+        }
+        EditOutcome::NewVersion { version } => {
+            Some(json!({ "version": version, "new_version": true }))
+        }
+    };
+    if let Some(detail) = edited {
+        super::audit_change(&txn, actor, action::ITEM_EDITED, &row.uid, detail).await?;
     }
     txn.commit().await?;
     Ok(outcome)

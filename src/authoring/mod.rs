@@ -44,7 +44,7 @@ pub(crate) async fn audit_change(
     actor: Option<i64>,
     action: &str,
     subject: &str,
-    detail: String,
+    detail: serde_json::Value,
 ) -> crate::error::AppResult<()> {
     crate::audit::record(
         db,

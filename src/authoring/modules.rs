@@ -2,6 +2,7 @@
 //! version; learners' progress stays with the module), publish and retire. Once a module is
 //! changed here the content loader leaves it alone (`modules.edited_at`).
 
+use serde_json::json;
 use std::collections::HashMap;
 
 use chrono::{NaiveDate, Utc};
@@ -352,7 +353,7 @@ pub async fn create_module(
     )
     .await?;
     quiz_of(&txn, &row, draft.title.trim(), draft.pass_mark).await?;
-    super::audit_change(&txn, actor, action::MODULE_CREATED, slug, String::new()).await?;
+    super::audit_change(&txn, actor, action::MODULE_CREATED, slug, json!({})).await?;
     let row = find_module(&txn, slug).await?;
     let out = row_of(&txn, row).await?;
     txn.commit().await?;
@@ -397,7 +398,7 @@ pub async fn edit_module(
         actor,
         action::MODULE_EDITED,
         slug,
-        format!("version {version}"),
+        json!({ "version": version }),
     )
     .await?;
     txn.commit().await?;
@@ -442,7 +443,7 @@ async fn set_status(
         active.updated_at = Set(now);
         active.edited_at = Set(Some(now));
         active.update(db).await?;
-        super::audit_change(db, actor, audit, &slug, String::new()).await?;
+        super::audit_change(db, actor, audit, &slug, json!({})).await?;
     }
     let row = find_module(db, &slug).await?;
     row_of(db, row).await

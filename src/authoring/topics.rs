@@ -86,7 +86,14 @@ pub async fn create_topic(
     }
     .insert(db)
     .await?;
-    super::audit_change(db, actor, action::TOPIC_CREATED, slug, String::new()).await?;
+    super::audit_change(
+        db,
+        actor,
+        action::TOPIC_CREATED,
+        slug,
+        serde_json::json!({}),
+    )
+    .await?;
     Ok(row)
 }
 
@@ -109,6 +116,6 @@ pub async fn edit_topic(
     active.description = Set(description.to_owned());
     active.edited_at = Set(Some(Utc::now()));
     let row = active.update(db).await?;
-    super::audit_change(db, actor, action::TOPIC_EDITED, slug, String::new()).await?;
+    super::audit_change(db, actor, action::TOPIC_EDITED, slug, serde_json::json!({})).await?;
     Ok(row)
 }

@@ -8,14 +8,15 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::sea_query::{Alias, Expr, JoinType, Order, Query};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter};
+use sea_orm::sea_query::{Alias, Expr, JoinType, Query};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, ExprTrait, QueryFilter};
 use serde::Serialize;
 
 use crate::entities::{
     attempt, job_role, module, module_assignment, module_progress, module_version,
 };
 use crate::error::AppResult;
+use crate::listing::{self, ListQuery, Page, SortBy};
 
 /// One assigned module and when it was completed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -32,6 +33,8 @@ pub struct AssignedModule {
 pub struct StaffCompletion {
     pub user_id: i64,
     pub name: String,
+    /// Tells apart people with the same name (none once a leaver's details are erased).
+    pub employee_number: Option<String>,
     pub organisation_id: i64,
     pub job_role: String,
     /// The day their (first) baseline was submitted.
@@ -39,55 +42,127 @@ pub struct StaffCompletion {
     pub modules: Vec<AssignedModule>,
 }
 
+/// What the completion view's list can be sorted by (the first is the default).
+pub const COMPLETION_SORTS: [SortBy; 4] = [
+    SortBy::Name,
+    SortBy::EmployeeNumber,
+    SortBy::JobRole,
+    SortBy::Baseline,
+];
+
 struct Person {
     user_id: i64,
     name: String,
+    employee_number: Option<String>,
     organisation_id: i64,
     job_role_id: i64,
 }
 
-async fn people(db: &impl ConnectionTrait, organisations: &[i64]) -> AppResult<Vec<Person>> {
-    let (ja, u) = (Alias::new("job_assignments"), Alias::new("users"));
-    let query = Query::select()
-        .column((ja.clone(), Alias::new("user_id")))
-        .column((ja.clone(), Alias::new("organisation_id")))
-        .column((ja.clone(), Alias::new("job_role_id")))
-        .column((u.clone(), Alias::new("display_name")))
+/// The day of a person's first baseline, as SQL on this database: only the day is used, so a
+/// list sorted by it shows no more than the dates it prints (never the order within a day).
+fn baseline_day(backend: DbBackend) -> Expr {
+    let day = match backend {
+        DbBackend::Postgres => "CAST(MIN(a.submitted_at) AT TIME ZONE 'UTC' AS DATE)",
+        // sqlx writes UTC timestamps as text that starts with the day.
+        _ => "SUBSTR(MIN(a.submitted_at), 1, 10)",
+    };
+    Expr::cust(format!(
+        "(SELECT {day} FROM attempts a WHERE a.user_id = job_assignments.user_id \
+         AND a.phase = 'baseline' AND a.submitted_at IS NOT NULL)"
+    ))
+}
+
+async fn people(
+    db: &impl ConnectionTrait,
+    organisations: &[i64],
+    list: &ListQuery,
+) -> AppResult<Page<Person>> {
+    let (ja, u, jr) = (
+        Alias::new("job_assignments"),
+        Alias::new("users"),
+        Alias::new("job_roles"),
+    );
+    let col = |table: &Alias, name: &str| (table.clone(), Alias::new(name));
+    let mut query = Query::select();
+    query
+        .column(col(&ja, "user_id"))
+        .column(col(&ja, "organisation_id"))
+        .column(col(&ja, "job_role_id"))
+        .column(col(&u, "display_name"))
+        .column(col(&u, "employee_number"))
         .from(ja.clone())
         .join(
             JoinType::InnerJoin,
             u.clone(),
-            Expr::col((u.clone(), Alias::new("id"))).equals((ja.clone(), Alias::new("user_id"))),
+            Expr::col(col(&u, "id")).equals(col(&ja, "user_id")),
         )
-        .and_where(
-            Expr::col((ja.clone(), Alias::new("organisation_id")))
-                .is_in(organisations.iter().copied()),
+        .join(
+            JoinType::LeftJoin,
+            jr.clone(),
+            Expr::col(col(&jr, "id")).equals(col(&ja, "job_role_id")),
         )
-        .and_where(Expr::col((ja.clone(), Alias::new("ended_at"))).is_null())
-        .order_by((u, Alias::new("display_name")), Order::Asc)
-        .order_by((ja, Alias::new("user_id")), Order::Asc)
-        .take();
-    db.query_all(&query)
-        .await?
+        .and_where(Expr::col(col(&ja, "organisation_id")).is_in(organisations.iter().copied()))
+        .and_where(Expr::col(col(&ja, "ended_at")).is_null());
+    if let Some(text) = &list.search {
+        query.cond_where(listing::person_matches("users", text));
+    }
+    let order = list.sort.order();
+    match list.sort.by {
+        SortBy::EmployeeNumber => {
+            listing::order_nulls_last(&mut query, col(&u, "employee_number"), order.clone());
+        }
+        SortBy::JobRole => listing::order_nulls_last(&mut query, col(&jr, "name"), order.clone()),
+        SortBy::Baseline => {
+            let day = baseline_day(db.get_database_backend());
+            query
+                .order_by_expr(
+                    Expr::case(day.clone().is_null(), 0).finally(1).into(),
+                    order.clone(),
+                )
+                .order_by_expr(day, order.clone());
+        }
+        SortBy::Name => {}
+    }
+    listing::then_by_name(
+        &mut query,
+        list.sort,
+        col(&u, "display_name"),
+        col(&ja, "user_id"),
+    );
+    let page = listing::fetch_page(db, query, list.page).await?;
+    let rows = page
+        .rows
         .iter()
         .map(|row| {
             Ok(Person {
                 user_id: row.try_get("", "user_id")?,
                 name: row.try_get("", "display_name")?,
+                employee_number: row.try_get("", "employee_number")?,
                 organisation_id: row.try_get("", "organisation_id")?,
                 job_role_id: row.try_get("", "job_role_id")?,
             })
         })
-        .collect()
+        .collect::<AppResult<Vec<_>>>()?;
+    Ok(Page {
+        rows,
+        total: page.total,
+        request: page.request,
+    })
 }
 
-/// The completion view for the given organisations (the manager's scope, from the guard).
+/// The completion view for the given organisations (the manager's scope, from the guard): the
+/// people `list` finds, in its order, one page of them unless it asks for all.
 #[tracing::instrument(skip(db))]
 pub async fn completion_view(
     db: &impl ConnectionTrait,
     organisations: &[i64],
-) -> AppResult<Vec<StaffCompletion>> {
-    let people = people(db, organisations).await?;
+    list: &ListQuery,
+) -> AppResult<Page<StaffCompletion>> {
+    let Page {
+        rows: people,
+        total,
+        request,
+    } = people(db, organisations, list).await?;
     let user_ids: Vec<i64> = people.iter().map(|p| p.user_id).collect();
     let mut baseline: HashMap<i64, DateTime<Utc>> = HashMap::new();
     for a in attempt::Entity::find()
@@ -122,7 +197,7 @@ pub async fn completion_view(
         .into_iter()
         .map(|r| (r.id, r.name))
         .collect();
-    Ok(people
+    let rows = people
         .into_iter()
         .map(|p| {
             // Earliest due date per module, as the learner's own list shows it.
@@ -148,13 +223,19 @@ pub async fn completion_view(
             StaffCompletion {
                 user_id: p.user_id,
                 name: p.name,
+                employee_number: p.employee_number,
                 organisation_id: p.organisation_id,
                 job_role: roles.get(&p.job_role_id).cloned().unwrap_or_default(),
                 baseline_done: baseline.get(&p.user_id).map(DateTime::date_naive),
                 modules,
             }
         })
-        .collect())
+        .collect();
+    Ok(Page {
+        rows,
+        total,
+        request,
+    })
 }
 
 async fn module_titles(db: &impl ConnectionTrait) -> AppResult<HashMap<i64, String>> {

@@ -18,6 +18,7 @@ use super::gaps::{GapQuery, GapReport, Scope, gap_report};
 use super::priorities::{Priority, top_priorities};
 use super::trends::Trends;
 use crate::error::{AppError, AppResult};
+use crate::listing::{ListQuery, Page};
 
 /// How many priorities the dashboard lists.
 pub const TOP_PRIORITIES: usize = 10;
@@ -147,8 +148,9 @@ pub async fn dashboard(
 pub async fn completion(
     db: &impl ConnectionTrait,
     query: &GapQuery,
+    list: &ListQuery,
     viewer: &Viewer,
-) -> AppResult<Vec<StaffCompletion>> {
+) -> AppResult<Page<StaffCompletion>> {
     let organisations = match query.cell_filter()?.organisations {
         Some(ids) => ids,
         None => Lookups::load(db)
@@ -158,7 +160,7 @@ pub async fn completion(
             .map(|o| o.id)
             .collect(),
     };
-    let staff = completion_view(db, &organisations).await?;
+    let staff = completion_view(db, &organisations, list).await?;
     record_view(db, viewer, "completion", query).await?;
     Ok(staff)
 }

@@ -91,7 +91,8 @@ pub async fn populate(db: &DatabaseConnection, spec: &DemoSpec) -> AppResult<Dem
         };
         let baseline_at = super::demo_year::baseline_time(&mut rng, spec.ends);
         let job_from = baseline_at - Duration::days(rng.random_range(30..3_000));
-        let employee_number = format!("{:07}", 4_100_000 + i);
+        // Demo names repeat, as real ones do; the employee number tells the people apart.
+        let employee_number = format!("{}-{i:05}", spec.organisation_code);
         let user = person(
             db,
             NewUser {

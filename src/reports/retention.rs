@@ -88,11 +88,12 @@ pub async fn apply(db: &DatabaseConnection, cutoff: DateTime<Utc>) -> AppResult<
             db,
             Event::new(action::RESPONSES_REMOVED)
                 .subject(format!("before {}", cutoff.format("%Y-%m-%d")))
-                .detail(format!(
-                    "{} responses of {} attempts removed (sums kept); {} unfinished attempts \
-                     deleted",
-                    removed.responses, removed.attempts, removed.unfinished
-                )),
+                .detail(serde_json::json!({
+                    "before": cutoff.format("%Y-%m-%d").to_string(),
+                    "responses": removed.responses,
+                    "attempts": removed.attempts,
+                    "unfinished": removed.unfinished,
+                })),
         )
         .await?;
     }

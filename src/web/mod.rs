@@ -13,6 +13,7 @@ pub mod glossary;
 pub mod guards;
 pub mod health;
 pub mod learn;
+pub mod listing;
 pub mod mail_sender;
 pub mod manage;
 pub mod pages;

@@ -593,9 +593,11 @@ impl TestApp {
 
     /// Everyone `scope` shows, by email.
     pub async fn emails_in(&self, scope: &OrgScope) -> Vec<String> {
-        accounts::users::list(self.db(), scope, None)
+        let everyone = genomics_training::listing::ListQuery::everything();
+        accounts::users::list(self.db(), scope, None, &everyone)
             .await
             .expect("list")
+            .rows
             .into_iter()
             .map(|u| u.email)
             .collect()

@@ -13,9 +13,11 @@ use crate::accounts::organisations::{self, Organisation};
 use crate::accounts::users::{self, Roles, UserDetail, UserSummary};
 use crate::app::AppState;
 use crate::error::{AppError, AppResult};
+use crate::listing::SortBy;
 use crate::web::chrome::Chrome;
 use crate::web::csrf::{CsrfField, CsrfForm, TokenOnly};
 use crate::web::guards::{Admin, ClientAddress, Manager};
+use crate::web::listing::{ListLinks, ListParams, ListView};
 use crate::web::query_id;
 
 pub fn routes() -> Vec<Route> {
@@ -40,26 +42,55 @@ struct UsersView {
     organisations: Vec<Organisation>,
     organisation: Option<i64>,
     is_admin: bool,
+    list: ListView,
 }
 
-#[get("/admin/users?<organisation>")]
+/// The people list's sortable columns, the default first.
+pub const PEOPLE_COLUMNS: [(SortBy, &str); 3] = [
+    (SortBy::Name, "Name"),
+    (SortBy::EmployeeNumber, "Employee number"),
+    (SortBy::JobRole, "Job role"),
+];
+
+/// The sort keys the people list accepts.
+pub fn people_sorts() -> Vec<SortBy> {
+    PEOPLE_COLUMNS.iter().map(|(by, _)| *by).collect()
+}
+
+#[get("/admin/users?<organisation>&<list..>")]
 async fn list_users(
     state: &State<AppState>,
     manager: Manager,
     chrome: Chrome,
     organisation: Option<&str>,
+    list: ListParams,
 ) -> AppResult<Template> {
     let organisation = query_id(organisation, "Organisation")?;
-    let users = users::list(&state.db, &manager.scope, organisation).await?;
+    let query = list.check(&people_sorts())?;
+    let people = users::list(&state.db, &manager.scope, organisation, &query).await?;
     let organisations = organisations::list(&state.db, &manager.scope).await?;
+    let keep = organisation.map_or_else(String::new, |o| format!("organisation={o}"));
+    let list = ListView::new(
+        &people,
+        &query,
+        &ListLinks::new("/admin/users", &keep),
+        &PEOPLE_COLUMNS,
+        "people",
+    );
+    let title = if list.pages > 1 {
+        format!("People (page {} of {})", list.page, list.pages)
+    } else {
+        "People".to_owned()
+    };
     Ok(chrome.render(
         "admin/users",
-        "People",
+        &title,
         UsersView {
-            users,
+            users: people.rows,
             organisations,
             organisation,
             is_admin: manager.user.account.is_admin,
+            list,
         },
     ))
 }

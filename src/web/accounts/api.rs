@@ -22,6 +22,7 @@ use crate::web::csrf::{CsrfHeader, CsrfJson, CsrfUpload};
 use crate::web::guards::{
     Admin, ClientAddress, CurrentUser, Manager, Release, secure_cookie, session_cookie_name,
 };
+use crate::web::listing::ListParams;
 use crate::web::query_id;
 
 pub fn routes() -> Vec<Route> {
@@ -120,15 +121,26 @@ async fn show_me(state: &State<AppState>, user: CurrentUser) -> AppResult<Json<V
     Ok(Json(value))
 }
 
-#[get("/api/v1/admin/users?<organisation>")]
+/// The people page's JSON twin: the same search and sort; every match unless a page is asked
+/// for.
+#[get("/api/v1/admin/users?<organisation>&<list..>")]
 async fn list_users(
     state: &State<AppState>,
     manager: Manager,
     organisation: Option<&str>,
+    list: ListParams,
 ) -> AppResult<Json<Value>> {
     let organisation = query_id(organisation, "Organisation")?;
-    let users = users::list(&state.db, &manager.scope, organisation).await?;
-    Ok(Json(json!({ "users": users })))
+    let mut query = list.check(&super::admin_users::people_sorts())?;
+    if list.page.is_none() {
+        query.page = None;
+    }
+    let people = users::list(&state.db, &manager.scope, organisation, &query).await?;
+    Ok(Json(json!({
+        "users": people.rows,
+        "total": people.total,
+        "page": query.page.map(|_| people.request.number),
+    })))
 }
 
 #[get("/api/v1/admin/users/<id>")]
@@ -266,16 +278,26 @@ async fn add_organisation(
     Ok((Status::Created, Json(json!(created))))
 }
 
-#[get("/api/v1/admin/audit?<action>&<subject>&<actor>")]
+/// The newest 200 entries as stored, each with its `summary` sentence.
+#[get("/api/v1/admin/audit?<action>&<person>&<subject>&<actor>")]
 async fn list_audit(
     state: &State<AppState>,
     _admin: Admin,
     action: Option<&str>,
+    person: Option<&str>,
     subject: Option<&str>,
     actor: Option<&str>,
 ) -> AppResult<Json<Value>> {
-    let filter = super::audit::filter(action, subject, query_id(actor, "Actor")?);
-    Ok(Json(
-        json!({ "entries": audit::query(&state.db, &filter).await? }),
-    ))
+    let filter = super::audit::filter(action, person, subject, actor)?;
+    let entries = audit::query(&state.db, &filter).await?;
+    let names = audit::sentence::Names::load(&state.db, &entries).await?;
+    let entries: Vec<Value> = entries
+        .iter()
+        .map(|entry| {
+            let mut value = json!(entry);
+            value["summary"] = super::audit::told(entry, &names)["summary"].clone();
+            value
+        })
+        .collect();
+    Ok(Json(json!({ "entries": entries })))
 }

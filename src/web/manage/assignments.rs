@@ -222,10 +222,12 @@ async fn record(
         Event::new(action::MODULE_ASSIGNED)
             .by(Some(manager.user.account.id))
             .subject(format!("module {module_id}"))
-            .detail(format!(
-                "organisation {} job role {:?} due {due}",
-                audience.organisation_id, audience.job_role_id
-            ))
+            .detail(serde_json::json!({
+                "module_id": module_id,
+                "organisation_id": audience.organisation_id,
+                "job_role_id": audience.job_role_id,
+                "due_on": due,
+            }))
             .from_address(address),
     )
     .await?;

@@ -9,10 +9,12 @@ use super::filters::ReportFilters;
 use super::pages::{load_dashboard, load_trends, viewer};
 use crate::app::AppState;
 use crate::error::AppResult;
+use crate::reports::completion::COMPLETION_SORTS;
 use crate::reports::dashboard;
 use crate::reports::export::{self, Format};
 use crate::reports::gap_report;
 use crate::web::guards::{ClientAddress, Manager};
+use crate::web::listing::ListParams;
 
 #[derive(Responder)]
 pub struct Download {
@@ -97,14 +99,38 @@ pub async fn api_trends(
     Ok(Json(dashboard::trends_json(&trends)))
 }
 
-#[get("/api/v1/reports/completion?<filters..>")]
+/// The completion view's JSON twin: the same search and sort; everyone found unless a page is
+/// asked for.
+#[get("/api/v1/reports/completion?<q>&<sort>&<order>&<page>&<filters..>")]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one argument per query parameter"
+)]
 pub async fn api_completion(
     manager: Manager,
     address: ClientAddress,
     state: &State<AppState>,
+    q: Option<&str>,
+    sort: Option<&str>,
+    order: Option<&str>,
+    page: Option<&str>,
     filters: ReportFilters,
 ) -> AppResult<Json<Value>> {
     let query = filters.query(&manager)?;
-    let staff = dashboard::completion(&state.db, &query, &viewer(&manager, address)).await?;
-    Ok(Json(json!({ "staff": staff })))
+    let mut list = ListParams {
+        q: q.map(str::to_owned),
+        sort: sort.map(str::to_owned),
+        order: order.map(str::to_owned),
+        page: page.map(str::to_owned),
+    }
+    .check(&COMPLETION_SORTS)?;
+    if page.is_none() {
+        list.page = None;
+    }
+    let staff = dashboard::completion(&state.db, &query, &list, &viewer(&manager, address)).await?;
+    Ok(Json(json!({
+        "staff": staff.rows,
+        "total": staff.total,
+        "page": list.page.map(|_| staff.request.number),
+    })))
 }

@@ -113,19 +113,26 @@ impl ReportFilters {
         })
     }
 
-    /// The filters as a query string (no leading `?`), for links that keep them.
-    pub fn query_string(&self) -> String {
-        let pairs = [
+    /// The filters given, by name (for hidden inputs of a form that keeps them).
+    pub fn given(&self) -> Vec<(&'static str, &str)> {
+        [
             ("organisation", &self.organisation),
             ("staff_group", &self.staff_group),
             ("band", &self.band),
             ("from", &self.from),
             ("to", &self.to),
             ("phase", &self.phase),
-        ];
-        pairs
+        ]
+        .into_iter()
+        .filter_map(|(name, value)| given(value).map(|v| (name, v)))
+        .collect()
+    }
+
+    /// The filters as a query string (no leading `?`), for links that keep them.
+    pub fn query_string(&self) -> String {
+        self.given()
             .iter()
-            .filter_map(|(name, value)| given(value).map(|v| format!("{name}={}", encode(v))))
+            .map(|(name, value)| format!("{name}={}", encode(value)))
             .collect::<Vec<_>>()
             .join("&")
     }
@@ -140,7 +147,7 @@ impl ReportFilters {
 }
 
 /// Percent-encodes a query value (RFC 3986 unreserved characters pass).
-fn encode(value: &str) -> String {
+pub fn encode(value: &str) -> String {
     value
         .bytes()
         .map(|b| match b {

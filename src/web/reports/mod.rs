@@ -4,7 +4,7 @@
 //! the query string.
 
 mod api;
-mod filters;
+pub mod filters;
 mod help;
 mod pages;
 mod view;

@@ -10,12 +10,15 @@ use super::filters::{ReportFilters, scope_of};
 use super::{help, view};
 use crate::app::AppState;
 use crate::error::{AppError, AppResult};
+use crate::listing::SortBy;
 use crate::reports::GapQuery;
+use crate::reports::completion::COMPLETION_SORTS;
 use crate::reports::dashboard::{self, Dashboard, Viewer};
 use crate::reports::trends::Trends;
 use crate::web::accounts::FormErrors;
 use crate::web::chrome::Chrome;
 use crate::web::guards::{ClientAddress, Manager};
+use crate::web::listing::{ListLinks, ListParams, ListView};
 
 /// The filtered dashboard the manager may see (the view itself is audited by the service).
 pub async fn load_dashboard(
@@ -227,22 +230,47 @@ pub async fn show_trends(
     Ok((Status::Ok, page))
 }
 
-#[get("/reports/completion?<filters..>")]
+/// The completion view's sortable columns, the default first.
+pub const COMPLETION_COLUMNS: [(SortBy, &str); 4] = [
+    (SortBy::Name, "Name"),
+    (SortBy::EmployeeNumber, "Employee number"),
+    (SortBy::JobRole, "Job role"),
+    (SortBy::Baseline, "Baseline done"),
+];
+
+#[get("/reports/completion?<q>&<sort>&<order>&<page>&<filters..>")]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one argument per query parameter"
+)]
 pub async fn show_completion(
     manager: Manager,
     chrome: Chrome,
     address: ClientAddress,
     state: &State<AppState>,
+    q: Option<&str>,
+    sort: Option<&str>,
+    order: Option<&str>,
+    page: Option<&str>,
     filters: ReportFilters,
 ) -> AppResult<(Status, Template)> {
     let query = checked!(filters, state, manager, chrome, COMPLETION);
-    let staff = dashboard::completion(&state.db, &query, &viewer(&manager, address)).await?;
+    let list = ListParams {
+        q: q.map(str::to_owned),
+        sort: sort.map(str::to_owned),
+        order: order.map(str::to_owned),
+        page: page.map(str::to_owned),
+    }
+    .check(&COMPLETION_SORTS)?;
+    let staff = dashboard::completion(&state.db, &query, &list, &viewer(&manager, address)).await?;
     let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.format("%-d %B %Y").to_string());
     let people: Vec<_> = staff
+        .rows
         .iter()
         .map(|s| {
             json!({
                 "name": s.name,
+                "employee_number": s.employee_number,
                 "job_role": s.job_role,
                 "baseline_done": date(s.baseline_done),
                 "modules": s.modules.iter().map(|m| json!({
@@ -253,11 +281,32 @@ pub async fn show_completion(
             })
         })
         .collect();
+    let kept = filters.query_string();
+    let view = ListView::new(
+        &staff,
+        &list,
+        &ListLinks::new(COMPLETION.0, &kept),
+        &COMPLETION_COLUMNS,
+        "people",
+    );
+    let title = if view.pages > 1 {
+        format!("{} (page {} of {})", COMPLETION.1, view.page, view.pages)
+    } else {
+        COMPLETION.1.to_owned()
+    };
+    // The search form sends the report filters again, so a search keeps them.
+    let hidden: Vec<_> = filters
+        .given()
+        .into_iter()
+        .map(|(name, value)| json!({ "name": name, "value": value }))
+        .collect();
     let page = chrome.render(
         "reports/completion",
-        COMPLETION.1,
+        &title,
         json!({
             "people": people,
+            "list": view,
+            "hidden": hidden,
             "links": view::links(&filters),
         }),
     );
