@@ -13,6 +13,7 @@ mod access_matrix;
 mod accounts_flow;
 mod assessment_flow;
 mod assignments;
+mod author_item_steps;
 mod author_modules;
 mod author_web;
 mod authoring_analysis;
