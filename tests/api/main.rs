@@ -48,6 +48,7 @@ mod learner_next_step;
 mod learner_pages;
 mod learning_journey;
 mod migrations;
+mod minor_pages;
 mod option_shuffle;
 mod reports_cli;
 mod reports_demo;

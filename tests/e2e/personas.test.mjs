@@ -297,10 +297,10 @@ describe('genomics-training in Chromium, every page checked with axe-core', { co
     const bank = Array.isArray(parsed) ? parsed : parsed.questions
     const quizItems = await page.evaluate(() => [...document.querySelectorAll('input[name$=".position"]')].map((hidden) => ({
       position: hidden.value,
-      hint: document.getElementById(`item-${hidden.value}-hint`).innerHTML
+      text: document.getElementById(`item-${hidden.value}-text`).innerHTML
     })))
     for (const item of quizItems) {
-      const question = bestMatch(bank, item.hint)
+      const question = bestMatch(bank, item.text)
       await answerCorrectly(page, item.position, question)
       await page.getByLabel('Very sure (high)').nth(quizItems.indexOf(item)).check()
     }
