@@ -47,7 +47,7 @@ async fn page_of(app: &TestApp, session: &Session, path: &str) -> (Status, Strin
 }
 
 /// A complete form of each type as a browser posts it.
-fn filled(qtype: &str, uid: &str) -> Vec<(String, String)> {
+pub fn filled(qtype: &str, uid: &str) -> Vec<(String, String)> {
     let mut fields: Vec<(&str, &str)> = vec![
         ("action", "save"),
         ("topic", "samples"),
@@ -97,7 +97,7 @@ fn filled(qtype: &str, uid: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-async fn post(
+pub async fn post(
     app: &TestApp,
     session: &Session,
     path: &str,

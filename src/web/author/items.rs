@@ -596,6 +596,36 @@ pub async fn publish_item(
     ))
 }
 
+#[derive(Serialize)]
+struct RetireView {
+    item: ItemSummary,
+    type_label: &'static str,
+}
+
+/// "Are you sure?" before retiring: the item page links here, and only this page's button
+/// posts the retirement (no JavaScript needed).
+#[get("/author/items/<id>/retire")]
+pub async fn confirm_retire_item(
+    _trainer: Trainer,
+    chrome: Chrome,
+    state: &State<AppState>,
+    id: i64,
+) -> AppResult<Template> {
+    let item = overview::item_summary(&state.db, id).await?;
+    if item.status == crate::content::RETIRED {
+        return Err(AppError::Conflict(format!(
+            "Item {} is already retired.",
+            item.uid
+        )));
+    }
+    let view = RetireView {
+        type_label: type_label(&item.qtype),
+        item,
+    };
+    let title = format!("Retire item {}?", view.item.uid);
+    Ok(chrome.render("author/item_retire", &title, view))
+}
+
 #[post("/author/items/<id>/retire", data = "<_form>")]
 pub async fn retire_item(
     trainer: Trainer,
