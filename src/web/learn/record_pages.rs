@@ -5,6 +5,7 @@ use rocket::{Responder, State, get};
 use rocket_dyn_templates::Template;
 use serde_json::json;
 
+use crate::accounts::{OrgScope, users};
 use crate::app::AppState;
 use crate::error::AppResult;
 use crate::learning::{export, plan, record};
@@ -84,8 +85,20 @@ pub async fn show_certificate(
     slug: &str,
 ) -> AppResult<Template> {
     let module = record::certificate(&state.db, user.account.id, slug).await?;
+    let person = users::detail(&state.db, &OrgScope::All, user.account.id).await?;
+    // Where they worked when they completed it (a mover's certificate keeps that trust).
+    let organisation = person
+        .job_history
+        .iter()
+        .find(|job| {
+            job.started_at <= module.completed_at
+                && job.ended_at.is_none_or(|end| module.completed_at < end)
+        })
+        .or(person.summary.current_job.as_ref())
+        .map(|job| job.organisation_name.clone());
     let view = json!({
         "name": user.account.display_name,
+        "organisation": organisation,
         "module": module,
         "date": module.completed_at.format("%-d %B %Y").to_string(),
         "reference": module.certificate_reference(user.account.id),
