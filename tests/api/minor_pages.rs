@@ -89,3 +89,211 @@ async fn module_pages_have_the_pagination_arrows() {
     assert!(second.contains("nhsuk-icon nhsuk-icon--arrow-left"));
     assert!(second.contains("nhsuk-icon nhsuk-icon--arrow-right"));
 }
+
+#[rocket::async_test]
+async fn a_plan_lists_a_topics_modules_apart_and_the_account_says_band_once() {
+    use genomics_training::entities::{job_assignment, module, module_topic, topic};
+    use sea_orm::{
+        ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter,
+    };
+
+    let app = spawn_app().await;
+    let session = signed_in_learner(&app).await;
+    let db = app.db();
+    // The samples module also teaches genomics basics: that topic has two modules.
+    let samples = module::Entity::find()
+        .filter(module::Column::Slug.eq("samples"))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    let basics = topic::Entity::find()
+        .filter(topic::Column::Slug.eq("genomics-basics"))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    module_topic::ActiveModel {
+        module_version_id: Set(samples.current_version_id.unwrap()),
+        topic_id: Set(basics.id),
+    }
+    .insert(db)
+    .await
+    .unwrap();
+    crate::learner_pages::complete_through_pages(&app, &session, "baseline", false).await;
+    let (status, plan) = page_of(&app, &session, "/learn/plan").await;
+    assert_eq!(status, Status::Ok);
+    assert!(!plan.contains("min)<a"), "{plan}");
+    assert!(plan.contains("min)</li><li><a"), "{plan}");
+
+    let job = job_assignment::Entity::find()
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut job = job.into_active_model();
+    job.band = Set(Some("Band 6".to_owned()));
+    job.update(db).await.unwrap();
+    let (_, account) = page_of(&app, &session, "/account").await;
+    assert!(account.contains(", Band 6,"), "{account}");
+    assert!(!account.to_lowercase().contains("band band"), "{account}");
+}
+
+#[rocket::async_test]
+async fn retiring_an_item_asks_first() {
+    use crate::author_item_steps::{filled, post as post_item};
+
+    let app = spawn_app().await;
+    let world = app.given_world().await;
+    let trainer = app.session_for(&world.trainer).await;
+    let (status, location, _) = post_item(
+        &app,
+        &trainer,
+        "/author/items",
+        &filled("single", "retire-me"),
+    )
+    .await;
+    assert_eq!(status, Status::SeeOther);
+    let item = location.unwrap();
+
+    // The item page links to the question; it has no form that retires straight away.
+    let (_, page) = page_of(&app, &trainer, &item).await;
+    assert!(
+        page.contains(&format!("href=\"{item}/retire\">Retire</a>")),
+        "{page}"
+    );
+    assert!(
+        !page.contains(&format!("action=\"{item}/retire\"")),
+        "{page}"
+    );
+
+    let (status, confirm) = page_of(&app, &trainer, &format!("{item}/retire")).await;
+    assert_eq!(status, Status::Ok);
+    assert!(confirm.contains("Are you sure you want to retire Step item (retire-me)?"));
+    assert!(confirm.contains(&format!("method=\"post\" action=\"{item}/retire\"")));
+    assert!(confirm.contains(&format!("value=\"{}\"", trainer.csrf)));
+    let (_, page) = page_of(&app, &trainer, &item).await;
+    assert!(page.contains("draft"), "asking changes nothing");
+
+    let (status, _, _) = post_item(&app, &trainer, &format!("{item}/retire"), &[]).await;
+    assert_eq!(status, Status::SeeOther);
+    let (_, page) = page_of(&app, &trainer, &item).await;
+    assert!(page.contains("retired"));
+    let (status, _) = page_of(&app, &trainer, &format!("{item}/retire")).await;
+    assert_eq!(status, Status::Conflict);
+}
+
+/// Reads the samples module and passes its quiz; returns the certificate page.
+async fn pass_samples_quiz(app: &TestApp, session: &Session) -> String {
+    use crate::assessment_flow::pick_shown;
+    use crate::learner_pages::item_fields;
+    use genomics_training::assessment::bank;
+
+    let (status, to, _) = post(app, session, "/learn/modules/samples/quiz", &[]).await;
+    assert_eq!(status, Status::SeeOther);
+    let quiz: i64 = to.trim_start_matches("/learn/quiz/").parse().unwrap();
+    let mut answers = Vec::new();
+    for (k, slot) in bank::attempt_slots(app.db(), quiz)
+        .await
+        .unwrap()
+        .iter()
+        .enumerate()
+    {
+        answers.extend(item_fields(
+            k,
+            slot.position,
+            &pick_shown(slot, true),
+            Some("3"),
+        ));
+    }
+    let (status, _, _) = post(app, session, &format!("/learn/quiz/{quiz}"), &answers).await;
+    assert_eq!(status, Status::SeeOther);
+    let (status, page) = page_of(app, session, "/learn/modules/samples/certificate").await;
+    assert_eq!(status, Status::Ok);
+    page
+}
+
+#[rocket::async_test]
+async fn the_certificate_names_the_organisation_and_aligns_its_bullets() {
+    let app = spawn_app().await;
+    let session = signed_in_learner(&app).await;
+    let certificate = pass_samples_quiz(&app, &session).await;
+    assert!(
+        certificate.contains("<span class=\"app-certificate__organisation\">Trust X</span>"),
+        "{certificate}"
+    );
+    assert!(certificate.contains("nhsuk-list--bullet app-certificate__outcomes"));
+    let css = body_of(app.get("/static/app.css").await).await;
+    let rule = css
+        .split(".app-certificate__outcomes {")
+        .nth(1)
+        .and_then(|rest| rest.split('}').next())
+        .unwrap_or_default();
+    assert!(rule.contains("text-align: left"), "{rule}");
+}
+
+#[rocket::async_test]
+async fn check_your_answers_lists_each_answer_and_how_sure_without_marking_it() {
+    use crate::assessment_flow::pick_shown;
+    use crate::learner_pages::item_fields;
+    use genomics_training::assessment::bank;
+    use genomics_training::content::markdown::render_formatted;
+    use genomics_training::questions::QuestionKind;
+
+    let app = spawn_app().await;
+    let session = signed_in_learner(&app).await;
+    let id = start_baseline(&app, &session).await;
+    let slots = bank::attempt_slots(app.db(), id).await.unwrap();
+    let first_topic = slots[0].topic_id;
+    let mut fields = vec![("rating".to_owned(), "4".to_owned())];
+    let topic: Vec<_> = slots.iter().filter(|s| s.topic_id == first_topic).collect();
+    for (k, slot) in topic.iter().enumerate() {
+        // The first right and very sure, the second wrong and not sure, the third "I don't know".
+        let (input, sure) = match k {
+            0 => (pick_shown(slot, true), "3"),
+            1 => (pick_shown(slot, false), "1"),
+            _ => (Default::default(), "dont_know"),
+        };
+        fields.extend(item_fields(k, slot.position, &input, Some(sure)));
+    }
+    let (status, _, body) = post(
+        &app,
+        &session,
+        &format!("/learn/attempts/{id}/topics/1"),
+        &fields,
+    )
+    .await;
+    assert_eq!(status, Status::SeeOther, "{body}");
+
+    let (status, page) = page_of(&app, &session, &format!("/learn/attempts/{id}/review")).await;
+    assert_eq!(status, Status::Ok);
+    assert!(page.contains("nhsuk-summary-list"), "{page}");
+    assert!(page.contains("Fairly confident"), "the topic's rating");
+    assert!(page.contains("How sure: Very sure (high)"));
+    assert!(page.contains("How sure: Not sure (low)"));
+    assert!(page.contains("I don't know"));
+    assert!(
+        page.contains("Not answered"),
+        "later topics are still to do"
+    );
+    assert!(page.contains(&format!(
+        "href=\"/learn/attempts/{id}/topics/1#item-{}-text\">Change",
+        topic[0].position
+    )));
+    // Each question is shown with the option chosen (the first item is a choice item here).
+    let chosen = pick_shown(topic[0], true);
+    if let (Some(choice), QuestionKind::MultiChoice { answers, .. }) =
+        (chosen.choice, &topic[0].question.kind)
+    {
+        let canonical = topic[0].order.shown_options(answers.len())[choice];
+        let answer = &answers[canonical];
+        let shown = render_formatted(&answer.text, answer.text_format);
+        assert!(
+            page.contains(&format!("<li>{shown}</li>")),
+            "{shown} in {page}"
+        );
+    }
+    for marking in ["Correct", "Incorrect", "right answer", "Your answer was"] {
+        assert!(!page.contains(marking), "{marking} revealed");
+    }
+}

@@ -363,6 +363,7 @@ struct ReviewView {
     missing: Vec<String>,
     complete: bool,
     errors: Vec<ErrorItem>,
+    topics: Vec<super::review_view::ReviewedTopic>,
 }
 
 async fn review_view(
@@ -384,9 +385,24 @@ async fn review_view(
     } else {
         Vec::new()
     };
+    let slots = bank::attempt_slots(&state.db, id).await?;
+    let saved = responses_by_version(
+        response::Entity::find()
+            .filter(response::Column::AttemptId.eq(id))
+            .all(&state.db)
+            .await?,
+    );
+    let ratings = topic_rating::Entity::find()
+        .filter(topic_rating::Column::AttemptId.eq(id))
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|r| (r.topic_id, r.rating))
+        .collect();
     Ok(ReviewView {
         attempt_id: id,
         heading: phase_heading(&attempt.phase).to_owned(),
+        topics: super::review_view::reviewed_topics(&slots, &saved, &ratings),
         complete: missing.is_empty(),
         missing,
         errors,

@@ -8,6 +8,7 @@ mod module_pages;
 mod next_step;
 mod record_pages;
 mod result_view;
+mod review_view;
 mod views;
 
 use rocket::{Route, routes};
