@@ -297,3 +297,77 @@ async fn check_your_answers_lists_each_answer_and_how_sure_without_marking_it() 
         assert!(!page.contains(marking), "{marking} revealed");
     }
 }
+
+/// Every template writes a stored date or timestamp through the `date`/`datetime` helpers
+/// (words in a `<time>` element), never as the raw value. The completion report formats its
+/// dates as words in Rust.
+#[test]
+fn no_template_writes_a_raw_date() {
+    let raw = raw_dates_in_templates();
+    assert!(raw.is_empty(), "raw dates in templates: {raw:#?}");
+}
+
+fn raw_dates_in_templates() -> Vec<String> {
+    let mut found = Vec::new();
+    let mut folders = vec![std::path::PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/templates"
+    ))];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                folders.push(path);
+                continue;
+            }
+            if path.ends_with("reports/completion.html.hbs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            for (n, line) in text.lines().enumerate() {
+                for part in line.split("{{").skip(1) {
+                    let Some(inner) = part.split("}}").next() else {
+                        continue;
+                    };
+                    let name = inner.trim();
+                    let is_date =
+                        name.ends_with("_at") || name.ends_with("_on") || name == "review_by";
+                    let in_input = line.contains(&format!("value=\"{{{{{inner}}}}}\""));
+                    if is_date && !name.contains(' ') && !in_input {
+                        found.push(format!("{}:{}: {{{{{inner}}}}}", path.display(), n + 1));
+                    }
+                }
+            }
+        }
+    }
+    found
+}
+
+#[rocket::async_test]
+async fn dates_read_as_words_in_time_elements() {
+    let app = spawn_app().await;
+    let session = signed_in_learner(&app).await;
+    let certificate = pass_samples_quiz(&app, &session).await;
+    let today = chrono::Utc::now().date_naive();
+    let words = today.format("%-d %B %Y").to_string();
+    let element = format!("<time datetime=\"{today}\">{words}</time>");
+    assert!(certificate.contains(&element), "{certificate}");
+    let (_, record) = page_of(&app, &session, "/learn/record").await;
+    assert!(record.contains(&element), "{record}");
+
+    let world = app.given_world().await;
+    let trainer = app.session_for(&world.trainer).await;
+    let (_, location, _) = crate::author_item_steps::post(
+        &app,
+        &trainer,
+        "/author/items",
+        &crate::author_item_steps::filled("single", "dated"),
+    )
+    .await;
+    let (_, item) = page_of(&app, &trainer, &location.unwrap()).await;
+    assert!(
+        item.contains(&format!("<time datetime=\"{today}T")),
+        "{item}"
+    );
+    assert!(item.contains(&format!("\">{words} at ")), "{item}");
+}

@@ -278,7 +278,7 @@ describe('genomics-training in Chromium, every page checked with axe-core', { co
     await clickAndWait(page, page.getByRole('link', { name: 'See your plan' }))
     await checkPage(page, 'plan')
     await assertText(page, 'Assigned by your organisation')
-    await assertText(page, 'due 2027-03-31')
+    await assertText(page, 'due 31 March 2027')
 
     // The assigned module, page by page, then its quiz.
     await clickAndWait(page, page.locator('main').getByRole('link', { name: MODULE.title }).first())

@@ -57,7 +57,7 @@ pub async fn show_record(
         .map(|a| {
             json!({
                 "assessment": a.assessment,
-                "date": a.submitted_at.map(|d| d.format("%-d %B %Y").to_string()),
+                "date": a.submitted_at.map(|d| d.date_naive().to_string()),
                 "score": a.accuracy.map(|v| format!("{:.0}%", v * 100.0)),
                 "counts_in_reports": a.counts_in_reports,
                 "attempt_id": a.attempt_id,
@@ -68,7 +68,7 @@ pub async fn show_record(
     let completed: Vec<_> = record
         .completed
         .iter()
-        .map(|m| json!({ "slug": m.slug, "title": m.title, "minutes": m.minutes, "date": m.completed_at.format("%-d %B %Y").to_string() }))
+        .map(|m| json!({ "slug": m.slug, "title": m.title, "minutes": m.minutes, "date": m.completed_at.date_naive().to_string() }))
         .collect();
     Ok(chrome.render(
         "learn/record",
@@ -100,7 +100,7 @@ pub async fn show_certificate(
         "name": user.account.display_name,
         "organisation": organisation,
         "module": module,
-        "date": module.completed_at.format("%-d %B %Y").to_string(),
+        "date": module.completed_at.date_naive().to_string(),
         "reference": module.certificate_reference(user.account.id),
     });
     Ok(chrome.render(

@@ -144,6 +144,6 @@ pub fn result_view(result: &AttemptResult, next: NextStepView) -> ResultView {
         is_post: result.phase == "post",
         answers_removed_on: result
             .answers_removed_at
-            .map(|d| d.format("%-d %B %Y").to_string()),
+            .map(|d| d.date_naive().to_string()),
     }
 }
