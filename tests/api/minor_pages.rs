@@ -371,3 +371,160 @@ async fn dates_read_as_words_in_time_elements() {
     );
     assert!(item.contains(&format!("\">{words} at ")), "{item}");
 }
+
+#[rocket::async_test]
+async fn answers_sent_after_the_session_ended_come_back_after_sign_in() {
+    use crate::assessment_flow::pick_shown;
+    use crate::learner_pages::item_fields;
+    use genomics_training::assessment::bank;
+    use genomics_training::entities::{response, session};
+    use rocket::http::{ContentType, Header};
+    use sea_orm::{EntityTrait, PaginatorTrait};
+
+    let app = spawn_app().await;
+    let org = app.given_organisation("RX1", "Trust X").await;
+    let learner = app
+        .given_user(
+            "learner@x.nhs.uk",
+            Grant {
+                works_in: Some(org),
+                ..Default::default()
+            },
+        )
+        .await;
+    let old = app.sign_in_as(&learner).await;
+    let id = start_baseline(&app, &old).await;
+    let slots = bank::attempt_slots(app.db(), id).await.unwrap();
+    let topic: Vec<_> = slots
+        .iter()
+        .filter(|s| s.topic_id == slots[0].topic_id)
+        .collect();
+    let mut fields = vec![
+        ("csrf_token".to_owned(), old.csrf.clone()),
+        ("rating".to_owned(), "2".to_owned()),
+    ];
+    for (k, slot) in topic.iter().enumerate() {
+        fields.extend(item_fields(
+            k,
+            slot.position,
+            &pick_shown(slot, true),
+            Some("3"),
+        ));
+    }
+    let body = fields
+        .iter()
+        .map(|(k, v)| {
+            format!(
+                "{}={}",
+                crate::helpers::urlencode(k),
+                crate::helpers::urlencode(v)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("&");
+
+    // The session ends (idle too long) while the page is open.
+    session::Entity::delete_many().exec(app.db()).await.unwrap();
+    let path = format!("/learn/attempts/{id}/topics/1");
+    let send = |origin: Option<&'static str>| {
+        let mut request = app
+            .client
+            .post(path.clone())
+            .cookies(old.cookies.clone())
+            .header(ContentType::Form)
+            .body(body.clone());
+        if let Some(origin) = origin {
+            request = request.header(Header::new("Origin", origin));
+        }
+        request.dispatch()
+    };
+
+    // A post from another site keeps nothing.
+    let response = send(Some("https://evil.example")).await;
+    assert_eq!(response.status(), Status::SeeOther);
+    assert!(response.cookies().get("gt_kept").is_none());
+
+    let response = send(None).await;
+    assert_eq!(response.status(), Status::SeeOther);
+    assert_eq!(
+        response.headers().get_one("Location"),
+        Some(format!("/login?next=%2Flearn%2Fattempts%2F{id}%2Ftopics%2F1").as_str())
+    );
+    let kept = response
+        .cookies()
+        .get("gt_kept")
+        .expect("kept")
+        .clone()
+        .into_owned();
+    assert!(kept.http_only().unwrap_or(false));
+    let flash = response
+        .cookies()
+        .get("_flash")
+        .expect("a message")
+        .clone()
+        .into_owned();
+    assert_eq!(
+        response::Entity::find().count(app.db()).await.unwrap(),
+        0,
+        "nothing is saved without a session"
+    );
+    let sign_in = app
+        .client
+        .get(format!(
+            "/login?next=%2Flearn%2Fattempts%2F{id}%2Ftopics%2F1"
+        ))
+        .cookie(flash)
+        .dispatch()
+        .await;
+    let sign_in = body_of(sign_in).await;
+    assert!(
+        sign_in.contains("Your session ended because you were inactive"),
+        "{sign_in}"
+    );
+
+    // Someone else signing in on that browser sees nothing of it.
+    let other = app
+        .given_user(
+            "other@x.nhs.uk",
+            Grant {
+                works_in: Some(org),
+                ..Default::default()
+            },
+        )
+        .await;
+    let mut stranger = app.sign_in_as(&other).await;
+    stranger.cookies.push(kept.clone());
+    let (status, page) = page_of(&app, &stranger, &path).await;
+    assert_eq!(status, Status::NotFound);
+    assert!(!page.contains("we kept what you had entered"));
+
+    // The learner signs in again: the page shows what they had entered, not yet saved.
+    let mut again = app.sign_in_as(&learner).await;
+    again.cookies.push(kept);
+    let response = app.get_as(&again, &path).await;
+    assert_eq!(response.status(), Status::Ok);
+    let removed = response
+        .cookies()
+        .get("gt_kept")
+        .map(|c| c.value().to_owned());
+    assert_eq!(removed.as_deref(), Some(""), "shown once, then removed");
+    let page = body_of(response).await;
+    assert!(page.contains("we kept what you had entered"), "{page}");
+    assert!(page.contains("id=\"rating-2\" name=\"rating\" type=\"radio\" value=\"2\" checked"));
+    let very_sure = format!(
+        "id=\"item-{}-sureness-2\" name=\"items[0].sureness\" type=\"radio\" value=\"3\" checked",
+        topic[0].position
+    );
+    assert!(page.contains(&very_sure), "{page}");
+    assert_eq!(response::Entity::find().count(app.db()).await.unwrap(), 0);
+
+    // A cookie the service did not sign is ignored.
+    let mut forged = again.clone();
+    forged.cookies.push(rocket::http::Cookie::new(
+        "gt_kept",
+        format!("{id}.1.0.{}.00", hex::encode("rating=5")),
+    ));
+    let (status, page) = page_of(&app, &forged, &path).await;
+    assert_eq!(status, Status::Ok);
+    assert!(!page.contains("we kept what you had entered"));
+}

@@ -4,6 +4,7 @@
 mod api;
 mod attempt_pages;
 mod dashboard;
+mod kept_answers;
 mod module_pages;
 mod next_step;
 mod record_pages;
@@ -20,6 +21,7 @@ pub fn routes() -> Vec<Route> {
         attempt_pages::resume_attempt,
         attempt_pages::show_topic,
         attempt_pages::save_topic,
+        kept_answers::keep_answers,
         attempt_pages::show_review,
         attempt_pages::submit_attempt,
         attempt_pages::show_result,
