@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use chrono::{SubsecRound, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use sea_orm::{
@@ -335,7 +335,7 @@ pub fn response_row(
     input: &AnswerInput,
     checked: &CheckedAnswer,
     time_on_item_ms: Option<i32>,
-    answered_at: chrono::DateTime<Utc>,
+    answered_at: DateTime<Utc>,
 ) -> AppResult<response::Model> {
     let (answer_json, fraction, certainty, dont_know) = match checked {
         CheckedAnswer::DontKnow => (None, Some(0.0), None, true),
@@ -422,18 +422,29 @@ pub async fn submit(
     user_id: i64,
     attempt_id: i64,
 ) -> AppResult<attempt::Model> {
+    submit_at(db, user_id, attempt_id, Utc::now()).await
+}
+
+/// [`submit`] as if it happened at `at`: the demo trust's year of answers is submitted
+/// through the same path as a learner's, each sitting on its own day.
+pub async fn submit_at(
+    db: &DatabaseConnection,
+    user_id: i64,
+    attempt_id: i64,
+    at: DateTime<Utc>,
+) -> AppResult<attempt::Model> {
     let attempt = owned_attempt(db, user_id, attempt_id).await?;
     if attempt.status == SUBMITTED {
         return Ok(attempt);
     }
-    let plan = plan(db, attempt).await?;
+    let plan = plan_at(db, attempt, at).await?;
     let txn = crate::db::begin_write(db).await?;
     // Whether this attempt is the one reports count depends on the learner's other attempts,
     // so one learner's submits take turns, whichever instance serves them.
     lock_learner(&txn, user_id).await?;
     if !submit_plan::unchanged(&txn, &plan).await? {
         txn.rollback().await?;
-        return submit_locked(db, user_id, attempt_id).await;
+        return submit_locked(db, user_id, attempt_id, at).await;
     }
     finish(db, txn, plan, user_id, attempt_id).await
 }
@@ -444,6 +455,7 @@ async fn submit_locked(
     db: &DatabaseConnection,
     user_id: i64,
     attempt_id: i64,
+    at: DateTime<Utc>,
 ) -> AppResult<attempt::Model> {
     let txn = crate::db::begin_write(db).await?;
     lock_learner(&txn, user_id).await?;
@@ -451,7 +463,7 @@ async fn submit_locked(
     if attempt.status == SUBMITTED {
         return Ok(attempt);
     }
-    let plan = plan(&txn, attempt).await?;
+    let plan = plan_at(&txn, attempt, at).await?;
     finish(db, txn, plan, user_id, attempt_id).await
 }
 
@@ -482,6 +494,14 @@ pub async fn plan(
     db: &impl ConnectionTrait,
     attempt: attempt::Model,
 ) -> AppResult<submit_plan::SubmitPlan> {
+    plan_at(db, attempt, Utc::now()).await
+}
+
+async fn plan_at(
+    db: &impl ConnectionTrait,
+    attempt: attempt::Model,
+    at: DateTime<Utc>,
+) -> AppResult<submit_plan::SubmitPlan> {
     let topics = aggregates::load_attempt_topics(db, attempt.id).await?;
     let rated: HashSet<i64> = topics.ratings.keys().copied().collect();
     let missing = missing_in(&attempt.phase, &topics.slots, &topics.responses, &rated);
@@ -492,7 +512,7 @@ pub async fn plan(
     let submitted = attempt::Model {
         status: SUBMITTED.into(),
         // Microseconds, as PostgreSQL stores it, so the model returned equals the row read back.
-        submitted_at: Some(Utc::now().trunc_subsecs(6)),
+        submitted_at: Some(at.trunc_subsecs(6)),
         organisation_id: job.as_ref().map(|j| j.organisation_id),
         job_role_id: job.as_ref().map(|j| j.job_role_id),
         staff_group_id: job.as_ref().map(|j| j.staff_group_id),

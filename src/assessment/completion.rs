@@ -108,7 +108,8 @@ pub async fn complete_module_if_passed(
         .map(|p| p.module_version_id)
         .or(module_row.current_version_id)
         .unwrap_or_default();
-    let now = Utc::now();
+    // The quiz's own time, so a completion is dated by the sitting that earned it.
+    let now = quiz.submitted_at.unwrap_or_else(Utc::now);
     match existing {
         Some(progress) => {
             let mut active: module_progress::ActiveModel = progress.into();

@@ -8,6 +8,7 @@ pub mod aggregates;
 pub mod answer;
 pub mod attempts;
 pub mod bank;
+pub mod certainty_words;
 pub mod completion;
 pub mod draw;
 pub mod increments;

@@ -9,6 +9,7 @@ use serde::Serialize;
 use super::aggregates::load_attempt_topics;
 use super::attempts::{SUBMITTED, owned_attempt};
 use super::bank::Slot;
+use super::certainty_words::{TopicFacts, calibration_words, certainty_bonus_words};
 use crate::entities::{response, role_target};
 use crate::error::{AppError, AppResult};
 use crate::measures::response::Certainty;
@@ -58,39 +59,12 @@ pub struct AttemptResult {
     pub topics: Vec<TopicResult>,
     pub items: Vec<ItemResult>,
     pub summary: ResponseSummary,
+    /// What the certainty bonus says about the learner's sureness, in words.
+    pub certainty_reading: Option<String>,
     /// When retention removed the answers (`items` is then empty; `topics` stay).
     pub answers_removed_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(skip)]
     pub slots: Vec<Slot>,
-}
-
-/// Plain words on how well confidence matched answers for one topic.
-pub fn calibration_words(
-    topic: &str,
-    confidently_wrong: u64,
-    rating_high_below_target: bool,
-    dont_know: u64,
-) -> String {
-    let mut parts = Vec::new();
-    match confidently_wrong {
-        0 => {}
-        1 => parts.push(format!(
-            "You were sure and wrong on 1 question about {topic}."
-        )),
-        n => parts.push(format!(
-            "You were sure and wrong on {n} questions about {topic}."
-        )),
-    }
-    if rating_high_below_target {
-        parts.push("You rated yourself confident here, but your answers were below the level your role needs.".into());
-    }
-    if dont_know > 0 {
-        parts.push(format!("You said \"I don't know\" {dont_know} time{}: that is honest, and the module will cover it.", if dont_know == 1 { "" } else { "s" }));
-    }
-    if parts.is_empty() {
-        parts.push("Your confidence matched your answers.".into());
-    }
-    parts.join(" ")
 }
 
 /// The result of a learner's own submitted attempt.
@@ -149,7 +123,6 @@ pub async fn attempt_result(
         let target = targets.get(&slot.topic_id).copied();
         let met = target.is_none_or(|(t, _)| score.knowledge >= f64::from(t));
         let rating = topics.ratings.get(&slot.topic_id).copied();
-        let high_below = rating.is_some_and(|r| r >= 4) && !met;
         topic_results.push(TopicResult {
             topic_id: slot.topic_id,
             name: slot.topic_name.clone(),
@@ -167,12 +140,13 @@ pub async fn attempt_result(
             gain: baseline
                 .get(&slot.topic_id)
                 .and_then(|pre| crate::measures::individual_gain(*pre, score.knowledge)),
-            calibration: calibration_words(
-                &crate::content::in_sentence(&slot.topic_name),
-                score.responses.n_confidently_wrong,
-                high_below,
-                score.responses.n_dont_know,
-            ),
+            calibration: calibration_words(&TopicFacts {
+                topic: &crate::content::in_sentence(&slot.topic_name),
+                responses: &score.responses,
+                rating,
+                has_target: target.is_some(),
+                met_target: met,
+            }),
         });
     }
     let items = topics
@@ -191,33 +165,15 @@ pub async fn attempt_result(
             })
         })
         .collect();
+    let summary = topics.scored.overall.summary();
     Ok(AttemptResult {
         attempt_id: attempt.id,
         answers_removed_at: attempt.responses_removed_at,
         phase: attempt.phase,
         topics: topic_results,
         items,
-        summary: topics.scored.overall.summary(),
+        certainty_reading: certainty_bonus_words(&summary),
+        summary,
         slots: topics.slots,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::calibration_words;
-
-    #[test]
-    fn words_name_the_topic_and_count() {
-        assert_eq!(
-            calibration_words("consent", 2, false, 0),
-            "You were sure and wrong on 2 questions about consent."
-        );
-        assert_eq!(
-            calibration_words("consent", 0, false, 0),
-            "Your confidence matched your answers."
-        );
-        assert!(
-            calibration_words("samples", 1, true, 1).contains("below the level your role needs")
-        );
-    }
 }

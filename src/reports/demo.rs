@@ -1,21 +1,21 @@
-//! A synthetic demo population: an organisation with staff across every job role who sit the
-//! baseline (and some the post-assessment) through the real assessment service, so every
-//! report and aggregate is built exactly as live data would be. Deterministic for a seed: the
+//! A synthetic demo population: an organisation with staff across every job role who, over a
+//! year, sit the baseline, study the modules their plan gives them and sit the
+//! post-assessment, all through the real assessment service, so every report and aggregate is
+//! built exactly as live data would be. Deterministic for a seed: the
 //! same seed gives the same people, roles, bands, ratings and right/wrong pattern. (Which bank
 //! items each person is shown is drawn by the assessment service itself, so item statistics
 //! vary between runs while every knowledge score does not.)
 
-use chrono::Utc;
+use chrono::{DateTime, Duration, Utc};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use sea_orm::sea_query::{Alias, Expr, Query};
 use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, ExprTrait, QueryOrder};
 
-use super::cells::Lookups;
 use crate::accounts::users::{self, NewUser};
 use crate::assessment::answer::{AnswerInput, Sureness};
-use crate::assessment::attempts::{self, SaveItem};
-use crate::assessment::bank::{self, Slot};
+use crate::assessment::attempts::SaveItem;
+use crate::assessment::bank::Slot;
 use crate::entities::job_role;
 use crate::error::{AppError, AppResult};
 use crate::questions::{Question, QuestionKind};
@@ -26,9 +26,11 @@ pub struct DemoSpec {
     pub organisation_code: String,
     pub organisation_name: String,
     pub staff: usize,
-    /// Share (0–1) of staff who also sit the post-assessment.
+    /// Share (0–1) of staff who also sit the post-assessment, once they have studied.
     pub post_share: f64,
     pub seed: u64,
+    /// The end of the demo's year: every sitting falls in the 365 days before it.
+    pub ends: DateTime<Utc>,
 }
 
 /// What was created.
@@ -36,6 +38,9 @@ pub struct DemoSpec {
 pub struct DemoSummary {
     pub organisation_id: i64,
     pub users: Vec<i64>,
+    pub baselines: usize,
+    pub quizzes: usize,
+    pub modules_completed: usize,
     pub posts: usize,
 }
 
@@ -49,8 +54,9 @@ const LAST: &[&str] = &[
 ];
 const BANDS: &[&str] = &["Band 2", "Band 3", "Band 4", "Band 5", "Band 6", "Band 7"];
 
-/// Creates the organisation (or reuses it by code) and `spec.staff` people with answers.
-/// Needs the content (roles, targets, baseline and post assessments) loaded.
+/// Creates the organisation (or reuses it by code) and `spec.staff` people, then plays their
+/// year of learning ([`super::demo_year`]). Needs the content (roles, targets, baseline, post
+/// and module quizzes) loaded.
 pub async fn populate(db: &DatabaseConnection, spec: &DemoSpec) -> AppResult<DemoSummary> {
     let organisation_id =
         organisation(db, &spec.organisation_code, &spec.organisation_name).await?;
@@ -64,13 +70,8 @@ pub async fn populate(db: &DatabaseConnection, spec: &DemoSpec) -> AppResult<Dem
             "Load the content before the demo population.".into(),
         ));
     }
-    let lookups = Lookups::load(db).await?;
     let mut rng = StdRng::seed_from_u64(spec.seed);
-    let mut summary = DemoSummary {
-        organisation_id,
-        users: Vec::new(),
-        posts: 0,
-    };
+    let mut people = Vec::with_capacity(spec.staff);
     for i in 0..spec.staff {
         let role = &roles[rng.random_range(0..roles.len())];
         let band = BANDS[rng.random_range(0..BANDS.len())];
@@ -83,54 +84,40 @@ pub async fn populate(db: &DatabaseConnection, spec: &DemoSpec) -> AppResult<Dem
             "demo{i}@{}.demo.nhs.uk",
             spec.organisation_code.to_lowercase()
         );
-        let user = person(db, &email, &name, organisation_id, role.id, band).await?;
         // How much this person knows, and how sure of themselves they tend to be.
-        let ability: f64 = rng.random_range(0.1..0.95);
-        let boldness: f64 = rng.random_range(0.0..1.0);
-        sit(
-            db, &mut rng, &lookups, user, role.id, "baseline", ability, boldness,
+        let learner = Learner {
+            ability: rng.random_range(0.1..0.95),
+            boldness: rng.random_range(0.0..1.0),
+        };
+        let baseline_at = super::demo_year::baseline_time(&mut rng, spec.ends);
+        let job_from = baseline_at - Duration::days(rng.random_range(30..3_000));
+        let employee_number = format!("{:07}", 4_100_000 + i);
+        let user = person(
+            db,
+            NewUser {
+                email,
+                display_name: name,
+                employee_number: Some(employee_number),
+                active: true,
+                ..NewUser::default()
+            },
+            organisation_id,
+            role.id,
+            band,
+            job_from,
         )
         .await?;
-        if rng.random_bool(spec.post_share.clamp(0.0, 1.0)) {
-            let after = (ability + 0.25).min(0.98);
-            sit(
-                db, &mut rng, &lookups, user, role.id, "post", after, boldness,
-            )
-            .await?;
-            summary.posts += 1;
-        }
-        summary.users.push(user);
+        people.push(super::demo_year::Person {
+            user,
+            role: role.id,
+            learner,
+            baseline_at,
+        });
     }
+    let mut summary = super::demo_year::play(db, &mut rng, spec, &people).await?;
+    summary.organisation_id = organisation_id;
+    summary.users = people.iter().map(|p| p.user).collect();
     Ok(summary)
-}
-
-#[expect(
-    clippy::too_many_arguments,
-    reason = "one learner's whole sitting, all needed"
-)]
-async fn sit(
-    db: &DatabaseConnection,
-    rng: &mut StdRng,
-    lookups: &Lookups,
-    user: i64,
-    role: i64,
-    slug: &str,
-    ability: f64,
-    boldness: f64,
-) -> AppResult<()> {
-    let attempt = attempts::start_or_resume(db, user, slug).await?;
-    let slots = bank::attempt_slots(db, attempt.id).await?;
-    let learner = Learner { ability, boldness };
-    let target = |topic_id| lookups.target(role, topic_id).0;
-    let (ratings, items) = learner.answer(rng, &slots, target);
-    let problems = attempts::save(db, user, attempt.id, &ratings, &items).await?;
-    if let Some((position, problem)) = problems.first() {
-        return Err(AppError::internal(format!(
-            "demo answer {position} refused: {problem}"
-        )));
-    }
-    attempts::submit(db, user, attempt.id).await?;
-    Ok(())
 }
 
 /// A synthetic learner: how much they know (0–1) and how sure of themselves they tend to be.
@@ -150,11 +137,25 @@ impl Learner {
         slots: &[Slot],
         target: impl Fn(i64) -> f64,
     ) -> (Vec<(i64, i16)>, Vec<SaveItem>) {
+        self.answer_after(rng, slots, target, |_| 0.0)
+    }
+
+    /// [`Self::answer`] after some learning: `learnt(topic)` (0–1) is the share of what the
+    /// learner did not know about a topic that they have learnt since.
+    pub fn answer_after(
+        self,
+        rng: &mut impl Rng,
+        slots: &[Slot],
+        target: impl Fn(i64) -> f64,
+        learnt: impl Fn(i64) -> f64,
+    ) -> (Vec<(i64, i16)>, Vec<SaveItem>) {
         let Self { ability, boldness } = self;
         let mut ratings: Vec<(i64, i16)> = Vec::new();
         let mut items = Vec::new();
         for slot in slots {
-            let p_right = (0.6 * ability + 0.4 * target(slot.topic_id) / 100.0).clamp(0.05, 0.97);
+            let before = (0.6 * ability + 0.4 * target(slot.topic_id) / 100.0).clamp(0.05, 0.97);
+            let gained = learnt(slot.topic_id).clamp(0.0, 1.0);
+            let p_right = (before + gained * (0.97 - before)).clamp(0.05, 0.97);
             if !ratings.iter().any(|(t, _)| *t == slot.topic_id) {
                 let feel = 0.5 * p_right + 0.5 * boldness + rng.random_range(-0.15..0.15);
                 ratings.push((
@@ -246,20 +247,13 @@ async fn organisation(db: &impl ConnectionTrait, code: &str, name: &str) -> AppR
 
 async fn person(
     db: &impl ConnectionTrait,
-    email: &str,
-    name: &str,
+    new: NewUser,
     organisation_id: i64,
     job_role_id: i64,
     band: &str,
+    job_from: DateTime<Utc>,
 ) -> AppResult<i64> {
-    let now = Utc::now();
-    let new = NewUser {
-        email: email.to_owned(),
-        display_name: name.to_owned(),
-        active: true,
-        ..NewUser::default()
-    };
     let user = users::create(db, new).await?.id;
-    users::start_job(db, user, organisation_id, job_role_id, Some(band), now).await?;
+    users::start_job(db, user, organisation_id, job_role_id, Some(band), job_from).await?;
     Ok(user)
 }

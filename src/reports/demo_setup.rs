@@ -77,8 +77,9 @@ pub async fn load_demo(db: &DatabaseConnection, staff: usize, seed: u64) -> AppR
                     organisation_code: DEMO_CODE.into(),
                     organisation_name: DEMO_NAME.into(),
                     staff,
-                    post_share: 0.3,
+                    post_share: 0.6,
                     seed,
+                    ends: Utc::now(),
                 },
             )
             .await?;

@@ -16,6 +16,7 @@ pub mod completion;
 pub mod dashboard;
 pub mod demo;
 pub mod demo_setup;
+pub mod demo_year;
 pub mod export;
 pub mod gaps;
 pub mod period;

@@ -10,6 +10,7 @@ pub mod client_address;
 pub mod csrf;
 pub mod dates;
 pub mod fairings;
+pub mod glossary;
 pub mod guards;
 pub mod health;
 pub mod learn;

@@ -1,13 +1,14 @@
-//! Public pages: home, accessibility statement, privacy notice.
+//! Public pages: home, accessibility statement, privacy notice, what the numbers mean.
 
 use rocket::{Route, get, routes};
 use rocket_dyn_templates::Template;
 use serde_json::json;
 
 use super::chrome::Chrome;
+use super::glossary::{self, Audience};
 
 pub fn routes() -> Vec<Route> {
-    routes![show_home, show_accessibility, show_privacy]
+    routes![show_home, show_accessibility, show_privacy, show_measures]
 }
 
 #[get("/")]
@@ -23,4 +24,18 @@ fn show_accessibility(chrome: Chrome) -> Template {
 #[get("/privacy")]
 fn show_privacy(chrome: Chrome) -> Template {
     chrome.render("pages/privacy", "Privacy notice", json!({}))
+}
+
+/// Public: it holds nothing about anyone, and the footer links to it from every page, signed
+/// in or not.
+#[get("/help/measures")]
+fn show_measures(chrome: Chrome) -> Template {
+    chrome.render(
+        "pages/measures",
+        "What the numbers mean",
+        json!({
+            "learner": glossary::for_audience(Audience::Learner),
+            "reports": glossary::for_audience(Audience::Reports),
+        }),
+    )
 }

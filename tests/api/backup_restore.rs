@@ -58,6 +58,7 @@ async fn backup_taken_during_submits_restores_to_a_consistent_working_service() 
         staff: 16,
         post_share: 0.3,
         seed: 7,
+        ends: chrono::Utc::now(),
     };
     let demo = populate(app.db(), &spec).await.unwrap();
     let before = counts(app.db()).await;

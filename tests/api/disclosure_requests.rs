@@ -20,7 +20,7 @@ pub struct Offered {
     pub topics: Vec<String>,
 }
 
-fn unescape(text: &str) -> String {
+pub fn unescape(text: &str) -> String {
     text.replace("&#x3D;", "=")
         .replace("&#x27;", "'")
         .replace("&#x60;", "`")
@@ -286,19 +286,21 @@ pub fn record(ledger: &mut Ledger<'_>, units: &Units, published: &Published) {
 }
 
 /// The topic page shows the grid's cells again as HTML; its n (the first cell after each
-/// row header) is checked for (a). Its means are the grid's, which the JSON already gives.
+/// row header of its first table, after the heading narrow screens show) is checked for (a).
+/// Its means are the grid's, which the JSON already gives.
 fn topic_page(html: &str) -> Vec<(String, f64)> {
-    html.split("<th scope=\"row\"")
+    let first_table = html.split("</table>").next().unwrap_or_default();
+    first_table
+        .split("<th scope=\"row\"")
         .skip(1)
         .filter_map(|row| {
             let label = row.split_once('>')?.1.split('<').next()?;
-            let n = row
-                .split_once("<td")?
-                .1
-                .split_once('>')?
-                .1
-                .split('<')
-                .next()?;
+            let cell = row.split_once("<td")?.1.split_once('>')?.1;
+            let cell = match cell.strip_prefix("<span class=\"nhsuk-table-responsive__heading\"") {
+                Some(heading) => heading.split_once("</span>")?.1,
+                None => cell,
+            };
+            let n = cell.split('<').next()?;
             Some((unescape(label), n.trim().parse().ok()?))
         })
         .collect()

@@ -60,6 +60,17 @@ pub async fn complete_through_pages(
     slug: &str,
     right: bool,
 ) -> i64 {
+    complete_through_pages_at(app, session, slug, right, "3").await
+}
+
+/// As [`complete_through_pages`], every answer at `sureness` (1 not sure, 2 quite, 3 very).
+pub async fn complete_through_pages_at(
+    app: &TestApp,
+    session: &Session,
+    slug: &str,
+    right: bool,
+    sureness: &str,
+) -> i64 {
     let (status, to, _) = post(
         app,
         session,
@@ -91,7 +102,7 @@ pub async fn complete_through_pages(
                 k,
                 slot.position,
                 &pick_shown(slot, right),
-                Some("3"),
+                Some(sureness),
             ));
         }
         let (status, to, _) = post(

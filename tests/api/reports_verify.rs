@@ -52,6 +52,7 @@ async fn demo_population_goes_through_the_service_and_is_deterministic() {
         staff: 12,
         post_share: 0.3,
         seed: 42,
+        ends: chrono::DateTime::from_timestamp(1_780_000_000, 0).unwrap(),
     };
     let mut exports = Vec::new();
     for _ in 0..2 {

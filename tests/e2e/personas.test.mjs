@@ -344,6 +344,18 @@ describe('genomics-training in Chromium, every page checked with axe-core', { co
     const csv = await response.text()
     assert.ok(csv.split('\n').length > 2, 'the CSV has rows')
     assert.ok(!csv.includes(people.learner.role), 'the group of 1 is not in the CSV either')
+    // Issue 17, point 3: the grid fits at 1280 px; on a phone one expandable list per row.
+    assert.ok(await page.locator('.app-gap-grid').isVisible(), 'the grid at 1280 px')
+    await page.setViewportSize({ width: 390, height: 844 })
+    await checkPage(page, 'gap dashboard at 390 px')
+    assert.ok(await page.locator('.app-gap-list').isVisible(), 'the list replaces the grid on a phone')
+    await page.goto(`${server.baseUrl}/reports/topics/samples`)
+    await checkPage(page, 'a topic, every measure, at 390 px')
+    await page.setViewportSize({ width: 1280, height: 900 })
+    await checkPage(page, 'a topic, every measure')
+    // Issue 17, point 4: every measure explained in plain English.
+    await page.goto(`${server.baseUrl}/help/measures`)
+    await checkPage(page, 'what the numbers mean')
     await signOut(page)
   })
 

@@ -327,6 +327,7 @@ pub async fn show_quiz_feedback(
         "mean_cbm": result.summary.mean_cbm_mark.map(|v| format!("{v:+.2}")),
         "items": items,
         "next": super::next_step::next_step(state, user.account.id, false).await?,
+        "help": crate::web::glossary::pick(&["certainty_based_mark"]),
     });
     Ok(chrome.render("learn/quiz_feedback", "Quiz results", view))
 }

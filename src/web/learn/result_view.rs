@@ -3,9 +3,11 @@
 use serde::Serialize;
 
 use super::next_step::NextStepView;
+use crate::assessment::certainty_words::shown_bonus;
 use crate::assessment::results::AttemptResult;
 use crate::content::markdown::render_formatted;
 use crate::questions::QuestionKind;
+use crate::web::glossary::{self, Measure};
 
 #[derive(Serialize)]
 pub struct TopicRow {
@@ -39,10 +41,20 @@ pub struct ResultView {
     accuracy: String,
     mean_cbm: String,
     cbm_bonus: String,
+    /// What the bonus says, following from the figures.
+    certainty_reading: Option<String>,
     topics: Vec<TopicRow>,
     items: Vec<ItemRow>,
     is_post: bool,
     answers_removed_on: Option<String>,
+    /// The explanations beside the scores and the gain.
+    help: ResultHelp,
+}
+
+#[derive(Serialize)]
+struct ResultHelp {
+    scores: Vec<&'static Measure>,
+    gain: Vec<&'static Measure>,
 }
 
 fn correct_answer_html(kind: &QuestionKind) -> String {
@@ -125,7 +137,8 @@ pub fn result_view(result: &AttemptResult, next: NextStepView) -> ResultView {
         next,
         accuracy: pct(result.summary.accuracy),
         mean_cbm: signed(result.summary.mean_cbm_mark),
-        cbm_bonus: signed(result.summary.cbm_bonus),
+        cbm_bonus: signed(result.summary.cbm_bonus.map(shown_bonus)),
+        certainty_reading: result.certainty_reading.clone(),
         topics: result
             .topics
             .iter()
@@ -145,5 +158,9 @@ pub fn result_view(result: &AttemptResult, next: NextStepView) -> ResultView {
         answers_removed_on: result
             .answers_removed_at
             .map(|d| d.date_naive().to_string()),
+        help: ResultHelp {
+            scores: glossary::pick(&["score", "certainty_based_mark", "certainty_bonus"]),
+            gain: glossary::pick(&["learner_gain"]),
+        },
     }
 }

@@ -5,6 +5,7 @@
 
 mod api;
 mod filters;
+mod help;
 mod pages;
 mod view;
 

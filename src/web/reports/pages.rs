@@ -7,7 +7,7 @@ use rocket_dyn_templates::Template;
 use serde_json::json;
 
 use super::filters::{ReportFilters, scope_of};
-use super::view;
+use super::{help, view};
 use crate::app::AppState;
 use crate::error::{AppError, AppResult};
 use crate::reports::GapQuery;
@@ -124,6 +124,7 @@ pub async fn show_gaps(
             "links": view::links(&filters),
             "drilled": query.staff_group.is_some(),
             "all_groups": view::links(&filters.with_staff_group(None)).gaps,
+            "help": help::help(),
         }),
     );
     Ok((Status::Ok, page))
@@ -154,6 +155,7 @@ pub async fn show_topic(
         .map(|row| {
             json!({
                 "label": row.label,
+                "anchor": view::anchor(row),
                 "is_total": row.level == crate::reports::Level::Total,
                 "is_group": row.level == crate::reports::Level::StaffGroup,
                 "cell": row.cells.get(column).map(|c| view::cell(c, report.min_cell_size)),
@@ -170,6 +172,7 @@ pub async fn show_topic(
             "min_cell_size": report.min_cell_size,
             "rows": rows,
             "links": view::links(&filters),
+            "help": help::help(),
         }),
     );
     Ok((Status::Ok, page))
@@ -218,6 +221,7 @@ pub async fn show_trends(
             "has_months": !trends.months.is_empty(),
             "topics": topics,
             "links": view::links(&filters),
+            "help": help::help(),
         }),
     );
     Ok((Status::Ok, page))

@@ -59,6 +59,8 @@ pub fn key() -> Vec<KeyView> {
 #[derive(Debug, Serialize)]
 pub struct CellView {
     suppressed: bool,
+    /// Shown, but no one in it (n = 0): its measures are all blank.
+    empty: bool,
     /// The visually hidden explanation of a `*`.
     hidden_text: String,
     heat: &'static str,
@@ -87,6 +89,7 @@ fn shown(m: &CellMeasures) -> CellView {
     let interval = m.knowledge_interval;
     CellView {
         suppressed: false,
+        empty: m.n == 0,
         hidden_text: String::new(),
         heat: heat(m.priority),
         n: m.n.to_string(),
@@ -115,6 +118,7 @@ fn star(min_cell_size: u32) -> CellView {
     let s = || "*".to_owned();
     CellView {
         suppressed: true,
+        empty: false,
         hidden_text: format!(
             "suppressed: fewer than {min_cell_size} people, or hidden so a small group cannot be worked out"
         ),
@@ -155,6 +159,16 @@ pub struct TopicView {
     href: String,
 }
 
+/// One cell of the dashboard grid: the view shows two of its figures (knowledge and gap) and
+/// links to the topic page at its row for the rest.
+#[derive(Debug, Serialize)]
+pub struct GridCellView {
+    topic: String,
+    href: String,
+    #[serde(flatten)]
+    cell: CellView,
+}
+
 #[derive(Debug, Serialize)]
 pub struct RowView {
     label: String,
@@ -162,7 +176,18 @@ pub struct RowView {
     is_group: bool,
     /// For a staff group: the same view narrowed to it (its job roles).
     drill_href: Option<String>,
-    cells: Vec<CellView>,
+    /// In words, for the row's summary on narrow screens: how many of its topics show a gap.
+    gaps_in_words: String,
+    cells: Vec<GridCellView>,
+}
+
+/// The row's anchor on the topic page, the same for every filter that shows the row.
+pub fn anchor(row: &ReportRow) -> String {
+    match (row.level, row.staff_group_id, row.job_role_id) {
+        (Level::StaffGroup, Some(group), _) => format!("group-{group}"),
+        (Level::JobRole, _, Some(role)) => format!("role-{role}"),
+        _ => "all-staff".to_owned(),
+    }
 }
 
 fn with_query(path: &str, filters: &ReportFilters) -> String {
@@ -174,18 +199,45 @@ fn with_query(path: &str, filters: &ReportFilters) -> String {
     }
 }
 
+fn topic_href(slug: &str, filters: &ReportFilters) -> String {
+    with_query(&format!("/reports/topics/{slug}"), filters)
+}
+
 pub fn topics(topics: &[TopicColumn], filters: &ReportFilters) -> Vec<TopicView> {
     topics
         .iter()
         .map(|t| TopicView {
             slug: t.slug.clone(),
             name: t.name.clone(),
-            href: with_query(&format!("/reports/topics/{}", t.slug), filters),
+            href: topic_href(&t.slug, filters),
         })
         .collect()
 }
 
-pub fn row(row: &ReportRow, filters: &ReportFilters, min_cell_size: u32) -> RowView {
+fn gaps_in_words(cells: &[GridCellView]) -> String {
+    let shown: Vec<_> = cells
+        .iter()
+        .map(|c| &c.cell)
+        .filter(|c| !c.suppressed && !c.empty)
+        .collect();
+    let below = shown
+        .iter()
+        .filter(|c| !matches!(c.gap.as_str(), "0" | NONE))
+        .count();
+    match (shown.len(), below) {
+        (0, _) => "no answers published".to_owned(),
+        (_, 0) => "no topic below target".to_owned(),
+        (_, 1) => "1 topic below target".to_owned(),
+        (_, n) => format!("{n} topics below target"),
+    }
+}
+
+pub fn row(
+    row: &ReportRow,
+    topics: &[TopicColumn],
+    filters: &ReportFilters,
+    min_cell_size: u32,
+) -> RowView {
     let drill_href = match (row.level, row.staff_group_id) {
         (Level::StaffGroup, Some(group))
             if filters.staff_group.as_deref().map(str::trim)
@@ -198,12 +250,24 @@ pub fn row(row: &ReportRow, filters: &ReportFilters, min_cell_size: u32) -> RowV
         }
         _ => None,
     };
+    let at = anchor(row);
+    let cells: Vec<_> = row
+        .cells
+        .iter()
+        .zip(topics)
+        .map(|(c, topic)| GridCellView {
+            topic: topic.name.clone(),
+            href: format!("{}#{at}", topic_href(&topic.slug, filters)),
+            cell: cell(c, min_cell_size),
+        })
+        .collect();
     RowView {
         label: row.label.clone(),
         is_total: row.level == Level::Total,
         is_group: row.level == Level::StaffGroup,
         drill_href,
-        cells: row.cells.iter().map(|c| cell(c, min_cell_size)).collect(),
+        gaps_in_words: gaps_in_words(&cells),
+        cells,
     }
 }
 
@@ -211,7 +275,7 @@ pub fn rows(report: &GapReport, filters: &ReportFilters) -> Vec<RowView> {
     report
         .rows
         .iter()
-        .map(|r| row(r, filters, report.min_cell_size))
+        .map(|r| row(r, &report.topics, filters, report.min_cell_size))
         .collect()
 }
 
