@@ -126,6 +126,7 @@ pub fn assemble(figment: Figment, state: AppState) -> Rocket<Build> {
         .manage(state)
         .attach(Template::custom(|engines| {
             engines.handlebars.set_strict_mode(true);
+            web::dates::register(&mut engines.handlebars);
         }))
         .attach(MailSender)
         .attach(web::fairings::AccessLog)

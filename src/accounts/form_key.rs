@@ -64,6 +64,24 @@ impl FormKey {
         format!("{nonce}.{tag}")
     }
 
+    /// `message` with a MAC that only this service can make: `message.tag`. `purpose` keeps
+    /// one use's signatures from passing as another's (or as a token).
+    pub fn sign(&self, purpose: &str, message: &str) -> String {
+        let tag = self
+            .mac(&format!("{purpose}\n{message}"))
+            .map(|mac| hex::encode(mac.finalize().into_bytes()))
+            .unwrap_or_default();
+        format!("{message}.{tag}")
+    }
+
+    /// The message of a [`FormKey::sign`]ed value for `purpose`, if the MAC holds.
+    pub fn verified<'a>(&self, purpose: &str, signed: &'a str) -> Option<&'a str> {
+        let (message, tag) = signed.rsplit_once('.')?;
+        let mac = self.mac(&format!("{purpose}\n{message}"))?;
+        let tag = hex::decode(tag).ok()?;
+        mac.verify_slice(&tag).is_ok().then_some(message)
+    }
+
     /// Whether `candidate` is a token this key issued (compared in constant time).
     pub fn issued(&self, candidate: &str) -> bool {
         let Some((nonce, tag)) = candidate.split_once('.') else {
@@ -92,6 +110,17 @@ mod tests {
         let (nonce, _) = issued.split_once('.').unwrap_or_default();
         assert!(!key.issued(&format!("{nonce}.{}", "0".repeat(64))));
         assert!(!key.issued(&format!("{}.{}", token::generate(), "zz")));
+    }
+
+    #[test]
+    fn a_signed_value_verifies_only_with_its_key_and_purpose() {
+        let key = FormKey(b"one key".to_vec());
+        let signed = key.sign("kept", "1.2.abcd");
+        assert_eq!(key.verified("kept", &signed), Some("1.2.abcd"));
+        assert_eq!(key.verified("other", &signed), None);
+        assert_eq!(FormKey(b"another".to_vec()).verified("kept", &signed), None);
+        assert_eq!(key.verified("kept", &signed.replace("1.2", "1.3")), None);
+        assert!(!key.issued(&signed), "a signature is not a token");
     }
 
     #[test]

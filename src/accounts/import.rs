@@ -17,6 +17,7 @@ use sea_orm::{
 };
 use serde::Serialize;
 
+use super::band::normalise_band;
 pub use super::import_check::{COLUMNS, Lookups, MAX_CSV_BYTES, Row, RowError, check_rows};
 use super::one_time::{self, Purpose};
 use super::users::{self, NewUser};
@@ -174,7 +175,8 @@ pub async fn import(
         let same_job = current.as_ref().is_some_and(|job| {
             job.organisation_id == row.organisation_id
                 && job.job_role_id == row.job_role_id
-                && job.band == row.band
+                // Stored before bands were normalised, "3" is the same band as "Band 3".
+                && job.band.as_deref().map(normalise_band) == row.band
         });
         if !same_job {
             if let Some(job) = current {

@@ -154,7 +154,7 @@ fn check_row(line: u64, record: &HashMap<&str, &str>, lookups: &Lookups) -> Resu
             display_name: display_name.to_owned(),
             organisation_id,
             job_role_id,
-            band: band.map(str::to_owned),
+            band: band.map(super::band::normalise_band),
         }),
         _ => Err(problems.join("; ")),
     }

@@ -17,7 +17,8 @@ use crate::content::{PUBLISHED, RETIRED, version_hash};
 use crate::entities::{item, item_tag, topic};
 use crate::error::{AppError, AppResult};
 use crate::questions::{
-    FileFormat, MAX_SOURCE_BYTES, ParseError, Question, detect_format, parse_gift, parse_moodle_xml,
+    FileFormat, MAX_SOURCE_BYTES, ParseError, Question, detect_format, read_gift,
+    read_moodle_xml_bank,
 };
 
 /// What importing a question would do.
@@ -61,20 +62,24 @@ pub struct ImportSummary {
     pub published: usize,
 }
 
-/// Reads a question file's text in whichever format it is written.
-pub fn read_source(source: &str, file_name: &str) -> Result<Vec<Question>, Vec<ParseError>> {
-    let at_line_1 = |message: &str| vec![ParseError::new(file_name, 1, message)];
+/// Reads a question file's text in whichever format it is written: the questions that read
+/// and the errors of those that did not (all of them, so one pass can report every problem).
+pub fn read_source(source: &str, file_name: &str) -> (Vec<Question>, Vec<ParseError>) {
     if source.len() > MAX_SOURCE_BYTES {
-        return Err(vec![ParseError::too_large(file_name)]);
+        return (Vec::new(), vec![ParseError::too_large(file_name)]);
     }
-    let questions = match detect_format(source) {
-        FileFormat::Gift => parse_gift(source, file_name)?,
-        FileFormat::MoodleXml => parse_moodle_xml(source, file_name)?,
+    let (questions, errors) = match detect_format(source) {
+        FileFormat::Gift => read_gift(source, file_name),
+        FileFormat::MoodleXml => match read_moodle_xml_bank(source, file_name) {
+            Ok((bank, errors)) => (bank.questions, errors),
+            Err(errors) => (Vec::new(), errors),
+        },
     };
-    if questions.is_empty() {
-        return Err(at_line_1("the file contains no questions"));
+    if questions.is_empty() && errors.is_empty() {
+        let message = "the file contains no questions";
+        return (Vec::new(), vec![ParseError::new(file_name, 1, message)]);
     }
-    Ok(questions)
+    (questions, errors)
 }
 
 /// A question ready to write, with where it goes.
@@ -92,10 +97,8 @@ async fn plan(
     file_name: &str,
     topic_slug: Option<&str>,
 ) -> AppResult<(Vec<Planned>, Vec<ParseError>)> {
-    let questions = match read_source(source, file_name) {
-        Ok(questions) => questions,
-        Err(errors) => return Ok((Vec::new(), errors)),
-    };
+    // Syntax errors and the problems of the questions that did read, in one report.
+    let (questions, mut errors) = read_source(source, file_name);
     let chosen = match topic_slug {
         Some(slug) => Some(items::find_topic(db, slug).await?),
         None => None,
@@ -119,7 +122,7 @@ async fn plan(
         .map(|i| (i.uid.clone(), i))
         .collect();
     let mut first_line: HashMap<String, usize> = HashMap::new();
-    let (mut planned, mut errors) = (Vec::new(), Vec::new());
+    let mut planned = Vec::new();
     for (question, uid) in questions.into_iter().zip(uids) {
         let mut problems = question_problems(&question);
         let topic = match (&chosen, question.category.as_deref()) {
@@ -174,6 +177,7 @@ async fn plan(
             existing: item.cloned(),
         });
     }
+    errors.sort_by_key(|e| e.line);
     Ok((planned, errors))
 }
 

@@ -16,11 +16,20 @@ use super::validate::check_structure;
 /// Lines are trimmed as Moodle trims them, so indentation inside a question (a Markdown
 /// nested list, say) survives only when written on one line with `\n` escapes.
 pub fn parse_gift(source: &str, file: &str) -> Result<Vec<Question>, Vec<ParseError>> {
+    match read_gift(source, file) {
+        (questions, errors) if errors.is_empty() => Ok(questions),
+        (_, errors) => Err(errors),
+    }
+}
+
+/// Every question that reads and every error, so an import can report the read questions'
+/// own problems in the same pass as the blocks that did not read.
+pub fn read_gift(source: &str, file: &str) -> (Vec<Question>, Vec<ParseError>) {
     if source.len() > MAX_SOURCE_BYTES {
-        return Err(vec![ParseError::too_large(file)]);
+        return (Vec::new(), vec![ParseError::too_large(file)]);
     }
     if let Some(error) = ParseError::forbidden_char(file, source) {
-        return Err(vec![error]);
+        return (Vec::new(), vec![error]);
     }
     let source = source.strip_prefix('\u{FEFF}').unwrap_or(source);
     // Moodle also accepts old Mac files whose lines end in a bare CR.
@@ -36,18 +45,14 @@ pub fn parse_gift(source: &str, file: &str) -> Result<Vec<Question>, Vec<ParseEr
         match read_block(&block, category.as_deref()) {
             Ok(Item::Category(path)) => category = Some(path),
             Ok(Item::Question(_)) if questions.len() == MAX_QUESTIONS => {
-                return Err(vec![ParseError::too_many_questions(file)]);
+                return (Vec::new(), vec![ParseError::too_many_questions(file)]);
             }
             Ok(Item::Question(question)) => questions.push(*question),
             Ok(Item::Nothing) => {}
             Err(message) => errors.push(ParseError::new(file, block.line, message)),
         }
     }
-    if errors.is_empty() {
-        Ok(questions)
-    } else {
-        Err(errors)
-    }
+    (questions, errors)
 }
 
 /// Lines of one question, trimmed as Moodle trims them.

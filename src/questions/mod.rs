@@ -31,7 +31,7 @@ mod xml_write;
 
 pub use error::{GradeError, MAX_ERRORS, MAX_QUESTIONS, MAX_SOURCE_BYTES, ParseError};
 pub use file::{FileFormat, detect_format, parse_file};
-pub use gift_read::parse_gift;
+pub use gift_read::{parse_gift, read_gift};
 pub use gift_write::{gift_can_write, write_gift};
 pub use grades::legal_grade;
 pub use grading::ResponseValue;
@@ -40,7 +40,7 @@ pub use model::{
     Answer, Category, MatchPair, NO_SHUFFLE_TAG, NumericalAnswer, Question, QuestionBank,
     QuestionKind, Text, TextFormat,
 };
-pub use xml_read::{parse_moodle_xml, parse_moodle_xml_bank};
+pub use xml_read::{parse_moodle_xml, parse_moodle_xml_bank, read_moodle_xml_bank};
 pub use xml_tree::MAX_DEPTH as MAX_XML_DEPTH;
 pub use xml_write::{write_moodle_xml, write_moodle_xml_bank};
 

@@ -18,6 +18,18 @@ pub fn parse_moodle_xml(source: &str, file: &str) -> Result<Vec<Question>, Vec<P
 
 /// Like [`parse_moodle_xml`], also keeping the categories' descriptions and id numbers.
 pub fn parse_moodle_xml_bank(source: &str, file: &str) -> Result<QuestionBank, Vec<ParseError>> {
+    match read_moodle_xml_bank(source, file)? {
+        (bank, errors) if errors.is_empty() => Ok(bank),
+        (_, errors) => Err(errors),
+    }
+}
+
+/// Every question that reads and every fault in the others, so an import can report the read
+/// questions' own problems in the same pass; `Err` when the file as a whole does not read.
+pub fn read_moodle_xml_bank(
+    source: &str,
+    file: &str,
+) -> Result<(QuestionBank, Vec<ParseError>), Vec<ParseError>> {
     if source.len() > MAX_SOURCE_BYTES {
         return Err(vec![ParseError::too_large(file)]);
     }
@@ -74,11 +86,7 @@ pub fn parse_moodle_xml_bank(source: &str, file: &str) -> Result<QuestionBank, V
             Err(fault) => errors.push(ParseError::new(file, line(fault.offset), fault.message)),
         }
     }
-    if errors.is_empty() {
-        Ok(bank)
-    } else {
-        Err(errors)
-    }
+    Ok((bank, errors))
 }
 
 enum Read {

@@ -9,6 +9,7 @@ use rocket::{Catcher, catch, catchers};
 use super::bodies::RejectionMessage;
 use super::chrome::error_page;
 use super::fairings::BadAddress;
+use super::guards::live_session;
 use crate::error::{json_error, wants_json};
 
 pub fn catchers() -> Vec<Catcher> {
@@ -53,9 +54,14 @@ impl<'r> Responder<'r, 'static> for ErrorResponse {
 }
 
 #[catch(default)]
-fn default_catcher(status: Status, request: &Request<'_>) -> ErrorResponse {
+async fn default_catcher(status: Status, request: &Request<'_>) -> ErrorResponse {
     if request.local_cache(BadAddress::default).0 {
         return ErrorResponse(Status::BadRequest);
+    }
+    // The page's header shows who is signed in (a 404 ran no guard that looked). Not when the
+    // service itself is failing: the database may be why.
+    if status.code < 500 && !wants_json(request) {
+        let _ = live_session(request).await;
     }
     // A GET whose address did not parse (`/admin/users/abc`, an id past 2^63) names nothing
     // that exists: Rocket forwards it as a 422, but to the person it is a page not found.

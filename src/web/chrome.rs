@@ -10,6 +10,8 @@ use serde_json::{Map, Value};
 
 use super::bodies::RejectionMessage;
 use super::guards::{csrf_cookie_name, live_session, secure_cookie};
+use crate::accounts::Account;
+use crate::accounts::sessions::Live;
 use crate::app::AppState;
 
 #[derive(Debug, Clone, Serialize)]
@@ -18,6 +20,17 @@ pub struct UserView {
     pub is_trainer: bool,
     pub is_manager: bool,
     pub is_admin: bool,
+}
+
+impl UserView {
+    fn of(account: &Account) -> Self {
+        Self {
+            display_name: account.display_name.clone(),
+            is_trainer: account.is_trainer || account.is_admin,
+            is_manager: account.is_manager() || account.is_admin,
+            is_admin: account.is_admin,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -79,6 +92,19 @@ impl Chrome {
             asset_version,
         }
     }
+
+    /// [`Chrome::minimal`] plus the signed-in person when this request's session has already
+    /// been looked up (by a guard, or by the catcher), so an error page shows the account and
+    /// "Sign out" rather than "Sign in" to someone signed in. Never touches the database.
+    pub fn known(request: &Request<'_>) -> Self {
+        let mut chrome = Self::minimal(request);
+        let looked_up: &Result<Option<Live>, ()> = request.local_cache(|| Ok(None));
+        if let Ok(Some(live)) = looked_up {
+            chrome.user = Some(UserView::of(&live.account));
+            chrome.csrf_token = Some(live.csrf_token.clone());
+        }
+        chrome
+    }
 }
 
 #[rocket::async_trait]
@@ -89,13 +115,7 @@ impl<'r> FromRequest<'r> for Chrome {
         let mut chrome = Chrome::minimal(request);
         match live_session(request).await {
             Ok(Some(live)) => {
-                let account = &live.account;
-                chrome.user = Some(UserView {
-                    display_name: account.display_name.clone(),
-                    is_trainer: account.is_trainer || account.is_admin,
-                    is_manager: account.is_manager() || account.is_admin,
-                    is_admin: account.is_admin,
-                });
+                chrome.user = Some(UserView::of(&live.account));
                 chrome.csrf_token = Some(live.csrf_token.clone());
             }
             _ => chrome.csrf_token = Some(pre_session_token(request)),
@@ -161,7 +181,7 @@ pub fn error_page(request: &Request<'_>, status: Status, message: &str) -> Templ
         .0
         .as_deref()
         .unwrap_or(message);
-    Chrome::minimal(request).render(
+    Chrome::known(request).render(
         "errors/error",
         heading,
         ErrorView {

@@ -8,6 +8,7 @@ pub mod catchers;
 pub mod chrome;
 pub mod client_address;
 pub mod csrf;
+pub mod dates;
 pub mod fairings;
 pub mod glossary;
 pub mod guards;

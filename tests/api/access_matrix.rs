@@ -98,6 +98,7 @@ const EXPECTED: &[(&str, &str, [u16; 6])] = &[
     ("GET", "/author/items/<id>/edit", [303, 403, 404, 403, 403, 404]),
     ("POST", "/author/items/<id>", [303, 403, 404, 403, 403, 404]),
     ("POST", "/author/items/<id>/publish", [303, 403, 404, 403, 403, 404]),
+    ("GET", "/author/items/<id>/retire", [303, 403, 404, 403, 403, 404]),
     ("POST", "/author/items/<id>/retire", [303, 403, 404, 403, 403, 404]),
     ("GET", "/author/import", [303, 403, 200, 403, 403, 200]),
     ("POST", "/author/import", [303, 403, 422, 403, 403, 422]),

@@ -211,3 +211,58 @@ async fn exporting_then_importing_into_a_fresh_bank_loses_nothing() {
         "{file}"
     );
 }
+
+/// Issue 17, point 10 i: a file with a broken block and a question that reads but breaks a
+/// rule reports both at once (it used to report the syntax first, the rest after a fix).
+#[rocket::async_test]
+async fn syntax_errors_and_rule_breaks_are_reported_in_one_pass() {
+    let app = spawn_app().await;
+    let db = app.db();
+    let gift = "$CATEGORY: samples\n\n\
+                // [id:one-pass-1]\n::No explanation::Is the sky blue? {T}\n\n\
+                // [id:one-pass-2]\n::Broken::Which tube? {=EDTA ~Plain\n\n\
+                // [id:one-pass-3]\n::Fine::EDTA keeps DNA usable. {T####It stops clotting.}\n";
+    let preview = authoring::preview_import(db, gift, "mixed.gift", None)
+        .await
+        .unwrap();
+    let lines: Vec<usize> = preview.errors.iter().map(|e| e.line).collect();
+    assert_eq!(lines, [4, 7], "{:#?}", preview.errors);
+    assert!(
+        preview.errors[0].message.contains("explanation"),
+        "{:#?}",
+        preview.errors
+    );
+
+    // Moodle XML too: a question whose type is refused beside one with no explanation.
+    let xml = r#"<?xml version="1.0" encoding="UTF-8"?>
+<quiz>
+  <question type="category"><category><text>$course$/samples</text></category></question>
+  <question type="truefalse">
+    <name><text>No explanation</text></name>
+    <questiontext format="html"><text>Is the sky blue?</text></questiontext>
+    <answer fraction="100"><text>true</text></answer>
+    <answer fraction="0"><text>false</text></answer>
+  </question>
+  <question type="calculated">
+    <name><text>Refused</text></name>
+    <questiontext format="html"><text>2 + 2?</text></questiontext>
+  </question>
+</quiz>
+"#;
+    let preview = authoring::preview_import(db, xml, "mixed.xml", Some("samples"))
+        .await
+        .unwrap();
+    assert_eq!(preview.errors.len(), 2, "{:#?}", preview.errors);
+    assert!(
+        preview
+            .errors
+            .iter()
+            .any(|e| e.message.contains("explanation"))
+    );
+    assert!(
+        preview
+            .errors
+            .iter()
+            .any(|e| e.message.contains("calculated"))
+    );
+}

@@ -158,13 +158,53 @@ async fn reimport_updates_people_and_starts_a_new_job_keeping_history() {
     assert_eq!(jobs.len(), 2, "history kept");
     assert!(jobs[0].ended_at.is_some());
     assert!(jobs[1].ended_at.is_none());
-    assert_eq!(jobs[1].band.as_deref(), Some("4"));
+    assert_eq!(jobs[1].band.as_deref(), Some("Band 4"), "stored as Band N");
     let current = job_assignment::Entity::find()
         .filter(job_assignment::Column::EndedAt.is_null())
         .all(app.db())
         .await
         .expect("current");
     assert_eq!(current.len(), 1);
+}
+
+#[rocket::async_test]
+async fn bands_are_stored_as_band_n_and_a_respelt_band_is_not_a_new_job() {
+    let app = spawn_app().await;
+    let admin = given_import_setup(&app).await;
+    let row = |band: &str| {
+        format!(
+            "{HEADER}\n1001,ann@example.nhs.uk,Ann Smith,RX1,administrative-and-clerical,receptionist,{band}\n"
+        )
+    };
+    let (status, report) = import(&app, &admin, &row("3")).await;
+    assert_eq!(status, Status::Ok, "{report}");
+    assert_eq!(report["new_job_assignments"], 1);
+    for same in ["Band 3", " band 3 ", "BAND 3"] {
+        let (status, report) = import(&app, &admin, &row(same)).await;
+        assert_eq!(status, Status::Ok, "{report}");
+        assert_eq!(report["new_job_assignments"], 0, "{same}: not a job change");
+        assert_eq!(report["unchanged"], 1, "{same}");
+    }
+    let jobs = job_assignment::Entity::find().all(app.db()).await.unwrap();
+    assert_eq!(jobs.len(), 1);
+    assert_eq!(jobs[0].band.as_deref(), Some("Band 3"));
+    // A different band is a new job; a band in another scale is kept as written.
+    let (_, report) = import(&app, &admin, &row("8A")).await;
+    assert_eq!(report["new_job_assignments"], 1);
+    let (_, report) = import(&app, &admin, &row("Consultant")).await;
+    assert_eq!(report["new_job_assignments"], 1);
+    let bands: Vec<Option<String>> = job_assignment::Entity::find()
+        .order_by_asc(job_assignment::Column::Id)
+        .all(app.db())
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|j| j.band)
+        .collect();
+    assert_eq!(
+        bands,
+        [Some("Band 3"), Some("Band 8a"), Some("Consultant")].map(|b| b.map(str::to_owned))
+    );
 }
 
 #[rocket::async_test]

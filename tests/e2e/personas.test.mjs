@@ -288,7 +288,7 @@ describe('genomics-training in Chromium, every page checked with axe-core', { co
     await clickAndWait(page, page.getByRole('link', { name: 'See your plan' }))
     await checkPage(page, 'plan')
     await assertText(page, 'Assigned by your organisation')
-    await assertText(page, 'due 2027-03-31')
+    await assertText(page, 'due 31 March 2027')
 
     // The assigned module, page by page, then its quiz.
     await clickAndWait(page, page.locator('main').getByRole('link', { name: MODULE.title }).first())
@@ -307,10 +307,10 @@ describe('genomics-training in Chromium, every page checked with axe-core', { co
     const bank = Array.isArray(parsed) ? parsed : parsed.questions
     const quizItems = await page.evaluate(() => [...document.querySelectorAll('input[name$=".position"]')].map((hidden) => ({
       position: hidden.value,
-      hint: document.getElementById(`item-${hidden.value}-hint`).innerHTML
+      text: document.getElementById(`item-${hidden.value}-text`).innerHTML
     })))
     for (const item of quizItems) {
-      const question = bestMatch(bank, item.hint)
+      const question = bestMatch(bank, item.text)
       await answerCorrectly(page, item.position, question)
       await page.getByLabel('Very sure (high)').nth(quizItems.indexOf(item)).check()
     }
@@ -375,9 +375,14 @@ describe('genomics-training in Chromium, every page checked with axe-core', { co
     await clickAndWait(page, page.getByRole('link', { name: 'Authoring' }).first())
     await checkPage(page, 'authoring overview')
     await clickAndWait(page, page.getByRole('link', { name: 'Create an item' }))
+    // The type first (a page of its own), then only that type's fields.
+    await checkPage(page, 'new item: type of question')
+    assert.equal(await page.locator('#stem').count(), 0, 'no fields before the type is chosen')
+    await page.getByLabel('Single choice (one right answer)').check()
+    await clickAndWait(page, page.getByRole('button', { name: 'Continue' }))
     await checkPage(page, 'new item form')
+    assert.equal(await page.locator('#tf_correct, #num_value, #gift').count(), 0, 'only the single choice fields')
     await page.locator('#topic').selectOption('samples')
-    await page.locator('#qtype').check()
     await page.locator('#name').fill('E2E tube colour')
     await page.locator('#stem').fill('Which tube is usually used for a blood sample for DNA testing?')
     await page.locator('#options-0-text').fill('EDTA (purple top)')

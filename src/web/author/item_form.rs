@@ -1,6 +1,6 @@
-//! The item form: one form for every type (a fixed number of option and pair rows, blank
-//! rows ignored) or GIFT text for power users, turned into a [`Question`] with per-field
-//! errors, and filled back from a question for editing.
+//! The item form: the type is chosen first, then only that type's fields are shown (a fixed
+//! number of option and pair rows, blank rows ignored) or GIFT text for power users; turned
+//! into a [`Question`] with per-field errors, and filled back from a question for editing.
 
 use rocket::form::FromForm;
 use serde::{Deserialize, Serialize};
@@ -25,6 +25,26 @@ pub const TYPES: [(&str, &str); 7] = [
     ("matching", "Matching pairs"),
     ("gift", "Write it as GIFT"),
 ];
+
+/// The form's type for a `type` value from a link or form: one of [`TYPES`], or Moodle's
+/// name for it (`multichoice` is single choice, Moodle's default; `match` is matching).
+pub fn form_type(value: &str) -> Option<&'static str> {
+    let value = value.trim();
+    let value = match value {
+        "multichoice" => "single",
+        "match" => "matching",
+        other => other,
+    };
+    TYPES.iter().map(|(v, _)| *v).find(|v| *v == value)
+}
+
+/// The label of a form type (`value` being one of [`TYPES`]).
+pub fn form_type_label(value: &str) -> &'static str {
+    TYPES
+        .iter()
+        .find(|(v, _)| *v == value)
+        .map_or("", |(_, label)| *label)
+}
 
 /// The text formats, as (value, label).
 pub const FORMATS: [(&str, &str); 4] = [
@@ -536,6 +556,18 @@ mod tests {
             ItemForm::from_question(&question).to_question().ok(),
             Some(question)
         );
+    }
+
+    #[test]
+    fn types_are_known_by_the_forms_name_or_moodles() {
+        assert_eq!(form_type("multi"), Some("multi"));
+        assert_eq!(form_type("multichoice"), Some("single"));
+        assert_eq!(form_type("match"), Some("matching"));
+        assert_eq!(form_type(" gift "), Some("gift"));
+        for bad in ["", "essay", "SINGLE", "single;drop"] {
+            assert_eq!(form_type(bad), None, "{bad}");
+        }
+        assert_eq!(form_type_label("truefalse"), "True or false");
     }
 
     #[test]

@@ -1,14 +1,15 @@
-//! `/author/topics/<slug>` and `/author/items/...`: a topic's items, the item form (every
-//! type, or GIFT) with a sanitised preview, an item with its version history, publish and
-//! retire.
+//! `/author/topics/<slug>` and `/author/items/...`: a topic's items, the item form (the type
+//! asked first, then only its fields, or GIFT) with a sanitised preview, an item with its
+//! version history, publish and retire.
 
+use rocket::form::FromForm;
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
 use rocket::{Either, State, get, post};
 use rocket_dyn_templates::Template;
 use serde::Serialize;
 
-use super::item_form::{FORMATS, ItemForm, TYPES};
+use super::item_form::{FORMATS, ItemForm, OptionRow, TYPES, form_type, form_type_label};
 use super::views::{Choice, QuestionPreview, choices, type_label};
 use crate::app::AppState;
 use crate::authoring::overview::{self, VersionEntry};
@@ -57,6 +58,113 @@ enum Target {
     Edit(ItemSummary),
 }
 
+impl Target {
+    /// Where the type question is asked (a GET form, so it works without JavaScript).
+    fn type_step(&self) -> String {
+        match self {
+            Target::New => "/author/items/new".to_owned(),
+            Target::Edit(item) => format!("/author/items/{}/edit", item.item_id),
+        }
+    }
+}
+
+/// `?type=...&topic=...` on the form pages.
+#[derive(Debug, FromForm)]
+pub struct TypeQuery {
+    #[field(name = "type")]
+    qtype: Option<String>,
+    topic: Option<String>,
+    /// Sent by the type question's own form: no type then means none was chosen.
+    #[field(default = false)]
+    asked: bool,
+}
+
+/// Which sections of the form the chosen type uses.
+#[derive(Serialize, Default)]
+struct TypeFields {
+    /// Name, text format, stem and explanation (every type but GIFT, which holds them).
+    common: bool,
+    options: bool,
+    options_heading: &'static str,
+    options_hint: &'static str,
+    row_legend: &'static str,
+    row_label: &'static str,
+    short_answer: bool,
+    true_false: bool,
+    numerical: bool,
+    matching: bool,
+    gift: bool,
+}
+
+impl TypeFields {
+    fn of(qtype: &str) -> Self {
+        let choice = |hint| TypeFields {
+            common: true,
+            options: true,
+            options_heading: "Options",
+            options_hint: hint,
+            row_legend: "Option",
+            row_label: "Text",
+            ..Default::default()
+        };
+        match qtype {
+            "single" => choice(
+                "Credit is a percentage: 100 for the right option, 0 for a wrong one. Leave unused rows blank.",
+            ),
+            "multi" => choice(
+                "Credit is a percentage: parts such as 50 for each of two right options, 0 or a negative part for a wrong one. Leave unused rows blank.",
+            ),
+            "shortanswer" => TypeFields {
+                options_heading: "Accepted answers",
+                options_hint: "Each row is an answer that is accepted; blank credit means 100. Leave unused rows blank.",
+                row_legend: "Answer",
+                row_label: "Accepted answer",
+                short_answer: true,
+                ..choice("")
+            },
+            "truefalse" => TypeFields {
+                common: true,
+                true_false: true,
+                ..Default::default()
+            },
+            "numerical" => TypeFields {
+                common: true,
+                numerical: true,
+                ..Default::default()
+            },
+            "matching" => TypeFields {
+                common: true,
+                matching: true,
+                ..Default::default()
+            },
+            _ => TypeFields {
+                gift: true,
+                ..Default::default()
+            },
+        }
+    }
+}
+
+/// An option or pair row with its number as people count (from 1).
+#[derive(Serialize)]
+struct Numbered<T> {
+    index: usize,
+    number: usize,
+    #[serde(flatten)]
+    row: T,
+}
+
+fn numbered<T>(rows: Vec<T>) -> Vec<Numbered<T>> {
+    rows.into_iter()
+        .enumerate()
+        .map(|(index, row)| Numbered {
+            index,
+            number: index + 1,
+            row,
+        })
+        .collect()
+}
+
 #[derive(Serialize)]
 struct FormView {
     heading: String,
@@ -64,8 +172,12 @@ struct FormView {
     is_edit: bool,
     item: Option<ItemSummary>,
     topics: Vec<Choice>,
-    types: Vec<Choice>,
+    type_label: &'static str,
+    change_type: String,
+    fields: TypeFields,
     formats: Vec<Choice>,
+    options: Vec<Numbered<OptionRow>>,
+    pairs: Vec<Numbered<super::item_form::PairRow>>,
     form: ItemForm,
     tf_true: bool,
     tf_false: bool,
@@ -125,6 +237,57 @@ impl FieldErrors {
     }
 }
 
+#[derive(Serialize)]
+struct TypeView {
+    heading: String,
+    action: String,
+    topic: String,
+    is_edit: bool,
+    item: Option<ItemSummary>,
+    types: Vec<Choice>,
+    errors: FormErrors,
+    error: Option<String>,
+}
+
+/// The first step: which type of question (radios, a GET form). `given` is the unknown type
+/// asked for, if any: then the page says so (422).
+fn type_page(
+    chrome: &Chrome,
+    target: &Target,
+    topic: &str,
+    current: &str,
+    given: Option<&str>,
+) -> (Status, Template) {
+    let mut errors = FormErrors::default();
+    if given.is_some() {
+        errors.add("type", "Choose the type of question from the list");
+    }
+    let (heading, item) = match target {
+        Target::New => ("Create an item".to_owned(), None),
+        Target::Edit(item) => (format!("Edit item {}", item.uid), Some(item.clone())),
+    };
+    let view = TypeView {
+        action: target.type_step(),
+        topic: topic.to_owned(),
+        is_edit: item.is_some(),
+        item,
+        types: choices(TYPES, current),
+        error: errors.on("type"),
+        errors: errors.clone(),
+        heading: heading.clone(),
+    };
+    let status = if errors.is_empty() {
+        Status::Ok
+    } else {
+        Status::UnprocessableEntity
+    };
+    (
+        status,
+        chrome.render("author/item_type", &errors.title(&heading), view),
+    )
+}
+
+/// The form for one type, or the type question again when the form's type is not one.
 async fn form_page(
     state: &AppState,
     chrome: &Chrome,
@@ -132,27 +295,44 @@ async fn form_page(
     form: ItemForm,
     errors: FormErrors,
     preview: Option<QuestionPreview>,
-) -> AppResult<Template> {
+) -> AppResult<(Status, Template)> {
+    let status = if errors.is_empty() {
+        Status::Ok
+    } else {
+        Status::UnprocessableEntity
+    };
+    let Some(qtype) = form_type(&form.qtype) else {
+        let given = Some(form.qtype.as_str());
+        return Ok(type_page(chrome, target, &form.topic, "", given));
+    };
     let topics = overview::topic_overview(&state.db).await?;
-    let (heading, action, item) = match target {
+    let (heading, action, item, change_type) = match target {
         Target::New => (
             "Create an item".to_owned(),
             "/author/items".to_owned(),
             None,
+            format!(
+                "/author/items/new?topic={}",
+                rocket::http::RawStr::new(&form.topic).percent_encode()
+            ),
         ),
         Target::Edit(item) => (
             format!("Edit item {}", item.uid),
             format!("/author/items/{}", item.item_id),
             Some(item.clone()),
+            format!("/author/items/{}/edit?type=", item.item_id),
         ),
     };
-    let form = form.padded();
+    let mut form = form.padded();
+    form.qtype = qtype.to_owned();
     let view = FormView {
         topics: choices(
             topics.iter().map(|t| (t.slug.as_str(), t.name.as_str())),
             &form.topic,
         ),
-        types: choices(TYPES, &form.qtype),
+        type_label: form_type_label(qtype),
+        change_type,
+        fields: TypeFields::of(qtype),
         formats: choices(
             FORMATS,
             if form.format.is_empty() {
@@ -161,6 +341,8 @@ async fn form_page(
                 &form.format
             },
         ),
+        options: numbered(std::mem::take(&mut form.options)),
+        pairs: numbered(std::mem::take(&mut form.pairs)),
         tf_true: form.tf_correct == "true",
         tf_false: form.tf_correct == "false",
         is_edit: item.is_some(),
@@ -172,19 +354,38 @@ async fn form_page(
         errors: errors.clone(),
         preview,
     };
-    Ok(chrome.render("author/item_form", &errors.title(&heading), view))
+    Ok((
+        status,
+        chrome.render("author/item_form", &errors.title(&heading), view),
+    ))
 }
 
-#[get("/author/items/new?<topic>")]
+/// The type chosen in `query`: `Ok(Some)` for a known one, `Ok(None)` when none was chosen
+/// (blank), `Err(given)` for an unknown one.
+fn query_type(query: &TypeQuery) -> Result<Option<&'static str>, &str> {
+    match query.qtype.as_deref().map(str::trim) {
+        None | Some("") if query.asked => Err(""),
+        None | Some("") => Ok(None),
+        Some(given) => form_type(given).map(Some).ok_or(given),
+    }
+}
+
+#[get("/author/items/new?<query..>")]
 pub async fn new_item(
     _trainer: Trainer,
     chrome: Chrome,
     state: &State<AppState>,
-    topic: Option<&str>,
-) -> AppResult<Template> {
+    query: TypeQuery,
+) -> AppResult<(Status, Template)> {
+    let topic = query.topic.clone().unwrap_or_default();
+    let qtype = match query_type(&query) {
+        Ok(Some(qtype)) => qtype,
+        Ok(None) => return Ok(type_page(&chrome, &Target::New, &topic, "", None)),
+        Err(given) => return Ok(type_page(&chrome, &Target::New, &topic, "", Some(given))),
+    };
     let form = ItemForm {
-        topic: topic.unwrap_or_default().to_owned(),
-        qtype: "single".to_owned(),
+        topic,
+        qtype: qtype.to_owned(),
         format: "markdown".to_owned(),
         ..Default::default()
     };
@@ -229,13 +430,18 @@ async fn check_form(
                 FormErrors::default(),
                 preview,
             );
-            Ok(Err((Status::Ok, page.await?)))
+            Ok(Err(page.await?))
         }
         Ok(question) => Ok(Ok(question)),
-        Err(errors) => {
-            let page = form_page(state, chrome, target, form.clone(), errors, None).await?;
-            Ok(Err((Status::UnprocessableEntity, page)))
-        }
+        Err(errors) => Ok(Err(form_page(
+            state,
+            chrome,
+            target,
+            form.clone(),
+            errors,
+            None,
+        )
+        .await?)),
     }
 }
 
@@ -277,7 +483,7 @@ pub async fn create_item(
         }
     }
     let page = form_page(state, &chrome, &target, form, errors, None).await?;
-    Ok(Either::Right((Status::UnprocessableEntity, page)))
+    Ok(Either::Right(page))
 }
 
 #[derive(Serialize)]
@@ -310,26 +516,30 @@ pub async fn show_item(
     Ok(chrome.render("author/item", &format!("Item {}", view.item.uid), view))
 }
 
-#[get("/author/items/<id>/edit")]
+/// The item's own type's fields; `?type=` (blank) asks for another type, `?type=gift` edits
+/// it as GIFT text.
+#[get("/author/items/<id>/edit?<query..>")]
 pub async fn edit_item_form(
     _trainer: Trainer,
     chrome: Chrome,
     state: &State<AppState>,
     id: i64,
-) -> AppResult<Template> {
+    query: TypeQuery,
+) -> AppResult<(Status, Template)> {
     let item = overview::item_summary(&state.db, id).await?;
     let question = authoring::current_question(&state.db, id).await?;
     let mut form = ItemForm::from_question(&question);
     form.topic.clone_from(&item.topic_slug);
-    form_page(
-        state,
-        &chrome,
-        &Target::Edit(item),
-        form,
-        FormErrors::default(),
-        None,
-    )
-    .await
+    let target = Target::Edit(item);
+    match (query.qtype.is_some() || query.asked, query_type(&query)) {
+        (_, Ok(Some(qtype))) => qtype.clone_into(&mut form.qtype),
+        (false, _) => {}
+        (true, Ok(None)) => return Ok(type_page(&chrome, &target, "", &form.qtype, None)),
+        (true, Err(given)) => {
+            return Ok(type_page(&chrome, &target, "", &form.qtype, Some(given)));
+        }
+    }
+    form_page(state, &chrome, &target, form, FormErrors::default(), None).await
 }
 
 #[post("/author/items/<id>", data = "<form>")]
@@ -367,7 +577,7 @@ pub async fn edit_item(
         Err(error) => {
             let errors = refusal(error)?;
             let page = form_page(state, &chrome, &target, form, errors, None).await?;
-            Ok(Either::Right((Status::UnprocessableEntity, page)))
+            Ok(Either::Right(page))
         }
     }
 }
@@ -384,6 +594,36 @@ pub async fn publish_item(
         Redirect::to(format!("/author/items/{id}")),
         format!("Item {} is published.", item.uid),
     ))
+}
+
+#[derive(Serialize)]
+struct RetireView {
+    item: ItemSummary,
+    type_label: &'static str,
+}
+
+/// "Are you sure?" before retiring: the item page links here, and only this page's button
+/// posts the retirement (no JavaScript needed).
+#[get("/author/items/<id>/retire")]
+pub async fn confirm_retire_item(
+    _trainer: Trainer,
+    chrome: Chrome,
+    state: &State<AppState>,
+    id: i64,
+) -> AppResult<Template> {
+    let item = overview::item_summary(&state.db, id).await?;
+    if item.status == crate::content::RETIRED {
+        return Err(AppError::Conflict(format!(
+            "Item {} is already retired.",
+            item.uid
+        )));
+    }
+    let view = RetireView {
+        type_label: type_label(&item.qtype),
+        item,
+    };
+    let title = format!("Retire item {}?", view.item.uid);
+    Ok(chrome.render("author/item_retire", &title, view))
 }
 
 #[post("/author/items/<id>/retire", data = "<_form>")]

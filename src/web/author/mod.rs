@@ -33,6 +33,7 @@ pub fn routes() -> Vec<Route> {
         items::edit_item_form,
         items::edit_item,
         items::publish_item,
+        items::confirm_retire_item,
         items::retire_item,
         bank::show_import,
         bank::preview_import,

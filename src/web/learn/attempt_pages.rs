@@ -2,7 +2,7 @@
 //! items), saved as the learner goes; a review page; a single submit.
 
 use rocket::form::FromForm;
-use rocket::http::Status;
+use rocket::http::{CookieJar, Status};
 use rocket::response::Redirect;
 use rocket::{State, get, post, uri};
 use rocket_dyn_templates::Template;
@@ -70,6 +70,8 @@ struct TopicPageView {
     items: Vec<ItemView>,
     errors: Vec<ErrorItem>,
     is_last: bool,
+    /// The answers shown were kept when the session ended, and are not saved yet.
+    restored: bool,
 }
 
 fn phase_heading(phase: &str) -> &'static str {
@@ -225,6 +227,7 @@ async fn topic_page(
         items,
         errors,
         is_last: n == order.len(),
+        restored: false,
     })
 }
 
@@ -261,10 +264,23 @@ pub async fn show_topic(
     user: CurrentUser,
     chrome: Chrome,
     state: &State<AppState>,
+    cookies: &CookieJar<'_>,
     id: i64,
     n: usize,
 ) -> AppResult<Template> {
-    let view = topic_page(state, user.account.id, id, n, None).await?;
+    // Answers sent after the session ended come back, unsaved, for this attempt's owner
+    // (`topic_page` refuses anyone else's attempt).
+    let kept = super::kept_answers::take(state, cookies, id, n);
+    let restored = kept
+        .as_deref()
+        .and_then(|body| rocket::form::Form::<TopicForm>::parse(body).ok());
+    let view = match &restored {
+        Some(form) => TopicPageView {
+            restored: true,
+            ..topic_page(state, user.account.id, id, n, Some((form, &[]))).await?
+        },
+        None => topic_page(state, user.account.id, id, n, None).await?,
+    };
     let title = format!(
         "{} – topic {} of {}",
         view.topic_name, view.topic_number, view.topic_count
@@ -363,6 +379,7 @@ struct ReviewView {
     missing: Vec<String>,
     complete: bool,
     errors: Vec<ErrorItem>,
+    topics: Vec<super::review_view::ReviewedTopic>,
 }
 
 async fn review_view(
@@ -384,9 +401,24 @@ async fn review_view(
     } else {
         Vec::new()
     };
+    let slots = bank::attempt_slots(&state.db, id).await?;
+    let saved = responses_by_version(
+        response::Entity::find()
+            .filter(response::Column::AttemptId.eq(id))
+            .all(&state.db)
+            .await?,
+    );
+    let ratings = topic_rating::Entity::find()
+        .filter(topic_rating::Column::AttemptId.eq(id))
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|r| (r.topic_id, r.rating))
+        .collect();
     Ok(ReviewView {
         attempt_id: id,
         heading: phase_heading(&attempt.phase).to_owned(),
+        topics: super::review_view::reviewed_topics(&slots, &saved, &ratings),
         complete: missing.is_empty(),
         missing,
         errors,

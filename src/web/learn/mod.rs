@@ -4,10 +4,12 @@
 mod api;
 mod attempt_pages;
 mod dashboard;
+mod kept_answers;
 mod module_pages;
 mod next_step;
 mod record_pages;
 mod result_view;
+mod review_view;
 mod views;
 
 use rocket::{Route, routes};
@@ -19,6 +21,7 @@ pub fn routes() -> Vec<Route> {
         attempt_pages::resume_attempt,
         attempt_pages::show_topic,
         attempt_pages::save_topic,
+        kept_answers::keep_answers,
         attempt_pages::show_review,
         attempt_pages::submit_attempt,
         attempt_pages::show_result,

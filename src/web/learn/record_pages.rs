@@ -5,6 +5,7 @@ use rocket::{Responder, State, get};
 use rocket_dyn_templates::Template;
 use serde_json::json;
 
+use crate::accounts::{OrgScope, users};
 use crate::app::AppState;
 use crate::error::AppResult;
 use crate::learning::{export, plan, record};
@@ -56,7 +57,7 @@ pub async fn show_record(
         .map(|a| {
             json!({
                 "assessment": a.assessment,
-                "date": a.submitted_at.map(|d| d.format("%-d %B %Y").to_string()),
+                "date": a.submitted_at.map(|d| d.date_naive().to_string()),
                 "score": a.accuracy.map(|v| format!("{:.0}%", v * 100.0)),
                 "counts_in_reports": a.counts_in_reports,
                 "attempt_id": a.attempt_id,
@@ -67,7 +68,7 @@ pub async fn show_record(
     let completed: Vec<_> = record
         .completed
         .iter()
-        .map(|m| json!({ "slug": m.slug, "title": m.title, "minutes": m.minutes, "date": m.completed_at.format("%-d %B %Y").to_string() }))
+        .map(|m| json!({ "slug": m.slug, "title": m.title, "minutes": m.minutes, "date": m.completed_at.date_naive().to_string() }))
         .collect();
     Ok(chrome.render(
         "learn/record",
@@ -84,10 +85,22 @@ pub async fn show_certificate(
     slug: &str,
 ) -> AppResult<Template> {
     let module = record::certificate(&state.db, user.account.id, slug).await?;
+    let person = users::detail(&state.db, &OrgScope::All, user.account.id).await?;
+    // Where they worked when they completed it (a mover's certificate keeps that trust).
+    let organisation = person
+        .job_history
+        .iter()
+        .find(|job| {
+            job.started_at <= module.completed_at
+                && job.ended_at.is_none_or(|end| module.completed_at < end)
+        })
+        .or(person.summary.current_job.as_ref())
+        .map(|job| job.organisation_name.clone());
     let view = json!({
         "name": user.account.display_name,
+        "organisation": organisation,
         "module": module,
-        "date": module.completed_at.format("%-d %B %Y").to_string(),
+        "date": module.completed_at.date_naive().to_string(),
         "reference": module.certificate_reference(user.account.id),
     });
     Ok(chrome.render(

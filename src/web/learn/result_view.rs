@@ -157,7 +157,7 @@ pub fn result_view(result: &AttemptResult, next: NextStepView) -> ResultView {
         is_post: result.phase == "post",
         answers_removed_on: result
             .answers_removed_at
-            .map(|d| d.format("%-d %B %Y").to_string()),
+            .map(|d| d.date_naive().to_string()),
         help: ResultHelp {
             scores: glossary::pick(&["score", "certainty_based_mark", "certainty_bonus"]),
             gain: glossary::pick(&["learner_gain"]),
