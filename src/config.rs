@@ -13,7 +13,9 @@ use rocket::figment::value::magic::RelativePathBuf;
 use rocket::figment::{Figment, Profile};
 use serde::Deserialize;
 
+mod oidc;
 mod public_url;
+pub use oidc::{ClientAuth, LinkBy, OidcProvider};
 pub use public_url::PublicUrlSource;
 
 /// The settings under `[default.app]` exactly as written.
@@ -38,6 +40,14 @@ struct RawAppConfig {
     #[serde(default)]
     shuffle_seed: Option<u64>,
     trusted_proxies: Vec<String>,
+    #[serde(default = "yes")]
+    password_sign_in: bool,
+    #[serde(default)]
+    oidc: std::collections::BTreeMap<String, oidc::RawProvider>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// Which database engine a URL names.
@@ -173,6 +183,11 @@ pub struct AppConfig {
     /// Load balancers and reverse proxies (addresses or CIDR ranges) whose `X-Forwarded-For`
     /// or `X-Real-IP` names the client; from anyone else those headers are ignored.
     pub trusted_proxies: Vec<IpNet>,
+    /// Whether people may sign in with a password (`false`: only through `oidc`, except the
+    /// admins' break-glass route, see docs/admins.md).
+    pub password_sign_in: bool,
+    /// The OpenID Providers people may sign in through, in name order.
+    pub oidc: Vec<OidcProvider>,
     /// True for the release profile: secure cookies with the `__Host-` prefix, HSTS.
     pub release: bool,
 }
@@ -240,6 +255,11 @@ fn in_range(key: &str, value: i64, min: i64, max: i64) -> Result<u32, ConfigErro
 }
 
 impl AppConfig {
+    /// The single sign-on provider named `name`.
+    pub fn oidc_provider(&self, name: &str) -> Option<&OidcProvider> {
+        self.oidc.iter().find(|p| p.name == name)
+    }
+
     pub fn from_figment(figment: &Figment) -> Result<Self, ConfigError> {
         // Rocket's own settings (address, port, limits) are checked here too, so that a bad
         // one is reported the same way instead of failing later at launch.
@@ -285,6 +305,13 @@ impl AppConfig {
                 "must be an email address, like Genomics training <no-reply@example.nhs.uk>",
             ));
         }
+        let oidc = oidc::validate(raw.oidc)?;
+        if !raw.password_sign_in && oidc.is_empty() {
+            return Err(ConfigError::new(
+                "password_sign_in",
+                "false needs at least one single sign-on provider ([app.oidc.<name>])",
+            ));
+        }
         Ok(Self {
             database_url,
             data_dir: raw.data_dir.relative(),
@@ -324,6 +351,8 @@ impl AppConfig {
                 .iter()
                 .map(|entry| parse_proxy(entry))
                 .collect::<Result<_, _>>()?,
+            password_sign_in: raw.password_sign_in,
+            oidc,
             release,
         })
     }
