@@ -12,6 +12,7 @@ pub mod import;
 pub mod password;
 pub mod session;
 pub mod setup;
+pub mod sso;
 
 use rocket::Route;
 use serde::Serialize;
@@ -19,6 +20,7 @@ use serde::Serialize;
 pub fn routes() -> Vec<Route> {
     let mut routes = Vec::new();
     routes.extend(session::routes());
+    routes.extend(sso::routes());
     routes.extend(activation::routes());
     routes.extend(password::routes());
     routes.extend(setup::routes());
