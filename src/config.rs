@@ -496,6 +496,96 @@ mod tests {
         );
     }
 
+    fn oidc(value: serde_json::Value) -> Figment {
+        with_app_setting(base(), "oidc.cis2", value)
+    }
+
+    fn error_of(figment: &Figment) -> String {
+        AppConfig::from_figment(figment)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn single_sign_on_provider_is_read_with_its_defaults() {
+        let figment = oidc(serde_json::json!({
+            "issuer": "https://idp.example.nhs.uk/",
+            "client_id": "gt",
+            "client_secret": "s",
+            "label": "Sign in with NHS Care Identity",
+        }));
+        let config = AppConfig::from_figment(&figment).map_err(|e| e.to_string());
+        let provider = config.as_ref().ok().and_then(|c| c.oidc_provider("cis2"));
+        assert_eq!(
+            provider.map(|p| p.issuer.as_str()),
+            Some("https://idp.example.nhs.uk")
+        );
+        assert_eq!(
+            provider.map(|p| p.scopes.join(" ")).as_deref(),
+            Some("openid email profile")
+        );
+        assert_eq!(provider.map(|p| p.link_by), Some(LinkBy::Email));
+        assert!(config.is_ok_and(|c| c.password_sign_in));
+    }
+
+    #[test]
+    fn each_bad_single_sign_on_value_is_named_on_one_line() {
+        let good = serde_json::json!({
+            "issuer": "https://idp.example.nhs.uk",
+            "client_id": "gt",
+            "client_secret": "s",
+            "label": "Sign in",
+        });
+        let with = |key: &str, value: serde_json::Value| {
+            let mut table = good.clone();
+            table[key] = value;
+            error_of(&oidc(table))
+        };
+        assert_eq!(
+            with("issuer", "http://idp.example.nhs.uk".into()),
+            "invalid setting app.oidc.cis2.issuer: \"http://idp.example.nhs.uk\" must start with https:// (http:// only for localhost)"
+        );
+        assert!(
+            with("client_id", "".into())
+                .starts_with("invalid setting app.oidc.cis2.client_id: is missing")
+        );
+        assert!(with("private_key_file", "no/such.pem".into()).starts_with("invalid setting app.oidc.cis2.client_secret: set client_secret or private_key_file, not both"));
+        assert!(
+            with("scopes", "email".into())
+                .starts_with("invalid setting app.oidc.cis2.scopes: must include openid")
+        );
+        assert!(
+            with("link_by", "nhs_number".into())
+                .starts_with("invalid setting app.oidc.cis2.link_by:")
+        );
+        assert!(
+            with("link_by", "employee_number".into())
+                .starts_with("invalid setting app.oidc.cis2.employee_number_claim: is missing")
+        );
+        assert!(
+            with("create_unknown", true.into())
+                .starts_with("invalid setting app.oidc.cis2.create_unknown:")
+        );
+        assert!(with("colour", "blue".into()).starts_with("invalid setting app.oidc.cis2:"));
+        let mut keyed = good.clone();
+        keyed.as_object_mut().map(|t| t.remove("client_secret"));
+        keyed["private_key_file"] = "no/such.pem".into();
+        assert!(
+            error_of(&oidc(keyed))
+                .starts_with("invalid setting app.oidc.cis2.private_key_file: cannot read")
+        );
+    }
+
+    #[test]
+    fn passwords_cannot_be_turned_off_without_a_provider() {
+        let err = error_of(&with_app_setting(base(), "password_sign_in", false));
+        assert_eq!(
+            err,
+            "invalid setting app.password_sign_in: false needs at least one single sign-on provider ([app.oidc.<name>])"
+        );
+    }
+
     #[test]
     fn sqlite_path_is_found_in_url() {
         let url = DatabaseUrl::parse("sqlite://data/x.db?mode=rwc").ok();

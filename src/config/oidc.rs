@@ -141,13 +141,22 @@ fn non_empty(value: Option<String>) -> Option<String> {
     value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
 }
 
-/// Reads and checks the private key file (a PEM RSA key) named by `path`.
+/// Reads and checks the private key file named by `path`: an RSA key in PEM, PKCS#1
+/// (`BEGIN RSA PRIVATE KEY`) or PKCS#8 (`BEGIN PRIVATE KEY`, what OpenSSL 3 writes), returned
+/// as PKCS#1, the form the signing code reads.
 fn read_private_key(path: &PathBuf) -> Result<String, String> {
+    use rsa::pkcs1::{DecodeRsaPrivateKey, EncodeRsaPrivateKey, LineEnding};
+    use rsa::pkcs8::DecodePrivateKey;
+
     let pem = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    openidconnect::core::CoreRsaPrivateSigningKey::from_pem(&pem, None)
-        .map_err(|e| format!("{} is not a PEM RSA private key: {e}", path.display()))?;
-    Ok(pem)
+    let key = rsa::RsaPrivateKey::from_pkcs1_pem(&pem)
+        .or_else(|_| rsa::RsaPrivateKey::from_pkcs8_pem(&pem))
+        .map_err(|_| format!("{} is not an RSA private key in PEM form", path.display()))?;
+    let pkcs1 = key
+        .to_pkcs1_pem(LineEnding::LF)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(pkcs1.to_string())
 }
 
 pub(super) fn validate(

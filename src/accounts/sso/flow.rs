@@ -421,8 +421,12 @@ fn check_token(
 }
 
 fn token_failure(error: openidconnect::ClaimsVerificationError) -> Failure {
-    let detail: String = error
-        .to_string()
+    let mut detail = error.to_string();
+    if let Some(source) = std::error::Error::source(&error) {
+        detail.push_str(": ");
+        detail.push_str(&source.to_string());
+    }
+    let detail: String = detail
         .chars()
         .filter(|c| !c.is_control())
         .take(200)
