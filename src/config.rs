@@ -567,7 +567,12 @@ mod tests {
             with("create_unknown", true.into())
                 .starts_with("invalid setting app.oidc.cis2.create_unknown:")
         );
-        assert!(with("colour", "blue".into()).starts_with("invalid setting app.oidc.cis2:"));
+        let unknown = with("colour", "blue".into());
+        assert!(
+            unknown.starts_with("invalid setting app.oidc.cis2"),
+            "{unknown}"
+        );
+        assert!(unknown.contains("colour"), "{unknown}");
         let mut keyed = good.clone();
         keyed.as_object_mut().map(|t| t.remove("client_secret"));
         keyed["private_key_file"] = "no/such.pem".into();
