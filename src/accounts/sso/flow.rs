@@ -141,7 +141,7 @@ pub async fn finish(
         )
         .into());
     }
-    match verify(state, provider, callback, browser).await {
+    let failure = match verify(state, provider, callback, browser).await {
         Ok((identity, token, next)) => {
             match complete(
                 db,
@@ -154,38 +154,28 @@ pub async fn finish(
             )
             .await?
             {
-                Ok((account, session)) => Ok(SignedIn {
-                    account,
-                    session,
-                    next,
-                }),
-                Err(refusal) => {
-                    let failure = Failure::new(403, refusal.reason, refusal.message);
-                    refused(
-                        db,
-                        provider,
-                        &failure,
-                        throttle_key.as_ref(),
-                        client_address,
-                    )
-                    .await?;
-                    Err(failure.into())
+                Ok((account, session)) => {
+                    return Ok(SignedIn {
+                        account,
+                        session,
+                        next,
+                    });
                 }
+                Err(refusal) => Failure::new(403, refusal.reason, refusal.message),
             }
         }
-        Err(SsoError::Failed(failure)) => {
-            refused(
-                db,
-                provider,
-                &failure,
-                throttle_key.as_ref(),
-                client_address,
-            )
-            .await?;
-            Err(failure.into())
-        }
-        Err(other) => Err(other),
-    }
+        Err(SsoError::Failed(failure)) => failure,
+        Err(other) => return Err(other),
+    };
+    refused(
+        db,
+        provider,
+        &failure,
+        throttle_key.as_ref(),
+        client_address,
+    )
+    .await?;
+    Err(failure.into())
 }
 
 /// Audits a refusal and, unless the person only cancelled or the provider was down, counts it.

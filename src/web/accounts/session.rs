@@ -144,18 +144,21 @@ async fn sign_in(
     }
     // Whoever posts the password form while passwords are off came from the break-glass page.
     let break_glass = !state.config.password_sign_in;
-    if !errors.is_empty() {
-        return Ok(Either::Right((
-            Status::UnprocessableEntity,
+    let again = |status, errors, break_glass| {
+        Either::Right((
+            status,
             render(
                 &chrome,
                 &state.config,
-                form.email,
-                next,
+                form.email.clone(),
+                next.clone(),
                 errors,
                 break_glass,
             ),
-        )));
+        ))
+    };
+    if !errors.is_empty() {
+        return Ok(again(Status::UnprocessableEntity, errors, break_glass));
     }
     match credentials::sign_in(
         &state.db,
@@ -175,42 +178,19 @@ async fn sign_in(
                 session.id,
                 release.0,
             ));
-            Ok(Either::Left(Redirect::to(next)))
+            Ok(Either::Left(Redirect::to(next.clone())))
         }
         Err(SignInError::WrongCredentials) => {
             errors.add("email", credentials::WRONG_CREDENTIALS);
-            Ok(Either::Right((
-                Status::Unauthorized,
-                render(
-                    &chrome,
-                    &state.config,
-                    form.email,
-                    next,
-                    errors,
-                    break_glass,
-                ),
-            )))
+            Ok(again(Status::Unauthorized, errors, break_glass))
         }
         Err(SignInError::PasswordsOff) => {
             errors.add("email", credentials::PASSWORDS_OFF);
-            Ok(Either::Right((
-                Status::Forbidden,
-                render(&chrome, &state.config, form.email, next, errors, false),
-            )))
+            Ok(again(Status::Forbidden, errors, false))
         }
         Err(SignInError::Locked(until)) => {
             errors.add("email", credentials::locked_message(until));
-            Ok(Either::Right((
-                Status::TooManyRequests,
-                render(
-                    &chrome,
-                    &state.config,
-                    form.email,
-                    next,
-                    errors,
-                    break_glass,
-                ),
-            )))
+            Ok(again(Status::TooManyRequests, errors, break_glass))
         }
         Err(SignInError::Other(error)) => Err(error),
     }
