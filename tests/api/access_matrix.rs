@@ -49,6 +49,10 @@ const EXPECTED: &[(&str, &str, [u16; 6])] = &[
     ("GET", "/account", [303, 200, 200, 200, 200, 200]),
     ("GET", "/account/password", [303, 200, 200, 200, 200, 200]),
     ("POST", "/account/password", [303, 422, 422, 422, 422, 422]),
+    // choosing a job role after single sign-on made the account: nobody here has one to
+    // choose (they have a job, or no provider put them in an organisation), so on to /learn
+    ("GET", "/account/job", [303, 303, 303, 303, 303, 303]),
+    ("POST", "/account/job", [303, 303, 303, 303, 303, 303]),
     // admin pages (managers see the people in their organisations)
     ("GET", "/admin", [303, 403, 403, 403, 403, 200]),
     ("GET", "/admin/organisations", [303, 403, 403, 403, 403, 200]),

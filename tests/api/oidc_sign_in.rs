@@ -58,7 +58,8 @@ pub async fn callback<'a>(
 /// The session a successful callback answer started.
 pub async fn session_from(app: &TestApp, response: LocalResponse<'_>) -> Session {
     assert_eq!(response.status(), Status::SeeOther);
-    assert_eq!(response.headers().get_one("Location"), Some("/learn"));
+    let location = response.headers().get_one("Location").unwrap_or_default();
+    assert!(["/learn", "/account/job"].contains(&location), "{location}");
     let id = response
         .cookies()
         .get("gt_session")
@@ -425,8 +426,40 @@ async fn unknown_person_becomes_a_learner_in_their_organisation_when_the_provide
     })
     .await;
     app.given_organisation("RA1", "Trust A").await;
-    let session = sign_in(&app, "op", "ivy").await;
+    let (authorization, cookie) = start(&app, "op", &[]).await;
+    let path = ProviderBrowser::default()
+        .visit(&authorization, AtProvider::SignInAs("ivy"))
+        .await;
+    let response = callback(&app, &path, vec![cookie]).await;
+    assert_eq!(response.headers().get_one("Location"), Some("/account/job"));
+    let session = session_from(&app, response).await;
+    let page = body_of(app.get_as(&session, "/account/job").await).await;
+    assert!(page.contains("You work for Trust A"), "{page}");
+    assert!(page.contains("value=\"receptionist\""), "{page}");
+    let refused = app
+        .post_form_as(&session, "/account/job", &[("job_role", "no-such-role")])
+        .await;
+    assert_eq!(refused.status(), Status::UnprocessableEntity);
+    let chosen = app
+        .post_form_as(&session, "/account/job", &[("job_role", "receptionist")])
+        .await;
+    assert_eq!(chosen.headers().get_one("Location"), Some("/learn"));
     let who = me(&app, &session).await;
+    assert_eq!(
+        who["current_job"]["organisation_code"],
+        json!("RA1"),
+        "{who}"
+    );
+    assert_eq!(
+        who["current_job"]["job_role_slug"],
+        json!("receptionist"),
+        "{who}"
+    );
+    // Chosen once: the page now sends them on.
+    assert_eq!(
+        app.get_as(&session, "/account/job").await.status(),
+        Status::SeeOther
+    );
     assert_eq!(who["email"], json!("ivy@example.nhs.uk"), "{who}");
     assert!(
         app.audit_actions()

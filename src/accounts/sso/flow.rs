@@ -154,7 +154,13 @@ pub async fn finish(
             )
             .await?
             {
-                Ok((account, session)) => {
+                Ok((account, session, found)) => {
+                    // Someone just made here chooses their job role first.
+                    let next = if found == Found::Created {
+                        "/account/job".to_owned()
+                    } else {
+                        next
+                    };
                     return Ok(SignedIn {
                         account,
                         session,
@@ -519,7 +525,7 @@ async fn complete(
     id_token: &str,
     client_address: Option<String>,
     replaced: Option<&str>,
-) -> Result<Result<(Account, NewSession), link::Refusal>, SsoError> {
+) -> Result<Result<(Account, NewSession, Found), link::Refusal>, SsoError> {
     let txn = crate::db::begin_write(db).await?;
     let (row, found) = match link::resolve(&txn, provider, identity).await? {
         Ok(resolved) => resolved,
@@ -565,5 +571,5 @@ async fn complete(
         .await?
         .ok_or_else(|| crate::error::AppError::internal("account vanished during sign-in"))?;
     txn.commit().await?;
-    Ok(Ok((account, session)))
+    Ok(Ok((account, session, found)))
 }

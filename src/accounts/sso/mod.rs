@@ -6,6 +6,7 @@
 //! cause, 502/503 when the provider is broken or down), a reason for the audit log (never a
 //! token) and a message for the person. No failure leaves a session behind.
 
+pub mod first_job;
 pub mod flow;
 mod http;
 pub mod link;

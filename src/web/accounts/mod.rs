@@ -8,6 +8,7 @@ pub mod admin_orgs;
 pub mod admin_users;
 pub mod api;
 pub mod audit;
+pub mod first_job;
 pub mod import;
 pub mod password;
 pub mod session;
@@ -25,6 +26,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(password::routes());
     routes.extend(setup::routes());
     routes.extend(account::routes());
+    routes.extend(first_job::routes());
     routes.extend(admin_orgs::routes());
     routes.extend(admin_users::routes());
     routes.extend(admin_erase::routes());
