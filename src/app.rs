@@ -22,6 +22,8 @@ pub struct AppState {
     pub form_key: FormKey,
     /// Wakes the background mail sender when a request queues mail.
     pub mail_wake: MailWake,
+    /// The single sign-on providers' cached discovery documents and keys.
+    pub providers: crate::accounts::sso::Providers,
     /// Appended to static URLs (`?v=`) so browsers may cache them for a year.
     pub asset_version: String,
 }
@@ -43,6 +45,8 @@ pub enum StartupError {
     Publication(crate::error::AppError),
     #[error("cannot read or store the form signing key in the database: {0}")]
     FormKey(sea_orm::DbErr),
+    #[error("{0}")]
+    SingleSignOn(String),
 }
 
 fn describe_problems(problems: &[Problem]) -> String {
@@ -96,7 +100,12 @@ pub async fn prepare(config: AppConfig) -> Result<AppState, StartupError> {
         .await
         .map_err(StartupError::FormKey)?;
     let asset_version = asset_version(&config);
+    let providers = crate::accounts::sso::Providers::new(std::time::Duration::from_secs(
+        u64::from(config.database_timeout_seconds),
+    ))
+    .map_err(StartupError::SingleSignOn)?;
     Ok(AppState {
+        providers,
         db,
         config,
         form_key,

@@ -13,7 +13,9 @@ use rocket::figment::value::magic::RelativePathBuf;
 use rocket::figment::{Figment, Profile};
 use serde::Deserialize;
 
+mod oidc;
 mod public_url;
+pub use oidc::{ClientAuth, LinkBy, OidcProvider};
 pub use public_url::PublicUrlSource;
 
 /// The settings under `[default.app]` exactly as written.
@@ -38,6 +40,14 @@ struct RawAppConfig {
     #[serde(default)]
     shuffle_seed: Option<u64>,
     trusted_proxies: Vec<String>,
+    #[serde(default = "yes")]
+    password_sign_in: bool,
+    #[serde(default)]
+    oidc: std::collections::BTreeMap<String, oidc::RawProvider>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// Which database engine a URL names.
@@ -173,6 +183,11 @@ pub struct AppConfig {
     /// Load balancers and reverse proxies (addresses or CIDR ranges) whose `X-Forwarded-For`
     /// or `X-Real-IP` names the client; from anyone else those headers are ignored.
     pub trusted_proxies: Vec<IpNet>,
+    /// Whether people may sign in with a password (`false`: only through `oidc`, except the
+    /// admins' break-glass route, see docs/admins.md).
+    pub password_sign_in: bool,
+    /// The OpenID Providers people may sign in through, in name order.
+    pub oidc: Vec<OidcProvider>,
     /// True for the release profile: secure cookies with the `__Host-` prefix, HSTS.
     pub release: bool,
 }
@@ -240,6 +255,11 @@ fn in_range(key: &str, value: i64, min: i64, max: i64) -> Result<u32, ConfigErro
 }
 
 impl AppConfig {
+    /// The single sign-on provider named `name`.
+    pub fn oidc_provider(&self, name: &str) -> Option<&OidcProvider> {
+        self.oidc.iter().find(|p| p.name == name)
+    }
+
     pub fn from_figment(figment: &Figment) -> Result<Self, ConfigError> {
         // Rocket's own settings (address, port, limits) are checked here too, so that a bad
         // one is reported the same way instead of failing later at launch.
@@ -285,6 +305,13 @@ impl AppConfig {
                 "must be an email address, like Genomics training <no-reply@example.nhs.uk>",
             ));
         }
+        let oidc = oidc::validate(raw.oidc)?;
+        if !raw.password_sign_in && oidc.is_empty() {
+            return Err(ConfigError::new(
+                "password_sign_in",
+                "false needs at least one single sign-on provider ([app.oidc.<name>])",
+            ));
+        }
         Ok(Self {
             database_url,
             data_dir: raw.data_dir.relative(),
@@ -324,6 +351,8 @@ impl AppConfig {
                 .iter()
                 .map(|entry| parse_proxy(entry))
                 .collect::<Result<_, _>>()?,
+            password_sign_in: raw.password_sign_in,
+            oidc,
             release,
         })
     }
@@ -464,6 +493,101 @@ mod tests {
         assert_eq!(
             url.map(|u| u.to_string()).as_deref(),
             Some("postgres://***@db.example:5432/gt")
+        );
+    }
+
+    fn oidc(value: serde_json::Value) -> Figment {
+        with_app_setting(base(), "oidc.cis2", value)
+    }
+
+    fn error_of(figment: &Figment) -> String {
+        AppConfig::from_figment(figment)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn single_sign_on_provider_is_read_with_its_defaults() {
+        let figment = oidc(serde_json::json!({
+            "issuer": "https://idp.example.nhs.uk/",
+            "client_id": "gt",
+            "client_secret": "s",
+            "label": "Sign in with NHS Care Identity",
+        }));
+        let config = AppConfig::from_figment(&figment).map_err(|e| e.to_string());
+        let provider = config.as_ref().ok().and_then(|c| c.oidc_provider("cis2"));
+        assert_eq!(
+            provider.map(|p| p.issuer.as_str()),
+            Some("https://idp.example.nhs.uk")
+        );
+        assert_eq!(
+            provider.map(|p| p.scopes.join(" ")).as_deref(),
+            Some("openid email profile")
+        );
+        assert_eq!(provider.map(|p| p.link_by), Some(LinkBy::Email));
+        assert!(config.is_ok_and(|c| c.password_sign_in));
+    }
+
+    #[test]
+    fn each_bad_single_sign_on_value_is_named_on_one_line() {
+        let good = serde_json::json!({
+            "issuer": "https://idp.example.nhs.uk",
+            "client_id": "gt",
+            "client_secret": "s",
+            "label": "Sign in",
+        });
+        let with = |key: &str, value: serde_json::Value| {
+            let mut table = good.clone();
+            table[key] = value;
+            error_of(&oidc(table))
+        };
+        assert_eq!(
+            with("issuer", "http://idp.example.nhs.uk".into()),
+            "invalid setting app.oidc.cis2.issuer: \"http://idp.example.nhs.uk\" must start with https:// (http:// only for localhost)"
+        );
+        assert!(
+            with("client_id", "".into())
+                .starts_with("invalid setting app.oidc.cis2.client_id: is missing")
+        );
+        assert!(with("private_key_file", "no/such.pem".into()).starts_with("invalid setting app.oidc.cis2.client_secret: set client_secret or private_key_file, not both"));
+        assert!(
+            with("scopes", "email".into())
+                .starts_with("invalid setting app.oidc.cis2.scopes: must include openid")
+        );
+        assert!(
+            with("link_by", "nhs_number".into())
+                .starts_with("invalid setting app.oidc.cis2.link_by:")
+        );
+        assert!(
+            with("link_by", "employee_number".into())
+                .starts_with("invalid setting app.oidc.cis2.employee_number_claim: is missing")
+        );
+        assert!(
+            with("create_unknown", true.into())
+                .starts_with("invalid setting app.oidc.cis2.create_unknown:")
+        );
+        let unknown = with("colour", "blue".into());
+        assert!(
+            unknown.starts_with("invalid setting app.oidc.cis2"),
+            "{unknown}"
+        );
+        assert!(unknown.contains("colour"), "{unknown}");
+        let mut keyed = good.clone();
+        keyed.as_object_mut().map(|t| t.remove("client_secret"));
+        keyed["private_key_file"] = "no/such.pem".into();
+        assert!(
+            error_of(&oidc(keyed))
+                .starts_with("invalid setting app.oidc.cis2.private_key_file: cannot read")
+        );
+    }
+
+    #[test]
+    fn passwords_cannot_be_turned_off_without_a_provider() {
+        let err = error_of(&with_app_setting(base(), "password_sign_in", false));
+        assert_eq!(
+            err,
+            "invalid setting app.password_sign_in: false needs at least one single sign-on provider ([app.oidc.<name>])"
         );
     }
 

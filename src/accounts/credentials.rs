@@ -17,6 +17,9 @@ use crate::error::{AppError, AppResult};
 
 pub const WRONG_CREDENTIALS: &str = "Enter a correct email address and password";
 
+/// What someone other than an admin is told when `app.password_sign_in` is false.
+pub const PASSWORDS_OFF: &str = "Password sign-in is turned off here. Sign in with the button for your NHS account on the sign-in page.";
+
 /// What a person is told while their account or address must wait.
 pub fn locked_message(until: DateTime<Utc>) -> String {
     format!(
@@ -32,6 +35,9 @@ pub enum SignInError {
     WrongCredentials,
     /// Too many failures for this account or address: no attempt is checked before this.
     Locked(DateTime<Utc>),
+    /// The right password, but `app.password_sign_in` is false and the account is no admin's
+    /// (admins keep passwords as the break-glass way in when single sign-on fails).
+    PasswordsOff,
     Other(AppError),
 }
 
@@ -52,6 +58,7 @@ impl From<SignInError> for AppError {
         match error {
             SignInError::WrongCredentials => AppError::WrongCredentials,
             SignInError::Locked(until) => AppError::TooManyRequests(locked_message(until)),
+            SignInError::PasswordsOff => AppError::Forbidden(PASSWORDS_OFF.into()),
             SignInError::Other(error) => error,
         }
     }
@@ -89,6 +96,18 @@ pub async fn sign_in(
     let stored = usable.and_then(|r| r.password_hash.clone());
     let matches = password::verify(candidate.chars().take(1024).collect(), stored).await?;
     match (matches, usable) {
+        (true, Some(row)) if !config.password_sign_in && !row.is_admin => {
+            audit::record(
+                db,
+                Event::new(action::SIGN_IN_FAILED)
+                    .by(Some(row.id))
+                    .subject(typed)
+                    .detail("password sign-in is turned off")
+                    .from_address(client_address),
+            )
+            .await?;
+            Err(SignInError::PasswordsOff)
+        }
         (true, Some(row)) => {
             throttle::clear(db, &keys[0]).await?;
             if let Some(old) = replaced {

@@ -20,7 +20,9 @@ use sea_orm::{
 
 use super::{Email, outbox, throttle};
 use crate::audit::{self, Event, action};
-use crate::entities::{attempt, audit_log, manager_scope, one_time_token, response, session, user};
+use crate::entities::{
+    attempt, audit_log, identity_link, manager_scope, one_time_token, response, session, user,
+};
 use crate::error::{AppError, AppResult};
 
 /// Who erases, for the audit log (`actor_user_id` is `None` on the command line).
@@ -197,6 +199,12 @@ pub async fn erase(db: &DatabaseConnection, by: ErasedBy, user_id: i64) -> AppRe
         .await?;
     manager_scope::Entity::delete_many()
         .filter(manager_scope::Column::UserId.eq(user_id))
+        .exec(&txn)
+        .await?;
+    // The provider's subject identifier names the person too; without the link, a later
+    // single sign-on cannot find the erased account either.
+    identity_link::Entity::delete_many()
+        .filter(identity_link::Column::UserId.eq(user_id))
         .exec(&txn)
         .await?;
     throttle::clear(&txn, &throttle::Key::Account(old_email.clone())).await?;

@@ -21,6 +21,7 @@ pub mod password;
 pub mod personal_data;
 pub mod sessions;
 pub mod setup;
+pub mod sso;
 pub mod throttle;
 pub mod token;
 pub mod users;

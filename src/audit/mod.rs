@@ -21,6 +21,10 @@ pub mod action {
     pub const SIGN_IN_FAILED: &str = "sign_in_failed";
     pub const SIGN_IN_LOCKED: &str = "sign_in_locked";
     pub const SIGN_OUT: &str = "sign_out";
+    /// A provider's account (`iss` + `sub`) linked to an imported person at the first sign-in.
+    pub const IDENTITY_LINKED: &str = "identity_linked";
+    /// A learner made at the first single sign-on of someone nobody imported.
+    pub const ACCOUNT_CREATED_BY_SSO: &str = "account_created_by_sso";
     pub const ACTIVATED: &str = "account_activated";
     pub const PASSWORD_CHANGED: &str = "password_changed";
     pub const PASSWORD_RESET_REQUESTED: &str = "password_reset_requested";

@@ -8,10 +8,12 @@ pub mod admin_orgs;
 pub mod admin_users;
 pub mod api;
 pub mod audit;
+pub mod first_job;
 pub mod import;
 pub mod password;
 pub mod session;
 pub mod setup;
+pub mod sso;
 
 use rocket::Route;
 use serde::Serialize;
@@ -19,10 +21,12 @@ use serde::Serialize;
 pub fn routes() -> Vec<Route> {
     let mut routes = Vec::new();
     routes.extend(session::routes());
+    routes.extend(sso::routes());
     routes.extend(activation::routes());
     routes.extend(password::routes());
     routes.extend(setup::routes());
     routes.extend(account::routes());
+    routes.extend(first_job::routes());
     routes.extend(admin_orgs::routes());
     routes.extend(admin_users::routes());
     routes.extend(admin_erase::routes());

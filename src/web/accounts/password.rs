@@ -108,6 +108,7 @@ async fn change_password(
             "Your password has been changed. You have been signed out everywhere else.",
         ))),
         Err(SignInError::Other(error)) => Err(error),
+        Err(error @ SignInError::PasswordsOff) => Err(error.into()),
         Err(SignInError::Locked(until)) => {
             errors.add("current", credentials::locked_message(until));
             Ok(Either::Right((

@@ -1,6 +1,7 @@
 //! `/login` and `/logout`.
 
 use rocket::form::FromForm;
+use rocket::http::uri::Reference;
 use rocket::http::{CookieJar, Status};
 use rocket::response::{Flash, Redirect};
 use rocket::{Either, Route, State, get, post, routes};
@@ -9,7 +10,9 @@ use serde::Serialize;
 
 use super::{FormErrors, safe_next};
 use crate::accounts::credentials::{self, SignInError};
+use crate::accounts::sso;
 use crate::app::AppState;
+use crate::config::AppConfig;
 use crate::error::AppResult;
 use crate::web::chrome::Chrome;
 use crate::web::csrf::{CsrfField, CsrfForm, TokenOnly};
@@ -38,16 +41,36 @@ impl CsrfField for SignInForm {
 }
 
 #[derive(Serialize)]
-struct SignInView {
+struct ProviderButton<'a> {
+    name: &'a str,
+    label: &'a str,
+}
+
+#[derive(Serialize)]
+struct SignInView<'a> {
     errors: FormErrors,
     email: String,
     email_error: Option<String>,
     password_error: Option<String>,
+    next_query: String,
     next: String,
+    providers: Vec<ProviderButton<'a>>,
+    show_password: bool,
+    break_glass: bool,
 }
 
-fn render(chrome: &Chrome, email: String, next: String, errors: FormErrors) -> Template {
+/// The sign-in page. `break_glass` (`/login?break_glass=true`, for admins, documented in
+/// docs/admins.md) shows the password form even when `app.password_sign_in` is false.
+fn render(
+    chrome: &Chrome,
+    config: &AppConfig,
+    email: String,
+    next: String,
+    errors: FormErrors,
+    break_glass: bool,
+) -> Template {
     let title = errors.title("Sign in");
+    let break_glass = break_glass && !config.password_sign_in;
     chrome.render(
         "accounts/login",
         &title,
@@ -56,22 +79,49 @@ fn render(chrome: &Chrome, email: String, next: String, errors: FormErrors) -> T
             password_error: errors.on("password"),
             errors,
             email,
+            next_query: if next == "/" {
+                String::new()
+            } else {
+                format!(
+                    "?next={}",
+                    rocket::http::RawStr::new(&next).percent_encode()
+                )
+            },
             next,
+            providers: config
+                .oidc
+                .iter()
+                .map(|p| ProviderButton {
+                    name: &p.name,
+                    label: &p.label,
+                })
+                .collect(),
+            show_password: config.password_sign_in || break_glass,
+            break_glass,
         },
     )
 }
 
-#[get("/login?<next>")]
+#[get("/login?<next>&<break_glass>")]
 fn show_login(
+    state: &State<AppState>,
     chrome: Chrome,
     user: Option<CurrentUser>,
     next: Option<&str>,
+    break_glass: Option<bool>,
 ) -> Either<Redirect, Template> {
     let next = safe_next(next);
     if user.is_some() {
         return Either::Left(Redirect::to(next));
     }
-    Either::Right(render(&chrome, String::new(), next, FormErrors::default()))
+    Either::Right(render(
+        &chrome,
+        &state.config,
+        String::new(),
+        next,
+        FormErrors::default(),
+        break_glass.unwrap_or(false),
+    ))
 }
 
 #[post("/login", data = "<form>")]
@@ -92,11 +142,23 @@ async fn sign_in(
     if form.password.is_empty() {
         errors.add("password", "Enter your password");
     }
+    // Whoever posts the password form while passwords are off came from the break-glass page.
+    let break_glass = !state.config.password_sign_in;
+    let again = |status, errors, break_glass| {
+        Either::Right((
+            status,
+            render(
+                &chrome,
+                &state.config,
+                form.email.clone(),
+                next.clone(),
+                errors,
+                break_glass,
+            ),
+        ))
+    };
     if !errors.is_empty() {
-        return Ok(Either::Right((
-            Status::UnprocessableEntity,
-            render(&chrome, form.email, next, errors),
-        )));
+        return Ok(again(Status::UnprocessableEntity, errors, break_glass));
     }
     match credentials::sign_in(
         &state.db,
@@ -116,26 +178,26 @@ async fn sign_in(
                 session.id,
                 release.0,
             ));
-            Ok(Either::Left(Redirect::to(next)))
+            Ok(Either::Left(Redirect::to(next.clone())))
         }
         Err(SignInError::WrongCredentials) => {
             errors.add("email", credentials::WRONG_CREDENTIALS);
-            Ok(Either::Right((
-                Status::Unauthorized,
-                render(&chrome, form.email, next, errors),
-            )))
+            Ok(again(Status::Unauthorized, errors, break_glass))
+        }
+        Err(SignInError::PasswordsOff) => {
+            errors.add("email", credentials::PASSWORDS_OFF);
+            Ok(again(Status::Forbidden, errors, false))
         }
         Err(SignInError::Locked(until)) => {
             errors.add("email", credentials::locked_message(until));
-            Ok(Either::Right((
-                Status::TooManyRequests,
-                render(&chrome, form.email, next, errors),
-            )))
+            Ok(again(Status::TooManyRequests, errors, break_glass))
         }
         Err(SignInError::Other(error)) => Err(error),
     }
 }
 
+/// Ends the session; one begun at a provider that publishes an end-session endpoint goes on
+/// there, to sign out of the provider too (it sends the browser back to the home page).
 #[post("/logout", data = "<_form>")]
 async fn sign_out(
     state: &State<AppState>,
@@ -144,8 +206,15 @@ async fn sign_out(
     release: Release,
     client: ClientAddress,
     _form: CsrfForm<TokenOnly>,
-) -> AppResult<Flash<Redirect>> {
+) -> AppResult<Either<Flash<Redirect>, Redirect>> {
+    let provider_url = sso::sign_out::end_session_url(&state.db, state, &user.session_hash).await?;
     credentials::sign_out(&state.db, &user.account, &user.session_hash, client.0).await?;
     cookies.remove(rocket::http::Cookie::build(session_cookie_name(release.0)).path("/"));
-    Ok(Flash::success(Redirect::to("/"), "You have signed out."))
+    if let Some(location) = provider_url.and_then(|url| Reference::parse_owned(url).ok()) {
+        return Ok(Either::Right(Redirect::to(location)));
+    }
+    Ok(Either::Left(Flash::success(
+        Redirect::to("/"),
+        "You have signed out.",
+    )))
 }
