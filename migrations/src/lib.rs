@@ -25,6 +25,7 @@ mod m20261124_120000_create_report_totals;
 mod m20261206_005000_add_attempt_option_order;
 mod m20261206_010000_create_publication;
 mod m20261206_021800_create_mail_outbox;
+mod m20261207_050000_create_frameworks;
 
 pub struct Migrator;
 
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_005000_add_attempt_option_order::Migration),
             Box::new(m20261206_010000_create_publication::Migration),
             Box::new(m20261206_021800_create_mail_outbox::Migration),
+            Box::new(m20261207_050000_create_frameworks::Migration),
         ]
     }
 }
