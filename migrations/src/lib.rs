@@ -27,6 +27,7 @@ mod m20261206_010000_create_publication;
 mod m20261206_021800_create_mail_outbox;
 mod m20261207_030000_normalise_bands;
 mod m20261207_040000_create_identity_links;
+mod m20261207_050000_create_frameworks;
 
 /// The one spelling of a band, shared with the people import.
 pub use m20261207_030000_normalise_bands::normalise_band;
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_021800_create_mail_outbox::Migration),
             Box::new(m20261207_030000_normalise_bands::Migration),
             Box::new(m20261207_040000_create_identity_links::Migration),
+            Box::new(m20261207_050000_create_frameworks::Migration),
         ]
     }
 }

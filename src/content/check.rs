@@ -19,12 +19,12 @@ pub fn is_slug(value: &str) -> bool {
         && !value.ends_with('-')
 }
 
-fn at(origin: &Origin, message: impl Into<String>) -> Problem {
+pub(super) fn at(origin: &Origin, message: impl Into<String>) -> Problem {
     Problem::new(origin.file.clone(), origin.line, message)
 }
 
 /// Records a problem for each repeated key, at the repeat.
-fn unique<'a>(
+pub(super) fn unique<'a>(
     entries: impl Iterator<Item = (&'a str, &'a Origin)>,
     what: &str,
     problems: &mut Vec<Problem>,
@@ -329,6 +329,7 @@ pub fn check_tree(tree: &ContentTree) -> Vec<Problem> {
     check_modules(tree, &topics, &mut problems);
     check_items(tree, &topics, &mut problems);
     check_blueprint(tree, &mut problems);
+    super::frameworks::check_frameworks(tree, &topics, &mut problems);
     super::key_spread::check_key_spread(&tree.items, &mut problems);
     problems
 }

@@ -89,7 +89,7 @@ struct PageFront {
 }
 
 /// Reads a file as UTF-8 text, or records why it could not be read.
-fn read_text(dir: &Path, name: &str, problems: &mut Vec<Problem>) -> Option<String> {
+pub(super) fn read_text(dir: &Path, name: &str, problems: &mut Vec<Problem>) -> Option<String> {
     match fs::read(dir.join(name)) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => Some(text),
@@ -106,7 +106,7 @@ fn read_text(dir: &Path, name: &str, problems: &mut Vec<Problem>) -> Option<Stri
 }
 
 /// Parses TOML text whose first line is line `first_line` of `file`.
-fn parse_toml<T: DeserializeOwned>(
+pub(super) fn parse_toml<T: DeserializeOwned>(
     text: &str,
     file: &str,
     first_line: usize,
@@ -123,7 +123,7 @@ fn parse_toml<T: DeserializeOwned>(
     }
 }
 
-fn origin<T>(file: &str, text: &str, spanned: &Spanned<T>) -> Origin {
+pub(super) fn origin<T>(file: &str, text: &str, spanned: &Spanned<T>) -> Origin {
     Origin {
         file: file.to_owned(),
         line: line_of(text, spanned.span().start),
@@ -404,6 +404,7 @@ pub fn read_tree(dir: &Path) -> (ContentTree, Vec<Problem>) {
             .collect(),
         items: read_items(dir, &mut problems),
         blueprint: read_blueprint(dir, &mut problems),
+        frameworks: super::frameworks::read_frameworks(dir, &mut problems),
     };
     (tree, problems)
 }

@@ -5,6 +5,7 @@
 
 mod check;
 mod files;
+mod frameworks;
 mod key_spread;
 mod load;
 pub mod markdown;

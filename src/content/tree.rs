@@ -106,6 +106,31 @@ pub struct BlueprintDef {
     pub origin: Origin,
 }
 
+/// A published competency framework (`frameworks.toml`) and which topics and modules address
+/// each of its competencies.
+#[derive(Debug, Clone)]
+pub struct FrameworkDef {
+    pub slug: String,
+    pub name: String,
+    pub publisher: String,
+    pub year: i64,
+    pub url: String,
+    pub competencies: Vec<CompetencyDef>,
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone)]
+pub struct CompetencyDef {
+    /// The framework's own numbering, as published ("1", "2.3").
+    pub number: String,
+    pub name: String,
+    pub topics: Vec<String>,
+    pub modules: Vec<String>,
+    /// Why no topic or module addresses it; the only way to list an unmapped competency.
+    pub not_covered: Option<String>,
+    pub origin: Origin,
+}
+
 #[derive(Debug, Clone)]
 pub struct ContentTree {
     pub topics: Vec<TopicDef>,
@@ -114,6 +139,7 @@ pub struct ContentTree {
     pub modules: Vec<ModuleDef>,
     pub items: Vec<ItemDef>,
     pub blueprint: BlueprintDef,
+    pub frameworks: Vec<FrameworkDef>,
 }
 
 impl ContentTree {

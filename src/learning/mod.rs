@@ -4,6 +4,7 @@
 
 pub mod assignments;
 pub mod export;
+pub mod frameworks;
 pub mod modules;
 pub mod plan;
 pub mod quiz;

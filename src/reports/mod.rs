@@ -18,6 +18,7 @@ pub mod demo;
 pub mod demo_setup;
 pub mod demo_year;
 pub mod export;
+pub mod frameworks;
 pub mod gaps;
 pub mod period;
 pub mod priorities;

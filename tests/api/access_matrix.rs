@@ -130,6 +130,7 @@ const EXPECTED: &[(&str, &str, [u16; 6])] = &[
     ("GET", "/reports", [303, 403, 403, 200, 200, 200]),
     ("GET", "/reports/topics/<slug>", [303, 403, 403, 200, 200, 200]),
     ("GET", "/reports/trends", [303, 403, 403, 200, 200, 200]),
+    ("GET", "/reports/frameworks/<slug>", [303, 403, 403, 200, 200, 200]),
     ("GET", "/reports/completion", [303, 403, 403, 200, 200, 200]),
     ("GET", "/reports/export.csv", [303, 403, 403, 200, 200, 200]),
     ("GET", "/reports/export.json", [303, 403, 403, 200, 200, 200]),
@@ -183,6 +184,7 @@ const EXPECTED: &[(&str, &str, [u16; 6])] = &[
     ("PUT", "/api/v1/author/topics/<slug>", [401, 403, 422, 403, 403, 422]),
     ("GET", "/api/v1/reports/gaps", [401, 403, 403, 200, 200, 200]),
     ("GET", "/api/v1/reports/trends", [401, 403, 403, 200, 200, 200]),
+    ("GET", "/api/v1/reports/frameworks/<slug>", [401, 403, 403, 200, 200, 200]),
     ("GET", "/api/v1/reports/completion", [401, 403, 403, 200, 200, 200]),
     // last, because retiring the module changes what the rows above would see
     ("POST", "/author/modules/<slug>/retire", [303, 403, 303, 403, 403, 303]),
@@ -202,6 +204,8 @@ fn concrete(path: &str, subject_id: i64) -> String {
         || path.starts_with("/api/v1/author/items/")
     {
         path.replace("<id>", NOBODYS_ATTEMPT)
+    } else if path.contains("/reports/frameworks/") {
+        path.replace("<slug>", "gep-nurses-2023")
     } else {
         path.to_owned()
     };

@@ -328,3 +328,92 @@ fn quiz_tag_for_unknown_module_is_reported() {
         "{problems:?}"
     );
 }
+
+/// Issue 20 point 17: every kind of mistake in `frameworks.toml` is refused at its line.
+#[test]
+fn framework_mapping_mistakes_are_each_reported_at_their_line() {
+    let file = "frameworks.toml";
+    let cases: [(&str, &str, &str); 8] = [
+        (
+            "topics = [\"basics\"]",
+            "topics = [\"nope\"]",
+            "frameworks.toml:8: competency 1: unknown topic `nope`",
+        ),
+        (
+            "modules = [\"basics\"]",
+            "modules = [\"basics\", \"gone\"]",
+            "frameworks.toml:8: competency 1: unknown module `gone`",
+        ),
+        (
+            "number = \"2\"",
+            "number = \"1\"",
+            "frameworks.toml:14: competency 1 of `test-framework` is already listed at line 8",
+        ),
+        (
+            "name = \"A framework for tests\"",
+            "name = \" \"",
+            "frameworks.toml:1: framework `test-framework` has an empty name",
+        ),
+        (
+            "url = \"https://example.org/framework\"",
+            "url = \"\"",
+            "frameworks.toml:1: framework `test-framework` needs the https:// address of its published source",
+        ),
+        (
+            "not_covered = \"Not taught here.\"",
+            "",
+            "frameworks.toml:14: competency 2 maps to no topic or module: map it, or say why in `not_covered`",
+        ),
+        (
+            "modules = [\"basics\"]",
+            "modules = [\"basics\"]\nnot_covered = \"Oops.\"",
+            "frameworks.toml:8: competency 1 is mapped, so it cannot also be `not_covered`",
+        ),
+        (
+            "name = \"Knows the basics\"",
+            "name = \"\"",
+            "frameworks.toml:8: competency 1 has an empty name",
+        ),
+    ];
+    for (old, new, expected) in cases {
+        let problems = problems_after(|d| edit(d, file, old, new));
+        assert_eq!(problems, vec![expected.to_owned()], "after {new:?}");
+    }
+}
+
+#[test]
+fn repeated_framework_slug_is_reported() {
+    let problems = problems_after(|d| {
+        let path = d.join("frameworks.toml");
+        let text = fs::read_to_string(&path).expect("read");
+        fs::write(&path, format!("{text}\n{text}")).expect("write");
+    });
+    assert!(
+        problems
+            .iter()
+            .any(|p| p
+                .ends_with("framework `test-framework` is already defined at frameworks.toml:1")),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn shipped_frameworks_carry_their_published_numbering() {
+    let tree = content::read_and_check(Path::new("content")).expect("content/ is valid");
+    let nurses = tree
+        .frameworks
+        .iter()
+        .find(|f| f.slug == "gep-nurses-2023")
+        .expect("the 2023 nurses' framework");
+    let numbers: Vec<&str> = nurses
+        .competencies
+        .iter()
+        .map(|c| c.number.as_str())
+        .collect();
+    assert_eq!(numbers, ["1", "2", "3", "4", "5", "6", "7", "8"]);
+    assert!(
+        nurses
+            .url
+            .starts_with("https://www.genomicseducation.hee.nhs.uk/")
+    );
+}

@@ -43,6 +43,7 @@ mod disclosure_solve;
 mod disclosure_views;
 mod erasure;
 mod foundation;
+mod frameworks;
 mod hostile_requests;
 mod import;
 mod learner_api;

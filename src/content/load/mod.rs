@@ -9,6 +9,7 @@ use sha2::{Digest, Sha256};
 use super::tree::*;
 
 mod assessments;
+mod frameworks;
 mod items;
 mod modules;
 mod taxonomy;
@@ -32,6 +33,8 @@ pub struct LoadSummary {
     pub item_versions_created: usize,
     pub items_retired: usize,
     pub assessments_changed: usize,
+    /// Frameworks written again because `frameworks.toml` changed (the mapping is replaced whole).
+    pub frameworks_changed: usize,
     /// File definitions that differ from something a trainer changed in the app, which wins.
     pub app_edits_kept: usize,
 }
@@ -80,6 +83,7 @@ pub async fn load_tree(db: &DatabaseConnection, tree: &ContentTree) -> Result<Lo
     let modules = load_modules(&txn, tree, &topics, &mut summary).await?;
     let items = load_items(&txn, tree, &topics, &mut summary).await?;
     load_assessments(&txn, tree, &topics, &modules, &items, &mut summary).await?;
+    frameworks::load_frameworks(&txn, tree, &topics, &modules, &mut summary).await?;
     txn.commit().await?;
     Ok(summary)
 }

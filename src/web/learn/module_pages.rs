@@ -17,7 +17,7 @@ use crate::assessment::{bank, results};
 use crate::content::markdown::render_formatted;
 use crate::entities::response;
 use crate::error::{AppError, AppResult};
-use crate::learning::modules;
+use crate::learning::{frameworks, modules};
 use crate::questions::QuestionKind;
 use crate::web::chrome::Chrome;
 use crate::web::csrf::{CsrfField, CsrfForm, TokenOnly};
@@ -53,8 +53,15 @@ pub async fn show_module_page(
 ) -> AppResult<Template> {
     let page = modules::read_page(&state.db, user.account.id, slug, number).await?;
     let title = format!("{} – {}", page.page_title, page.module.title);
+    // The mapping is shown once, with the outcomes it is about.
+    let supports = if number == 1 {
+        frameworks::supported_by_module(&state.db, page.module.module_id).await?
+    } else {
+        Vec::new()
+    };
     let view = serde_json::json!({
         "page": page,
+        "supports": supports,
         "has_previous": number > 1,
         "previous": number - 1,
         "has_next": number < page.page_count,

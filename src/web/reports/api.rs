@@ -6,12 +6,13 @@ use rocket::serde::json::{Json, Value, json};
 use rocket::{Responder, State, get};
 
 use super::filters::ReportFilters;
-use super::pages::{load_dashboard, load_trends, viewer};
+use super::pages::{load_dashboard, load_framework, load_trends, viewer};
 use crate::app::AppState;
 use crate::error::AppResult;
 use crate::reports::completion::COMPLETION_SORTS;
 use crate::reports::dashboard;
 use crate::reports::export::{self, Format};
+use crate::reports::frameworks;
 use crate::reports::gap_report;
 use crate::web::guards::{ClientAddress, Manager};
 use crate::web::listing::ListParams;
@@ -133,4 +134,17 @@ pub async fn api_completion(
         "total": staff.total,
         "page": list.page.map(|_| staff.request.number),
     })))
+}
+
+#[get("/api/v1/reports/frameworks/<slug>?<filters..>")]
+pub async fn api_framework(
+    manager: Manager,
+    address: ClientAddress,
+    state: &State<AppState>,
+    slug: &str,
+    filters: ReportFilters,
+) -> AppResult<Json<Value>> {
+    let query = filters.query(&manager)?;
+    let report = load_framework(state, &manager, address, slug, &query).await?;
+    Ok(Json(frameworks::framework_json(&report)))
 }

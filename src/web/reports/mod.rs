@@ -17,10 +17,12 @@ pub fn routes() -> Vec<Route> {
         pages::show_topic,
         pages::show_trends,
         pages::show_completion,
+        pages::show_framework,
         api::export_csv,
         api::export_json,
         api::api_gaps,
         api::api_trends,
         api::api_completion,
+        api::api_framework,
     ]
 }

@@ -14,6 +14,7 @@ use crate::listing::SortBy;
 use crate::reports::GapQuery;
 use crate::reports::completion::COMPLETION_SORTS;
 use crate::reports::dashboard::{self, Dashboard, Viewer};
+use crate::reports::frameworks;
 use crate::reports::trends::Trends;
 use crate::web::accounts::FormErrors;
 use crate::web::chrome::Chrome;
@@ -45,6 +46,24 @@ pub async fn load_trends(
 ) -> AppResult<Trends> {
     dashboard::trends(
         &state.db,
+        query,
+        state.config.min_cell_size,
+        &viewer(manager, address),
+    )
+    .await
+}
+
+/// The framework `slug` read through the gap grid the manager may see.
+pub async fn load_framework(
+    state: &AppState,
+    manager: &Manager,
+    address: ClientAddress,
+    slug: &str,
+    query: &GapQuery,
+) -> AppResult<frameworks::FrameworkReport> {
+    frameworks::framework_report(
+        &state.db,
+        slug,
         query,
         state.config.min_cell_size,
         &viewer(manager, address),
@@ -128,6 +147,10 @@ pub async fn show_gaps(
             "drilled": query.staff_group.is_some(),
             "all_groups": view::links(&filters.with_staff_group(None)).gaps,
             "help": help::help(),
+            "frameworks": view::framework_links(
+                &frameworks::frameworks(&state.db).await?,
+                &filters,
+            ),
         }),
     );
     Ok((Status::Ok, page))
@@ -308,6 +331,47 @@ pub async fn show_completion(
             "list": view,
             "hidden": hidden,
             "links": view::links(&filters),
+        }),
+    );
+    Ok((Status::Ok, page))
+}
+
+#[get("/reports/frameworks/<slug>?<filters..>")]
+pub async fn show_framework(
+    manager: Manager,
+    chrome: Chrome,
+    address: ClientAddress,
+    state: &State<AppState>,
+    slug: &str,
+    filters: ReportFilters,
+) -> AppResult<(Status, Template)> {
+    let action = format!("/reports/frameworks/{slug}");
+    let page = (action.as_str(), "Training gaps by framework");
+    let query = checked!(filters, state, manager, chrome, page);
+    let report = load_framework(state, &manager, address, slug, &query).await?;
+    let competencies: Vec<_> = report
+        .competencies
+        .iter()
+        .map(|c| {
+            let topics: Vec<_> = c
+                .topics
+                .iter()
+                .map(|t| json!({ "name": t.name, "cell": view::cell(&t.cell, report.min_cell_size) }))
+                .collect();
+            json!({ "number": c.number, "name": c.name, "not_covered": c.not_covered, "topics": topics })
+        })
+        .collect();
+    let page = chrome.render(
+        "reports/framework",
+        &format!("Training gaps by framework: {}", report.framework.name),
+        json!({
+            "framework": report.framework,
+            "as_of": report.as_of.format("%-d %B %Y %H:%M UTC").to_string(),
+            "min_cell_size": report.min_cell_size,
+            "competencies": competencies,
+            "form": view::form(&action, &report.choices, &filters, &FormErrors::default()),
+            "links": view::links(&filters),
+            "json": format!("/api/v1/reports/frameworks/{slug}{}", view::query_suffix(&filters)),
         }),
     );
     Ok((Status::Ok, page))

@@ -199,6 +199,27 @@ fn with_query(path: &str, filters: &ReportFilters) -> String {
     }
 }
 
+/// `?query` of the current filters, or nothing.
+pub fn query_suffix(filters: &ReportFilters) -> String {
+    with_query("", filters)
+}
+
+/// Each framework's "by framework" view, keeping the current filters.
+pub fn framework_links(
+    frameworks: &[crate::reports::frameworks::FrameworkInfo],
+    filters: &ReportFilters,
+) -> Vec<serde_json::Value> {
+    frameworks
+        .iter()
+        .map(|f| {
+            serde_json::json!({
+                "name": f.name,
+                "href": with_query(&format!("/reports/frameworks/{}", f.slug), filters),
+            })
+        })
+        .collect()
+}
+
 fn topic_href(slug: &str, filters: &ReportFilters) -> String {
     with_query(&format!("/reports/topics/{slug}"), filters)
 }
