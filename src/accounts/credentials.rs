@@ -102,7 +102,7 @@ pub async fn sign_in(
                 Event::new(action::SIGN_IN_FAILED)
                     .by(Some(row.id))
                     .subject(typed)
-                    .detail("password sign-in is turned off")
+                    .detail(serde_json::json!({ "reason": "passwords_off" }))
                     .from_address(client_address),
             )
             .await?;

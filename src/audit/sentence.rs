@@ -260,7 +260,26 @@ pub fn sentence<'a>(entry: &Entry, names: &'a Names) -> Vec<Part> {
         s.text(format!("{what} “{}”", subject(entry)))
     };
     let s = match entry.action.as_str() {
-        action::SIGN_IN => by(s).text(" signed in"),
+        action::SIGN_IN => match d["provider"].as_str() {
+            Some(provider) => by(s).text(format!(" signed in through single sign-on ({provider})")),
+            None => by(s).text(" signed in"),
+        },
+        action::SIGN_IN_FAILED if d["reason"] == "passwords_off" => by(s).text(
+            " tried to sign in with a password while password sign-in is turned off",
+        ),
+        action::SIGN_IN_FAILED if d["provider"].is_string() => s.text(format!(
+            "a single sign-on through {} was refused ({})",
+            d["provider"].as_str().unwrap_or_default(),
+            d["reason"].as_str().unwrap_or("no reason recorded")
+        )),
+        action::IDENTITY_LINKED => by(s).text(format!(
+            " signed in through {} for the first time, and that sign-in was linked to their account",
+            d["provider"].as_str().unwrap_or("single sign-on")
+        )),
+        action::ACCOUNT_CREATED_BY_SSO => by(s).text(format!(
+            " was added as a learner at their first sign-in through {}",
+            d["provider"].as_str().unwrap_or("single sign-on")
+        )),
         action::SIGN_OUT => by(s).text(" signed out"),
         action::SIGN_IN_FAILED if d["reason"] == "locked" => s.text(format!(
             "a sign-in as {} was refused while sign-in was paused",
@@ -499,11 +518,16 @@ pub fn plain(parts: &[Part]) -> String {
 }
 
 /// Every action the log records, with what the audit page's filter calls it.
-pub const ACTIONS: [(&str, &str); 32] = [
+pub const ACTIONS: [(&str, &str); 34] = [
     (action::SIGN_IN, "Signed in"),
     (action::SIGN_IN_FAILED, "Failed sign-in"),
     (action::SIGN_IN_LOCKED, "Sign-in paused"),
     (action::SIGN_OUT, "Signed out"),
+    (action::IDENTITY_LINKED, "Single sign-on linked"),
+    (
+        action::ACCOUNT_CREATED_BY_SSO,
+        "Learner added at single sign-on",
+    ),
     (action::ACTIVATED, "Account activated"),
     (action::PASSWORD_CHANGED, "Password changed"),
     (action::PASSWORD_RESET_REQUESTED, "Password reset asked for"),

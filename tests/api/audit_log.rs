@@ -103,7 +103,37 @@ async fn given_every_kind_of_entry(app: &TestApp, world: &World) {
             json!({ "reason": "locked" }),
         ),
         (action::SIGN_IN_FAILED, "nobody@a.nhs.uk", None, json!(null)),
+        (
+            action::SIGN_IN_FAILED,
+            "learner@a.nhs.uk",
+            Some(world.learner.id),
+            json!({ "reason": "passwords_off" }),
+        ),
+        (
+            action::SIGN_IN_FAILED,
+            "sso:nhs",
+            None,
+            json!({ "provider": "nhs", "reason": "access_denied" }),
+        ),
         (action::SIGN_IN_LOCKED, "nobody@a.nhs.uk", None, json!(null)),
+        (
+            action::SIGN_IN,
+            "learner@a.nhs.uk",
+            Some(world.learner.id),
+            json!({ "provider": "nhs" }),
+        ),
+        (
+            action::IDENTITY_LINKED,
+            "learner@a.nhs.uk",
+            Some(world.learner.id),
+            json!({ "provider": "nhs" }),
+        ),
+        (
+            action::ACCOUNT_CREATED_BY_SSO,
+            "learner@a.nhs.uk",
+            Some(world.learner.id),
+            json!({ "provider": "nhs" }),
+        ),
         (action::SIGN_OUT, "admin@nhs.uk", by, json!(null)),
         (action::ACTIVATED, "", Some(world.learner.id), json!(null)),
         (

@@ -89,7 +89,7 @@ async fn id_tokens_the_certification_tests_reject_are_refused_with_no_session() 
         .expect("audit");
         let detail = details[0].detail.clone().unwrap_or_default();
         assert!(
-            detail.starts_with("provider op: id_token_invalid"),
+            detail.contains(r#""provider":"op""#) && detail.contains("id_token_invalid"),
             "{mode}: {detail}"
         );
         assert!(detail.contains(why), "{mode}: {detail}");

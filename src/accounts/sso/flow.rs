@@ -196,7 +196,7 @@ async fn refused(
         db,
         Event::new(action::SIGN_IN_FAILED)
             .subject(format!("sso:{}", provider.name))
-            .detail(format!("provider {}: {}", provider.name, failure.reason))
+            .detail(serde_json::json!({"provider": provider.name, "reason": failure.reason}))
             .from_address(client_address),
     )
     .await?;
@@ -553,7 +553,7 @@ async fn complete(
             Event::new(what)
                 .by(Some(row.id))
                 .subject(row.email.clone())
-                .detail(format!("provider {}", provider.name))
+                .detail(serde_json::json!({"provider": provider.name}))
                 .from_address(client_address.clone()),
         )
         .await?;
@@ -563,7 +563,7 @@ async fn complete(
         Event::new(action::SIGN_IN)
             .by(Some(row.id))
             .subject(row.email.clone())
-            .detail(format!("provider {}", provider.name))
+            .detail(serde_json::json!({"provider": provider.name}))
             .from_address(client_address),
     )
     .await?;
