@@ -67,11 +67,21 @@ async fn question_text_is_body_text_not_hint_text() {
     let (status, page) = page_of(&app, &session, &format!("/learn/attempts/{id}/topics/1")).await;
     assert_eq!(status, Status::Ok);
     assert!(
-        page.contains("<div class=\"app-question-text\" id=\"item-1-text\">"),
+        page.contains("<div class=\"app-question-text\" id=\"item-1-question\">"),
         "{page}"
     );
     assert!(!page.contains("class=\"nhsuk-hint\" id=\"item-"), "{page}");
-    assert!(page.contains("aria-describedby=\"item-1-text\""));
+    assert!(page.contains("aria-describedby=\"item-1-question\""));
+    // `item-N-text` is a short-answer item's input: the question must not take its id.
+    let mut ids: Vec<&str> = page
+        .split(" id=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .collect();
+    let all = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), all, "an id is used twice on the topic page");
 }
 
 #[rocket::async_test]
@@ -277,7 +287,7 @@ async fn check_your_answers_lists_each_answer_and_how_sure_without_marking_it() 
         "later topics are still to do"
     );
     assert!(page.contains(&format!(
-        "href=\"/learn/attempts/{id}/topics/1#item-{}-text\">Change",
+        "href=\"/learn/attempts/{id}/topics/1#item-{}-question\">Change",
         topic[0].position
     )));
     // Each question is shown with the option chosen (the first item is a choice item here).
