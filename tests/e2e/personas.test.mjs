@@ -31,6 +31,7 @@ import { after, before, describe, test } from 'node:test'
 import { launchContext } from './lib/browser.mjs'
 import { checkPage, visited, watch } from './lib/checks.mjs'
 import { activateWithEnter, chooseRadio, submitWithEnter, tabTo, tickCheckbox, typeInto } from './lib/keyboard.mjs'
+import { PROVIDER_LABEL } from './lib/provider.mjs'
 import { artifactsDir, startServer } from './lib/server.mjs'
 
 mkdirSync(artifactsDir, { recursive: true })
@@ -61,7 +62,7 @@ async function signIn (p, person, label = 'signed in') {
   await checkPage(p, 'sign-in page')
   await p.getByLabel('Email address').fill(person.email)
   await p.getByLabel('Password', { exact: true }).fill(PASSWORD)
-  await Promise.all([p.waitForNavigation(), p.getByRole('button', { name: 'Sign in' }).click()])
+  await Promise.all([p.waitForNavigation(), p.getByRole('button', { name: 'Sign in', exact: true }).click()])
   await checkPage(p, label)
   assert.match(await p.locator('.nhsuk-header__account').innerText(), new RegExp(person.name))
 }
@@ -451,6 +452,29 @@ describe('genomics-training in Chromium, every page checked with axe-core', { co
     await signOut(page)
   })
 
+  test('learner: signs in through NHS single sign-on (the real oidc-provider) and sees their own history', async () => {
+    page.e2e.persona = 'learner (single sign-on)'
+    // The provider knows Ann by another login name, with the email address the admin imported.
+    server.provider.addAccount('ann-e2e', { email: people.learner.email, email_verified: true, name: people.learner.name })
+    await page.context().clearCookies()
+    await page.goto(`${server.baseUrl}/login`)
+    await checkPage(page, 'sign-in page with the single sign-on button')
+    await Promise.all([page.waitForURL((url) => url.href.startsWith(server.provider.issuer)), page.getByRole('button', { name: PROVIDER_LABEL }).click()])
+    // The provider's own login and consent pages (not ours, so not checked with axe).
+    await page.locator('input[name="login"]').fill('ann-e2e')
+    await page.locator('input[name="password"]').fill('any password')
+    await Promise.all([page.waitForNavigation(), page.locator('button[type="submit"]').click()])
+    await Promise.all([page.waitForURL((url) => url.href.startsWith(server.baseUrl)), page.locator('button[type="submit"]').click()])
+    // The provider's development pages ask for web fonts from outside (no internet here); what
+    // they logged is not about our pages.
+    page.e2e.errors.splice(0)
+    await checkPage(page, 'signed in through single sign-on')
+    assert.match(await page.locator('.nhsuk-header__account').innerText(), new RegExp(people.learner.name))
+    await page.goto(`${server.baseUrl}/learn/record`)
+    await checkPage(page, 'own record after single sign-on')
+    await assertText(page, MODULE.title)
+  })
+
   test('guesser: "the first option, very sure" fails every module quiz', async () => {
     // Options are shuffled per attempt, with a fixed seed here (lib/server.mjs) so that the
     // outcome never depends on luck; the API suite checks the same strategy on the baseline.
@@ -503,7 +527,7 @@ describe('genomics-training in Chromium, every page checked with axe-core', { co
       assert.equal(await p.locator('body.nhsuk-frontend-supported').count(), 0, 'page scripts ran')
       await p.getByLabel('Email address').fill(people.nojs.email)
       await p.getByLabel('Password', { exact: true }).fill(PASSWORD)
-      await clickAndWait(p, p.getByRole('button', { name: 'Sign in' }))
+      await clickAndWait(p, p.getByRole('button', { name: 'Sign in', exact: true }))
       await checkPage(p, 'signed in', opts)
       await clickAndWait(p, p.getByRole('link', { name: 'My learning' }))
       await checkPage(p, 'my learning', opts)

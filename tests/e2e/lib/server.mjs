@@ -6,6 +6,7 @@ import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { CLIENT, PROVIDER_LABEL, PROVIDER_NAME, startProvider } from './provider.mjs'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 /** The repository root: Rocket.toml, templates/, content/ and static/ are found from here. */
@@ -45,13 +46,15 @@ export async function startServer ({ logName = 'server.log' } = {}) {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gt-e2e-'))
   const port = await freePort()
   const baseUrl = `http://127.0.0.1:${port}`
+  const provider = await startProvider(baseUrl, dataDir)
+  const sso = `oidc={${PROVIDER_NAME}={issuer="${provider.issuer}",client_id="${CLIENT.id}",client_secret="${CLIENT.secret}",label="${PROVIDER_LABEL}"}}`
   const env = {
     ...process.env,
     DATABASE_URL: `sqlite://${dataDir}/db.sqlite`,
     ROCKET_ADDRESS: '127.0.0.1',
     ROCKET_PORT: String(port),
     // A fixed option-shuffle seed: no scenario passes or fails by the luck of the order.
-    ROCKET_APP: `{data_dir="${dataDir}",public_url="${baseUrl}",shuffle_seed=17}`,
+    ROCKET_APP: `{data_dir="${dataDir}",public_url="${baseUrl}",shuffle_seed=17,${sso}}`,
     RUST_LOG: process.env.RUST_LOG || 'info,sqlx=warn,sea_orm=warn',
     NO_COLOR: '1'
   }
@@ -71,6 +74,7 @@ export async function startServer ({ logName = 'server.log' } = {}) {
       await done
       clearTimeout(timer)
     }
+    provider.stop()
     log.end()
     rmSync(dataDir, { recursive: true, force: true })
   }
@@ -106,5 +110,5 @@ export async function startServer ({ logName = 'server.log' } = {}) {
     sub.on('exit', (code) => code === 0 ? resolve(stdout) : reject(new Error(`${args.join(' ')}: exit ${code}\n${stderr}`)))
   })
 
-  return { baseUrl, setupLink, dataDir, stop, run, output: () => output }
+  return { baseUrl, setupLink, dataDir, stop, run, provider, output: () => output }
 }
