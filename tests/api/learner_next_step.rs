@@ -9,7 +9,8 @@ use crate::assessment_flow::pick_shown;
 use crate::helpers::{Grant, Session, TestApp, body_of, spawn_app};
 use crate::learner_pages::{complete_through_pages, item_fields, post};
 
-async fn signed_in_learner(app: &TestApp) -> Session {
+/// A learner of Trust X (learner@x.nhs.uk), signed in.
+pub async fn signed_in_learner(app: &TestApp) -> Session {
     let org = app.given_organisation("RX1", "Trust X").await;
     let learner = app
         .given_user(

@@ -3,25 +3,12 @@
 use rocket::http::Status;
 
 use crate::helpers::{Grant, Session, TestApp, body_of, spawn_app};
+use crate::learner_next_step::signed_in_learner;
 use crate::learner_pages::post;
 
 async fn page_of(app: &TestApp, session: &Session, path: &str) -> (Status, String) {
     let response = app.get_as(session, path).await;
     (response.status(), body_of(response).await)
-}
-
-async fn signed_in_learner(app: &TestApp) -> Session {
-    let org = app.given_organisation("RX1", "Trust X").await;
-    let learner = app
-        .given_user(
-            "learner@x.nhs.uk",
-            Grant {
-                works_in: Some(org),
-                ..Default::default()
-            },
-        )
-        .await;
-    app.sign_in_as(&learner).await
 }
 
 /// Starts the baseline; returns the attempt id.
