@@ -9,6 +9,36 @@ use crate::assessment_flow::pick_shown;
 use crate::helpers::{Grant, Session, TestApp, body_of, spawn_app};
 use crate::learner_pages::{complete_through_pages, item_fields, post};
 
+/// Starts the samples module's quiz and submits every answer right (or wrong) with the sureness
+/// `how_sure`; returns the quiz attempt's id and where the submit leads.
+pub async fn sit_samples_quiz(
+    app: &TestApp,
+    session: &Session,
+    right: bool,
+    how_sure: &str,
+) -> (i64, String) {
+    let (status, to, _) = post(app, session, "/learn/modules/samples/quiz", &[]).await;
+    assert_eq!(status, Status::SeeOther);
+    let quiz: i64 = to.trim_start_matches("/learn/quiz/").parse().unwrap();
+    let mut answers = Vec::new();
+    for (k, slot) in bank::attempt_slots(app.db(), quiz)
+        .await
+        .unwrap()
+        .iter()
+        .enumerate()
+    {
+        answers.extend(item_fields(
+            k,
+            slot.position,
+            &pick_shown(slot, right),
+            Some(how_sure),
+        ));
+    }
+    let (status, feedback, _) = post(app, session, &format!("/learn/quiz/{quiz}"), &answers).await;
+    assert_eq!(status, Status::SeeOther);
+    (quiz, feedback)
+}
+
 /// A learner of Trust X (learner@x.nhs.uk), signed in.
 pub async fn signed_in_learner(app: &TestApp) -> Session {
     let org = app.given_organisation("RX1", "Trust X").await;
@@ -80,23 +110,7 @@ async fn failed_quiz_offers_try_again_and_the_next_step() {
     let app = spawn_app().await;
     let session = signed_in_learner(&app).await;
     complete_through_pages(&app, &session, "baseline", false).await;
-    let (_, to, _) = post(&app, &session, "/learn/modules/samples/quiz", &[]).await;
-    let quiz: i64 = to.trim_start_matches("/learn/quiz/").parse().unwrap();
-    let mut answers = Vec::new();
-    for (k, slot) in bank::attempt_slots(app.db(), quiz)
-        .await
-        .unwrap()
-        .iter()
-        .enumerate()
-    {
-        answers.extend(item_fields(
-            k,
-            slot.position,
-            &pick_shown(slot, false),
-            Some("2"),
-        ));
-    }
-    let (_, feedback, _) = post(&app, &session, &format!("/learn/quiz/{quiz}"), &answers).await;
+    let (quiz, feedback) = sit_samples_quiz(&app, &session, false, "2").await;
     let page = body_of(app.get_as(&session, &feedback).await).await;
     let form = page
         .find("action=\"/learn/modules/samples/quiz\"")

@@ -182,29 +182,7 @@ async fn retiring_an_item_asks_first() {
 
 /// Reads the samples module and passes its quiz; returns the certificate page.
 async fn pass_samples_quiz(app: &TestApp, session: &Session) -> String {
-    use crate::assessment_flow::pick_shown;
-    use crate::learner_pages::item_fields;
-    use genomics_training::assessment::bank;
-
-    let (status, to, _) = post(app, session, "/learn/modules/samples/quiz", &[]).await;
-    assert_eq!(status, Status::SeeOther);
-    let quiz: i64 = to.trim_start_matches("/learn/quiz/").parse().unwrap();
-    let mut answers = Vec::new();
-    for (k, slot) in bank::attempt_slots(app.db(), quiz)
-        .await
-        .unwrap()
-        .iter()
-        .enumerate()
-    {
-        answers.extend(item_fields(
-            k,
-            slot.position,
-            &pick_shown(slot, true),
-            Some("3"),
-        ));
-    }
-    let (status, _, _) = post(app, session, &format!("/learn/quiz/{quiz}"), &answers).await;
-    assert_eq!(status, Status::SeeOther);
+    crate::learner_next_step::sit_samples_quiz(app, session, true, "3").await;
     let (status, page) = page_of(app, session, "/learn/modules/samples/certificate").await;
     assert_eq!(status, Status::Ok);
     page
