@@ -196,13 +196,14 @@ pub fn grouped(n: u64) -> String {
 }
 
 impl ListView {
-    /// `labels`: each sortable column's key and header text (the first is the default sort).
+    /// `labels`: each sortable column's key and header text (the first is the default sort);
+    /// `noun`: what the rows are, one and many ("person", "people").
     pub fn new<T>(
         page: &Page<T>,
         query: &ListQuery,
         links: &ListLinks,
         labels: &[(SortBy, &str)],
-        noun: &str,
+        noun: (&str, &str),
     ) -> Self {
         let default = labels.first().map_or(SortBy::Name, |(by, _)| *by);
         let request = page.request;
@@ -211,6 +212,7 @@ impl ListView {
         let showing = (page.total > 0).then(|| {
             let first = request.offset() + 1;
             let last = (request.offset() + page.rows.len() as u64).max(first);
+            let noun = if page.total == 1 { noun.0 } else { noun.1 };
             format!(
                 "Showing {} to {} of {} {noun}",
                 grouped(first),
@@ -327,6 +329,25 @@ mod tests {
     }
 
     #[test]
+    fn one_match_is_counted_in_the_singular() {
+        let page = Page {
+            rows: vec![()],
+            total: 1,
+            request: PageRequest::new(1),
+        };
+        let links = ListLinks::new("/admin/users", "");
+        let labels = [(SortBy::Name, "Name")];
+        let view = ListView::new(
+            &page,
+            &ListQuery::default(),
+            &links,
+            &labels,
+            ("person", "people"),
+        );
+        assert_eq!(view.showing.as_deref(), Some("Showing 1 to 1 of 1 person"));
+    }
+
+    #[test]
     fn links_keep_the_filters_and_the_search() {
         let links = ListLinks::new("/admin/users", "organisation=2");
         let query = ListQuery {
@@ -343,7 +364,7 @@ mod tests {
             &query,
             &links,
             &[(SortBy::Name, "Name"), (SortBy::JobRole, "Job role")],
-            "people",
+            ("person", "people"),
         );
         assert_eq!(
             view.showing.as_deref(),

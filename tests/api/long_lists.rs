@@ -104,7 +104,7 @@ async fn people_are_found_by_employee_number_name_or_email_whatever_the_case() {
         "{page}"
     );
     assert!(!page.contains("Staff 008"), "only the match is listed");
-    assert!(page.contains("Showing 1 to 1 of 1 people"), "{page}");
+    assert!(page.contains("Showing 1 to 1 of 1 person"), "{page}");
 
     for (query, expected) in [
         ("q=STAFF%20011", vec!["Staff 011"]),

@@ -75,7 +75,7 @@ async fn list_users(
         &query,
         &ListLinks::new("/admin/users", &keep),
         &PEOPLE_COLUMNS,
-        "people",
+        ("person", "people"),
     );
     let title = if list.pages > 1 {
         format!("People (page {} of {})", list.page, list.pages)

@@ -126,7 +126,7 @@ async fn show_audit(
         &query,
         &ListLinks::new("/admin/audit", &keep.join("&")),
         &[],
-        "entries",
+        ("entry", "entries"),
     );
     let title = if list.pages > 1 {
         format!("Audit log (page {} of {})", list.page, list.pages)

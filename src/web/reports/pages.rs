@@ -310,7 +310,7 @@ pub async fn show_completion(
         &list,
         &ListLinks::new(COMPLETION.0, &kept),
         &COMPLETION_COLUMNS,
-        "people",
+        ("person", "people"),
     );
     let title = if view.pages > 1 {
         format!("{} (page {} of {})", COMPLETION.1, view.page, view.pages)
