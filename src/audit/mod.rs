@@ -36,6 +36,8 @@ pub mod action {
     pub const RESPONSES_REMOVED: &str = "responses_removed";
     pub const USERS_IMPORTED: &str = "users_imported";
     pub const ORGANISATION_CREATED: &str = "organisation_created";
+    /// An admin changed what an organisation's learners see in place of a module's general advice.
+    pub const LOCAL_DETAILS_CHANGED: &str = "local_details_changed";
     pub const FIRST_ADMIN_CREATED: &str = "first_admin_created";
     pub const MODULE_ASSIGNED: &str = "module_assigned";
     pub const ITEM_CREATED: &str = "item_created";

@@ -11,6 +11,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::{Entry, action};
+use crate::content::local_details::LocalKey;
 use crate::entities::{job_role, module, module_version, organisation, user};
 use crate::error::AppResult;
 use crate::reports::audit::{REPORT_EXPORT, REPORT_VIEW};
@@ -366,6 +367,27 @@ pub fn sentence<'a>(entry: &Entry, names: &'a Names) -> Vec<Part> {
                 None => s.text(subject(entry)),
             }
         }
+        action::LOCAL_DETAILS_CHANGED => {
+            let s = by(s).text(" changed the local details of ");
+            let s = match d["organisation_id"].as_i64() {
+                Some(id) => s.organisation(id),
+                None => s.text(subject(entry)),
+            };
+            let changed: Vec<String> = d["details"]
+                .as_array()
+                .map(|slugs| {
+                    slugs
+                        .iter()
+                        .filter_map(|slug| slug.as_str())
+                        .map(|slug| match LocalKey::from_slug(slug) {
+                            Some(key) => key.name().to_owned(),
+                            None => slug.to_owned(),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            s.text(format!(": {}", changed.join(", ")))
+        }
         action::RESPONSES_REMOVED => {
             let s = match entry.actor_user_id {
                 Some(id) => s.person(id),
@@ -518,7 +540,7 @@ pub fn plain(parts: &[Part]) -> String {
 }
 
 /// Every action the log records, with what the audit page's filter calls it.
-pub const ACTIONS: [(&str, &str); 34] = [
+pub const ACTIONS: [(&str, &str); 35] = [
     (action::SIGN_IN, "Signed in"),
     (action::SIGN_IN_FAILED, "Failed sign-in"),
     (action::SIGN_IN_LOCKED, "Sign-in paused"),
@@ -539,6 +561,7 @@ pub const ACTIONS: [(&str, &str); 34] = [
     (action::RESPONSES_REMOVED, "Old answers removed"),
     (action::USERS_IMPORTED, "People imported"),
     (action::ORGANISATION_CREATED, "Organisation added"),
+    (action::LOCAL_DETAILS_CHANGED, "Local details changed"),
     (action::FIRST_ADMIN_CREATED, "First admin created"),
     (action::MODULE_ASSIGNED, "Module assigned"),
     (action::ITEM_CREATED, "Question written"),

@@ -167,6 +167,16 @@ pub fn module_problems(draft: &ModuleDraft, topics: &[String], today: NaiveDate)
                 format!("Write page {number} (up to {MAX_PAGE_CHARS} characters)"),
             );
         }
+        if let Some(unknown) = crate::content::local_details::unknown_markers(&page.body).first() {
+            add(
+                &format!("pages-{n}-body"),
+                format!(
+                    "Page {number}, line {}: {}",
+                    unknown.line,
+                    unknown.message()
+                ),
+            );
+        }
     }
     out
 }

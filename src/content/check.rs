@@ -190,6 +190,20 @@ fn check_modules(tree: &ContentTree, topics: &HashSet<&str>, problems: &mut Vec<
                 ));
             }
         }
+        for (n, page) in module.pages.iter().enumerate() {
+            for unknown in super::local_details::unknown_markers(&page.body) {
+                problems.push(at(
+                    origin,
+                    format!(
+                        "page {} (\"{}\"), line {} of its text: {}",
+                        n + 1,
+                        page.title,
+                        unknown.line,
+                        unknown.message()
+                    ),
+                ));
+            }
+        }
         let quiz = quiz_tag(&module.slug);
         if !tree.items.iter().any(|item| item.has_tag(&quiz)) {
             problems.push(at(

@@ -8,6 +8,7 @@ mod files;
 mod frameworks;
 mod key_spread;
 mod load;
+pub mod local_details;
 pub mod markdown;
 mod problem;
 mod tree;

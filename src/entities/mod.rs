@@ -33,6 +33,7 @@ pub mod module_version;
 pub mod oidc_login;
 pub mod one_time_token;
 pub mod organisation;
+pub mod organisation_local_detail;
 pub mod removed_response_sum;
 pub mod response;
 pub mod role_target;

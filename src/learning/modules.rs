@@ -7,8 +7,9 @@ use sea_orm::{
 };
 use serde::Serialize;
 
+use crate::accounts::local_details;
 use crate::content::Source;
-use crate::content::markdown::render;
+use crate::content::local_details::{LocalTexts, has_markers, render_page};
 use crate::entities::{module, module_page, module_progress, module_topic, module_version};
 use crate::error::{AppError, AppResult};
 
@@ -157,11 +158,17 @@ pub async fn read_page(
             .await?
         }
     };
+    // Most pages mark no local detail, so the learner's organisation is read only when needed.
+    let local = if has_markers(&page.body) {
+        local_details::for_learner(db, user_id).await?
+    } else {
+        LocalTexts::default()
+    };
     Ok(ModulePage {
         page_number: number,
         page_count,
         page_title: page.title,
-        html: render(&page.body),
+        html: render_page(&page.body, &local),
         progress: Some(Progress {
             last_page: progress.last_page,
             completed_at: progress.completed_at,

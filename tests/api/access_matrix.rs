@@ -58,6 +58,8 @@ const EXPECTED: &[(&str, &str, [u16; 6])] = &[
     ("GET", "/admin", [303, 403, 403, 403, 403, 200]),
     ("GET", "/admin/organisations", [303, 403, 403, 403, 403, 200]),
     ("POST", "/admin/organisations", [303, 403, 403, 403, 403, 422]),
+    ("GET", "/admin/organisations/<id>/local-details", [303, 403, 403, 403, 403, 200]),
+    ("POST", "/admin/organisations/<id>/local-details", [303, 403, 403, 403, 403, 303]),
     ("GET", "/admin/users", [303, 403, 403, 200, 200, 200]),
     ("GET", "/admin/users/<id>", [303, 403, 403, 200, 404, 200]),
     ("POST", "/admin/users/<id>/roles", [303, 403, 403, 403, 403, 303]),
@@ -147,6 +149,8 @@ const EXPECTED: &[(&str, &str, [u16; 6])] = &[
     ("POST", "/api/v1/admin/users/import", [401, 403, 403, 403, 403, 422]),
     ("GET", "/api/v1/admin/organisations", [401, 403, 403, 403, 403, 200]),
     ("POST", "/api/v1/admin/organisations", [401, 403, 403, 403, 403, 422]),
+    ("GET", "/api/v1/admin/organisations/<id>/local-details", [401, 403, 403, 403, 403, 200]),
+    ("PUT", "/api/v1/admin/organisations/<id>/local-details", [401, 403, 403, 403, 403, 422]),
     ("GET", "/api/v1/learn", [401, 200, 200, 200, 200, 200]),
     ("POST", "/api/v1/assessments/<slug>/attempts", [401, 200, 200, 200, 200, 200]),
     ("GET", "/api/v1/attempts/<id>", [401, 404, 404, 404, 404, 404]),
@@ -197,8 +201,10 @@ const UNKNOWN_TOKEN: &str = "0123456789abcdef0123456789abcdef0123456789abcdef012
 /// tests/api/learner_pages.rs).
 const NOBODYS_ATTEMPT: &str = "987654";
 
-fn concrete(path: &str, subject_id: i64) -> String {
-    let path = if path.starts_with("/learn/")
+fn concrete(path: &str, subject_id: i64, organisation_id: i64) -> String {
+    let path = if path.contains("/organisations/<id>") {
+        path.replace("<id>", &organisation_id.to_string())
+    } else if path.starts_with("/learn/")
         || path.starts_with("/api/v1/attempts/")
         || path.starts_with("/author/items/")
         || path.starts_with("/api/v1/author/items/")
@@ -269,7 +275,7 @@ async fn every_route_gives_each_persona_the_expected_status() {
     ];
     let mut failures = Vec::new();
     for (method, path, expected) in EXPECTED {
-        let url = concrete(path, world.subject.id);
+        let url = concrete(path, world.subject.id, world.org_a);
         for (index, persona) in PERSONAS.iter().enumerate() {
             // A fresh session per request: some routes end the session or change the subject.
             let session: Session = match index {

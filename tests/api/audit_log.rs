@@ -4,6 +4,7 @@
 
 use genomics_training::accounts::erasure::{self, ErasedBy};
 use genomics_training::accounts::import::{self, ImportedBy};
+use genomics_training::accounts::local_details;
 use genomics_training::accounts::users::{self, Roles};
 use genomics_training::audit::sentence::ACTIONS;
 use genomics_training::audit::{self, Event, action};
@@ -48,6 +49,14 @@ async fn given_every_kind_of_entry(app: &TestApp, world: &World) {
             .await
             .unwrap();
     }
+    let changes = local_details::DetailChanges::parse([("incident-reporting", "Datix")]).unwrap();
+    let changed_by = local_details::ChangedBy {
+        user_id: admin.id,
+        client_address: None,
+    };
+    local_details::save(db, world.org_a, changes, changed_by)
+        .await
+        .unwrap();
     let by = Some(admin.id);
     let item = authoring::create_item(
         db,

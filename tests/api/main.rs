@@ -50,6 +50,7 @@ mod learner_api;
 mod learner_next_step;
 mod learner_pages;
 mod learning_journey;
+mod local_details;
 mod long_lists;
 mod measures_help;
 mod migrations;

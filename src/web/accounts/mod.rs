@@ -4,6 +4,7 @@
 pub mod account;
 pub mod activation;
 pub mod admin_erase;
+pub mod admin_local;
 pub mod admin_orgs;
 pub mod admin_users;
 pub mod api;
@@ -28,6 +29,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(account::routes());
     routes.extend(first_job::routes());
     routes.extend(admin_orgs::routes());
+    routes.extend(admin_local::routes());
     routes.extend(admin_users::routes());
     routes.extend(admin_erase::routes());
     routes.extend(import::routes());

@@ -9,7 +9,7 @@ use crate::app::AppState;
 use crate::authoring::modules::{self, ModuleDraft};
 use crate::authoring::topics::{self, TopicDraft};
 use crate::authoring::{self, overview};
-use crate::content::markdown::render;
+use crate::content::local_details::{LocalTexts, render_page};
 use crate::error::AppResult;
 use crate::web::csrf::{CsrfHeader, CsrfJson};
 use crate::web::guards::Trainer;
@@ -133,7 +133,7 @@ pub struct MarkdownBody {
 /// The sanitised HTML a page's Markdown becomes, as learners would see it.
 #[post("/api/v1/author/preview", data = "<body>")]
 pub async fn api_preview_markdown(_trainer: Trainer, body: CsrfJson<MarkdownBody>) -> Json<Value> {
-    Json(json!({ "html": render(&body.0.markdown) }))
+    Json(json!({ "html": render_page(&body.0.markdown, &LocalTexts::default()) }))
 }
 
 #[derive(Debug, Deserialize)]

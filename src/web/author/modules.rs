@@ -11,7 +11,7 @@ use super::module_form::ModuleForm;
 use crate::app::AppState;
 use crate::authoring::modules::{self, ModuleDetail, ModuleRow, Problem, SaveOutcome};
 use crate::authoring::overview;
-use crate::content::markdown::render;
+use crate::content::local_details::{LocalTexts, render_page};
 use crate::error::{AppError, AppResult};
 use crate::web::accounts::FormErrors;
 use crate::web::chrome::Chrome;
@@ -59,7 +59,7 @@ fn previews(form: &ModuleForm) -> Vec<PagePreview> {
         .enumerate()
         .map(|(n, p)| PagePreview {
             number: n + 1,
-            html: render(&p.body),
+            html: render_page(&p.body, &LocalTexts::default()),
             title: p.title,
         })
         .collect()
