@@ -96,6 +96,7 @@ pub async fn prepare(config: AppConfig) -> Result<AppState, StartupError> {
              were kept (see docs/trainers.md, 'Content files and edits in the app')"
         );
     }
+    let db = db::for_requests(&config, db).await?;
     let form_key = FormKey::load_or_create(&db)
         .await
         .map_err(StartupError::FormKey)?;

@@ -32,6 +32,8 @@ struct RawAppConfig {
     session_absolute_hours: i64,
     max_connections: i64,
     database_timeout_seconds: i64,
+    #[serde(default = "default_statement_timeout")]
+    statement_timeout_seconds: i64,
     #[serde(default)]
     smtp_url: Option<String>,
     mail_from: String,
@@ -48,6 +50,10 @@ struct RawAppConfig {
 
 fn yes() -> bool {
     true
+}
+
+fn default_statement_timeout() -> i64 {
+    10
 }
 
 /// Which database engine a URL names.
@@ -169,6 +175,10 @@ pub struct AppConfig {
     /// How long a request waits for a pooled database connection (including opening one)
     /// before it is answered 503; bounds how long anyone waits while the database is down.
     pub database_timeout_seconds: u32,
+    /// The longest one statement of a request may run, or wait for a lock, before it is
+    /// abandoned and the request answered 503: PostgreSQL's `statement_timeout` and SQLite's
+    /// busy timeout. Start-up work and commands keep no limit (PostgreSQL) or 10 s (SQLite).
+    pub statement_timeout_seconds: u32,
     /// The relay mail goes through; when absent, messages are written to `<data_dir>/outbox/`.
     pub smtp_url: Option<SmtpUrl>,
     /// The From address of the mail the service sends.
@@ -338,6 +348,12 @@ impl AppConfig {
                 raw.database_timeout_seconds,
                 1,
                 120,
+            )?,
+            statement_timeout_seconds: in_range(
+                "statement_timeout_seconds",
+                raw.statement_timeout_seconds,
+                1,
+                600,
             )?,
             smtp_url,
             mail_from,

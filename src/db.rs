@@ -32,6 +32,33 @@ pub enum DbStartError {
 /// most `database_timeout_seconds` for a connection, so a database outage is answered with 503
 /// in bounded time; the pool reconnects by itself once the database is back.
 pub async fn connect(config: &AppConfig) -> Result<DatabaseConnection, DbStartError> {
+    open(config, None).await
+}
+
+/// Swaps the start-up pool for one to serve requests: each statement may run (or wait for a
+/// lock) at most `statement_timeout_seconds`, so a database that accepts connections but hangs
+/// answers 503 in bounded time instead of holding the request and its connection. Start-up
+/// work (migrations, republishing at national scale) ran without that limit. An in-memory
+/// SQLite database lives only as long as its pool, so it keeps the one it has.
+pub async fn for_requests(
+    config: &AppConfig,
+    startup: DatabaseConnection,
+) -> Result<DatabaseConnection, DbStartError> {
+    let url = &config.database_url;
+    if url.kind() == DatabaseKind::Sqlite && url.sqlite_path().is_none() {
+        return Ok(startup);
+    }
+    if let Err(error) = startup.close().await {
+        tracing::warn!(%error, "could not close the start-up database pool");
+    }
+    let limit = Duration::from_secs(u64::from(config.statement_timeout_seconds));
+    open(config, Some(limit)).await
+}
+
+async fn open(
+    config: &AppConfig,
+    statement_timeout: Option<Duration>,
+) -> Result<DatabaseConnection, DbStartError> {
     let url = &config.database_url;
     let timeout = Duration::from_secs(u64::from(config.database_timeout_seconds));
     let mut options = ConnectOptions::new(url.expose().to_owned());
@@ -50,12 +77,17 @@ pub async fn connect(config: &AppConfig) -> Result<DatabaseConnection, DbStartEr
                 source,
             })?;
         }
-        options.map_sqlx_sqlite_opts(|opts| {
+        options.map_sqlx_sqlite_opts(move |opts| {
             opts.create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(10))
+                .busy_timeout(statement_timeout.unwrap_or(Duration::from_secs(10)))
+        });
+    } else if let Some(limit) = statement_timeout {
+        let millis = limit.as_millis().to_string();
+        options.map_sqlx_postgres_opts(move |opts| {
+            opts.options([("statement_timeout", millis.as_str())])
         });
     }
     Database::connect(options)
@@ -119,10 +151,18 @@ const SQLITE_BUSY: i32 = 5;
 const SQLITE_LOCKED: i32 = 6;
 
 /// PostgreSQL SQLSTATEs for a lost or refused connection (class 08), a server shutting down,
-/// crashed or starting (57P01-57P03), and no connection slot left (53300).
+/// crashed or starting (57P01-57P03), no connection slot left (53300), and a statement that
+/// ran past `statement_timeout` (57014).
 fn postgres_unavailable(sqlstate: &str) -> bool {
-    sqlstate.starts_with("08") || matches!(sqlstate, "57P01" | "57P02" | "57P03" | "53300")
+    sqlstate.starts_with("08")
+        || matches!(
+            sqlstate,
+            "57P01" | "57P02" | "57P03" | "53300" | QUERY_CANCELED
+        )
 }
+
+/// A statement cancelled, here by `statement_timeout`: the database hangs or a lock is held.
+const QUERY_CANCELED: &str = "57014";
 
 #[cfg(test)]
 mod tests {

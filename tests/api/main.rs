@@ -70,5 +70,6 @@ mod reports_verify;
 mod reports_web;
 mod retention;
 mod sessions;
+mod statement_timeout;
 mod submit_plan;
 mod throttling;
