@@ -140,9 +140,11 @@ pub fn assemble(figment: Figment, state: AppState) -> Rocket<Build> {
         }))
         .attach(MailSender)
         .attach(web::fairings::AccessLog)
+        .attach(web::metrics::RequestMetrics)
         .attach(web::fairings::AddressCheck)
         .attach(web::fairings::SecurityHeaders { hsts })
-        .mount("/", web::routes())
+        .mount("/", web::request_span::in_request_spans(web::routes()))
+        .mount("/", web::metrics::routes())
         .mount("/static", FileServer::new(&static_dir, Options::None))
         // The NHS.UK stylesheet refers to its images at /assets/...
         .mount(

@@ -1,6 +1,6 @@
 //! Typed configuration, read once at start from Rocket's figment (`Rocket.toml` `[default.app]`,
-//! overridable by `ROCKET_APP` and, for the database, `DATABASE_URL`), and validated so that a
-//! bad setting stops launch with one line naming it.
+//! overridable by `ROCKET_APP` and, for the database and the log format, `DATABASE_URL` and
+//! `GT_LOG_FORMAT`), and validated so that a bad setting stops launch with one line naming it.
 
 use std::fmt;
 use std::net::IpAddr;
@@ -13,8 +13,10 @@ use rocket::figment::value::magic::RelativePathBuf;
 use rocket::figment::{Figment, Profile};
 use serde::Deserialize;
 
+mod observability;
 mod oidc;
 mod public_url;
+pub use observability::{LogFormat, MetricsToken, log_format};
 pub use oidc::{ClientAuth, LinkBy, OidcProvider};
 pub use public_url::PublicUrlSource;
 
@@ -46,6 +48,10 @@ struct RawAppConfig {
     password_sign_in: bool,
     #[serde(default)]
     oidc: std::collections::BTreeMap<String, oidc::RawProvider>,
+    #[serde(default)]
+    log_format: Option<String>,
+    #[serde(default)]
+    metrics_token: Option<String>,
 }
 
 fn yes() -> bool {
@@ -200,6 +206,10 @@ pub struct AppConfig {
     pub oidc: Vec<OidcProvider>,
     /// True for the release profile: secure cookies with the `__Host-` prefix, HSTS.
     pub release: bool,
+    /// How log lines are written (to standard error).
+    pub log_format: LogFormat,
+    /// The bearer token that reads `/metrics`; without one, `/metrics` answers 404.
+    pub metrics_token: Option<MetricsToken>,
 }
 
 /// A setting that stops launch; displays as one line naming the setting.
@@ -219,19 +229,36 @@ impl ConfigError {
     }
 }
 
-/// Rocket's figment with `DATABASE_URL` mapped onto `app.database_url`, and Rocket's own
-/// `ip_header` always off: Rocket would otherwise believe an `X-Real-IP` sent by anyone. The
-/// client's address is worked out in `web::client_address`, which believes forwarding headers
-/// only from `app.trusted_proxies`.
+/// Rocket's figment with `DATABASE_URL` mapped onto `app.database_url` and `GT_LOG_FORMAT`
+/// onto `app.log_format`, and Rocket's own `ip_header` always off: Rocket would otherwise
+/// believe an `X-Real-IP` sent by anyone. The client's address is worked out in
+/// `web::client_address`, which believes forwarding headers only from `app.trusted_proxies`.
 pub fn figment() -> Figment {
-    rocket::Config::figment()
+    let figment = rocket::Config::figment()
         .merge(
             Env::raw()
                 .only(&["DATABASE_URL"])
                 .map(|_| "app.database_url".into())
                 .global(),
         )
-        .merge(Serialized::global(rocket::Config::IP_HEADER, false))
+        .merge(
+            Env::raw()
+                .only(&["GT_LOG_FORMAT"])
+                .map(|_| "app.log_format".into())
+                .global(),
+        )
+        .merge(Serialized::global(rocket::Config::IP_HEADER, false));
+    without_colour_in_json_logs(figment)
+}
+
+/// Rocket puts colour codes into the text of its launch messages (when standard output and
+/// error are terminals), which would then sit inside the JSON strings.
+fn without_colour_in_json_logs(figment: Figment) -> Figment {
+    if log_format(&figment) == LogFormat::Json {
+        figment.merge(Serialized::global(rocket::Config::CLI_COLORS, false))
+    } else {
+        figment
+    }
 }
 
 /// An address (`10.0.0.5`) or a CIDR range (`10.0.0.0/8`, `fd00::/8`).
@@ -316,6 +343,15 @@ impl AppConfig {
             ));
         }
         let oidc = oidc::validate(raw.oidc)?;
+        let log_format = LogFormat::parse(raw.log_format.as_deref().unwrap_or("text"))
+            .map_err(|problem| ConfigError::new("log_format", problem))?;
+        let metrics_token = match raw.metrics_token.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(token) => Some(
+                MetricsToken::parse(token)
+                    .map_err(|problem| ConfigError::new("metrics_token", problem))?,
+            ),
+        };
         if !raw.password_sign_in && oidc.is_empty() {
             return Err(ConfigError::new(
                 "password_sign_in",
@@ -370,6 +406,8 @@ impl AppConfig {
             password_sign_in: raw.password_sign_in,
             oidc,
             release,
+            log_format,
+            metrics_token,
         })
     }
 }
@@ -605,6 +643,29 @@ mod tests {
             err,
             "invalid setting app.password_sign_in: false needs at least one single sign-on provider ([app.oidc.<name>])"
         );
+    }
+
+    #[test]
+    fn log_format_and_metrics_token_are_checked_at_launch() {
+        let json = with_app_setting(base(), "log_format", "json");
+        let config = AppConfig::from_figment(&json).map_err(|e| e.to_string());
+        assert!(config.is_ok_and(|c| c.log_format == LogFormat::Json && c.metrics_token.is_none()));
+        assert_eq!(
+            error_of(&with_app_setting(base(), "log_format", "xml")),
+            "invalid setting app.log_format: must be \"text\" or \"json\" (got \"xml\")"
+        );
+        assert!(
+            error_of(&with_app_setting(base(), "metrics_token", "secret"))
+                .starts_with("invalid setting app.metrics_token: must be at least 32 characters")
+        );
+    }
+
+    #[test]
+    fn json_logs_turn_rocket_colours_off() {
+        let json = without_colour_in_json_logs(with_app_setting(base(), "log_format", "json"));
+        assert!(!rocket::Config::from(json).cli_colors);
+        let text = without_colour_in_json_logs(with_app_setting(base(), "log_format", "text"));
+        assert!(rocket::Config::from(text).cli_colors);
     }
 
     #[test]

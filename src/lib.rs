@@ -22,6 +22,7 @@ pub mod error;
 pub mod learning;
 pub mod listing;
 pub mod measures;
+pub mod monitoring;
 pub mod questions;
 pub mod reports;
 pub mod telemetry;

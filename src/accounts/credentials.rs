@@ -14,6 +14,7 @@ use super::{Email, Password, outbox, password};
 use crate::audit::{self, Event, action};
 use crate::config::AppConfig;
 use crate::error::{AppError, AppResult};
+use crate::monitoring::{self, Outcome, SignInMethod};
 
 pub const WRONG_CREDENTIALS: &str = "Enter a correct email address and password";
 
@@ -68,6 +69,24 @@ impl From<SignInError> for AppError {
 /// new session (a new id, whatever the browser had before) and ends `replaced`, the session
 /// the browser held until now, so signing in again leaves no earlier session alive.
 pub async fn sign_in(
+    db: &impl ConnectionTrait,
+    config: &AppConfig,
+    email_input: &str,
+    candidate: &str,
+    client_address: Option<String>,
+    replaced: Option<&str>,
+) -> Result<(Account, NewSession), SignInError> {
+    let result = check_sign_in(db, config, email_input, candidate, client_address, replaced).await;
+    let outcome = match &result {
+        Ok(_) => Outcome::Success,
+        Err(SignInError::Other(_)) => Outcome::Error,
+        Err(_) => Outcome::Failure,
+    };
+    monitoring::sign_in(SignInMethod::Password, outcome);
+    result
+}
+
+async fn check_sign_in(
     db: &impl ConnectionTrait,
     config: &AppConfig,
     email_input: &str,

@@ -10,8 +10,8 @@
 use chrono::{Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
 };
 
 use super::mail;
@@ -80,6 +80,30 @@ pub async fn deliver_due(db: &impl ConnectionTrait, config: &AppConfig) -> AppRe
         .exec(db)
         .await?;
     deliver(db, config).await
+}
+
+/// The messages waiting to be sent, for the metrics.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Backlog {
+    pub unsent: u64,
+    /// When the oldest of them was queued.
+    pub oldest: Option<chrono::DateTime<Utc>>,
+}
+
+pub async fn backlog(db: &impl ConnectionTrait) -> AppResult<Backlog> {
+    let unsent = Entity::find()
+        .filter(Column::SentAt.is_null())
+        .count(db)
+        .await?;
+    let oldest = Entity::find()
+        .select_only()
+        .column(Column::CreatedAt)
+        .filter(Column::SentAt.is_null())
+        .order_by_asc(Column::CreatedAt)
+        .into_tuple::<chrono::DateTime<Utc>>()
+        .one(db)
+        .await?;
+    Ok(Backlog { unsent, oldest })
 }
 
 /// Sends the messages that are due.

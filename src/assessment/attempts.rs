@@ -18,6 +18,7 @@ use super::option_order::OptionOrder;
 use super::{aggregates, bank, job, submit_plan};
 use crate::entities::{assessment, attempt, attempt_item, response, topic_rating, user};
 use crate::error::{AppError, AppResult};
+use crate::monitoring::{self, Outcome};
 
 pub const IN_PROGRESS: &str = "in_progress";
 pub const SUBMITTED: &str = "submitted";
@@ -422,7 +423,14 @@ pub async fn submit(
     user_id: i64,
     attempt_id: i64,
 ) -> AppResult<attempt::Model> {
-    submit_at(db, user_id, attempt_id, Utc::now()).await
+    let result = submit_at(db, user_id, attempt_id, Utc::now()).await;
+    monitoring::submit(match &result {
+        Ok(_) => Outcome::Success,
+        // Refused (not the learner's attempt, or not ready to submit) rather than failed.
+        Err(error) if error.status().class().is_client_error() => Outcome::Failure,
+        Err(_) => Outcome::Error,
+    });
+    result
 }
 
 /// [`submit`] as if it happened at `at`: the demo trust's year of answers is submitted

@@ -10,6 +10,7 @@ use rocket::{Data, Request, Response};
 
 use super::bodies::{NOT_UTF8, NULL_CHARACTER, RejectionMessage};
 use super::request_id::RequestId;
+use super::request_span::request_span;
 
 /// `default-src 'self'` with no inline script or style: every script and style is a file.
 const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
@@ -45,11 +46,14 @@ impl Fairing for AccessLog {
             * 1000.0;
         let path = request.uri().path();
         let status = response.status().code;
-        if path.starts_with("/static/") || path.starts_with("/assets/") {
-            tracing::debug!(request_id = %request_id, method = %request.method(), path = %path, status, elapsed_ms, "request");
-        } else {
-            tracing::info!(request_id = %request_id, method = %request.method(), path = %path, status, elapsed_ms, "request");
-        }
+        let method = request.method();
+        request_span(request_id).in_scope(|| {
+            if path.starts_with("/static/") || path.starts_with("/assets/") {
+                tracing::debug!(%method, %path, status, elapsed_ms, "request");
+            } else {
+                tracing::info!(%method, %path, status, elapsed_ms, "request");
+            }
+        });
     }
 }
 

@@ -17,9 +17,11 @@ pub mod learn;
 pub mod listing;
 pub mod mail_sender;
 pub mod manage;
+pub mod metrics;
 pub mod pages;
 pub mod reports;
 pub mod request_id;
+pub mod request_span;
 
 use rocket::Route;
 

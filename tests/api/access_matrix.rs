@@ -27,6 +27,8 @@ const EXPECTED: &[(&str, &str, [u16; 6])] = &[
     ("GET", "/help/measures", [200, 200, 200, 200, 200, 200]),
     ("GET", "/healthz", [200, 200, 200, 200, 200, 200]),
     ("GET", "/readyz", [200, 200, 200, 200, 200, 200]),
+    // Prometheus metrics: off (404) while app.metrics_token is unset, as here; tests/api/metrics.rs
+    ("GET", "/metrics", [404, 404, 404, 404, 404, 404]),
     ("GET", "/static/<path..>", [200, 200, 200, 200, 200, 200]),
     ("GET", "/assets/<path..>", [200, 200, 200, 200, 200, 200]),
     // signing in and out

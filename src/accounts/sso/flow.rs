@@ -20,6 +20,7 @@ use crate::app::AppState;
 use crate::audit::{self, Event, action};
 use crate::config::OidcProvider;
 use crate::entities::federated_session;
+use crate::monitoring::{self, Outcome, SignInMethod};
 
 const START_AGAIN: &str = "Go back to the sign-in page and start again.";
 
@@ -119,6 +120,24 @@ pub struct SignedIn {
 /// Finishes a sign-in at the callback. Every refusal is audited with the provider and the
 /// reason, and counted against the client's address like a wrong password.
 pub async fn finish(
+    state: &AppState,
+    provider: &OidcProvider,
+    callback: Callback,
+    browser: Option<&str>,
+    client_address: Option<String>,
+    replaced: Option<&str>,
+) -> Result<SignedIn, SsoError> {
+    let result = check_callback(state, provider, callback, browser, client_address, replaced).await;
+    let outcome = match &result {
+        Ok(_) => Outcome::Success,
+        Err(SsoError::Failed(_)) => Outcome::Failure,
+        Err(SsoError::App(_)) => Outcome::Error,
+    };
+    monitoring::sign_in(SignInMethod::SingleSignOn, outcome);
+    result
+}
+
+async fn check_callback(
     state: &AppState,
     provider: &OidcProvider,
     callback: Callback,
