@@ -54,6 +54,8 @@ mod long_lists;
 mod measures_help;
 mod migrations;
 mod minor_pages;
+mod moodle_banks;
+mod moodle_banks_web;
 mod oidc_refusals;
 mod oidc_sign_in;
 mod oidc_support;
