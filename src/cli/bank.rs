@@ -65,7 +65,7 @@ pub(super) async fn import_questions(
     let ImportMode::Apply { publish } = mode else {
         println!(
             "dry run: {} to import ({} need an explanation), {} skipped, {} id(s) replaced; \
-             nothing was written",
+             nothing was imported",
             preview.questions.len(),
             preview
                 .questions

@@ -309,7 +309,7 @@ fn questions_import_dry_run_prints_drafts_skipped_and_renamed_and_writes_nothing
     assert!(
         stdout.ends_with(
             "dry run: 8 to import (7 need an explanation), 1 skipped, 0 id(s) replaced; \
-             nothing was written\n"
+             nothing was imported\n"
         ),
         "{stdout}"
     );

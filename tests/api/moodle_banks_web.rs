@@ -154,6 +154,26 @@ async fn preview_page_shows_drafts_skipped_and_nothing_is_written_until_confirme
     );
     let topic_page = body_of(app.get_as(&trainer, "/author/topics/samples").await).await;
     assert_eq!(topic_page.matches("Needs an explanation").count(), 7);
+
+    // A file of essays only has nothing to import, and says so.
+    let (status, _, page) = post_upload(
+        &app,
+        &trainer,
+        "/author/import",
+        &[
+            ("csrf_token", &csrf),
+            ("topic", "samples"),
+            ("upload", "::Consent:: Describe consent. {}\n"),
+        ],
+    )
+    .await;
+    assert_eq!(status, Status::Ok, "{page}");
+    assert!(
+        page.contains("Nothing in this file can be imported"),
+        "{page}"
+    );
+    assert!(page.contains("1. Consent"));
+    assert!(!page.contains("Import these questions"));
 }
 
 #[rocket::async_test]
