@@ -157,18 +157,7 @@ async fn plan(
     // Syntax errors and the problems of the questions that did read, in one report.
     let reading = read_source(source, file_name);
     let mut errors = reading.errors;
-    let mut skipped: Vec<SkippedQuestion> = reading
-        .unsupported
-        .iter()
-        .map(SkippedQuestion::of_unsupported)
-        .collect();
-    let (questions, not_scorable): (Vec<Question>, Vec<Question>) = reading
-        .questions
-        .into_iter()
-        .partition(Question::is_gradable);
-    skipped.extend(not_scorable.iter().map(SkippedQuestion::of_question));
-    skipped.sort_by_key(|s| (s.position, s.line));
-
+    let (questions, skipped) = scorable(reading.questions, &reading.unsupported);
     let chosen = match topic_slug {
         Some(slug) => Some(items::find_topic(db, slug).await?),
         None => None,
@@ -180,30 +169,7 @@ async fn plan(
         .into_iter()
         .map(|t| (t.slug.clone(), t))
         .collect();
-    let mut ids = IdPlanner::default();
-    let mut renamed = Vec::new();
-    let uids: Vec<String> = questions
-        .iter()
-        .map(|q| {
-            let id_topic = chosen
-                .as_ref()
-                .map_or(q.category.as_deref().unwrap_or_default(), |t| {
-                    t.slug.as_str()
-                });
-            let assigned = ids.assign(q, id_topic);
-            if let (Some(reason), Some(from)) = (assigned.replaced_because, &q.id) {
-                renamed.push(RenamedId {
-                    line: q.line,
-                    position: q.position,
-                    name: q.name.clone(),
-                    from: from.clone(),
-                    to: assigned.uid.clone(),
-                    reason,
-                });
-            }
-            assigned.uid
-        })
-        .collect();
+    let (uids, renamed) = assign_ids(&questions, chosen.as_ref());
     let existing: HashMap<String, item::Model> = item::Entity::find()
         .filter(item::Column::Uid.is_in(uids.iter().cloned()))
         .all(db)
@@ -270,6 +236,53 @@ async fn plan(
         renamed,
         errors,
     })
+}
+
+/// The questions the service can score, and the rest as skipped, in file order.
+fn scorable(
+    questions: Vec<Question>,
+    unsupported: &[UnsupportedQuestion],
+) -> (Vec<Question>, Vec<SkippedQuestion>) {
+    let mut skipped: Vec<SkippedQuestion> = unsupported
+        .iter()
+        .map(SkippedQuestion::of_unsupported)
+        .collect();
+    let (questions, not_scorable): (Vec<Question>, Vec<Question>) =
+        questions.into_iter().partition(Question::is_gradable);
+    skipped.extend(not_scorable.iter().map(SkippedQuestion::of_question));
+    skipped.sort_by_key(|s| (s.position, s.line));
+    (questions, skipped)
+}
+
+/// Each question's item id in file order, and the file's ids that had to be replaced. Ids
+/// made for questions without one use the chosen topic, else the question's category.
+fn assign_ids(
+    questions: &[Question],
+    chosen: Option<&topic::Model>,
+) -> (Vec<String>, Vec<RenamedId>) {
+    let mut ids = IdPlanner::default();
+    let mut renamed = Vec::new();
+    let uids = questions
+        .iter()
+        .map(|q| {
+            let topic = chosen.map_or(q.category.as_deref().unwrap_or_default(), |t| {
+                t.slug.as_str()
+            });
+            let assigned = ids.assign(q, topic);
+            if let (Some(reason), Some(from)) = (assigned.replaced_because, &q.id) {
+                renamed.push(RenamedId {
+                    line: q.line,
+                    position: q.position,
+                    name: q.name.clone(),
+                    from: from.clone(),
+                    to: assigned.uid.clone(),
+                    reason,
+                });
+            }
+            assigned.uid
+        })
+        .collect();
+    (uids, renamed)
 }
 
 /// A file without an explanation for a question whose item has one (added in the app after an
