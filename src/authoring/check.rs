@@ -4,10 +4,13 @@ use crate::error::{AppError, AppResult};
 use crate::questions::{Question, parse_moodle_xml, write_moodle_xml};
 
 /// Longest stable id accepted: ids appear in file comments and URLs.
-const MAX_UID_LEN: usize = 64;
+pub(crate) const MAX_UID_LEN: usize = 64;
 
-/// Problems that stop a question being an assessment item, in words for the trainer.
-pub fn question_problems(question: &Question) -> Vec<String> {
+/// Problems that make a question unfit to import, so the whole file is refused: no name, no
+/// stem, or grades that Moodle 5's import refuses (no answer worth 100 % for a single-answer
+/// question; positive grades not adding up to 100 % for a multiple-answer one). A missing
+/// explanation is not one: such a question comes in as a draft.
+pub fn import_problems(question: &Question) -> Vec<String> {
     let mut problems = Vec::new();
     if question.name.trim().is_empty() {
         problems.push("The question needs a name.".to_owned());
@@ -15,6 +18,14 @@ pub fn question_problems(question: &Question) -> Vec<String> {
     if question.text.trim().is_empty() {
         problems.push("The question needs a stem (question text).".to_owned());
     }
+    problems.extend(question.form_warnings());
+    problems
+}
+
+/// Problems that stop a question being an assessment item, in words for the trainer: those
+/// of [`import_problems`], a missing explanation, and a type that cannot be marked.
+pub fn question_problems(question: &Question) -> Vec<String> {
+    let mut problems = import_problems(question);
     if question.general_feedback.trim().is_empty() {
         problems.push(
             "Every item needs an explanation (general feedback, after `####` in GIFT).".to_owned(),

@@ -36,6 +36,9 @@ pub struct ItemSummary {
     pub version_id: i64,
     pub qtype: String,
     pub name: String,
+    /// The current version has no explanation (an imported question that lacked one): the
+    /// item stays a draft until an edit adds one.
+    pub needs_explanation: bool,
 }
 
 /// What an edit did.
@@ -185,7 +188,8 @@ pub async fn create_item(
     Ok(summary)
 }
 
-/// Makes a draft drawable. Publishing twice is harmless; a retired item stays retired.
+/// Makes a draft drawable. Publishing twice is harmless; a retired item stays retired, and a
+/// draft without an explanation stays a draft until an edit adds one.
 #[tracing::instrument(skip(db))]
 pub async fn publish_item(
     db: &impl ConnectionTrait,
@@ -197,6 +201,18 @@ pub async fn publish_item(
         return Err(AppError::Conflict(format!(
             "Item `{}` is retired and cannot be published again.",
             row.uid
+        )));
+    }
+    if current_version(db, &row)
+        .await?
+        .explanation
+        .trim()
+        .is_empty()
+    {
+        return Err(AppError::Conflict(format!(
+            "Item `{}` {}: edit it and add the explanation learners see after answering.",
+            row.uid,
+            super::import_rules::NEEDS_EXPLANATION
         )));
     }
     let row = set_status(db, row, PUBLISHED).await?;
@@ -356,6 +372,7 @@ async fn summarise(db: &impl ConnectionTrait, row: &item::Model) -> AppResult<It
         origin: row.origin.clone(),
         version: version.version,
         version_id: version.id,
+        needs_explanation: version.explanation.trim().is_empty(),
         qtype: version.qtype,
         name: version.name,
     })

@@ -13,6 +13,7 @@ pub mod check;
 pub mod curriculum;
 pub mod export;
 pub mod import;
+pub mod import_rules;
 pub mod items;
 pub mod modules;
 pub mod overview;
@@ -33,6 +34,7 @@ pub use export::{ExportFormat, export_bank, topic_content_file};
 pub use import::{
     ImportPreview, ImportSummary, PreviewRow, RowStatus, apply_import, preview_import,
 };
+pub use import_rules::{NEEDS_EXPLANATION, RenamedId, SkippedQuestion};
 pub use items::{
     EditOutcome, ItemSummary, create_item, current_question, edit_item, list_items, publish_item,
     retire_item,

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use super::{fail, read_at_most};
 use crate::app::{self, StartupError};
-use crate::authoring::{self, ExportFormat, RowStatus};
+use crate::authoring::{self, ExportFormat, ImportPreview, NEEDS_EXPLANATION, RowStatus};
 use crate::config::{self, AppConfig};
 
 /// The database as `serve` would have it: migrated, with the content loaded (so topics exist).
@@ -14,7 +14,21 @@ async fn prepared_db() -> Result<sea_orm::DatabaseConnection, StartupError> {
     Ok(app::prepare(config).await?.db)
 }
 
-pub(super) async fn import_questions(file: &Path, topic: Option<&str>, publish: bool) -> ExitCode {
+/// Whether `questions import` writes anything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum ImportMode {
+    /// Print the preview and stop.
+    DryRun,
+    Apply {
+        publish: bool,
+    },
+}
+
+pub(super) async fn import_questions(
+    file: &Path,
+    topic: Option<&str>,
+    mode: ImportMode,
+) -> ExitCode {
     let source = match read_at_most(file, crate::questions::MAX_SOURCE_BYTES) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(source) => source,
@@ -37,17 +51,7 @@ pub(super) async fn import_questions(file: &Path, topic: Option<&str>, publish: 
         Ok(preview) => preview,
         Err(error) => return fail(error),
     };
-    for row in &preview.questions {
-        let status = match row.status {
-            RowStatus::New => "new",
-            RowStatus::Changed => "changed",
-            RowStatus::Unchanged => "unchanged",
-        };
-        println!(
-            "{status:<9} {:<11} {:<20} {:<24} {}",
-            row.qtype, row.id, row.topic, row.name
-        );
-    }
+    print_preview(&preview, &name);
     if !preview.errors.is_empty() {
         for error in &preview.errors {
             eprintln!("{error}");
@@ -58,15 +62,70 @@ pub(super) async fn import_questions(file: &Path, topic: Option<&str>, publish: 
         );
         return ExitCode::FAILURE;
     }
+    let ImportMode::Apply { publish } = mode else {
+        println!(
+            "dry run: {} to import ({} need an explanation), {} skipped, {} id(s) replaced; \
+             nothing was imported",
+            preview.questions.len(),
+            preview
+                .questions
+                .iter()
+                .filter(|q| q.needs_explanation)
+                .count(),
+            preview.skipped.len(),
+            preview.renamed.len()
+        );
+        return ExitCode::SUCCESS;
+    };
     match authoring::apply_import(&db, None, &source, &name, topic, publish).await {
         Ok(summary) => {
             println!(
-                "imported: {} new, {} changed, {} unchanged, {} published",
-                summary.created, summary.new_versions, summary.unchanged, summary.published
+                "imported: {} new, {} changed, {} unchanged, {} published, {} need an \
+                 explanation, {} skipped, {} id(s) replaced",
+                summary.created,
+                summary.new_versions,
+                summary.unchanged,
+                summary.published,
+                summary.needs_explanation,
+                summary.skipped,
+                summary.renamed
             );
             ExitCode::SUCCESS
         }
         Err(error) => fail(error),
+    }
+}
+
+/// One line per question to import, then one per replaced id and per skipped question, each
+/// located as file:line so an editor can jump there.
+fn print_preview(preview: &ImportPreview, file: &str) {
+    for row in &preview.questions {
+        let status = match row.status {
+            RowStatus::New => "new",
+            RowStatus::Changed => "changed",
+            RowStatus::Unchanged => "unchanged",
+        };
+        let draft = if row.needs_explanation {
+            format!(" [draft: {NEEDS_EXPLANATION}]")
+        } else {
+            String::new()
+        };
+        println!(
+            "{status:<9} {:<11} {:<20} {:<24} {}{draft}",
+            row.qtype, row.id, row.topic, row.name
+        );
+    }
+    for renamed in &preview.renamed {
+        println!(
+            "renamed   {file}:{}: question {} \"{}\": {}; imported as `{}`",
+            renamed.line, renamed.position, renamed.name, renamed.reason, renamed.to
+        );
+    }
+    for skipped in &preview.skipped {
+        println!(
+            "skipped   {file}:{}: question {} \"{}\" ({}): {}",
+            skipped.line, skipped.position, skipped.name, skipped.qtype, skipped.reason
+        );
     }
 }
 

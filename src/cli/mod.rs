@@ -238,16 +238,21 @@ pub enum ContentCommand {
 pub enum QuestionsCommand {
     /// Read a GIFT or Moodle XML file and print its questions as a JSON array.
     Parse { file: PathBuf },
-    /// Import a GIFT or Moodle XML file into the bank: prints the preview, then imports all
-    /// questions, or nothing (exit 1, errors as file:line) if any question is broken.
+    /// Import a GIFT or Moodle XML file into the bank: prints the preview (questions, drafts
+    /// that need an explanation, skipped questions, replaced ids), then imports every question
+    /// the service can score, or nothing (exit 1, errors as file:line) if any is broken.
     Import {
         file: PathBuf,
         /// The topic every question goes into (default: the topic each `$CATEGORY:` names).
         #[arg(long)]
         topic: Option<String>,
-        /// Publish new items at once (default: they are drafts).
+        /// Publish new items at once (default: they are drafts; items without an
+        /// explanation stay drafts either way).
         #[arg(long)]
         publish: bool,
+        /// Print the preview only; write nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Print the bank (current versions of items not retired) as GIFT or Moodle XML.
     Export {
@@ -333,7 +338,15 @@ pub async fn run(cli: Cli) -> ExitCode {
             file,
             topic,
             publish,
-        }) => bank::import_questions(&file, topic.as_deref(), publish).await,
+            dry_run,
+        }) => {
+            let mode = if dry_run {
+                bank::ImportMode::DryRun
+            } else {
+                bank::ImportMode::Apply { publish }
+            };
+            bank::import_questions(&file, topic.as_deref(), mode).await
+        }
         Command::Questions(QuestionsCommand::Export { format, topic }) => {
             bank::export_questions(format.into(), topic.as_deref()).await
         }

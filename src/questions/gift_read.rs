@@ -37,6 +37,8 @@ pub fn read_gift(source: &str, file: &str) -> (Vec<Question>, Vec<ParseError>) {
     let mut questions = Vec::new();
     let mut errors = Vec::new();
     let mut category: Option<String> = None;
+    // Broken blocks count too, so positions match what the author sees in the file.
+    let mut position = 0;
     for block in split_blocks(&source) {
         if errors.len() == MAX_ERRORS {
             errors.push(ParseError::too_many_errors(file, block.line));
@@ -47,9 +49,16 @@ pub fn read_gift(source: &str, file: &str) -> (Vec<Question>, Vec<ParseError>) {
             Ok(Item::Question(_)) if questions.len() == MAX_QUESTIONS => {
                 return (Vec::new(), vec![ParseError::too_many_questions(file)]);
             }
-            Ok(Item::Question(question)) => questions.push(*question),
+            Ok(Item::Question(mut question)) => {
+                position += 1;
+                question.position = position;
+                questions.push(*question);
+            }
             Ok(Item::Nothing) => {}
-            Err(message) => errors.push(ParseError::new(file, block.line, message)),
+            Err(message) => {
+                position += 1;
+                errors.push(ParseError::new(file, block.line, message));
+            }
         }
     }
     (questions, errors)
@@ -158,6 +167,7 @@ fn read_block(block: &Block<'_>, category: Option<&str>) -> Result<Item, String>
         kind,
         shuffle_answers: true,
         line: block.line,
+        position: 0,
     };
     // A flag on the question, not a tag, so that GIFT's tag and XML's `<shuffleanswers>`
     // mean the same and survive a trip through either format.

@@ -38,9 +38,9 @@ pub use grading::ResponseValue;
 pub use json::to_json;
 pub use model::{
     Answer, Category, MatchPair, NO_SHUFFLE_TAG, NumericalAnswer, Question, QuestionBank,
-    QuestionKind, Text, TextFormat,
+    QuestionKind, Text, TextFormat, UnsupportedQuestion,
 };
-pub use xml_read::{parse_moodle_xml, parse_moodle_xml_bank, read_moodle_xml_bank};
+pub use xml_read::{XmlReading, parse_moodle_xml, parse_moodle_xml_bank, read_moodle_xml_bank};
 pub use xml_tree::MAX_DEPTH as MAX_XML_DEPTH;
 pub use xml_write::{write_moodle_xml, write_moodle_xml_bank};
 

@@ -189,6 +189,10 @@ pub struct Question {
     /// Not part of equality, so a question equals its re-imported copy.
     #[serde(skip)]
     pub line: usize,
+    /// 1-based position among the questions of its source (categories not counted, broken
+    /// and unsupported questions counted); 0 when not read from a file. Not part of equality.
+    #[serde(skip)]
+    pub position: usize,
 }
 
 impl PartialEq for Question {
@@ -221,6 +225,7 @@ impl Question {
             kind,
             shuffle_answers: true,
             line: 0,
+            position: 0,
         }
     }
 
@@ -290,6 +295,20 @@ impl Category {
     pub fn parent_path(&self) -> Option<&str> {
         self.path.rsplit_once('/').map(|(parent, _)| parent)
     }
+}
+
+/// A question of a type the model cannot hold (Cloze, random, calculated, drag-and-drop and
+/// other plugin types), read only far enough to name and locate it.
+#[derive(Serialize, Clone, Debug, PartialEq, Eq)]
+pub struct UnsupportedQuestion {
+    /// The type as the file names it (`cloze`, `random`, ...).
+    pub qtype: String,
+    /// The question's name, or empty when it has none that reads.
+    pub name: String,
+    /// 1-based line where the question starts.
+    pub line: usize,
+    /// 1-based position among the file's questions, as [`Question::position`].
+    pub position: usize,
 }
 
 /// Questions together with the categories declared for them, in file order.

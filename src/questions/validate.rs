@@ -6,8 +6,9 @@
 //! - [`Question::form_warnings`] holds the extra rules of Moodle's question *editing form*
 //!   (`errfractionsaddwrong`, `errfractionsnomax`). Moodle's importers do not apply them:
 //!   its XML import test accepts `multichoice_19`, a multi-response question whose correct
-//!   answers are each worth 100% (fractions summing to 2). Rejecting such files would refuse
-//!   questions Moodle accepts, so these are warnings for an editor to show, not import errors.
+//!   answers are each worth 100% (fractions summing to 2). The readers accept such files, as
+//!   that test does; Moodle 5 refuses them, and so does the bank import
+//!   (`crate::authoring::check::import_problems`), which treats these warnings as errors.
 
 use super::grades::format_percent;
 use super::model::{Question, QuestionKind};

@@ -5,7 +5,9 @@
 //! numerical units, essay response settings and embedded files.
 
 use super::error::{MAX_ERRORS, MAX_QUESTIONS, MAX_SOURCE_BYTES, ParseError};
-use super::model::{Category, Question, QuestionBank, QuestionKind, Text, TextFormat};
+use super::model::{
+    Category, Question, QuestionBank, QuestionKind, Text, TextFormat, UnsupportedQuestion,
+};
 use super::text::{LineIndex, clean_question_name, php_trim};
 use super::validate::check_structure;
 use super::xml_answers::{matching, multichoice, numerical, shortanswer, truefalse};
@@ -17,19 +19,46 @@ pub fn parse_moodle_xml(source: &str, file: &str) -> Result<Vec<Question>, Vec<P
 }
 
 /// Like [`parse_moodle_xml`], also keeping the categories' descriptions and id numbers.
+/// Questions of types the model cannot hold are errors here, as for any strict reader.
 pub fn parse_moodle_xml_bank(source: &str, file: &str) -> Result<QuestionBank, Vec<ParseError>> {
-    match read_moodle_xml_bank(source, file)? {
-        (bank, errors) if errors.is_empty() => Ok(bank),
-        (_, errors) => Err(errors),
+    let reading = read_moodle_xml_bank(source, file)?;
+    let mut errors = reading.errors;
+    errors.extend(
+        reading
+            .unsupported
+            .iter()
+            .map(|u| ParseError::new(file, u.line, unsupported_message(&u.qtype))),
+    );
+    if errors.is_empty() {
+        return Ok(reading.bank);
     }
+    errors.sort_by_key(|e| e.line);
+    // The two lists together may pass the limit each kept to on its own.
+    if errors.len() > MAX_ERRORS + 1
+        && let Some(line) = errors.get(MAX_ERRORS).map(|e| e.line)
+    {
+        errors.truncate(MAX_ERRORS);
+        errors.push(ParseError::too_many_errors(file, line));
+    }
+    Err(errors)
 }
 
-/// Every question that reads and every fault in the others, so an import can report the read
-/// questions' own problems in the same pass; `Err` when the file as a whole does not read.
-pub fn read_moodle_xml_bank(
-    source: &str,
-    file: &str,
-) -> Result<(QuestionBank, Vec<ParseError>), Vec<ParseError>> {
+/// A Moodle XML file read as far as it goes, for an import that reports everything at once.
+#[derive(Debug, Clone, Default)]
+pub struct XmlReading {
+    /// The questions that read, with their categories.
+    pub bank: QuestionBank,
+    /// Questions of types the model cannot hold, which Moodle's own import would also pass
+    /// over when it has no plugin for them (`xmltypeunsupported`).
+    pub unsupported: Vec<UnsupportedQuestion>,
+    /// One per broken question.
+    pub errors: Vec<ParseError>,
+}
+
+/// Every question that reads, every question of an unsupported type and every fault in the
+/// others, so an import can report the read questions' own problems in the same pass; `Err`
+/// when the file as a whole does not read.
+pub fn read_moodle_xml_bank(source: &str, file: &str) -> Result<XmlReading, Vec<ParseError>> {
     if source.len() > MAX_SOURCE_BYTES {
         return Err(vec![ParseError::too_large(file)]);
     }
@@ -65,33 +94,54 @@ pub fn read_moodle_xml_bank(
         return Err(vec![ParseError::too_many_questions(file)]);
     }
 
-    let mut bank = QuestionBank::default();
+    let mut reading = XmlReading::default();
     let mut category: Option<String> = None;
-    let mut errors = Vec::new();
+    let mut position = 0;
     for element in elements {
-        if errors.len() == MAX_ERRORS {
-            errors.push(ParseError::too_many_errors(file, line(element.offset)));
+        if reading.errors.len() == MAX_ERRORS {
+            let error = ParseError::too_many_errors(file, line(element.offset));
+            reading.errors.push(error);
             break;
+        }
+        if element.attribute("type") != Some("category") {
+            position += 1;
         }
         match read_element(element) {
             Ok(Read::Category(declared)) => {
                 category = Some(declared.path.clone());
-                bank.declare(declared);
+                reading.bank.declare(declared);
             }
             Ok(Read::Question(mut question)) => {
                 question.category = category.clone();
                 question.line = line(element.offset);
-                bank.questions.push(*question);
+                question.position = position;
+                reading.bank.questions.push(*question);
             }
-            Err(fault) => errors.push(ParseError::new(file, line(fault.offset), fault.message)),
+            Ok(Read::Unsupported { qtype, name }) => {
+                reading.unsupported.push(UnsupportedQuestion {
+                    qtype,
+                    name,
+                    line: line(element.offset),
+                    position,
+                });
+            }
+            Err(fault) => {
+                let error = ParseError::new(file, line(fault.offset), fault.message);
+                reading.errors.push(error);
+            }
         }
     }
-    Ok((bank, errors))
+    Ok(reading)
 }
 
 enum Read {
     Category(Category),
     Question(Box<Question>),
+    /// A type the model cannot hold, named as the file names it.
+    Unsupported {
+        qtype: String,
+        name: String,
+    },
 }
 
 /// A fault in one question, at the byte offset of the element at fault.
@@ -120,11 +170,8 @@ const SUPPORTED_TYPES: [&str; 8] = [
     "description",
 ];
 
-fn unsupported(element: &Element, kind_name: &str) -> Fault {
-    at(
-        element,
-        format!("question type \"{kind_name}\" is not supported"),
-    )
+fn unsupported_message(kind_name: &str) -> String {
+    format!("question type \"{kind_name}\" is not supported")
 }
 
 fn read_element(element: &Element) -> Result<Read, Fault> {
@@ -135,7 +182,16 @@ fn read_element(element: &Element) -> Result<Read, Fault> {
         return read_category(element).map(Read::Category);
     }
     if !SUPPORTED_TYPES.contains(&kind_name) {
-        return Err(unsupported(element, kind_name));
+        // The name only labels the report, so a name that does not read is left empty.
+        let name = element
+            .child("name")
+            .and_then(|n| text_child(n).ok())
+            .map(|n| clean_question_name(&n))
+            .unwrap_or_default();
+        return Ok(Read::Unsupported {
+            qtype: kind_name.to_owned(),
+            name,
+        });
     }
     let name_element = element
         .child("name")
@@ -162,7 +218,7 @@ fn read_question(element: &Element, kind_name: &str, name: &str) -> Result<Quest
         "matching" | "match" => matching(element, format)?,
         "essay" => QuestionKind::Essay,
         "description" => QuestionKind::Description,
-        other => return Err(unsupported(element, other)),
+        other => return Err(at(element, unsupported_message(other))),
     };
     check_structure(&kind).map_err(|message| at(element, message))?;
     let tags = match element.child("tags") {
@@ -195,6 +251,7 @@ fn read_question(element: &Element, kind_name: &str, name: &str) -> Result<Quest
         kind,
         shuffle_answers,
         line: 0,
+        position: 0,
     })
 }
 

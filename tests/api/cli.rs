@@ -271,3 +271,86 @@ fn questions_import_of_a_broken_file_prints_file_line_and_imports_nothing() {
     );
     assert!(!text(&exported.stdout).contains("ok-1"));
 }
+
+/// Issue 22, point 6: `--dry-run` prints the preview of a real Moodle bank (drafts, skipped
+/// questions and replaced ids located as file:line) and writes nothing; without it the same
+/// file imports.
+#[test]
+fn questions_import_dry_run_prints_drafts_skipped_and_renamed_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = sqlite_url(dir.path(), "dry.db");
+    let gift = "tests/fixtures/questions/moodle_gift/questions.gift.txt";
+    let dry = run(
+        &[
+            "questions",
+            "import",
+            gift,
+            "--topic",
+            "samples",
+            "--dry-run",
+        ],
+        &[("DATABASE_URL", &url)],
+    );
+    assert!(dry.status.success(), "{}", text(&dry.stderr));
+    let stdout = text(&dry.stdout);
+    assert_eq!(
+        stdout
+            .matches("[draft: needs an explanation before it can be published]")
+            .count(),
+        7,
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!(
+            "skipped   {gift}:2: question 1 \"Q8\" (essay): essay answers are marked by a person"
+        )),
+        "{stdout}"
+    );
+    assert!(
+        stdout.ends_with(
+            "dry run: 8 to import (7 need an explanation), 1 skipped, 0 id(s) replaced; \
+             nothing was imported\n"
+        ),
+        "{stdout}"
+    );
+    let export = |url: &str| {
+        let output = run(
+            &[
+                "questions",
+                "export",
+                "--format",
+                "gift",
+                "--topic",
+                "samples",
+            ],
+            &[("DATABASE_URL", url)],
+        );
+        text(&output.stdout)
+    };
+    assert!(
+        !export(&url).contains("Shortanswer"),
+        "a dry run writes nothing"
+    );
+
+    let xml = "tests/fixtures/questions/moodle_xml/html_chars_in_idnumbers.xml";
+    let imported = run(
+        &["questions", "import", xml, "--topic", "samples"],
+        &[("DATABASE_URL", &url)],
+    );
+    assert!(imported.status.success(), "{}", text(&imported.stderr));
+    let stdout = text(&imported.stdout);
+    assert!(
+        stdout.contains(&format!(
+            "renamed   {xml}:15: question 1 \"Alpha Question\": `T & F` is not a usable id"
+        )),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "imported: 1 new, 0 changed, 0 unchanged, 0 published, 1 need an explanation, \
+             0 skipped, 1 id(s) replaced"
+        ),
+        "{stdout}"
+    );
+    assert!(export(&url).contains("[id:T-F-8ad718fa]"));
+}

@@ -57,6 +57,8 @@ mod measures_help;
 mod metrics;
 mod migrations;
 mod minor_pages;
+mod moodle_banks;
+mod moodle_banks_web;
 mod oidc_refusals;
 mod oidc_sign_in;
 mod oidc_support;

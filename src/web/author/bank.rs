@@ -1,6 +1,7 @@
 //! `/author/import` and `/author/export`: upload a GIFT or Moodle XML file into a topic (or
-//! the file's categories), see the preview with one located error per broken question, then
-//! confirm; the confirm form re-posts the file's text, so nothing is kept between requests.
+//! the file's categories), see the preview (questions to import, drafts needing an
+//! explanation, skipped questions, replaced ids, or one located error per broken question),
+//! then confirm; the confirm form re-posts the file's text, so nothing is kept between requests.
 //! Export downloads a topic or the whole bank as GIFT, Moodle XML or a `content/` file.
 
 use rocket::form::FromForm;
@@ -14,7 +15,9 @@ use serde::Serialize;
 
 use super::views::{Choice, choices};
 use crate::app::AppState;
-use crate::authoring::{self, ExportFormat, ImportPreview, RowStatus, overview};
+use crate::authoring::{
+    self, ExportFormat, ImportPreview, RenamedId, RowStatus, SkippedQuestion, overview,
+};
 use crate::error::{AppError, AppResult};
 use crate::web::accounts::FormErrors;
 use crate::web::chrome::Chrome;
@@ -87,6 +90,7 @@ struct PreviewRowView {
     id: String,
     topic: String,
     status: &'static str,
+    needs_explanation: bool,
 }
 
 #[derive(Serialize)]
@@ -104,10 +108,13 @@ struct PreviewView {
     source: String,
     publish: bool,
     rows: Vec<PreviewRowView>,
+    skipped: Vec<SkippedQuestion>,
+    renamed: Vec<RenamedId>,
     problems: Vec<String>,
     new: usize,
     changed: usize,
     unchanged: usize,
+    needs_explanation: usize,
     can_apply: bool,
 }
 
@@ -138,13 +145,21 @@ fn preview_view(
                 id: q.id.clone(),
                 topic: q.topic.clone(),
                 status: status_text(q.status),
+                needs_explanation: q.needs_explanation,
             })
             .collect(),
+        skipped: preview.skipped.clone(),
+        renamed: preview.renamed.clone(),
         problems: preview.errors.iter().map(ToString::to_string).collect(),
         new: count(RowStatus::New),
         changed: count(RowStatus::Changed),
         unchanged: count(RowStatus::Unchanged),
-        can_apply: preview.errors.is_empty(),
+        needs_explanation: preview
+            .questions
+            .iter()
+            .filter(|q| q.needs_explanation)
+            .count(),
+        can_apply: preview.errors.is_empty() && !preview.questions.is_empty(),
         file_name,
         topic,
         source,
@@ -261,8 +276,16 @@ pub async fn apply_import(
         Ok(summary) => Ok(Either::Left(Flash::success(
             Redirect::to("/author"),
             format!(
-                "Imported {file_name}: {} new, {} changed, {} unchanged, {} published.",
-                summary.created, summary.new_versions, summary.unchanged, summary.published
+                "Imported {file_name}: {} new, {} changed, {} unchanged, {} published; {} \
+                 draft(s) need an explanation before they can be published, {} question(s) \
+                 skipped, {} id(s) replaced.",
+                summary.created,
+                summary.new_versions,
+                summary.unchanged,
+                summary.published,
+                summary.needs_explanation,
+                summary.skipped,
+                summary.renamed
             ),
         ))),
         Err(AppError::Unprocessable(_)) => {
