@@ -12,7 +12,7 @@ use crate::content::markdown::render;
 use crate::entities::{module, module_page, module_progress, module_topic, module_version};
 use crate::error::{AppError, AppResult};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ModuleSummary {
     pub module_id: i64,
     pub slug: String,
@@ -27,13 +27,13 @@ pub struct ModuleSummary {
     pub pass_mark: i32,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Progress {
     pub last_page: i32,
     pub completed_at: Option<DateTime<Utc>>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ModulePage {
     pub module: ModuleSummary,
     pub page_number: i32,

@@ -17,6 +17,7 @@ pub mod learn;
 pub mod listing;
 pub mod mail_sender;
 pub mod manage;
+pub mod openapi;
 pub mod pages;
 pub mod reports;
 pub mod request_id;
@@ -30,6 +31,7 @@ pub fn routes() -> Vec<Route> {
     let mut routes = Vec::new();
     routes.extend(pages::routes());
     routes.extend(health::routes());
+    routes.extend(openapi::routes());
     routes.extend(accounts::routes());
     routes.extend(learn::routes());
     routes.extend(manage::routes());

@@ -57,6 +57,7 @@ mod minor_pages;
 mod oidc_refusals;
 mod oidc_sign_in;
 mod oidc_support;
+mod openapi;
 mod option_shuffle;
 mod reports_cli;
 mod reports_demo;
