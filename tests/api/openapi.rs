@@ -241,3 +241,53 @@ async fn errors_have_the_shape_the_document_gives_them() {
         assert_eq!(body["status"], status.code);
     }
 }
+
+/// Found by the contract run: `staff_group` that is not a number, or any query field sent twice
+/// under /api/, was read as absent (so the analysis covered everyone and the people list every
+/// organisation); now both are refused.
+#[rocket::async_test]
+async fn unreadable_or_repeated_query_values_are_refused() {
+    let app = spawn_app().await;
+    let grant = |trainer, admin| Grant {
+        trainer,
+        admin,
+        ..Grant::default()
+    };
+    let trainer = app
+        .given_user("trainer@example.nhs.uk", grant(true, false))
+        .await;
+    let admin = app
+        .given_user("admin@example.nhs.uk", grant(false, true))
+        .await;
+    let trainer = app.sign_in_as(&trainer).await;
+    let admin = app.sign_in_as(&admin).await;
+    let refused = [
+        (
+            &trainer,
+            "/api/v1/author/analysis?staff_group=abc",
+            "Staff group",
+        ),
+        (
+            &trainer,
+            "/api/v1/author/analysis?staff_group=1&staff_group=2",
+            "more than once",
+        ),
+        (
+            &admin,
+            "/api/v1/admin/users?organisation=1&organisation=2",
+            "more than once",
+        ),
+    ];
+    for (session, path, message) in refused {
+        let (status, body) = app.get_json_as(session, path).await;
+        assert_eq!(status, Status::BadRequest, "{path}: {body}");
+        let error = body["error"].as_str().unwrap_or_default();
+        assert!(error.contains(message), "{path}: {error}");
+    }
+    for query in ["", "?staff_group=", "?assessment=baseline"] {
+        let (status, body) = app
+            .get_json_as(&trainer, &format!("/api/v1/author/analysis{query}"))
+            .await;
+        assert_eq!(status, Status::Ok, "{query}: {body}");
+    }
+}

@@ -9,7 +9,7 @@
 # Usage: tests/contract/run.sh [OUT_DIR]   (reports go to OUT_DIR, default a new temporary one)
 # Environment: CONTRACT_BINARY (default $CARGO_TARGET_DIR/release/genomics-training),
 # CONTRACT_VENV (where schemathesis is installed, default $CARGO_TARGET_DIR/schemathesis-venv),
-# CONTRACT_PORT (18190), CONTRACT_EXAMPLES (examples per operation and phase, 25),
+# CONTRACT_PORT (18190), CONTRACT_EXAMPLES (examples per operation and phase, 10),
 # CONTRACT_SEED (schemathesis's seed; a fixed default so that a CI failure can be replayed).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -18,7 +18,7 @@ TARGET="${CARGO_TARGET_DIR:-target}"
 BINARY="${CONTRACT_BINARY:-$TARGET/release/genomics-training}"
 VENV="${CONTRACT_VENV:-$TARGET/schemathesis-venv}"
 PORT="${CONTRACT_PORT:-18190}"
-EXAMPLES="${CONTRACT_EXAMPLES:-25}"
+EXAMPLES="${CONTRACT_EXAMPLES:-10}"
 SEED="${CONTRACT_SEED:-20261206}"
 OUT="${1:-$(mktemp -d)}"
 BASE="http://127.0.0.1:$PORT"
