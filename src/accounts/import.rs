@@ -26,14 +26,14 @@ use crate::entities::{job_assignment, job_role, organisation, staff_group, user}
 use crate::error::AppResult;
 
 /// A new person and the link that lets them set their password.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Activation {
     pub email: String,
     pub display_name: String,
     pub link: String,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
 pub struct ImportReport {
     pub created: Vec<Activation>,
     pub updated: usize,

@@ -28,7 +28,7 @@ pub const MAX_CSV_BYTES: usize = 10 * 1024 * 1024;
 pub const MAX_ROW_ERRORS: usize = 200;
 
 /// One bad row (or the header, line 1).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct RowError {
     pub line: u64,
     pub problem: String,

@@ -17,7 +17,7 @@ use crate::entities::{job_assignment, organisation, organisation_local_detail as
 use crate::error::{AppError, AppResult};
 
 /// One detail as an admin edits it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct LocalDetail {
     pub key: LocalKey,
     pub label: &'static str,
@@ -29,7 +29,7 @@ pub struct LocalDetail {
 }
 
 /// An organisation with its details, every key in a fixed order.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct OrganisationDetails {
     pub organisation_id: i64,
     pub organisation_name: String,

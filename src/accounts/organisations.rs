@@ -11,7 +11,7 @@ use crate::audit::{self, Event, action};
 use crate::entities::organisation;
 use crate::error::{AppError, AppResult};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Organisation {
     pub id: i64,
     pub code: String,

@@ -11,7 +11,7 @@ use crate::accounts::OrgScope;
 use crate::entities::{audit_log, one_time_token, organisation, session};
 use crate::error::{AppError, AppResult};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Roles {
     pub trainer: bool,
     pub admin: bool,
@@ -19,7 +19,7 @@ pub struct Roles {
     pub manager_of: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SessionData {
     pub created_at: DateTime<Utc>,
     pub last_seen_at: DateTime<Utc>,
@@ -27,7 +27,7 @@ pub struct SessionData {
     pub client_address: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct LinkData {
     pub purpose: String,
     pub created_at: DateTime<Utc>,
@@ -35,7 +35,7 @@ pub struct LinkData {
     pub used_at: Option<DateTime<Utc>>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AuditData {
     pub at: DateTime<Utc>,
     pub action: String,
@@ -46,7 +46,7 @@ pub struct AuditData {
     pub client_address: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AccountData {
     pub id: i64,
     pub email: String,

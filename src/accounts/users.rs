@@ -18,7 +18,7 @@ use crate::error::{AppError, AppResult};
 use crate::listing::{self, ListQuery, Page, SortBy};
 
 /// What the rest of the app needs to know about a signed-in person.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Account {
     pub id: i64,
     pub email: String,
@@ -178,7 +178,7 @@ pub async fn set_password_hash(
 }
 
 /// One job: where, what, since when.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct JobView {
     pub organisation_id: i64,
     pub organisation_code: String,
@@ -190,7 +190,7 @@ pub struct JobView {
     pub ended_at: Option<DateTime<Utc>>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct UserSummary {
     pub id: i64,
     pub email: String,
@@ -206,7 +206,7 @@ pub struct UserSummary {
     pub current_job: Option<JobView>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct UserDetail {
     #[serde(flatten)]
     pub summary: UserSummary,

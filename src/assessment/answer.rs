@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::questions::{Question, QuestionKind, ResponseValue};
 
 /// How sure the learner was, or that they did not know.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Sureness {
     Low,
@@ -40,7 +40,7 @@ impl Sureness {
 }
 
 /// The raw answer fields, whichever the question type uses.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct AnswerInput {
     /// Single choice: the option index; true/false: 0 = true, 1 = false.
     #[serde(default)]

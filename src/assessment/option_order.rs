@@ -16,7 +16,7 @@ use crate::questions::{Question, QuestionKind};
 
 /// For each shown position, the canonical index shown there. An empty list means the order
 /// written (items that do not shuffle, and attempts from before shuffling).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct OptionOrder {
     /// Choice items: canonical option indices. Matching: canonical indices into
     /// [`Question::matching_choices`].

@@ -23,7 +23,7 @@ pub const RATING_LABELS: [&str; 5] = [
     "Very confident",
 ];
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct TopicResult {
     pub topic_id: i64,
     pub name: String,
@@ -42,7 +42,7 @@ pub struct TopicResult {
     pub gain: Option<f64>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ItemResult {
     pub position: i32,
     pub topic_name: String,
@@ -52,7 +52,7 @@ pub struct ItemResult {
     pub cbm_mark: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AttemptResult {
     pub attempt_id: i64,
     pub phase: String,

@@ -124,7 +124,7 @@ pub struct Filter {
     pub limit: u64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Entry {
     pub id: i64,
     pub created_at: DateTime<Utc>,

@@ -20,7 +20,7 @@ use crate::reports::audit::{REPORT_EXPORT, REPORT_VIEW};
 pub const ERASED: &str = "an erased person";
 
 /// One piece of a sentence: text, or text that links to `href`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Part {
     pub text: String,
     pub href: Option<String>,

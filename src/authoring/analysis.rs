@@ -83,7 +83,7 @@ fn may_show(counts: &HashMap<i64, u64>, group: i64, k: u64) -> bool {
 }
 
 /// How often one option (or "I don't know") was chosen.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct OptionFrequency {
     /// `option_<index>` or `dont_know`.
     pub key: String,
@@ -96,7 +96,7 @@ pub struct OptionFrequency {
 }
 
 /// One item version's analysis.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct ItemAnalysis {
     pub item_id: i64,
     pub item_uid: String,
@@ -114,7 +114,7 @@ pub struct ItemAnalysis {
 }
 
 /// An assessment's analysis: whole-test statistics and every item version answered in it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct AssessmentAnalysis {
     pub assessment_slug: String,
     pub title: String,
@@ -384,7 +384,7 @@ fn test_statistics(
 }
 
 /// A staff group learners can be split by.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct StaffGroupChoice {
     pub id: i64,
     pub slug: String,

@@ -24,7 +24,7 @@ pub const MAX_ITEMS_PER_TOPIC: i32 = 20;
 const BLUEPRINT_ASSESSMENTS: [&str; 2] = ["baseline", "post"];
 
 /// One topic's line of the blueprint.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct BlueprintRow {
     pub topic_slug: String,
     pub topic_name: String,
@@ -219,7 +219,7 @@ pub async fn set_quiz_items(
 }
 
 /// A module whose content is due for review.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct ReviewDue {
     pub module_slug: String,
     pub title: String,

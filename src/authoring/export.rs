@@ -14,7 +14,7 @@ use crate::error::{AppError, AppResult};
 use crate::questions::{Question, write_gift, write_moodle_xml};
 
 /// The file formats a bank can be exported as.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum ExportFormat {
     Gift,

@@ -27,7 +27,7 @@ use crate::questions::{
 };
 
 /// What importing a question would do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum RowStatus {
     /// No item has this id: a new item.
@@ -39,7 +39,7 @@ pub enum RowStatus {
 }
 
 /// One question of the file as it would be imported.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct PreviewRow {
     pub name: String,
     #[serde(rename = "type")]
@@ -56,7 +56,7 @@ pub struct PreviewRow {
 }
 
 /// Everything an import would do, or why it cannot.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct ImportPreview {
     /// The questions that would be imported, in file order.
     pub questions: Vec<PreviewRow>,
@@ -70,7 +70,7 @@ pub struct ImportPreview {
 }
 
 /// What an applied import did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct ImportSummary {
     pub created: usize,
     pub new_versions: usize,

@@ -12,7 +12,7 @@ use super::items::generated_uid;
 use crate::questions::{Question, UnsupportedQuestion};
 
 /// A question the service cannot score, so not imported; located for the preview.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct SkippedQuestion {
     /// 1-based line where the question starts.
     pub line: usize,
@@ -69,7 +69,7 @@ pub fn skip_reason(qtype: &str) -> String {
 }
 
 /// An id from the file that the bank cannot keep, and the one used instead.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct RenamedId {
     pub line: usize,
     pub position: usize,

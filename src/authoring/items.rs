@@ -25,7 +25,7 @@ pub const ORIGIN_AUTHORED: &str = "authored";
 pub const ORIGIN_IMPORT: &str = "import";
 
 /// One row of a topic's item list.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct ItemSummary {
     pub item_id: i64,
     pub uid: String,
@@ -42,7 +42,7 @@ pub struct ItemSummary {
 }
 
 /// What an edit did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub enum EditOutcome {
     /// The question is the same as the current version's; only tags may have changed.
     Unchanged,

@@ -27,7 +27,7 @@ pub const MAX_PAGE_CHARS: usize = 50_000;
 const MAX_LINE_CHARS: usize = 300;
 
 /// Everything a trainer sets on a module version.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct ModuleDraft {
     pub title: String,
@@ -42,7 +42,7 @@ pub struct ModuleDraft {
 }
 
 /// A problem with one field of a draft; `field` is the form input's id.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Problem {
     pub field: String,
     pub message: String,
@@ -182,7 +182,7 @@ pub fn module_problems(draft: &ModuleDraft, topics: &[String], today: NaiveDate)
 }
 
 /// One module as trainers list it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct ModuleRow {
     pub slug: String,
     pub title: String,
@@ -195,7 +195,7 @@ pub struct ModuleRow {
 }
 
 /// A module with its current content and version history.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ModuleDetail {
     #[serde(flatten)]
     pub row: ModuleRow,
@@ -203,7 +203,8 @@ pub struct ModuleDetail {
     pub versions: Vec<VersionEntry>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = ModuleVersion)]
 pub struct VersionEntry {
     pub version: i32,
     pub title: String,
@@ -214,7 +215,8 @@ pub struct VersionEntry {
 }
 
 /// What saving a module did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[schema(as = ModuleSaveOutcome)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum SaveOutcome {
     Unchanged,

@@ -15,7 +15,7 @@ use crate::entities::{
 use crate::error::{AppError, AppResult};
 
 /// One topic with how many of its items are in each state.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct TopicOverview {
     pub slug: String,
     pub name: String,
@@ -54,7 +54,8 @@ pub async fn topic_name(db: &impl ConnectionTrait, slug: &str) -> AppResult<Stri
 }
 
 /// One version in an item's history, newest first.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(as = ItemVersion)]
 pub struct VersionEntry {
     pub version_id: i64,
     pub version: i32,
@@ -102,7 +103,7 @@ pub async fn item_versions(
 }
 
 /// A module with an end-of-module quiz.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct QuizChoice {
     pub module_slug: String,
     pub title: String,

@@ -15,7 +15,7 @@ use crate::entities::topic;
 use crate::error::{AppError, AppResult};
 
 /// A topic's wording.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct TopicDraft {
     pub name: String,

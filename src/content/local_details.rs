@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::markdown::render;
 
 /// The details an organisation can fill in. The slug is what a module page names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum LocalKey {
     SampleLabelling,

@@ -72,7 +72,7 @@ pub async fn assigned_to(
 }
 
 /// An assignment as managers see it.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct AssignmentRow {
     pub id: i64,
     pub module: String,

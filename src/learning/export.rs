@@ -21,7 +21,7 @@ use crate::entities::{
 use crate::error::AppResult;
 
 /// One response, as the learner may download it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ResponseExport {
     pub attempt_id: i64,
     pub phase: String,
@@ -35,7 +35,7 @@ pub struct ResponseExport {
     pub answered_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RatingExport {
     pub attempt_id: i64,
     pub topic_id: i64,
@@ -43,7 +43,8 @@ pub struct RatingExport {
     pub rating: i16,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = ExportedTopicResult)]
 pub struct TopicResult {
     pub topic: String,
     /// 0–100.
@@ -52,7 +53,7 @@ pub struct TopicResult {
 }
 
 /// One sitting, with the job it was taken in (reports count it there) and its results.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AttemptExport {
     pub attempt_id: i64,
     pub assessment: String,
@@ -71,7 +72,7 @@ pub struct AttemptExport {
     pub answers_removed_at: Option<DateTime<Utc>>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ModuleExport {
     pub slug: String,
     pub title: String,
@@ -81,7 +82,7 @@ pub struct ModuleExport {
     pub completed_at: Option<DateTime<Utc>>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CertificateExport {
     pub module: String,
     pub title: String,
@@ -90,13 +91,13 @@ pub struct CertificateExport {
     pub reference: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AssignedExport {
     pub module: String,
     pub due_on: NaiveDate,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct LearningData {
     pub record: Record,
     pub attempts: Vec<AttemptExport>,
@@ -108,7 +109,7 @@ pub struct LearningData {
 }
 
 /// Everything held about one person.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct DataExport {
     pub exported_at: DateTime<Utc>,
     pub account: AccountData,

@@ -8,7 +8,7 @@ use crate::entities::{framework, framework_competency, framework_competency_modu
 use crate::error::AppResult;
 
 /// One competency a module supports, named and numbered as its framework publishes it.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct SupportedCompetency {
     pub framework: String,
     pub framework_url: String,

@@ -13,7 +13,7 @@ use crate::content::local_details::{LocalTexts, has_markers, render_page};
 use crate::entities::{module, module_page, module_progress, module_topic, module_version};
 use crate::error::{AppError, AppResult};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ModuleSummary {
     pub module_id: i64,
     pub slug: String,
@@ -28,13 +28,13 @@ pub struct ModuleSummary {
     pub pass_mark: i32,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Progress {
     pub last_page: i32,
     pub completed_at: Option<DateTime<Utc>>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ModulePage {
     pub module: ModuleSummary,
     pub page_number: i32,

@@ -15,7 +15,7 @@ use crate::assessment::completion::reported_baseline;
 use crate::entities::{module_progress, role_target, topic};
 use crate::error::{AppError, AppResult};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PlanModule {
     pub slug: String,
     pub title: String,
@@ -24,7 +24,7 @@ pub struct PlanModule {
     pub due_on: Option<NaiveDate>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PlanTopic {
     pub topic_id: i64,
     pub name: String,
@@ -38,7 +38,7 @@ pub struct PlanTopic {
     pub modules: Vec<PlanModule>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Plan {
     pub baseline_attempt_id: i64,
     pub topics: Vec<PlanTopic>,
@@ -164,7 +164,7 @@ pub async fn ensure_post_open(db: &impl ConnectionTrait, user_id: i64) -> AppRes
 }
 
 /// What the learner should do next, which every results page leads with.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub enum NextStep {
     /// The first unfinished module: for the most important gap first, then any assigned one.
     Module(PlanModule),

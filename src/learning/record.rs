@@ -8,7 +8,7 @@ use super::modules::{ModuleSummary, published_modules};
 use crate::entities::{assessment, attempt, module, module_progress, module_version};
 use crate::error::{AppError, AppResult};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AttemptRecord {
     pub attempt_id: i64,
     pub assessment: String,
@@ -18,7 +18,7 @@ pub struct AttemptRecord {
     pub counts_in_reports: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CompletedModule {
     pub slug: String,
     pub title: String,
@@ -28,7 +28,7 @@ pub struct CompletedModule {
     pub outcomes: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Record {
     pub attempts: Vec<AttemptRecord>,
     pub completed: Vec<CompletedModule>,

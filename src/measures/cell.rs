@@ -19,7 +19,7 @@ const HIGH_RATING: u8 = 4;
 
 /// Additive sums for one report cell. Adding two cells' sums gives the sums of their union,
 /// which is how a staff group is built from its job roles.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CellSums {
     /// Learners in the cell.
     pub n_learners: u64,
@@ -112,7 +112,7 @@ impl AddAssign for CellSums {
 }
 
 /// One learner × topic × phase, with the learner's own role target and importance.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct LearnerTopic {
     /// 100 × mean fraction over the topic's items (0–100).
     pub knowledge: f64,
@@ -165,7 +165,7 @@ pub fn individual_gain(pre: f64, post: f64) -> Option<f64> {
 }
 
 /// A 95 % interval for mean knowledge, clipped to 0–100.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Interval {
     /// Lower end, ≥ 0.
     pub low: f64,
@@ -175,7 +175,7 @@ pub struct Interval {
 
 /// The measures of one report cell (DESIGN §4 "Per report cell"). Percentages are 0–100;
 /// `None` where the denominator is empty. Suppression is applied separately.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CellMeasures {
     /// Learners in the cell.
     pub n: u64,

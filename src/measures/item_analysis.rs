@@ -14,7 +14,7 @@ use super::response::{Answer, Certainty, is_confidently_wrong};
 use super::stats::{mean, sample_covariance, sample_variance};
 
 /// Additive running sums for one item version.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ItemSums {
     /// Attempts that included the item.
     pub n: u64,
@@ -124,7 +124,7 @@ impl AddAssign for ItemSums {
 }
 
 /// Something a trainer should look at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 pub enum ItemFlag {
     /// Facility > 0.9.
     TooEasy,
@@ -137,7 +137,7 @@ pub enum ItemFlag {
 }
 
 /// Percentages (0–100) of an item's n responses at each certainty and "I don't know".
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CertaintyMix {
     /// % "I don't know".
     pub dont_know: f64,
@@ -151,7 +151,7 @@ pub struct CertaintyMix {
 
 /// One item version's statistics (without discriminative efficiency, which needs a rest-score
 /// histogram: see [`discriminative_efficiency`]).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ItemStatistics {
     /// Attempts that included the item.
     pub n: u64,

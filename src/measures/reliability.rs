@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::stats::{mean, sample_variance};
 
 /// Additive running sums of attempt totals T (Σ item fractions).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct TestSums {
     /// Attempts.
     pub n: u64,
@@ -49,7 +49,7 @@ impl AddAssign for TestSums {
 }
 
 /// Statistics of one assessment, on the scale of T; `None` where undefined.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct TestStatistics {
     /// Attempts.
     pub n: u64,

@@ -3,7 +3,19 @@
 use serde::{Deserialize, Serialize};
 
 /// Per-item certainty the learner chose: 1 (low), 2 (medium), 3 (high).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 pub enum Certainty {
     /// 1: low.
     Low = 1,
@@ -50,7 +62,8 @@ impl Certainty {
 /// A learner's response to one item: "I don't know", or an answer with its certainty.
 ///
 /// DESIGN: `fraction` ∈ \[0, 1\]; "I don't know" counts as fraction 0 and is counted separately.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = MeasuredAnswer)]
 pub enum Answer {
     /// "I don't know": no answer, no certainty; scores 0 and is counted separately.
     DontKnow,

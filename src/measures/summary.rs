@@ -13,7 +13,7 @@ use super::stats::mean;
 ///
 /// `n_responses = n_answered + n_dont_know`. Sums marked "answered" skip "I don't know";
 /// `sum_cbm_mark` covers all responses ("I don't know" adds 0).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ResponseSums {
     /// All responses.
     pub n_responses: u64,
@@ -150,7 +150,7 @@ impl SubAssign for ResponseSums {
 
 /// Measures over a set of responses (DESIGN §4 "Per response"). `None` where the denominator
 /// is empty: no responses for accuracy and CBM, no answered items for the calibration measures.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ResponseSummary {
     /// All responses.
     pub n: u64,

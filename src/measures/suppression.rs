@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// Keys must be unique within the tree (e.g. typed ids, or a path), since the result is a set
 /// of keys.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Node<K> {
     /// The cell's identity, unique in the tree.
     pub key: K,

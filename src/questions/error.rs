@@ -14,7 +14,7 @@ pub const MAX_QUESTIONS: usize = 10_000;
 pub const MAX_ERRORS: usize = 200;
 
 /// One broken question (or an unreadable file), located for an import preview.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error, utoipa::ToSchema)]
 #[error("{file}:{line}: {message}")]
 pub struct ParseError {
     pub file: String,

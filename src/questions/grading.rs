@@ -6,7 +6,7 @@ use super::error::GradeError;
 use super::model::{Answer, NumericalAnswer, Question, QuestionKind};
 
 /// A learner's response; which variant fits depends on the question kind.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ResponseValue {
     /// Single-answer multiple choice: index into `answers`.

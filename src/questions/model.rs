@@ -5,7 +5,9 @@
 use serde::{Deserialize, Serialize};
 
 /// How a piece of text is to be rendered. The names and numbers are Moodle's.
-#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[derive(
+    Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash, Default, utoipa::ToSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum TextFormat {
     /// `FORMAT_MOODLE` (0): Moodle's auto-format, GIFT's default.
@@ -76,7 +78,7 @@ impl TextFormat {
 pub const NO_SHUFFLE_TAG: &str = "noshuffle";
 
 /// A piece of formatted text.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default, utoipa::ToSchema)]
 pub struct Text {
     pub text: String,
     pub format: TextFormat,
@@ -94,7 +96,7 @@ impl Text {
 /// A choice of a multiple-choice question or an accepted short answer.
 ///
 /// Short answers are matched as plain strings, so their `text_format` is always `Plain`.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, utoipa::ToSchema)]
 pub struct Answer {
     pub text: String,
     pub text_format: TextFormat,
@@ -105,7 +107,7 @@ pub struct Answer {
 
 /// An accepted numerical answer: `value ± tolerance`, or any number when `value` is `None`
 /// (Moodle's `*` answer).
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, utoipa::ToSchema)]
 pub struct NumericalAnswer {
     pub value: Option<f64>,
     pub tolerance: f64,
@@ -115,7 +117,7 @@ pub struct NumericalAnswer {
 }
 
 /// One row of a matching question. An empty `question` makes `answer` an extra distractor.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, utoipa::ToSchema)]
 pub struct MatchPair {
     pub question: String,
     pub question_format: TextFormat,
@@ -123,7 +125,7 @@ pub struct MatchPair {
 }
 
 /// What kind of question it is, with the data only that kind has.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, utoipa::ToSchema)]
 #[serde(tag = "type", rename_all = "lowercase")]
 pub enum QuestionKind {
     /// `single`: one answer may be chosen (radio buttons), else several (check boxes).
@@ -166,7 +168,7 @@ impl QuestionKind {
 }
 
 /// One question as imported from, or exported to, GIFT or Moodle XML.
-#[derive(Serialize, Deserialize, Clone, Debug)]
+#[derive(Serialize, Deserialize, Clone, Debug, utoipa::ToSchema)]
 pub struct Question {
     pub name: String,
     pub text: String,
@@ -272,7 +274,7 @@ fn is_shuffled(shuffle: &bool) -> bool {
 }
 
 /// A question category as declared in Moodle XML (GIFT can only give the path).
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, utoipa::ToSchema)]
 pub struct Category {
     /// Verbatim path, e.g. `$course$/top/Default for X` or `genomics-basics`.
     pub path: String,
@@ -312,7 +314,7 @@ pub struct UnsupportedQuestion {
 }
 
 /// Questions together with the categories declared for them, in file order.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default, utoipa::ToSchema)]
 pub struct QuestionBank {
     /// One entry per distinct path, the first declaration winning.
     pub categories: Vec<Category>,

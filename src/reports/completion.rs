@@ -19,7 +19,7 @@ use crate::error::AppResult;
 use crate::listing::{self, ListQuery, Page, SortBy};
 
 /// One assigned module and when it was completed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct AssignedModule {
     pub module_id: i64,
     pub title: String,
@@ -29,7 +29,7 @@ pub struct AssignedModule {
 }
 
 /// One member of staff.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct StaffCompletion {
     pub user_id: i64,
     pub name: String,

@@ -8,13 +8,13 @@ use std::collections::BTreeSet;
 use sea_orm::sea_query::{Alias, Expr, Order, Query};
 use sea_orm::{ConnectionTrait, ExprTrait};
 use serde::Serialize;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::audit::{self, AuditEntry, REPORT_VIEW};
 use super::cells::Lookups;
 use super::completion::{StaffCompletion, completion_view};
-use super::export::{COLUMNS, ExportValue, export_rows};
-use super::gaps::{GapQuery, GapReport, Scope, gap_report};
+use super::export::{ExportRow, export_rows};
+use super::gaps::{GapQuery, GapReport, Scope, TopicColumn, gap_report};
 use super::priorities::{Priority, top_priorities};
 use super::trends::Trends;
 use crate::error::{AppError, AppResult};
@@ -24,7 +24,7 @@ use crate::listing::{ListQuery, Page};
 pub const TOP_PRIORITIES: usize = 10;
 
 /// One choice of a filter.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Choice {
     pub id: i64,
     pub label: String,
@@ -32,7 +32,7 @@ pub struct Choice {
 
 /// The values the filter form offers: only organisations in scope, and only the band groups
 /// that occur in the scope's published data.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Choices {
     pub organisations: Vec<Choice>,
     pub staff_groups: Vec<Choice>,
@@ -88,7 +88,7 @@ pub async fn choices(db: &impl ConnectionTrait, scope: &Scope) -> AppResult<Choi
 }
 
 /// The dashboard: the grid, its top priorities and the filter choices.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Dashboard {
     pub report: GapReport,
     pub priorities: Vec<Priority>,
@@ -190,54 +190,68 @@ pub fn month_report(trends: &Trends, month: usize) -> Option<GapReport> {
     })
 }
 
-fn object(columns: &[&str], values: Vec<ExportValue>) -> Value {
-    let map: Map<String, Value> = columns
-        .iter()
-        .zip(values)
-        .map(|(c, v)| ((*c).to_owned(), v.to_json()))
-        .collect();
-    Value::Object(map)
-}
-
 /// The gap grid's JSON twin: the export's JSON (same rows, same numbers) plus the topics and
 /// the ranked priorities.
-pub fn gaps_json(dashboard: &Dashboard) -> Value {
-    let rows: Vec<Value> = export_rows(&dashboard.report)
-        .into_iter()
-        .map(|row| object(COLUMNS, row))
-        .collect();
-    json!({
-        "as_of": dashboard.report.as_of.to_rfc3339(),
-        "min_cell_size": dashboard.report.min_cell_size,
-        "query": dashboard.report.query,
-        "topics": dashboard.report.topics,
-        "rows": rows,
-        "priorities": dashboard.priorities,
-    })
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct GapsJson {
+    /// RFC 3339: the moment the numbers are true for.
+    pub as_of: String,
+    pub min_cell_size: u32,
+    pub query: GapQuery,
+    pub topics: Vec<TopicColumn>,
+    pub rows: Vec<ExportRow>,
+    pub priorities: Vec<Priority>,
+}
+
+pub fn gaps_json(dashboard: &Dashboard) -> GapsJson {
+    GapsJson {
+        as_of: dashboard.report.as_of.to_rfc3339(),
+        min_cell_size: dashboard.report.min_cell_size,
+        query: dashboard.report.query.clone(),
+        topics: dashboard.report.topics.clone(),
+        rows: export_rows(&dashboard.report)
+            .into_iter()
+            .map(ExportRow::new)
+            .collect(),
+        priorities: dashboard.priorities.clone(),
+    }
+}
+
+/// The trends' JSON twin.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct TrendsJson {
+    /// RFC 3339: the moment the numbers are true for.
+    pub as_of: String,
+    pub min_cell_size: u32,
+    pub query: GapQuery,
+    pub topics: Vec<TopicColumn>,
+    /// Months with data (`YYYY-MM`), oldest first.
+    pub months: Vec<String>,
+    /// The export's rows, each with its month as `period`.
+    pub rows: Vec<ExportRow>,
 }
 
 /// The trends' JSON twin: one object per month × row × topic with the export's columns plus
 /// `period`.
-pub fn trends_json(trends: &Trends) -> Value {
+pub fn trends_json(trends: &Trends) -> TrendsJson {
     let mut rows = Vec::new();
     for (index, month) in trends.months.iter().enumerate() {
         let Some(report) = month_report(trends, index) else {
             continue;
         };
         for values in export_rows(&report) {
-            let mut row = object(COLUMNS, values);
-            if let Value::Object(map) = &mut row {
-                map.insert("period".into(), Value::String(month.period.clone()));
-            }
+            let mut row = ExportRow::new(values);
+            row.0
+                .insert("period".into(), Value::String(month.period.clone()));
             rows.push(row);
         }
     }
-    json!({
-        "as_of": trends.as_of.to_rfc3339(),
-        "min_cell_size": trends.min_cell_size,
-        "query": trends.query,
-        "topics": trends.topics,
-        "months": trends.months.iter().map(|m| m.period.clone()).collect::<Vec<_>>(),
-        "rows": rows,
-    })
+    TrendsJson {
+        as_of: trends.as_of.to_rfc3339(),
+        min_cell_size: trends.min_cell_size,
+        query: trends.query.clone(),
+        topics: trends.topics.clone(),
+        months: trends.months.iter().map(|m| m.period.clone()).collect(),
+        rows,
+    }
 }

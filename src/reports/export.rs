@@ -13,7 +13,7 @@ use crate::error::{AppError, AppResult};
 use crate::measures::CellMeasures;
 
 /// Export file formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Format {
     Csv,
@@ -65,6 +65,50 @@ pub const COLUMNS: &[&str] = &[
     "hake_gain",
     "mean_individual_gain",
 ];
+
+/// One row of the JSON export and the report APIs: [`COLUMNS`] in order (the trends add
+/// `period`). A suppressed cell's measures are `"*"`; a measure with no denominator is null.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(transparent)]
+pub struct ExportRow(pub Map<String, Value>);
+
+impl ExportRow {
+    /// The row's values under [`COLUMNS`].
+    pub fn new(values: Vec<ExportValue>) -> Self {
+        ExportRow(
+            COLUMNS
+                .iter()
+                .zip(values)
+                .map(|(c, v)| ((*c).to_owned(), v.to_json()))
+                .collect(),
+        )
+    }
+}
+
+impl utoipa::PartialSchema for ExportRow {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
+        let value = || {
+            ObjectBuilder::new().schema_type(SchemaType::from_iter([
+                Type::String,
+                Type::Number,
+                Type::Null,
+            ]))
+        };
+        COLUMNS
+            .iter()
+            .fold(
+                ObjectBuilder::new().description(Some(
+                    "One cell (row × topic) with every measure: text, a number, \"*\" where the \
+                     cell is suppressed, or null where a measure has no denominator.",
+                )),
+                |object, column| object.property(*column, value()).required(*column),
+            )
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for ExportRow {}
 
 /// One exported value.
 #[derive(Debug, Clone, PartialEq)]

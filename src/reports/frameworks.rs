@@ -11,7 +11,6 @@
 
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
-use serde_json::{Value, json};
 
 use super::dashboard::{Choices, Viewer, choices, record_view};
 use super::export::rounded;
@@ -20,7 +19,7 @@ use crate::entities::{framework, framework_competency, framework_competency_topi
 use crate::error::{AppError, AppResult};
 
 /// A framework as its publisher names it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct FrameworkInfo {
     pub slug: String,
     pub name: String,
@@ -42,14 +41,14 @@ impl From<framework::Model> for FrameworkInfo {
 }
 
 /// One mapped topic and its published cell (`*` when the dashboard hides it).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct MappedTopic {
     pub slug: String,
     pub name: String,
     pub cell: Cell,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct CompetencyRow {
     pub number: String,
     pub name: String,
@@ -58,7 +57,7 @@ pub struct CompetencyRow {
     pub topics: Vec<MappedTopic>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct FrameworkReport {
     pub framework: FrameworkInfo,
     pub as_of: chrono::DateTime<chrono::Utc>,
@@ -132,7 +131,7 @@ pub async fn framework_report(
             CompetencyRow {
                 number: c.number,
                 name: c.name,
-                not_covered: c.not_covered,
+                not_covered: c.not_covered.clone(),
                 topics: mapped,
             }
         })
@@ -149,43 +148,89 @@ pub async fn framework_report(
     })
 }
 
-fn cell_json(cell: &Cell) -> Value {
+/// A published cell's figures, rounded as the exports round them.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CellFigures {
+    pub n: u64,
+    pub knowledge: Option<f64>,
+    pub target: Option<f64>,
+    pub gap: Option<f64>,
+    pub priority: Option<f64>,
+}
+
+/// A cell's figures, or `"*"` where the cell is suppressed.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[serde(untagged)]
+pub enum CellJson {
+    Shown(CellFigures),
+    /// Always `"*"`.
+    Suppressed(String),
+}
+
+fn cell_json(cell: &Cell) -> CellJson {
     match cell.measures() {
-        None => json!("*"),
-        Some(m) => json!({
-            "n": m.n,
-            "knowledge": rounded(m.knowledge),
-            "target": rounded(m.target),
-            "gap": rounded(m.gap),
-            "priority": rounded(m.priority),
+        None => CellJson::Suppressed("*".to_owned()),
+        Some(m) => CellJson::Shown(CellFigures {
+            n: m.n,
+            knowledge: rounded(m.knowledge),
+            target: rounded(m.target),
+            gap: rounded(m.gap),
+            priority: rounded(m.priority),
         }),
     }
 }
 
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct TopicFiguresJson {
+    pub slug: String,
+    pub name: String,
+    pub figures: CellJson,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CompetencyJson {
+    pub number: String,
+    pub name: String,
+    /// Why no topic addresses it, when none does.
+    pub not_covered: Option<String>,
+    pub topics: Vec<TopicFiguresJson>,
+}
+
 /// The framework page's JSON twin: the same cells, rounded as the exports round them.
-pub fn framework_json(report: &FrameworkReport) -> Value {
-    let competencies: Vec<Value> = report
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct FrameworkJson {
+    /// RFC 3339: the moment the numbers are true for.
+    pub as_of: String,
+    pub min_cell_size: u32,
+    pub query: GapQuery,
+    pub framework: FrameworkInfo,
+    pub competencies: Vec<CompetencyJson>,
+}
+
+pub fn framework_json(report: &FrameworkReport) -> FrameworkJson {
+    let competencies = report
         .competencies
         .iter()
-        .map(|c| {
-            let topics: Vec<Value> = c
+        .map(|c| CompetencyJson {
+            number: c.number.clone(),
+            name: c.name.clone(),
+            not_covered: c.not_covered.clone(),
+            topics: c
                 .topics
                 .iter()
-                .map(|t| json!({ "slug": t.slug, "name": t.name, "figures": cell_json(&t.cell) }))
-                .collect();
-            json!({
-                "number": c.number,
-                "name": c.name,
-                "not_covered": c.not_covered,
-                "topics": topics,
-            })
+                .map(|t| TopicFiguresJson {
+                    slug: t.slug.clone(),
+                    name: t.name.clone(),
+                    figures: cell_json(&t.cell),
+                })
+                .collect(),
         })
         .collect();
-    json!({
-        "as_of": report.as_of.to_rfc3339(),
-        "min_cell_size": report.min_cell_size,
-        "query": report.query,
-        "framework": report.framework,
-        "competencies": competencies,
-    })
+    FrameworkJson {
+        as_of: report.as_of.to_rfc3339(),
+        min_cell_size: report.min_cell_size,
+        query: report.query.clone(),
+        framework: report.framework.clone(),
+        competencies,
+    }
 }

@@ -15,14 +15,16 @@ use crate::measures::{CellMeasures, CellSums, Node, check_invariant, suppress};
 
 /// The organisations a caller may see. The web layer builds it from the signed-in user (an
 /// admin: all; a manager: their `manager_scopes`), so no query parameter can widen it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub enum Scope {
     AllOrganisations,
     Organisations(Vec<i64>),
 }
 
 /// Which sitting the cells describe: the first submitted baseline, or the latest post.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default, utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Phase {
     #[default]
@@ -48,7 +50,7 @@ impl Phase {
 }
 
 /// What a manager asks for. Every field but `scope` and `phase` narrows the view.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct GapQuery {
     pub scope: Scope,
     pub organisation: Option<i64>,
@@ -99,7 +101,7 @@ impl GapQuery {
 }
 
 /// A row's place in the hierarchy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Level {
     /// "All staff in scope".
@@ -109,7 +111,7 @@ pub enum Level {
 }
 
 /// One topic column.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct TopicColumn {
     pub id: i64,
     pub slug: String,
@@ -117,7 +119,7 @@ pub struct TopicColumn {
 }
 
 /// A cell as shown: its measures, or `*` (serialised as the string "*").
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 #[serde(untagged)]
 pub enum Cell {
     Shown(Box<CellMeasures>),
@@ -134,6 +136,19 @@ impl Serialize for Star {
     }
 }
 
+impl utoipa::PartialSchema for Star {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .enum_values(Some(["*"]))
+            .description(Some("A suppressed cell"))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Star {}
+
 impl Cell {
     pub fn measures(&self) -> Option<&CellMeasures> {
         match self {
@@ -148,7 +163,7 @@ impl Cell {
 }
 
 /// One row of the grid; `cells` follow the report's `topics`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct ReportRow {
     pub level: Level,
     pub staff_group_id: Option<i64>,
@@ -158,7 +173,7 @@ pub struct ReportRow {
 }
 
 /// The grid, in display order: total, then each staff group followed by its job roles.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct GapReport {
     /// When the data was read: the aggregates change in each submit's transaction, so this is
     /// the moment the numbers are true for.

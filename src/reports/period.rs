@@ -8,7 +8,19 @@ use serde::{Deserialize, Serialize};
 
 /// A calendar month. Ordered chronologically; its text form 'YYYY-MM' sorts the same way,
 /// which lets queries compare the stored period strings directly.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(try_from = "String", into = "String")]
 pub struct Period {
     year: i32,

@@ -8,7 +8,7 @@ use super::gaps::{GapReport, Level};
 use crate::content::in_sentence;
 
 /// One ranked priority.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Priority {
     pub level: Level,
     pub staff_group_id: Option<i64>,

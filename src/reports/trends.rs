@@ -12,14 +12,14 @@ use super::gaps::{self, GapQuery, ReportRow, TopicColumn};
 use crate::error::AppResult;
 
 /// One month's grid.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct TrendMonth {
     /// 'YYYY-MM'.
     pub period: String,
     pub rows: Vec<ReportRow>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Trends {
     pub as_of: DateTime<Utc>,
     pub min_cell_size: u32,

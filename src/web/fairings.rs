@@ -83,7 +83,27 @@ fn address_problem(uri: &Origin<'_>) -> Option<&'static str> {
             Ok(_) => {}
         }
     }
+    if uri.path().starts_with("/api/") && repeats_a_field(uri) {
+        return Some(REPEATED_FIELD);
+    }
     None
+}
+
+pub const REPEATED_FIELD: &str =
+    "A query parameter was sent more than once. Send each parameter once.";
+
+/// Whether a query field is named twice: Rocket would quietly read `organisation=1&organisation=2`
+/// as no organisation at all, and the API would answer for everyone. (Pages are left alone:
+/// their forms never repeat a field, and a page shows what it filtered by.)
+fn repeats_a_field(uri: &Origin<'_>) -> bool {
+    let mut names = std::collections::HashSet::new();
+    uri.query()
+        .map(|q| q.as_str())
+        .unwrap_or_default()
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| pair.split_once('=').map_or(pair, |(name, _)| name))
+        .any(|name| !names.insert(RawStr::new(name).url_decode_lossy()))
 }
 
 /// Refuses addresses that could not have been typed: no route sees them; the request is

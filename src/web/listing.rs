@@ -13,11 +13,16 @@ use crate::listing::{ListQuery, MAX_SEARCH_CHARS, Page, PageRequest, Sort, SortB
 
 /// The list's parameters as they came in the query string (text, so that a bad value gets a
 /// message rather than being ignored).
-#[derive(Debug, Clone, Default, FromForm)]
+#[derive(Debug, Clone, Default, FromForm, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
+    /// Search text (at most 100 characters).
     pub q: Option<String>,
+    /// A column the list can be sorted by.
     pub sort: Option<String>,
+    /// `asc` or `desc`.
     pub order: Option<String>,
+    /// A page number from 1; every match when left out.
     pub page: Option<String>,
 }
 

@@ -18,6 +18,7 @@ pub mod listing;
 pub mod mail_sender;
 pub mod manage;
 pub mod metrics;
+pub mod openapi;
 pub mod pages;
 pub mod reports;
 pub mod request_id;
@@ -32,6 +33,7 @@ pub fn routes() -> Vec<Route> {
     let mut routes = Vec::new();
     routes.extend(pages::routes());
     routes.extend(health::routes());
+    routes.extend(openapi::routes());
     routes.extend(accounts::routes());
     routes.extend(learn::routes());
     routes.extend(manage::routes());

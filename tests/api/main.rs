@@ -62,6 +62,7 @@ mod moodle_banks_web;
 mod oidc_refusals;
 mod oidc_sign_in;
 mod oidc_support;
+mod openapi;
 mod option_shuffle;
 mod reports_cli;
 mod reports_demo;

@@ -128,6 +128,12 @@ describe('genomics-training in Chromium, every page checked with axe-core', { co
     await clickAndWait(page, page.getByRole('button', { name: 'Add organisation' }))
     await checkPage(page, 'organisation added')
     await assertText(page, ORG.name)
+    await clickAndWait(page, page.getByRole('link', { name: `Local details for ${ORG.name}` }))
+    await checkPage(page, 'local details, none yet')
+    await page.getByLabel('Reporting an incident').fill('Report it on [Datix](https://intranet.example.nhs.uk/datix).')
+    await clickAndWait(page, page.getByRole('button', { name: 'Save local details' }))
+    await checkPage(page, 'local details saved')
+    await assertText(page, 'Saved 1 local detail')
 
     // A file with a bad row first: nothing is imported and the row is listed.
     await page.goto(`${server.baseUrl}/admin/users/import`)

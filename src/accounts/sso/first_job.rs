@@ -12,7 +12,7 @@ use crate::entities::{identity_link, job_role, organisation, staff_group};
 use crate::error::AppResult;
 
 /// A job role to choose, with its staff group.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RoleChoice {
     pub slug: String,
     pub name: String,

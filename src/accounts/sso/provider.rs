@@ -26,7 +26,7 @@ use super::http::{HttpError, ProviderHttp};
 use crate::config::{ClientAuth, OidcProvider};
 
 /// Every claim of a token beyond the standard ones (employee number, organisation, ...).
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ExtraClaims {
     #[serde(flatten)]
     pub claims: serde_json::Map<String, serde_json::Value>,

@@ -4,10 +4,11 @@
 use rocket::form::FromForm;
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
-use rocket::serde::json::{Json, Value, json};
+use rocket::serde::json::Json;
 use rocket::{Either, Route, State, get, post, routes};
 use rocket_dyn_templates::Template;
 use serde::{Deserialize, Serialize};
+use utoipa::{OpenApi, ToSchema};
 
 use super::FormErrors;
 use crate::accounts::OrgScope;
@@ -122,12 +123,28 @@ async fn erase_user(
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(OpenApi)]
+#[openapi(paths(api_erase_user))]
+pub struct ApiDoc;
+
+/// Erasing must be confirmed.
+#[derive(Debug, Deserialize, ToSchema)]
 pub struct EraseJson {
     #[serde(default)]
     confirm: bool,
 }
 
+/// The person's details after erasure: their new placeholder name and the attempts kept.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErasedJson {
+    pub user_id: i64,
+    pub pseudonym: String,
+    pub display_name: String,
+    pub attempts_kept: u64,
+}
+
+/// Erase a leaver's personal details; their attempts stay in reports under a pseudonym.
+#[utoipa::path(tag = "accounts", request_body = EraseJson, responses((status = 200, body = ErasedJson)))]
 #[post("/api/v1/admin/users/<id>/erase", data = "<body>")]
 async fn api_erase_user(
     state: &State<AppState>,
@@ -135,17 +152,17 @@ async fn api_erase_user(
     client: ClientAddress,
     id: i64,
     body: CsrfJson<EraseJson>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<ErasedJson>> {
     if !body.0.confirm {
         return Err(AppError::Unprocessable(
             "Send {\"confirm\": true} to erase this person's details".into(),
         ));
     }
     let erased = erase_as(state, &admin, client, id).await?;
-    Ok(Json(json!({
-        "user_id": erased.user_id,
-        "pseudonym": erased.pseudonym,
-        "display_name": erasure::placeholder_name(&erased.pseudonym),
-        "attempts_kept": erased.attempts_kept,
-    })))
+    Ok(Json(ErasedJson {
+        display_name: erasure::placeholder_name(&erased.pseudonym),
+        user_id: erased.user_id,
+        pseudonym: erased.pseudonym,
+        attempts_kept: erased.attempts_kept,
+    }))
 }

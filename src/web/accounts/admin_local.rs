@@ -11,6 +11,7 @@ use rocket::serde::json::Json;
 use rocket::{Either, Route, State, get, post, put, routes};
 use rocket_dyn_templates::Template;
 use serde::{Deserialize, Serialize};
+use utoipa::{OpenApi, ToSchema};
 
 use super::FormErrors;
 use crate::accounts::local_details::{
@@ -25,6 +26,10 @@ use crate::web::guards::{Admin, ClientAddress};
 pub fn routes() -> Vec<Route> {
     routes![show_page, save_page, show_json, save_json]
 }
+
+#[derive(OpenApi)]
+#[openapi(paths(show_json, save_json))]
+pub struct ApiDoc;
 
 #[derive(Debug, FromForm)]
 pub struct LocalDetailsForm {
@@ -143,6 +148,8 @@ async fn save_page(
     )))
 }
 
+/// An organisation's local details, every one, filled in or not.
+#[utoipa::path(tag = "accounts", responses((status = 200, body = OrganisationDetails)))]
 #[get("/api/v1/admin/organisations/<id>/local-details")]
 async fn show_json(
     state: &State<AppState>,
@@ -152,20 +159,27 @@ async fn show_json(
     Ok(Json(local_details::of_organisation(&state.db, id).await?))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LocalDetailsJson {
     /// Texts by detail slug; a detail left out is unchanged, an empty text shows the default.
     details: HashMap<String, String>,
 }
 
-#[derive(Serialize)]
-struct SavedJson {
+#[derive(Serialize, ToSchema)]
+pub struct SavedJson {
+    /// The details that changed, by slug.
     changed: Vec<&'static str>,
     #[serde(flatten)]
     details: OrganisationDetails,
 }
 
+/// Changes some of an organisation's local details; an empty text brings back the default.
+#[utoipa::path(
+    tag = "accounts",
+    request_body = LocalDetailsJson,
+    responses((status = 200, body = SavedJson))
+)]
 #[put("/api/v1/admin/organisations/<id>/local-details", data = "<body>")]
 async fn save_json(
     state: &State<AppState>,

@@ -4,16 +4,17 @@
 //! cross-site form cannot send. Every other state-changing request carries `X-CSRF-Token`.
 
 use rocket::http::{Cookie, CookieJar, Status};
-use rocket::serde::json::{Json, Value, json};
+use rocket::serde::json::Json;
 use rocket::{Route, State, delete, get, post, put, routes};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use utoipa::{OpenApi, ToSchema};
 
 use super::admin_orgs::create_as;
 use crate::accounts::OrgScope;
 use crate::accounts::credentials;
-use crate::accounts::import::{self, ImportedBy};
-use crate::accounts::organisations::{self, NewOrganisation};
-use crate::accounts::users::{self, Roles};
+use crate::accounts::import::{self, ImportReport, ImportedBy, RowError};
+use crate::accounts::organisations::{self, NewOrganisation, Organisation};
+use crate::accounts::users::{self, JobView, Roles, UserDetail, UserSummary};
 use crate::app::AppState;
 use crate::audit;
 use crate::error::{AppError, AppResult};
@@ -42,29 +43,142 @@ pub fn routes() -> Vec<Route> {
     ]
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(OpenApi)]
+#[openapi(paths(
+    create_session,
+    delete_session,
+    show_me,
+    list_users,
+    show_user,
+    update_roles,
+    disable_user,
+    enable_user,
+    import_users,
+    list_organisations,
+    add_organisation,
+    list_audit
+))]
+pub struct ApiDoc;
+
+#[derive(Debug, Deserialize, ToSchema)]
 pub struct SignInJson {
     email: String,
     password: String,
 }
 
-async fn me(state: &AppState, user: &CurrentUser) -> AppResult<Value> {
-    let detail = users::detail(&state.db, &OrgScope::All, user.account.id).await?;
-    Ok(json!({
-        "id": user.account.id,
-        "email": user.account.email,
-        "display_name": user.account.display_name,
-        "roles": {
-            "learner": true,
-            "trainer": user.account.is_trainer,
-            "manager": user.account.is_manager(),
-            "admin": user.account.is_admin,
-        },
-        "manager_organisation_ids": user.account.manager_organisation_ids,
-        "current_job": detail.summary.current_job,
-    }))
+/// What each role allows; everyone signed in is a learner.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RolesView {
+    pub learner: bool,
+    pub trainer: bool,
+    pub manager: bool,
+    pub admin: bool,
 }
 
+/// The signed-in person.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Me {
+    pub id: i64,
+    pub email: String,
+    pub display_name: String,
+    pub roles: RolesView,
+    pub manager_organisation_ids: Vec<i64>,
+    pub current_job: Option<JobView>,
+}
+
+/// The signed-in person with the token their state-changing requests send as `X-CSRF-Token`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeWithToken {
+    #[serde(flatten)]
+    pub me: Me,
+    pub csrf_token: String,
+}
+
+/// A new session: who signed in and their `X-CSRF-Token`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionCreated {
+    pub user: Me,
+    pub csrf_token: String,
+}
+
+/// The session has ended.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SignedOut {
+    /// Always `signed out`.
+    pub status: String,
+}
+
+/// People found, in the order asked for.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserList {
+    pub users: Vec<UserSummary>,
+    /// How many people match, on every page.
+    pub total: u64,
+    /// The page shown, when a page was asked for.
+    pub page: Option<u64>,
+}
+
+/// Nothing was imported: every bad row's problem, or (without `problems`) why the body could
+/// not be read.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImportRefused {
+    pub error: String,
+    /// Always 422.
+    pub status: u16,
+    #[schema(required = false)]
+    pub problems: Vec<RowError>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrganisationList {
+    pub organisations: Vec<Organisation>,
+}
+
+/// One audit entry as stored, with its sentence.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditLine {
+    #[serde(flatten)]
+    pub entry: audit::Entry,
+    /// The entry told as a sentence, with people's current names.
+    pub summary: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditList {
+    pub entries: Vec<AuditLine>,
+}
+
+async fn me(state: &AppState, user: &CurrentUser) -> AppResult<Me> {
+    let detail = users::detail(&state.db, &OrgScope::All, user.account.id).await?;
+    Ok(Me {
+        id: user.account.id,
+        email: user.account.email.clone(),
+        display_name: user.account.display_name.clone(),
+        roles: RolesView {
+            learner: true,
+            trainer: user.account.is_trainer,
+            manager: user.account.is_manager(),
+            admin: user.account.is_admin,
+        },
+        manager_organisation_ids: user.account.manager_organisation_ids.clone(),
+        current_job: detail.summary.current_job,
+    })
+}
+
+/// Sign in with an email address and password.
+///
+/// Needs no CSRF token: it accepts only `application/json`, which a cross-site form cannot send.
+/// Sets the session cookie.
+#[utoipa::path(
+    tag = "accounts",
+    security(()),
+    request_body = SignInJson,
+    responses(
+        (status = 200, body = SessionCreated, description = "Signed in; the session cookie is set"),
+        (status = 401, body = crate::web::openapi::ErrorBody, description = "Wrong email address or password"),
+        (status = 429, body = crate::web::openapi::ErrorBody, description = "Too many failed sign-ins; try later"),
+    )
+)]
 #[post("/api/v1/session", data = "<body>")]
 async fn create_session(
     state: &State<AppState>,
@@ -72,7 +186,7 @@ async fn create_session(
     release: Release,
     client: ClientAddress,
     body: JsonBody<SignInJson>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<SessionCreated>> {
     let body = body.0;
     let (account, session) = credentials::sign_in(
         &state.db,
@@ -95,11 +209,14 @@ async fn create_session(
         session_hash: String::new(),
         csrf_token: session.csrf_token.clone(),
     };
-    Ok(Json(
-        json!({ "user": me(state, &user).await?, "csrf_token": session.csrf_token }),
-    ))
+    Ok(Json(SessionCreated {
+        user: me(state, &user).await?,
+        csrf_token: session.csrf_token,
+    }))
 }
 
+/// Sign out: ends this session.
+#[utoipa::path(tag = "accounts", responses((status = 200, body = SignedOut)))]
 #[delete("/api/v1/session")]
 async fn delete_session(
     state: &State<AppState>,
@@ -108,49 +225,63 @@ async fn delete_session(
     cookies: &CookieJar<'_>,
     release: Release,
     client: ClientAddress,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<SignedOut>> {
     credentials::sign_out(&state.db, &user.account, &user.session_hash, client.0).await?;
     cookies.remove(Cookie::build(session_cookie_name(release.0)).path("/"));
-    Ok(Json(json!({ "status": "signed out" })))
+    Ok(Json(SignedOut {
+        status: "signed out".to_owned(),
+    }))
 }
 
+/// Who is signed in, with their roles and CSRF token.
+#[utoipa::path(tag = "accounts", responses((status = 200, body = MeWithToken)))]
 #[get("/api/v1/me")]
-async fn show_me(state: &State<AppState>, user: CurrentUser) -> AppResult<Json<Value>> {
-    let mut value = me(state, &user).await?;
-    value["csrf_token"] = json!(user.csrf_token);
-    Ok(Json(value))
+async fn show_me(state: &State<AppState>, user: CurrentUser) -> AppResult<Json<MeWithToken>> {
+    Ok(Json(MeWithToken {
+        me: me(state, &user).await?,
+        csrf_token: user.csrf_token,
+    }))
 }
 
 /// The people page's JSON twin: the same search and sort; every match unless a page is asked
 /// for.
+#[utoipa::path(
+    tag = "accounts",
+    params(("organisation" = Option<i64>, Query, description = "Only people in this organisation")),
+    responses((status = 200, body = UserList))
+)]
 #[get("/api/v1/admin/users?<organisation>&<list..>")]
 async fn list_users(
     state: &State<AppState>,
     manager: Manager,
     organisation: Option<&str>,
     list: ListParams,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<UserList>> {
     let organisation = query_id(organisation, "Organisation")?;
     let mut query = list.check(&super::admin_users::people_sorts())?;
     if list.page.is_none() {
         query.page = None;
     }
     let people = users::list(&state.db, &manager.scope, organisation, &query).await?;
-    Ok(Json(json!({
-        "users": people.rows,
-        "total": people.total,
-        "page": query.page.map(|_| people.request.number),
-    })))
+    Ok(Json(UserList {
+        users: people.rows,
+        total: people.total,
+        page: query.page.map(|_| people.request.number),
+    }))
 }
 
+/// One person, if they are in an organisation the caller manages.
+#[utoipa::path(tag = "accounts", responses((status = 200, body = UserDetail)))]
 #[get("/api/v1/admin/users/<id>")]
-async fn show_user(state: &State<AppState>, manager: Manager, id: i64) -> AppResult<Json<Value>> {
-    Ok(Json(json!(
-        users::detail(&state.db, &manager.scope, id).await?
-    )))
+async fn show_user(
+    state: &State<AppState>,
+    manager: Manager,
+    id: i64,
+) -> AppResult<Json<UserDetail>> {
+    Ok(Json(users::detail(&state.db, &manager.scope, id).await?))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 pub struct RolesJson {
     #[serde(default)]
     trainer: bool,
@@ -160,6 +291,8 @@ pub struct RolesJson {
     manager_organisation_ids: Vec<i64>,
 }
 
+/// Set a person's roles (the whole set: what is left out is taken away).
+#[utoipa::path(tag = "accounts", request_body = RolesJson, responses((status = 200, body = UserDetail)))]
 #[put("/api/v1/admin/users/<id>/roles", data = "<body>")]
 async fn update_roles(
     state: &State<AppState>,
@@ -167,7 +300,7 @@ async fn update_roles(
     client: ClientAddress,
     id: i64,
     body: CsrfJson<RolesJson>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<UserDetail>> {
     let body = body.0;
     let roles = Roles {
         is_trainer: body.trainer,
@@ -175,11 +308,11 @@ async fn update_roles(
         manager_organisation_ids: body.manager_organisation_ids,
     };
     users::set_roles(&state.db, &admin.0.account, client.0, id, roles).await?;
-    Ok(Json(json!(
-        users::detail(&state.db, &OrgScope::All, id).await?
-    )))
+    Ok(Json(users::detail(&state.db, &OrgScope::All, id).await?))
 }
 
+/// Disable a person's account and end their sessions.
+#[utoipa::path(tag = "accounts", responses((status = 200, body = UserDetail)))]
 #[post("/api/v1/admin/users/<id>/disable")]
 async fn disable_user(
     state: &State<AppState>,
@@ -187,13 +320,13 @@ async fn disable_user(
     _csrf: CsrfHeader,
     client: ClientAddress,
     id: i64,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<UserDetail>> {
     users::set_disabled(&state.db, &admin.0.account, client.0, id, true).await?;
-    Ok(Json(json!(
-        users::detail(&state.db, &OrgScope::All, id).await?
-    )))
+    Ok(Json(users::detail(&state.db, &OrgScope::All, id).await?))
 }
 
+/// Enable a disabled account again.
+#[utoipa::path(tag = "accounts", responses((status = 200, body = UserDetail)))]
 #[post("/api/v1/admin/users/<id>/enable")]
 async fn enable_user(
     state: &State<AppState>,
@@ -201,25 +334,33 @@ async fn enable_user(
     _csrf: CsrfHeader,
     client: ClientAddress,
     id: i64,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<UserDetail>> {
     users::set_disabled(&state.db, &admin.0.account, client.0, id, false).await?;
-    Ok(Json(json!(
-        users::detail(&state.db, &OrgScope::All, id).await?
-    )))
+    Ok(Json(users::detail(&state.db, &OrgScope::All, id).await?))
 }
 
-#[derive(Debug, Deserialize)]
+/// An ESR-like CSV file's text.
+#[derive(Debug, Deserialize, ToSchema)]
 pub struct ImportJson {
     csv: String,
 }
 
+/// Create or update people from an ESR-like CSV; a file with any bad row imports nothing.
+#[utoipa::path(
+    tag = "accounts",
+    request_body = ImportJson,
+    responses(
+        (status = 200, body = ImportReport),
+        (status = 422, body = ImportRefused, description = "Bad rows, each with its line; nothing imported"),
+    )
+)]
 #[post("/api/v1/admin/users/import", data = "<body>")]
 async fn import_users(
     state: &State<AppState>,
     admin: Admin,
     client: ClientAddress,
     body: CsrfUpload<ImportJson>,
-) -> AppResult<(Status, Json<Value>)> {
+) -> AppResult<Result<Json<ImportReport>, (Status, Json<ImportRefused>)>> {
     let by = ImportedBy {
         actor_user_id: Some(admin.0.account.id),
         source: "api".to_owned(),
@@ -233,38 +374,47 @@ async fn import_users(
     )
     .await?
     {
-        Ok(report) => Ok((Status::Ok, Json(json!(report)))),
-        Err(problems) => Ok((
+        Ok(report) => Ok(Ok(Json(report))),
+        Err(problems) => Ok(Err((
             Status::UnprocessableEntity,
-            Json(json!({
-                "error": "The file has problems and nothing was imported.",
-                "status": 422,
-                "problems": problems,
-            })),
-        )),
+            Json(ImportRefused {
+                error: "The file has problems and nothing was imported.".to_owned(),
+                status: Status::UnprocessableEntity.code,
+                problems,
+            }),
+        ))),
     }
 }
 
+#[utoipa::path(tag = "accounts", responses((status = 200, body = OrganisationList)))]
 #[get("/api/v1/admin/organisations")]
-async fn list_organisations(state: &State<AppState>, _admin: Admin) -> AppResult<Json<Value>> {
-    Ok(Json(
-        json!({ "organisations": organisations::list(&state.db, &OrgScope::All).await? }),
-    ))
+async fn list_organisations(
+    state: &State<AppState>,
+    _admin: Admin,
+) -> AppResult<Json<OrganisationList>> {
+    Ok(Json(OrganisationList {
+        organisations: organisations::list(&state.db, &OrgScope::All).await?,
+    }))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 pub struct OrganisationJson {
     code: String,
     name: String,
 }
 
+#[utoipa::path(
+    tag = "accounts",
+    request_body = OrganisationJson,
+    responses((status = 201, body = Organisation, description = "Created"))
+)]
 #[post("/api/v1/admin/organisations", data = "<body>")]
 async fn add_organisation(
     state: &State<AppState>,
     admin: Admin,
     client: ClientAddress,
     body: CsrfJson<OrganisationJson>,
-) -> AppResult<(Status, Json<Value>)> {
+) -> AppResult<(Status, Json<Organisation>)> {
     let new = NewOrganisation::parse(&body.0.code, &body.0.name).map_err(|problems| {
         AppError::Unprocessable(
             problems
@@ -275,10 +425,11 @@ async fn add_organisation(
         )
     })?;
     let created = create_as(state, &admin, client, new).await?;
-    Ok((Status::Created, Json(json!(created))))
+    Ok((Status::Created, Json(created)))
 }
 
 /// The newest 200 entries as stored, each with its `summary` sentence.
+#[utoipa::path(tag = "accounts", responses((status = 200, body = AuditList)))]
 #[get("/api/v1/admin/audit?<action>&<person>&<subject>&<actor>")]
 async fn list_audit(
     state: &State<AppState>,
@@ -287,17 +438,16 @@ async fn list_audit(
     person: Option<&str>,
     subject: Option<&str>,
     actor: Option<&str>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<AuditList>> {
     let filter = super::audit::filter(action, person, subject, actor)?;
     let entries = audit::query(&state.db, &filter).await?;
     let names = audit::sentence::Names::load(&state.db, &entries).await?;
-    let entries: Vec<Value> = entries
-        .iter()
-        .map(|entry| {
-            let mut value = json!(entry);
-            value["summary"] = super::audit::told(entry, &names)["summary"].clone();
-            value
+    let entries = entries
+        .into_iter()
+        .map(|entry| AuditLine {
+            summary: super::audit::summary(&entry, &names),
+            entry,
         })
         .collect();
-    Ok(Json(json!({ "entries": entries })))
+    Ok(Json(AuditList { entries }))
 }

@@ -75,6 +75,11 @@ fn raw(entry: &Entry) -> String {
     serde_json::to_string_pretty(&record).unwrap_or_default()
 }
 
+/// An entry told as one plain sentence (the API's `summary`).
+pub fn summary(entry: &Entry, names: &Names) -> String {
+    sentence::plain(&sentence::sentence(entry, names))
+}
+
 /// One entry for the page and the JSON twin: its sentence, when, from where, and the record.
 pub fn told(entry: &Entry, names: &Names) -> Value {
     let parts = sentence::sentence(entry, names);

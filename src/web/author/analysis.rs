@@ -17,6 +17,10 @@ use crate::measures::ItemFlag;
 use crate::web::chrome::Chrome;
 use crate::web::guards::Trainer;
 
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(api_analysis))]
+pub struct ApiDoc;
+
 /// The assessment analysed when none is named.
 const DEFAULT_ASSESSMENT: &str = "baseline";
 
@@ -203,12 +207,24 @@ pub async fn analysis_csv(
     Ok(download(body, ContentType::CSV, &name))
 }
 
+/// Item analysis of an assessment's submitted attempts (difficulty, discrimination, alpha),
+/// optionally for one staff group.
+#[utoipa::path(
+    tag = "authoring",
+    params(
+        ("assessment" = Option<String>, Query, description = "The assessment's slug (the baseline when left out)"),
+        ("staff_group" = Option<i64>, Query, description = "Only attempts by this staff group"),
+    ),
+    responses((status = 200, body = AssessmentAnalysis))
+)]
 #[get("/api/v1/author/analysis?<assessment>&<staff_group>")]
 pub async fn api_analysis(
     _trainer: Trainer,
     state: &State<AppState>,
     assessment: Option<&str>,
-    staff_group: Option<i64>,
+    staff_group: Option<&str>,
 ) -> AppResult<Json<AssessmentAnalysis>> {
+    // Not `Option<i64>`: Rocket would read `staff_group=abc` as none and analyse everyone.
+    let staff_group = crate::web::query_id(staff_group, "Staff group")?;
     Ok(Json(analyse(state, assessment, staff_group).await?))
 }

@@ -2,17 +2,61 @@
 //! import preview/apply. The item body is the item form's fields (or `qtype: "gift"` with
 //! `gift`); analysis is in `analysis.rs`.
 
-use rocket::serde::json::{Json, Value, json};
+use rocket::serde::json::Json;
 use rocket::{State, get, post, put};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use utoipa::{OpenApi, ToSchema};
 
 use super::item_form::ItemForm;
 use crate::app::AppState;
-use crate::authoring::{self, ImportPreview, ImportSummary, overview};
+use crate::authoring::overview::VersionEntry;
+use crate::authoring::{self, EditOutcome, ImportPreview, ImportSummary, ItemSummary, overview};
 use crate::error::{AppError, AppResult};
 use crate::questions::Question;
 use crate::web::csrf::{CsrfHeader, CsrfJson, CsrfUpload};
 use crate::web::guards::Trainer;
+
+#[derive(OpenApi)]
+#[openapi(paths(
+    api_list_items,
+    api_show_item,
+    api_create_item,
+    api_edit_item,
+    api_publish_item,
+    api_retire_item,
+    api_preview_import,
+    api_apply_import
+))]
+pub struct ApiDoc;
+
+/// A topic's items.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ItemList {
+    /// The topic's slug.
+    pub topic: String,
+    pub items: Vec<ItemSummary>,
+}
+
+/// An item with its current question and every version.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ItemDetail {
+    pub item: ItemSummary,
+    pub question: Question,
+    pub versions: Vec<VersionEntry>,
+}
+
+/// An item after a change.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ItemJson {
+    pub item: ItemSummary,
+}
+
+/// What an edit did (a new version, or nothing when the question is unchanged) and the item.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ItemEdited {
+    pub outcome: EditOutcome,
+    pub item: ItemSummary,
+}
 
 fn question_of(form: &ItemForm) -> AppResult<Question> {
     form.to_question().map_err(|errors| {
@@ -27,37 +71,44 @@ fn question_of(form: &ItemForm) -> AppResult<Question> {
     })
 }
 
+#[utoipa::path(tag = "authoring", responses((status = 200, body = ItemList)))]
 #[get("/api/v1/author/topics/<slug>/items")]
 pub async fn api_list_items(
     _trainer: Trainer,
     state: &State<AppState>,
     slug: &str,
-) -> AppResult<Json<Value>> {
-    Ok(Json(
-        json!({ "topic": slug, "items": authoring::list_items(&state.db, slug).await? }),
-    ))
+) -> AppResult<Json<ItemList>> {
+    Ok(Json(ItemList {
+        items: authoring::list_items(&state.db, slug).await?,
+        topic: slug.to_owned(),
+    }))
 }
 
+#[utoipa::path(tag = "authoring", responses((status = 200, body = ItemDetail)))]
 #[get("/api/v1/author/items/<id>")]
 pub async fn api_show_item(
     _trainer: Trainer,
     state: &State<AppState>,
     id: i64,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<ItemDetail>> {
     let item = overview::item_summary(&state.db, id).await?;
     let question = authoring::current_question(&state.db, id).await?;
     let versions = overview::item_versions(&state.db, id).await?;
-    Ok(Json(
-        json!({ "item": item, "question": question, "versions": versions }),
-    ))
+    Ok(Json(ItemDetail {
+        item,
+        question,
+        versions,
+    }))
 }
 
+/// Create an item (a draft) from the item form's fields, or `qtype: "gift"` with `gift`.
+#[utoipa::path(tag = "authoring", request_body = ItemForm, responses((status = 200, body = ItemJson)))]
 #[post("/api/v1/author/items", data = "<body>")]
 pub async fn api_create_item(
     trainer: Trainer,
     state: &State<AppState>,
     body: CsrfJson<ItemForm>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<ItemJson>> {
     let form = body.0;
     let question = question_of(&form)?;
     if form.topic.trim().is_empty() {
@@ -74,48 +125,52 @@ pub async fn api_create_item(
         &question,
     )
     .await?;
-    Ok(Json(json!({ "item": item })))
+    Ok(Json(ItemJson { item }))
 }
 
+/// Edit an item: a changed question becomes a new draft version.
+#[utoipa::path(tag = "authoring", request_body = ItemForm, responses((status = 200, body = ItemEdited)))]
 #[put("/api/v1/author/items/<id>", data = "<body>")]
 pub async fn api_edit_item(
     trainer: Trainer,
     state: &State<AppState>,
     id: i64,
     body: CsrfJson<ItemForm>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<ItemEdited>> {
     overview::item_summary(&state.db, id).await?;
     let question = question_of(&body.0)?;
     let outcome =
         authoring::edit_item(&state.db, Some(trainer.0.account.id), id, &question).await?;
     let item = overview::item_summary(&state.db, id).await?;
-    Ok(Json(json!({ "outcome": outcome, "item": item })))
+    Ok(Json(ItemEdited { outcome, item }))
 }
 
+#[utoipa::path(tag = "authoring", responses((status = 200, body = ItemJson)))]
 #[post("/api/v1/author/items/<id>/publish")]
 pub async fn api_publish_item(
     trainer: Trainer,
     state: &State<AppState>,
     id: i64,
     _csrf: CsrfHeader,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<ItemJson>> {
     let item = authoring::publish_item(&state.db, Some(trainer.0.account.id), id).await?;
-    Ok(Json(json!({ "item": item })))
+    Ok(Json(ItemJson { item }))
 }
 
+#[utoipa::path(tag = "authoring", responses((status = 200, body = ItemJson)))]
 #[post("/api/v1/author/items/<id>/retire")]
 pub async fn api_retire_item(
     trainer: Trainer,
     state: &State<AppState>,
     id: i64,
     _csrf: CsrfHeader,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<ItemJson>> {
     let item = authoring::retire_item(&state.db, Some(trainer.0.account.id), id).await?;
-    Ok(Json(json!({ "item": item })))
+    Ok(Json(ItemJson { item }))
 }
 
 /// A question file's text, its name (for file:line errors) and the topic to import into.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 pub struct ImportBody {
     #[serde(default)]
     source: String,
@@ -142,6 +197,8 @@ impl ImportBody {
     }
 }
 
+/// What importing a GIFT or Moodle XML file would do; nothing is written.
+#[utoipa::path(tag = "authoring", request_body = ImportBody, responses((status = 200, body = ImportPreview)))]
 #[post("/api/v1/author/import/preview", data = "<body>")]
 pub async fn api_preview_import(
     _trainer: Trainer,
@@ -154,6 +211,8 @@ pub async fn api_preview_import(
     ))
 }
 
+/// Import a GIFT or Moodle XML file; a file with any error imports nothing.
+#[utoipa::path(tag = "authoring", request_body = ImportBody, responses((status = 200, body = ImportSummary)))]
 #[post("/api/v1/author/import", data = "<body>")]
 pub async fn api_apply_import(
     trainer: Trainer,

@@ -54,7 +54,7 @@ pub const FORMATS: [(&str, &str); 4] = [
     ("plain", "Plain text"),
 ];
 
-#[derive(Debug, Clone, Default, FromForm, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, FromForm, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct OptionRow {
     #[field(default = String::new())]
     #[serde(default)]
@@ -68,7 +68,7 @@ pub struct OptionRow {
     pub feedback: String,
 }
 
-#[derive(Debug, Clone, Default, FromForm, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, FromForm, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PairRow {
     #[field(default = String::new())]
     #[serde(default)]
@@ -79,10 +79,11 @@ pub struct PairRow {
 }
 
 /// What the item form posts (also accepted as JSON by the API).
-#[derive(Debug, Clone, Default, FromForm, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, FromForm, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ItemForm {
     #[field(default = String::new())]
     #[serde(default, skip_serializing)]
+    #[schema(ignore)]
     pub csrf_token: String,
     /// `save` or `preview`.
     #[field(default = String::new())]

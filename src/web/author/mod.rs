@@ -5,13 +5,13 @@
 //! topics.
 //! Every handler takes the `Trainer` guard (admins pass) and calls the `authoring` services.
 
-mod analysis;
-mod api;
+pub(crate) mod analysis;
+pub(crate) mod api;
 mod bank;
 mod curriculum;
 pub mod item_form;
 mod items;
-mod module_api;
+pub(crate) mod module_api;
 mod module_form;
 mod modules;
 mod topics;

@@ -4,23 +4,71 @@
 use std::collections::BTreeMap;
 
 use rocket::http::Status;
-use rocket::serde::json::{Json, Value, json};
+use rocket::serde::json::Json;
 use rocket::{State, get, post, put};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use utoipa::{OpenApi, ToSchema};
 
-use super::views::{item_view, responses_by_version};
+use super::views::{ItemView, item_view, responses_by_version};
 use crate::app::AppState;
 use crate::assessment::answer::{AnswerInput, Sureness};
 use crate::assessment::attempts::{self, IN_PROGRESS, Indices, SUBMITTED, SaveItem};
+use crate::assessment::results::AttemptResult;
 use crate::assessment::{bank, results};
 use crate::entities::{response, topic_rating};
 use crate::error::{AppError, AppResult};
+use crate::learning::export::DataExport;
+use crate::learning::modules::{ModulePage, ModuleSummary};
+use crate::learning::plan::Plan;
+use crate::learning::record::{CompletedModule, Record};
 use crate::learning::{export, modules, plan, record};
+use crate::questions::Question;
 use crate::web::csrf::{CsrfHeader, CsrfJson};
 use crate::web::guards::CurrentUser;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-async fn attempt_json(state: &AppState, user_id: i64, id: i64) -> AppResult<Value> {
+#[derive(OpenApi)]
+#[openapi(paths(
+    api_dashboard,
+    api_start_attempt,
+    api_show_attempt,
+    api_save_answers,
+    api_submit_attempt,
+    api_show_result,
+    api_show_plan,
+    api_list_modules,
+    api_module_page,
+    api_certificate,
+    api_record,
+    api_export
+))]
+pub struct ApiDoc;
+
+/// One item of an attempt, in the order shown, without its answer or feedback.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AttemptItem {
+    pub topic_id: i64,
+    pub topic: String,
+    pub answered: bool,
+    pub item: ItemView,
+}
+
+/// An attempt with what has been saved so far.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AttemptJson {
+    pub id: i64,
+    /// `baseline`, `post` or `quiz-<module>`.
+    pub phase: String,
+    /// `in_progress` or `submitted`.
+    pub status: String,
+    /// Self-ratings by topic id (1 to 5).
+    pub ratings: BTreeMap<i64, i16>,
+    pub items: Vec<AttemptItem>,
+    /// What is still to do before it can be submitted.
+    pub missing: Vec<String>,
+}
+
+async fn attempt_json(state: &AppState, user_id: i64, id: i64) -> AppResult<AttemptJson> {
     let attempt = attempts::owned_attempt(&state.db, user_id, id).await?;
     let slots = bank::attempt_slots(&state.db, id).await?;
     let saved = responses_by_version(
@@ -36,45 +84,70 @@ async fn attempt_json(state: &AppState, user_id: i64, id: i64) -> AppResult<Valu
         .into_iter()
         .map(|r| (r.topic_id, r.rating))
         .collect();
-    let items: Vec<Value> = slots
+    let items = slots
         .iter()
         .enumerate()
-        .map(|(index, slot)| {
-            json!({
-                "topic_id": slot.topic_id,
-                "topic": slot.topic_name,
-                "answered": saved.contains_key(&slot.item_version_id),
-                "item": item_view(index, slot, saved.get(&slot.item_version_id), None, None),
-            })
+        .map(|(index, slot)| AttemptItem {
+            topic_id: slot.topic_id,
+            topic: slot.topic_name.clone(),
+            answered: saved.contains_key(&slot.item_version_id),
+            item: item_view(index, slot, saved.get(&slot.item_version_id), None, None),
         })
         .collect();
-    Ok(json!({
-        "id": attempt.id,
-        "phase": attempt.phase,
-        "status": attempt.status,
-        "ratings": ratings,
-        "items": items,
-        "missing": attempts::missing(&state.db, &attempt).await?,
+    let missing = attempts::missing(&state.db, &attempt).await?;
+    Ok(AttemptJson {
+        id: attempt.id,
+        phase: attempt.phase,
+        status: attempt.status,
+        ratings,
+        items,
+        missing,
+    })
+}
+
+/// The baseline attempt to resume or see, if any.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AttemptRef {
+    pub id: i64,
+    pub status: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DashboardJson {
+    pub baseline: Option<AttemptRef>,
+    pub plan_complete: bool,
+}
+
+/// Where the learner is: their baseline attempt and whether their plan is complete.
+#[utoipa::path(tag = "learning", responses((status = 200, body = DashboardJson)))]
+#[get("/api/v1/learn")]
+pub async fn api_dashboard(
+    user: CurrentUser,
+    state: &State<AppState>,
+) -> AppResult<Json<DashboardJson>> {
+    let baseline = attempts::attempts_at(&state.db, user.account.id, "baseline").await?;
+    let plan = plan::plan(&state.db, user.account.id).await?;
+    Ok(Json(DashboardJson {
+        baseline: baseline
+            .iter()
+            .find(|a| a.is_reported || a.status == IN_PROGRESS)
+            .map(|a| AttemptRef {
+                id: a.id,
+                status: a.status.clone(),
+            }),
+        plan_complete: plan.as_ref().is_some_and(|p| p.complete),
     }))
 }
 
-#[get("/api/v1/learn")]
-pub async fn api_dashboard(user: CurrentUser, state: &State<AppState>) -> AppResult<Json<Value>> {
-    let baseline = attempts::attempts_at(&state.db, user.account.id, "baseline").await?;
-    let plan = plan::plan(&state.db, user.account.id).await?;
-    Ok(Json(json!({
-        "baseline": baseline.iter().find(|a| a.is_reported || a.status == IN_PROGRESS).map(|a| json!({ "id": a.id, "status": a.status })),
-        "plan_complete": plan.as_ref().is_some_and(|p| p.complete),
-    })))
-}
-
+/// Start an assessment (`baseline`, `post` or `quiz-<module>`), or resume the one in progress.
+#[utoipa::path(tag = "learning", responses((status = 200, body = AttemptJson)))]
 #[post("/api/v1/assessments/<slug>/attempts")]
 pub async fn api_start_attempt(
     user: CurrentUser,
     _csrf: CsrfHeader,
     state: &State<AppState>,
     slug: &str,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<AttemptJson>> {
     match slug {
         "baseline" => {}
         "post" => plan::ensure_post_open(&state.db, user.account.id).await?,
@@ -97,26 +170,31 @@ pub async fn api_start_attempt(
     ))
 }
 
+/// One of the learner's own attempts.
+#[utoipa::path(tag = "learning", responses((status = 200, body = AttemptJson)))]
 #[get("/api/v1/attempts/<id>")]
 pub async fn api_show_attempt(
     user: CurrentUser,
     state: &State<AppState>,
     id: i64,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<AttemptJson>> {
     Ok(Json(attempt_json(state, user.account.id, id).await?))
 }
 
-#[derive(Debug, Deserialize)]
+/// One answer: the item's position and the fields its question type uses.
+#[derive(Debug, Deserialize, ToSchema)]
 pub struct AnswerJson {
     pub position: i32,
     #[serde(default, flatten)]
     pub answer: AnswerInput,
     /// "low", "medium", "high" or "dont_know".
+    #[schema(value_type = Option<Sureness>)]
     pub sureness: Option<String>,
     pub time_on_item_ms: Option<i32>,
 }
 
-#[derive(Debug, Deserialize)]
+/// Self-ratings by topic id (1 to 5) and answers to save; either may be left out.
+#[derive(Debug, Deserialize, ToSchema)]
 pub struct SaveJson {
     #[serde(default)]
     pub ratings: BTreeMap<i64, i16>,
@@ -124,13 +202,48 @@ pub struct SaveJson {
     pub answers: Vec<AnswerJson>,
 }
 
+/// A problem with one answer, by the item's position.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SaveProblem {
+    pub position: i32,
+    pub message: String,
+}
+
+/// Whether everything was saved; when not, nothing was, and each problem is listed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AnswersSaved {
+    pub saved: bool,
+    pub problems: Vec<SaveProblem>,
+}
+
+/// Answers with problems (nothing saved), or a body that could not be read at all.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+#[expect(
+    dead_code,
+    reason = "only describes the 422 answer in the OpenAPI document"
+)]
+pub enum SaveRefused {
+    Problems(AnswersSaved),
+    Unreadable(crate::web::openapi::ErrorBody),
+}
+
+/// Save ratings and answers on an attempt in progress.
+#[utoipa::path(
+    tag = "learning",
+    request_body = SaveJson,
+    responses(
+        (status = 200, body = AnswersSaved),
+        (status = 422, body = SaveRefused, description = "Some answers have problems, or the body could not be read; nothing was saved"),
+    )
+)]
 #[put("/api/v1/attempts/<id>/answers", data = "<body>")]
 pub async fn api_save_answers(
     user: CurrentUser,
     state: &State<AppState>,
     id: i64,
     body: CsrfJson<SaveJson>,
-) -> AppResult<(Status, Json<Value>)> {
+) -> AppResult<(Status, Json<AnswersSaved>)> {
     let body = body.0;
     let mut items = Vec::new();
     for answer in body.answers {
@@ -165,35 +278,56 @@ pub async fn api_save_answers(
     } else {
         Status::UnprocessableEntity
     };
-    let problems: Vec<Value> = problems
+    let problems = problems
         .into_iter()
-        .map(|(position, message)| json!({ "position": position, "message": message }))
+        .map(|(position, message)| SaveProblem { position, message })
         .collect();
     Ok((
         status,
-        Json(json!({ "saved": status == Status::Ok, "problems": problems })),
+        Json(AnswersSaved {
+            saved: status == Status::Ok,
+            problems,
+        }),
     ))
 }
 
+/// Submit an attempt; the answer is its result.
+#[utoipa::path(tag = "learning", responses((status = 200, body = AttemptResult)))]
 #[post("/api/v1/attempts/<id>/submit")]
 pub async fn api_submit_attempt(
     user: CurrentUser,
     _csrf: CsrfHeader,
     state: &State<AppState>,
     id: i64,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<AttemptResult>> {
     attempts::submit(&state.db, user.account.id, id).await?;
-    Ok(Json(json!(
-        results::attempt_result(&state.db, user.account.id, id).await?
-    )))
+    Ok(Json(
+        results::attempt_result(&state.db, user.account.id, id).await?,
+    ))
 }
 
+/// A question as the attempt showed it, now with its answers and feedback.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExplainedQuestion {
+    pub position: i32,
+    pub item_id: String,
+    pub question: Question,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ResultJson {
+    pub result: AttemptResult,
+    pub questions: Vec<ExplainedQuestion>,
+}
+
+/// A submitted attempt's result with each question's answers and feedback.
+#[utoipa::path(tag = "learning", responses((status = 200, body = ResultJson)))]
 #[get("/api/v1/attempts/<id>/result")]
 pub async fn api_show_result(
     user: CurrentUser,
     state: &State<AppState>,
     id: i64,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<ResultJson>> {
     let attempt = attempts::owned_attempt(&state.db, user.account.id, id).await?;
     if attempt.status != SUBMITTED {
         return Err(AppError::Conflict(
@@ -201,72 +335,99 @@ pub async fn api_show_result(
         ));
     }
     let result = results::attempt_result(&state.db, user.account.id, id).await?;
-    let explanations: Vec<Value> = result
+    let questions = result
         .slots
         .iter()
         // Choice options in the order this attempt showed them, as on the attempt itself.
-        .map(|s| {
-            json!({
-                "position": s.position,
-                "item_id": s.item_uid,
-                "question": s.order.shown_question(&s.question),
-            })
+        .map(|s| ExplainedQuestion {
+            position: s.position,
+            item_id: s.item_uid.clone(),
+            question: s.order.shown_question(&s.question),
         })
         .collect();
-    Ok(Json(json!({ "result": result, "questions": explanations })))
+    Ok(Json(ResultJson { result, questions }))
 }
 
+/// The learner's plan, once their baseline is submitted.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PlanJson {
+    pub plan: Option<Plan>,
+}
+
+#[utoipa::path(tag = "learning", responses((status = 200, body = PlanJson)))]
 #[get("/api/v1/plan")]
-pub async fn api_show_plan(user: CurrentUser, state: &State<AppState>) -> AppResult<Json<Value>> {
-    Ok(Json(
-        json!({ "plan": plan::plan(&state.db, user.account.id).await? }),
-    ))
+pub async fn api_show_plan(
+    user: CurrentUser,
+    state: &State<AppState>,
+) -> AppResult<Json<PlanJson>> {
+    Ok(Json(PlanJson {
+        plan: plan::plan(&state.db, user.account.id).await?,
+    }))
 }
 
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ModuleList {
+    pub modules: Vec<ModuleSummary>,
+}
+
+/// The published modules.
+#[utoipa::path(tag = "learning", responses((status = 200, body = ModuleList)))]
 #[get("/api/v1/modules")]
 pub async fn api_list_modules(
     _user: CurrentUser,
     state: &State<AppState>,
-) -> AppResult<Json<Value>> {
-    Ok(Json(
-        json!({ "modules": modules::published_modules(&state.db).await? }),
-    ))
+) -> AppResult<Json<ModuleList>> {
+    Ok(Json(ModuleList {
+        modules: modules::published_modules(&state.db).await?,
+    }))
 }
 
+/// One page of a module (read, so it counts towards finishing the module).
+#[utoipa::path(tag = "learning", responses((status = 200, body = ModulePage)))]
 #[get("/api/v1/modules/<slug>/pages/<number>")]
 pub async fn api_module_page(
     user: CurrentUser,
     state: &State<AppState>,
     slug: &str,
     number: i32,
-) -> AppResult<Json<Value>> {
-    Ok(Json(json!(
-        modules::read_page(&state.db, user.account.id, slug, number).await?
-    )))
+) -> AppResult<Json<ModulePage>> {
+    Ok(Json(
+        modules::read_page(&state.db, user.account.id, slug, number).await?,
+    ))
 }
 
+/// A certificate: who completed which module.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CertificateJson {
+    pub name: String,
+    pub module: CompletedModule,
+}
+
+/// The certificate of a module the learner has completed.
+#[utoipa::path(tag = "learning", responses((status = 200, body = CertificateJson)))]
 #[get("/api/v1/modules/<slug>/certificate")]
 pub async fn api_certificate(
     user: CurrentUser,
     state: &State<AppState>,
     slug: &str,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<CertificateJson>> {
     let module = record::certificate(&state.db, user.account.id, slug).await?;
-    Ok(Json(
-        json!({ "name": user.account.display_name, "module": module }),
-    ))
+    Ok(Json(CertificateJson {
+        name: user.account.display_name,
+        module,
+    }))
 }
 
+/// The learner's training record.
+#[utoipa::path(tag = "learning", responses((status = 200, body = Record)))]
 #[get("/api/v1/record")]
-pub async fn api_record(user: CurrentUser, state: &State<AppState>) -> AppResult<Json<Value>> {
-    Ok(Json(json!(
-        record::record(&state.db, user.account.id).await?
-    )))
+pub async fn api_record(user: CurrentUser, state: &State<AppState>) -> AppResult<Json<Record>> {
+    Ok(Json(record::record(&state.db, user.account.id).await?))
 }
 
+/// Everything the service holds about the learner (their copy of their data).
+#[utoipa::path(tag = "learning", responses((status = 200, body = DataExport)))]
 #[get("/api/v1/record/export")]
-pub async fn api_export(user: CurrentUser, state: &State<AppState>) -> AppResult<Json<Value>> {
-    Ok(Json(json!(
-        export::export(&state.db, user.account.id).await?
-    )))
+pub async fn api_export(user: CurrentUser, state: &State<AppState>) -> AppResult<Json<DataExport>> {
+    Ok(Json(export::export(&state.db, user.account.id).await?))
 }

@@ -1,7 +1,7 @@
 //! The learner's pages: "My learning", the baseline one topic at a time, review, submit and
 //! the result; the plan, modules and quizzes; the record, certificates and data download.
 
-mod api;
+pub(crate) mod api;
 mod attempt_pages;
 mod dashboard;
 mod kept_answers;

@@ -11,35 +11,35 @@ use crate::content::markdown::render_formatted;
 use crate::entities::response;
 use crate::questions::{Answer, MatchPair, QuestionKind, TextFormat};
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct OptionView {
     pub index: usize,
     pub html: String,
     pub checked: bool,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SurenessView {
     pub value: &'static str,
     pub label: &'static str,
     pub checked: bool,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct MatchRowView {
     pub row: usize,
     pub html: String,
     pub options: Vec<MatchOptionView>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct MatchOptionView {
     pub index: usize,
     pub text: String,
     pub selected: bool,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ItemView {
     /// Index in the form's `items` list.
     pub slot: usize,

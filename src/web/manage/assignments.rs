@@ -5,11 +5,12 @@ use chrono::NaiveDate;
 use rocket::form::FromForm;
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
-use rocket::serde::json::{Json, Value, json};
+use rocket::serde::json::{Json, json};
 use rocket::{Either, State, get, post};
 use rocket_dyn_templates::Template;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
+use utoipa::{OpenApi, ToSchema};
 
 use crate::accounts::OrgScope;
 use crate::accounts::organisations;
@@ -17,16 +18,19 @@ use crate::app::AppState;
 use crate::audit::{self, Event, action};
 use crate::entities::job_role;
 use crate::error::{AppError, AppResult};
-use crate::learning::assignments::{self, Audience};
+use crate::learning::assignments::{self, AssignmentRow, Audience};
 use crate::learning::modules;
 use crate::web::chrome::Chrome;
 use crate::web::csrf::{CsrfField, CsrfForm, CsrfJson};
 use crate::web::guards::{ClientAddress, Manager};
 
-#[derive(Debug, FromForm, Deserialize)]
+/// A module (its slug), an organisation and/or job role, and the date it is due
+/// (`YYYY-MM-DD`).
+#[derive(Debug, FromForm, Deserialize, ToSchema)]
 pub struct AssignForm {
     #[field(default = String::new())]
     #[serde(default)]
+    #[schema(ignore)]
     csrf_token: String,
     #[field(default = String::new())]
     #[serde(default)]
@@ -257,27 +261,46 @@ pub async fn create_assignment(
     }
 }
 
+#[derive(OpenApi)]
+#[openapi(paths(api_list_assignments, api_create_assignment))]
+pub struct ApiDoc;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AssignmentList {
+    pub assignments: Vec<AssignmentRow>,
+}
+
+/// The assignments in the manager's organisations.
+#[utoipa::path(tag = "management", responses((status = 200, body = AssignmentList)))]
 #[get("/api/v1/manage/assignments")]
 pub async fn api_list_assignments(
     manager: Manager,
     state: &State<AppState>,
-) -> AppResult<Json<Value>> {
-    Ok(Json(
-        json!({ "assignments": assignments::list(&state.db, &manager.scope).await? }),
-    ))
+) -> AppResult<Json<AssignmentList>> {
+    Ok(Json(AssignmentList {
+        assignments: assignments::list(&state.db, &manager.scope).await?,
+    }))
 }
 
+/// The new assignment's id.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Assigned {
+    pub id: i64,
+}
+
+/// Assign a module to an organisation and/or job role, due on a date.
+#[utoipa::path(tag = "management", request_body = AssignForm, responses((status = 200, body = Assigned)))]
 #[post("/api/v1/manage/assignments", data = "<body>")]
 pub async fn api_create_assignment(
     manager: Manager,
     address: ClientAddress,
     state: &State<AppState>,
     body: CsrfJson<AssignForm>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<Assigned>> {
     match validate(&state.db, &manager.scope, &body.0).await? {
         Ok((module_id, audience, due)) => {
             let id = record(state, &manager, address.0, module_id, audience, due).await?;
-            Ok(Json(json!({ "id": id })))
+            Ok(Json(Assigned { id }))
         }
         Err(errors) => Err(AppError::Unprocessable(
             errors

@@ -1,6 +1,6 @@
 //! Pages for managers and admins: module assignments (and, in time, the gap dashboards).
 
-mod assignments;
+pub(crate) mod assignments;
 
 use rocket::{Route, routes};
 

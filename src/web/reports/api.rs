@@ -2,20 +2,26 @@
 //! pages under `/api/v1/reports`, all with the pages' filters and numbers.
 
 use rocket::http::{ContentType, Header};
-use rocket::serde::json::{Json, Value, json};
+use rocket::serde::json::Json;
 use rocket::{Responder, State, get};
+use serde::Serialize;
+use utoipa::{OpenApi, ToSchema};
 
 use super::filters::ReportFilters;
 use super::pages::{load_dashboard, load_framework, load_trends, viewer};
 use crate::app::AppState;
 use crate::error::AppResult;
-use crate::reports::completion::COMPLETION_SORTS;
-use crate::reports::dashboard;
+use crate::reports::completion::{COMPLETION_SORTS, StaffCompletion};
+use crate::reports::dashboard::{self, GapsJson, TrendsJson};
 use crate::reports::export::{self, Format};
-use crate::reports::frameworks;
+use crate::reports::frameworks::{self, FrameworkJson};
 use crate::reports::gap_report;
 use crate::web::guards::{ClientAddress, Manager};
 use crate::web::listing::ListParams;
+
+#[derive(OpenApi)]
+#[openapi(paths(api_gaps, api_trends, api_completion, api_framework))]
+pub struct ApiDoc;
 
 #[derive(Responder)]
 pub struct Download {
@@ -76,32 +82,47 @@ pub async fn export_json(
     download(manager, address, state, filters, Format::Json).await
 }
 
+/// The gap grid with its top priorities, for the filters (an audited view).
+#[utoipa::path(tag = "reports", responses((status = 200, body = GapsJson)))]
 #[get("/api/v1/reports/gaps?<filters..>")]
 pub async fn api_gaps(
     manager: Manager,
     address: ClientAddress,
     state: &State<AppState>,
     filters: ReportFilters,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<GapsJson>> {
     let query = filters.query(&manager)?;
     let board = load_dashboard(state, &manager, address, &query).await?;
     Ok(Json(dashboard::gaps_json(&board)))
 }
 
+/// The gap grid month by month, for the filters.
+#[utoipa::path(tag = "reports", responses((status = 200, body = TrendsJson)))]
 #[get("/api/v1/reports/trends?<filters..>")]
 pub async fn api_trends(
     manager: Manager,
     address: ClientAddress,
     state: &State<AppState>,
     filters: ReportFilters,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<TrendsJson>> {
     let query = filters.query(&manager)?;
     let trends = load_trends(state, &manager, address, &query).await?;
     Ok(Json(dashboard::trends_json(&trends)))
 }
 
+/// Staff found, in the order asked for.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CompletionList {
+    pub staff: Vec<StaffCompletion>,
+    /// How many match, on every page.
+    pub total: u64,
+    /// The page shown, when a page was asked for.
+    pub page: Option<u64>,
+}
+
 /// The completion view's JSON twin: the same search and sort; everyone found unless a page is
 /// asked for.
+#[utoipa::path(tag = "reports", responses((status = 200, body = CompletionList)))]
 #[get("/api/v1/reports/completion?<q>&<sort>&<order>&<page>&<filters..>")]
 #[expect(
     clippy::too_many_arguments,
@@ -116,7 +137,7 @@ pub async fn api_completion(
     order: Option<&str>,
     page: Option<&str>,
     filters: ReportFilters,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<CompletionList>> {
     let query = filters.query(&manager)?;
     let mut list = ListParams {
         q: q.map(str::to_owned),
@@ -129,13 +150,15 @@ pub async fn api_completion(
         list.page = None;
     }
     let staff = dashboard::completion(&state.db, &query, &list, &viewer(&manager, address)).await?;
-    Ok(Json(json!({
-        "staff": staff.rows,
-        "total": staff.total,
-        "page": list.page.map(|_| staff.request.number),
-    })))
+    Ok(Json(CompletionList {
+        staff: staff.rows,
+        total: staff.total,
+        page: list.page.map(|_| staff.request.number),
+    }))
 }
 
+/// The gap report read by one framework's competencies.
+#[utoipa::path(tag = "reports", responses((status = 200, body = FrameworkJson)))]
 #[get("/api/v1/reports/frameworks/<slug>?<filters..>")]
 pub async fn api_framework(
     manager: Manager,
@@ -143,7 +166,7 @@ pub async fn api_framework(
     state: &State<AppState>,
     slug: &str,
     filters: ReportFilters,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<FrameworkJson>> {
     let query = filters.query(&manager)?;
     let report = load_framework(state, &manager, address, slug, &query).await?;
     Ok(Json(frameworks::framework_json(&report)))

@@ -13,13 +13,20 @@ use crate::web::guards::Manager;
 
 /// The query string of every report page, export and JSON twin. Every field is optional text
 /// so an empty `<select>` choice means "any".
-#[derive(Debug, Clone, Default, FromForm, Serialize)]
+#[derive(Debug, Clone, Default, FromForm, Serialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ReportFilters {
+    /// An organisation's id (within your scope).
     pub organisation: Option<String>,
+    /// A staff group's id.
     pub staff_group: Option<String>,
+    /// A band group, as the filter form offers them.
     pub band: Option<String>,
+    /// The first month, `YYYY-MM`.
     pub from: Option<String>,
+    /// The last month, `YYYY-MM`.
     pub to: Option<String>,
+    /// `baseline` or `post`.
     pub phase: Option<String>,
 }
 

@@ -3,7 +3,7 @@
 //! the `Manager` guard; the organisations a manager may see come from the guard, never from
 //! the query string.
 
-mod api;
+pub(crate) mod api;
 pub mod filters;
 mod help;
 mod pages;
