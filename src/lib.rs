@@ -24,5 +24,6 @@ pub mod listing;
 pub mod measures;
 pub mod questions;
 pub mod reports;
+pub mod state;
 pub mod telemetry;
 pub mod web;

@@ -20,9 +20,10 @@ use crate::bench::load::Scenario;
 use sea_orm::DatabaseConnection;
 
 use crate::accounts::setup;
-use crate::app::{self, AppState, StartupError};
+use crate::app::{self, StartupError};
 use crate::config::{self, AppConfig};
 use crate::db;
+use crate::state::AppState;
 
 #[derive(Debug, Parser)]
 #[command(

@@ -14,9 +14,9 @@ use crate::accounts::credentials;
 use crate::accounts::import::{self, ImportedBy};
 use crate::accounts::organisations::{self, NewOrganisation};
 use crate::accounts::users::{self, Roles};
-use crate::app::AppState;
 use crate::audit;
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 use crate::web::bodies::JsonBody;
 use crate::web::csrf::{CsrfHeader, CsrfJson, CsrfUpload};
 use crate::web::guards::{

@@ -7,10 +7,10 @@ use rocket::{State, get, post, put};
 use serde::Deserialize;
 
 use super::item_form::ItemForm;
-use crate::app::AppState;
 use crate::authoring::{self, ImportPreview, ImportSummary, overview};
 use crate::error::{AppError, AppResult};
 use crate::questions::Question;
+use crate::state::AppState;
 use crate::web::csrf::{CsrfHeader, CsrfJson, CsrfUpload};
 use crate::web::guards::Trainer;
 

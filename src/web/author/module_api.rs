@@ -5,12 +5,12 @@ use rocket::serde::json::{Json, Value, json};
 use rocket::{State, get, post, put};
 use serde::Deserialize;
 
-use crate::app::AppState;
 use crate::authoring::modules::{self, ModuleDraft};
 use crate::authoring::topics::{self, TopicDraft};
 use crate::authoring::{self, overview};
 use crate::content::markdown::render;
 use crate::error::AppResult;
+use crate::state::AppState;
 use crate::web::csrf::{CsrfHeader, CsrfJson};
 use crate::web::guards::Trainer;
 

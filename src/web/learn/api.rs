@@ -9,13 +9,13 @@ use rocket::{State, get, post, put};
 use serde::Deserialize;
 
 use super::views::{item_view, responses_by_version};
-use crate::app::AppState;
 use crate::assessment::answer::{AnswerInput, Sureness};
 use crate::assessment::attempts::{self, IN_PROGRESS, Indices, SUBMITTED, SaveItem};
 use crate::assessment::{bank, results};
 use crate::entities::{response, topic_rating};
 use crate::error::{AppError, AppResult};
 use crate::learning::{export, modules, plan, record};
+use crate::state::AppState;
 use crate::web::csrf::{CsrfHeader, CsrfJson};
 use crate::web::guards::CurrentUser;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};

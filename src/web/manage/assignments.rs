@@ -13,12 +13,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::accounts::OrgScope;
 use crate::accounts::organisations;
-use crate::app::AppState;
 use crate::audit::{self, Event, action};
 use crate::entities::job_role;
 use crate::error::{AppError, AppResult};
 use crate::learning::assignments::{self, Audience};
 use crate::learning::modules;
+use crate::state::AppState;
 use crate::web::chrome::Chrome;
 use crate::web::csrf::{CsrfField, CsrfForm, CsrfJson};
 use crate::web::guards::{ClientAddress, Manager};

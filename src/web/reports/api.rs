@@ -7,13 +7,13 @@ use rocket::{Responder, State, get};
 
 use super::filters::ReportFilters;
 use super::pages::{load_dashboard, load_framework, load_trends, viewer};
-use crate::app::AppState;
 use crate::error::AppResult;
 use crate::reports::completion::COMPLETION_SORTS;
 use crate::reports::dashboard;
 use crate::reports::export::{self, Format};
 use crate::reports::frameworks;
 use crate::reports::gap_report;
+use crate::state::AppState;
 use crate::web::guards::{ClientAddress, Manager};
 use crate::web::listing::ListParams;
 
