@@ -102,7 +102,7 @@ pub struct Viewer {
     pub address: Option<String>,
 }
 
-/// Records one report view (DESIGN §7: "audit log for … report views").
+/// Records one report view (docs/design.md §7: "audit log for … report views").
 pub async fn record_view(
     db: &impl ConnectionTrait,
     viewer: &Viewer,

@@ -1,10 +1,10 @@
-//! Managers' reports (DESIGN §4, issue 7): the training-gap grid by job role and topic with
+//! Managers' reports (docs/design.md §4, issue 7): the training-gap grid by job role and topic with
 //! small-number suppression, top priorities, monthly trends, the completion view, CSV/JSON
 //! exports with their audit entry, `verify` (every aggregate recomputed from raw data) and a
 //! synthetic demo population.
 //!
 //! The gap grid, priorities, trends and exports read only the pre-aggregated `report_cells`
-//! table plus small lookup tables, so they cost O(cells) (DESIGN §5). Services take the
+//! table plus small lookup tables, so they cost O(cells) (docs/design.md §5). Services take the
 //! organisations the caller may see as a [`gaps::Scope`]; the web layer builds it from the
 //! signed-in manager's guard, so a service can never be asked for more than that.
 //!
