@@ -10,7 +10,6 @@
 //!
 //! Services return [`crate::error::AppError`].
 
-pub mod audit;
 pub mod cells;
 pub mod completion;
 pub mod dashboard;
