@@ -17,6 +17,7 @@ pub mod config;
 pub mod content;
 pub mod csv_out;
 pub mod db;
+pub mod demo;
 pub mod entities;
 pub mod error;
 pub mod learning;

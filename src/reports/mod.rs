@@ -1,7 +1,7 @@
 //! Managers' reports (docs/design.md §4, issue 7): the training-gap grid by job role and topic with
 //! small-number suppression, top priorities, monthly trends, the completion view, CSV/JSON
-//! exports with their audit entry, `verify` (every aggregate recomputed from raw data) and a
-//! synthetic demo population.
+//! exports with their audit entry, and `verify` (every aggregate recomputed from raw data).
+//! The demo population that fills them is `crate::demo`.
 //!
 //! The gap grid, priorities, trends and exports read only the pre-aggregated `report_cells`
 //! table plus small lookup tables, so they cost O(cells) (docs/design.md §5). Services take the
@@ -13,9 +13,6 @@
 pub mod cells;
 pub mod completion;
 pub mod dashboard;
-pub mod demo;
-pub mod demo_setup;
-pub mod demo_year;
 pub mod export;
 pub mod frameworks;
 pub mod gaps;
