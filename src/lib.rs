@@ -25,6 +25,7 @@ pub mod listing;
 pub mod measures;
 pub mod questions;
 pub mod reports;
+pub mod retention;
 pub mod state;
 pub mod telemetry;
 pub mod web;
