@@ -47,7 +47,7 @@ const ALLOWED: &[(&str, &str, &str)] = &[
         "crate::entities",
         "quiz response rows",
     ),
-    // Lists job roles for the assignment form.
+    // Lists the job roles for the assignment form and checks the one chosen exists.
     ("web/manage/assignments.rs", "sea_orm", "job role query"),
     (
         "web/manage/assignments.rs",
