@@ -4,29 +4,16 @@ use rocket::figment::Figment;
 use rocket::fs::{FileServer, Options};
 use rocket::{Build, Rocket};
 use rocket_dyn_templates::Template;
-use sea_orm::DatabaseConnection;
 use sha2::{Digest, Sha256};
 
 use crate::accounts::form_key::FormKey;
+use crate::accounts::outbox::MailWake;
 use crate::config::{AppConfig, ConfigError};
 use crate::content::{self, Problem};
 use crate::db::{self, DbStartError};
+use crate::state::AppState;
 use crate::web;
-use crate::web::mail_sender::{MailSender, MailWake};
-
-/// Everything handlers share, managed by Rocket.
-pub struct AppState {
-    pub db: DatabaseConnection,
-    pub config: AppConfig,
-    /// Signs the CSRF tokens of forms shown before sign-in.
-    pub form_key: FormKey,
-    /// Wakes the background mail sender when a request queues mail.
-    pub mail_wake: MailWake,
-    /// The single sign-on providers' cached discovery documents and keys.
-    pub providers: crate::accounts::sso::Providers,
-    /// Appended to static URLs (`?v=`) so browsers may cache them for a year.
-    pub asset_version: String,
-}
+use crate::web::mail_sender::MailSender;
 
 /// Why the service could not start; displays as one line.
 #[derive(Debug, thiserror::Error)]

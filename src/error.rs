@@ -1,16 +1,9 @@
-//! The one application error type. Handlers and services return `AppError`; it is also the
-//! responder, so what the user sees (a clear message for 4xx, a generic page for 5xx) stays
-//! apart from what is logged (the cause chain of a 5xx, with the request id).
+//! The one application error type. Handlers and services return `AppError`: a message for
+//! the user on 4xx, the cause kept for the log on 5xx. It knows its HTTP status but nothing of
+//! pages: the web layer answers it (`web::error_response`, a clear message for 4xx, a generic
+//! page for 5xx, the cause chain of a 5xx logged with the request id).
 
-use std::io::Cursor;
-
-use rocket::http::{ContentType, Status};
-use rocket::request::Request;
-use rocket::response::{self, Responder, Response};
-use rocket_dyn_templates::Template;
-
-use crate::web::chrome::error_page;
-use crate::web::request_id::RequestId;
+use rocket::http::Status;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -65,52 +58,6 @@ impl From<sea_orm::DbErr> for AppError {
         } else {
             Self::Internal(Box::new(error))
         }
-    }
-}
-
-fn cause_chain(error: &dyn std::error::Error) -> String {
-    let mut chain = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        chain.push_str(": ");
-        chain.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    chain
-}
-
-/// Whether the client wants JSON rather than a page: API paths and JSON requests.
-pub fn wants_json(request: &Request<'_>) -> bool {
-    request.uri().path().starts_with("/api/")
-        || request.content_type().is_some_and(|ct| ct.is_json())
-        || request.accept().is_some_and(|a| a.preferred().is_json())
-}
-
-/// A JSON body `{"error": message, "status": code}`.
-pub fn json_error<'o>(status: Status, message: &str) -> Response<'o> {
-    let body = serde_json::json!({ "error": message, "status": status.code }).to_string();
-    Response::build()
-        .status(status)
-        .header(ContentType::JSON)
-        .sized_body(body.len(), Cursor::new(body))
-        .finalize()
-}
-
-impl<'r> Responder<'r, 'static> for AppError {
-    fn respond_to(self, request: &'r Request<'_>) -> response::Result<'static> {
-        let status = self.status();
-        if status.code >= 500 {
-            let request_id = request.local_cache(RequestId::generate);
-            tracing::error!(request_id = %request_id, status = status.code, error = %cause_chain(&self), "request failed");
-        }
-        let message = self.to_string();
-        if wants_json(request) {
-            return Ok(json_error(status, &message));
-        }
-        let page: Template = error_page(request, status, &message);
-        Response::build_from(page.respond_to(request)?)
-            .status(status)
-            .ok()
     }
 }
 

@@ -1,4 +1,4 @@
-//! The order an attempt shows each item's options in (DESIGN §3: options are shuffled per
+//! The order an attempt shows each item's options in (docs/design.md §3: options are shuffled per
 //! attempt and the order is stored with the attempt), so that resume, review, results and the
 //! API show what the learner saw. Answers stay stored against the item's own option indices.
 //!

@@ -7,7 +7,10 @@
 //! if the process dies between sending and marking, the claim runs out and it is sent again.
 //! A failed send is retried after 30 s, 1 min, 2 min, ... up to an hour between tries.
 
+use std::sync::Arc;
+
 use chrono::{Duration, Utc};
+use rocket::tokio::sync::Notify;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
@@ -18,6 +21,22 @@ use super::mail;
 use crate::config::AppConfig;
 use crate::entities::mail_outbox::{self, Column, Entity};
 use crate::error::AppResult;
+
+/// Wakes the background sender after a message is queued (cheap; a wake with nothing queued
+/// is harmless, and a wake while the sender is busy is kept for its next wait).
+#[derive(Debug, Clone, Default)]
+pub struct MailWake(Arc<Notify>);
+
+impl MailWake {
+    pub fn wake(&self) {
+        self.0.notify_one();
+    }
+
+    /// Waits for the next [`MailWake::wake`].
+    pub async fn woken(&self) {
+        self.0.notified().await;
+    }
+}
 
 /// Messages one pass delivers at most; the next pass takes the rest.
 const BATCH: u64 = 20;

@@ -1,8 +1,8 @@
 //! The learner's result in words that follow from their figures (issue 17, point 4): how well
 //! their sureness matched their answers, per topic and overall.
 //!
-//! The direction comes from two figures of DESIGN §4. A certainty bonus below zero means one
-//! certainty level used for every answer would have scored more. Then a calibration bias below
+//! The direction comes from two figures of docs/design.md §4. A certainty bonus below zero means
+//! one certainty level used for every answer would have scored more. Then a calibration bias below
 //! zero means some answers they got right were given as less than very sure, and above zero
 //! means some wrong answers were given as quite or very sure: with every right answer at "very
 //! sure", the bonus can only be below zero when the bias is above it, and with every wrong

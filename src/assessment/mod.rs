@@ -1,5 +1,5 @@
 //! The learner's assessments: drawing items by the blueprint, saving answers as the learner
-//! goes, submitting once, scoring (DESIGN §4) and keeping the report aggregates current.
+//! goes, submitting once, scoring (docs/design.md §4) and keeping the report aggregates current.
 //!
 //! Services return [`crate::error::AppError`]; they take the learner's user id, which the web
 //! layer gets from the `CurrentUser` guard, and check ownership themselves.

@@ -1,5 +1,5 @@
-//! The order one attempt shows an item's options in (DESIGN §3), and the translation between
-//! what the learner saw and the item's own option indices.
+//! The order one attempt shows an item's options in (docs/design.md §3), and the translation
+//! between what the learner saw and the item's own option indices.
 //!
 //! Two index spaces meet here. Pages and the JSON API speak in *shown* positions (the first
 //! option on the page is 0), because that is all a learner or client can know. Stored answers,

@@ -1,5 +1,6 @@
 //! A learner's own profile after a submitted assessment: knowledge against their role's
-//! target, self-rated confidence, calibration in plain words, CBM score and bonus (DESIGN §4).
+//! target, self-rated confidence, calibration in plain words, CBM score and bonus
+//! (docs/design.md §4).
 
 use std::collections::HashMap;
 

@@ -1,4 +1,4 @@
-//! Scoring an attempt from its stored responses, per topic and overall (DESIGN §4).
+//! Scoring an attempt from its stored responses, per topic and overall (docs/design.md §4).
 
 use std::collections::{BTreeMap, HashMap};
 

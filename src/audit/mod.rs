@@ -1,6 +1,7 @@
 //! The audit log: who did what, when, and from which address. Every capability records its
 //! security-relevant events here (sign-in and failed sign-in, locks, role changes, imports,
-//! exports, report views); admins read and filter it.
+//! exports, report views) through [`record`], with an action from [`action`]: one list, which
+//! the audit page's filter offers whole (`sentence::ACTIONS`). Admins read and filter it.
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
@@ -53,6 +54,10 @@ pub mod action {
     pub const MODULE_RETIRED: &str = "module_retired";
     pub const TOPIC_CREATED: &str = "topic_created";
     pub const TOPIC_EDITED: &str = "topic_edited";
+    /// A manager opened a report page or its JSON twin.
+    pub const REPORT_VIEW: &str = "report.view";
+    /// A report downloaded (CSV or JSON), from a page or the command line.
+    pub const REPORT_EXPORT: &str = "report.export";
 }
 
 /// One event to record.

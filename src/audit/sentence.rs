@@ -14,7 +14,6 @@ use super::{Entry, action};
 use crate::content::local_details::LocalKey;
 use crate::entities::{job_role, module, module_version, organisation, user};
 use crate::error::AppResult;
-use crate::reports::audit::{REPORT_EXPORT, REPORT_VIEW};
 
 /// What an erased person is called in every sentence.
 pub const ERASED: &str = "an erased person";
@@ -510,8 +509,8 @@ pub fn sentence<'a>(entry: &Entry, names: &'a Names) -> Vec<Part> {
                 .text(format!(" {verb} the topic "))
                 .link(slug.clone(), format!("/author/topics/{slug}"))
         }
-        REPORT_VIEW => by(s).text(format!(" opened the {} report", report_name(entry))),
-        REPORT_EXPORT => by(s).text(format!(
+        action::REPORT_VIEW => by(s).text(format!(" opened the {} report", report_name(entry))),
+        action::REPORT_EXPORT => by(s).text(format!(
             " downloaded the {} report as {}",
             report_name(entry),
             d["format"].as_str().unwrap_or("a file").to_uppercase()
@@ -580,6 +579,35 @@ pub const ACTIONS: [(&str, &str); 35] = [
     (action::MODULE_RETIRED, "Module retired"),
     (action::TOPIC_CREATED, "Topic created"),
     (action::TOPIC_EDITED, "Topic edited"),
-    (REPORT_VIEW, "Report opened"),
-    (REPORT_EXPORT, "Report downloaded"),
+    (action::REPORT_VIEW, "Report opened"),
+    (action::REPORT_EXPORT, "Report downloaded"),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::ACTIONS;
+
+    /// Every action `audit::action` defines, read from its source: one added there and not
+    /// here would be missing from the audit page's filter (which offers `ACTIONS`).
+    #[test]
+    fn the_filter_lists_every_action_the_log_records() {
+        let source = include_str!("mod.rs");
+        let module = source
+            .split("pub mod action {")
+            .nth(1)
+            .and_then(|rest| rest.split("\n}").next())
+            .unwrap_or_default();
+        let defined: Vec<&str> = module
+            .lines()
+            .filter_map(|line| line.trim().strip_prefix("pub const "))
+            .filter_map(|rest| rest.split('"').nth(1))
+            .collect();
+        assert_eq!(defined.len(), ACTIONS.len(), "defined: {defined:?}");
+        for name in defined {
+            assert!(
+                ACTIONS.iter().any(|(listed, _)| *listed == name),
+                "{name} is missing from ACTIONS"
+            );
+        }
+    }
+}

@@ -1,4 +1,4 @@
-//! Item analysis for trainers (DESIGN §4): per item version and per assessment, from first
+//! Item analysis for trainers (docs/design.md §4): per item version and per assessment, from first
 //! baseline attempts, with Moodle's definitions computed by [`crate::measures`].
 //!
 //! Reads only the aggregate tables written at submit time (`item_stats`,

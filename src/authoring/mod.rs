@@ -40,7 +40,7 @@ pub use items::{
     retire_item,
 };
 
-/// Records a content change in the audit log (DESIGN §7), in the caller's transaction.
+/// Records a content change in the audit log (docs/design.md §7), in the caller's transaction.
 pub(crate) async fn audit_change(
     db: &impl sea_orm::ConnectionTrait,
     actor: Option<i64>,

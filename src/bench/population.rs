@@ -4,7 +4,7 @@
 
 use rand::Rng;
 
-use crate::reports::demo::Learner;
+use crate::demo::Learner;
 
 /// Approximate shares of NHS England hospital and community health services staff by ESR
 /// staff group (NHS Workforce Statistics, NHS England: registered nursing and midwifery about

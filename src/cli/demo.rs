@@ -3,8 +3,8 @@
 use sea_orm::DatabaseConnection;
 
 use crate::config::AppConfig;
+use crate::demo::setup::{self, DEMO_NAME, DEMO_PASSWORD};
 use crate::error::AppResult;
-use crate::reports::demo_setup::{self, DEMO_NAME, DEMO_PASSWORD};
 
 /// The demo's fixed seed, so every demo shows the same people and numbers.
 const SEED: u64 = 2024;
@@ -19,7 +19,7 @@ pub(super) async fn load(
             "Loading the demo ({staff} synthetic staff the first time; this may take a while)..."
         );
     }
-    let loaded = demo_setup::load_demo(db, staff, SEED).await?;
+    let loaded = setup::load_demo(db, staff, SEED).await?;
     if loaded.created_staff > 0 {
         println!(
             "Demo loaded: {} staff in {DEMO_NAME} in {:.1} s",

@@ -20,9 +20,10 @@ use crate::bench::load::Scenario;
 use sea_orm::DatabaseConnection;
 
 use crate::accounts::setup;
-use crate::app::{self, AppState, StartupError};
+use crate::app::{self, StartupError};
 use crate::config::{self, AppConfig};
 use crate::db;
+use crate::state::AppState;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -44,7 +45,7 @@ pub enum Command {
         #[arg(long)]
         demo: bool,
         /// How many synthetic staff the demo creates the first time.
-        #[arg(long, default_value_t = crate::reports::demo_setup::DEFAULT_STAFF)]
+        #[arg(long, default_value_t = crate::demo::setup::DEFAULT_STAFF)]
         demo_staff: usize,
     },
     /// Apply pending database migrations and exit.
@@ -322,7 +323,7 @@ fn fail(error: impl std::fmt::Display) -> ExitCode {
 pub async fn run(cli: Cli) -> ExitCode {
     let default = Command::Serve {
         demo: false,
-        demo_staff: crate::reports::demo_setup::DEFAULT_STAFF,
+        demo_staff: crate::demo::setup::DEFAULT_STAFF,
     };
     match cli.command.unwrap_or(default) {
         Command::Serve { demo, demo_staff } => serve(demo.then_some(demo_staff)).await,

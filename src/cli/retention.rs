@@ -8,7 +8,7 @@ use sea_orm::DatabaseConnection;
 use super::{fail, open_database};
 use crate::config::AppConfig;
 use crate::error::AppResult;
-use crate::reports::retention::{self, Removed};
+use crate::retention::{self, Removed};
 
 /// Applies the retention setting, if there is one; `None` when it is not set.
 pub(super) async fn apply_setting(

@@ -1,6 +1,6 @@
 //! The personal plan: modules for the topics below the target for the learner's role, most
-//! important gaps first (priority = importance / 7 × gap, DESIGN §4), mastered topics shown as
-//! tested out, plus modules a manager assigned. The post-assessment opens when it is done.
+//! important gaps first (priority = importance / 7 × gap, docs/design.md §4), mastered topics shown
+//! as tested out, plus modules a manager assigned. The post-assessment opens when it is done.
 
 use std::collections::HashMap;
 

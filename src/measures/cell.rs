@@ -1,5 +1,5 @@
-//! Report cell measures (DESIGN §4 "Per report cell": group × topic × phase), computed from the
-//! additive sums the pre-aggregated tables store, so a report costs O(cells).
+//! Report cell measures (docs/design.md §4 "Per report cell": group × topic × phase), computed from
+//! the additive sums the pre-aggregated tables store, so a report costs O(cells).
 
 use std::ops::{Add, AddAssign};
 
@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::stats::{mean, sample_variance};
 use super::summary::ResponseSums;
 
-/// z for a two-sided 95 % normal interval (DESIGN: mean ± 1.96 × SD / √n).
+/// z for a two-sided 95 % normal interval (docs/design.md §4: mean ± 1.96 × SD / √n).
 const Z_95: f64 = 1.96;
 
 /// Below this distance from 100 a pre-score counts as 100: no room to gain, so g is undefined.
@@ -58,7 +58,7 @@ pub struct CellSums {
 }
 
 impl CellSums {
-    /// The contribution of one baseline/post pair (DESIGN "gain": learners with both).
+    /// The contribution of one baseline/post pair (docs/design.md §4 "gain": learners with both).
     pub fn gain_pair(pre: f64, post: f64) -> Self {
         let (pre, post) = (clamp_percent(pre), clamp_percent(post));
         let gain = individual_gain(pre, post);
@@ -158,7 +158,8 @@ impl LearnerTopic {
 }
 
 /// Individual normalised gain g = (post − pre) / (100 − pre); `None` when pre = 100 (no room
-/// to gain), which is how DESIGN's "mean individual g (excluding pre = 100)" excludes them.
+/// to gain), which is how docs/design.md §4's "mean individual g (excluding pre = 100)" excludes
+/// them.
 pub fn individual_gain(pre: f64, post: f64) -> Option<f64> {
     let room = 100.0 - pre;
     (room >= FULL_MARKS_EPSILON).then(|| (post - pre) / room)
@@ -173,7 +174,7 @@ pub struct Interval {
     pub high: f64,
 }
 
-/// The measures of one report cell (DESIGN §4 "Per report cell"). Percentages are 0–100;
+/// The measures of one report cell (docs/design.md §4 "Per report cell"). Percentages are 0–100;
 /// `None` where the denominator is empty. Suppression is applied separately.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CellMeasures {
@@ -220,8 +221,8 @@ impl CellMeasures {
     /// Computes every measure from the cell's sums.
     ///
     /// Unrecognised need divides by all learners in the cell, not only those who rated:
-    /// DESIGN says "% of learners", and the same denominator as completion and % at target
-    /// lets a manager compare the three directly. (Learners are asked for a rating before
+    /// docs/design.md §4 says "% of learners", and the same denominator as completion and % at
+    /// target lets a manager compare the three directly. (Learners are asked for a rating before
     /// every topic, so the two denominators differ only for skipped ratings.)
     pub fn from_sums(s: &CellSums) -> Self {
         let per_learner = |sum: f64| mean(s.n_learners, sum);

@@ -1,4 +1,4 @@
-//! Item statistics per item version (DESIGN §4 "Item analysis", Moodle's definitions), from
+//! Item statistics per item version (docs/design.md §4 "Item analysis", Moodle's definitions), from
 //! running sums over the attempts that included the item.
 //!
 //! Each attempt contributes f = the item's fraction (0–1), T = the attempt's total on the same

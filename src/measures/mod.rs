@@ -1,4 +1,4 @@
-//! The measures of DESIGN §4, exactly as defined there: per response (CBM mark, stated
+//! The measures of docs/design.md §4, exactly as defined there: per response (CBM mark, stated
 //! probability), over responses (accuracy, CBM bonus, calibration bias, Brier score, confidently
 //! wrong rate), per report cell (knowledge and its interval, gap, priority, self-confidence,
 //! unrecognised need, completion, gain), small-number suppression, and item analysis.

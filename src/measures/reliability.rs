@@ -1,4 +1,4 @@
-//! Per-assessment statistics (DESIGN §4 "Item analysis … per assessment"): n, SD of totals,
+//! Per-assessment statistics (docs/design.md §4 "Item analysis … per assessment"): n, SD of totals,
 //! Cronbach's α and the standard error of measurement, from running sums over attempts.
 //!
 //! α assumes every attempt answered the same k items, so the item variances passed in must

@@ -1,4 +1,5 @@
-//! One response: certainty, answer, CBM mark and stated probability (DESIGN §4 "Per response").
+//! One response: certainty, answer, CBM mark and stated probability (docs/design.md §4 "Per
+//! response").
 
 use serde::{Deserialize, Serialize};
 
@@ -61,7 +62,8 @@ impl Certainty {
 
 /// A learner's response to one item: "I don't know", or an answer with its certainty.
 ///
-/// DESIGN: `fraction` ∈ \[0, 1\]; "I don't know" counts as fraction 0 and is counted separately.
+/// docs/design.md §4: `fraction` ∈ \[0, 1\]; "I don't know" counts as fraction 0 and is counted
+/// separately.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[schema(as = MeasuredAnswer)]
 pub enum Answer {
@@ -113,7 +115,7 @@ pub fn clamp_fraction(fraction: f64) -> f64 {
     }
 }
 
-/// CBM mark (DESIGN): fraction > 0 at certainty 1/2/3 → +1/+2/+3 × fraction;
+/// CBM mark (docs/design.md §4): fraction > 0 at certainty 1/2/3 → +1/+2/+3 × fraction;
 /// fraction 0 → 0/−2/−6; "I don't know" → 0.
 pub fn cbm_mark(answer: &Answer) -> f64 {
     match answer.certainty() {
@@ -129,7 +131,7 @@ pub fn cbm_mark(answer: &Answer) -> f64 {
     }
 }
 
-/// Stated probability of being right (DESIGN, documented assumption): certainty 1/2/3 →
+/// Stated probability of being right (docs/design.md §4, documented assumption): certainty 1/2/3 →
 /// 0.5/0.73/0.9.
 pub fn stated_probability(certainty: Certainty) -> f64 {
     match certainty {
@@ -139,7 +141,8 @@ pub fn stated_probability(certainty: Certainty) -> f64 {
     }
 }
 
-/// Confidently wrong (DESIGN): answered at certainty 3 with fraction 0. "I don't know" never is.
+/// Confidently wrong (docs/design.md §4): answered at certainty 3 with fraction 0. "I don't know"
+/// never is.
 pub fn is_confidently_wrong(answer: &Answer) -> bool {
     answer.certainty() == Some(Certainty::High) && answer.fraction() <= 0.0
 }

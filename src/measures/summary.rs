@@ -1,6 +1,6 @@
-//! Measures over a set of responses (an attempt, a learner's topic, a report cell): DESIGN §4
-//! "Per response" aggregated. Reports store running sums, so every measure is computed from
-//! [`ResponseSums`]; a list of answers is summarised by summing it first.
+//! Measures over a set of responses (an attempt, a learner's topic, a report cell):
+//! docs/design.md §4 "Per response" aggregated. Reports store running sums, so every measure is
+//! computed from [`ResponseSums`]; a list of answers is summarised by summing it first.
 
 use std::ops::{Add, AddAssign, Sub, SubAssign};
 
@@ -148,8 +148,9 @@ impl SubAssign for ResponseSums {
     }
 }
 
-/// Measures over a set of responses (DESIGN §4 "Per response"). `None` where the denominator
-/// is empty: no responses for accuracy and CBM, no answered items for the calibration measures.
+/// Measures over a set of responses (docs/design.md §4 "Per response"). `None` where the
+/// denominator is empty: no responses for accuracy and CBM, no answered items for the calibration
+/// measures.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ResponseSummary {
     /// All responses.
@@ -179,7 +180,7 @@ impl ResponseSummary {
     }
 }
 
-/// CBM bonus (DESIGN, as Moodle):
+/// CBM bonus (docs/design.md §4, as Moodle):
 /// `0.1 × (mean CBM mark − max_C[acc·right_C + (1−acc)·wrong_C])`, right = 1,2,3 and
 /// wrong = 0,−2,−6: how much better the learner did than by using one fixed certainty
 /// (the best for this accuracy) on every item.

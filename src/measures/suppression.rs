@@ -1,6 +1,6 @@
-//! Small-number and secondary suppression (DESIGN §4 "Small-number suppression", NHS Digital
-//! style) on a hierarchy of cells for one topic and phase: e.g. organisation → staff groups →
-//! job roles.
+//! Small-number and secondary suppression (docs/design.md §4 "Small-number suppression", NHS
+//! Digital style) on a hierarchy of cells for one topic and phase: e.g. organisation → staff groups
+//! → job roles.
 //!
 //! Every additive measure (n, Σ knowledge, …) of a parent is the sum over its children, so a
 //! hidden cell is recoverable whenever it is the only unknown term in such a sum: the parent
@@ -108,8 +108,8 @@ fn secondary_pass<K: Clone + Eq + Hash + Ord>(node: &Node<K>, out: &mut HashSet<
 }
 
 /// Checks an output against the suppression rules that need no threshold:
-/// - DESIGN's invariant: under a visible cell the number of suppressed children is never
-///   exactly one;
+/// - the design's invariant (docs/design.md §4): under a visible cell the number of
+///   suppressed children is never exactly one;
 /// - no suppressed cell has all of its non-empty children visible;
 /// - keys are unique.
 ///

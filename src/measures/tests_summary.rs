@@ -139,7 +139,7 @@ fn random_answer(rng: &mut Rng) -> Answer {
     }
 }
 
-/// DESIGN's definitions written out over the list, independent of the sums.
+/// The design's definitions (docs/design.md §4) written out over the list, independent of the sums.
 fn reference(answers: &[Answer]) -> ResponseSummary {
     let n = answers.len();
     let answered: Vec<(f64, Certainty)> = answers

@@ -10,14 +10,14 @@ use sea_orm::{ConnectionTrait, ExprTrait};
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::audit::{self, AuditEntry, REPORT_VIEW};
 use super::cells::Lookups;
 use super::completion::{StaffCompletion, completion_view};
 use super::export::{ExportRow, export_rows};
 use super::gaps::{GapQuery, GapReport, Scope, TopicColumn, gap_report};
 use super::priorities::{Priority, top_priorities};
 use super::trends::Trends;
-use crate::error::{AppError, AppResult};
+use crate::audit::{self, Event, action};
+use crate::error::AppResult;
 use crate::listing::{ListQuery, Page};
 
 /// How many priorities the dashboard lists.
@@ -102,25 +102,19 @@ pub struct Viewer {
     pub address: Option<String>,
 }
 
-/// Records one report view (DESIGN §7: "audit log for … report views").
+/// Records one report view (docs/design.md §7: "audit log for … report views").
 pub async fn record_view(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
     subject: &str,
     query: &GapQuery,
 ) -> AppResult<()> {
-    let detail = serde_json::to_string(&json!({ "query": query })).map_err(AppError::internal)?;
-    audit::record(
-        db,
-        &AuditEntry {
-            actor_user_id: viewer.user_id,
-            action: REPORT_VIEW.into(),
-            subject: Some(subject.into()),
-            detail: Some(detail),
-            client_address: viewer.address.clone(),
-        },
-    )
-    .await
+    let event = Event::new(action::REPORT_VIEW)
+        .by(viewer.user_id)
+        .subject(subject)
+        .detail(json!({ "query": query }))
+        .from_address(viewer.address.clone());
+    audit::record(db, event).await
 }
 
 /// The gap dashboard for `query`, recorded as a view.

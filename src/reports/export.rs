@@ -6,8 +6,8 @@ use sea_orm::ConnectionTrait;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
-use super::audit::{self, AuditEntry, REPORT_EXPORT};
 use super::gaps::{GapReport, Level};
+use crate::audit::{self, Event, action};
 use crate::csv_out::CsvOut;
 use crate::error::{AppError, AppResult};
 use crate::measures::CellMeasures;
@@ -270,18 +270,11 @@ pub async fn export(
     client_address: Option<String>,
 ) -> AppResult<String> {
     let body = render(report, format)?;
-    let detail = serde_json::to_string(&json!({"format": format, "query": report.query}))
-        .map_err(AppError::internal)?;
-    audit::record(
-        db,
-        &AuditEntry {
-            actor_user_id,
-            action: REPORT_EXPORT.into(),
-            subject: Some("gaps".into()),
-            detail: Some(detail),
-            client_address,
-        },
-    )
-    .await?;
+    let event = Event::new(action::REPORT_EXPORT)
+        .by(actor_user_id)
+        .subject("gaps")
+        .detail(json!({"format": format, "query": report.query}))
+        .from_address(client_address);
+    audit::record(db, event).await?;
     Ok(body)
 }

@@ -1,4 +1,4 @@
-//! The training-gap grid (DESIGN §4 "Per report cell", issue 7): one row for all staff in
+//! The training-gap grid (docs/design.md §4 "Per report cell", issue 7): one row for all staff in
 //! scope, one per staff group and one per job role, with one cell per topic, suppressed per
 //! topic on that hierarchy so the invariant holds in every view and every filter.
 

@@ -121,7 +121,7 @@ pub(super) fn over_all_months(cells: &Table) -> Table {
 }
 
 /// The attempts reports count: per learner the first submitted baseline and the most recent
-/// submitted post-assessment (DESIGN §4). `submitted` is ordered by user, time, id.
+/// submitted post-assessment (docs/design.md §4). `submitted` is ordered by user, time, id.
 fn counted_attempts(submitted: &[attempt::Model]) -> HashSet<i64> {
     let mut first_baseline: HashMap<i64, i64> = HashMap::new();
     let mut last_post: HashMap<i64, i64> = HashMap::new();

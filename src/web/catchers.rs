@@ -8,9 +8,9 @@ use rocket::{Catcher, catch, catchers};
 
 use super::bodies::RejectionMessage;
 use super::chrome::error_page;
+use super::error_response::{json_error, wants_json};
 use super::fairings::BadAddress;
 use super::guards::live_session;
-use crate::error::{json_error, wants_json};
 
 pub fn catchers() -> Vec<Catcher> {
     catchers![default_catcher, sign_in_first]

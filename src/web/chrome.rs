@@ -12,7 +12,7 @@ use super::bodies::RejectionMessage;
 use super::guards::{csrf_cookie_name, live_session, secure_cookie};
 use crate::accounts::Account;
 use crate::accounts::sessions::Live;
-use crate::app::AppState;
+use crate::state::AppState;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct UserView {

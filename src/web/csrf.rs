@@ -14,7 +14,7 @@ use serde::de::DeserializeOwned;
 use super::bodies::{self, RejectionMessage, read_json, read_urlencoded, too_large};
 use super::guards::{csrf_cookie_name, live_session};
 use crate::accounts::token;
-use crate::app::AppState;
+use crate::state::AppState;
 
 pub const CSRF_MESSAGE: &str =
     "The form has expired or was not sent from this site. Go back, reload the page and try again.";

@@ -12,7 +12,7 @@ use rocket::request::{FromRequest, Outcome, Request};
 use super::client_address::client_address;
 use crate::accounts::sessions::{self, Live};
 use crate::accounts::{Account, OrgScope};
-use crate::app::AppState;
+use crate::state::AppState;
 
 /// The session cookie's name: `__Host-` prefixed (so Secure, no Domain, Path=/) in release.
 pub fn session_cookie_name(release: bool) -> &'static str {

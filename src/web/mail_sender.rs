@@ -2,29 +2,17 @@
 //! runs: woken as soon as a request queues a message, and every few seconds anyway for
 //! retries and for messages queued by other instances. It stops when Rocket shuts down.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use rocket::fairing::{Fairing, Info, Kind};
-use rocket::tokio::sync::Notify;
 use rocket::tokio::{self, time::sleep};
 use rocket::{Orbit, Rocket};
 
 use crate::accounts::outbox;
-use crate::app::AppState;
+use crate::state::AppState;
 
 /// How often the outbox is looked at when nobody wakes the sender.
 const POLL: Duration = Duration::from_secs(5);
-
-/// Wakes the sender after a message is queued (cheap; a wake with nothing queued is harmless).
-#[derive(Debug, Clone, Default)]
-pub struct MailWake(Arc<Notify>);
-
-impl MailWake {
-    pub fn wake(&self) {
-        self.0.notify_one();
-    }
-}
 
 pub struct MailSender;
 
@@ -43,7 +31,7 @@ impl Fairing for MailSender {
         };
         let db = state.db.clone();
         let config = state.config.clone();
-        let wake = state.mail_wake.0.clone();
+        let wake = state.mail_wake.clone();
         let mut shutdown = rocket.shutdown();
         tokio::spawn(async move {
             loop {
@@ -52,7 +40,7 @@ impl Fairing for MailSender {
                 }
                 tokio::select! {
                     _ = &mut shutdown => break,
-                    () = wake.notified() => {}
+                    () = wake.woken() => {}
                     () = sleep(POLL) => {}
                 }
             }

@@ -11,8 +11,8 @@ use rocket::request::{FromRequest, Outcome};
 use rocket::{Data, Request, Responder, Response, Route, State, get, routes};
 
 use crate::accounts::outbox;
-use crate::app::AppState;
 use crate::monitoring::{self, OutboxBacklog};
+use crate::state::AppState;
 
 pub fn routes() -> Vec<Route> {
     routes![show_metrics]

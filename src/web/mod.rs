@@ -9,6 +9,7 @@ pub mod chrome;
 pub mod client_address;
 pub mod csrf;
 pub mod dates;
+pub mod error_response;
 pub mod fairings;
 pub mod glossary;
 pub mod guards;

@@ -15,7 +15,7 @@ use utoipa::openapi::{Content, OpenApi as Document, Ref, Response};
 use utoipa::{Modify, OpenApi, ToSchema};
 
 use super::guards::session_cookie_name;
-use crate::app::AppState;
+use crate::state::AppState;
 
 pub fn routes() -> Vec<Route> {
     routes![openapi_json]

@@ -7,8 +7,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use genomics_training::assessment::answer::Sureness::Medium;
+use genomics_training::demo::{DemoSpec, populate};
 use genomics_training::entities::{attempt, user};
-use genomics_training::reports::demo::{DemoSpec, populate};
 use genomics_training::reports::{GapQuery, Scope, gap_report};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 

@@ -6,8 +6,8 @@ use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, Duration, Utc};
 use genomics_training::config;
+use genomics_training::demo::{DemoSpec, populate};
 use genomics_training::entities::{attempt, module_progress};
-use genomics_training::reports::demo::{DemoSpec, populate};
 use sea_orm::{ConnectionTrait, EntityTrait, Statement};
 
 use crate::helpers::spawn_app_with;

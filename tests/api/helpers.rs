@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use genomics_training::{app, config, telemetry};
+use genomics_training::{app, config, state, telemetry};
 use rand::Rng;
 use rocket::figment::Figment;
 use rocket::http::{Header, Status};
@@ -169,7 +169,7 @@ impl TestApp {
         &self
             .client
             .rocket()
-            .state::<app::AppState>()
+            .state::<state::AppState>()
             .expect("state is managed")
             .db
     }
@@ -258,10 +258,10 @@ pub struct World {
 }
 
 impl TestApp {
-    pub fn state(&self) -> &app::AppState {
+    pub fn state(&self) -> &state::AppState {
         self.client
             .rocket()
-            .state::<app::AppState>()
+            .state::<state::AppState>()
             .expect("state is managed")
     }
 

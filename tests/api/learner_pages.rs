@@ -1,5 +1,5 @@
 //! The learner's journey through the real pages, as a browser without JavaScript would: forms,
-//! redirects, CSRF tokens, error summaries, and the numbers shown (DESIGN §4, by hand).
+//! redirects, CSRF tokens, error summaries, and the numbers shown (docs/design.md §4, by hand).
 
 use genomics_training::assessment::answer::AnswerInput;
 use genomics_training::assessment::bank;

@@ -1,5 +1,5 @@
 //! A learner's whole path at the service level: baseline, plan, modules, quizzes, the
-//! post-assessment with its gain, the record and certificates, checked against DESIGN §4
+//! post-assessment with its gain, the record and certificates, checked against docs/design.md §4
 //! computed by hand.
 
 use std::collections::HashSet;

@@ -47,6 +47,8 @@ mod foundation;
 mod frameworks;
 mod hostile_requests;
 mod import;
+mod layering;
+mod layering_source;
 mod learner_api;
 mod learner_next_step;
 mod learner_pages;

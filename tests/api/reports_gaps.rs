@@ -1,4 +1,4 @@
-//! The gap grid against hand-computed values (DESIGN §4), with primary and secondary
+//! The gap grid against hand-computed values (docs/design.md §4), with primary and secondary
 //! suppression, the learner-weighted target of a mixed cell, priorities and scope.
 
 use genomics_training::assessment::answer::Sureness::{High, Medium};

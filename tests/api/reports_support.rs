@@ -216,8 +216,8 @@ pub fn output_cells(report: &GapReport) -> Vec<OutputCell> {
     out
 }
 
-/// DESIGN's invariant on an output: under a visible parent, the number of suppressed children
-/// for a topic is never exactly one.
+/// The design's invariant on an output (docs/design.md §4): under a visible parent, the number of
+/// suppressed children for a topic is never exactly one.
 #[track_caller]
 pub fn assert_invariant(cells: &[OutputCell]) {
     let starred = |level: &str, g: &str, r: &str, t: &str| {

@@ -2,7 +2,7 @@
 //! demo population), and it names a value corrupted behind the service's back.
 
 use genomics_training::assessment::answer::Sureness::{High, Medium};
-use genomics_training::reports::demo::{DemoSpec, populate};
+use genomics_training::demo::{DemoSpec, populate};
 use genomics_training::reports::export::{Format, render};
 use genomics_training::reports::verify::verify;
 use genomics_training::reports::{GapQuery, Scope, gap_report};

@@ -5,7 +5,7 @@
 use chrono::Utc;
 use genomics_training::assessment::answer::Sureness::{High, Low, Medium};
 use genomics_training::entities::{attempt, response};
-use genomics_training::reports::retention;
+use genomics_training::retention;
 use rocket::http::Status;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 

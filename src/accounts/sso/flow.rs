@@ -11,12 +11,11 @@ use sea_orm::{DatabaseConnection, EntityTrait, Set};
 use super::link::{self, Found, Identity};
 use super::login::{self, Pending};
 use super::provider::{self, Claims, ExtraClaims, Metadata, OidcClient, ProviderError, Token};
-use super::{Failure, SsoError};
+use super::{Context, Failure, SsoError};
 use crate::accounts::sessions::{self, NewSession};
 use crate::accounts::throttle::{self, Key};
 use crate::accounts::token;
 use crate::accounts::users::{self, Account};
-use crate::app::AppState;
 use crate::audit::{self, Event, action};
 use crate::config::OidcProvider;
 use crate::entities::federated_session;
@@ -47,14 +46,14 @@ fn provider_failure(error: ProviderError) -> Failure {
 }
 
 fn build_client(
-    state: &AppState,
+    sso: &Context<'_>,
     provider: &OidcProvider,
     metadata: Metadata,
 ) -> Result<OidcClient, Failure> {
     provider::client(
         provider,
         metadata,
-        redirect_uri(&state.config.public_url, &provider.name),
+        redirect_uri(&sso.config.public_url, &provider.name),
     )
     .map_err(|e| {
         provider_failure(ProviderError {
@@ -67,16 +66,16 @@ fn build_client(
 /// Starts a sign-in at `provider`: stores the pending sign-in and returns the provider's
 /// authorization URL and the value for the browser's sign-in cookie.
 pub async fn begin(
-    state: &AppState,
+    sso: &Context<'_>,
     provider: &OidcProvider,
     next: String,
 ) -> Result<(String, String), SsoError> {
-    let metadata = state
+    let metadata = sso
         .providers
         .metadata(provider)
         .await
         .map_err(provider_failure)?;
-    let client = build_client(state, provider, metadata)?;
+    let client = build_client(sso, provider, metadata)?;
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
     let mut request = client.authorize_url(
         CoreAuthenticationFlow::AuthorizationCode,
@@ -88,7 +87,7 @@ pub async fn begin(
     }
     let (url, csrf, nonce) = request.set_pkce_challenge(challenge).url();
     let browser = login::store(
-        &state.db,
+        sso.db,
         Pending {
             provider: provider.name.clone(),
             state: csrf.secret().clone(),
@@ -120,14 +119,14 @@ pub struct SignedIn {
 /// Finishes a sign-in at the callback. Every refusal is audited with the provider and the
 /// reason, and counted against the client's address like a wrong password.
 pub async fn finish(
-    state: &AppState,
+    sso: &Context<'_>,
     provider: &OidcProvider,
     callback: Callback,
     browser: Option<&str>,
     client_address: Option<String>,
     replaced: Option<&str>,
 ) -> Result<SignedIn, SsoError> {
-    let result = check_callback(state, provider, callback, browser, client_address, replaced).await;
+    let result = check_callback(sso, provider, callback, browser, client_address, replaced).await;
     let outcome = match &result {
         Ok(_) => Outcome::Success,
         Err(SsoError::Failed(_)) => Outcome::Failure,
@@ -138,14 +137,14 @@ pub async fn finish(
 }
 
 async fn check_callback(
-    state: &AppState,
+    sso: &Context<'_>,
     provider: &OidcProvider,
     callback: Callback,
     browser: Option<&str>,
     client_address: Option<String>,
     replaced: Option<&str>,
 ) -> Result<SignedIn, SsoError> {
-    let db = &state.db;
+    let db = sso.db;
     let throttle_key = client_address.clone().map(Key::Address);
     if let Some(key) = &throttle_key
         && let Some(until) = throttle::locked_until(db, std::slice::from_ref(key)).await?
@@ -160,11 +159,11 @@ async fn check_callback(
         )
         .into());
     }
-    let failure = match verify(state, provider, callback, browser).await {
+    let failure = match verify(sso, provider, callback, browser).await {
         Ok((identity, token, next)) => {
             match complete(
                 db,
-                state,
+                sso,
                 provider,
                 &identity,
                 &token,
@@ -229,13 +228,13 @@ async fn refused(
 /// Checks the callback against the pending sign-in, redeems the code and checks the ID token:
 /// the person's identity, the raw ID token (for sign-out) and where to go next.
 async fn verify(
-    state: &AppState,
+    sso: &Context<'_>,
     provider: &OidcProvider,
     callback: Callback,
     browser: Option<&str>,
 ) -> Result<(Identity, String, String), SsoError> {
     let pending = match browser {
-        Some(browser) => login::take(&state.db, browser).await?,
+        Some(browser) => login::take(sso.db, browser).await?,
         None => None,
     };
     if let Some(error) = callback.error.as_deref() {
@@ -292,13 +291,13 @@ async fn verify(
         )
         .into());
     };
-    let metadata = state
+    let metadata = sso
         .providers
         .metadata(provider)
         .await
         .map_err(provider_failure)?;
-    let client = build_client(state, provider, metadata)?;
-    let response = exchange(state, provider, &client, code, pending.pkce_verifier).await?;
+    let client = build_client(sso, provider, metadata)?;
+    let response = exchange(sso, provider, &client, code, pending.pkce_verifier).await?;
     let token = response.id_token().cloned().ok_or_else(|| {
         Failure::new(
             502,
@@ -310,14 +309,14 @@ async fn verify(
     let (client, claims) = match check_token(&client, &token, &nonce, response.access_token()) {
         Err(error) if provider::is_unknown_key(&error) => {
             // The provider may have rotated its keys: fetch them again (at most once a minute).
-            match state
+            match sso
                 .providers
                 .refresh_keys(provider)
                 .await
                 .map_err(provider_failure)?
             {
                 Some(metadata) => {
-                    let client = build_client(state, provider, metadata)?;
+                    let client = build_client(sso, provider, metadata)?;
                     let claims = check_token(&client, &token, &nonce, response.access_token())
                         .map_err(token_failure)?;
                     (client, claims)
@@ -330,13 +329,13 @@ async fn verify(
     };
     let mut identity = identity_of(provider, &claims);
     if needs_userinfo(provider, &identity) {
-        fill_from_userinfo(state, provider, &client, &response, &mut identity).await;
+        fill_from_userinfo(sso, provider, &client, &response, &mut identity).await;
     }
     Ok((identity, token.to_string(), pending.next))
 }
 
 async fn exchange(
-    state: &AppState,
+    sso: &Context<'_>,
     provider: &OidcProvider,
     client: &OidcClient,
     code: String,
@@ -377,7 +376,7 @@ async fn exchange(
             .add_extra_param("client_assertion", assertion);
     }
     request
-        .request_async(&state.providers.http)
+        .request_async(&sso.providers.http)
         .await
         .map_err(|error| match error {
             RequestTokenError::ServerResponse(response) => {
@@ -496,7 +495,7 @@ fn needs_userinfo(provider: &OidcProvider, identity: &Identity) -> bool {
 /// checks that userinfo speaks of the same subject. A failure here only leaves the claims
 /// missing: linking then says clearly what it lacked.
 async fn fill_from_userinfo(
-    state: &AppState,
+    sso: &Context<'_>,
     provider: &OidcProvider,
     client: &OidcClient,
     response: &provider::TokenResponse,
@@ -507,7 +506,7 @@ async fn fill_from_userinfo(
         return;
     };
     let info = match request
-        .request_async::<ExtraClaims, _, CoreGenderClaim>(&state.providers.http)
+        .request_async::<ExtraClaims, _, CoreGenderClaim>(&sso.providers.http)
         .await
     {
         Ok(info) => info,
@@ -538,7 +537,7 @@ async fn fill_from_userinfo(
 /// Links the person and starts their session, in one transaction.
 async fn complete(
     db: &DatabaseConnection,
-    state: &AppState,
+    sso: &Context<'_>,
     provider: &OidcProvider,
     identity: &Identity,
     id_token: &str,
@@ -553,7 +552,7 @@ async fn complete(
     if let Some(old) = replaced {
         sessions::end(&txn, &token::digest(old)).await?;
     }
-    let session = sessions::start(&txn, &state.config, row.id, client_address.clone()).await?;
+    let session = sessions::start(&txn, sso.config, row.id, client_address.clone()).await?;
     federated_session::Entity::insert(federated_session::ActiveModel {
         session_hash: Set(token::digest(&session.id)),
         provider: Set(provider.name.clone()),

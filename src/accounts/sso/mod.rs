@@ -16,7 +16,20 @@ pub mod sign_out;
 
 pub use provider::Providers;
 
+use sea_orm::DatabaseConnection;
+
+use crate::config::AppConfig;
 use crate::error::AppError;
+
+/// What a sign-in needs of the running service: the database, the configuration (public URL,
+/// providers, session lengths) and the providers' cached discovery documents and keys. The web
+/// layer lends it from its shared state (`AppState::sso`).
+#[derive(Clone, Copy)]
+pub struct Context<'a> {
+    pub db: &'a DatabaseConnection,
+    pub config: &'a AppConfig,
+    pub providers: &'a Providers,
+}
 
 /// A sign-in that did not happen, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -5,8 +5,8 @@ use rocket_dyn_templates::Template;
 use serde_json::json;
 
 use crate::accounts::{OrgScope, organisations, users};
-use crate::app::AppState;
 use crate::error::AppResult;
+use crate::state::AppState;
 use crate::web::chrome::Chrome;
 use crate::web::guards::CurrentUser;
 

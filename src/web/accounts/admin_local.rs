@@ -17,8 +17,8 @@ use super::FormErrors;
 use crate::accounts::local_details::{
     self, ChangedBy, DetailChanges, LocalDetail, OrganisationDetails,
 };
-use crate::app::AppState;
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 use crate::web::chrome::Chrome;
 use crate::web::csrf::{CsrfField, CsrfForm, CsrfJson};
 use crate::web::guards::{Admin, ClientAddress};

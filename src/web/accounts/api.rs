@@ -15,9 +15,9 @@ use crate::accounts::credentials;
 use crate::accounts::import::{self, ImportReport, ImportedBy, RowError};
 use crate::accounts::organisations::{self, NewOrganisation, Organisation};
 use crate::accounts::users::{self, JobView, Roles, UserDetail, UserSummary};
-use crate::app::AppState;
 use crate::audit;
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 use crate::web::bodies::JsonBody;
 use crate::web::csrf::{CsrfHeader, CsrfJson, CsrfUpload};
 use crate::web::guards::{

@@ -5,11 +5,11 @@ use rocket::{Route, State, get, routes};
 use rocket_dyn_templates::Template;
 use serde_json::{Value, json};
 
-use crate::app::AppState;
 use crate::audit::sentence::{self, ACTIONS, Names};
 use crate::audit::{self, Entry, Filter};
 use crate::error::{AppError, AppResult};
 use crate::listing::{ListQuery, MAX_SEARCH_CHARS};
+use crate::state::AppState;
 use crate::web::chrome::Chrome;
 use crate::web::guards::Admin;
 use crate::web::listing::{ListLinks, ListView, page_request};

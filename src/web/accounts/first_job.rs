@@ -9,8 +9,8 @@ use serde::Serialize;
 
 use super::FormErrors;
 use crate::accounts::sso::first_job::{self, RoleChoice};
-use crate::app::AppState;
 use crate::error::AppResult;
+use crate::state::AppState;
 use crate::web::chrome::Chrome;
 use crate::web::csrf::{CsrfField, CsrfForm};
 use crate::web::guards::CurrentUser;

@@ -10,8 +10,8 @@ use serde::Serialize;
 
 use super::FormErrors;
 use crate::accounts::import::{self, COLUMNS, ImportReport, ImportedBy, RowError};
-use crate::app::AppState;
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 use crate::web::chrome::Chrome;
 use crate::web::csrf::{CsrfField, CsrfForm};
 use crate::web::guards::{Admin, ClientAddress};

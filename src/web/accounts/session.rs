@@ -11,9 +11,9 @@ use serde::Serialize;
 use super::{FormErrors, safe_next};
 use crate::accounts::credentials::{self, SignInError};
 use crate::accounts::sso;
-use crate::app::AppState;
 use crate::config::AppConfig;
 use crate::error::AppResult;
+use crate::state::AppState;
 use crate::web::chrome::Chrome;
 use crate::web::csrf::{CsrfField, CsrfForm, TokenOnly};
 use crate::web::guards::{ClientAddress, CurrentUser, Release, secure_cookie, session_cookie_name};
@@ -207,7 +207,7 @@ async fn sign_out(
     client: ClientAddress,
     _form: CsrfForm<TokenOnly>,
 ) -> AppResult<Either<Flash<Redirect>, Redirect>> {
-    let provider_url = sso::sign_out::end_session_url(&state.db, state, &user.session_hash).await?;
+    let provider_url = sso::sign_out::end_session_url(&state.sso(), &user.session_hash).await?;
     credentials::sign_out(&state.db, &user.account, &user.session_hash, client.0).await?;
     cookies.remove(rocket::http::Cookie::build(session_cookie_name(release.0)).path("/"));
     if let Some(location) = provider_url.and_then(|url| Reference::parse_owned(url).ok()) {

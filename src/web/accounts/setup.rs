@@ -9,8 +9,8 @@ use serde::Serialize;
 
 use super::{FormErrors, check_new_password};
 use crate::accounts::{Email, setup};
-use crate::app::AppState;
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 use crate::web::chrome::Chrome;
 use crate::web::csrf::{CsrfField, CsrfForm};
 use crate::web::guards::ClientAddress;

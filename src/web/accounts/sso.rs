@@ -12,8 +12,8 @@ use serde::Serialize;
 use super::safe_next;
 use crate::accounts::sso::flow::{self, Callback};
 use crate::accounts::sso::{Failure, SsoError};
-use crate::app::AppState;
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 use crate::web::chrome::Chrome;
 use crate::web::guards::{ClientAddress, Release, secure_cookie, session_cookie_name};
 
@@ -68,7 +68,7 @@ async fn start_sign_in(
         .config
         .oidc_provider(provider)
         .ok_or_else(unknown_provider)?;
-    match flow::begin(state, provider, safe_next(next)).await {
+    match flow::begin(&state.sso(), provider, safe_next(next)).await {
         Ok((url, browser)) => {
             // A URL Rocket could not put in a Location header would fail after the sign-in
             // was stored: refuse it as the provider's fault instead.
@@ -119,7 +119,7 @@ async fn finish_sign_in(
         .get(session_cookie_name(release.0))
         .map(|c| c.value().to_owned());
     match flow::finish(
-        app,
+        &app.sso(),
         provider,
         Callback { code, state, error },
         browser.as_deref(),

@@ -9,11 +9,11 @@ use serde::Serialize;
 
 use super::bank::{Download, download};
 use super::views::{Choice, type_label};
-use crate::app::AppState;
 use crate::authoring::analysis::staff_groups;
 use crate::authoring::{self, AnalysisOptions, AssessmentAnalysis, ItemAnalysis};
 use crate::error::AppResult;
 use crate::measures::ItemFlag;
+use crate::state::AppState;
 use crate::web::chrome::Chrome;
 use crate::web::guards::Trainer;
 

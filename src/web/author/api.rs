@@ -8,11 +8,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
 
 use super::item_form::ItemForm;
-use crate::app::AppState;
 use crate::authoring::overview::VersionEntry;
 use crate::authoring::{self, EditOutcome, ImportPreview, ImportSummary, ItemSummary, overview};
 use crate::error::{AppError, AppResult};
 use crate::questions::Question;
+use crate::state::AppState;
 use crate::web::csrf::{CsrfHeader, CsrfJson, CsrfUpload};
 use crate::web::guards::Trainer;
 

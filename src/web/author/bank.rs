@@ -14,11 +14,11 @@ use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use super::views::{Choice, choices};
-use crate::app::AppState;
 use crate::authoring::{
     self, ExportFormat, ImportPreview, RenamedId, RowStatus, SkippedQuestion, overview,
 };
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 use crate::web::accounts::FormErrors;
 use crate::web::chrome::Chrome;
 use crate::web::csrf::{CsrfField, CsrfForm};

@@ -11,10 +11,10 @@ use rocket::{Either, State, get, post};
 use rocket_dyn_templates::Template;
 use serde::Serialize;
 
-use crate::app::AppState;
 use crate::authoring::curriculum::MAX_ITEMS_PER_TOPIC;
 use crate::authoring::{self, overview};
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 use crate::web::accounts::FormErrors;
 use crate::web::chrome::Chrome;
 use crate::web::csrf::{CsrfField, CsrfForm};

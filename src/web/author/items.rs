@@ -11,10 +11,10 @@ use serde::Serialize;
 
 use super::item_form::{FORMATS, ItemForm, OptionRow, TYPES, form_type, form_type_label};
 use super::views::{Choice, QuestionPreview, choices, type_label};
-use crate::app::AppState;
 use crate::authoring::overview::{self, VersionEntry};
 use crate::authoring::{self, EditOutcome, ItemSummary};
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 use crate::web::accounts::FormErrors;
 use crate::web::chrome::Chrome;
 use crate::web::csrf::{CsrfForm, TokenOnly};

@@ -6,7 +6,6 @@ use rocket::{State, get, post, put};
 use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
 
-use crate::app::AppState;
 use crate::authoring::curriculum::{BlueprintRow, ReviewDue};
 use crate::authoring::modules::{self, ModuleDetail, ModuleDraft, ModuleRow, SaveOutcome};
 use crate::authoring::overview::{QuizChoice, TopicOverview};
@@ -15,6 +14,7 @@ use crate::authoring::{self, overview};
 use crate::content::local_details::{LocalTexts, render_page};
 use crate::entities::topic;
 use crate::error::AppResult;
+use crate::state::AppState;
 use crate::web::csrf::{CsrfHeader, CsrfJson};
 use crate::web::guards::Trainer;
 

@@ -8,11 +8,11 @@ use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use super::module_form::ModuleForm;
-use crate::app::AppState;
 use crate::authoring::modules::{self, ModuleDetail, ModuleRow, Problem, SaveOutcome};
 use crate::authoring::overview;
 use crate::content::local_details::{LocalTexts, render_page};
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 use crate::web::accounts::FormErrors;
 use crate::web::chrome::Chrome;
 use crate::web::csrf::{CsrfForm, TokenOnly};

@@ -8,10 +8,10 @@ use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use super::modules::form_errors;
-use crate::app::AppState;
 use crate::authoring::topics::{self, TopicDraft, topic_problems};
 use crate::entities::topic;
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 use crate::web::accounts::FormErrors;
 use crate::web::chrome::Chrome;
 use crate::web::csrf::{CsrfField, CsrfForm};

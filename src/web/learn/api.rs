@@ -10,7 +10,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
 
 use super::views::{ItemView, item_view, responses_by_version};
-use crate::app::AppState;
 use crate::assessment::answer::{AnswerInput, Sureness};
 use crate::assessment::attempts::{self, IN_PROGRESS, Indices, SUBMITTED, SaveItem};
 use crate::assessment::results::AttemptResult;
@@ -23,6 +22,7 @@ use crate::learning::plan::Plan;
 use crate::learning::record::{CompletedModule, Record};
 use crate::learning::{export, modules, plan, record};
 use crate::questions::Question;
+use crate::state::AppState;
 use crate::web::csrf::{CsrfHeader, CsrfJson};
 use crate::web::guards::CurrentUser;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};

@@ -9,13 +9,13 @@ use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use super::views::{ItemView, item_view, responses_by_version, topic_order};
-use crate::app::AppState;
 use crate::assessment::answer::{AnswerInput, Sureness};
 use crate::assessment::attempts::{self, Indices, SUBMITTED, SaveItem};
 use crate::assessment::results::RATING_LABELS;
 use crate::assessment::{bank, results};
 use crate::entities::{response, topic_rating};
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 use crate::web::chrome::Chrome;
 use crate::web::csrf::{CsrfField, CsrfForm, TokenOnly};
 use crate::web::guards::CurrentUser;

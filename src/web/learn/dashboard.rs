@@ -4,9 +4,9 @@ use rocket::{State, get};
 use rocket_dyn_templates::Template;
 use serde::Serialize;
 
-use crate::app::AppState;
 use crate::assessment::attempts::{self, IN_PROGRESS, SUBMITTED};
 use crate::error::AppResult;
+use crate::state::AppState;
 use crate::web::chrome::Chrome;
 use crate::web::guards::CurrentUser;
 

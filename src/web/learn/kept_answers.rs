@@ -9,7 +9,7 @@ use rocket::http::CookieJar;
 use rocket::response::{Flash, Redirect};
 use rocket::{State, post};
 
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::web::guards::secure_cookie;
 
 const PURPOSE: &str = "kept-answers";

@@ -10,7 +10,6 @@ use serde::Serialize;
 
 use super::attempt_pages::{ItemForm, to_input};
 use super::views::{ItemView, item_view, responses_by_version};
-use crate::app::AppState;
 use crate::assessment::answer::Sureness;
 use crate::assessment::attempts::{self, Indices, SUBMITTED, SaveItem};
 use crate::assessment::{bank, results};
@@ -19,6 +18,7 @@ use crate::entities::response;
 use crate::error::{AppError, AppResult};
 use crate::learning::{frameworks, modules};
 use crate::questions::QuestionKind;
+use crate::state::AppState;
 use crate::web::chrome::Chrome;
 use crate::web::csrf::{CsrfField, CsrfForm, TokenOnly};
 use crate::web::guards::CurrentUser;

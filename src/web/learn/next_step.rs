@@ -4,9 +4,9 @@
 
 use serde::Serialize;
 
-use crate::app::AppState;
 use crate::error::AppResult;
 use crate::learning::plan::{self, NextStep};
+use crate::state::AppState;
 
 /// The next step as a sentence with the link that takes it.
 #[derive(Debug, Serialize)]

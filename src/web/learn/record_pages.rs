@@ -6,9 +6,9 @@ use rocket_dyn_templates::Template;
 use serde_json::json;
 
 use crate::accounts::{OrgScope, users};
-use crate::app::AppState;
 use crate::error::AppResult;
 use crate::learning::{export, plan, record};
+use crate::state::AppState;
 use crate::web::chrome::Chrome;
 use crate::web::guards::CurrentUser;
 

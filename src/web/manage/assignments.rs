@@ -14,12 +14,12 @@ use utoipa::{OpenApi, ToSchema};
 
 use crate::accounts::OrgScope;
 use crate::accounts::organisations;
-use crate::app::AppState;
 use crate::audit::{self, Event, action};
 use crate::entities::job_role;
 use crate::error::{AppError, AppResult};
 use crate::learning::assignments::{self, AssignmentRow, Audience};
 use crate::learning::modules;
+use crate::state::AppState;
 use crate::web::chrome::Chrome;
 use crate::web::csrf::{CsrfField, CsrfForm, CsrfJson};
 use crate::web::guards::{ClientAddress, Manager};

@@ -9,13 +9,13 @@ use utoipa::{OpenApi, ToSchema};
 
 use super::filters::ReportFilters;
 use super::pages::{load_dashboard, load_framework, load_trends, viewer};
-use crate::app::AppState;
 use crate::error::AppResult;
 use crate::reports::completion::{COMPLETION_SORTS, StaffCompletion};
 use crate::reports::dashboard::{self, GapsJson, TrendsJson};
 use crate::reports::export::{self, Format};
 use crate::reports::frameworks::{self, FrameworkJson};
 use crate::reports::gap_report;
+use crate::state::AppState;
 use crate::web::guards::{ClientAddress, Manager};
 use crate::web::listing::ListParams;
 

@@ -8,7 +8,6 @@ use serde_json::json;
 
 use super::filters::{ReportFilters, scope_of};
 use super::{help, view};
-use crate::app::AppState;
 use crate::error::{AppError, AppResult};
 use crate::listing::SortBy;
 use crate::reports::GapQuery;
@@ -16,6 +15,7 @@ use crate::reports::completion::COMPLETION_SORTS;
 use crate::reports::dashboard::{self, Dashboard, Viewer};
 use crate::reports::frameworks;
 use crate::reports::trends::Trends;
+use crate::state::AppState;
 use crate::web::accounts::FormErrors;
 use crate::web::chrome::Chrome;
 use crate::web::guards::{ClientAddress, Manager};

@@ -23,12 +23,12 @@ use sea_orm::{
     QueryOrder, QuerySelect,
 };
 
-use super::verify_items::ItemContributions;
 use crate::assessment::aggregates::{kept_row, load_attempt_topics};
 use crate::assessment::increments::{Increments, Table};
 use crate::audit::{self, Event, action};
 use crate::entities::{attempt, response};
 use crate::error::{AppError, AppResult};
+use crate::reports::ItemContributions;
 
 /// Attempts handled per transaction, so the database is never locked for long.
 const BATCH: u64 = 100;

@@ -16,15 +16,15 @@ use rand::Rng;
 use rand::rngs::StdRng;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
-use super::cells::Lookups;
-use super::demo::{DemoSpec, DemoSummary, Learner};
+use super::{DemoSpec, DemoSummary, Learner};
 use crate::assessment::attempts;
 use crate::assessment::bank;
 use crate::entities::{attempt, module_progress, response};
 use crate::error::{AppError, AppResult};
 use crate::learning::{modules, plan};
+use crate::reports::cells::Lookups;
 
-/// One synthetic member of staff, made by [`super::demo::populate`].
+/// One synthetic member of staff, made by [`super::populate`].
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Person {
     pub user: i64,

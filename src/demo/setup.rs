@@ -1,4 +1,4 @@
-//! `serve --demo`: the demo organisation with its synthetic staff ([`super::demo::populate`])
+//! `serve --demo`: the demo organisation with its synthetic staff ([`super::populate`])
 //! and one sign-in per persona (learner, trainer, manager of the demo trust, admin) sharing a
 //! documented demo password. Idempotent: a second start finds the staff and the sign-ins and
 //! creates nothing.
@@ -9,7 +9,7 @@ use chrono::Utc;
 use sea_orm::sea_query::{Alias, Expr, Query};
 use sea_orm::{ConnectionTrait, DatabaseConnection, ExprTrait};
 
-use super::demo::{DemoSpec, populate};
+use super::{DemoSpec, populate};
 use crate::accounts::users::{self, NewUser};
 use crate::accounts::{Password, password};
 use crate::error::{AppError, AppResult};

@@ -5,6 +5,12 @@
 //! same seed gives the same people, roles, bands, ratings and right/wrong pattern. (Which bank
 //! items each person is shown is drawn by the assessment service itself, so item statistics
 //! vary between runs while every knowledge score does not.)
+//!
+//! [`year`] plays the year; [`setup`] is `serve --demo`, the demo trust with its sign-ins. The
+//! benchmark's far larger population (`bench::population`) borrows [`Learner`] from here.
+
+pub mod setup;
+pub mod year;
 
 use chrono::{DateTime, Duration, Utc};
 use rand::rngs::StdRng;
@@ -55,7 +61,7 @@ const LAST: &[&str] = &[
 const BANDS: &[&str] = &["Band 2", "Band 3", "Band 4", "Band 5", "Band 6", "Band 7"];
 
 /// Creates the organisation (or reuses it by code) and `spec.staff` people, then plays their
-/// year of learning ([`super::demo_year`]). Needs the content (roles, targets, baseline, post
+/// year of learning ([`year`]). Needs the content (roles, targets, baseline, post
 /// and module quizzes) loaded.
 pub async fn populate(db: &DatabaseConnection, spec: &DemoSpec) -> AppResult<DemoSummary> {
     let organisation_id =
@@ -89,7 +95,7 @@ pub async fn populate(db: &DatabaseConnection, spec: &DemoSpec) -> AppResult<Dem
             ability: rng.random_range(0.1..0.95),
             boldness: rng.random_range(0.0..1.0),
         };
-        let baseline_at = super::demo_year::baseline_time(&mut rng, spec.ends);
+        let baseline_at = year::baseline_time(&mut rng, spec.ends);
         let job_from = baseline_at - Duration::days(rng.random_range(30..3_000));
         // Demo names repeat, as real ones do; the employee number tells the people apart.
         let employee_number = format!("{}-{i:05}", spec.organisation_code);
@@ -108,14 +114,14 @@ pub async fn populate(db: &DatabaseConnection, spec: &DemoSpec) -> AppResult<Dem
             job_from,
         )
         .await?;
-        people.push(super::demo_year::Person {
+        people.push(year::Person {
             user,
             role: role.id,
             learner,
             baseline_at,
         });
     }
-    let mut summary = super::demo_year::play(db, &mut rng, spec, &people).await?;
+    let mut summary = year::play(db, &mut rng, spec, &people).await?;
     summary.organisation_id = organisation_id;
     summary.users = people.iter().map(|p| p.user).collect();
     Ok(summary)

@@ -1,0 +1,37 @@
+//! What the front-ends share while the service runs: the database, the configuration and the
+//! handles built once at start (`app::prepare` makes it; Rocket manages it for the handlers;
+//! the command line reads it after start). Services never take it: they take the connection
+//! and the configuration they need, so they run the same from a handler, the command line,
+//! the benchmark and a test.
+
+use sea_orm::DatabaseConnection;
+
+use crate::accounts::form_key::FormKey;
+use crate::accounts::outbox::MailWake;
+use crate::accounts::sso::{self, Providers};
+use crate::config::AppConfig;
+
+/// Everything handlers share, managed by Rocket.
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub config: AppConfig,
+    /// Signs the CSRF tokens of forms shown before sign-in.
+    pub form_key: FormKey,
+    /// Wakes the background mail sender when a request queues mail.
+    pub mail_wake: MailWake,
+    /// The single sign-on providers' cached discovery documents and keys.
+    pub providers: Providers,
+    /// Appended to static URLs (`?v=`) so browsers may cache them for a year.
+    pub asset_version: String,
+}
+
+impl AppState {
+    /// What a single sign-on needs of the running service.
+    pub fn sso(&self) -> sso::Context<'_> {
+        sso::Context {
+            db: &self.db,
+            config: &self.config,
+            providers: &self.providers,
+        }
+    }
+}
