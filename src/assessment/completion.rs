@@ -9,8 +9,8 @@ use sea_orm::{
     QueryOrder,
 };
 
-use super::aggregates::{AttemptTopics, CellDelta, CellKey, add_cell, load_attempt_topics};
-use super::increments::Increments;
+use super::aggregates::{AttemptTopics, load_attempt_topics};
+use crate::aggregates::{CellDelta, CellKey, Increments, Period, add_cell};
 use crate::entities::{assessment, attempt, module, module_progress, module_topic, role_target};
 use crate::error::AppResult;
 
@@ -169,13 +169,9 @@ pub async fn complete_module_if_passed(
             band: baseline.band.clone().unwrap_or_default(),
             topic_id,
             phase: "baseline".into(),
-            period: submitted_at.format("%Y-%m").to_string(),
+            period: Period::of(submitted_at),
         };
-        let delta = CellDelta {
-            counts: vec![("n_completed", 1)],
-            sums: Vec::new(),
-        };
-        add_cell(&mut batch, &key, &delta)?;
+        add_cell(&mut batch, &key, &CellDelta::completion())?;
     }
     batch.write(db).await
 }

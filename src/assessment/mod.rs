@@ -11,7 +11,6 @@ pub mod bank;
 pub mod certainty_words;
 pub mod completion;
 pub mod draw;
-pub mod increments;
 pub mod item_stats;
 pub mod job;
 pub mod option_order;

@@ -8,7 +8,7 @@ use sea_orm::{
 };
 
 use super::aggregates::{AttemptTopics, add_attempt_to_cells, load_attempt_topics};
-use super::increments::{Increments, Table};
+use crate::aggregates::{Increments, Period, Table, publication};
 use crate::entities::{attempt, module_progress, response, topic_rating};
 use crate::error::AppResult;
 
@@ -146,7 +146,7 @@ pub async fn plan_submit(
             // A retaken post-assessment is not a new learner: it must never count towards a
             // release, or one person retaking it 8 times would be published alone (issue 16).
             // It rides along, inside the batch, with the next release of new learners.
-            batch.set_count(Table::ReportPending, "n_changes", 0)?;
+            publication::hold_back(&mut batch)?;
         }
         if submitted.phase == "baseline" {
             super::item_stats::add(&mut batch, &submitted, &topics)?;
@@ -206,8 +206,7 @@ pub async fn apply_submit(
     let touched = batch.keys(Table::ReportPending);
     batch.write(db).await?;
     if let Some(submitted) = a.submitted_at {
-        let period = crate::reports::Period::of(submitted);
-        crate::reports::publication::release_due(db, &touched, &period.to_string()).await?;
+        publication::release_due(db, &touched, Period::of(submitted)).await?;
     }
     if a.phase == "quiz" {
         super::completion::complete_module_if_passed(db, &a, &topics).await?;

@@ -10,8 +10,8 @@ use std::collections::HashMap;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
+use crate::aggregates::items::bucket_rest;
 use crate::assessment::bank::decode_question;
-use crate::assessment::item_stats::bucket_rest;
 use crate::entities::{
     assessment, assessment_stat, item, item_option_count, item_rest_histogram, item_stat,
     item_version, staff_group, topic,

@@ -20,14 +20,12 @@ use sea_orm::{
 use super::insert::{insert_all, next_id, resync_ids};
 use super::population::{Person, Role, Workforce, organisation_weights};
 use crate::accounts::password::{self, Password};
-use crate::assessment::aggregates::{
-    AttemptTopics, Targets, add_cell, cell_deltas, knowledge_by_topic,
-};
+use crate::aggregates::{Increments, add_cell, publication};
+use crate::assessment::aggregates::{AttemptTopics, Targets, cell_deltas, knowledge_by_topic};
 use crate::assessment::answer;
 use crate::assessment::attempts::{SUBMITTED, SaveItem, response_row};
 use crate::assessment::bank::{self, Slot};
 use crate::assessment::draw::{self, PoolItem};
-use crate::assessment::increments::Increments;
 use crate::assessment::{item_stats, scoring};
 use crate::entities::{
     assessment, attempt, attempt_item, job_assignment, job_role, organisation, response,
@@ -487,8 +485,8 @@ pub async fn seed(db: &DatabaseConnection, spec: &SeedSpec) -> AppResult<SeedSum
     }
     summary.aggregate_rows += std::mem::take(&mut rows).write(db).await?;
     // Publish as the submits would have, month by month, so reports see the population.
-    let threshold = crate::reports::publication::threshold(db).await?;
-    crate::reports::publication::rebuild(db, threshold).await?;
+    let threshold = publication::threshold(db).await?;
+    publication::rebuild(db, threshold).await?;
     summary.ready = super::ready::ready(
         db,
         spec,

@@ -33,7 +33,9 @@ pub mod module_version;
 pub mod oidc_login;
 pub mod one_time_token;
 pub mod organisation;
+pub mod publication_state;
 pub mod removed_response_sum;
+mod report_tables;
 pub mod response;
 pub mod role_target;
 pub mod session;
@@ -43,3 +45,7 @@ pub mod staff_group;
 pub mod topic;
 pub mod topic_rating;
 pub mod user;
+
+pub use report_tables::{
+    report_cell, report_pending, report_published, report_published_total, report_total,
+};

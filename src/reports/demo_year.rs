@@ -16,8 +16,8 @@ use rand::Rng;
 use rand::rngs::StdRng;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
-use super::cells::Lookups;
 use super::demo::{DemoSpec, DemoSummary, Learner};
+use super::lookups::Lookups;
 use crate::assessment::attempts;
 use crate::assessment::bank;
 use crate::entities::{attempt, module_progress, response};

@@ -3,15 +3,14 @@
 //! exports with their audit entry, `verify` (every aggregate recomputed from raw data) and a
 //! synthetic demo population.
 //!
-//! The gap grid, priorities, trends and exports read only the pre-aggregated `report_cells`
-//! table plus small lookup tables, so they cost O(cells) (DESIGN §5). Services take the
+//! The gap grid, priorities, trends and exports read only the published aggregates (through
+//! [`crate::aggregates::read`]) plus small lookup tables, so they cost O(cells) (DESIGN §5). Services take the
 //! organisations the caller may see as a [`gaps::Scope`]; the web layer builds it from the
 //! signed-in manager's guard, so a service can never be asked for more than that.
 //!
 //! Services return [`crate::error::AppError`].
 
 pub mod audit;
-pub mod cells;
 pub mod completion;
 pub mod dashboard;
 pub mod demo;
@@ -20,14 +19,13 @@ pub mod demo_year;
 pub mod export;
 pub mod frameworks;
 pub mod gaps;
-pub mod period;
+pub mod lookups;
 pub mod priorities;
-pub mod publication;
 pub mod retention;
 pub mod trends;
 pub mod verify;
 mod verify_items;
 mod verify_publication;
 
+pub use crate::aggregates::{Period, publication};
 pub use gaps::{Cell, GapQuery, GapReport, Level, Phase, ReportRow, Scope, gap_report};
-pub use period::Period;

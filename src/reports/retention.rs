@@ -24,8 +24,9 @@ use sea_orm::{
 };
 
 use super::verify_items::ItemContributions;
+use crate::aggregates::Increments;
+use crate::aggregates::items;
 use crate::assessment::aggregates::{kept_row, load_attempt_topics};
-use crate::assessment::increments::{Increments, Table};
 use crate::audit::{self, Event, action};
 use crate::entities::{attempt, response};
 use crate::error::{AppError, AppResult};
@@ -127,12 +128,9 @@ async fn remove_responses(db: &impl ConnectionTrait, a: &attempt::Model) -> AppR
         let mut contributions = ItemContributions::default();
         contributions.add_attempt(a, topics.scored.total(), &responses);
         let mut batch = Increments::default();
-        for (table, columns, rows) in contributions.tables() {
+        for (table, rows) in contributions.tables() {
             for (key, values) in rows {
-                for (column, value) in columns.iter().zip(values) {
-                    let key = vec![table.into(), key.as_str().into(), (*column).into()];
-                    batch.add(Table::RemovedResponseSums, key, &[], &[("value", value)])?;
-                }
+                items::keep_removed(&mut batch, table, &key, &values)?;
             }
         }
         batch.write(db).await?;
