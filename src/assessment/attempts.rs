@@ -241,11 +241,25 @@ pub async fn save_with(
     items: &[SaveItem],
     indices: Indices,
 ) -> AppResult<SaveProblems> {
-    // An attempt's items never change, so checking and grading happen before the write lock;
-    // under it, only whether the attempt is still open is read again.
     let attempt = owned_attempt(db, user_id, attempt_id).await?;
     ensure_open(&attempt)?;
     let slots = bank::attempt_slots(db, attempt.id).await?;
+    save_drawn(db, &attempt, &slots, ratings, items, indices).await
+}
+
+/// [`save_with`] for an attempt and its items already read (its owner's, as
+/// [`owned_attempt`] returns it).
+pub async fn save_drawn(
+    db: &DatabaseConnection,
+    attempt: &attempt::Model,
+    slots: &[bank::Slot],
+    ratings: &[(i64, i16)],
+    items: &[SaveItem],
+    indices: Indices,
+) -> AppResult<SaveProblems> {
+    // An attempt's items never change, so checking and grading happen before the write lock;
+    // under it, only whether the attempt is still open is read again.
+    ensure_open(attempt)?;
     let topics: HashSet<i64> = slots.iter().map(|s| s.topic_id).collect();
     // Later values for the same topic or question win, as if each were saved in turn.
     let mut rated: BTreeMap<i64, i16> = BTreeMap::new();
@@ -297,7 +311,7 @@ pub async fn save_with(
         }
     }
     let txn = crate::db::begin_write(db).await?;
-    ensure_open(&owned_attempt(&txn, user_id, attempt_id).await?)?;
+    ensure_open(&owned_attempt(&txn, attempt.user_id, attempt.id).await?)?;
     if !rated.is_empty() {
         topic_rating::Entity::delete_many()
             .filter(topic_rating::Column::AttemptId.eq(attempt.id))
@@ -385,7 +399,7 @@ pub async fn missing(
     Ok(missing_in(&attempt.phase, &slots, &responses, &rated))
 }
 
-fn missing_in(
+pub(super) fn missing_in(
     phase: &str,
     slots: &[bank::Slot],
     responses: &[response::Model],

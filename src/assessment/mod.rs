@@ -14,6 +14,7 @@ pub mod draw;
 pub mod item_stats;
 pub mod job;
 pub mod option_order;
+pub mod progress;
 pub mod results;
 pub mod scoring;
 pub mod submit_plan;

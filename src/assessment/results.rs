@@ -65,6 +65,9 @@ pub struct AttemptResult {
     pub answers_removed_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(skip)]
     pub slots: Vec<Slot>,
+    /// The saved answers by item version (none once retention removed them), for feedback.
+    #[serde(skip)]
+    pub responses: HashMap<i64, response::Model>,
 }
 
 /// The result of a learner's own submitted attempt.
@@ -90,12 +93,11 @@ pub async fn attempt_result(
             .collect(),
         None => HashMap::new(),
     };
-    let responses: HashMap<i64, response::Model> = response::Entity::find()
-        .filter(response::Column::AttemptId.eq(attempt.id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|r| (r.item_version_id, r))
+    // The answers scored (none once retention kept only their sums).
+    let responses: HashMap<i64, response::Model> = topics
+        .responses
+        .iter()
+        .map(|r| (r.item_version_id, r.clone()))
         .collect();
     let baseline: HashMap<i64, f64> = match (
         attempt.phase.as_str(),
@@ -175,5 +177,6 @@ pub async fn attempt_result(
         certainty_reading: certainty_bonus_words(&summary),
         summary,
         slots: topics.slots,
+        responses,
     })
 }

@@ -8,35 +8,21 @@ use rocket::serde::json::{Json, Value, json};
 use rocket::{State, get, post, put};
 use serde::Deserialize;
 
-use super::views::{item_view, responses_by_version};
+use super::views::item_view;
 use crate::app::AppState;
 use crate::assessment::answer::{AnswerInput, Sureness};
-use crate::assessment::attempts::{self, IN_PROGRESS, Indices, SUBMITTED, SaveItem};
-use crate::assessment::{bank, results};
-use crate::entities::{response, topic_rating};
+use crate::assessment::attempts::{self, IN_PROGRESS, Indices, SaveItem};
+use crate::assessment::{progress, results};
 use crate::error::{AppError, AppResult};
 use crate::learning::{export, modules, plan, record};
 use crate::web::csrf::{CsrfHeader, CsrfJson};
 use crate::web::guards::CurrentUser;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 async fn attempt_json(state: &AppState, user_id: i64, id: i64) -> AppResult<Value> {
-    let attempt = attempts::owned_attempt(&state.db, user_id, id).await?;
-    let slots = bank::attempt_slots(&state.db, id).await?;
-    let saved = responses_by_version(
-        response::Entity::find()
-            .filter(response::Column::AttemptId.eq(id))
-            .all(&state.db)
-            .await?,
-    );
-    let ratings: BTreeMap<i64, i16> = topic_rating::Entity::find()
-        .filter(topic_rating::Column::AttemptId.eq(id))
-        .all(&state.db)
-        .await?
-        .into_iter()
-        .map(|r| (r.topic_id, r.rating))
-        .collect();
-    let items: Vec<Value> = slots
+    let progress = progress::progress(&state.db, user_id, id).await?;
+    let saved = &progress.responses;
+    let items: Vec<Value> = progress
+        .slots
         .iter()
         .enumerate()
         .map(|(index, slot)| {
@@ -49,12 +35,12 @@ async fn attempt_json(state: &AppState, user_id: i64, id: i64) -> AppResult<Valu
         })
         .collect();
     Ok(json!({
-        "id": attempt.id,
-        "phase": attempt.phase,
-        "status": attempt.status,
-        "ratings": ratings,
+        "id": progress.attempt.id,
+        "phase": progress.attempt.phase,
+        "status": progress.attempt.status,
+        "ratings": progress.ratings,
         "items": items,
-        "missing": attempts::missing(&state.db, &attempt).await?,
+        "missing": progress.missing(),
     }))
 }
 
@@ -194,12 +180,7 @@ pub async fn api_show_result(
     state: &State<AppState>,
     id: i64,
 ) -> AppResult<Json<Value>> {
-    let attempt = attempts::owned_attempt(&state.db, user.account.id, id).await?;
-    if attempt.status != SUBMITTED {
-        return Err(AppError::Conflict(
-            "Results are shown once the attempt is submitted.".into(),
-        ));
-    }
+    // Someone else's attempt is "not found"; an open one "shown once submitted".
     let result = results::attempt_result(&state.db, user.account.id, id).await?;
     let explanations: Vec<Value> = result
         .slots

@@ -2,7 +2,7 @@
 //! answer chosen and how sure, as the learner gave them (in the order they saw the options),
 //! each with a Change link back to its topic page. Nothing says whether an answer is right.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
@@ -63,7 +63,7 @@ fn reviewed(view: ItemView) -> ReviewedItem {
 pub fn reviewed_topics(
     slots: &[Slot],
     saved: &HashMap<i64, response::Model>,
-    ratings: &HashMap<i64, i16>,
+    ratings: &BTreeMap<i64, i16>,
 ) -> Vec<ReviewedTopic> {
     topic_order(slots)
         .into_iter()

@@ -1,8 +1,6 @@
 //! View models for the learner's assessment pages: built from the service's slots and saved
 //! answers, shaped for the templates (every field always present; strict mode).
 
-use std::collections::HashMap;
-
 use serde::Serialize;
 
 use crate::assessment::answer::AnswerInput;
@@ -216,8 +214,4 @@ pub fn topic_order(slots: &[Slot]) -> Vec<i64> {
         }
     }
     order
-}
-
-pub fn responses_by_version(rows: Vec<response::Model>) -> HashMap<i64, response::Model> {
-    rows.into_iter().map(|r| (r.item_version_id, r)).collect()
 }

@@ -8,14 +8,13 @@ use rocket::response::{Flash, Redirect};
 use rocket::serde::json::{Json, Value, json};
 use rocket::{Either, State, get, post};
 use rocket_dyn_templates::Template;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::ConnectionTrait;
 use serde::{Deserialize, Serialize};
 
 use crate::accounts::OrgScope;
 use crate::accounts::organisations;
 use crate::app::AppState;
 use crate::audit::{self, Event, action};
-use crate::entities::job_role;
 use crate::error::{AppError, AppResult};
 use crate::learning::assignments::{self, Audience};
 use crate::learning::modules;
@@ -81,15 +80,13 @@ async fn choices(
             label: format!("{} ({})", o.name, o.code),
         })
         .collect();
-    let roles = job_role::Entity::find()
-        .order_by_asc(job_role::Column::Name)
-        .all(db)
+    let roles = assignments::role_choices(db)
         .await?
         .into_iter()
-        .map(|r| Choice {
-            selected: entered.is_some_and(|f| f.job_role_id == Some(r.id)),
-            value: r.id.to_string(),
-            label: r.name,
+        .map(|(id, name)| Choice {
+            selected: entered.is_some_and(|f| f.job_role_id == Some(id)),
+            value: id.to_string(),
+            label: name,
         })
         .collect();
     Ok((modules, organisations, roles))
@@ -120,11 +117,7 @@ async fn validate(
         });
     }
     if let Some(role) = form.job_role_id
-        && job_role::Entity::find()
-            .filter(job_role::Column::Id.eq(role))
-            .one(db)
-            .await?
-            .is_none()
+        && !assignments::role_exists(db, role).await?
     {
         errors.push(FieldError {
             field: "job_role_id",
