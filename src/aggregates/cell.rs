@@ -6,6 +6,7 @@ use super::Period;
 use super::increments::{Increments, Key};
 use super::publication;
 use super::tables::Table;
+use crate::entities::Phase;
 use crate::error::AppResult;
 use crate::measures::{CellSums, ResponseSums};
 
@@ -16,7 +17,7 @@ pub struct CellKey {
     pub job_role_id: i64,
     pub band: String,
     pub topic_id: i64,
-    pub phase: String,
+    pub phase: Phase,
     pub period: Period,
 }
 

@@ -4,6 +4,7 @@
 
 use super::increments::{Increments, Key};
 use super::tables::Table;
+use crate::entities::Phase;
 use crate::error::AppResult;
 use crate::measures::{ItemSums, TestSums};
 
@@ -42,7 +43,7 @@ pub fn bucket_rest(bucket: i64) -> f64 {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ItemKey {
     pub item_version_id: i64,
-    pub phase: String,
+    pub phase: Phase,
     pub staff_group_id: i64,
 }
 
@@ -89,12 +90,16 @@ pub fn add_response(
 pub fn add_test(
     batch: &mut Increments,
     assessment_id: i64,
-    phase: &str,
+    phase: Phase,
     staff_group_id: i64,
     items: i64,
     total: f64,
 ) -> AppResult<()> {
-    let key = vec![assessment_id.into(), phase.into(), staff_group_id.into()];
+    let key = vec![
+        assessment_id.into(),
+        phase.as_str().into(),
+        staff_group_id.into(),
+    ];
     batch.add(
         Table::AssessmentStats,
         key,

@@ -12,7 +12,7 @@ use sea_orm::{
 use super::bank::{self, Slot};
 use super::scoring::{self, Scored};
 use crate::aggregates::{CellDelta, CellKey, Increments, LearnerCell, Period, add_cell};
-use crate::entities::{attempt, attempt_topic_score, response, role_target, topic_rating};
+use crate::entities::{Phase, attempt, attempt_topic_score, response, role_target, topic_rating};
 use crate::error::AppResult;
 use crate::measures::ResponseSums;
 
@@ -125,7 +125,7 @@ async fn baseline_knowledge(
 ) -> AppResult<HashMap<i64, f64>> {
     let baseline = attempt::Entity::find()
         .filter(attempt::Column::UserId.eq(user_id))
-        .filter(attempt::Column::Phase.eq("baseline"))
+        .filter(attempt::Column::Phase.eq(Phase::Baseline))
         .filter(attempt::Column::IsReported.eq(true))
         .one(db)
         .await?;
@@ -172,7 +172,8 @@ pub fn cell_deltas(
             knowledge: topic.knowledge,
             rating: topics.ratings.get(topic_id).copied(),
             at_target,
-            completed: attempt.phase == "baseline" && (at_target || completed.contains(topic_id)),
+            completed: attempt.phase == Phase::Baseline
+                && (at_target || completed.contains(topic_id)),
             responses: &topic.responses,
             pre: pre.get(topic_id).copied(),
         });
@@ -181,7 +182,7 @@ pub fn cell_deltas(
             job_role_id,
             band: attempt.band.clone().unwrap_or_default(),
             topic_id: *topic_id,
-            phase: attempt.phase.clone(),
+            phase: attempt.phase,
             period,
         };
         out.push((key, delta));
@@ -201,12 +202,12 @@ pub(super) async fn add_attempt_to_cells(
         return Ok(());
     };
     let targets = targets_for(db, job_role_id).await?;
-    let pre = if attempt.phase == "post" {
+    let pre = if attempt.phase == Phase::Post {
         baseline_knowledge(db, attempt.user_id).await?
     } else {
         HashMap::new()
     };
-    let completed = if attempt.phase == "baseline" {
+    let completed = if attempt.phase == Phase::Baseline {
         super::completion::completed_topics(db, attempt.user_id).await?
     } else {
         HashSet::new()

@@ -11,7 +11,9 @@ use sea_orm::{
 
 use super::aggregates::{AttemptTopics, load_attempt_topics};
 use crate::aggregates::{CellDelta, CellKey, Increments, Period, add_cell};
-use crate::entities::{assessment, attempt, module, module_progress, module_topic, role_target};
+use crate::entities::{
+    Phase, assessment, attempt, module, module_progress, module_topic, role_target,
+};
 use crate::error::AppResult;
 
 /// Topics covered by modules the learner has completed (at the version they completed).
@@ -65,7 +67,7 @@ pub async fn reported_baseline(
 ) -> AppResult<Option<attempt::Model>> {
     Ok(attempt::Entity::find()
         .filter(attempt::Column::UserId.eq(user_id))
-        .filter(attempt::Column::Phase.eq("baseline"))
+        .filter(attempt::Column::Phase.eq(Phase::Baseline))
         .filter(attempt::Column::IsReported.eq(true))
         .one(db)
         .await?)
@@ -168,7 +170,7 @@ pub async fn complete_module_if_passed(
             job_role_id,
             band: baseline.band.clone().unwrap_or_default(),
             topic_id,
-            phase: "baseline".into(),
+            phase: Phase::Baseline,
             period: Period::of(submitted_at),
         };
         add_cell(&mut batch, &key, &CellDelta::completion())?;

@@ -47,7 +47,7 @@ pub fn add(
         for &staff_group_id in &groups {
             let key = ItemKey {
                 item_version_id: row.item_version_id,
-                phase: attempt.phase.clone(),
+                phase: attempt.phase,
                 staff_group_id,
             };
             items::add_response(batch, &key, &sums, &options)?;
@@ -55,14 +55,7 @@ pub fn add(
     }
     let k = i64::try_from(topics.responses.len()).unwrap_or(0);
     for &group in &groups {
-        items::add_test(
-            batch,
-            attempt.assessment_id,
-            &attempt.phase,
-            group,
-            k,
-            total,
-        )?;
+        items::add_test(batch, attempt.assessment_id, attempt.phase, group, k, total)?;
     }
     Ok(())
 }

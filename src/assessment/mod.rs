@@ -19,5 +19,7 @@ pub mod results;
 pub mod scoring;
 pub mod submit_plan;
 
+pub use crate::entities::{AttemptStatus, Phase};
+
 #[cfg(test)]
 mod tests_option_order;

@@ -5,10 +5,13 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
-use super::attempts::{self, Indices, SUBMITTED, SaveItem, SaveProblems};
+use super::attempts::{self, Indices, SaveItem, SaveProblems};
 use super::bank::{self, Slot};
-use crate::entities::{attempt, response, topic_rating};
+use crate::entities::{AttemptStatus, attempt, response, topic_rating};
 use crate::error::{AppError, AppResult};
+
+/// One saved answer, as the pages read it back.
+pub type SavedAnswer = response::Model;
 
 /// An attempt with its items, in order: what never changes once it is drawn.
 pub struct Drawn {
@@ -25,7 +28,7 @@ impl Drawn {
     }
 
     pub fn is_submitted(&self) -> bool {
-        self.attempt.status == SUBMITTED
+        self.attempt.status == AttemptStatus::Submitted
     }
 
     /// The attempt's topics in the order its pages take them.
@@ -52,7 +55,7 @@ pub struct Progress {
     pub attempt: attempt::Model,
     pub slots: Vec<Slot>,
     /// Saved answers by item version.
-    pub responses: HashMap<i64, response::Model>,
+    pub responses: HashMap<i64, SavedAnswer>,
     /// Saved confidence (1–5) by topic.
     pub ratings: BTreeMap<i64, i16>,
 }
@@ -90,7 +93,7 @@ impl Progress {
     }
 
     pub fn is_submitted(&self) -> bool {
-        self.attempt.status == SUBMITTED
+        self.attempt.status == AttemptStatus::Submitted
     }
 
     /// The attempt's topics in the order its pages take them.
@@ -114,7 +117,7 @@ impl Progress {
     pub fn missing(&self) -> Vec<String> {
         let rated: HashSet<i64> = self.ratings.keys().copied().collect();
         let responses: Vec<response::Model> = self.responses.values().cloned().collect();
-        attempts::missing_in(&self.attempt.phase, &self.slots, &responses, &rated)
+        attempts::missing_in(self.attempt.phase, &self.slots, &responses, &rated)
     }
 }
 
@@ -153,12 +156,14 @@ pub async fn save_topic(
     rating: Option<i16>,
     items: &[SaveItem],
 ) -> AppResult<TopicSaved> {
-    let drawn = Drawn::load(db, user_id, attempt_id).await?;
-    if drawn.is_submitted() {
+    let attempt = attempts::owned_attempt(db, user_id, attempt_id).await?;
+    if attempt.status == AttemptStatus::Submitted {
         return Err(AppError::Conflict(
             "This attempt has been submitted. See your results instead.".into(),
         ));
     }
+    let slots = bank::attempt_slots(db, attempt.id).await?;
+    let drawn = Drawn { attempt, slots };
     let topic_id = drawn.topic_of_page(n)?;
     let ratings: Vec<(i64, i16)> = rating.map(|r| (topic_id, r)).into_iter().collect();
     let problems = attempts::save_drawn(

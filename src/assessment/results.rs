@@ -7,10 +7,10 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde::Serialize;
 
 use super::aggregates::load_attempt_topics;
-use super::attempts::{SUBMITTED, owned_attempt};
+use super::attempts::owned_attempt;
 use super::bank::Slot;
 use super::certainty_words::{TopicFacts, calibration_words, certainty_bonus_words};
-use crate::entities::{response, role_target};
+use crate::entities::{AttemptStatus, Phase, response, role_target};
 use crate::error::{AppError, AppResult};
 use crate::measures::response::Certainty;
 use crate::measures::summary::ResponseSummary;
@@ -55,7 +55,7 @@ pub struct ItemResult {
 #[derive(Debug, Clone, Serialize)]
 pub struct AttemptResult {
     pub attempt_id: i64,
-    pub phase: String,
+    pub phase: Phase,
     pub topics: Vec<TopicResult>,
     pub items: Vec<ItemResult>,
     pub summary: ResponseSummary,
@@ -77,7 +77,7 @@ pub async fn attempt_result(
     attempt_id: i64,
 ) -> AppResult<AttemptResult> {
     let attempt = owned_attempt(db, user_id, attempt_id).await?;
-    if attempt.status != SUBMITTED {
+    if attempt.status != AttemptStatus::Submitted {
         return Err(AppError::Conflict(
             "Results are shown once the attempt is submitted.".into(),
         ));
@@ -100,10 +100,10 @@ pub async fn attempt_result(
         .map(|r| (r.item_version_id, r.clone()))
         .collect();
     let baseline: HashMap<i64, f64> = match (
-        attempt.phase.as_str(),
+        attempt.phase,
         super::completion::reported_baseline(db, user_id).await?,
     ) {
-        ("post", Some(baseline)) => load_attempt_topics(db, baseline.id)
+        (Phase::Post, Some(baseline)) => load_attempt_topics(db, baseline.id)
             .await?
             .scored
             .topics

@@ -1,5 +1,6 @@
 //! Entities: persistence shapes only. Services and queries use them; handlers never do.
 
+pub mod active_enums;
 pub mod assessment;
 pub mod assessment_item;
 pub mod assessment_stat;
@@ -46,6 +47,7 @@ pub mod topic;
 pub mod topic_rating;
 pub mod user;
 
+pub use active_enums::{AttemptStatus, Phase};
 pub use report_tables::{
     report_cell, report_pending, report_published, report_published_total, report_total,
 };

@@ -124,7 +124,7 @@ async fn remove_responses(db: &impl ConnectionTrait, a: &attempt::Model) -> AppR
         .filter(response::Column::AttemptId.eq(a.id))
         .all(db)
         .await?;
-    if a.is_reported && a.phase == "baseline" {
+    if a.is_reported && a.phase == crate::entities::Phase::Baseline {
         let mut contributions = ItemContributions::default();
         contributions.add_attempt(a, topics.scored.total(), &responses);
         let mut batch = Increments::default();

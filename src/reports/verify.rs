@@ -16,7 +16,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use crate::aggregates::read::{self, KeyedRows, without_period};
 use crate::aggregates::{Period, Table, stored_values};
 use crate::assessment::aggregates::{AttemptTopics, load_attempt_topics};
-use crate::entities::{attempt, module_progress, module_topic, role_target};
+use crate::entities::{Phase, attempt, module_progress, module_topic, role_target};
 use crate::error::AppResult;
 use crate::measures::{CellSums, LearnerTopic};
 
@@ -50,7 +50,7 @@ impl fmt::Display for Difference {
 pub async fn verify(db: &impl ConnectionTrait) -> AppResult<Vec<Difference>> {
     let submitted = attempt::Entity::find()
         .filter(attempt::Column::SubmittedAt.is_not_null())
-        .filter(attempt::Column::Phase.is_in(["baseline", "post"]))
+        .filter(attempt::Column::Phase.is_in([Phase::Baseline, Phase::Post]))
         .order_by_asc(attempt::Column::UserId)
         .order_by_asc(attempt::Column::SubmittedAt)
         .order_by_asc(attempt::Column::Id)
@@ -121,8 +121,8 @@ fn counted_attempts(submitted: &[attempt::Model]) -> HashSet<i64> {
     let mut first_baseline: HashMap<i64, i64> = HashMap::new();
     let mut last_post: HashMap<i64, i64> = HashMap::new();
     for a in submitted {
-        match a.phase.as_str() {
-            "baseline" => {
+        match a.phase {
+            Phase::Baseline => {
                 first_baseline.entry(a.user_id).or_insert(a.id);
             }
             _ => {
@@ -153,7 +153,7 @@ async fn expected_cells(
     let done = done_topics(db).await?;
     let baseline_of: HashMap<i64, i64> = counted
         .iter()
-        .filter(|a| a.phase == "baseline")
+        .filter(|a| a.phase == Phase::Baseline)
         .map(|a| (a.user_id, a.id))
         .collect();
     let mut cells: BTreeMap<String, CellSums> = BTreeMap::new();
@@ -166,7 +166,7 @@ async fn expected_cells(
         ) else {
             continue;
         };
-        let pre = (a.phase == "post")
+        let pre = (a.phase == Phase::Post)
             .then(|| baseline_of.get(&a.user_id).and_then(|b| scored.get(b)))
             .flatten();
         for (&topic, score) in &topics.scored.topics {
@@ -182,7 +182,7 @@ async fn expected_cells(
                 importance,
                 completed: false,
             };
-            learner.completed = a.phase == "baseline"
+            learner.completed = a.phase == Phase::Baseline
                 && (learner.at_target()
                     || done.get(&a.user_id).is_some_and(|d| d.contains(&topic)));
             let mut sums = learner.sums() + CellSums::from_responses(score.responses);
@@ -196,7 +196,7 @@ async fn expected_cells(
                     role.to_string(),
                     a.band.clone().unwrap_or_default(),
                     topic.to_string(),
-                    a.phase.clone(),
+                    a.phase.to_string(),
                     Period::of(at).to_string(),
                 ],
             );

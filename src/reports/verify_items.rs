@@ -14,7 +14,7 @@ use crate::aggregates::read::{self, KeyedRows};
 use crate::assessment::aggregates::AttemptTopics;
 use crate::assessment::answer::AnswerInput;
 use crate::assessment::scoring::to_answer;
-use crate::entities::{attempt, removed_response_sum, response};
+use crate::entities::{Phase, attempt, removed_response_sum, response};
 use crate::error::AppResult;
 use crate::measures::{ItemSums, TestSums};
 
@@ -57,7 +57,7 @@ impl ItemContributions {
             for row in responses {
                 let item = [
                     row.item_version_id.to_string(),
-                    a.phase.clone(),
+                    a.phase.to_string(),
                     group.to_string(),
                 ];
                 for option in chosen_options(row) {
@@ -75,7 +75,7 @@ impl ItemContributions {
                 Table::AssessmentStats,
                 &[
                     a.assessment_id.to_string(),
-                    a.phase.clone(),
+                    a.phase.to_string(),
                     group.to_string(),
                 ],
             );
@@ -135,7 +135,7 @@ pub(super) async fn check(
     // Attempts whose responses retention removed are counted through what it kept instead.
     for a in counted
         .iter()
-        .filter(|a| a.phase == "baseline" && a.responses_removed_at.is_none())
+        .filter(|a| a.phase == Phase::Baseline && a.responses_removed_at.is_none())
     {
         let Some(topics) = scored.get(&a.id) else {
             continue;

@@ -10,8 +10,9 @@ use serde::Deserialize;
 
 use super::views::item_view;
 use crate::app::AppState;
+use crate::assessment::AttemptStatus;
 use crate::assessment::answer::{AnswerInput, Sureness};
-use crate::assessment::attempts::{self, IN_PROGRESS, Indices, SaveItem};
+use crate::assessment::attempts::{self, Indices, SaveItem};
 use crate::assessment::{progress, results};
 use crate::error::{AppError, AppResult};
 use crate::learning::{export, modules, plan, record};
@@ -49,7 +50,7 @@ pub async fn api_dashboard(user: CurrentUser, state: &State<AppState>) -> AppRes
     let baseline = attempts::attempts_at(&state.db, user.account.id, "baseline").await?;
     let plan = plan::plan(&state.db, user.account.id).await?;
     Ok(Json(json!({
-        "baseline": baseline.iter().find(|a| a.is_reported || a.status == IN_PROGRESS).map(|a| json!({ "id": a.id, "status": a.status })),
+        "baseline": baseline.iter().find(|a| a.is_reported || a.status == AttemptStatus::InProgress).map(|a| json!({ "id": a.id, "status": a.status })),
         "plan_complete": plan.as_ref().is_some_and(|p| p.complete),
     })))
 }

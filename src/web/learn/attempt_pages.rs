@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use super::views::{ItemView, item_view};
 use crate::app::AppState;
+use crate::assessment::Phase;
 use crate::assessment::answer::{AnswerInput, Sureness};
 use crate::assessment::attempts::{self, SaveItem};
 use crate::assessment::progress::{self, Progress};
@@ -73,8 +74,8 @@ struct TopicPageView {
     restored: bool,
 }
 
-fn phase_heading(phase: &str) -> &'static str {
-    if phase == "post" {
+fn phase_heading(phase: Phase) -> &'static str {
+    if phase == Phase::Post {
         "Post-assessment"
     } else {
         "Baseline: what you know now"
@@ -186,7 +187,7 @@ fn topic_page(
     }
     Ok(TopicPageView {
         attempt_id: progress.attempt.id,
-        heading: phase_heading(&progress.attempt.phase).to_owned(),
+        heading: phase_heading(progress.attempt.phase).to_owned(),
         topic_number: n,
         topic_count: order.len(),
         topic_name: topic_slots
@@ -372,7 +373,7 @@ async fn review_view(
     };
     Ok(ReviewView {
         attempt_id: id,
-        heading: phase_heading(&progress.attempt.phase).to_owned(),
+        heading: phase_heading(progress.attempt.phase).to_owned(),
         topics: super::review_view::reviewed_topics(
             &progress.slots,
             &progress.responses,
@@ -425,7 +426,7 @@ pub async fn show_result(
     id: i64,
 ) -> AppResult<Template> {
     let result = results::attempt_result(&state.db, user.account.id, id).await?;
-    let post_taken = result.phase == "post";
+    let post_taken = result.phase == Phase::Post;
     let next = super::next_step::next_step(state, user.account.id, post_taken).await?;
     let view = super::result_view::result_view(&result, next);
     Ok(chrome.render("learn/result", "Your results", view))

@@ -11,6 +11,7 @@ use serde::Serialize;
 use super::attempt_pages::{ItemForm, to_input};
 use super::views::{ItemView, item_view};
 use crate::app::AppState;
+use crate::assessment::Phase;
 use crate::assessment::answer::Sureness;
 use crate::assessment::attempts::{self, Indices, SaveItem};
 use crate::assessment::progress::{self, Progress};
@@ -113,7 +114,7 @@ fn quiz_view(
     progress: &Progress,
     entered: Option<(&QuizForm, &[(i32, String)])>,
 ) -> AppResult<QuizView> {
-    if progress.attempt.phase != "quiz" {
+    if progress.attempt.phase != Phase::Quiz {
         return Err(AppError::NotFound("That quiz was not found.".into()));
     }
     let saved = &progress.responses;
@@ -269,7 +270,7 @@ pub async fn show_quiz_feedback(
     id: i64,
 ) -> AppResult<Template> {
     let result = results::attempt_result(&state.db, user.account.id, id).await?;
-    if result.phase != "quiz" {
+    if result.phase != Phase::Quiz {
         return Err(AppError::NotFound("That quiz was not found.".into()));
     }
     let responses = &result.responses;
