@@ -8,8 +8,8 @@ use serde::Serialize;
 
 use super::views::{ItemView, item_view, topic_order};
 use crate::assessment::bank::Slot;
+use crate::assessment::progress::SavedAnswer;
 use crate::assessment::results::RATING_LABELS;
-use crate::entities::response;
 
 #[derive(Debug, Serialize)]
 pub struct ReviewedItem {
@@ -62,7 +62,7 @@ fn reviewed(view: ItemView) -> ReviewedItem {
 /// Every topic of the attempt, in its order, with the saved rating and answers.
 pub fn reviewed_topics(
     slots: &[Slot],
-    saved: &HashMap<i64, response::Model>,
+    saved: &HashMap<i64, SavedAnswer>,
     ratings: &BTreeMap<i64, i16>,
 ) -> Vec<ReviewedTopic> {
     topic_order(slots)

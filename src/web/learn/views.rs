@@ -5,8 +5,8 @@ use serde::Serialize;
 
 use crate::assessment::answer::AnswerInput;
 use crate::assessment::bank::Slot;
+use crate::assessment::progress::SavedAnswer;
 use crate::content::markdown::render_formatted;
-use crate::entities::response;
 use crate::questions::{Answer, MatchPair, QuestionKind, TextFormat};
 
 #[derive(Debug, Serialize)]
@@ -63,7 +63,7 @@ const SURENESS: [(&str, &str); 4] = [
     ("dont_know", "I don't know"),
 ];
 
-fn saved_input(row: Option<&response::Model>) -> (AnswerInput, Option<&'static str>) {
+fn saved_input(row: Option<&SavedAnswer>) -> (AnswerInput, Option<&'static str>) {
     let Some(row) = row else {
         return (AnswerInput::default(), None);
     };
@@ -90,7 +90,7 @@ fn saved_input(row: Option<&response::Model>) -> (AnswerInput, Option<&'static s
 pub fn item_view(
     slot_index: usize,
     slot: &Slot,
-    saved: Option<&response::Model>,
+    saved: Option<&SavedAnswer>,
     entered: Option<(&AnswerInput, Option<&str>)>,
     error: Option<String>,
 ) -> ItemView {

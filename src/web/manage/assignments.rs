@@ -8,7 +8,6 @@ use rocket::response::{Flash, Redirect};
 use rocket::serde::json::{Json, Value, json};
 use rocket::{Either, State, get, post};
 use rocket_dyn_templates::Template;
-use sea_orm::ConnectionTrait;
 use serde::{Deserialize, Serialize};
 
 use crate::accounts::OrgScope;
@@ -58,10 +57,11 @@ struct FieldError {
 }
 
 async fn choices(
-    db: &impl ConnectionTrait,
+    state: &AppState,
     scope: &OrgScope,
     entered: Option<&AssignForm>,
 ) -> AppResult<(Vec<Choice>, Vec<Choice>, Vec<Choice>)> {
+    let db = &state.db;
     let modules = modules::published_modules(db)
         .await?
         .into_iter()
@@ -94,10 +94,11 @@ async fn choices(
 
 /// Checks the form against the manager's scope; the problems are per field.
 async fn validate(
-    db: &impl ConnectionTrait,
+    state: &AppState,
     scope: &OrgScope,
     form: &AssignForm,
 ) -> AppResult<Result<(i64, Audience, NaiveDate), Vec<FieldError>>> {
+    let db = &state.db;
     let mut errors = Vec::new();
     let module = modules::published_modules(db)
         .await?
@@ -160,7 +161,7 @@ async fn page(
     errors: Vec<FieldError>,
     entered: Option<&AssignForm>,
 ) -> AppResult<Template> {
-    let (modules, organisations, roles) = choices(&state.db, &manager.scope, entered).await?;
+    let (modules, organisations, roles) = choices(state, &manager.scope, entered).await?;
     let rows = assignments::list(&state.db, &manager.scope).await?;
     let title = if errors.is_empty() {
         "Module assignments"
@@ -235,7 +236,7 @@ pub async fn create_assignment(
     state: &State<AppState>,
     form: CsrfForm<AssignForm>,
 ) -> AppResult<Either<Flash<Redirect>, (Status, Template)>> {
-    match validate(&state.db, &manager.scope, &form.0).await? {
+    match validate(state, &manager.scope, &form.0).await? {
         Ok((module_id, audience, due)) => {
             record(state, &manager, address.0, module_id, audience, due).await?;
             Ok(Either::Left(Flash::success(
@@ -267,7 +268,7 @@ pub async fn api_create_assignment(
     state: &State<AppState>,
     body: CsrfJson<AssignForm>,
 ) -> AppResult<Json<Value>> {
-    match validate(&state.db, &manager.scope, &body.0).await? {
+    match validate(state, &manager.scope, &body.0).await? {
         Ok((module_id, audience, due)) => {
             let id = record(state, &manager, address.0, module_id, audience, due).await?;
             Ok(Json(json!({ "id": id })))
