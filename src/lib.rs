@@ -6,6 +6,7 @@
 //! [`app::StartupError`]; command-line subcommands print one line and exit non-zero.
 
 pub mod accounts;
+pub mod aggregates;
 pub mod app;
 pub mod assessment;
 pub mod audit;

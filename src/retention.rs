@@ -23,8 +23,9 @@ use sea_orm::{
     QueryOrder, QuerySelect,
 };
 
+use crate::aggregates::Increments;
+use crate::aggregates::items;
 use crate::assessment::aggregates::{kept_row, load_attempt_topics};
-use crate::assessment::increments::{Increments, Table};
 use crate::audit::{self, Event, action};
 use crate::entities::{attempt, response};
 use crate::error::{AppError, AppResult};
@@ -123,16 +124,13 @@ async fn remove_responses(db: &impl ConnectionTrait, a: &attempt::Model) -> AppR
         .filter(response::Column::AttemptId.eq(a.id))
         .all(db)
         .await?;
-    if a.is_reported && a.phase == "baseline" {
+    if a.is_reported && a.phase == crate::entities::Phase::Baseline {
         let mut contributions = ItemContributions::default();
         contributions.add_attempt(a, topics.scored.total(), &responses);
         let mut batch = Increments::default();
-        for (table, columns, rows) in contributions.tables() {
+        for (table, rows) in contributions.tables() {
             for (key, values) in rows {
-                for (column, value) in columns.iter().zip(values) {
-                    let key = vec![table.into(), key.as_str().into(), (*column).into()];
-                    batch.add(Table::RemovedResponseSums, key, &[], &[("value", value)])?;
-                }
+                items::keep_removed(&mut batch, table, &key, &values)?;
             }
         }
         batch.write(db).await?;

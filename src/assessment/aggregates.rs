@@ -1,7 +1,7 @@
 //! Keeping the report and item-statistics aggregates current at submit time, in the submit's
-//! transaction. What an attempt adds is computed in memory ([`cell_deltas`]) and written as
-//! atomic `INSERT ... ON CONFLICT DO UPDATE SET x = x + d` ([`Increments`]), safe with
-//! concurrent writers and several server instances.
+//! transaction. What an attempt adds is computed in memory ([`cell_deltas`]) and written
+//! through [`crate::aggregates`] as atomic `INSERT ... ON CONFLICT DO UPDATE SET x = x + d`
+//! ([`Increments`]), safe with concurrent writers and several server instances.
 
 use std::collections::{HashMap, HashSet};
 
@@ -10,65 +10,11 @@ use sea_orm::{
 };
 
 use super::bank::{self, Slot};
-use super::increments::{Increments, Key, Table};
 use super::scoring::{self, Scored};
-use crate::entities::{attempt, attempt_topic_score, response, role_target, topic_rating};
+use crate::aggregates::{CellDelta, CellKey, Increments, LearnerCell, Period, add_cell};
+use crate::entities::{Phase, attempt, attempt_topic_score, response, role_target, topic_rating};
 use crate::error::AppResult;
 use crate::measures::ResponseSums;
-
-/// One learner's contribution to one report cell (all additive, so it can be taken away).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct CellDelta {
-    pub counts: Vec<(&'static str, i64)>,
-    pub sums: Vec<(&'static str, f64)>,
-}
-
-impl CellDelta {
-    fn negated(&self) -> Self {
-        Self {
-            counts: self.counts.iter().map(|(c, v)| (*c, -v)).collect(),
-            sums: self.sums.iter().map(|(c, v)| (*c, -v)).collect(),
-        }
-    }
-}
-
-fn count(value: u64) -> i64 {
-    i64::try_from(value).unwrap_or(i64::MAX)
-}
-
-/// The grain of the report tables.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct CellKey {
-    pub organisation_id: i64,
-    pub job_role_id: i64,
-    pub band: String,
-    pub topic_id: i64,
-    pub phase: String,
-    pub period: String,
-}
-
-impl CellKey {
-    fn key(&self) -> Vec<Key> {
-        vec![
-            self.organisation_id.into(),
-            self.job_role_id.into(),
-            self.band.as_str().into(),
-            self.topic_id.into(),
-            self.phase.as_str().into(),
-            self.period.as_str().into(),
-        ]
-    }
-}
-
-/// Adds `delta` to the cell at `key` in `batch`, to its all-months total, and to what waits
-/// to be published for its atom ([`crate::reports::publication`]).
-pub fn add_cell(batch: &mut Increments, key: &CellKey, delta: &CellDelta) -> AppResult<()> {
-    let mut cell = key.key();
-    batch.add(Table::ReportCells, cell.clone(), &delta.counts, &delta.sums)?;
-    crate::reports::publication::add_pending(batch, &cell, &delta.counts, &delta.sums)?;
-    cell.pop();
-    batch.add(Table::ReportTotals, cell, &delta.counts, &delta.sums)
-}
 
 /// Per-topic results of a submitted attempt: what reports and the learner's profile use.
 pub struct AttemptTopics {
@@ -130,6 +76,10 @@ fn kept_sums(row: &attempt_topic_score::Model) -> ResponseSums {
     }
 }
 
+fn count(value: u64) -> i64 {
+    i64::try_from(value).unwrap_or(i64::MAX)
+}
+
 /// The row that keeps `sums` for `topic_id` of an attempt whose responses are removed.
 pub fn kept_row(
     attempt_id: i64,
@@ -175,7 +125,7 @@ async fn baseline_knowledge(
 ) -> AppResult<HashMap<i64, f64>> {
     let baseline = attempt::Entity::find()
         .filter(attempt::Column::UserId.eq(user_id))
-        .filter(attempt::Column::Phase.eq("baseline"))
+        .filter(attempt::Column::Phase.eq(Phase::Baseline))
         .filter(attempt::Column::IsReported.eq(true))
         .one(db)
         .await?;
@@ -213,65 +163,29 @@ pub fn cell_deltas(
     ) else {
         return Vec::new();
     };
-    let period = submitted_at.format("%Y-%m").to_string();
+    let period = Period::of(submitted_at);
     let mut out = Vec::new();
     for (topic_id, topic) in &topics.scored.topics {
         let (target, _importance) = targets.get(topic_id).copied().unwrap_or((0.0, 1.0));
-        let rating = topics.ratings.get(topic_id).copied();
-        let high = rating.is_some_and(|r| r >= 4);
         let at_target = topic.knowledge >= target;
-        let mut counts = vec![
-            ("n_learners", 1),
-            ("n_rated", i64::from(rating.is_some())),
-            ("n_rating_high", i64::from(high)),
-            ("n_high_below_target", i64::from(high && !at_target)),
-            ("n_at_target", i64::from(at_target)),
-            (
-                "n_completed",
-                i64::from(
-                    attempt.phase == "baseline" && (at_target || completed.contains(topic_id)),
-                ),
-            ),
-            ("n_responses", count(topic.responses.n_responses)),
-            ("n_answered", count(topic.responses.n_answered)),
-            ("n_dont_know", count(topic.responses.n_dont_know)),
-            (
-                "n_confidently_wrong",
-                count(topic.responses.n_confidently_wrong),
-            ),
-        ];
-        let mut sums = vec![
-            ("sum_knowledge", topic.knowledge),
-            ("sum_knowledge_sq", topic.knowledge * topic.knowledge),
-            ("sum_rating", rating.map_or(0.0, f64::from)),
-            (
-                "sum_stated_probability",
-                topic.responses.sum_stated_probability,
-            ),
-            (
-                "sum_answered_fraction",
-                topic.responses.sum_fraction_answered,
-            ),
-            ("sum_brier", topic.responses.sum_brier),
-        ];
-        if let Some(&pre_knowledge) = pre.get(topic_id) {
-            counts.push(("n_paired", 1));
-            sums.push(("sum_paired_pre", pre_knowledge));
-            sums.push(("sum_paired_post", topic.knowledge));
-            if let Some(g) = crate::measures::individual_gain(pre_knowledge, topic.knowledge) {
-                counts.push(("n_gain", 1));
-                sums.push(("sum_gain", g));
-            }
-        }
+        let delta = CellDelta::of_learner(&LearnerCell {
+            knowledge: topic.knowledge,
+            rating: topics.ratings.get(topic_id).copied(),
+            at_target,
+            completed: attempt.phase == Phase::Baseline
+                && (at_target || completed.contains(topic_id)),
+            responses: &topic.responses,
+            pre: pre.get(topic_id).copied(),
+        });
         let key = CellKey {
             organisation_id,
             job_role_id,
             band: attempt.band.clone().unwrap_or_default(),
             topic_id: *topic_id,
-            phase: attempt.phase.clone(),
-            period: period.clone(),
+            phase: attempt.phase,
+            period,
         };
-        out.push((key, CellDelta { counts, sums }));
+        out.push((key, delta));
     }
     out
 }
@@ -288,12 +202,12 @@ pub(super) async fn add_attempt_to_cells(
         return Ok(());
     };
     let targets = targets_for(db, job_role_id).await?;
-    let pre = if attempt.phase == "post" {
+    let pre = if attempt.phase == Phase::Post {
         baseline_knowledge(db, attempt.user_id).await?
     } else {
         HashMap::new()
     };
-    let completed = if attempt.phase == "baseline" {
+    let completed = if attempt.phase == Phase::Baseline {
         super::completion::completed_topics(db, attempt.user_id).await?
     } else {
         HashSet::new()

@@ -16,12 +16,11 @@ use super::answer::{self, AnswerInput, CheckedAnswer, Sureness};
 use super::draw::{self, PoolItem};
 use super::option_order::OptionOrder;
 use super::{aggregates, bank, job, submit_plan};
-use crate::entities::{assessment, attempt, attempt_item, response, topic_rating, user};
+use crate::entities::{
+    AttemptStatus, Phase, assessment, attempt, attempt_item, response, topic_rating, user,
+};
 use crate::error::{AppError, AppResult};
 use crate::monitoring::{self, Outcome};
-
-pub const IN_PROGRESS: &str = "in_progress";
-pub const SUBMITTED: &str = "submitted";
 
 /// One item's answer as sent by the learner.
 #[derive(Debug, Clone, Default)]
@@ -103,11 +102,16 @@ pub async fn start_or_resume_shuffled(
 ) -> AppResult<attempt::Model> {
     let assessment = assessment_by_slug(db, slug).await?;
     let existing = attempts_of(db, user_id, assessment.id).await?;
-    if let Some(open) = existing.iter().find(|a| a.status == IN_PROGRESS) {
+    if let Some(open) = existing
+        .iter()
+        .find(|a| a.status == AttemptStatus::InProgress)
+    {
         return Ok(open.clone());
     }
-    if assessment.kind == "baseline"
-        && let Some(done) = existing.iter().find(|a| a.status == SUBMITTED)
+    if assessment.kind == Phase::Baseline
+        && let Some(done) = existing
+            .iter()
+            .find(|a| a.status == AttemptStatus::Submitted)
     {
         return Ok(done.clone());
     }
@@ -115,11 +119,11 @@ pub async fn start_or_resume_shuffled(
     // same items in the same orders on every run.
     let mut rng = shuffle_rng(shuffle_seed, user_id, assessment.id, existing.len());
     let pool = bank::pool(db, assessment.id).await?;
-    let drawn: Vec<PoolItem> = if assessment.kind == "quiz" {
+    let drawn: Vec<PoolItem> = if assessment.kind == Phase::Quiz {
         pool
     } else {
         let blueprint = bank::blueprint(db, assessment.id).await?;
-        let avoid = if assessment.kind == "post" {
+        let avoid = if assessment.kind == Phase::Post {
             seen_items(db, user_id).await?
         } else {
             HashSet::new()
@@ -144,14 +148,17 @@ pub async fn start_or_resume_shuffled(
     // since the check above: then its attempt is the one.
     lock_learner(&txn, user_id).await?;
     let existing = attempts_of(&txn, user_id, assessment.id).await?;
-    if let Some(open) = existing.iter().find(|a| a.status == IN_PROGRESS) {
+    if let Some(open) = existing
+        .iter()
+        .find(|a| a.status == AttemptStatus::InProgress)
+    {
         return Ok(open.clone());
     }
     let row = attempt::ActiveModel {
         user_id: Set(user_id),
         assessment_id: Set(assessment.id),
-        phase: Set(assessment.kind.clone()),
-        status: Set(IN_PROGRESS.into()),
+        phase: Set(assessment.kind),
+        status: Set(AttemptStatus::InProgress),
         started_at: Set(Utc::now()),
         is_reported: Set(false),
         ..Default::default()
@@ -198,7 +205,7 @@ pub async fn owned_attempt(
 }
 
 fn ensure_open(attempt: &attempt::Model) -> AppResult<()> {
-    if attempt.status == IN_PROGRESS {
+    if attempt.status == AttemptStatus::InProgress {
         Ok(())
     } else {
         Err(AppError::Conflict(
@@ -242,11 +249,25 @@ pub async fn save_with(
     items: &[SaveItem],
     indices: Indices,
 ) -> AppResult<SaveProblems> {
-    // An attempt's items never change, so checking and grading happen before the write lock;
-    // under it, only whether the attempt is still open is read again.
     let attempt = owned_attempt(db, user_id, attempt_id).await?;
     ensure_open(&attempt)?;
     let slots = bank::attempt_slots(db, attempt.id).await?;
+    save_drawn(db, &attempt, &slots, ratings, items, indices).await
+}
+
+/// [`save_with`] for an attempt and its items already read (its owner's, as
+/// [`owned_attempt`] returns it).
+pub async fn save_drawn(
+    db: &DatabaseConnection,
+    attempt: &attempt::Model,
+    slots: &[bank::Slot],
+    ratings: &[(i64, i16)],
+    items: &[SaveItem],
+    indices: Indices,
+) -> AppResult<SaveProblems> {
+    // An attempt's items never change, so checking and grading happen before the write lock;
+    // under it, only whether the attempt is still open is read again.
+    ensure_open(attempt)?;
     let topics: HashSet<i64> = slots.iter().map(|s| s.topic_id).collect();
     // Later values for the same topic or question win, as if each were saved in turn.
     let mut rated: BTreeMap<i64, i16> = BTreeMap::new();
@@ -298,7 +319,7 @@ pub async fn save_with(
         }
     }
     let txn = crate::db::begin_write(db).await?;
-    ensure_open(&owned_attempt(&txn, user_id, attempt_id).await?)?;
+    ensure_open(&owned_attempt(&txn, attempt.user_id, attempt.id).await?)?;
     if !rated.is_empty() {
         topic_rating::Entity::delete_many()
             .filter(topic_rating::Column::AttemptId.eq(attempt.id))
@@ -383,11 +404,11 @@ pub async fn missing(
         .into_iter()
         .map(|r| r.topic_id)
         .collect();
-    Ok(missing_in(&attempt.phase, &slots, &responses, &rated))
+    Ok(missing_in(attempt.phase, &slots, &responses, &rated))
 }
 
-fn missing_in(
-    phase: &str,
+pub(super) fn missing_in(
+    phase: Phase,
     slots: &[bank::Slot],
     responses: &[response::Model],
     rated: &HashSet<i64>,
@@ -396,7 +417,10 @@ fn missing_in(
     let mut missing = Vec::new();
     let mut topics_done = HashSet::new();
     for slot in slots {
-        if phase != "quiz" && !rated.contains(&slot.topic_id) && topics_done.insert(slot.topic_id) {
+        if phase != Phase::Quiz
+            && !rated.contains(&slot.topic_id)
+            && topics_done.insert(slot.topic_id)
+        {
             missing.push(format!(
                 "Say how confident you feel about {}.",
                 slot.topic_name
@@ -442,7 +466,7 @@ pub async fn submit_at(
     at: DateTime<Utc>,
 ) -> AppResult<attempt::Model> {
     let attempt = owned_attempt(db, user_id, attempt_id).await?;
-    if attempt.status == SUBMITTED {
+    if attempt.status == AttemptStatus::Submitted {
         return Ok(attempt);
     }
     let plan = plan_at(db, attempt, at).await?;
@@ -468,7 +492,7 @@ async fn submit_locked(
     let txn = crate::db::begin_write(db).await?;
     lock_learner(&txn, user_id).await?;
     let attempt = owned_attempt(&txn, user_id, attempt_id).await?;
-    if attempt.status == SUBMITTED {
+    if attempt.status == AttemptStatus::Submitted {
         return Ok(attempt);
     }
     let plan = plan_at(&txn, attempt, at).await?;
@@ -512,13 +536,13 @@ async fn plan_at(
 ) -> AppResult<submit_plan::SubmitPlan> {
     let topics = aggregates::load_attempt_topics(db, attempt.id).await?;
     let rated: HashSet<i64> = topics.ratings.keys().copied().collect();
-    let missing = missing_in(&attempt.phase, &topics.slots, &topics.responses, &rated);
+    let missing = missing_in(attempt.phase, &topics.slots, &topics.responses, &rated);
     if !missing.is_empty() {
         return Err(AppError::Unprocessable(missing.join(" ")));
     }
     let job = job::current_job(db, attempt.user_id).await?;
     let submitted = attempt::Model {
-        status: SUBMITTED.into(),
+        status: AttemptStatus::Submitted,
         // Microseconds, as PostgreSQL stores it, so the model returned equals the row read back.
         submitted_at: Some(at.trunc_subsecs(6)),
         organisation_id: job.as_ref().map(|j| j.organisation_id),

@@ -9,9 +9,11 @@ use sea_orm::{
     QueryOrder,
 };
 
-use super::aggregates::{AttemptTopics, CellDelta, CellKey, add_cell, load_attempt_topics};
-use super::increments::Increments;
-use crate::entities::{assessment, attempt, module, module_progress, module_topic, role_target};
+use super::aggregates::{AttemptTopics, load_attempt_topics};
+use crate::aggregates::{CellDelta, CellKey, Increments, Period, add_cell};
+use crate::entities::{
+    Phase, assessment, attempt, module, module_progress, module_topic, role_target,
+};
 use crate::error::AppResult;
 
 /// Topics covered by modules the learner has completed (at the version they completed).
@@ -65,7 +67,7 @@ pub async fn reported_baseline(
 ) -> AppResult<Option<attempt::Model>> {
     Ok(attempt::Entity::find()
         .filter(attempt::Column::UserId.eq(user_id))
-        .filter(attempt::Column::Phase.eq("baseline"))
+        .filter(attempt::Column::Phase.eq(Phase::Baseline))
         .filter(attempt::Column::IsReported.eq(true))
         .one(db)
         .await?)
@@ -168,14 +170,10 @@ pub async fn complete_module_if_passed(
             job_role_id,
             band: baseline.band.clone().unwrap_or_default(),
             topic_id,
-            phase: "baseline".into(),
-            period: submitted_at.format("%Y-%m").to_string(),
+            phase: Phase::Baseline,
+            period: Period::of(submitted_at),
         };
-        let delta = CellDelta {
-            counts: vec![("n_completed", 1)],
-            sums: Vec::new(),
-        };
-        add_cell(&mut batch, &key, &delta)?;
+        add_cell(&mut batch, &key, &CellDelta::completion())?;
     }
     batch.write(db).await
 }

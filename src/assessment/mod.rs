@@ -11,13 +11,15 @@ pub mod bank;
 pub mod certainty_words;
 pub mod completion;
 pub mod draw;
-pub mod increments;
 pub mod item_stats;
 pub mod job;
 pub mod option_order;
+pub mod progress;
 pub mod results;
 pub mod scoring;
 pub mod submit_plan;
+
+pub use crate::entities::{AttemptStatus, Phase};
 
 #[cfg(test)]
 mod tests_option_order;

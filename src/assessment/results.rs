@@ -8,10 +8,10 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde::Serialize;
 
 use super::aggregates::load_attempt_topics;
-use super::attempts::{SUBMITTED, owned_attempt};
+use super::attempts::owned_attempt;
 use super::bank::Slot;
 use super::certainty_words::{TopicFacts, calibration_words, certainty_bonus_words};
-use crate::entities::{response, role_target};
+use crate::entities::{AttemptStatus, Phase, response, role_target};
 use crate::error::{AppError, AppResult};
 use crate::measures::response::Certainty;
 use crate::measures::summary::ResponseSummary;
@@ -56,7 +56,7 @@ pub struct ItemResult {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AttemptResult {
     pub attempt_id: i64,
-    pub phase: String,
+    pub phase: Phase,
     pub topics: Vec<TopicResult>,
     pub items: Vec<ItemResult>,
     pub summary: ResponseSummary,
@@ -66,6 +66,9 @@ pub struct AttemptResult {
     pub answers_removed_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(skip)]
     pub slots: Vec<Slot>,
+    /// The saved answers by item version (none once retention removed them), for feedback.
+    #[serde(skip)]
+    pub responses: HashMap<i64, response::Model>,
 }
 
 /// The result of a learner's own submitted attempt.
@@ -75,7 +78,7 @@ pub async fn attempt_result(
     attempt_id: i64,
 ) -> AppResult<AttemptResult> {
     let attempt = owned_attempt(db, user_id, attempt_id).await?;
-    if attempt.status != SUBMITTED {
+    if attempt.status != AttemptStatus::Submitted {
         return Err(AppError::Conflict(
             "Results are shown once the attempt is submitted.".into(),
         ));
@@ -91,18 +94,17 @@ pub async fn attempt_result(
             .collect(),
         None => HashMap::new(),
     };
-    let responses: HashMap<i64, response::Model> = response::Entity::find()
-        .filter(response::Column::AttemptId.eq(attempt.id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|r| (r.item_version_id, r))
+    // The answers scored (none once retention kept only their sums).
+    let responses: HashMap<i64, response::Model> = topics
+        .responses
+        .iter()
+        .map(|r| (r.item_version_id, r.clone()))
         .collect();
     let baseline: HashMap<i64, f64> = match (
-        attempt.phase.as_str(),
+        attempt.phase,
         super::completion::reported_baseline(db, user_id).await?,
     ) {
-        ("post", Some(baseline)) => load_attempt_topics(db, baseline.id)
+        (Phase::Post, Some(baseline)) => load_attempt_topics(db, baseline.id)
             .await?
             .scored
             .topics
@@ -176,5 +178,6 @@ pub async fn attempt_result(
         certainty_reading: certainty_bonus_words(&summary),
         summary,
         slots: topics.slots,
+        responses,
     })
 }

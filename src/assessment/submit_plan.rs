@@ -8,8 +8,8 @@ use sea_orm::{
 };
 
 use super::aggregates::{AttemptTopics, add_attempt_to_cells, load_attempt_topics};
-use super::increments::{Increments, Table};
-use crate::entities::{attempt, module_progress, response, topic_rating};
+use crate::aggregates::{Increments, Period, Table, publication};
+use crate::entities::{AttemptStatus, Phase, attempt, module_progress, response, topic_rating};
 use crate::error::AppResult;
 
 /// What a submit will write: the attempt as stored, the earlier attempts that stop counting,
@@ -100,7 +100,7 @@ async fn reported_before(
 ) -> AppResult<Vec<attempt::Model>> {
     Ok(attempt::Entity::find()
         .filter(attempt::Column::UserId.eq(attempt.user_id))
-        .filter(attempt::Column::Phase.eq(attempt.phase.clone()))
+        .filter(attempt::Column::Phase.eq(attempt.phase))
         .filter(attempt::Column::IsReported.eq(true))
         .filter(attempt::Column::Id.ne(attempt.id))
         .order_by_asc(attempt::Column::Id)
@@ -122,11 +122,11 @@ pub async fn plan_submit(
     let read = Fingerprint::of_plan(&topics, &previous, completed);
     let mut batch = Increments::default();
     let mut unreport = Vec::new();
-    let reported = match submitted.phase.as_str() {
+    let reported = match submitted.phase {
         // The first submitted baseline is the baseline; later ones are practice.
-        "baseline" => previous.is_empty(),
+        Phase::Baseline => previous.is_empty(),
         // The most recent post-assessment counts: the one before stops counting.
-        "post" => {
+        Phase::Post => {
             for old in previous {
                 let old_topics = load_attempt_topics(db, old.id).await?;
                 add_attempt_to_cells(db, &mut batch, &old, &old_topics, true).await?;
@@ -134,7 +134,7 @@ pub async fn plan_submit(
             }
             true
         }
-        _ => false,
+        Phase::Quiz => false,
     };
     let summary = topics.scored.overall.summary();
     submitted.is_reported = reported;
@@ -146,9 +146,9 @@ pub async fn plan_submit(
             // A retaken post-assessment is not a new learner: it must never count towards a
             // release, or one person retaking it 8 times would be published alone (issue 16).
             // It rides along, inside the batch, with the next release of new learners.
-            batch.set_count(Table::ReportPending, "n_changes", 0)?;
+            publication::hold_back(&mut batch)?;
         }
-        if submitted.phase == "baseline" {
+        if submitted.phase == Phase::Baseline {
             super::item_stats::add(&mut batch, &submitted, &topics)?;
         }
     }
@@ -180,7 +180,7 @@ pub async fn apply_submit(
         ..
     } = plan;
     let flipped = attempt::Entity::update_many()
-        .col_expr(attempt::Column::Status, a.status.clone().into())
+        .col_expr(attempt::Column::Status, a.status.into())
         .col_expr(attempt::Column::SubmittedAt, a.submitted_at.into())
         .col_expr(attempt::Column::OrganisationId, a.organisation_id.into())
         .col_expr(attempt::Column::JobRoleId, a.job_role_id.into())
@@ -190,7 +190,7 @@ pub async fn apply_submit(
         .col_expr(attempt::Column::Accuracy, a.accuracy.into())
         .col_expr(attempt::Column::CbmMean, a.cbm_mean.into())
         .filter(attempt::Column::Id.eq(a.id))
-        .filter(attempt::Column::Status.eq(super::attempts::IN_PROGRESS))
+        .filter(attempt::Column::Status.eq(AttemptStatus::InProgress))
         .exec(db)
         .await?;
     if flipped.rows_affected == 0 {
@@ -206,10 +206,9 @@ pub async fn apply_submit(
     let touched = batch.keys(Table::ReportPending);
     batch.write(db).await?;
     if let Some(submitted) = a.submitted_at {
-        let period = crate::reports::Period::of(submitted);
-        crate::reports::publication::release_due(db, &touched, &period.to_string()).await?;
+        publication::release_due(db, &touched, Period::of(submitted)).await?;
     }
-    if a.phase == "quiz" {
+    if a.phase == Phase::Quiz {
         super::completion::complete_module_if_passed(db, &a, &topics).await?;
     }
     Ok(Some(a))

@@ -10,10 +10,10 @@ use std::collections::HashMap;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
+use crate::aggregates::items::bucket_rest;
 use crate::assessment::bank::decode_question;
-use crate::assessment::item_stats::bucket_rest;
 use crate::entities::{
-    assessment, assessment_stat, item, item_option_count, item_rest_histogram, item_stat,
+    Phase, assessment, assessment_stat, item, item_option_count, item_rest_histogram, item_stat,
     item_version, staff_group, topic,
 };
 use crate::error::{AppError, AppResult};
@@ -23,7 +23,7 @@ use crate::measures::{
 use crate::questions::QuestionKind;
 
 /// Only first baseline attempts feed item statistics (later sittings are practice).
-const PHASE: &str = "baseline";
+const PHASE: Phase = Phase::Baseline;
 /// The aggregate rows' "everyone" staff group.
 const EVERYONE: i64 = 0;
 
@@ -195,7 +195,7 @@ async fn analyse_version(
     let sums = sums_of(stats);
     let histogram: Vec<(f64, u64)> = item_rest_histogram::Entity::find()
         .filter(item_rest_histogram::Column::ItemVersionId.eq(version.id))
-        .filter(item_rest_histogram::Column::Phase.eq(PHASE))
+        .filter(item_rest_histogram::Column::Phase.eq(PHASE.as_str()))
         .filter(item_rest_histogram::Column::StaffGroupId.eq(group))
         .all(db)
         .await?
@@ -204,7 +204,7 @@ async fn analyse_version(
         .collect();
     let chosen: HashMap<String, u64> = item_option_count::Entity::find()
         .filter(item_option_count::Column::ItemVersionId.eq(version.id))
-        .filter(item_option_count::Column::Phase.eq(PHASE))
+        .filter(item_option_count::Column::Phase.eq(PHASE.as_str()))
         .filter(item_option_count::Column::StaffGroupId.eq(group))
         .all(db)
         .await?
@@ -257,7 +257,7 @@ pub async fn analyse_item_version(
     let group = options.staff_group_id.unwrap_or(EVERYONE);
     let rows = item_stat::Entity::find()
         .filter(item_stat::Column::ItemVersionId.eq(item_version_id))
-        .filter(item_stat::Column::Phase.eq(PHASE))
+        .filter(item_stat::Column::Phase.eq(PHASE.as_str()))
         .all(db)
         .await?;
     let counts: HashMap<i64, u64> = rows
@@ -299,7 +299,7 @@ pub async fn analyse_assessment(
     let mut by_version: HashMap<i64, HashMap<i64, u64>> = HashMap::new();
     let mut rows = Vec::new();
     for row in item_stat::Entity::find()
-        .filter(item_stat::Column::Phase.eq(PHASE))
+        .filter(item_stat::Column::Phase.eq(PHASE.as_str()))
         .order_by_asc(item_stat::Column::ItemVersionId)
         .all(db)
         .await?
@@ -331,7 +331,7 @@ pub async fn analyse_assessment(
     });
     let test_rows = assessment_stat::Entity::find()
         .filter(assessment_stat::Column::AssessmentId.eq(assessment.id))
-        .filter(assessment_stat::Column::Phase.eq(PHASE))
+        .filter(assessment_stat::Column::Phase.eq(PHASE.as_str()))
         .all(db)
         .await?;
     let test_counts: HashMap<i64, u64> = test_rows

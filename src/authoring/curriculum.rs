@@ -211,7 +211,7 @@ pub async fn set_quiz_items(
         .ok_or_else(|| AppError::NotFound(format!("There is no module `{module_slug}`.")))?;
     let quiz = assessment::Entity::find()
         .filter(assessment::Column::ModuleId.eq(module.id))
-        .filter(assessment::Column::Kind.eq("quiz"))
+        .filter(assessment::Column::Kind.eq(crate::entities::Phase::Quiz))
         .one(db)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("Module `{module_slug}` has no quiz.")))?;

@@ -297,14 +297,14 @@ async fn quiz_of(
     let pass_mark = i32::try_from(pass_mark).ok();
     let found = assessment::Entity::find()
         .filter(assessment::Column::ModuleId.eq(row.id))
-        .filter(assessment::Column::Kind.eq("quiz"))
+        .filter(assessment::Column::Kind.eq(crate::entities::Phase::Quiz))
         .one(db)
         .await?;
     let mut active: assessment::ActiveModel = match found {
         Some(quiz) => quiz.into(),
         None => assessment::ActiveModel {
             slug: Set(quiz_tag(&row.slug)),
-            kind: Set("quiz".into()),
+            kind: Set(crate::entities::Phase::Quiz),
             module_id: Set(Some(row.id)),
             created_at: Set(now),
             ..Default::default()
@@ -420,7 +420,7 @@ pub async fn edit_module(
 async fn published_quiz_items(db: &impl ConnectionTrait, module_id: i64) -> AppResult<u64> {
     let Some(quiz) = assessment::Entity::find()
         .filter(assessment::Column::ModuleId.eq(module_id))
-        .filter(assessment::Column::Kind.eq("quiz"))
+        .filter(assessment::Column::Kind.eq(crate::entities::Phase::Quiz))
         .one(db)
         .await?
     else {

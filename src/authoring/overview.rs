@@ -118,7 +118,7 @@ pub async fn quizzes(db: &impl ConnectionTrait) -> AppResult<Vec<QuizChoice>> {
         .all(db)
         .await?;
     let quizzes: HashMap<i64, assessment::Model> = assessment::Entity::find()
-        .filter(assessment::Column::Kind.eq("quiz"))
+        .filter(assessment::Column::Kind.eq(crate::entities::Phase::Quiz))
         .all(db)
         .await?
         .into_iter()

@@ -11,6 +11,7 @@ use sea_orm::sea_query::{Alias, Expr, Func, JoinType, Order, Query, SimpleExpr};
 use sea_orm::{ConnectionTrait, DatabaseConnection, ExprTrait, TransactionTrait};
 
 use super::load::{Measure, closed_loop};
+use crate::entities::Phase;
 use crate::error::{AppError, AppResult};
 
 /// Marks the yardstick's own attempts, so they can be removed afterwards and count nowhere.
@@ -85,7 +86,7 @@ async fn insert_rows(db: &DatabaseConnection, ids: &Ids) -> AppResult<()> {
         .values([
             ids.user.into(),
             ids.assessment.into(),
-            "baseline".into(),
+            Phase::Baseline.as_str().into(),
             MARK.into(),
             now.into(),
             false.into(),
@@ -210,7 +211,7 @@ pub async fn group_by(db: &DatabaseConnection, runs: usize) -> AppResult<Measure
                         .equals((Alias::new("r"), Alias::new("item_version_id"))),
                 ),
         )
-        .and_where(col("a", "phase").eq("baseline"))
+        .and_where(col("a", "phase").eq(Phase::Baseline.as_str()))
         .and_where(col("a", "is_reported").eq(true))
         .group_by_col((Alias::new("a"), Alias::new("organisation_id")))
         .group_by_col((Alias::new("a"), Alias::new("job_role_id")))

@@ -16,8 +16,7 @@ use super::population::Workforce;
 use super::seed::{Content, Rows, SeedSpec, attempt_items, new_user};
 use crate::accounts::token;
 use crate::assessment::answer::Sureness;
-use crate::assessment::attempts::IN_PROGRESS;
-use crate::entities::{attempt, job_assignment, manager_scope, session};
+use crate::entities::{AttemptStatus, Phase, attempt, job_assignment, manager_scope, session};
 use crate::error::{AppError, AppResult};
 
 /// Learners with an open baseline and a live session; each line of the ready file holds the
@@ -107,8 +106,8 @@ pub(super) async fn ready(
             id: Set(*next_attempt),
             user_id: Set(*next_user),
             assessment_id: Set(content.baseline.id),
-            phase: Set("baseline".into()),
-            status: Set(IN_PROGRESS.into()),
+            phase: Set(Phase::Baseline),
+            status: Set(AttemptStatus::InProgress),
             started_at: Set(now),
             is_reported: Set(false),
             ..Default::default()

@@ -20,18 +20,16 @@ use sea_orm::{
 use super::insert::{insert_all, next_id, resync_ids};
 use super::population::{Person, Role, Workforce, organisation_weights};
 use crate::accounts::password::{self, Password};
-use crate::assessment::aggregates::{
-    AttemptTopics, Targets, add_cell, cell_deltas, knowledge_by_topic,
-};
+use crate::aggregates::{Increments, add_cell, publication};
+use crate::assessment::aggregates::{AttemptTopics, Targets, cell_deltas, knowledge_by_topic};
 use crate::assessment::answer;
-use crate::assessment::attempts::{SUBMITTED, SaveItem, response_row};
+use crate::assessment::attempts::{SaveItem, response_row};
 use crate::assessment::bank::{self, Slot};
 use crate::assessment::draw::{self, PoolItem};
-use crate::assessment::increments::Increments;
 use crate::assessment::{item_stats, scoring};
 use crate::entities::{
-    assessment, attempt, attempt_item, job_assignment, job_role, organisation, response,
-    role_target, session, staff_group, topic_rating, user,
+    AttemptStatus, Phase, assessment, attempt, attempt_item, job_assignment, job_role,
+    organisation, response, role_target, session, staff_group, topic_rating, user,
 };
 use crate::error::{AppError, AppResult};
 
@@ -183,7 +181,7 @@ impl Content {
         &self,
         rng: &mut StdRng,
         form: &Form,
-        phase: &str,
+        phase: Phase,
         attempt_id: i64,
         who: &attempt::Model,
         person: &Person,
@@ -194,7 +192,7 @@ impl Content {
         let targets = &self.targets[person.role];
         let target = |topic| targets.get(&topic).map_or(0.0, |t| t.0);
         let mut learner = person.learner;
-        if phase == "post" {
+        if phase == Phase::Post {
             learner.ability = (learner.ability + 0.2).min(0.98);
         }
         let (ratings, answers) = learner.answer(rng, &slots, target);
@@ -204,8 +202,8 @@ impl Content {
         let attempt = attempt::Model {
             id: attempt_id,
             assessment_id: form.id,
-            phase: phase.into(),
-            status: SUBMITTED.into(),
+            phase,
+            status: AttemptStatus::Submitted,
             started_at: submitted_at - Duration::minutes(20),
             submitted_at: Some(submitted_at),
             is_reported: true,
@@ -396,8 +394,9 @@ pub async fn seed(db: &DatabaseConnection, spec: &SeedSpec) -> AppResult<SeedSum
             id: 0,
             user_id: next_user,
             assessment_id: 0,
-            phase: String::new(),
-            status: String::new(),
+            // The sitting sets its own phase and status.
+            phase: Phase::Baseline,
+            status: AttemptStatus::InProgress,
             started_at: now,
             submitted_at: None,
             organisation_id: Some(org_ids[person.organisation]),
@@ -418,7 +417,7 @@ pub async fn seed(db: &DatabaseConnection, spec: &SeedSpec) -> AppResult<SeedSum
         let baseline = content.sit(
             &mut rng,
             &content.baseline,
-            "baseline",
+            Phase::Baseline,
             next_attempt,
             &who,
             &person,
@@ -446,7 +445,7 @@ pub async fn seed(db: &DatabaseConnection, spec: &SeedSpec) -> AppResult<SeedSum
             let post = content.sit(
                 &mut rng,
                 &content.post,
-                "post",
+                Phase::Post,
                 next_attempt,
                 &who,
                 &person,
@@ -487,8 +486,8 @@ pub async fn seed(db: &DatabaseConnection, spec: &SeedSpec) -> AppResult<SeedSum
     }
     summary.aggregate_rows += std::mem::take(&mut rows).write(db).await?;
     // Publish as the submits would have, month by month, so reports see the population.
-    let threshold = crate::reports::publication::threshold(db).await?;
-    crate::reports::publication::rebuild(db, threshold).await?;
+    let threshold = publication::threshold(db).await?;
+    publication::rebuild(db, threshold).await?;
     summary.ready = super::ready::ready(
         db,
         spec,

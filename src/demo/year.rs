@@ -22,7 +22,8 @@ use crate::assessment::bank;
 use crate::entities::{attempt, module_progress, response};
 use crate::error::{AppError, AppResult};
 use crate::learning::{modules, plan};
-use crate::reports::cells::Lookups;
+
+use crate::reports::lookups::Lookups;
 
 /// One synthetic member of staff, made by [`super::populate`].
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -2,13 +2,15 @@
 
 use sea_orm::entity::prelude::*;
 
+use super::active_enums::Phase;
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "assessments")]
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub slug: String,
-    pub kind: String,
+    pub kind: Phase,
     pub title: String,
     pub module_id: Option<i64>,
     pub pass_mark: Option<i32>,

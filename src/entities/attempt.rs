@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use super::active_enums::{AttemptStatus, Phase};
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "attempts")]
 pub struct Model {
@@ -9,8 +11,8 @@ pub struct Model {
     pub id: i64,
     pub user_id: i64,
     pub assessment_id: i64,
-    pub phase: String,
-    pub status: String,
+    pub phase: Phase,
+    pub status: AttemptStatus,
     pub started_at: DateTimeUtc,
     pub submitted_at: Option<DateTimeUtc>,
     pub organisation_id: Option<i64>,

@@ -1,5 +1,6 @@
 //! Entities: persistence shapes only. Services and queries use them; handlers never do.
 
+pub mod active_enums;
 pub mod assessment;
 pub mod assessment_item;
 pub mod assessment_stat;
@@ -34,7 +35,9 @@ pub mod oidc_login;
 pub mod one_time_token;
 pub mod organisation;
 pub mod organisation_local_detail;
+pub mod publication_state;
 pub mod removed_response_sum;
+mod report_tables;
 pub mod response;
 pub mod role_target;
 pub mod session;
@@ -44,3 +47,8 @@ pub mod staff_group;
 pub mod topic;
 pub mod topic_rating;
 pub mod user;
+
+pub use active_enums::{AttemptStatus, Phase};
+pub use report_tables::{
+    report_cell, report_pending, report_published, report_published_total, report_total,
+};

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder,
 };
 
 use crate::assessment::job::current_job;
@@ -122,4 +123,25 @@ pub async fn list(
         .collect();
     rows.sort_by_key(|r| (r.due_on, r.id));
     Ok(rows)
+}
+
+/// The job roles a module can be assigned to, by name: (id, name).
+pub async fn role_choices(db: &impl ConnectionTrait) -> AppResult<Vec<(i64, String)>> {
+    use crate::entities::job_role;
+    Ok(job_role::Entity::find()
+        .order_by_asc(job_role::Column::Name)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r.name))
+        .collect())
+}
+
+/// Whether `job_role_id` names a job role.
+pub async fn role_exists(db: &impl ConnectionTrait, job_role_id: i64) -> AppResult<bool> {
+    use crate::entities::job_role;
+    Ok(job_role::Entity::find_by_id(job_role_id)
+        .one(db)
+        .await?
+        .is_some())
 }

@@ -140,7 +140,7 @@ async fn learning_data(db: &impl ConnectionTrait, user_id: i64) -> AppResult<Lea
     });
     let attempts = attempt_exports(db, &rows, &topics).await?;
     let ids: Vec<i64> = rows.iter().map(|a| a.id).collect();
-    let phases: HashMap<i64, String> = rows.iter().map(|a| (a.id, a.phase.clone())).collect();
+    let phases: HashMap<i64, String> = rows.iter().map(|a| (a.id, a.phase.to_string())).collect();
     let responses = response_exports(db, &ids, &phases).await?;
     let ratings = topic_rating::Entity::find()
         .filter(topic_rating::Column::AttemptId.is_in(ids))
@@ -224,8 +224,8 @@ async fn attempt_exports(
                 .get(&a.assessment_id)
                 .cloned()
                 .unwrap_or_default(),
-            phase: a.phase.clone(),
-            status: a.status.clone(),
+            phase: a.phase.to_string(),
+            status: a.status.as_str().to_owned(),
             started_at: a.started_at,
             submitted_at: a.submitted_at,
             organisation: a

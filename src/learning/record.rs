@@ -5,14 +5,16 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use serde::Serialize;
 
 use super::modules::{ModuleSummary, published_modules};
-use crate::entities::{assessment, attempt, module, module_progress, module_version};
+use crate::entities::{
+    AttemptStatus, Phase, assessment, attempt, module, module_progress, module_version,
+};
 use crate::error::{AppError, AppResult};
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AttemptRecord {
     pub attempt_id: i64,
     pub assessment: String,
-    pub phase: String,
+    pub phase: Phase,
     pub submitted_at: Option<DateTime<Utc>>,
     pub accuracy: Option<f64>,
     pub counts_in_reports: bool,
@@ -70,7 +72,7 @@ pub(super) async fn completed_modules(
 pub async fn record(db: &impl ConnectionTrait, user_id: i64) -> AppResult<Record> {
     let rows = attempt::Entity::find()
         .filter(attempt::Column::UserId.eq(user_id))
-        .filter(attempt::Column::Status.eq("submitted"))
+        .filter(attempt::Column::Status.eq(AttemptStatus::Submitted))
         .order_by_asc(attempt::Column::SubmittedAt)
         .all(db)
         .await?;

@@ -167,7 +167,7 @@ pub async fn completion_view(
     let mut baseline: HashMap<i64, DateTime<Utc>> = HashMap::new();
     for a in attempt::Entity::find()
         .filter(attempt::Column::UserId.is_in(user_ids.clone()))
-        .filter(attempt::Column::Phase.eq("baseline"))
+        .filter(attempt::Column::Phase.eq(crate::entities::Phase::Baseline))
         .filter(attempt::Column::SubmittedAt.is_not_null())
         .all(db)
         .await?

@@ -5,17 +5,17 @@
 
 use std::collections::BTreeSet;
 
-use sea_orm::sea_query::{Alias, Expr, Order, Query};
-use sea_orm::{ConnectionTrait, ExprTrait};
+use sea_orm::ConnectionTrait;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::cells::Lookups;
 use super::completion::{StaffCompletion, completion_view};
 use super::export::{ExportRow, export_rows};
 use super::gaps::{GapQuery, GapReport, Scope, TopicColumn, gap_report};
+use super::lookups::Lookups;
 use super::priorities::{Priority, top_priorities};
 use super::trends::Trends;
+use crate::aggregates::read;
 use crate::audit::{self, Event, action};
 use crate::error::AppResult;
 use crate::listing::{ListQuery, Page};
@@ -57,20 +57,13 @@ fn organisations_in(scope: &Scope, lookups: &Lookups) -> Vec<Choice> {
 /// The filter choices for `scope`.
 pub async fn choices(db: &impl ConnectionTrait, scope: &Scope) -> AppResult<Choices> {
     let lookups = Lookups::load(db).await?;
-    let mut bands = Query::select();
-    bands
-        .distinct()
-        .column(Alias::new("band"))
-        .from(Alias::new("report_published_totals"))
-        .order_by(Alias::new("band"), Order::Asc);
-    if let Scope::Organisations(ids) = scope {
-        bands.and_where(Expr::col(Alias::new("organisation_id")).is_in(ids.iter().copied()));
-    }
-    let bands: BTreeSet<String> = db
-        .query_all(&bands)
+    let organisations = match scope {
+        Scope::AllOrganisations => None,
+        Scope::Organisations(ids) => Some(ids.as_slice()),
+    };
+    let bands: BTreeSet<String> = read::published_bands(db, organisations)
         .await?
-        .iter()
-        .filter_map(|row| row.try_get::<String>("", "band").ok())
+        .into_iter()
         .filter(|band| !band.trim().is_empty())
         .collect();
     Ok(Choices {

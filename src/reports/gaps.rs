@@ -8,8 +8,9 @@ use chrono::{DateTime, Utc};
 use sea_orm::ConnectionTrait;
 use serde::{Deserialize, Serialize};
 
-use super::cells::{self, CellFilter, Lookups, StoredCell};
-use super::period::Period;
+use super::lookups::Lookups;
+use crate::aggregates::Period;
+use crate::aggregates::read::{self, CellFilter, StoredCell};
 use crate::error::{AppError, AppResult};
 use crate::measures::{CellMeasures, CellSums, Node, check_invariant, suppress};
 
@@ -193,7 +194,7 @@ pub async fn gap_report(
 ) -> AppResult<GapReport> {
     let filter = query.cell_filter()?;
     let as_of = Utc::now();
-    let stored = cells::load_by_role(db, &filter).await?;
+    let stored = read::load_by_role(db, &filter).await?;
     let lookups = Lookups::load(db).await?;
     let (topics, rows) = build(&stored, &lookups, query.phase, min_cell_size)?;
     Ok(GapReport {

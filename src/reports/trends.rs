@@ -7,8 +7,9 @@ use chrono::{DateTime, Utc};
 use sea_orm::ConnectionTrait;
 use serde::Serialize;
 
-use super::cells::{self, Lookups, StoredCell};
 use super::gaps::{self, GapQuery, ReportRow, TopicColumn};
+use super::lookups::Lookups;
+use crate::aggregates::read::{self, StoredCell};
 use crate::error::AppResult;
 
 /// One month's grid.
@@ -38,7 +39,7 @@ pub async fn trends(
 ) -> AppResult<Trends> {
     let filter = query.cell_filter()?;
     let as_of = Utc::now();
-    let stored = cells::load(db, &filter).await?;
+    let stored = read::load(db, &filter).await?;
     let lookups = Lookups::load(db).await?;
     let mut by_month: BTreeMap<String, Vec<StoredCell>> = BTreeMap::new();
     for row in stored {

@@ -11,12 +11,12 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 
-use sea_orm::sea_query::{Alias, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
-use super::cells::{self, COUNT_COLUMNS, SUM_COLUMNS};
+use crate::aggregates::read::{self, KeyedRows, without_period};
+use crate::aggregates::{Period, Table, stored_values};
 use crate::assessment::aggregates::{AttemptTopics, load_attempt_topics};
-use crate::entities::{attempt, module_progress, module_topic, role_target};
+use crate::entities::{Phase, attempt, module_progress, module_topic, role_target};
 use crate::error::AppResult;
 use crate::measures::{CellSums, LearnerTopic};
 
@@ -45,15 +45,12 @@ impl fmt::Display for Difference {
     }
 }
 
-/// Key → the values of the compared columns.
-pub(super) type Table = BTreeMap<String, Vec<f64>>;
-
 /// Every difference between the stored aggregates and the raw data; empty when consistent.
 #[tracing::instrument(skip(db))]
 pub async fn verify(db: &impl ConnectionTrait) -> AppResult<Vec<Difference>> {
     let submitted = attempt::Entity::find()
         .filter(attempt::Column::SubmittedAt.is_not_null())
-        .filter(attempt::Column::Phase.is_in(["baseline", "post"]))
+        .filter(attempt::Column::Phase.is_in([Phase::Baseline, Phase::Post]))
         .order_by_asc(attempt::Column::UserId)
         .order_by_asc(attempt::Column::SubmittedAt)
         .order_by_asc(attempt::Column::Id)
@@ -82,19 +79,18 @@ pub async fn verify(db: &impl ConnectionTrait) -> AppResult<Vec<Difference>> {
         .filter(|a| counted.contains(&a.id))
         .collect();
     let expected = expected_cells(db, &counted, &scored).await?;
-    let columns: Vec<&str> = COUNT_COLUMNS.iter().chain(SUM_COLUMNS).copied().collect();
-    let keys = cells::CELL_KEYS;
-    let stored = load_table(db, "report_cells", &keys, &columns).await?;
+    let columns = Table::ReportCells.measures();
+    let stored = read::keyed_rows(db, Table::ReportCells, &columns).await?;
     compare(
-        "report_cells",
+        Table::ReportCells.name(),
         &columns,
         &expected,
         &stored,
         &mut differences,
     );
-    let stored = load_table(db, "report_totals", &keys[..5], &columns).await?;
+    let stored = read::keyed_rows(db, Table::ReportTotals, &columns).await?;
     compare(
-        "report_totals",
+        Table::ReportTotals.name(),
         &columns,
         &over_all_months(&expected),
         &stored,
@@ -106,12 +102,11 @@ pub async fn verify(db: &impl ConnectionTrait) -> AppResult<Vec<Difference>> {
 }
 
 /// `cells` added up over their months: the expected `report_totals`.
-pub(super) fn over_all_months(cells: &Table) -> Table {
-    let mut totals = Table::new();
+pub(super) fn over_all_months(cells: &KeyedRows) -> KeyedRows {
+    let mut totals = KeyedRows::new();
     for (key, values) in cells {
-        let without_period = key.split(" period=").next().unwrap_or(key).to_owned();
         let row = totals
-            .entry(without_period)
+            .entry(without_period(key).to_owned())
             .or_insert_with(|| vec![0.0; values.len()]);
         for (total, value) in row.iter_mut().zip(values) {
             *total += value;
@@ -126,8 +121,8 @@ fn counted_attempts(submitted: &[attempt::Model]) -> HashSet<i64> {
     let mut first_baseline: HashMap<i64, i64> = HashMap::new();
     let mut last_post: HashMap<i64, i64> = HashMap::new();
     for a in submitted {
-        match a.phase.as_str() {
-            "baseline" => {
+        match a.phase {
+            Phase::Baseline => {
                 first_baseline.entry(a.user_id).or_insert(a.id);
             }
             _ => {
@@ -145,7 +140,7 @@ async fn expected_cells(
     db: &impl ConnectionTrait,
     counted: &[&attempt::Model],
     scored: &HashMap<i64, AttemptTopics>,
-) -> AppResult<Table> {
+) -> AppResult<KeyedRows> {
     let targets: HashMap<(i64, i64), (f64, f64)> = role_target::Entity::find()
         .all(db)
         .await?
@@ -158,7 +153,7 @@ async fn expected_cells(
     let done = done_topics(db).await?;
     let baseline_of: HashMap<i64, i64> = counted
         .iter()
-        .filter(|a| a.phase == "baseline")
+        .filter(|a| a.phase == Phase::Baseline)
         .map(|a| (a.user_id, a.id))
         .collect();
     let mut cells: BTreeMap<String, CellSums> = BTreeMap::new();
@@ -171,7 +166,7 @@ async fn expected_cells(
         ) else {
             continue;
         };
-        let pre = (a.phase == "post")
+        let pre = (a.phase == Phase::Post)
             .then(|| baseline_of.get(&a.user_id).and_then(|b| scored.get(b)))
             .flatten();
         for (&topic, score) in &topics.scored.topics {
@@ -187,26 +182,30 @@ async fn expected_cells(
                 importance,
                 completed: false,
             };
-            learner.completed = a.phase == "baseline"
+            learner.completed = a.phase == Phase::Baseline
                 && (learner.at_target()
                     || done.get(&a.user_id).is_some_and(|d| d.contains(&topic)));
             let mut sums = learner.sums() + CellSums::from_responses(score.responses);
             if let Some(pre) = pre.and_then(|p| p.scored.topics.get(&topic)) {
                 sums += CellSums::gain_pair(pre.knowledge, score.knowledge);
             }
-            let key = format!(
-                "organisation_id={organisation} job_role_id={role} band={} topic_id={topic} \
-                 phase={} period={}",
-                a.band.clone().unwrap_or_default(),
-                a.phase,
-                at.format("%Y-%m"),
+            let key = read::row_key(
+                Table::ReportCells,
+                &[
+                    organisation.to_string(),
+                    role.to_string(),
+                    a.band.clone().unwrap_or_default(),
+                    topic.to_string(),
+                    a.phase.to_string(),
+                    Period::of(at).to_string(),
+                ],
             );
             *cells.entry(key).or_default() += sums;
         }
     }
     Ok(cells
         .into_iter()
-        .map(|(key, sums)| (key, cells::stored_values(&sums)))
+        .map(|(key, sums)| (key, stored_values(&sums)))
         .collect())
 }
 
@@ -231,44 +230,13 @@ async fn done_topics(db: &impl ConnectionTrait) -> AppResult<HashMap<i64, HashSe
     Ok(done)
 }
 
-/// Every row of `table`, keyed like the expected rows ("column=value" joined by spaces).
-pub(super) async fn load_table(
-    db: &impl ConnectionTrait,
-    table: &str,
-    keys: &[&str],
-    columns: &[&str],
-) -> AppResult<Table> {
-    let mut query = Query::select();
-    query.from(Alias::new(table));
-    for column in keys.iter().chain(columns) {
-        query.column(Alias::new(*column));
-    }
-    let mut out = Table::new();
-    for row in db.query_all(&query).await? {
-        let mut parts = Vec::new();
-        for key in keys {
-            let value = match row.try_get::<i64>("", key) {
-                Ok(id) => id.to_string(),
-                Err(_) => row.try_get::<String>("", key)?,
-            };
-            parts.push(format!("{key}={value}"));
-        }
-        let values = columns
-            .iter()
-            .map(|c| cells::number(&row, c))
-            .collect::<AppResult<Vec<f64>>>()?;
-        out.insert(parts.join(" "), values);
-    }
-    Ok(out)
-}
-
 /// Adds a difference for every column of every key (in either table) that differs; a row
 /// missing on one side counts as all zeros, which is what an untouched row would hold.
 pub(super) fn compare(
     table: &str,
     columns: &[&str],
-    expected: &Table,
-    stored: &Table,
+    expected: &KeyedRows,
+    stored: &KeyedRows,
     out: &mut Vec<Difference>,
 ) {
     let zeros = vec![0.0; columns.len()];

@@ -7,42 +7,16 @@ use std::collections::{BTreeMap, HashMap};
 
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
-use super::verify::{Difference, Table, compare, load_table};
+use super::verify::{Difference, compare};
+use crate::aggregates::Table;
+use crate::aggregates::items::{item_values, test_values};
+use crate::aggregates::read::{self, KeyedRows};
 use crate::assessment::aggregates::AttemptTopics;
 use crate::assessment::answer::AnswerInput;
 use crate::assessment::scoring::to_answer;
-use crate::entities::{attempt, removed_response_sum, response};
+use crate::entities::{Phase, attempt, removed_response_sum, response};
 use crate::error::AppResult;
 use crate::measures::{ItemSums, TestSums};
-
-const OPTION_COLUMNS: &[&str] = &["n"];
-const TEST_COLUMNS: &[&str] = &["n", "sum_items", "sum_total", "sum_total_sq"];
-const ITEM_COLUMNS: &[&str] = &[
-    "n",
-    "n_dont_know",
-    "n_certainty_1",
-    "n_certainty_2",
-    "n_certainty_3",
-    "n_confidently_wrong",
-    "sum_fraction",
-    "sum_fraction_sq",
-    "sum_rest",
-    "sum_rest_sq",
-    "sum_fraction_rest",
-];
-
-fn item_values(s: &ItemSums) -> Vec<f64> {
-    let counts = [
-        s.n,
-        s.n_dont_know,
-        s.n_certainty_1,
-        s.n_certainty_2,
-        s.n_certainty_3,
-        s.n_confidently_wrong,
-    ];
-    let sums = [s.sum_f, s.sum_f2, s.sum_r, s.sum_r2, s.sum_fr];
-    counts.iter().map(|&c| c as f64).chain(sums).collect()
-}
 
 /// The options a response chose, as item_option_counts keys them.
 fn chosen_options(row: &response::Model) -> Vec<String> {
@@ -81,22 +55,29 @@ impl ItemContributions {
         let groups: Vec<i64> = std::iter::once(0).chain(a.staff_group_id).collect();
         for group in &groups {
             for row in responses {
-                let key = format!(
-                    "item_version_id={} phase={} staff_group_id={group}",
-                    row.item_version_id, a.phase
-                );
+                let item = [
+                    row.item_version_id.to_string(),
+                    a.phase.to_string(),
+                    group.to_string(),
+                ];
                 for option in chosen_options(row) {
+                    let with_option = [&item[..], &[option]].concat();
                     *self
                         .options
-                        .entry(format!("{key} option_key={option}"))
+                        .entry(read::row_key(Table::ItemOptionCounts, &with_option))
                         .or_default() += 1;
                 }
+                let key = read::row_key(Table::ItemStats, &item);
                 *self.items.entry(key).or_default() +=
                     ItemSums::observation(&to_answer(row), total);
             }
-            let key = format!(
-                "assessment_id={} phase={} staff_group_id={group}",
-                a.assessment_id, a.phase
+            let key = read::row_key(
+                Table::AssessmentStats,
+                &[
+                    a.assessment_id.to_string(),
+                    a.phase.to_string(),
+                    group.to_string(),
+                ],
             );
             let entry = self.tests.entry(key).or_default();
             entry.0 += TestSums::observation(total);
@@ -104,8 +85,8 @@ impl ItemContributions {
         }
     }
 
-    /// Per table: its columns and the values by key.
-    pub fn tables(&self) -> Vec<(&'static str, &'static [&'static str], Table)> {
+    /// Per table, the values of its measures by key.
+    pub fn tables(&self) -> Vec<(Table, KeyedRows)> {
         let items = self
             .items
             .iter()
@@ -119,17 +100,12 @@ impl ItemContributions {
         let tests = self
             .tests
             .iter()
-            .map(|(k, (t, items))| {
-                (
-                    k.clone(),
-                    vec![t.n as f64, *items as f64, t.sum_t, t.sum_t2],
-                )
-            })
+            .map(|(k, (t, items))| (k.clone(), test_values(t, *items)))
             .collect();
         vec![
-            ("item_stats", ITEM_COLUMNS, items),
-            ("item_option_counts", OPTION_COLUMNS, options),
-            ("assessment_stats", TEST_COLUMNS, tests),
+            (Table::ItemStats, items),
+            (Table::ItemOptionCounts, options),
+            (Table::AssessmentStats, tests),
         ]
     }
 }
@@ -159,7 +135,7 @@ pub(super) async fn check(
     // Attempts whose responses retention removed are counted through what it kept instead.
     for a in counted
         .iter()
-        .filter(|a| a.phase == "baseline" && a.responses_removed_at.is_none())
+        .filter(|a| a.phase == Phase::Baseline && a.responses_removed_at.is_none())
     {
         let Some(topics) = scored.get(&a.id) else {
             continue;
@@ -171,8 +147,9 @@ pub(super) async fn check(
         contributions.add_attempt(a, topics.scored.total(), &responses);
     }
     let removed = removed_sums(db).await?;
-    for (table, columns, mut expected) in contributions.tables() {
-        for (key, values) in removed.get(table).into_iter().flatten() {
+    for (table, mut expected) in contributions.tables() {
+        let columns = table.measures();
+        for (key, values) in removed.get(table.name()).into_iter().flatten() {
             let row = expected
                 .entry(key.clone())
                 .or_insert_with(|| vec![0.0; columns.len()]);
@@ -180,13 +157,8 @@ pub(super) async fn check(
                 row[i] += values.get(*column).copied().unwrap_or(0.0);
             }
         }
-        let keys: &[&str] = match table {
-            "item_stats" => &["item_version_id", "phase", "staff_group_id"],
-            "item_option_counts" => &["item_version_id", "phase", "staff_group_id", "option_key"],
-            _ => &["assessment_id", "phase", "staff_group_id"],
-        };
-        let stored = load_table(db, table, keys, columns).await?;
-        compare(table, columns, &expected, &stored, out);
+        let stored = read::keyed_rows(db, table, &columns).await?;
+        compare(table.name(), &columns, &expected, &stored, out);
     }
     Ok(())
 }

@@ -225,7 +225,10 @@ async fn submit_needs_every_answer_and_rating_then_happens_once() {
         .unwrap();
     assert!(problems.is_empty(), "{problems:?}");
     let submitted = attempts::submit(db, user, attempt.id).await.unwrap();
-    assert_eq!(submitted.status, "submitted");
+    assert_eq!(
+        submitted.status,
+        genomics_training::assessment::AttemptStatus::Submitted
+    );
     assert!(submitted.is_reported);
     assert_eq!(submitted.accuracy, Some(1.0));
     assert_eq!(submitted.cbm_mean, Some(3.0));

@@ -7,7 +7,7 @@ use std::collections::{BTreeSet, HashMap};
 use chrono::{DateTime, Duration, Utc};
 use genomics_training::config;
 use genomics_training::demo::{DemoSpec, populate};
-use genomics_training::entities::{attempt, module_progress};
+use genomics_training::entities::{Phase, attempt, module_progress};
 use sea_orm::{ConnectionTrait, EntityTrait, Statement};
 
 use crate::helpers::spawn_app_with;
@@ -40,7 +40,7 @@ async fn the_demo_spreads_a_year_of_learning_with_a_gain() {
     let year_start = ends - Duration::days(366);
     let mut baseline_months = BTreeSet::new();
     let mut first: HashMap<i64, DateTime<Utc>> = HashMap::new();
-    for a in attempts.iter().filter(|a| a.phase == "baseline") {
+    for a in attempts.iter().filter(|a| a.phase == Phase::Baseline) {
         let at = a.submitted_at.expect("every demo sitting is submitted");
         baseline_months.insert(month(at));
         first.insert(a.user_id, at);
@@ -55,13 +55,13 @@ async fn the_demo_spreads_a_year_of_learning_with_a_gain() {
         assert!(at > year_start && at < ends, "{a:?} outside the year");
         assert!(a.started_at <= at, "{a:?} started after it was submitted");
         assert_eq!(month(a.started_at), month(at), "{a:?}");
-        if a.phase != "baseline" {
+        if a.phase != Phase::Baseline {
             assert!(at > first[&a.user_id], "{a:?} before its baseline");
         }
-        if a.phase == "post" {
+        if a.phase == Phase::Post {
             let baseline = attempts
                 .iter()
-                .find(|b| b.user_id == a.user_id && b.phase == "baseline")
+                .find(|b| b.user_id == a.user_id && b.phase == Phase::Baseline)
                 .unwrap();
             before += baseline.accuracy.unwrap();
             after += a.accuracy.unwrap();

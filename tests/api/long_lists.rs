@@ -228,8 +228,8 @@ async fn lists_sort_by_the_column_chosen_either_way() {
         attempt::ActiveModel {
             user_id: Set(user),
             assessment_id: Set(baseline.id),
-            phase: Set("baseline".into()),
-            status: Set("submitted".into()),
+            phase: Set(genomics_training::assessment::Phase::Baseline),
+            status: Set(genomics_training::assessment::AttemptStatus::Submitted),
             started_at: Set(at - Duration::minutes(20)),
             submitted_at: Set(Some(at)),
             organisation_id: Set(Some(world.org_a)),

@@ -11,13 +11,13 @@ use sea_orm::{
 
 use super::super::tree::*;
 use super::*;
-use crate::entities::{assessment, assessment_item, blueprint_topic, item};
+use crate::entities::{Phase, assessment, assessment_item, blueprint_topic, item};
 
 /// Makes sure an assessment exists with exactly this pool of items; true if anything changed.
 pub(super) async fn sync_assessment(
     db: &impl ConnectionTrait,
     slug: &str,
-    kind: &str,
+    kind: Phase,
     title: &str,
     module_id: Option<i64>,
     pass_mark: Option<i32>,
@@ -48,7 +48,7 @@ pub(super) async fn sync_assessment(
             changed = true;
             assessment::ActiveModel {
                 slug: Set(slug.to_owned()),
-                kind: Set(kind.to_owned()),
+                kind: Set(kind),
                 title: Set(title.to_owned()),
                 module_id: Set(module_id),
                 pass_mark: Set(pass_mark),
@@ -185,8 +185,8 @@ pub(super) async fn load_assessments(
     };
     let baseline_pool = pool_for(BASELINE_TAG);
     for (slug, kind, title) in [
-        ("baseline", "baseline", "Genomics baseline"),
-        ("post", "post", "Genomics post-assessment"),
+        ("baseline", Phase::Baseline, "Genomics baseline"),
+        ("post", Phase::Post, "Genomics post-assessment"),
     ] {
         let (id, changed) =
             sync_assessment(db, slug, kind, title, None, None, &baseline_pool).await?;
@@ -202,7 +202,7 @@ pub(super) async fn load_assessments(
         let (_, changed) = sync_assessment(
             db,
             &tag,
-            "quiz",
+            Phase::Quiz,
             &title,
             Some(module_id),
             Some(def.pass_mark as i32),

@@ -9,12 +9,11 @@ use rocket::{State, get, post, put};
 use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
 
-use super::views::{ItemView, item_view, responses_by_version};
+use super::views::{ItemView, item_view};
 use crate::assessment::answer::{AnswerInput, Sureness};
-use crate::assessment::attempts::{self, IN_PROGRESS, Indices, SUBMITTED, SaveItem};
+use crate::assessment::attempts::{self, Indices, SaveItem};
 use crate::assessment::results::AttemptResult;
-use crate::assessment::{bank, results};
-use crate::entities::{response, topic_rating};
+use crate::assessment::{AttemptStatus, Phase, progress, results};
 use crate::error::{AppError, AppResult};
 use crate::learning::export::DataExport;
 use crate::learning::modules::{ModulePage, ModuleSummary};
@@ -25,7 +24,6 @@ use crate::questions::Question;
 use crate::state::AppState;
 use crate::web::csrf::{CsrfHeader, CsrfJson};
 use crate::web::guards::CurrentUser;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 #[derive(OpenApi)]
 #[openapi(paths(
@@ -57,10 +55,8 @@ pub struct AttemptItem {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AttemptJson {
     pub id: i64,
-    /// `baseline`, `post` or `quiz-<module>`.
-    pub phase: String,
-    /// `in_progress` or `submitted`.
-    pub status: String,
+    pub phase: Phase,
+    pub status: AttemptStatus,
     /// Self-ratings by topic id (1 to 5).
     pub ratings: BTreeMap<i64, i16>,
     pub items: Vec<AttemptItem>,
@@ -69,22 +65,10 @@ pub struct AttemptJson {
 }
 
 async fn attempt_json(state: &AppState, user_id: i64, id: i64) -> AppResult<AttemptJson> {
-    let attempt = attempts::owned_attempt(&state.db, user_id, id).await?;
-    let slots = bank::attempt_slots(&state.db, id).await?;
-    let saved = responses_by_version(
-        response::Entity::find()
-            .filter(response::Column::AttemptId.eq(id))
-            .all(&state.db)
-            .await?,
-    );
-    let ratings: BTreeMap<i64, i16> = topic_rating::Entity::find()
-        .filter(topic_rating::Column::AttemptId.eq(id))
-        .all(&state.db)
-        .await?
-        .into_iter()
-        .map(|r| (r.topic_id, r.rating))
-        .collect();
-    let items = slots
+    let progress = progress::progress(&state.db, user_id, id).await?;
+    let saved = &progress.responses;
+    let items = progress
+        .slots
         .iter()
         .enumerate()
         .map(|(index, slot)| AttemptItem {
@@ -94,14 +78,13 @@ async fn attempt_json(state: &AppState, user_id: i64, id: i64) -> AppResult<Atte
             item: item_view(index, slot, saved.get(&slot.item_version_id), None, None),
         })
         .collect();
-    let missing = attempts::missing(&state.db, &attempt).await?;
     Ok(AttemptJson {
-        id: attempt.id,
-        phase: attempt.phase,
-        status: attempt.status,
-        ratings,
+        id: progress.attempt.id,
+        phase: progress.attempt.phase,
+        status: progress.attempt.status,
+        ratings: progress.ratings.clone(),
         items,
-        missing,
+        missing: progress.missing(),
     })
 }
 
@@ -109,7 +92,7 @@ async fn attempt_json(state: &AppState, user_id: i64, id: i64) -> AppResult<Atte
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AttemptRef {
     pub id: i64,
-    pub status: String,
+    pub status: AttemptStatus,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -130,10 +113,10 @@ pub async fn api_dashboard(
     Ok(Json(DashboardJson {
         baseline: baseline
             .iter()
-            .find(|a| a.is_reported || a.status == IN_PROGRESS)
+            .find(|a| a.is_reported || a.status == AttemptStatus::InProgress)
             .map(|a| AttemptRef {
                 id: a.id,
-                status: a.status.clone(),
+                status: a.status,
             }),
         plan_complete: plan.as_ref().is_some_and(|p| p.complete),
     }))
@@ -328,12 +311,7 @@ pub async fn api_show_result(
     state: &State<AppState>,
     id: i64,
 ) -> AppResult<Json<ResultJson>> {
-    let attempt = attempts::owned_attempt(&state.db, user.account.id, id).await?;
-    if attempt.status != SUBMITTED {
-        return Err(AppError::Conflict(
-            "Results are shown once the attempt is submitted.".into(),
-        ));
-    }
+    // Someone else's attempt is "not found"; an open one "shown once submitted".
     let result = results::attempt_result(&state.db, user.account.id, id).await?;
     let questions = result
         .slots

@@ -8,18 +8,18 @@ use rocket::{State, get, post, uri};
 use rocket_dyn_templates::Template;
 use serde::Serialize;
 
-use super::views::{ItemView, item_view, responses_by_version, topic_order};
+use super::views::{ItemView, item_view};
+use crate::assessment::Phase;
 use crate::assessment::answer::{AnswerInput, Sureness};
-use crate::assessment::attempts::{self, Indices, SUBMITTED, SaveItem};
+use crate::assessment::attempts::{self, SaveItem};
+use crate::assessment::progress::{self, Progress};
+use crate::assessment::results;
 use crate::assessment::results::RATING_LABELS;
-use crate::assessment::{bank, results};
-use crate::entities::{response, topic_rating};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::web::chrome::Chrome;
 use crate::web::csrf::{CsrfField, CsrfForm, TokenOnly};
 use crate::web::guards::CurrentUser;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 #[derive(Debug, FromForm)]
 pub struct ItemForm {
@@ -74,8 +74,8 @@ struct TopicPageView {
     restored: bool,
 }
 
-fn phase_heading(phase: &str) -> &'static str {
-    if phase == "post" {
+fn phase_heading(phase: Phase) -> &'static str {
+    if phase == Phase::Post {
         "Post-assessment"
     } else {
         "Baseline: what you know now"
@@ -113,59 +113,33 @@ pub async fn resume_attempt(
     state: &State<AppState>,
     id: i64,
 ) -> AppResult<Redirect> {
-    let attempt = attempts::owned_attempt(&state.db, user.account.id, id).await?;
-    if attempt.status == SUBMITTED {
+    let progress = progress::progress(&state.db, user.account.id, id).await?;
+    if progress.is_submitted() {
         return Ok(Redirect::to(uri!(show_result(id))));
     }
-    let slots = bank::attempt_slots(&state.db, id).await?;
-    let answered = responses_by_version(
-        response::Entity::find()
-            .filter(response::Column::AttemptId.eq(id))
-            .all(&state.db)
-            .await?,
-    );
-    for (index, topic_id) in topic_order(&slots).iter().enumerate() {
-        if slots
-            .iter()
-            .any(|s| s.topic_id == *topic_id && !answered.contains_key(&s.item_version_id))
-        {
-            return Ok(Redirect::to(uri!(show_topic(id, index + 1))));
-        }
-    }
-    Ok(Redirect::to(uri!(show_review(id))))
+    Ok(match progress.first_unfinished_page() {
+        Some(n) => Redirect::to(uri!(show_topic(id, n))),
+        None => Redirect::to(uri!(show_review(id))),
+    })
 }
 
-async fn topic_page(
-    state: &AppState,
-    user_id: i64,
-    id: i64,
+fn topic_page(
+    progress: &Progress,
     n: usize,
     entered: Option<(&TopicForm, &[(i32, String)])>,
 ) -> AppResult<TopicPageView> {
-    let attempt = attempts::owned_attempt(&state.db, user_id, id).await?;
-    if attempt.status == SUBMITTED {
+    if progress.is_submitted() {
         return Err(AppError::Conflict(
             "This attempt has been submitted. See your results instead.".into(),
         ));
     }
-    let slots = bank::attempt_slots(&state.db, id).await?;
-    let order = topic_order(&slots);
+    let order = progress.topic_order();
     let topic_id = *n
         .checked_sub(1)
         .and_then(|i| order.get(i))
         .ok_or_else(|| AppError::NotFound("There is no such topic in this attempt.".into()))?;
-    let saved = responses_by_version(
-        response::Entity::find()
-            .filter(response::Column::AttemptId.eq(id))
-            .all(&state.db)
-            .await?,
-    );
-    let saved_rating = topic_rating::Entity::find()
-        .filter(topic_rating::Column::AttemptId.eq(id))
-        .filter(topic_rating::Column::TopicId.eq(topic_id))
-        .one(&state.db)
-        .await?
-        .map(|r| r.rating);
+    let saved = &progress.responses;
+    let saved_rating = progress.ratings.get(&topic_id).copied();
     let rating = entered.and_then(|(form, _)| form.rating).or(saved_rating);
     let mut errors = Vec::new();
     let rating_error = entered
@@ -177,7 +151,11 @@ async fn topic_page(
             message: message.clone(),
         });
     }
-    let topic_slots: Vec<_> = slots.iter().filter(|s| s.topic_id == topic_id).collect();
+    let topic_slots: Vec<_> = progress
+        .slots
+        .iter()
+        .filter(|s| s.topic_id == topic_id)
+        .collect();
     let mut items = Vec::new();
     for (index, slot) in topic_slots.iter().enumerate() {
         let form_item =
@@ -208,8 +186,8 @@ async fn topic_page(
         items.push(view);
     }
     Ok(TopicPageView {
-        attempt_id: id,
-        heading: phase_heading(&attempt.phase).to_owned(),
+        attempt_id: progress.attempt.id,
+        heading: phase_heading(progress.attempt.phase).to_owned(),
         topic_number: n,
         topic_count: order.len(),
         topic_name: topic_slots
@@ -274,12 +252,13 @@ pub async fn show_topic(
     let restored = kept
         .as_deref()
         .and_then(|body| rocket::form::Form::<TopicForm>::parse(body).ok());
+    let progress = progress::progress(&state.db, user.account.id, id).await?;
     let view = match &restored {
         Some(form) => TopicPageView {
             restored: true,
-            ..topic_page(state, user.account.id, id, n, Some((form, &[]))).await?
+            ..topic_page(&progress, n, Some((form, &[])))?
         },
-        None => topic_page(state, user.account.id, id, n, None).await?,
+        None => topic_page(&progress, n, None)?,
     };
     let title = format!(
         "{} – topic {} of {}",
@@ -298,10 +277,6 @@ pub async fn save_topic(
     form: CsrfForm<TopicForm>,
 ) -> AppResult<Result<Redirect, (Status, Template)>> {
     let form = form.0;
-    let page = topic_page(state, user.account.id, id, n, None).await?;
-    let slots = bank::attempt_slots(&state.db, id).await?;
-    let topic_id = topic_order(&slots)[n - 1];
-    let ratings: Vec<(i64, i16)> = form.rating.map(|r| (topic_id, r)).into_iter().collect();
     let mut items = Vec::new();
     let mut problems: Vec<(i32, String)> = Vec::new();
     for item in &form.items {
@@ -330,17 +305,10 @@ pub async fn save_topic(
             time_on_item_ms: None,
         });
     }
-    problems.extend(
-        attempts::save_with(
-            &state.db,
-            user.account.id,
-            id,
-            &ratings,
-            &items,
-            Indices::Shown,
-        )
-        .await?,
-    );
+    let saved =
+        progress::save_topic(&state.db, user.account.id, id, n, form.rating, &items).await?;
+    problems.extend(saved.problems.iter().cloned());
+    let is_last = n == saved.drawn.topic_order().len();
     let missing_answers: Vec<i32> = form
         .items
         .iter()
@@ -358,14 +326,16 @@ pub async fn save_topic(
         }
     }
     if !problems.is_empty() || form.rating.is_none() {
-        let view = topic_page(state, user.account.id, id, n, Some((&form, &problems))).await?;
-        let title = format!("Error: {}", page.topic_name);
+        // Shown again with what is now saved (answers refused or missing).
+        let progress = saved.progress(&state.db).await?;
+        let view = topic_page(&progress, n, Some((&form, &problems)))?;
+        let title = format!("Error: {}", view.topic_name);
         return Ok(Err((
             Status::UnprocessableEntity,
             chrome.render("learn/topic", &title, view),
         )));
     }
-    if page.is_last {
+    if is_last {
         Ok(Ok(Redirect::to(uri!(show_review(id)))))
     } else {
         Ok(Ok(Redirect::to(uri!(show_topic(id, n + 1)))))
@@ -388,8 +358,8 @@ async fn review_view(
     id: i64,
     show_errors: bool,
 ) -> AppResult<ReviewView> {
-    let attempt = attempts::owned_attempt(&state.db, user_id, id).await?;
-    let missing = attempts::missing(&state.db, &attempt).await?;
+    let progress = progress::progress(&state.db, user_id, id).await?;
+    let missing = progress.missing();
     let errors = if show_errors {
         missing
             .iter()
@@ -401,24 +371,14 @@ async fn review_view(
     } else {
         Vec::new()
     };
-    let slots = bank::attempt_slots(&state.db, id).await?;
-    let saved = responses_by_version(
-        response::Entity::find()
-            .filter(response::Column::AttemptId.eq(id))
-            .all(&state.db)
-            .await?,
-    );
-    let ratings = topic_rating::Entity::find()
-        .filter(topic_rating::Column::AttemptId.eq(id))
-        .all(&state.db)
-        .await?
-        .into_iter()
-        .map(|r| (r.topic_id, r.rating))
-        .collect();
     Ok(ReviewView {
         attempt_id: id,
-        heading: phase_heading(&attempt.phase).to_owned(),
-        topics: super::review_view::reviewed_topics(&slots, &saved, &ratings),
+        heading: phase_heading(progress.attempt.phase).to_owned(),
+        topics: super::review_view::reviewed_topics(
+            &progress.slots,
+            &progress.responses,
+            &progress.ratings,
+        ),
         complete: missing.is_empty(),
         missing,
         errors,
@@ -466,7 +426,7 @@ pub async fn show_result(
     id: i64,
 ) -> AppResult<Template> {
     let result = results::attempt_result(&state.db, user.account.id, id).await?;
-    let post_taken = result.phase == "post";
+    let post_taken = result.phase == Phase::Post;
     let next = super::next_step::next_step(state, user.account.id, post_taken).await?;
     let view = super::result_view::result_view(&result, next);
     Ok(chrome.render("learn/result", "Your results", view))

@@ -4,7 +4,8 @@ use rocket::{State, get};
 use rocket_dyn_templates::Template;
 use serde::Serialize;
 
-use crate::assessment::attempts::{self, IN_PROGRESS, SUBMITTED};
+use crate::assessment::AttemptStatus;
+use crate::assessment::attempts;
 use crate::error::AppResult;
 use crate::state::AppState;
 use crate::web::chrome::Chrome;
@@ -28,11 +29,11 @@ pub async fn show_dashboard(
         baseline_not_started: baseline.is_empty(),
         baseline_in_progress: baseline
             .iter()
-            .find(|a| a.status == IN_PROGRESS)
+            .find(|a| a.status == AttemptStatus::InProgress)
             .map(|a| a.id),
         baseline_result: baseline
             .iter()
-            .find(|a| a.status == SUBMITTED && a.is_reported)
+            .find(|a| a.status == AttemptStatus::Submitted && a.is_reported)
             .map(|a| a.id),
     };
     Ok(chrome.render("learn/dashboard", "My learning", view))

@@ -9,12 +9,13 @@ use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use super::attempt_pages::{ItemForm, to_input};
-use super::views::{ItemView, item_view, responses_by_version};
+use super::views::{ItemView, item_view};
+use crate::assessment::Phase;
 use crate::assessment::answer::Sureness;
-use crate::assessment::attempts::{self, Indices, SUBMITTED, SaveItem};
-use crate::assessment::{bank, results};
+use crate::assessment::attempts::{self, Indices, SaveItem};
+use crate::assessment::progress::{self, Progress};
+use crate::assessment::results;
 use crate::content::markdown::render_formatted;
-use crate::entities::response;
 use crate::error::{AppError, AppResult};
 use crate::learning::{frameworks, modules};
 use crate::questions::QuestionKind;
@@ -22,7 +23,6 @@ use crate::state::AppState;
 use crate::web::chrome::Chrome;
 use crate::web::csrf::{CsrfField, CsrfForm, TokenOnly};
 use crate::web::guards::CurrentUser;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 #[get("/learn/modules")]
 pub async fn list_modules(
@@ -110,25 +110,17 @@ struct QuizView {
     errors: Vec<serde_json::Value>,
 }
 
-async fn quiz_view(
-    state: &AppState,
-    user_id: i64,
-    id: i64,
+fn quiz_view(
+    progress: &Progress,
     entered: Option<(&QuizForm, &[(i32, String)])>,
 ) -> AppResult<QuizView> {
-    let attempt = attempts::owned_attempt(&state.db, user_id, id).await?;
-    if attempt.phase != "quiz" {
+    if progress.attempt.phase != Phase::Quiz {
         return Err(AppError::NotFound("That quiz was not found.".into()));
     }
-    let slots = bank::attempt_slots(&state.db, id).await?;
-    let saved = responses_by_version(
-        response::Entity::find()
-            .filter(response::Column::AttemptId.eq(id))
-            .all(&state.db)
-            .await?,
-    );
+    let saved = &progress.responses;
     let mut errors = Vec::new();
-    let items = slots
+    let items = progress
+        .slots
         .iter()
         .enumerate()
         .map(|(index, slot)| {
@@ -143,7 +135,7 @@ async fn quiz_view(
         })
         .collect();
     Ok(QuizView {
-        attempt_id: id,
+        attempt_id: progress.attempt.id,
         items,
         errors,
     })
@@ -156,14 +148,14 @@ pub async fn show_quiz(
     state: &State<AppState>,
     id: i64,
 ) -> AppResult<Result<Template, Redirect>> {
-    let attempt = attempts::owned_attempt(&state.db, user.account.id, id).await?;
-    if attempt.status == SUBMITTED {
+    let progress = progress::progress(&state.db, user.account.id, id).await?;
+    if progress.is_submitted() {
         return Ok(Err(Redirect::to(uri!(show_quiz_feedback(id)))));
     }
     Ok(Ok(chrome.render(
         "learn/quiz",
         "Module quiz",
-        quiz_view(state, user.account.id, id, None).await?,
+        quiz_view(&progress, None)?,
     )))
 }
 
@@ -218,7 +210,8 @@ pub async fn answer_quiz(
             Err(other) => return Err(other),
         }
     }
-    let view = quiz_view(state, user.account.id, id, Some((&form, &problems))).await?;
+    let progress = progress::progress(&state.db, user.account.id, id).await?;
+    let view = quiz_view(&progress, Some((&form, &problems)))?;
     Ok(Err((
         Status::UnprocessableEntity,
         chrome.render("learn/quiz", "Error: module quiz", view),
@@ -277,15 +270,10 @@ pub async fn show_quiz_feedback(
     id: i64,
 ) -> AppResult<Template> {
     let result = results::attempt_result(&state.db, user.account.id, id).await?;
-    if result.phase != "quiz" {
+    if result.phase != Phase::Quiz {
         return Err(AppError::NotFound("That quiz was not found.".into()));
     }
-    let responses = responses_by_version(
-        response::Entity::find()
-            .filter(response::Column::AttemptId.eq(id))
-            .all(&state.db)
-            .await?,
-    );
+    let responses = &result.responses;
     let items: Vec<FeedbackItem> = result
         .items
         .iter()

@@ -61,7 +61,7 @@ pub async fn show_record(
                 "score": a.accuracy.map(|v| format!("{:.0}%", v * 100.0)),
                 "counts_in_reports": a.counts_in_reports,
                 "attempt_id": a.attempt_id,
-                "is_quiz": a.phase == "quiz",
+                "is_quiz": a.phase == crate::assessment::Phase::Quiz,
             })
         })
         .collect();

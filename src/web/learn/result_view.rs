@@ -154,7 +154,7 @@ pub fn result_view(result: &AttemptResult, next: NextStepView) -> ResultView {
             })
             .collect(),
         items,
-        is_post: result.phase == "post",
+        is_post: result.phase == crate::assessment::Phase::Post,
         answers_removed_on: result
             .answers_removed_at
             .map(|d| d.date_naive().to_string()),

@@ -2,14 +2,14 @@
 //! answer chosen and how sure, as the learner gave them (in the order they saw the options),
 //! each with a Change link back to its topic page. Nothing says whether an answer is right.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
 use super::views::{ItemView, item_view, topic_order};
 use crate::assessment::bank::Slot;
+use crate::assessment::progress::SavedAnswer;
 use crate::assessment::results::RATING_LABELS;
-use crate::entities::response;
 
 #[derive(Debug, Serialize)]
 pub struct ReviewedItem {
@@ -62,8 +62,8 @@ fn reviewed(view: ItemView) -> ReviewedItem {
 /// Every topic of the attempt, in its order, with the saved rating and answers.
 pub fn reviewed_topics(
     slots: &[Slot],
-    saved: &HashMap<i64, response::Model>,
-    ratings: &HashMap<i64, i16>,
+    saved: &HashMap<i64, SavedAnswer>,
+    ratings: &BTreeMap<i64, i16>,
 ) -> Vec<ReviewedTopic> {
     topic_order(slots)
         .into_iter()

@@ -1,14 +1,12 @@
 //! View models for the learner's assessment pages: built from the service's slots and saved
 //! answers, shaped for the templates (every field always present; strict mode).
 
-use std::collections::HashMap;
-
 use serde::Serialize;
 
 use crate::assessment::answer::AnswerInput;
 use crate::assessment::bank::Slot;
+use crate::assessment::progress::SavedAnswer;
 use crate::content::markdown::render_formatted;
-use crate::entities::response;
 use crate::questions::{Answer, MatchPair, QuestionKind, TextFormat};
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -65,7 +63,7 @@ const SURENESS: [(&str, &str); 4] = [
     ("dont_know", "I don't know"),
 ];
 
-fn saved_input(row: Option<&response::Model>) -> (AnswerInput, Option<&'static str>) {
+fn saved_input(row: Option<&SavedAnswer>) -> (AnswerInput, Option<&'static str>) {
     let Some(row) = row else {
         return (AnswerInput::default(), None);
     };
@@ -92,7 +90,7 @@ fn saved_input(row: Option<&response::Model>) -> (AnswerInput, Option<&'static s
 pub fn item_view(
     slot_index: usize,
     slot: &Slot,
-    saved: Option<&response::Model>,
+    saved: Option<&SavedAnswer>,
     entered: Option<(&AnswerInput, Option<&str>)>,
     error: Option<String>,
 ) -> ItemView {
@@ -216,8 +214,4 @@ pub fn topic_order(slots: &[Slot]) -> Vec<i64> {
         }
     }
     order
-}
-
-pub fn responses_by_version(rows: Vec<response::Model>) -> HashMap<i64, response::Model> {
-    rows.into_iter().map(|r| (r.item_version_id, r)).collect()
 }

@@ -8,14 +8,12 @@ use rocket::response::{Flash, Redirect};
 use rocket::serde::json::{Json, json};
 use rocket::{Either, State, get, post};
 use rocket_dyn_templates::Template;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
 
 use crate::accounts::OrgScope;
 use crate::accounts::organisations;
 use crate::audit::{self, Event, action};
-use crate::entities::job_role;
 use crate::error::{AppError, AppResult};
 use crate::learning::assignments::{self, AssignmentRow, Audience};
 use crate::learning::modules;
@@ -63,10 +61,11 @@ struct FieldError {
 }
 
 async fn choices(
-    db: &impl ConnectionTrait,
+    state: &AppState,
     scope: &OrgScope,
     entered: Option<&AssignForm>,
 ) -> AppResult<(Vec<Choice>, Vec<Choice>, Vec<Choice>)> {
+    let db = &state.db;
     let modules = modules::published_modules(db)
         .await?
         .into_iter()
@@ -85,15 +84,13 @@ async fn choices(
             label: format!("{} ({})", o.name, o.code),
         })
         .collect();
-    let roles = job_role::Entity::find()
-        .order_by_asc(job_role::Column::Name)
-        .all(db)
+    let roles = assignments::role_choices(db)
         .await?
         .into_iter()
-        .map(|r| Choice {
-            selected: entered.is_some_and(|f| f.job_role_id == Some(r.id)),
-            value: r.id.to_string(),
-            label: r.name,
+        .map(|(id, name)| Choice {
+            selected: entered.is_some_and(|f| f.job_role_id == Some(id)),
+            value: id.to_string(),
+            label: name,
         })
         .collect();
     Ok((modules, organisations, roles))
@@ -101,10 +98,11 @@ async fn choices(
 
 /// Checks the form against the manager's scope; the problems are per field.
 async fn validate(
-    db: &impl ConnectionTrait,
+    state: &AppState,
     scope: &OrgScope,
     form: &AssignForm,
 ) -> AppResult<Result<(i64, Audience, NaiveDate), Vec<FieldError>>> {
+    let db = &state.db;
     let mut errors = Vec::new();
     let module = modules::published_modules(db)
         .await?
@@ -124,11 +122,7 @@ async fn validate(
         });
     }
     if let Some(role) = form.job_role_id
-        && job_role::Entity::find()
-            .filter(job_role::Column::Id.eq(role))
-            .one(db)
-            .await?
-            .is_none()
+        && !assignments::role_exists(db, role).await?
     {
         errors.push(FieldError {
             field: "job_role_id",
@@ -171,7 +165,7 @@ async fn page(
     errors: Vec<FieldError>,
     entered: Option<&AssignForm>,
 ) -> AppResult<Template> {
-    let (modules, organisations, roles) = choices(&state.db, &manager.scope, entered).await?;
+    let (modules, organisations, roles) = choices(state, &manager.scope, entered).await?;
     let rows = assignments::list(&state.db, &manager.scope).await?;
     let title = if errors.is_empty() {
         "Module assignments"
@@ -246,7 +240,7 @@ pub async fn create_assignment(
     state: &State<AppState>,
     form: CsrfForm<AssignForm>,
 ) -> AppResult<Either<Flash<Redirect>, (Status, Template)>> {
-    match validate(&state.db, &manager.scope, &form.0).await? {
+    match validate(state, &manager.scope, &form.0).await? {
         Ok((module_id, audience, due)) => {
             record(state, &manager, address.0, module_id, audience, due).await?;
             Ok(Either::Left(Flash::success(
@@ -297,7 +291,7 @@ pub async fn api_create_assignment(
     state: &State<AppState>,
     body: CsrfJson<AssignForm>,
 ) -> AppResult<Json<Assigned>> {
-    match validate(&state.db, &manager.scope, &body.0).await? {
+    match validate(state, &manager.scope, &body.0).await? {
         Ok((module_id, audience, due)) => {
             let id = record(state, &manager, address.0, module_id, audience, due).await?;
             Ok(Json(Assigned { id }))

@@ -15,12 +15,17 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use sea_orm::sea_query::{Alias, Expr, Query, SelectStatement};
 use sea_orm::{
-    ConnectionTrait, DatabaseConnection, DbBackend, ExprTrait, QueryResult, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseConnection, DbBackend,
+    EntityTrait, ExprTrait, QueryResult, QuerySelect, QueryTrait, TransactionTrait,
 };
 
-pub use super::cells::PUBLISHED_COUNT_COLUMNS;
-use super::cells::{self, ATOM_KEYS, CellFilter, SUM_COLUMNS, number, stored_values};
-use crate::assessment::increments::{Increments, Key, Table};
+use super::increments::{Increments, Key};
+use super::read::{self, number};
+use super::tables::{ATOM_KEYS, N_CHANGES, PUBLISHED_COUNT_COLUMNS, SUM_COLUMNS, Table};
+use super::{Period, stored_values};
+use crate::entities::{
+    publication_state, report_pending, report_published, report_published_total,
+};
 use crate::error::AppResult;
 
 /// The band filter's choices. Single bands would split job roles into groups of one or two
@@ -54,6 +59,19 @@ pub fn parse_band_group(value: &str) -> Option<&'static str> {
         .copied()
 }
 
+/// A totals row key ("organisation_id=… job_role_id=… band=… topic_id=… phase=…", as
+/// [`super::read::row_key`] writes it) with its band replaced by the band's group: the key of
+/// its atom.
+pub fn with_band_group(key: &str) -> String {
+    let Some((head, rest)) = key.split_once(" band=") else {
+        return key.to_owned();
+    };
+    let Some((band, tail)) = rest.split_once(" topic_id=") else {
+        return key.to_owned();
+    };
+    format!("{head} band={} topic_id={tail}", band_group(band))
+}
+
 /// The threshold used when the service has not recorded one (a database only migrated).
 pub const DEFAULT_THRESHOLD: u32 = 8;
 
@@ -82,27 +100,33 @@ pub fn add_pending(
         .find(|(c, _)| *c == "n_learners")
         .map_or(0, |(_, v)| Ord::max(*v, 0));
     let mut counts = counts.to_vec();
-    counts.push(("n_changes", learners));
+    counts.push((N_CHANGES, learners));
     batch.add(Table::ReportPending, atom_of(cell), &counts, sums)
 }
 
+/// Keeps what `batch` adds to the waiting rows from counting towards a release: for a retaken
+/// post-assessment, whose learner is not new (see [`add_pending`]).
+pub fn hold_back(batch: &mut Increments) -> AppResult<()> {
+    batch.set_count(Table::ReportPending, N_CHANGES, 0)
+}
+
+/// The one row of `publication_state`.
+const STATE_ID: i32 = 1;
+
 /// `SELECT min_cell_size FROM publication_state`: the threshold the releases were made with.
 fn stored_threshold() -> SelectStatement {
-    Query::select()
-        .column(Alias::new("min_cell_size"))
-        .from(Alias::new("publication_state"))
-        .and_where(Expr::col(Alias::new("id")).eq(1))
-        .take()
+    publication_state::Entity::find_by_id(STATE_ID)
+        .select_only()
+        .column(publication_state::Column::MinCellSize)
+        .into_query()
 }
 
 /// The recorded threshold, if the service has published anything yet.
 async fn recorded(db: &impl ConnectionTrait) -> AppResult<Option<u32>> {
-    Ok(db
-        .query_one(&stored_threshold())
+    Ok(publication_state::Entity::find_by_id(STATE_ID)
+        .one(db)
         .await?
-        .map(|row| row.try_get::<i32>("", "min_cell_size"))
-        .transpose()?
-        .and_then(|k| u32::try_from(k).ok()))
+        .and_then(|state| u32::try_from(state.min_cell_size).ok()))
 }
 
 /// The threshold the releases are made with (set at start from `app.min_cell_size`).
@@ -156,13 +180,13 @@ fn waiting(row: &QueryResult) -> AppResult<Waiting> {
 }
 
 /// Moves `rows` from waiting to published under `period`, in `batch`.
-fn release(batch: &mut Increments, rows: &[Waiting], period: &str) -> AppResult<()> {
+fn release(batch: &mut Increments, rows: &[Waiting], period: Period) -> AppResult<()> {
     for row in rows {
         let (taken, taken_sums) = row.named(-1);
         let (added, added_sums) = row.named(1);
         batch.add(Table::ReportPending, row.atom.clone(), &taken, &taken_sums)?;
         let mut cell = row.atom.clone();
-        cell.push(Key::Text(period.to_owned()));
+        cell.push(Key::Text(period.to_string()));
         batch.add(Table::ReportPublished, cell, &added, &added_sums)?;
         batch.add(
             Table::ReportPublishedTotals,
@@ -181,7 +205,7 @@ fn release(batch: &mut Increments, rows: &[Waiting], period: &str) -> AppResult<
 pub async fn release_due(
     db: &impl ConnectionTrait,
     touched: &[Vec<Key>],
-    period: &str,
+    period: Period,
 ) -> AppResult<()> {
     // A learner's submit touches one organisation, role, band group and phase (two for a
     // mover's replaced post-assessment): one query each.
@@ -203,7 +227,7 @@ pub async fn release_due(
         };
         let mut query = Query::select();
         query
-            .from(Alias::new("report_pending"))
+            .from(Alias::new(Table::ReportPending.name()))
             .columns(
                 ATOM_KEYS
                     .iter()
@@ -215,7 +239,7 @@ pub async fn release_due(
             .and_where(Expr::col(Alias::new("job_role_id")).eq(*role))
             .and_where(Expr::col(Alias::new("band")).eq(band.as_str()))
             .and_where(Expr::col(Alias::new("phase")).eq(phase.as_str()))
-            .and_where(Expr::col(Alias::new("n_changes")).gte(threshold.clone()));
+            .and_where(Expr::col(Alias::new(N_CHANGES)).gte(threshold.clone()));
         for row in db.query_all(&query).await? {
             due.push(waiting(&row)?);
         }
@@ -259,16 +283,13 @@ async fn prepare_in(db: &impl ConnectionTrait, min_cell_size: u32) -> AppResult<
 /// the submits would have. For a database that had answers before publication existed, and
 /// when the threshold changes (a higher one must never leave smaller releases visible).
 pub async fn rebuild(db: &impl ConnectionTrait, min_cell_size: u32) -> AppResult<()> {
-    for table in [
-        "report_published",
-        "report_published_totals",
-        "report_pending",
-        "publication_state",
-    ] {
-        db.execute(&Query::delete().from_table(Alias::new(table)).take())
-            .await?;
-    }
-    let mut truth = cells::load_table(db, "report_cells", &CellFilter::default()).await?;
+    report_published::Entity::delete_many().exec(db).await?;
+    report_published_total::Entity::delete_many()
+        .exec(db)
+        .await?;
+    report_pending::Entity::delete_many().exec(db).await?;
+    publication_state::Entity::delete_many().exec(db).await?;
+    let mut truth = read::load_exact(db).await?;
     truth.sort_by(|a, b| a.period.cmp(&b.period));
     let mut atoms: BTreeMap<Vec<Key>, Waiting> = BTreeMap::new();
     let mut batch = Increments::default();
@@ -333,13 +354,11 @@ pub async fn rebuild(db: &impl ConnectionTrait, min_cell_size: u32) -> AppResult
         batch.add(Table::ReportPending, row.atom, &counts, &sums)?;
     }
     batch.write(db).await?;
-    db.execute(
-        &Query::insert()
-            .into_table(Alias::new("publication_state"))
-            .columns([Alias::new("id"), Alias::new("min_cell_size")])
-            .values_panic([Expr::val(1), Expr::val(i64::from(min_cell_size))])
-            .take(),
-    )
+    publication_state::ActiveModel {
+        id: Set(STATE_ID),
+        min_cell_size: Set(i32::try_from(min_cell_size).unwrap_or(i32::MAX)),
+    }
+    .insert(db)
     .await?;
     Ok(())
 }
@@ -367,6 +386,14 @@ mod tests {
         ] {
             assert_eq!(band_group(band), group, "{band}");
         }
+    }
+
+    #[test]
+    fn a_totals_key_is_regrouped_by_band_group() {
+        assert_eq!(
+            with_band_group("organisation_id=1 job_role_id=2 band=Band 3 topic_id=4 phase=post"),
+            "organisation_id=1 job_role_id=2 band=Bands 1–4 topic_id=4 phase=post"
+        );
     }
 
     #[test]

@@ -1,89 +1,18 @@
-//! Reading `report_cells` (the aggregate the submit path maintains) and the small lookup tables
-//! a report needs. The mapping between the stored columns and [`CellSums`] lives here only, so
-//! reports and `verify` cannot disagree about it.
+//! Reading the aggregate tables: the report cells with their job role's staff group (what
+//! every report reads), the band choices, and whole tables keyed for `verify`.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use sea_orm::sea_query::{Alias, Expr, Func, JoinType, Order, Query, SelectStatement};
-use sea_orm::{ConnectionTrait, EntityTrait, ExprTrait, QueryOrder, QueryResult};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder, QueryResult,
+    QuerySelect,
+};
 
-use crate::entities::{job_role, organisation, role_target, staff_group, topic};
+use super::tables::{CELL_KEYS, COUNT_COLUMNS, SUM_COLUMNS, Table};
+use crate::entities::report_published_total;
 use crate::error::AppResult;
 use crate::measures::{CellSums, ResponseSums};
-
-/// The count columns of the report tables, with any extra ones after them.
-macro_rules! report_counts {
-    ($($extra:literal),*) => {
-        &[
-            "n_learners",
-            "n_rated",
-            "n_rating_high",
-            "n_high_below_target",
-            "n_at_target",
-            "n_completed",
-            "n_responses",
-            "n_answered",
-            "n_dont_know",
-            "n_confidently_wrong",
-            "n_paired",
-            "n_gain",
-            $($extra),*
-        ]
-    };
-}
-
-/// The count columns of `report_cells`, in the order [`stored_values`] returns them.
-pub const COUNT_COLUMNS: &[&str] = report_counts!();
-
-/// The count columns of the published tables (`super::publication`): the report counts, then
-/// `n_changes`, the learners whose contribution the row holds.
-pub const PUBLISHED_COUNT_COLUMNS: &[&str] = report_counts!("n_changes");
-
-/// The running-sum columns of `report_cells`, after the counts in [`stored_values`].
-pub const SUM_COLUMNS: &[&str] = &[
-    "sum_knowledge",
-    "sum_knowledge_sq",
-    "sum_rating",
-    "sum_stated_probability",
-    "sum_answered_fraction",
-    "sum_brier",
-    "sum_paired_pre",
-    "sum_paired_post",
-    "sum_gain",
-];
-
-/// The stored columns' values for `sums`: counts then sums, as [`COUNT_COLUMNS`] and
-/// [`SUM_COLUMNS`] name them. Target, importance and CBM mark are not stored: targets are the
-/// roles' current ones, joined at report time.
-pub fn stored_values(s: &CellSums) -> Vec<f64> {
-    let r = &s.responses;
-    let counts = [
-        s.n_learners,
-        s.n_rated,
-        s.n_rating_high,
-        s.n_high_below_target,
-        s.n_at_target,
-        s.n_completed,
-        r.n_responses,
-        r.n_answered,
-        r.n_dont_know,
-        r.n_confidently_wrong,
-        s.n_paired,
-        s.n_gain,
-    ];
-    let sums = [
-        s.sum_knowledge,
-        s.sum_knowledge_sq,
-        s.sum_rating as f64,
-        r.sum_stated_probability,
-        r.sum_fraction_answered,
-        r.sum_brier,
-        s.sum_paired_pre,
-        s.sum_paired_post,
-        s.sum_gain,
-    ];
-    counts.iter().map(|&c| c as f64).chain(sums).collect()
-}
 
 /// A stored count as a count; a negative one (never written by the submit path) counts as 0
 /// rather than wrapping around, and `verify` reports it.
@@ -202,26 +131,6 @@ fn matching(table: &str, filter: &CellFilter) -> SelectStatement {
     query.take()
 }
 
-/// The key columns of `report_cells` and `report_published`.
-pub static CELL_KEYS: [&str; 6] = [
-    "organisation_id",
-    "job_role_id",
-    "band",
-    "topic_id",
-    "phase",
-    "period",
-];
-
-/// The key columns of the all-months tables (`report_totals`, `report_pending`,
-/// `report_published_totals`): [`CELL_KEYS`] without the month.
-pub static ATOM_KEYS: [&str; 5] = [
-    "organisation_id",
-    "job_role_id",
-    "band",
-    "topic_id",
-    "phase",
-];
-
 fn stored_cell(row: &QueryResult, whole: bool) -> AppResult<StoredCell> {
     let text = |column: &str| -> AppResult<String> {
         Ok(if whole {
@@ -249,12 +158,16 @@ fn stored_cell(row: &QueryResult, whole: bool) -> AppResult<StoredCell> {
 /// The published rows matching `filter`, one per atom and month of release (organisation,
 /// role, band group, topic, phase, month): what every report reads.
 pub async fn load(db: &impl ConnectionTrait, filter: &CellFilter) -> AppResult<Vec<StoredCell>> {
-    load_table(db, "report_published", filter).await
+    load_table(db, Table::ReportPublished.name(), filter).await
 }
 
-/// The rows of a per-month table (`report_cells`, the exact aggregate, or
-/// `report_published`) matching `filter`.
-pub async fn load_table(
+/// Every row of `report_cells`, the exact aggregate (publication replays it).
+pub async fn load_exact(db: &impl ConnectionTrait) -> AppResult<Vec<StoredCell>> {
+    load_table(db, Table::ReportCells.name(), &CellFilter::default()).await
+}
+
+/// The rows of a per-month table (`report_cells` or `report_published`) matching `filter`.
+async fn load_table(
     db: &impl ConnectionTrait,
     table: &str,
     filter: &CellFilter,
@@ -278,10 +191,11 @@ pub async fn load_by_role(
     filter: &CellFilter,
 ) -> AppResult<Vec<StoredCell>> {
     let table = if filter.from.is_none() && filter.to.is_none() {
-        "report_published_totals"
+        Table::ReportPublishedTotals
     } else {
-        "report_published"
-    };
+        Table::ReportPublished
+    }
+    .name();
     let mut query = matching(table, filter);
     for column in ["job_role_id", "topic_id"] {
         query
@@ -304,59 +218,70 @@ pub async fn load_by_role(
     rows.iter().map(|row| stored_cell(row, false)).collect()
 }
 
-/// The lookup tables a report labels and weights its cells with.
-#[derive(Debug, Clone, Default)]
-pub struct Lookups {
-    pub topics: Vec<topic::Model>,
-    pub staff_groups: Vec<staff_group::Model>,
-    pub job_roles: Vec<job_role::Model>,
-    pub organisations: Vec<organisation::Model>,
-    /// (job role, topic) → (required level 0–100, importance 1–7), the current values.
-    pub targets: HashMap<(i64, i64), (f64, f64)>,
+/// The bands with published figures, in `organisations` (`None` = all): the band filter's
+/// choices.
+pub async fn published_bands(
+    db: &impl ConnectionTrait,
+    organisations: Option<&[i64]>,
+) -> AppResult<Vec<String>> {
+    let mut query = report_published_total::Entity::find()
+        .select_only()
+        .distinct()
+        .column(report_published_total::Column::Band)
+        .order_by_asc(report_published_total::Column::Band);
+    if let Some(ids) = organisations {
+        query =
+            query.filter(report_published_total::Column::OrganisationId.is_in(ids.iter().copied()));
+    }
+    Ok(query.into_tuple().all(db).await?)
 }
 
-impl Lookups {
-    pub async fn load(db: &impl ConnectionTrait) -> AppResult<Self> {
-        let targets = role_target::Entity::find()
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|t| {
-                let value = (f64::from(t.required_level), f64::from(t.importance));
-                ((t.job_role_id, t.topic_id), value)
-            })
-            .collect();
-        Ok(Self {
-            topics: topic::Entity::find()
-                .order_by_asc(topic::Column::Position)
-                .order_by_asc(topic::Column::Id)
-                .all(db)
-                .await?,
-            staff_groups: staff_group::Entity::find()
-                .order_by_asc(staff_group::Column::Position)
-                .order_by_asc(staff_group::Column::Id)
-                .all(db)
-                .await?,
-            job_roles: job_role::Entity::find()
-                .order_by_asc(job_role::Column::Position)
-                .order_by_asc(job_role::Column::Id)
-                .all(db)
-                .await?,
-            organisations: organisation::Entity::find()
-                .order_by_asc(organisation::Column::Code)
-                .all(db)
-                .await?,
-            targets,
-        })
-    }
+/// Key → the values of the compared columns, as `verify` compares tables.
+pub type KeyedRows = BTreeMap<String, Vec<f64>>;
 
-    /// The role's current target and importance for a topic. A role without a target row is
-    /// judged as the submit path judges it (target 0, importance 1), so "at target" counts and
-    /// the gap agree.
-    pub fn target(&self, job_role_id: i64, topic_id: i64) -> (f64, f64) {
-        self.targets
-            .get(&(job_role_id, topic_id))
-            .copied()
-            .unwrap_or((0.0, 1.0))
+/// Every row of `table` with the values of `columns`, keyed by its key columns
+/// ("column=value" joined by spaces, as [`row_key`] writes them).
+pub async fn keyed_rows(
+    db: &impl ConnectionTrait,
+    table: Table,
+    columns: &[&str],
+) -> AppResult<KeyedRows> {
+    let keys = table.keys();
+    let mut query = Query::select();
+    query.from(Alias::new(table.name()));
+    for column in keys.iter().chain(columns) {
+        query.column(Alias::new(*column));
     }
+    let mut out = KeyedRows::new();
+    for row in db.query_all(&query).await? {
+        let mut values = Vec::new();
+        for key in keys {
+            values.push(match row.try_get::<i64>("", key) {
+                Ok(id) => id.to_string(),
+                Err(_) => row.try_get::<String>("", key)?,
+            });
+        }
+        let measures = columns
+            .iter()
+            .map(|c| number(&row, c))
+            .collect::<AppResult<Vec<f64>>>()?;
+        out.insert(row_key(table, &values), measures);
+    }
+    Ok(out)
+}
+
+/// A row's key as [`keyed_rows`] writes it, from its key columns' values in order.
+pub fn row_key(table: Table, values: &[impl std::fmt::Display]) -> String {
+    table
+        .keys()
+        .iter()
+        .zip(values)
+        .map(|(key, value)| format!("{key}={value}"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A `report_cells` row key ([`row_key`]) without its month: its `report_totals` row's key.
+pub fn without_period(key: &str) -> &str {
+    key.split(" period=").next().unwrap_or(key)
 }

@@ -1,0 +1,179 @@
+//! Read models of a learner's attempt for its pages and the JSON API: each learner action
+//! reads what it shows in one service call, and reads each thing once.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
+
+use super::attempts::{self, Indices, SaveItem, SaveProblems};
+use super::bank::{self, Slot};
+use crate::entities::{AttemptStatus, attempt, response, topic_rating};
+use crate::error::{AppError, AppResult};
+
+/// One saved answer, as the pages read it back.
+pub type SavedAnswer = response::Model;
+
+/// An attempt with its items, in order: what never changes once it is drawn.
+pub struct Drawn {
+    pub attempt: attempt::Model,
+    pub slots: Vec<Slot>,
+}
+
+impl Drawn {
+    /// The learner's own attempt with its items (someone else's is "not found").
+    pub async fn load(db: &impl ConnectionTrait, user_id: i64, attempt_id: i64) -> AppResult<Self> {
+        let attempt = attempts::owned_attempt(db, user_id, attempt_id).await?;
+        let slots = bank::attempt_slots(db, attempt.id).await?;
+        Ok(Self { attempt, slots })
+    }
+
+    pub fn is_submitted(&self) -> bool {
+        self.attempt.status == AttemptStatus::Submitted
+    }
+
+    /// The attempt's topics in the order its pages take them.
+    pub fn topic_order(&self) -> Vec<i64> {
+        let mut order = Vec::new();
+        for slot in &self.slots {
+            if !order.contains(&slot.topic_id) {
+                order.push(slot.topic_id);
+            }
+        }
+        order
+    }
+
+    /// The topic of page `n` (from 1), or "not found".
+    pub fn topic_of_page(&self, n: usize) -> AppResult<i64> {
+        n.checked_sub(1)
+            .and_then(|i| self.topic_order().get(i).copied())
+            .ok_or_else(|| AppError::NotFound("There is no such topic in this attempt.".into()))
+    }
+}
+
+/// An attempt as its pages show it: its items and what the learner has saved so far.
+pub struct Progress {
+    pub attempt: attempt::Model,
+    pub slots: Vec<Slot>,
+    /// Saved answers by item version.
+    pub responses: HashMap<i64, SavedAnswer>,
+    /// Saved confidence (1–5) by topic.
+    pub ratings: BTreeMap<i64, i16>,
+}
+
+impl Progress {
+    async fn of(db: &impl ConnectionTrait, drawn: Drawn) -> AppResult<Self> {
+        let id = drawn.attempt.id;
+        let responses = response::Entity::find()
+            .filter(response::Column::AttemptId.eq(id))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|r| (r.item_version_id, r))
+            .collect();
+        let ratings = topic_rating::Entity::find()
+            .filter(topic_rating::Column::AttemptId.eq(id))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|r| (r.topic_id, r.rating))
+            .collect();
+        Ok(Self {
+            attempt: drawn.attempt,
+            slots: drawn.slots,
+            responses,
+            ratings,
+        })
+    }
+
+    fn drawn(&self) -> Drawn {
+        Drawn {
+            attempt: self.attempt.clone(),
+            slots: self.slots.clone(),
+        }
+    }
+
+    pub fn is_submitted(&self) -> bool {
+        self.attempt.status == AttemptStatus::Submitted
+    }
+
+    /// The attempt's topics in the order its pages take them.
+    pub fn topic_order(&self) -> Vec<i64> {
+        self.drawn().topic_order()
+    }
+
+    /// The page (from 1) of the first topic with an unanswered item, if any.
+    pub fn first_unfinished_page(&self) -> Option<usize> {
+        self.topic_order()
+            .iter()
+            .position(|topic_id| {
+                self.slots.iter().any(|s| {
+                    s.topic_id == *topic_id && !self.responses.contains_key(&s.item_version_id)
+                })
+            })
+            .map(|index| index + 1)
+    }
+
+    /// What is still missing before the attempt can be submitted, in words.
+    pub fn missing(&self) -> Vec<String> {
+        let rated: HashSet<i64> = self.ratings.keys().copied().collect();
+        let responses: Vec<response::Model> = self.responses.values().cloned().collect();
+        attempts::missing_in(self.attempt.phase, &self.slots, &responses, &rated)
+    }
+}
+
+/// The learner's own attempt with everything saved so far.
+pub async fn progress(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    attempt_id: i64,
+) -> AppResult<Progress> {
+    let drawn = Drawn::load(db, user_id, attempt_id).await?;
+    Progress::of(db, drawn).await
+}
+
+/// What saving one topic's page did.
+pub struct TopicSaved {
+    /// The attempt's items, as read for the save.
+    pub drawn: Drawn,
+    /// Answers refused, by position, with the reason in words.
+    pub problems: SaveProblems,
+}
+
+impl TopicSaved {
+    /// The attempt with everything now saved, to show the page again (refused answers).
+    pub async fn progress(self, db: &impl ConnectionTrait) -> AppResult<Progress> {
+        Progress::of(db, self.drawn).await
+    }
+}
+
+/// Saves the confidence and answers given on topic page `n` of an open attempt (in shown
+/// option positions), reading the attempt and its items once.
+pub async fn save_topic(
+    db: &DatabaseConnection,
+    user_id: i64,
+    attempt_id: i64,
+    n: usize,
+    rating: Option<i16>,
+    items: &[SaveItem],
+) -> AppResult<TopicSaved> {
+    let attempt = attempts::owned_attempt(db, user_id, attempt_id).await?;
+    if attempt.status == AttemptStatus::Submitted {
+        return Err(AppError::Conflict(
+            "This attempt has been submitted. See your results instead.".into(),
+        ));
+    }
+    let slots = bank::attempt_slots(db, attempt.id).await?;
+    let drawn = Drawn { attempt, slots };
+    let topic_id = drawn.topic_of_page(n)?;
+    let ratings: Vec<(i64, i16)> = rating.map(|r| (topic_id, r)).into_iter().collect();
+    let problems = attempts::save_drawn(
+        db,
+        &drawn.attempt,
+        &drawn.slots,
+        &ratings,
+        items,
+        Indices::Shown,
+    )
+    .await?;
+    Ok(TopicSaved { drawn, problems })
+}

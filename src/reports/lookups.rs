@@ -1,0 +1,65 @@
+//! The small lookup tables a report labels and weights its cells with.
+
+use std::collections::HashMap;
+
+use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder};
+
+use crate::entities::{job_role, organisation, role_target, staff_group, topic};
+use crate::error::AppResult;
+
+/// The lookup tables a report labels and weights its cells with.
+#[derive(Debug, Clone, Default)]
+pub struct Lookups {
+    pub topics: Vec<topic::Model>,
+    pub staff_groups: Vec<staff_group::Model>,
+    pub job_roles: Vec<job_role::Model>,
+    pub organisations: Vec<organisation::Model>,
+    /// (job role, topic) → (required level 0–100, importance 1–7), the current values.
+    pub targets: HashMap<(i64, i64), (f64, f64)>,
+}
+
+impl Lookups {
+    pub async fn load(db: &impl ConnectionTrait) -> AppResult<Self> {
+        let targets = role_target::Entity::find()
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|t| {
+                let value = (f64::from(t.required_level), f64::from(t.importance));
+                ((t.job_role_id, t.topic_id), value)
+            })
+            .collect();
+        Ok(Self {
+            topics: topic::Entity::find()
+                .order_by_asc(topic::Column::Position)
+                .order_by_asc(topic::Column::Id)
+                .all(db)
+                .await?,
+            staff_groups: staff_group::Entity::find()
+                .order_by_asc(staff_group::Column::Position)
+                .order_by_asc(staff_group::Column::Id)
+                .all(db)
+                .await?,
+            job_roles: job_role::Entity::find()
+                .order_by_asc(job_role::Column::Position)
+                .order_by_asc(job_role::Column::Id)
+                .all(db)
+                .await?,
+            organisations: organisation::Entity::find()
+                .order_by_asc(organisation::Column::Code)
+                .all(db)
+                .await?,
+            targets,
+        })
+    }
+
+    /// The role's current target and importance for a topic. A role without a target row is
+    /// judged as the submit path judges it (target 0, importance 1), so "at target" counts and
+    /// the gap agree.
+    pub fn target(&self, job_role_id: i64, topic_id: i64) -> (f64, f64) {
+        self.targets
+            .get(&(job_role_id, topic_id))
+            .copied()
+            .unwrap_or((0.0, 1.0))
+    }
+}
