@@ -269,6 +269,17 @@ async fn learner_takes_the_baseline_reads_a_module_passes_its_quiz_and_gets_a_ce
     .await;
     assert!(certificate.contains("Person learner@x.nhs.uk"));
     assert!(certificate.contains("Certificate of completion"));
+    // The JSON twin carries the same reference the page prints.
+    let (status, twin) = app
+        .get_json_as(&session, "/api/v1/modules/samples/certificate")
+        .await;
+    assert_eq!(status, Status::Ok);
+    let reference = twin["reference"].as_str().unwrap_or_default();
+    assert!(
+        reference.starts_with("GT-") && reference.contains("-samples-v"),
+        "{twin}"
+    );
+    assert!(certificate.contains(reference), "{certificate}");
     assert_eq!(
         app.get_as(&session, "/learn/modules/consent/certificate")
             .await

@@ -379,6 +379,8 @@ pub async fn api_module_page(
 pub struct CertificateJson {
     pub name: String,
     pub module: CompletedModule,
+    /// The reference printed on the certificate, for checking it against the record.
+    pub reference: String,
 }
 
 /// The certificate of a module the learner has completed.
@@ -391,6 +393,7 @@ pub async fn api_certificate(
 ) -> AppResult<Json<CertificateJson>> {
     let module = record::certificate(&state.db, user.account.id, slug).await?;
     Ok(Json(CertificateJson {
+        reference: module.certificate_reference(user.account.id),
         name: user.account.display_name,
         module,
     }))
