@@ -22,6 +22,29 @@ pub struct TopicDraft {
     pub description: String,
 }
 
+/// A topic as trainers see and change it: its permanent slug and its wording.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Topic {
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+}
+
+impl From<topic::Model> for Topic {
+    fn from(row: topic::Model) -> Self {
+        Topic {
+            slug: row.slug,
+            name: row.name,
+            description: row.description,
+        }
+    }
+}
+
+/// The current (not retired) topic `slug`; 404 if there is none.
+pub async fn topic(db: &impl ConnectionTrait, slug: &str) -> AppResult<Topic> {
+    Ok(super::items::find_topic(db, slug).await?.into())
+}
+
 /// Every problem with a topic's wording (and its slug, for a new topic).
 pub fn topic_problems(slug: Option<&str>, draft: &TopicDraft) -> Vec<Problem> {
     let mut out = Vec::new();
@@ -56,7 +79,7 @@ pub async fn create_topic(
     actor: Option<i64>,
     slug: &str,
     draft: &TopicDraft,
-) -> AppResult<topic::Model> {
+) -> AppResult<Topic> {
     refuse(topic_problems(Some(slug), draft))?;
     if topic::Entity::find()
         .filter(topic::Column::Slug.eq(slug))
@@ -94,7 +117,7 @@ pub async fn create_topic(
         serde_json::json!({}),
     )
     .await?;
-    Ok(row)
+    Ok(row.into())
 }
 
 /// Rewords a topic.
@@ -104,12 +127,12 @@ pub async fn edit_topic(
     actor: Option<i64>,
     slug: &str,
     draft: &TopicDraft,
-) -> AppResult<topic::Model> {
+) -> AppResult<Topic> {
     refuse(topic_problems(None, draft))?;
     let row = super::items::find_topic(db, slug).await?;
     let (name, description) = (draft.name.trim(), draft.description.trim());
     if row.name == name && row.description == description {
-        return Ok(row);
+        return Ok(row.into());
     }
     let mut active: topic::ActiveModel = row.into();
     active.name = Set(name.to_owned());
@@ -117,5 +140,5 @@ pub async fn edit_topic(
     active.edited_at = Set(Some(Utc::now()));
     let row = active.update(db).await?;
     super::audit_change(db, actor, action::TOPIC_EDITED, slug, serde_json::json!({})).await?;
-    Ok(row)
+    Ok(row.into())
 }

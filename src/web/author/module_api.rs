@@ -9,10 +9,9 @@ use utoipa::{OpenApi, ToSchema};
 use crate::authoring::curriculum::{BlueprintRow, ReviewDue};
 use crate::authoring::modules::{self, ModuleDetail, ModuleDraft, ModuleRow, SaveOutcome};
 use crate::authoring::overview::{QuizChoice, TopicOverview};
-use crate::authoring::topics::{self, TopicDraft};
+use crate::authoring::topics::{self, Topic, TopicDraft};
 use crate::authoring::{self, overview};
 use crate::content::local_details::{LocalTexts, render_page};
-use crate::entities::topic;
 use crate::error::AppResult;
 use crate::state::AppState;
 use crate::web::csrf::{CsrfHeader, CsrfJson};
@@ -234,29 +233,9 @@ pub async fn api_preview_markdown(_trainer: Trainer, body: CsrfJson<MarkdownBody
     })
 }
 
-/// A topic's slug and wording.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct TopicView {
-    pub slug: String,
-    pub name: String,
-    pub description: String,
-}
-
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TopicJson {
-    pub topic: TopicView,
-}
-
-impl From<topic::Model> for TopicJson {
-    fn from(row: topic::Model) -> Self {
-        TopicJson {
-            topic: TopicView {
-                slug: row.slug,
-                name: row.name,
-                description: row.description,
-            },
-        }
-    }
+    pub topic: Topic,
 }
 
 /// A new topic: its slug and wording.
@@ -276,14 +255,14 @@ pub async fn api_create_topic(
     body: CsrfJson<NewTopic>,
 ) -> AppResult<Json<TopicJson>> {
     let body = body.0;
-    let row = topics::create_topic(
+    let topic = topics::create_topic(
         &state.db,
         Some(trainer.0.account.id),
         body.slug.trim(),
         &body.draft,
     )
     .await?;
-    Ok(Json(row.into()))
+    Ok(Json(TopicJson { topic }))
 }
 
 #[utoipa::path(tag = "authoring", request_body = TopicDraft, responses((status = 200, body = TopicJson)))]
@@ -294,6 +273,6 @@ pub async fn api_edit_topic(
     slug: &str,
     body: CsrfJson<TopicDraft>,
 ) -> AppResult<Json<TopicJson>> {
-    let row = topics::edit_topic(&state.db, Some(trainer.0.account.id), slug, &body.0).await?;
-    Ok(Json(row.into()))
+    let topic = topics::edit_topic(&state.db, Some(trainer.0.account.id), slug, &body.0).await?;
+    Ok(Json(TopicJson { topic }))
 }

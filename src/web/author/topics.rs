@@ -9,7 +9,6 @@ use serde::Serialize;
 
 use super::modules::form_errors;
 use crate::authoring::topics::{self, TopicDraft, topic_problems};
-use crate::entities::topic;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::web::accounts::FormErrors;
@@ -77,10 +76,6 @@ fn page(chrome: &Chrome, editing: Option<&str>, form: &TopicForm, errors: FormEr
     chrome.render("author/topic_form", &errors.title(&heading), view)
 }
 
-async fn find(state: &AppState, slug: &str) -> AppResult<topic::Model> {
-    crate::authoring::items::find_topic(&state.db, slug).await
-}
-
 #[get("/author/topics/new")]
 pub async fn new_topic(_trainer: Trainer, chrome: Chrome) -> Template {
     page(
@@ -130,7 +125,7 @@ pub async fn edit_topic_form(
     state: &State<AppState>,
     slug: &str,
 ) -> AppResult<Template> {
-    let row = find(state, slug).await?;
+    let row = topics::topic(&state.db, slug).await?;
     let form = TopicForm {
         slug: row.slug.clone(),
         name: row.name,
@@ -148,7 +143,7 @@ pub async fn edit_topic(
     slug: &str,
     form: CsrfForm<TopicForm>,
 ) -> PageResult {
-    let row = find(state, slug).await?;
+    let row = topics::topic(&state.db, slug).await?;
     let mut form = form.0;
     form.slug = row.slug.clone();
     let errors = form_errors(topic_problems(None, &form.draft()));
