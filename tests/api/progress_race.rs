@@ -1,10 +1,14 @@
 //! Issue 22 point 7: a quiz submit and a page read of the same module by one learner cannot
 //! race on the module-progress row. Page reads do not take the learner's lock, so a page read's
-//! row may be inserted but not yet committed when a submit completes the module (or when another
-//! page read, from a second tab, starts). On PostgreSQL the second writer then waits on the key;
-//! each test holds the first writer's transaction open until the second is seen waiting (in
-//! `pg_stat_activity`, so nothing here measures time), then commits it: the second must neither
-//! fail on the key nor count the module's topics twice. SQLite lets one writer in at a time, so
+//! row may be inserted but not yet committed when a submit completes the module or when another
+//! page read (a second tab) starts. Each test holds the first writer's transaction open until the
+//! second is seen waiting on PostgreSQL (in `pg_stat_activity`, so nothing here measures time),
+//! then commits it: the second must neither fail on the key nor count the module's topics twice.
+//! Two page reads at once failed on the key before the upsert. A submit behind an uncommitted page
+//! read waits already at the learner's lock (the page read's insert holds a key-share lock on the
+//! learner's row through the foreign key), so that test guards the order rather than showing the
+//! old failure. Two submits of one module cannot overlap at all: a learner has one open attempt
+//! per assessment and submits take the learner's lock. SQLite lets one writer in at a time, so
 //! there the first writer commits before the second starts.
 
 use genomics_training::assessment::attempts;
