@@ -5,8 +5,8 @@ use std::collections::HashSet;
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    sea_query::OnConflict,
 };
 
 use super::aggregates::{AttemptTopics, load_attempt_topics};
@@ -93,46 +93,57 @@ pub async fn complete_module_if_passed(
     if score + 1e-9 < f64::from(assessment.pass_mark.unwrap_or(0)) {
         return Ok(());
     }
-    let existing = module_progress::Entity::find()
-        .filter(module_progress::Column::UserId.eq(quiz.user_id))
-        .filter(module_progress::Column::ModuleId.eq(module_id))
-        .one(db)
-        .await?;
-    if existing.as_ref().is_some_and(|p| p.completed_at.is_some()) {
-        return Ok(());
-    }
-    let done_before = completed_topics(db, quiz.user_id).await?;
     let Some(module_row) = module::Entity::find_by_id(module_id).one(db).await? else {
         return Ok(());
     };
-    let version_id = existing
-        .as_ref()
-        .map(|p| p.module_version_id)
-        .or(module_row.current_version_id)
-        .unwrap_or_default();
+    // Read before this module can count as done, so its own topics are not in it.
+    let done_before = completed_topics(db, quiz.user_id).await?;
     // The quiz's own time, so a completion is dated by the sitting that earned it.
     let now = quiz.submitted_at.unwrap_or_else(Utc::now);
-    match existing {
-        Some(progress) => {
-            let mut active: module_progress::ActiveModel = progress.into();
-            active.completed_at = Set(Some(now));
-            active.completing_attempt_id = Set(Some(quiz.id));
-            active.update(db).await?;
-        }
-        None => {
-            module_progress::ActiveModel {
-                user_id: Set(quiz.user_id),
-                module_id: Set(module_id),
-                module_version_id: Set(version_id),
-                last_page: Set(0),
-                started_at: Set(now),
-                completed_at: Set(Some(now)),
-                completing_attempt_id: Set(Some(quiz.id)),
-            }
-            .insert(db)
-            .await?;
-        }
+    // Opening a page of the module inserts the same row without taking the learner's lock, so
+    // the row is made if missing and then completed only if it is not yet: whichever writer
+    // comes second waits for the first and changes nothing, rather than failing on the key.
+    module_progress::Entity::insert(module_progress::ActiveModel {
+        user_id: Set(quiz.user_id),
+        module_id: Set(module_id),
+        module_version_id: Set(module_row.current_version_id.unwrap_or_default()),
+        last_page: Set(0),
+        started_at: Set(now),
+        completed_at: Set(None),
+        completing_attempt_id: Set(None),
+    })
+    .on_conflict(
+        OnConflict::columns([
+            module_progress::Column::UserId,
+            module_progress::Column::ModuleId,
+        ])
+        .do_nothing()
+        .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    let completed = module_progress::Entity::update_many()
+        .col_expr(module_progress::Column::CompletedAt, Some(now).into())
+        .col_expr(
+            module_progress::Column::CompletingAttemptId,
+            Some(quiz.id).into(),
+        )
+        .filter(module_progress::Column::UserId.eq(quiz.user_id))
+        .filter(module_progress::Column::ModuleId.eq(module_id))
+        .filter(module_progress::Column::CompletedAt.is_null())
+        .exec(db)
+        .await?;
+    // Only the writer that completed the row counts its topics, so they are counted once.
+    if completed.rows_affected == 0 {
+        return Ok(());
     }
+    let Some(progress) = module_progress::Entity::find_by_id((quiz.user_id, module_id))
+        .one(db)
+        .await?
+    else {
+        return Ok(());
+    };
+    let version_id = progress.module_version_id;
     let Some(baseline) = reported_baseline(db, quiz.user_id).await? else {
         return Ok(());
     };

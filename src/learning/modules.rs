@@ -2,8 +2,8 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    sea_query::OnConflict,
 };
 use serde::Serialize;
 
@@ -137,27 +137,37 @@ pub async fn read_page(
         .into_iter()
         .find(|p| p.position == number)
         .ok_or_else(|| AppError::NotFound(format!("This module has pages 1 to {page_count}.")))?;
-    let progress = match progress_of(db, user_id, module.module_id).await? {
-        Some(existing) if existing.last_page >= number => existing,
-        Some(existing) => {
-            let mut active: module_progress::ActiveModel = existing.into();
-            active.last_page = Set(number);
-            active.update(db).await?
-        }
-        None => {
-            module_progress::ActiveModel {
-                user_id: Set(user_id),
-                module_id: Set(module.module_id),
-                module_version_id: Set(module.version_id),
-                last_page: Set(number),
-                started_at: Set(Utc::now()),
-                completed_at: Set(None),
-                completing_attempt_id: Set(None),
-            }
-            .insert(db)
-            .await?
-        }
-    };
+    // A quiz submit may make the same row at the same moment (it does not wait for page reads),
+    // so the row is made if missing, raised only forwards, then read back as it stands.
+    module_progress::Entity::insert(module_progress::ActiveModel {
+        user_id: Set(user_id),
+        module_id: Set(module.module_id),
+        module_version_id: Set(module.version_id),
+        last_page: Set(number),
+        started_at: Set(Utc::now()),
+        completed_at: Set(None),
+        completing_attempt_id: Set(None),
+    })
+    .on_conflict(
+        OnConflict::columns([
+            module_progress::Column::UserId,
+            module_progress::Column::ModuleId,
+        ])
+        .do_nothing()
+        .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    module_progress::Entity::update_many()
+        .col_expr(module_progress::Column::LastPage, number.into())
+        .filter(module_progress::Column::UserId.eq(user_id))
+        .filter(module_progress::Column::ModuleId.eq(module.module_id))
+        .filter(module_progress::Column::LastPage.lt(number))
+        .exec(db)
+        .await?;
+    let progress = progress_of(db, user_id, module.module_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("That module was not found.".into()))?;
     // Most pages mark no local detail, so the learner's organisation is read only when needed.
     let local = if has_markers(&page.body) {
         local_details::for_learner(db, user_id).await?

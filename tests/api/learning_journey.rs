@@ -17,7 +17,18 @@ use crate::helpers::spawn_app;
 
 /// Answers every item of an attempt: right unless its topic is in `wrong_topics`; rates every
 /// topic 3. Returns the submitted attempt.
-async fn complete(
+pub async fn complete(
+    db: &DatabaseConnection,
+    user: i64,
+    slug: &str,
+    wrong_topics: &[&str],
+) -> genomics_training::entities::attempt::Model {
+    let attempt = answered(db, user, slug, wrong_topics).await;
+    attempts::submit(db, user, attempt.id).await.unwrap()
+}
+
+/// [`complete`] short of submitting: the attempt with every item answered and saved.
+pub async fn answered(
     db: &DatabaseConnection,
     user: i64,
     slug: &str,
@@ -45,7 +56,7 @@ async fn complete(
             .unwrap()
             .is_empty()
     );
-    attempts::submit(db, user, attempt.id).await.unwrap()
+    attempt
 }
 
 async fn cell(db: &DatabaseConnection, topic_slug: &str, phase: &str, column: &str) -> f64 {

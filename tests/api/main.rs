@@ -66,6 +66,7 @@ mod oidc_sign_in;
 mod oidc_support;
 mod openapi;
 mod option_shuffle;
+mod progress_race;
 mod reports_cli;
 mod reports_demo;
 mod reports_filter_form;
