@@ -30,4 +30,5 @@ pub mod reports;
 pub mod retention;
 pub mod state;
 pub mod telemetry;
+pub mod validation;
 pub mod web;

@@ -4,12 +4,14 @@ use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use validator::{Validate, ValidationError};
 
 use super::OrgScope;
 use crate::audit::{self, Event, action};
 use crate::entities::organisation;
 use crate::error::{AppError, AppResult};
+use crate::validation::{self, FieldErrors};
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Organisation {
@@ -28,6 +30,57 @@ impl From<organisation::Model> for Organisation {
     }
 }
 
+/// A new organisation as typed on the page, sent as JSON or given on the command line:
+/// unchecked until converted into a [`NewOrganisation`].
+#[derive(Debug, Clone, Deserialize, Validate, utoipa::ToSchema)]
+#[schema(as = OrganisationJson)]
+pub struct OrganisationInput {
+    #[validate(
+        custom(
+            function = "validation::filled",
+            message = "Enter the organisation code"
+        ),
+        custom(
+            function = "ods_code",
+            message = "Organisation code must be up to 10 letters and numbers, like RJ1"
+        )
+    )]
+    pub code: String,
+    #[validate(
+        custom(
+            function = "validation::filled",
+            message = "Enter the organisation name"
+        ),
+        custom(
+            function = "at_most_200_characters",
+            message = "Organisation name must be 200 characters or fewer"
+        )
+    )]
+    pub name: String,
+}
+
+/// The fields in the order the page shows them.
+const FIELDS: &[&str] = &["code", "name"];
+
+/// Rule: up to 10 ASCII letters and digits once trimmed (a blank code is `filled`'s to report).
+fn ods_code(code: &str) -> Result<(), ValidationError> {
+    let code = code.trim();
+    if code.len() <= 10 && code.chars().all(|c| c.is_ascii_alphanumeric()) {
+        Ok(())
+    } else {
+        Err(ValidationError::new("ods_code"))
+    }
+}
+
+/// Rule: at most 200 characters once trimmed (the crate's `length` would count the spaces).
+fn at_most_200_characters(name: &str) -> Result<(), ValidationError> {
+    if name.trim().chars().count() <= 200 {
+        Ok(())
+    } else {
+        Err(ValidationError::new("length"))
+    }
+}
+
 /// A new organisation, checked: an ODS-style code (letters and digits, upper-cased) and a name.
 #[derive(Debug, Clone)]
 pub struct NewOrganisation {
@@ -35,35 +88,16 @@ pub struct NewOrganisation {
     pub name: String,
 }
 
-/// Problems with a new organisation, by field (`code`, `name`).
-pub type FieldErrors = Vec<(&'static str, String)>;
+impl TryFrom<&OrganisationInput> for NewOrganisation {
+    /// Problems by field (`code`, `name`), in page order.
+    type Error = FieldErrors;
 
-impl NewOrganisation {
-    pub fn parse(code: &str, name: &str) -> Result<Self, FieldErrors> {
-        let code = code.trim().to_uppercase();
-        let name = name.trim().to_owned();
-        let mut errors = Vec::new();
-        if code.is_empty() {
-            errors.push(("code", "Enter the organisation code".to_owned()));
-        } else if code.len() > 10 || !code.chars().all(|c| c.is_ascii_alphanumeric()) {
-            errors.push((
-                "code",
-                "Organisation code must be up to 10 letters and numbers, like RJ1".to_owned(),
-            ));
-        }
-        if name.is_empty() {
-            errors.push(("name", "Enter the organisation name".to_owned()));
-        } else if name.chars().count() > 200 {
-            errors.push((
-                "name",
-                "Organisation name must be 200 characters or fewer".to_owned(),
-            ));
-        }
-        if errors.is_empty() {
-            Ok(Self { code, name })
-        } else {
-            Err(errors)
-        }
+    fn try_from(input: &OrganisationInput) -> Result<Self, FieldErrors> {
+        validation::check(input, FIELDS)?;
+        Ok(Self {
+            code: input.code.trim().to_uppercase(),
+            name: input.name.trim().to_owned(),
+        })
     }
 }
 

@@ -6,7 +6,8 @@ use std::process::ExitCode;
 use super::{fail, open_database, read_at_most};
 use crate::accounts::erasure::{self, ErasedBy};
 use crate::accounts::import::{self, ImportedBy};
-use crate::accounts::organisations::{self, AddedBy, NewOrganisation};
+use crate::accounts::organisations::{self, AddedBy, NewOrganisation, OrganisationInput};
+use crate::validation;
 
 pub(super) async fn import_users(file: &Path) -> ExitCode {
     let bytes = match read_at_most(file, import::MAX_CSV_BYTES) {
@@ -92,12 +93,13 @@ pub(super) async fn erase_user(who: &str, yes: bool) -> ExitCode {
 }
 
 pub(super) async fn add_organisation(code: &str, name: &str) -> ExitCode {
-    let new = match NewOrganisation::parse(code, name) {
+    let input = OrganisationInput {
+        code: code.to_owned(),
+        name: name.to_owned(),
+    };
+    let new = match NewOrganisation::try_from(&input) {
         Ok(new) => new,
-        Err(problems) => {
-            let text: Vec<String> = problems.into_iter().map(|(_, m)| m).collect();
-            return fail(text.join("; "));
-        }
+        Err(problems) => return fail(validation::joined(&problems, "; ")),
     };
     let (_, db) = match open_database().await {
         Ok(opened) => opened,

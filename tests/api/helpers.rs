@@ -270,7 +270,13 @@ impl TestApp {
     }
 
     pub async fn given_organisation(&self, code: &str, name: &str) -> i64 {
-        let new = accounts::organisations::NewOrganisation::parse(code, name).expect("valid org");
+        let new = accounts::organisations::NewOrganisation::try_from(
+            &accounts::organisations::OrganisationInput {
+                code: code.to_owned(),
+                name: name.to_owned(),
+            },
+        )
+        .expect("valid org");
         accounts::organisations::create(self.db(), Default::default(), new)
             .await
             .expect("create organisation")

@@ -9,7 +9,9 @@ use serde::Serialize;
 
 use super::FormErrors;
 use crate::accounts::OrgScope;
-use crate::accounts::organisations::{self, AddedBy, NewOrganisation, Organisation};
+use crate::accounts::organisations::{
+    self, AddedBy, NewOrganisation, Organisation, OrganisationInput,
+};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::web::chrome::Chrome;
@@ -110,13 +112,17 @@ async fn add_organisation(
 ) -> AppResult<Either<Flash<Redirect>, (Status, Template)>> {
     let form = form.0;
     let mut errors = FormErrors::default();
-    let new = match NewOrganisation::parse(&form.code, &form.name) {
+    let input = OrganisationInput {
+        code: form.code,
+        name: form.name,
+    };
+    let new = match NewOrganisation::try_from(&input) {
         Ok(new) => new,
         Err(problems) => {
             for (field, message) in problems {
                 errors.add(field, message);
             }
-            let page = render(state, &chrome, form.code, form.name, errors).await?;
+            let page = render(state, &chrome, input.code, input.name, errors).await?;
             return Ok(Either::Right((Status::UnprocessableEntity, page)));
         }
     };
@@ -127,7 +133,7 @@ async fn add_organisation(
         ))),
         Err(AppError::Conflict(message)) => {
             errors.add("code", message);
-            let page = render(state, &chrome, form.code, form.name, errors).await?;
+            let page = render(state, &chrome, input.code, input.name, errors).await?;
             Ok(Either::Right((Status::UnprocessableEntity, page)))
         }
         Err(error) => Err(error),

@@ -13,11 +13,12 @@ use super::admin_orgs::create_as;
 use crate::accounts::OrgScope;
 use crate::accounts::credentials;
 use crate::accounts::import::{self, ImportReport, ImportedBy, RowError};
-use crate::accounts::organisations::{self, NewOrganisation, Organisation};
+use crate::accounts::organisations::{self, NewOrganisation, Organisation, OrganisationInput};
 use crate::accounts::users::{self, JobView, Roles, UserDetail, UserSummary};
 use crate::audit;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
+use crate::validation;
 use crate::web::bodies::JsonBody;
 use crate::web::csrf::{CsrfHeader, CsrfJson, CsrfUpload};
 use crate::web::guards::{
@@ -397,15 +398,9 @@ async fn list_organisations(
     }))
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct OrganisationJson {
-    code: String,
-    name: String,
-}
-
 #[utoipa::path(
     tag = "accounts",
-    request_body = OrganisationJson,
+    request_body = OrganisationInput,
     responses((status = 201, body = Organisation, description = "Created"))
 )]
 #[post("/api/v1/admin/organisations", data = "<body>")]
@@ -413,17 +408,10 @@ async fn add_organisation(
     state: &State<AppState>,
     admin: Admin,
     client: ClientAddress,
-    body: CsrfJson<OrganisationJson>,
+    body: CsrfJson<OrganisationInput>,
 ) -> AppResult<(Status, Json<Organisation>)> {
-    let new = NewOrganisation::parse(&body.0.code, &body.0.name).map_err(|problems| {
-        AppError::Unprocessable(
-            problems
-                .into_iter()
-                .map(|(_, m)| m)
-                .collect::<Vec<_>>()
-                .join(". "),
-        )
-    })?;
+    let new = NewOrganisation::try_from(&body.0)
+        .map_err(|problems| AppError::Unprocessable(validation::joined(&problems, ". ")))?;
     let created = create_as(state, &admin, client, new).await?;
     Ok((Status::Created, Json(created)))
 }
