@@ -70,7 +70,8 @@ for persona in learner trainer manager admin; do
   body="$(curl -fsS -c "$jar" -H 'Content-Type: application/json' \
     -d "{\"email\":\"$persona@demo.nhs.uk\",\"password\":\"$PASSWORD\"}" "$BASE/api/v1/session")"
   TOKEN[$persona]="$(python3 -c 'import json,sys; print(json.load(sys.stdin)["csrf_token"])' <<<"$body")"
-  COOKIE[$persona]="$(awk '$6 == "gt_session" { print $7 }' "$jar")"
+  # The release build names it `__Host-gt_session` (a debug build `gt_session`).
+  COOKIE[$persona]="$(awk '$6 == "gt_session" || $6 == "__Host-gt_session" { print $7 }' "$jar")"
   [ -n "${COOKIE[$persona]}" ] || { echo "no session cookie for $persona" >&2; exit 1; }
 done
 
