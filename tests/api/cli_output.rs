@@ -59,6 +59,16 @@ fn bank_database(dir: &Path, name: &str) -> String {
     url
 }
 
+/// The GIFT export of one topic, the command most of these tests redirect.
+const GIFT_EXPORT: &[&str] = &[
+    "questions",
+    "export",
+    "--format",
+    "gift",
+    "--topic",
+    "samples",
+];
+
 fn assert_no_escape_codes(output: &Output) {
     assert!(!output.stdout.contains(&0x1b), "no colour on stdout");
     assert!(
@@ -71,17 +81,7 @@ fn assert_no_escape_codes(output: &Output) {
 fn gift_export_holds_only_gift_and_imports_back_through_a_file() {
     let dir = tempfile::tempdir().unwrap();
     let url = bank_database(dir.path(), "bank.db");
-    let output = run(
-        &[
-            "questions",
-            "export",
-            "--format",
-            "gift",
-            "--topic",
-            "samples",
-        ],
-        &[("DATABASE_URL", &url)],
-    );
+    let output = run(GIFT_EXPORT, &[("DATABASE_URL", &url)]);
     assert_no_escape_codes(&output);
     assert!(
         text(&output.stderr).contains("content loaded"),
@@ -106,17 +106,7 @@ fn gift_export_holds_only_gift_and_imports_back_through_a_file() {
         "{}",
         text(&imported.stdout)
     );
-    let again = run(
-        &[
-            "questions",
-            "export",
-            "--format",
-            "gift",
-            "--topic",
-            "samples",
-        ],
-        &[("DATABASE_URL", &second)],
-    );
+    let again = run(GIFT_EXPORT, &[("DATABASE_URL", &second)]);
     assert_eq!(text(&again.stdout), gift);
 }
 
@@ -193,26 +183,9 @@ async fn gap_report_exports_hold_only_csv_and_json() {
 fn json_logs_are_one_object_per_line_on_stderr_and_leave_stdout_alone() {
     let dir = tempfile::tempdir().unwrap();
     let url = bank_database(dir.path(), "bank.db");
-    let plain = run(
-        &[
-            "questions",
-            "export",
-            "--format",
-            "gift",
-            "--topic",
-            "samples",
-        ],
-        &[("DATABASE_URL", &url)],
-    );
+    let plain = run(GIFT_EXPORT, &[("DATABASE_URL", &url)]);
     let json = run(
-        &[
-            "questions",
-            "export",
-            "--format",
-            "gift",
-            "--topic",
-            "samples",
-        ],
+        GIFT_EXPORT,
         &[("DATABASE_URL", &url), ("GT_LOG_FORMAT", "json")],
     );
     assert_eq!(json.stdout, plain.stdout);
