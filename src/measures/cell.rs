@@ -259,10 +259,32 @@ impl CellMeasures {
     }
 }
 
-/// `x` to `places` decimal places.
-fn round_to(x: Option<f64>, places: i32) -> Option<f64> {
-    let scale = 10f64.powi(places);
-    x.map(|x| (x * scale).round() / scale)
+/// Decimal places every figure is first snapped to: far finer than any published precision and
+/// far coarser than the 1e-15-scale noise of adding the same sums in another order.
+const SNAP_PLACES: u32 = 9;
+
+/// `x` to `places` decimal places (at most [`SNAP_PLACES`]), half away from zero, as by hand.
+///
+/// Two paths add the same sums in different orders (the gap grid lets the database total the
+/// months; the trends add them per month in Rust), so a mean that is exactly a tie in decimal,
+/// such as 0.315, comes out as 0.31499999… on one and 0.31500000…1 on the other. Snapping to
+/// nine places first and rounding the snapped integer makes every path publish the same figure,
+/// and the tie rounds up as arithmetic would.
+fn round_to(x: Option<f64>, places: u32) -> Option<f64> {
+    x.map(|x| round_decimal(x, places))
+}
+
+fn round_decimal(x: f64, places: u32) -> f64 {
+    let places = places.min(SNAP_PLACES);
+    let snapped = x * 10f64.powi(SNAP_PLACES as i32);
+    // Beyond ±1.7e38 / 1e9 no figure of ours can be; keep such values as they are.
+    if !snapped.is_finite() || snapped.abs() >= i128::MAX as f64 {
+        return x;
+    }
+    let nanos = snapped.round() as i128;
+    let unit = 10i128.pow(SNAP_PLACES - places);
+    let rounded = (nanos.abs() + unit / 2) / unit * nanos.signum();
+    rounded as f64 / 10f64.powi(places as i32)
 }
 
 impl CellMeasures {
@@ -276,8 +298,8 @@ impl CellMeasures {
         Self {
             knowledge: whole(self.knowledge),
             knowledge_interval: self.knowledge_interval.map(|i| Interval {
-                low: i.low.round(),
-                high: i.high.round(),
+                low: round_decimal(i.low, 0),
+                high: round_decimal(i.high, 0),
             }),
             target: whole(self.target),
             importance: round_to(self.importance, 1),

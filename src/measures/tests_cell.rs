@@ -197,3 +197,45 @@ fn an_empty_cell_has_no_measures() {
     assert!(m.knowledge.is_none() && m.gap.is_none() && m.completion.is_none());
     assert!(m.self_confidence.is_none() && m.unrecognised_need.is_none());
 }
+
+/// Four answered items, each half right, two at high certainty (p .9) and two at medium (p .73):
+/// bias = (0.9 + 0.9 + 0.73 + 0.73) / 4 − 0.5 = 0.315 exactly, a tie at two places. Adding the
+/// same responses in two orders (as the grid and the trends do) gives 0.31500000000000006 and
+/// 0.31499999999999995; both publish 0.32, rounded half away from zero as by hand.
+#[test]
+fn a_tie_publishes_the_same_figure_whatever_order_the_sums_were_added_in() {
+    let answer = |certainty| {
+        CellSums::from_responses(ResponseSums::from_answer(&Answer::answered(0.5, certainty)))
+    };
+    let (high, medium) = (answer(Certainty::High), answer(Certainty::Medium));
+    let high_first = high + high + medium + medium;
+    let medium_first = medium + medium + high + high;
+    let raw = |sums: &CellSums| CellMeasures::from_sums(sums).calibration_bias.unwrap();
+    assert_ne!(
+        raw(&high_first),
+        raw(&medium_first),
+        "the orders differ in binary"
+    );
+    for sums in [high_first, medium_first] {
+        let published = CellMeasures::from_sums(&sums).published();
+        assert_eq!(published.calibration_bias, Some(0.32));
+    }
+}
+
+#[test]
+fn published_figures_round_decimal_ties_away_from_zero() {
+    let with = |bias: f64, knowledge: f64| {
+        CellMeasures {
+            calibration_bias: Some(bias),
+            knowledge: Some(knowledge),
+            ..CellMeasures::from_sums(&CellSums::default())
+        }
+        .published()
+    };
+    // 0.145 and 2.675 are 0.14499999… and 2.67499999… in binary; by hand they round up.
+    let m = with(0.145, 62.5);
+    assert_eq!((m.calibration_bias, m.knowledge), (Some(0.15), Some(63.0)));
+    let m = with(-0.315, 12.49);
+    assert_eq!((m.calibration_bias, m.knowledge), (Some(-0.32), Some(12.0)));
+    assert_eq!(with(2.675, 0.0).calibration_bias, Some(2.68));
+}
