@@ -13,6 +13,7 @@ use crate::content::{self, Problem};
 use crate::db::{self, DbStartError};
 use crate::state::AppState;
 use crate::web;
+use crate::web::calibration_schedule::CalibrationSchedule;
 use crate::web::mail_sender::MailSender;
 
 /// Why the service could not start; displays as one line.
@@ -126,6 +127,7 @@ pub fn assemble(figment: Figment, state: AppState) -> Rocket<Build> {
             web::dates::register(&mut engines.handlebars);
         }))
         .attach(MailSender)
+        .attach(CalibrationSchedule)
         .attach(web::fairings::AccessLog)
         .attach(web::metrics::RequestMetrics)
         .attach(web::fairings::AddressCheck)

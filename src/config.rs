@@ -43,6 +43,8 @@ struct RawAppConfig {
     response_retention_months: Option<i64>,
     #[serde(default)]
     shuffle_seed: Option<u64>,
+    #[serde(default = "default_calibration_interval")]
+    calibration_interval_hours: i64,
     trusted_proxies: Vec<String>,
     #[serde(default = "yes")]
     password_sign_in: bool,
@@ -52,6 +54,10 @@ struct RawAppConfig {
     log_format: Option<String>,
     #[serde(default)]
     metrics_token: Option<String>,
+}
+
+fn default_calibration_interval() -> i64 {
+    24
 }
 
 fn yes() -> bool {
@@ -196,6 +202,9 @@ pub struct AppConfig {
     /// on every run. Unset (the default, and the only sensible production setting): every
     /// attempt gets fresh randomness from the operating system.
     pub shuffle_seed: Option<u64>,
+    /// How old the latest Rasch calibration of the item bank may get before the server runs
+    /// a new one (docs/calibration.md); 0 turns the schedule off (`bank calibrate` still works).
+    pub calibration_interval_hours: u32,
     /// Load balancers and reverse proxies (addresses or CIDR ranges) whose `X-Forwarded-For`
     /// or `X-Real-IP` names the client; from anyone else those headers are ignored.
     pub trusted_proxies: Vec<IpNet>,
@@ -398,6 +407,12 @@ impl AppConfig {
                 .map(|months| in_range("response_retention_months", months, 1, 1200))
                 .transpose()?,
             shuffle_seed: raw.shuffle_seed,
+            calibration_interval_hours: in_range(
+                "calibration_interval_hours",
+                raw.calibration_interval_hours,
+                0,
+                8760,
+            )?,
             trusted_proxies: raw
                 .trusted_proxies
                 .iter()
@@ -485,6 +500,26 @@ mod tests {
             err.as_deref(),
             Some(
                 "invalid setting app.response_retention_months: must be between 1 and 1200 (got 0)"
+            )
+        );
+    }
+
+    #[test]
+    fn calibration_runs_daily_unless_set_and_zero_turns_it_off() {
+        let interval = |figment: &Figment| {
+            AppConfig::from_figment(figment)
+                .map(|c| c.calibration_interval_hours)
+                .map_err(|e| e.to_string())
+        };
+        assert_eq!(interval(&base()), Ok(24));
+        let off = with_app_setting(base(), "calibration_interval_hours", 0);
+        assert_eq!(interval(&off), Ok(0));
+        let too_long = with_app_setting(base(), "calibration_interval_hours", 9000);
+        assert_eq!(
+            interval(&too_long),
+            Err(
+                "invalid setting app.calibration_interval_hours: must be between 0 and 8760 (got 9000)"
+                    .to_owned()
             )
         );
     }

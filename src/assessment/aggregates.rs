@@ -118,18 +118,25 @@ async fn targets_for(db: &impl ConnectionTrait, job_role_id: i64) -> AppResult<T
         .collect())
 }
 
+/// The learner's baseline that reports count (their first submitted one), if any.
+pub async fn reported_baseline(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+) -> AppResult<Option<attempt::Model>> {
+    Ok(attempt::Entity::find()
+        .filter(attempt::Column::UserId.eq(user_id))
+        .filter(attempt::Column::Phase.eq(Phase::Baseline))
+        .filter(attempt::Column::IsReported.eq(true))
+        .one(db)
+        .await?)
+}
+
 /// The learner's topic knowledge in their reported baseline, if any.
 async fn baseline_knowledge(
     db: &impl ConnectionTrait,
     user_id: i64,
 ) -> AppResult<HashMap<i64, f64>> {
-    let baseline = attempt::Entity::find()
-        .filter(attempt::Column::UserId.eq(user_id))
-        .filter(attempt::Column::Phase.eq(Phase::Baseline))
-        .filter(attempt::Column::IsReported.eq(true))
-        .one(db)
-        .await?;
-    let Some(baseline) = baseline else {
+    let Some(baseline) = reported_baseline(db, user_id).await? else {
         return Ok(HashMap::new());
     };
     let topics = load_attempt_topics(db, baseline.id).await?;

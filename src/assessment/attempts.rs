@@ -123,12 +123,14 @@ pub async fn start_or_resume_shuffled(
         pool
     } else {
         let blueprint = bank::blueprint(db, assessment.id).await?;
-        let avoid = if assessment.kind == Phase::Post {
-            seen_items(db, user_id).await?
+        if assessment.kind == Phase::Post {
+            // The equated form: matched in difficulty to the baseline where calibrated.
+            let avoid = seen_items(db, user_id).await?;
+            let matching = super::calibrated::matching_for(db, user_id, &pool).await?;
+            draw::draw_matched(&blueprint, &pool, &avoid, &matching, &mut rng)
         } else {
-            HashSet::new()
-        };
-        draw::draw(&blueprint, &pool, &avoid, &mut rng)
+            draw::draw(&blueprint, &pool, &HashSet::new(), &mut rng)
+        }
     };
     if drawn.is_empty() {
         return Err(AppError::Conflict(

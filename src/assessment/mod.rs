@@ -8,6 +8,8 @@ pub mod aggregates;
 pub mod answer;
 pub mod attempts;
 pub mod bank;
+pub mod calibrated;
+pub mod calibration;
 pub mod certainty_words;
 pub mod completion;
 pub mod draw;

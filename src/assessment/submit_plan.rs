@@ -9,7 +9,9 @@ use sea_orm::{
 
 use super::aggregates::{AttemptTopics, add_attempt_to_cells, load_attempt_topics};
 use crate::aggregates::{Increments, Period, Table, publication};
-use crate::entities::{AttemptStatus, Phase, attempt, module_progress, response, topic_rating};
+use crate::entities::{
+    AttemptStatus, Phase, attempt, attempt_topic_ability, module_progress, response, topic_rating,
+};
 use crate::error::AppResult;
 
 /// What a submit will write: the attempt as stored, the earlier attempts that stop counting,
@@ -20,6 +22,8 @@ pub struct SubmitPlan {
     batch: Increments,
     topics: AttemptTopics,
     read: Fingerprint,
+    /// Scores on the calibrated scale, when there is a calibration.
+    calibrated: Vec<attempt_topic_ability::Model>,
 }
 
 /// What a plan depends on that the learner (or a second submit) could change meanwhile.
@@ -152,12 +156,20 @@ pub async fn plan_submit(
             super::item_stats::add(&mut batch, &submitted, &topics)?;
         }
     }
+    let calibrated = match (submitted.phase, super::calibrated::latest_scale(db).await?) {
+        (Phase::Baseline | Phase::Post, Some(scale)) => {
+            let answers = super::calibrated::answers(&topics.slots, &topics.responses);
+            super::calibrated::rows(submitted.id, &scale, &answers)
+        }
+        _ => Vec::new(),
+    };
     Ok(SubmitPlan {
         attempt: submitted,
         unreport,
         batch,
         topics,
         read,
+        calibrated,
     })
 }
 
@@ -177,6 +189,7 @@ pub async fn apply_submit(
         unreport,
         mut batch,
         topics,
+        calibrated,
         ..
     } = plan;
     let flipped = attempt::Entity::update_many()
@@ -203,6 +216,7 @@ pub async fn apply_submit(
             .exec(db)
             .await?;
     }
+    super::calibrated::write(db, a.id, calibrated).await?;
     let touched = batch.keys(Table::ReportPending);
     batch.write(db).await?;
     if let Some(submitted) = a.submitted_at {

@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use crate::aggregates::items::bucket_rest;
 use crate::assessment::bank::decode_question;
+use crate::assessment::calibration::{self, ItemDifficulty, RunInfo};
 use crate::entities::{
     Phase, assessment, assessment_stat, item, item_option_count, item_rest_histogram, item_stat,
     item_version, staff_group, topic,
@@ -111,6 +112,9 @@ pub struct ItemAnalysis {
     /// 100 × cov(f, R) / max cov(f, R) (Moodle).
     pub discriminative_efficiency: Option<f64>,
     pub options: Vec<OptionFrequency>,
+    /// From the latest Rasch calibration (of everyone's first baselines, whatever the staff
+    /// group); `None` when there is none or it did not include this version.
+    pub calibration: Option<ItemDifficulty>,
 }
 
 /// An assessment's analysis: whole-test statistics and every item version answered in it.
@@ -125,6 +129,9 @@ pub struct AssessmentAnalysis {
     pub items: Vec<ItemAnalysis>,
     /// Item versions answered in this group but not shown: too few people (issue 16).
     pub hidden_items: usize,
+    /// The latest Rasch calibration, which `calibration` of each item comes from; `None`:
+    /// not calibrated yet.
+    pub calibration: Option<RunInfo>,
 }
 
 fn count(value: i64) -> u64 {
@@ -245,6 +252,7 @@ async fn analyse_version(
         statistics: ItemStatistics::from_sums(&sums, options.min_responses),
         discriminative_efficiency: discriminative_efficiency(&sums, &histogram),
         options: frequencies,
+        calibration: None,
     })
 }
 
@@ -269,7 +277,11 @@ pub async fn analyse_item_version(
     }
     let row = rows.into_iter().find(|r| r.staff_group_id == group);
     match row {
-        Some(row) => Ok(Some(analyse_version(db, &row, &options).await?)),
+        Some(row) => {
+            let mut item = analyse_version(db, &row, &options).await?;
+            item.calibration = calibration::latest_for_version(db, item_version_id).await?;
+            Ok(Some(item))
+        }
         None => Ok(None),
     }
 }
@@ -318,9 +330,15 @@ pub async fn analyse_assessment(
             .get(&r.item_version_id)
             .is_some_and(|counts| may_show(counts, group, options.min_cell_size))
     });
+    let latest = calibration::latest(db).await?;
     let mut items = Vec::with_capacity(rows.len());
     for row in &rows {
-        items.push(analyse_version(db, row, &options).await?);
+        let mut item = analyse_version(db, row, &options).await?;
+        item.calibration = latest
+            .as_ref()
+            .and_then(|(_, by_version)| by_version.get(&item.version_id))
+            .map(ItemDifficulty::from);
+        items.push(item);
     }
     items.sort_by(|a, b| {
         (a.topic_slug.as_str(), a.item_uid.as_str(), a.version).cmp(&(
@@ -351,6 +369,7 @@ pub async fn analyse_assessment(
         test,
         hidden_items: answered - items.len(),
         items,
+        calibration: latest.as_ref().map(|(run, _)| RunInfo::from(run)),
     })
 }
 

@@ -5,7 +5,7 @@ use crate::csv_out::CsvOut;
 use crate::error::AppResult;
 use crate::measures::ItemFlag;
 
-const HEADER: [&str; 21] = [
+const HEADER: [&str; 27] = [
     "topic",
     "item_id",
     "version",
@@ -23,6 +23,12 @@ const HEADER: [&str; 21] = [
     "certainty_high_pct",
     "confidently_wrong_rate",
     "flags",
+    "rasch_status",
+    "difficulty_logits",
+    "difficulty_se",
+    "infit",
+    "outfit",
+    "misfit",
     "options",
     "assessment_n",
     "assessment_alpha",
@@ -45,7 +51,8 @@ fn flag_name(flag: ItemFlag) -> &'static str {
 }
 
 /// The analysis as CSV; the assessment's n, α and standard error repeat on every row so
-/// each row stands alone in a spreadsheet.
+/// each row stands alone in a spreadsheet. The Rasch columns come from the latest calibration
+/// (`rasch_status` "not calibrated" when it did not include the version, or there is none).
 pub fn analysis_csv(analysis: &AssessmentAnalysis) -> AppResult<String> {
     let mut writer = CsvOut::new();
     writer.record(HEADER)?;
@@ -53,6 +60,7 @@ pub fn analysis_csv(analysis: &AssessmentAnalysis) -> AppResult<String> {
     for item in &analysis.items {
         let stats = &item.statistics;
         let mix = stats.certainty_mix;
+        let calibration = item.calibration.as_ref();
         let flags: Vec<&str> = stats.flags.iter().map(|f| flag_name(*f)).collect();
         let options: Vec<String> = item
             .options
@@ -77,6 +85,18 @@ pub fn analysis_csv(analysis: &AssessmentAnalysis) -> AppResult<String> {
             number(mix.map(|m| m.high)),
             number(stats.confidently_wrong_rate),
             flags.join("; "),
+            calibration.map_or_else(
+                || "not calibrated".to_owned(),
+                |c| c.status.as_str().to_owned(),
+            ),
+            number(calibration.and_then(|c| c.difficulty)),
+            number(calibration.and_then(|c| c.standard_error)),
+            number(calibration.and_then(|c| c.infit)),
+            number(calibration.and_then(|c| c.outfit)),
+            calibration
+                .filter(|c| c.difficulty.is_some())
+                .map(|c| if c.misfit { "yes" } else { "no" }.to_owned())
+                .unwrap_or_default(),
             options.join(" | "),
             test.n.to_string(),
             number(test.alpha),

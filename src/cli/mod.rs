@@ -5,6 +5,7 @@
 mod backup;
 mod bank;
 mod bench;
+mod calibrate;
 mod content;
 mod demo;
 mod people;
@@ -62,6 +63,9 @@ pub enum Command {
     /// Question banks in GIFT and Moodle XML.
     #[command(subcommand)]
     Questions(QuestionsCommand),
+    /// The item bank's Rasch calibration (docs/calibration.md).
+    #[command(subcommand)]
+    Bank(BankCommand),
     /// Managers' reports, with the same numbers as the web pages.
     #[command(subcommand)]
     Report(ReportCommand),
@@ -159,6 +163,23 @@ pub enum BenchCommand {
         #[arg(long, default_value = "small")]
         small: String,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BankCommand {
+    /// Fit the Rasch model to every learner's first baseline, topic by topic, and store it as
+    /// a new calibration run: each item version's difficulty in logits, its standard error and
+    /// infit/outfit mean squares. Prints the run and every item that was not estimated or
+    /// misfits. Also runs on a schedule (app.calibration_interval_hours).
+    Calibrate,
+    /// Fit the Rasch model to a response matrix in a CSV file (a header naming the items, one
+    /// row per person: 1 right, 0 wrong, empty not answered) and print each item's difficulty,
+    /// standard error, infit and outfit as CSV. Touches no database.
+    FitCsv { file: PathBuf },
+    /// Rewrite every submitted baseline's and post-assessment's scores on the calibrated scale
+    /// under the latest calibration (after which `verify` agrees with them). Attempts whose
+    /// responses retention removed keep the scores they have.
+    Rescore,
 }
 
 #[derive(Debug, Subcommand)]
@@ -351,6 +372,9 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Questions(QuestionsCommand::Export { format, topic }) => {
             bank::export_questions(format.into(), topic.as_deref()).await
         }
+        Command::Bank(BankCommand::Calibrate) => calibrate::calibrate().await,
+        Command::Bank(BankCommand::FitCsv { file }) => calibrate::fit_csv(&file),
+        Command::Bank(BankCommand::Rescore) => calibrate::rescore().await,
         Command::Report(ReportCommand::Gaps { org, format, phase }) => {
             reports::report_gaps(org, format, phase).await
         }

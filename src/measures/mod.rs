@@ -1,7 +1,8 @@
 //! The measures of docs/design.md §4, exactly as defined there: per response (CBM mark, stated
 //! probability), over responses (accuracy, CBM bonus, calibration bias, Brier score, confidently
 //! wrong rate), per report cell (knowledge and its interval, gap, priority, self-confidence,
-//! unrecognised need, completion, gain), small-number suppression, and item analysis.
+//! unrecognised need, completion, gain), small-number suppression, item analysis, and the
+//! Rasch model (item calibration and ability on the calibrated scale).
 //!
 //! Pure functions over additive sums: the pre-aggregated tables store the sums, reports add
 //! them up (a staff group is the sum of its job roles) and compute the measures here, and
@@ -15,6 +16,7 @@
 
 pub mod cell;
 pub mod item_analysis;
+pub mod rasch;
 pub mod reliability;
 pub mod response;
 mod stats;
@@ -36,6 +38,8 @@ pub use suppression::{Node, check_invariant, suppress};
 mod tests_cell;
 #[cfg(test)]
 mod tests_item_analysis;
+#[cfg(test)]
+mod tests_rasch;
 #[cfg(test)]
 mod tests_reliability;
 #[cfg(test)]

@@ -21,6 +21,7 @@ pub mod lookups;
 pub mod priorities;
 pub mod trends;
 pub mod verify;
+mod verify_calibrated;
 mod verify_items;
 mod verify_publication;
 

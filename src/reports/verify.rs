@@ -1,6 +1,6 @@
 //! `verify`: recomputes every aggregate (report_cells and report_totals, item_stats,
-//! item_option_counts, assessment_stats) from the raw data and lists every stored value that
-//! differs.
+//! item_option_counts, assessment_stats) and every score on the calibrated scale
+//! (attempt_topic_abilities) from the raw data and lists every stored value that differs.
 //!
 //! Independent of the incremental path on purpose: it decides afresh which attempts count
 //! (first submitted baseline, latest submitted post), rebuilds each learner × topic from the
@@ -98,6 +98,7 @@ pub async fn verify(db: &impl ConnectionTrait) -> AppResult<Vec<Difference>> {
     );
     super::verify_publication::check(db, &expected, &mut differences).await?;
     super::verify_items::check(db, &counted, &scored, &mut differences).await?;
+    super::verify_calibrated::check(db, &mut differences).await?;
     Ok(differences)
 }
 

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod author;
 pub mod bodies;
+pub mod calibration_schedule;
 pub mod catchers;
 pub mod chrome;
 pub mod client_address;

@@ -48,7 +48,17 @@ pub async fn sit_baseline(
     user: i64,
     answers: &HashMap<&str, Says>,
 ) -> i64 {
-    let attempt = attempts::start_or_resume(db, user, "baseline")
+    sit(db, user, "baseline", answers).await
+}
+
+/// [`sit_baseline`] for any assessment (`baseline` or `post`).
+pub async fn sit(
+    db: &DatabaseConnection,
+    user: i64,
+    assessment: &str,
+    answers: &HashMap<&str, Says>,
+) -> i64 {
+    let attempt = attempts::start_or_resume(db, user, assessment)
         .await
         .unwrap();
     let slots = bank::attempt_slots(db, attempt.id).await.unwrap();

@@ -28,14 +28,8 @@ REQUIREMENTS=tests/contract/requirements.txt
 [ -x "$BINARY" ] || { echo "no release binary at $BINARY: cargo build --release first" >&2; exit 1; }
 mkdir -p "$OUT"
 
-# schemathesis in its own virtual environment, exactly as pinned (reinstalled when the pins
-# change).
-if ! cmp -s "$REQUIREMENTS" "$VENV/requirements.txt" 2>/dev/null; then
-  rm -rf "$VENV"
-  python3 -m venv "$VENV"
-  "$VENV/bin/pip" install --quiet --disable-pip-version-check --require-hashes -r "$REQUIREMENTS"
-  cp "$REQUIREMENTS" "$VENV/requirements.txt"
-fi
+# schemathesis in its own virtual environment, exactly as pinned.
+bash tests/pinned-venv.sh "$REQUIREMENTS" "$VENV"
 
 if curl -fs -o /dev/null --max-time 2 "$BASE/healthz"; then
   echo "port $PORT is already in use (set CONTRACT_PORT)" >&2

@@ -9,10 +9,12 @@ use serde::Serialize;
 
 use super::bank::{Download, download};
 use super::views::{Choice, type_label};
+use crate::assessment::calibration::ItemDifficulty;
 use crate::authoring::analysis::staff_groups;
 use crate::authoring::{self, AnalysisOptions, AssessmentAnalysis, ItemAnalysis};
 use crate::error::AppResult;
 use crate::measures::ItemFlag;
+use crate::measures::rasch::{ItemStatus, MISFIT_HIGH, MISFIT_LOW};
 use crate::state::AppState;
 use crate::web::chrome::Chrome;
 use crate::web::guards::Trainer;
@@ -54,6 +56,19 @@ fn flag_text(flag: ItemFlag) -> &'static str {
     }
 }
 
+/// "−0.55 ± 0.18", or why there is no difficulty.
+fn difficulty_text(calibration: Option<&ItemDifficulty>) -> String {
+    let Some(c) = calibration else {
+        return "Not calibrated yet".to_owned();
+    };
+    match (c.status, c.difficulty, c.standard_error) {
+        (ItemStatus::Estimated, Some(b), Some(se)) => format!("{b:.2} ± {se:.2}"),
+        (ItemStatus::AllRight, ..) => "Not estimated: everyone got it right".to_owned(),
+        (ItemStatus::AllWrong, ..) => "Not estimated: everyone got it wrong".to_owned(),
+        _ => "Not estimated: too little data".to_owned(),
+    }
+}
+
 fn fixed(value: Option<f64>, places: usize) -> String {
     value.map_or_else(|| "–".to_owned(), |v| format!("{v:.places$}"))
 }
@@ -85,6 +100,9 @@ struct ItemLine {
     efficiency: String,
     certainty: String,
     confidently_wrong: String,
+    difficulty: String,
+    infit: String,
+    outfit: String,
     flags: Vec<&'static str>,
     options: Vec<OptionLine>,
 }
@@ -113,7 +131,20 @@ fn item_line(item: &ItemAnalysis) -> ItemLine {
             },
         ),
         confidently_wrong: percent(stats.confidently_wrong_rate.map(|r| r * 100.0)),
-        flags: stats.flags.iter().map(|f| flag_text(*f)).collect(),
+        difficulty: difficulty_text(item.calibration.as_ref()),
+        infit: fixed(item.calibration.as_ref().and_then(|c| c.infit), 2),
+        outfit: fixed(item.calibration.as_ref().and_then(|c| c.outfit), 2),
+        flags: stats
+            .flags
+            .iter()
+            .map(|f| flag_text(*f))
+            .chain(
+                item.calibration
+                    .as_ref()
+                    .filter(|c| c.misfit)
+                    .map(|_| "Misfit"),
+            )
+            .collect(),
         options: item
             .options
             .iter()
@@ -144,7 +175,18 @@ struct AnalysisView {
     min_responses: u64,
     min_cell_size: u32,
     hidden_items: usize,
+    /// "Calibration 3, 6 December 2026 at 10:40, 812 learners"; `None`: not calibrated yet.
+    calibration: Option<CalibrationLine>,
+    misfit_low: f64,
+    misfit_high: f64,
     items: Vec<ItemLine>,
+}
+
+#[derive(Serialize)]
+struct CalibrationLine {
+    id: i64,
+    created_at: String,
+    n_persons: i64,
 }
 
 #[get("/author/analysis?<assessment>&<staff_group>")]
@@ -189,6 +231,13 @@ pub async fn show_analysis(
         min_responses: analysis.min_responses,
         min_cell_size: state.config.min_cell_size,
         hidden_items: analysis.hidden_items,
+        calibration: analysis.calibration.as_ref().map(|run| CalibrationLine {
+            id: run.id,
+            created_at: run.created_at.to_rfc3339(),
+            n_persons: run.n_persons,
+        }),
+        misfit_low: MISFIT_LOW,
+        misfit_high: MISFIT_HIGH,
         items: analysis.items.iter().map(item_line).collect(),
     };
     Ok(chrome.render("author/analysis", &view.heading.clone(), view))
