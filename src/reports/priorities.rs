@@ -143,7 +143,8 @@ pub fn people_priorities(report: &GapReport, limit: usize) -> Vec<PeoplePriority
     out
 }
 
-/// "Phlebotomist" → "Phlebotomists"; "Registered Nurse (Adult)" → "Registered Nurses (Adult)".
+/// "Phlebotomist" → "Phlebotomists"; "Registered Nurse (Adult)" → "Registered Nurses (Adult)";
+/// "Midwife" → "Midwives".
 fn plural(name: &str) -> String {
     let (head, tail) = match name.find(" (") {
         Some(i) => name.split_at(i),
@@ -151,6 +152,8 @@ fn plural(name: &str) -> String {
     };
     if head.ends_with('s') {
         name.to_owned()
+    } else if let Some(stem) = head.strip_suffix("wife") {
+        format!("{stem}wives{tail}")
     } else {
         format!("{head}s{tail}")
     }
@@ -182,6 +185,7 @@ mod tests {
             "Registered Nurses (Adult)"
         );
         assert_eq!(plural("GP"), "GPs");
+        assert_eq!(plural("Midwife"), "Midwives");
         assert_eq!(importance_words(6.4), "very important");
         assert_eq!(importance_words(7.0), "critically important");
     }
