@@ -16,7 +16,8 @@ pub fn render(markdown: &str) -> String {
         .to_string()
 }
 
-fn escape_html(text: &str) -> String {
+/// `text` safe in HTML or XML text and in a double-quoted attribute.
+pub fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

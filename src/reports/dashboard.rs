@@ -13,7 +13,7 @@ use super::completion::{StaffCompletion, completion_view};
 use super::export::{ExportRow, export_rows};
 use super::gaps::{GapQuery, GapReport, Scope, TopicColumn, gap_report};
 use super::lookups::Lookups;
-use super::priorities::{Priority, top_priorities};
+use super::priorities::{PeoplePriority, Priority, people_priorities, top_priorities};
 use super::trends::Trends;
 use crate::aggregates::read;
 use crate::audit::{self, Event, action};
@@ -80,11 +80,14 @@ pub async fn choices(db: &impl ConnectionTrait, scope: &Scope) -> AppResult<Choi
     })
 }
 
-/// The dashboard: the grid, its top priorities and the filter choices.
+/// The dashboard: the grid, its top priorities both ways and the filter choices.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Dashboard {
     pub report: GapReport,
+    /// By gap (importance / 7 × gap).
     pub priorities: Vec<Priority>,
+    /// By people affected (people below target × importance / 7).
+    pub people_priorities: Vec<PeoplePriority>,
     pub choices: Choices,
 }
 
@@ -120,11 +123,13 @@ pub async fn dashboard(
 ) -> AppResult<Dashboard> {
     let report = gap_report(db, query, min_cell_size).await?;
     let priorities = top_priorities(&report, TOP_PRIORITIES);
+    let people_priorities = people_priorities(&report, TOP_PRIORITIES);
     let choices = choices(db, &query.scope).await?;
     record_view(db, viewer, "gaps", query).await?;
     Ok(Dashboard {
         report,
         priorities,
+        people_priorities,
         choices,
     })
 }
@@ -187,7 +192,11 @@ pub struct GapsJson {
     pub query: GapQuery,
     pub topics: Vec<TopicColumn>,
     pub rows: Vec<ExportRow>,
+    /// The top priorities by gap (importance / 7 × gap).
     pub priorities: Vec<Priority>,
+    /// The top priorities by people affected (job roles only; people below target ×
+    /// importance / 7; no count under `min_cell_size`).
+    pub priorities_by_people: Vec<PeoplePriority>,
 }
 
 pub fn gaps_json(dashboard: &Dashboard) -> GapsJson {
@@ -201,6 +210,7 @@ pub fn gaps_json(dashboard: &Dashboard) -> GapsJson {
             .map(ExportRow::new)
             .collect(),
         priorities: dashboard.priorities.clone(),
+        priorities_by_people: dashboard.people_priorities.clone(),
     }
 }
 

@@ -12,6 +12,7 @@
 //!
 //! Services return [`crate::error::AppError`].
 
+pub mod charts;
 pub mod completion;
 pub mod dashboard;
 pub mod export;
@@ -19,6 +20,8 @@ pub mod frameworks;
 pub mod gaps;
 pub mod lookups;
 pub mod priorities;
+#[cfg(test)]
+pub(crate) mod tests_support;
 pub mod trends;
 pub mod verify;
 mod verify_calibrated;

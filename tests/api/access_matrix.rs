@@ -138,6 +138,8 @@ const EXPECTED: &[(&str, &str, [u16; 6])] = &[
     ("GET", "/reports/completion", [303, 403, 403, 200, 200, 200]),
     ("GET", "/reports/export.csv", [303, 403, 403, 200, 200, 200]),
     ("GET", "/reports/export.json", [303, 403, 403, 200, 200, 200]),
+    // each chart as SVG, with the CSV's filters and access (`<file>` is knowledge.svg)
+    ("GET", "/reports/topics/<slug>/charts/<file>", [303, 403, 403, 200, 200, 200]),
     // JSON API
     ("POST", "/api/v1/session", [422, 422, 422, 422, 422, 422]),
     ("DELETE", "/api/v1/session", [401, 200, 200, 200, 200, 200]),
@@ -227,6 +229,7 @@ fn concrete(path: &str, subject_id: i64, organisation_id: i64) -> String {
         .replace("<id>", &subject_id.to_string())
         .replace("<token>", UNKNOWN_TOKEN)
         .replace("<provider>", "op")
+        .replace("<file>", "knowledge.svg")
         .replace("/static/<path..>", "/static/app.css")
         .replace("/assets/<path..>", "/assets/images/favicon.svg")
 }

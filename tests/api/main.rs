@@ -68,6 +68,7 @@ mod oidc_support;
 mod openapi;
 mod option_shuffle;
 mod progress_race;
+mod reports_charts;
 mod reports_cli;
 mod reports_demo;
 mod reports_filter_form;

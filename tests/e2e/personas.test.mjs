@@ -341,7 +341,7 @@ describe('genomics-training in Chromium, every page checked with axe-core', { co
     await signOut(page)
   })
 
-  test('manager: dashboard, filter, CSV export, a group of one never shown', async () => {
+  test('manager: dashboard, filter, CSV export, charts, print, a group of one never shown', async () => {
     page.e2e.persona = 'manager'
     await signIn(page, people.manager)
     await clickAndWait(page, page.getByRole('link', { name: 'Training gaps' }).first())
@@ -370,6 +370,29 @@ describe('genomics-training in Chromium, every page checked with axe-core', { co
     await checkPage(page, 'a topic, every measure, at 390 px')
     await page.setViewportSize({ width: 1280, height: 900 })
     await checkPage(page, 'a topic, every measure')
+    // Issue 24, point 4: each table has a chart beside it, named for screen readers, with an
+    // SVG download that keeps the filters; printing drops the filters and downloads.
+    const charts = page.locator('main svg[role="img"]')
+    assert.equal(await charts.count(), 3, 'knowledge, confidence and gain charts')
+    for (const name of ['knowledge against target', 'confidence against knowledge', 'gain from baseline']) {
+      assert.equal(await page.getByRole('img', { name: new RegExp(name) }).count(), 1, `a chart named "${name}"`)
+    }
+    const svgHref = await page.getByRole('link', { name: 'Download this chart (SVG)' }).first().getAttribute('href')
+    const svg = await page.request.get(`${server.baseUrl}${svgHref}`)
+    assert.equal(svg.status(), 200)
+    assert.match(svg.headers()['content-type'], /^image\/svg\+xml/)
+    assert.ok(!(await svg.text()).includes(people.learner.role), 'the group of 1 is not in the chart either')
+    await page.emulateMedia({ media: 'print' })
+    assert.ok(await charts.first().isVisible(), 'charts print')
+    assert.ok(!(await page.getByRole('link', { name: 'Download this chart (SVG)' }).first().isVisible()), 'downloads do not print')
+    await page.emulateMedia({ media: 'screen' })
+    await page.goto(`${server.baseUrl}/reports/trends`)
+    await checkPage(page, 'trends by month with charts')
+    await page.goto(`${server.baseUrl}/reports`)
+    await page.emulateMedia({ media: 'print' })
+    assert.ok(!(await page.getByRole('button', { name: 'Apply filters' }).isVisible()), 'the filters do not print')
+    await assertText(page, 'By people affected')
+    await page.emulateMedia({ media: 'screen' })
     // Issue 17, point 4: every measure explained in plain English.
     await page.goto(`${server.baseUrl}/help/measures`)
     await checkPage(page, 'what the numbers mean')

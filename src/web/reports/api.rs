@@ -9,7 +9,8 @@ use utoipa::{OpenApi, ToSchema};
 
 use super::filters::ReportFilters;
 use super::pages::{load_dashboard, load_framework, load_trends, viewer};
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
+use crate::reports::charts::{self, Chart};
 use crate::reports::completion::{COMPLETION_SORTS, StaffCompletion};
 use crate::reports::dashboard::{self, GapsJson, TrendsJson};
 use crate::reports::export::{self, Format};
@@ -80,6 +81,39 @@ pub async fn export_json(
     filters: ReportFilters,
 ) -> AppResult<Download> {
     download(manager, address, state, filters, Format::Json).await
+}
+
+/// One chart of a topic as SVG (`knowledge.svg`, `gain.svg`, `calibration.svg`, `trend.svg`,
+/// `completion.svg`): the CSV's companion, with its filters, access and audit entry.
+#[get("/reports/topics/<slug>/charts/<file>?<filters..>")]
+pub async fn chart_svg(
+    manager: Manager,
+    address: ClientAddress,
+    state: &State<AppState>,
+    slug: &str,
+    file: &str,
+    filters: ReportFilters,
+) -> AppResult<Download> {
+    let chart = Chart::from_file_name(file)
+        .ok_or_else(|| AppError::NotFound("There is no such chart.".into()))?;
+    let query = filters.query(&manager)?;
+    let file = charts::download(
+        &state.db,
+        &query,
+        slug,
+        chart,
+        state.config.min_cell_size,
+        &viewer(&manager, address),
+    )
+    .await?;
+    Ok(Download {
+        body: file.svg,
+        content_type: ContentType::SVG,
+        disposition: Header::new(
+            "Content-Disposition",
+            format!("attachment; filename=\"{}\"", file.file_name),
+        ),
+    })
 }
 
 /// The gap grid with its top priorities, for the filters (an audited view).

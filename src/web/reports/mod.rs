@@ -20,6 +20,7 @@ pub fn routes() -> Vec<Route> {
         pages::show_framework,
         api::export_csv,
         api::export_json,
+        api::chart_svg,
         api::api_gaps,
         api::api_trends,
         api::api_completion,

@@ -11,6 +11,7 @@ use super::{help, view};
 use crate::error::{AppError, AppResult};
 use crate::listing::SortBy;
 use crate::reports::GapQuery;
+use crate::reports::charts::{self, Chart};
 use crate::reports::completion::COMPLETION_SORTS;
 use crate::reports::dashboard::{self, Dashboard, Viewer};
 use crate::reports::frameworks;
@@ -131,6 +132,11 @@ pub async fn show_gaps(
     let board = load_dashboard(state, &manager, address, &query).await?;
     let report = &board.report;
     let priorities: Vec<_> = board.priorities.iter().map(|p| &p.sentence).collect();
+    let by_people: Vec<_> = board
+        .people_priorities
+        .iter()
+        .map(|p| json!({ "sentence": p.sentence, "people_affected": format!("{:.1}", p.people_affected) }))
+        .collect();
     let page = chrome.render(
         "reports/gaps",
         GAPS.1,
@@ -141,6 +147,8 @@ pub async fn show_gaps(
             "topics": view::topics(&report.topics, &filters),
             "rows": view::rows(report, &filters),
             "priorities": priorities,
+            "by_people": by_people,
+            "showing": view::filters_in_words(&board.choices, &filters),
             "key": view::key(),
             "form": view::form(GAPS.0, &board.choices, &filters, &FormErrors::default()),
             "links": view::links(&filters),
@@ -189,6 +197,13 @@ pub async fn show_topic(
         })
         .collect();
     let name = report.topics[column].name.clone();
+    let charts = charts::topic_charts(report, column).map(|c| {
+        json!({
+            "knowledge": view::chart(c.knowledge, slug, Chart::Knowledge, &filters, "table-knowledge"),
+            "calibration": view::chart(c.calibration, slug, Chart::Calibration, &filters, "table-confidence"),
+            "gain": view::chart(c.gain, slug, Chart::Gain, &filters, "table-progress"),
+        })
+    });
     let page = chrome.render(
         "reports/topic",
         &format!("Training gaps: {name}"),
@@ -196,7 +211,10 @@ pub async fn show_topic(
             "topic": name,
             "as_of": report.as_of.format("%-d %B %Y %H:%M UTC").to_string(),
             "min_cell_size": report.min_cell_size,
+            "post": query.phase == crate::reports::Phase::Post,
+            "showing": view::filters_in_words(&board.choices, &filters),
             "rows": rows,
+            "charts": charts,
             "links": view::links(&filters),
             "help": help::help(),
         }),
@@ -235,7 +253,13 @@ pub async fn show_trends(
                     })
                 })
                 .collect();
-                json!({ "name": topic.name, "slug": topic.slug, "rows": rows })
+                let charts = charts::trend_charts(&trends, column).map(|c| {
+                    json!({
+                        "trend": view::chart(c.trend, &topic.slug, Chart::Trend, &filters, &format!("table-{}", topic.slug)),
+                        "completion": view::chart(c.completion, &topic.slug, Chart::Completion, &filters, &format!("table-{}", topic.slug)),
+                    })
+                });
+                json!({ "name": topic.name, "slug": topic.slug, "rows": rows, "charts": charts })
             })
             .collect();
     let page = chrome.render(

@@ -417,3 +417,63 @@ pub fn links(filters: &ReportFilters) -> LinksView {
         trends_json: with_query("/api/v1/reports/trends", filters),
     }
 }
+
+/// One chart on a page: the SVG (written by `crate::reports::charts`, which escapes every text
+/// and attribute), its download keeping the filters, and the table giving its figures.
+#[derive(Debug, Serialize)]
+pub struct ChartView {
+    svg: String,
+    download: String,
+    /// The id of the table beside it with the same figures.
+    table: String,
+}
+
+pub fn chart(
+    svg: String,
+    slug: &str,
+    chart: crate::reports::charts::Chart,
+    filters: &ReportFilters,
+    table: &str,
+) -> ChartView {
+    ChartView {
+        svg,
+        download: with_query(
+            &format!("/reports/topics/{slug}/charts/{}.svg", chart.slug()),
+            filters,
+        ),
+        table: table.to_owned(),
+    }
+}
+
+/// The filters in words, for the page's "Data as of" line (and so for a printed page):
+/// "Trust A (RA1); all staff groups; Bands 5–6; 2026-01 to 2026-06".
+pub fn filters_in_words(choices: &Choices, filters: &ReportFilters) -> String {
+    let chosen = |list: &[crate::reports::dashboard::Choice], value: &Option<String>| {
+        let value = value.as_deref().map(str::trim).unwrap_or_default();
+        list.iter()
+            .find(|c| c.id.to_string() == value)
+            .map(|c| c.label.clone())
+    };
+    let given = |value: &Option<String>| {
+        value
+            .as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+    };
+    let months = match (given(&filters.from), given(&filters.to)) {
+        (None, None) => "all months".to_owned(),
+        (Some(from), None) => format!("from {from}"),
+        (None, Some(to)) => format!("up to {to}"),
+        (Some(from), Some(to)) => format!("{from} to {to}"),
+    };
+    [
+        chosen(&choices.organisations, &filters.organisation)
+            .unwrap_or_else(|| "all your organisations".to_owned()),
+        chosen(&choices.staff_groups, &filters.staff_group)
+            .unwrap_or_else(|| "all staff groups".to_owned()),
+        given(&filters.band).unwrap_or_else(|| "all bands".to_owned()),
+        months,
+    ]
+    .join("; ")
+}
