@@ -33,6 +33,25 @@ pub fn draw(
     drawn
 }
 
+/// Up to `count` more items of `topic_id` for an attempt that already holds the items in
+/// `held` (item ids), at random; never one it holds (an adaptive follow-up, docs/measurement.md).
+pub fn more(
+    topic_id: i64,
+    count: usize,
+    pool: &[PoolItem],
+    held: &HashSet<i64>,
+    rng: &mut impl Rng,
+) -> Vec<PoolItem> {
+    let mut fresh: Vec<PoolItem> = pool
+        .iter()
+        .filter(|item| item.topic_id == topic_id && !held.contains(&item.item_id))
+        .copied()
+        .collect();
+    fresh.shuffle(rng);
+    fresh.truncate(count);
+    fresh
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -81,6 +100,20 @@ mod tests {
         let drawn = draw(&[(1, 3)], &pool(), &seen, &mut StdRng::seed_from_u64(1));
         assert_eq!(drawn.len(), 3);
         assert_eq!(drawn[0].item_id, 5, "the unseen item comes first");
+    }
+
+    #[test]
+    fn more_never_repeats_an_item_held() {
+        let held: HashSet<i64> = [1, 2, 3].into_iter().collect();
+        for seed in 0..20 {
+            let extra = more(1, 5, &pool(), &held, &mut StdRng::seed_from_u64(seed));
+            let ids: HashSet<i64> = extra.iter().map(|i| i.item_id).collect();
+            assert_eq!(ids, [4, 5].into_iter().collect::<HashSet<i64>>());
+        }
+        assert_eq!(
+            more(1, 1, &pool(), &held, &mut StdRng::seed_from_u64(3)).len(),
+            1
+        );
     }
 
     #[test]

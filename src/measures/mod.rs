@@ -14,6 +14,7 @@
 //! denominator is empty is `None`; variances divide by n − 1.
 
 pub mod cell;
+pub mod decision;
 pub mod item_analysis;
 pub mod reliability;
 pub mod response;
