@@ -43,6 +43,8 @@ struct RawAppConfig {
     response_retention_months: Option<i64>,
     #[serde(default)]
     shuffle_seed: Option<u64>,
+    #[serde(default)]
+    adaptive_baseline: bool,
     trusted_proxies: Vec<String>,
     #[serde(default = "yes")]
     password_sign_in: bool,
@@ -196,6 +198,9 @@ pub struct AppConfig {
     /// on every run. Unset (the default, and the only sensible production setting): every
     /// attempt gets fresh randomness from the operating system.
     pub shuffle_seed: Option<u64>,
+    /// Whether the baseline is adaptive (docs/measurement.md): topics start with 2 items and
+    /// get more while the test-out decision is open. Off by default for now.
+    pub adaptive_baseline: bool,
     /// Load balancers and reverse proxies (addresses or CIDR ranges) whose `X-Forwarded-For`
     /// or `X-Real-IP` names the client; from anyone else those headers are ignored.
     pub trusted_proxies: Vec<IpNet>,
@@ -398,6 +403,7 @@ impl AppConfig {
                 .map(|months| in_range("response_retention_months", months, 1, 1200))
                 .transpose()?,
             shuffle_seed: raw.shuffle_seed,
+            adaptive_baseline: raw.adaptive_baseline,
             trusted_proxies: raw
                 .trusted_proxies
                 .iter()

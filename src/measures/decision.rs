@@ -3,8 +3,8 @@
 //! Model: the learner knows a proportion `p` of the topic's bank; each item drawn from it is
 //! answered right with probability `p` (a partly right answer counts its fraction). With a
 //! uniform prior Beta(1, 1), after `n` items scoring `s` in all, `p` ~ Beta(1 + s, 1 + n − s).
-//! The learner may skip the topic's module when the topic score is at or above the target; the
-//! posterior says how sure that decision is. The baseline asks more of
+//! The decision is made on P(p ≥ target): the learner may skip the topic's module when it is at
+//! least one half (the posterior median is at or above the target). The baseline asks more of
 //! a topic while that probability lies strictly between [`FollowUp::low`] and
 //! [`FollowUp::high`] and the topic has fewer than [`FollowUp::cap`] items.
 //!
@@ -89,7 +89,7 @@ pub fn decide(n: u64, sum: f64, target: f64) -> TopicDecision {
     TopicDecision {
         estimate,
         p_at_target: p,
-        skip: estimate >= target,
+        skip: p >= 0.5,
         sureness: DecisionSureness::of(p),
     }
 }
@@ -273,9 +273,9 @@ mod tests {
         assert!(all_right.skip);
         assert_eq!(all_right.sureness, DecisionSureness::ProbablyAtTarget);
         // 2 of 3 (67 %) against 65: the score is above the target, but the posterior median
-        // is below it.
+        // is below it, so the module is recommended, and the learner is told it is close.
         let close_call = decide(3, 2.0, 65.0);
-        assert!(close_call.skip);
+        assert!(!close_call.skip);
         assert_eq!(close_call.sureness, DecisionSureness::ProbablyBelow);
         assert!(close_call.sureness.words().contains("just below"));
         // 0 of 3 against 40: Beta(1, 4), P = 0.6⁴ = 0.1296.
