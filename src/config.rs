@@ -45,6 +45,8 @@ struct RawAppConfig {
     shuffle_seed: Option<u64>,
     #[serde(default = "default_calibration_interval")]
     calibration_interval_hours: i64,
+    #[serde(default)]
+    adaptive_baseline: bool,
     trusted_proxies: Vec<String>,
     #[serde(default = "yes")]
     password_sign_in: bool,
@@ -205,6 +207,9 @@ pub struct AppConfig {
     /// How old the latest Rasch calibration of the item bank may get before the server runs
     /// a new one (docs/calibration.md); 0 turns the schedule off (`bank calibrate` still works).
     pub calibration_interval_hours: u32,
+    /// Whether the baseline is adaptive (docs/measurement.md): topics start with 2 items and
+    /// get more while the test-out decision is open. Off by default for now.
+    pub adaptive_baseline: bool,
     /// Load balancers and reverse proxies (addresses or CIDR ranges) whose `X-Forwarded-For`
     /// or `X-Real-IP` names the client; from anyone else those headers are ignored.
     pub trusted_proxies: Vec<IpNet>,
@@ -413,6 +418,7 @@ impl AppConfig {
                 0,
                 8760,
             )?,
+            adaptive_baseline: raw.adaptive_baseline,
             trusted_proxies: raw
                 .trusted_proxies
                 .iter()

@@ -16,10 +16,12 @@ use super::answer::{self, AnswerInput, CheckedAnswer, Sureness};
 use super::draw::{self, PoolItem};
 use super::option_order::OptionOrder;
 use super::{aggregates, bank, job, submit_plan};
+use crate::entities::role_target;
 use crate::entities::{
     AttemptStatus, Phase, assessment, attempt, attempt_item, response, topic_rating, user,
 };
 use crate::error::{AppError, AppResult};
+use crate::measures::decision::FollowUp;
 use crate::monitoring::{self, Outcome};
 
 /// One item's answer as sent by the learner.
@@ -100,6 +102,18 @@ pub async fn start_or_resume_shuffled(
     slug: &str,
     shuffle_seed: Option<u64>,
 ) -> AppResult<attempt::Model> {
+    start_or_resume_with(db, user_id, slug, shuffle_seed, false).await
+}
+
+/// [`start_or_resume_shuffled`]; with `adaptive`, a new baseline starts each topic with
+/// [`FollowUp::BASELINE`]'s items and gets more through [`follow_up`] (docs/measurement.md).
+pub async fn start_or_resume_with(
+    db: &DatabaseConnection,
+    user_id: i64,
+    slug: &str,
+    shuffle_seed: Option<u64>,
+    adaptive: bool,
+) -> AppResult<attempt::Model> {
     let assessment = assessment_by_slug(db, slug).await?;
     let existing = attempts_of(db, user_id, assessment.id).await?;
     if let Some(open) = existing
@@ -122,7 +136,14 @@ pub async fn start_or_resume_shuffled(
     let drawn: Vec<PoolItem> = if assessment.kind == Phase::Quiz {
         pool
     } else {
-        let blueprint = bank::blueprint(db, assessment.id).await?;
+        let mut blueprint = bank::blueprint(db, assessment.id).await?;
+        if adaptive && assessment.kind == Phase::Baseline {
+            // The adaptive baseline starts each topic small and adds items where the answers
+            // leave the decision open ([`follow_up`]).
+            for (_, count) in &mut blueprint {
+                *count = (*count).min(FollowUp::BASELINE.start);
+            }
+        }
         if assessment.kind == Phase::Post {
             // The equated form: matched in difficulty to the baseline where calibrated.
             let avoid = seen_items(db, user_id).await?;
@@ -167,19 +188,162 @@ pub async fn start_or_resume_shuffled(
     }
     .insert(&txn)
     .await?;
-    attempt_item::Entity::insert_many(drawn.iter().zip(orders).enumerate().map(
-        |(position, (item, order))| attempt_item::ActiveModel {
-            attempt_id: Set(row.id),
-            position: Set(i32::try_from(position).unwrap_or(i32::MAX) + 1),
+    insert_items(&txn, row.id, 1, &drawn, orders).await?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+/// Stores `items` (with their option orders) as the attempt's items from position `first` on.
+async fn insert_items(
+    db: &impl ConnectionTrait,
+    attempt_id: i64,
+    first: i32,
+    items: &[PoolItem],
+    orders: Vec<Option<String>>,
+) -> AppResult<()> {
+    attempt_item::Entity::insert_many(items.iter().zip(orders).zip(first..).map(
+        |((item, order), position)| attempt_item::ActiveModel {
+            attempt_id: Set(attempt_id),
+            position: Set(position),
             item_version_id: Set(item.item_version_id),
             topic_id: Set(item.topic_id),
             option_order: Set(order),
         },
     ))
-    .exec_without_returning(&txn)
+    .exec_without_returning(db)
     .await?;
+    Ok(())
+}
+
+/// Items the adaptive baseline added to one topic of an attempt.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct FollowUpAdded {
+    pub topic_id: i64,
+    pub topic_name: String,
+    /// How many items were added.
+    pub items: usize,
+}
+
+/// The learner's current role's targets (0–100) by topic; empty without a job.
+async fn current_targets(db: &impl ConnectionTrait, user_id: i64) -> AppResult<HashMap<i64, f64>> {
+    let Some(job) = job::current_job(db, user_id).await? else {
+        return Ok(HashMap::new());
+    };
+    Ok(role_target::Entity::find()
+        .filter(role_target::Column::JobRoleId.eq(job.job_role_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|t| (t.topic_id, f64::from(t.required_level)))
+        .collect())
+}
+
+/// The adaptive baseline (docs/measurement.md): for each of `topics` (every topic when `None`)
+/// whose items are all answered, adds items of the topic, stored with the attempt, while
+/// [`FollowUp::BASELINE`] finds the test-out decision open against the learner's current
+/// role's target. Nothing for other assessments, an attempt no longer open, or a learner with
+/// no role. Returns what was added.
+pub async fn follow_up(
+    db: &DatabaseConnection,
+    attempt: &attempt::Model,
+    topics: Option<&[i64]>,
+    shuffle_seed: Option<u64>,
+) -> AppResult<Vec<FollowUpAdded>> {
+    if attempt.phase != Phase::Baseline || attempt.status != AttemptStatus::InProgress {
+        return Ok(Vec::new());
+    }
+    let targets = current_targets(db, attempt.user_id).await?;
+    if targets.is_empty() {
+        return Ok(Vec::new());
+    }
+    let slots = bank::attempt_slots(db, attempt.id).await?;
+    let fractions: HashMap<i64, f64> = response::Entity::find()
+        .filter(response::Column::AttemptId.eq(attempt.id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.item_version_id, r.fraction.unwrap_or(0.0)))
+        .collect();
+    let mut wanted: Vec<(i64, String, usize)> = Vec::new();
+    for slot in &slots {
+        let topic_id = slot.topic_id;
+        if wanted.iter().any(|(t, _, _)| *t == topic_id)
+            || topics.is_some_and(|only| !only.contains(&topic_id))
+        {
+            continue;
+        }
+        let answered: Option<Vec<f64>> = slots
+            .iter()
+            .filter(|s| s.topic_id == topic_id)
+            .map(|s| fractions.get(&s.item_version_id).copied())
+            .collect();
+        let Some(answered) = answered else { continue };
+        let target = targets.get(&topic_id).copied().unwrap_or(0.0);
+        let n = u64::try_from(answered.len()).unwrap_or(u64::MAX);
+        let more = FollowUp::BASELINE.more(n, answered.iter().sum(), target);
+        wanted.push((topic_id, slot.topic_name.clone(), more));
+    }
+    wanted.retain(|(_, _, more)| *more > 0);
+    if wanted.is_empty() {
+        return Ok(Vec::new());
+    }
+    let pool = bank::pool(db, attempt.assessment_id).await?;
+    let mut held: HashSet<i64> = bank::item_ids_of_attempt(db, attempt.id)
+        .await?
+        .into_iter()
+        .collect();
+    let mut rng = shuffle_rng(
+        shuffle_seed,
+        attempt.user_id,
+        attempt.assessment_id,
+        slots.len(),
+    );
+    let mut added = Vec::new();
+    let mut new_items: Vec<PoolItem> = Vec::new();
+    for (topic_id, topic_name, more) in wanted {
+        let extra = draw::more(topic_id, more, &pool, &held, &mut rng);
+        if extra.is_empty() {
+            continue;
+        }
+        held.extend(extra.iter().map(|i| i.item_id));
+        added.push(FollowUpAdded {
+            topic_id,
+            topic_name,
+            items: extra.len(),
+        });
+        new_items.extend(extra);
+    }
+    if new_items.is_empty() {
+        return Ok(Vec::new());
+    }
+    let questions = bank::slots_for(
+        db,
+        new_items.iter().map(|i| (0, i.item_version_id, i.topic_id)),
+    )
+    .await?;
+    let orders: Vec<Option<String>> = questions
+        .iter()
+        .map(|slot| OptionOrder::draw(&slot.question, &mut rng).to_stored())
+        .collect();
+    let txn = crate::db::begin_write(db).await?;
+    lock_learner(&txn, attempt.user_id).await?;
+    ensure_open(&owned_attempt(&txn, attempt.user_id, attempt.id).await?)?;
+    let now: Vec<i32> = attempt_item::Entity::find()
+        .select_only()
+        .column(attempt_item::Column::Position)
+        .filter(attempt_item::Column::AttemptId.eq(attempt.id))
+        .into_tuple()
+        .all(&txn)
+        .await?;
+    if now.len() != slots.len() {
+        // Another save of the learner's added items meanwhile: its follow-up stands.
+        txn.rollback().await?;
+        return Ok(Vec::new());
+    }
+    let last = now.into_iter().max().unwrap_or(0);
+    insert_items(&txn, attempt.id, last + 1, &new_items, orders).await?;
     txn.commit().await?;
-    Ok(row)
+    Ok(added)
 }
 
 /// Holds the learner's row until the transaction ends, so that one learner's starts and submits

@@ -110,6 +110,23 @@ fn closest(
         matched.push(open.remove(best.1).0);
     }
     matched
+/// Up to `count` more items of `topic_id` for an attempt that already holds the items in
+/// `held` (item ids), at random; never one it holds (an adaptive follow-up, docs/measurement.md).
+pub fn more(
+    topic_id: i64,
+    count: usize,
+    pool: &[PoolItem],
+    held: &HashSet<i64>,
+    rng: &mut impl Rng,
+) -> Vec<PoolItem> {
+    let mut fresh: Vec<PoolItem> = pool
+        .iter()
+        .filter(|item| item.topic_id == topic_id && !held.contains(&item.item_id))
+        .copied()
+        .collect();
+    fresh.shuffle(rng);
+    fresh.truncate(count);
+    fresh
 }
 
 #[cfg(test)]
@@ -236,6 +253,20 @@ mod tests {
         assert_eq!(spread(&[1.0, 0.0], 3), [0.0, 1.0]);
         assert_eq!(spread(&[1.0, 0.0], 1), [0.0]);
         assert!(spread(&[1.0], 0).is_empty());
+    }
+
+    #[test]
+    fn more_never_repeats_an_item_held() {
+        let held: HashSet<i64> = [1, 2, 3].into_iter().collect();
+        for seed in 0..20 {
+            let extra = more(1, 5, &pool(), &held, &mut StdRng::seed_from_u64(seed));
+            let ids: HashSet<i64> = extra.iter().map(|i| i.item_id).collect();
+            assert_eq!(ids, [4, 5].into_iter().collect::<HashSet<i64>>());
+        }
+        assert_eq!(
+            more(1, 1, &pool(), &held, &mut StdRng::seed_from_u64(3)).len(),
+            1
+        );
     }
 
     #[test]

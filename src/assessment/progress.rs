@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
-use super::attempts::{self, Indices, SaveItem, SaveProblems};
+use super::attempts::{self, FollowUpAdded, Indices, SaveItem, SaveProblems};
 use super::bank::{self, Slot};
 use crate::entities::{AttemptStatus, attempt, response, topic_rating};
 use crate::error::{AppError, AppResult};
@@ -131,12 +131,22 @@ pub async fn progress(
     Progress::of(db, drawn).await
 }
 
+/// Whether saves add the adaptive baseline's follow-up items (`app.adaptive_baseline`), and
+/// the seed their draw uses (`app.shuffle_seed`).
+#[derive(Debug, Clone, Copy)]
+pub struct Adaptive {
+    pub on: bool,
+    pub shuffle_seed: Option<u64>,
+}
+
 /// What saving one topic's page did.
 pub struct TopicSaved {
     /// The attempt's items, as read for the save.
     pub drawn: Drawn,
     /// Answers refused, by position, with the reason in words.
     pub problems: SaveProblems,
+    /// Items the adaptive baseline added to the page's topic (docs/measurement.md).
+    pub added: Vec<FollowUpAdded>,
 }
 
 impl TopicSaved {
@@ -155,6 +165,7 @@ pub async fn save_topic(
     n: usize,
     rating: Option<i16>,
     items: &[SaveItem],
+    adaptive: Adaptive,
 ) -> AppResult<TopicSaved> {
     let attempt = attempts::owned_attempt(db, user_id, attempt_id).await?;
     if attempt.status == AttemptStatus::Submitted {
@@ -175,5 +186,39 @@ pub async fn save_topic(
         Indices::Shown,
     )
     .await?;
-    Ok(TopicSaved { drawn, problems })
+    let added = if problems.is_empty() && adaptive.on {
+        attempts::follow_up(db, &drawn.attempt, Some(&[topic_id]), adaptive.shuffle_seed).await?
+    } else {
+        Vec::new()
+    };
+    let drawn = if added.is_empty() {
+        drawn
+    } else {
+        Drawn::load(db, user_id, attempt_id).await?
+    };
+    Ok(TopicSaved {
+        drawn,
+        problems,
+        added,
+    })
+}
+
+/// Saves ratings and answers (in shown option positions) as the JSON API sends them; when all
+/// were accepted, adds the adaptive baseline's follow-up items to every topic that needs them.
+pub async fn save_answers(
+    db: &DatabaseConnection,
+    user_id: i64,
+    attempt_id: i64,
+    ratings: &[(i64, i16)],
+    items: &[SaveItem],
+    adaptive: Adaptive,
+) -> AppResult<(SaveProblems, Vec<FollowUpAdded>)> {
+    let problems =
+        attempts::save_with(db, user_id, attempt_id, ratings, items, Indices::Shown).await?;
+    if !problems.is_empty() || !adaptive.on {
+        return Ok((problems, Vec::new()));
+    }
+    let attempt = attempts::owned_attempt(db, user_id, attempt_id).await?;
+    let added = attempts::follow_up(db, &attempt, None, adaptive.shuffle_seed).await?;
+    Ok((problems, added))
 }

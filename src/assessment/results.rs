@@ -13,6 +13,7 @@ use super::bank::Slot;
 use super::certainty_words::{TopicFacts, calibration_words, certainty_bonus_words};
 use crate::entities::{AttemptStatus, Phase, response, role_target};
 use crate::error::{AppError, AppResult};
+use crate::measures::decision::{self, TopicDecision};
 use crate::measures::response::Certainty;
 use crate::measures::summary::ResponseSummary;
 
@@ -32,6 +33,9 @@ pub struct TopicResult {
     pub target: Option<i32>,
     pub importance: Option<i32>,
     pub met_target: bool,
+    /// Against the role's target: the test-out decision and how sure it is (none without a
+    /// target).
+    pub decision: Option<TopicDecision>,
     pub rating: Option<i16>,
     pub rating_label: Option<&'static str>,
     pub confidently_wrong: u64,
@@ -124,7 +128,14 @@ pub async fn attempt_result(
             continue;
         };
         let target = targets.get(&slot.topic_id).copied();
-        let met = target.is_none_or(|(t, _)| score.knowledge >= f64::from(t));
+        let decision = target.map(|(t, _)| {
+            decision::decide(
+                score.responses.n_responses,
+                score.responses.sum_fraction_answered,
+                f64::from(t),
+            )
+        });
+        let met = decision.is_none_or(|d| d.skip);
         let rating = topics.ratings.get(&slot.topic_id).copied();
         topic_results.push(TopicResult {
             topic_id: slot.topic_id,
@@ -133,6 +144,7 @@ pub async fn attempt_result(
             target: target.map(|t| t.0),
             importance: target.map(|t| t.1),
             met_target: met,
+            decision,
             rating,
             rating_label: rating
                 .and_then(|r| usize::try_from(r - 1).ok())

@@ -10,3 +10,4 @@ pub mod population;
 mod ready;
 pub mod report;
 pub mod seed;
+pub mod simulate;

@@ -97,7 +97,7 @@ async fn form(db: &impl ConnectionTrait, slug: &str) -> AppResult<Form> {
     })
 }
 
-async fn content(db: &impl ConnectionTrait) -> AppResult<Content> {
+pub(super) async fn content(db: &impl ConnectionTrait) -> AppResult<Content> {
     let groups: HashMap<i64, String> = staff_group::Entity::find()
         .all(db)
         .await?

@@ -33,17 +33,21 @@ fn append(out: Option<&Path>, measure: &Measure, label: &str) -> std::io::Result
     writeln!(file, "{value}")
 }
 
+/// The configured database, migrated and with the content loaded, as the server starts it;
+/// and the configured session length in hours.
+async fn prepared() -> Result<(u32, crate::state::AppState), StartupError> {
+    let config = AppConfig::from_figment(&config::figment())?;
+    let hours = config.session_absolute_hours;
+    Ok((hours, app::prepare(config).await?))
+}
+
 pub(super) async fn seed(mut spec: SeedSpec) -> ExitCode {
     let started = Instant::now();
-    let result = async {
-        let config = AppConfig::from_figment(&config::figment())?;
-        spec.session_hours = config.session_absolute_hours;
-        let state = app::prepare(config).await?;
-        Ok::<_, StartupError>(state)
-    }
-    .await;
-    let state = match result {
-        Ok(state) => state,
+    let state = match prepared().await {
+        Ok((hours, state)) => {
+            spec.session_hours = hours;
+            state
+        }
         Err(error) => return fail(error),
     };
     match seed::seed(&state.db, &spec).await {
@@ -179,4 +183,47 @@ pub(super) fn report(results: &Path, large: &str, small: &str) -> ExitCode {
         }
         Err(error) => fail(format!("{}: {error}", results.display())),
     }
+}
+
+pub(super) async fn simulate(
+    people: usize,
+    seed: u64,
+    design: super::SimulateDesign,
+    spread: f64,
+) -> ExitCode {
+    use crate::bench::simulate::{self, Design};
+    use crate::measures::decision::FollowUp;
+    let state = match prepared().await {
+        Ok((_, state)) => state,
+        Err(error) => return fail(error),
+    };
+    let bank = match simulate::load(&state.db, spread, seed).await {
+        Ok(bank) => bank,
+        Err(error) => return fail(error),
+    };
+    println!(
+        "baseline bank: {} items in {} topics; difficulties from item p-values for {} topics, \
+         spread {spread} logits for the rest",
+        bank.pool.len(),
+        bank.blueprint.len(),
+        bank.topics_from_p_values
+    );
+    let designs: Vec<Design> = match design {
+        super::SimulateDesign::Fixed => vec![Design::Fixed],
+        super::SimulateDesign::Adaptive => vec![Design::Adaptive(FollowUp::BASELINE)],
+        super::SimulateDesign::Both => {
+            vec![Design::Fixed, Design::Adaptive(FollowUp::BASELINE)]
+        }
+    };
+    for design in designs {
+        if let Design::Adaptive(rule) = design {
+            println!(
+                "adaptive rule: start {} items per topic, add {} while {} < P(at or above \
+                 target) < {}, at most {} per topic",
+                rule.start, rule.step, rule.low, rule.high, rule.cap
+            );
+        }
+        println!("{}", simulate::run(&bank, design, people, seed).line());
+    }
+    ExitCode::SUCCESS
 }

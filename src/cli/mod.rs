@@ -153,6 +153,22 @@ pub enum BenchCommand {
         #[arg(long, default_value = "")]
         label: String,
     },
+    /// Simulate learners with known knowledge sitting the baseline, decided by the real plan
+    /// rule, and print how often the test-out decision is wrong (docs/measurement.md).
+    /// Loads the content into the configured database first, as the server does.
+    Simulate {
+        /// People to simulate.
+        #[arg(long, default_value_t = 10_000, value_parser = at_least_one)]
+        people: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Which baseline design to run.
+        #[arg(long, value_enum, default_value_t = SimulateDesign::Both)]
+        design: SimulateDesign,
+        /// Spread (SD in logits) of item difficulties for topics without p-values.
+        #[arg(long, default_value_t = 1.0)]
+        spread: f64,
+    },
     /// Print a results file as a Markdown table with the ratios.
     Report {
         results: PathBuf,
@@ -163,6 +179,14 @@ pub enum BenchCommand {
         #[arg(long, default_value = "small")]
         small: String,
     },
+}
+
+/// The baseline designs `bench simulate` can run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SimulateDesign {
+    Fixed,
+    Adaptive,
+    Both,
 }
 
 #[derive(Debug, Subcommand)]
@@ -445,6 +469,12 @@ async fn run_bench(command: BenchCommand) -> ExitCode {
             large,
             small,
         } => bench::report(&results, &large, &small),
+        BenchCommand::Simulate {
+            people,
+            seed,
+            design,
+            spread,
+        } => bench::simulate(people, seed, design, spread).await,
     }
 }
 

@@ -135,6 +135,14 @@ pub struct Learner {
 }
 
 impl Learner {
+    /// The chance (0–1) that this learner answers an item of a topic right before any
+    /// learning, where their role's target for the topic is `target` (0–100): roles that need
+    /// a topic tend to know it better. `bench simulate` takes it as the learner's true
+    /// knowledge of the topic.
+    pub fn topic_knowledge(self, target: f64) -> f64 {
+        (0.6 * self.ability + 0.4 * target / 100.0).clamp(0.05, 0.97)
+    }
+
     /// Topic ratings and answers to `slots`, as this learner would give them; `target` is the
     /// learner's role target (0–100) for a topic. Roles that need a topic tend to know it
     /// better; bolder people rate themselves higher and are surer of their answers.
@@ -160,7 +168,7 @@ impl Learner {
         let mut ratings: Vec<(i64, i16)> = Vec::new();
         let mut items = Vec::new();
         for slot in slots {
-            let before = (0.6 * ability + 0.4 * target(slot.topic_id) / 100.0).clamp(0.05, 0.97);
+            let before = self.topic_knowledge(target(slot.topic_id));
             let gained = learnt(slot.topic_id).clamp(0.0, 1.0);
             let p_right = (before + gained * (0.97 - before)).clamp(0.05, 0.97);
             if !ratings.iter().any(|(t, _)| *t == slot.topic_id) {

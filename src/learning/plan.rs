@@ -14,6 +14,7 @@ use crate::assessment::aggregates::load_attempt_topics;
 use crate::assessment::completion::reported_baseline;
 use crate::entities::{module_progress, role_target, topic};
 use crate::error::{AppError, AppResult};
+use crate::measures::decision::{self, TopicDecision};
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PlanModule {
@@ -35,6 +36,8 @@ pub struct PlanTopic {
     pub priority: f64,
     /// `to_do`, `completed` or `tested_out`.
     pub status: &'static str,
+    /// The test-out decision and how sure it is (docs/measurement.md).
+    pub decision: TopicDecision,
     pub modules: Vec<PlanModule>,
 }
 
@@ -101,12 +104,17 @@ pub async fn plan(db: &impl ConnectionTrait, user_id: i64) -> AppResult<Option<P
         .map(|(topic_id, score)| {
             let (target, importance) = targets.get(topic_id).copied().unwrap_or((0.0, 1.0));
             let gap = (target - score.knowledge).max(0.0);
+            let decision = decision::decide(
+                score.responses.n_responses,
+                score.responses.sum_fraction_answered,
+                target,
+            );
             let topic_modules: Vec<PlanModule> = modules
                 .iter()
                 .filter(|m| m.topic_ids.contains(topic_id))
                 .map(|m| plan_module(m, &completed, None))
                 .collect();
-            let status = if gap <= 0.0 {
+            let status = if decision.skip {
                 "tested_out"
             } else if topic_modules.iter().any(|m| m.completed) {
                 "completed"
@@ -122,6 +130,7 @@ pub async fn plan(db: &impl ConnectionTrait, user_id: i64) -> AppResult<Option<P
                 gap,
                 priority: importance / 7.0 * gap,
                 status,
+                decision,
                 modules: topic_modules,
             }
         })

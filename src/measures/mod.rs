@@ -15,6 +15,7 @@
 //! denominator is empty is `None`; variances divide by n − 1.
 
 pub mod cell;
+pub mod decision;
 pub mod item_analysis;
 pub mod rasch;
 pub mod reliability;

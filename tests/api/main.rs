@@ -11,6 +11,7 @@ mod helpers;
 
 mod access_matrix;
 mod accounts_flow;
+mod adaptive_baseline;
 mod assessment_flow;
 mod assignments;
 mod audit_log;

@@ -11,7 +11,7 @@ use utoipa::{OpenApi, ToSchema};
 
 use super::views::{ItemView, item_view};
 use crate::assessment::answer::{AnswerInput, Sureness};
-use crate::assessment::attempts::{self, Indices, SaveItem};
+use crate::assessment::attempts::{self, FollowUpAdded, SaveItem};
 use crate::assessment::results::AttemptResult;
 use crate::assessment::{AttemptStatus, Phase, progress, results};
 use crate::error::{AppError, AppResult};
@@ -141,11 +141,12 @@ pub async fn api_start_attempt(
             modules::module_by_slug(&state.db, slug).await?;
         }
     }
-    let attempt = attempts::start_or_resume_shuffled(
+    let attempt = attempts::start_or_resume_with(
         &state.db,
         user.account.id,
         slug,
         state.config.shuffle_seed,
+        state.config.adaptive_baseline,
     )
     .await?;
     Ok(Json(
@@ -192,11 +193,14 @@ pub struct SaveProblem {
     pub message: String,
 }
 
-/// Whether everything was saved; when not, nothing was, and each problem is listed.
+/// Whether everything was saved; when not, nothing was, and each problem is listed. On a
+/// baseline, `follow_up` lists the items added to topics whose answers left the test-out
+/// decision open (docs/measurement.md): fetch the attempt again to see them.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AnswersSaved {
     pub saved: bool,
     pub problems: Vec<SaveProblem>,
+    pub follow_up: Vec<FollowUpAdded>,
 }
 
 /// Answers with problems (nothing saved), or a body that could not be read at all.
@@ -247,13 +251,16 @@ pub async fn api_save_answers(
         });
     }
     let ratings: Vec<(i64, i16)> = body.ratings.into_iter().collect();
-    let problems = attempts::save_with(
+    let (problems, follow_up) = progress::save_answers(
         &state.db,
         user.account.id,
         id,
         &ratings,
         &items,
-        Indices::Shown,
+        progress::Adaptive {
+            on: state.config.adaptive_baseline,
+            shuffle_seed: state.config.shuffle_seed,
+        },
     )
     .await?;
     let status = if problems.is_empty() {
@@ -270,6 +277,7 @@ pub async fn api_save_answers(
         Json(AnswersSaved {
             saved: status == Status::Ok,
             problems,
+            follow_up,
         }),
     ))
 }

@@ -16,6 +16,7 @@ use crate::assessment::progress::{self, Progress};
 use crate::assessment::results;
 use crate::assessment::results::RATING_LABELS;
 use crate::error::{AppError, AppResult};
+use crate::measures::decision::FollowUp;
 use crate::state::AppState;
 use crate::web::chrome::Chrome;
 use crate::web::csrf::{CsrfField, CsrfForm, TokenOnly};
@@ -72,6 +73,10 @@ struct TopicPageView {
     is_last: bool,
     /// The answers shown were kept when the session ended, and are not saved yet.
     restored: bool,
+    /// When the adaptive baseline added items to this topic: how many.
+    follow_ups: usize,
+    /// The most items a baseline topic can have.
+    follow_up_cap: usize,
 }
 
 fn phase_heading(phase: Phase) -> &'static str {
@@ -96,11 +101,12 @@ pub async fn start_attempt(
         "post" => crate::learning::plan::ensure_post_open(&state.db, user.account.id).await?,
         _ => return Err(AppError::NotFound("There is no such assessment.".into())),
     }
-    let attempt = attempts::start_or_resume_shuffled(
+    let attempt = attempts::start_or_resume_with(
         &state.db,
         user.account.id,
         slug,
         state.config.shuffle_seed,
+        state.config.adaptive_baseline,
     )
     .await?;
     Ok(Redirect::to(uri!(resume_attempt(attempt.id))))
@@ -118,7 +124,7 @@ pub async fn resume_attempt(
         return Ok(Redirect::to(uri!(show_result(id))));
     }
     Ok(match progress.first_unfinished_page() {
-        Some(n) => Redirect::to(uri!(show_topic(id, n))),
+        Some(n) => Redirect::to(uri!(show_topic(id, n, None::<usize>))),
         None => Redirect::to(uri!(show_review(id))),
     })
 }
@@ -206,6 +212,8 @@ fn topic_page(
         errors,
         is_last: n == order.len(),
         restored: false,
+        follow_ups: 0,
+        follow_up_cap: FollowUp::BASELINE.cap,
     })
 }
 
@@ -237,7 +245,8 @@ pub fn to_input(item: &ItemForm) -> AnswerInput {
     }
 }
 
-#[get("/learn/attempts/<id>/topics/<n>")]
+/// Topic page `n`; `more` says the adaptive baseline has just added that many questions to it.
+#[get("/learn/attempts/<id>/topics/<n>?<more>")]
 pub async fn show_topic(
     user: CurrentUser,
     chrome: Chrome,
@@ -245,6 +254,7 @@ pub async fn show_topic(
     cookies: &CookieJar<'_>,
     id: i64,
     n: usize,
+    more: Option<usize>,
 ) -> AppResult<Template> {
     // Answers sent after the session ended come back, unsaved, for this attempt's owner
     // (`topic_page` refuses anyone else's attempt).
@@ -259,6 +269,10 @@ pub async fn show_topic(
             ..topic_page(&progress, n, Some((form, &[])))?
         },
         None => topic_page(&progress, n, None)?,
+    };
+    let view = TopicPageView {
+        follow_ups: more.unwrap_or(0).min(FollowUp::BASELINE.cap),
+        ..view
     };
     let title = format!(
         "{} – topic {} of {}",
@@ -305,8 +319,19 @@ pub async fn save_topic(
             time_on_item_ms: None,
         });
     }
-    let saved =
-        progress::save_topic(&state.db, user.account.id, id, n, form.rating, &items).await?;
+    let saved = progress::save_topic(
+        &state.db,
+        user.account.id,
+        id,
+        n,
+        form.rating,
+        &items,
+        progress::Adaptive {
+            on: state.config.adaptive_baseline,
+            shuffle_seed: state.config.shuffle_seed,
+        },
+    )
+    .await?;
     problems.extend(saved.problems.iter().cloned());
     let is_last = n == saved.drawn.topic_order().len();
     let missing_answers: Vec<i32> = form
@@ -335,10 +360,14 @@ pub async fn save_topic(
             chrome.render("learn/topic", &title, view),
         )));
     }
-    if is_last {
+    if !saved.added.is_empty() {
+        // A few more questions on this topic: the same page again, with them at the end.
+        let more: usize = saved.added.iter().map(|a| a.items).sum();
+        Ok(Ok(Redirect::to(uri!(show_topic(id, n, Some(more))))))
+    } else if is_last {
         Ok(Ok(Redirect::to(uri!(show_review(id)))))
     } else {
-        Ok(Ok(Redirect::to(uri!(show_topic(id, n + 1)))))
+        Ok(Ok(Redirect::to(uri!(show_topic(id, n + 1, None::<usize>)))))
     }
 }
 

@@ -31,9 +31,13 @@ pub async fn show_plan(
                 "priority": format!("{:.1}", t.priority),
                 "done": t.status == "completed",
                 "modules": t.modules,
+                "sureness": t.decision.sureness.words(),
+                "decision": super::result_view::decision_words(t.decision.skip),
             })).collect::<Vec<_>>(),
             "tested_out": plan.topics.iter().filter(|t| t.status == "tested_out").map(|t| json!({
                 "name": t.name, "knowledge": format!("{:.0}%", t.knowledge), "target": format!("{:.0}%", t.target),
+                "sureness": t.decision.sureness.words(),
+                "decision": super::result_view::decision_words(t.decision.skip),
             })).collect::<Vec<_>>(),
             "assigned": plan.assigned,
         }),

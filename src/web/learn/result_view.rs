@@ -19,6 +19,9 @@ pub struct TopicRow {
     calibration: String,
     baseline: Option<String>,
     gain: Option<String>,
+    /// Against the role's target: how sure we are, in words, and the decision.
+    sureness: Option<&'static str>,
+    decision: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -55,6 +58,15 @@ pub struct ResultView {
 struct ResultHelp {
     scores: Vec<&'static Measure>,
     gain: Vec<&'static Measure>,
+}
+
+/// The test-out decision, in the words the result and plan pages use.
+pub fn decision_words(skip: bool) -> &'static str {
+    if skip {
+        "You can skip this module."
+    } else {
+        "We recommend this module."
+    }
 }
 
 fn correct_answer_html(kind: &QuestionKind) -> String {
@@ -151,6 +163,8 @@ pub fn result_view(result: &AttemptResult, next: NextStepView) -> ResultView {
                 calibration: t.calibration.clone(),
                 baseline: t.baseline_knowledge.map(|v| format!("{v:.0}%")),
                 gain: t.gain.map(|g| format!("{:+.0}%", 100.0 * g)),
+                sureness: t.decision.map(|d| d.sureness.words()),
+                decision: t.decision.map(|d| decision_words(d.skip)),
             })
             .collect(),
         items,

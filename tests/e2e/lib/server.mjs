@@ -54,7 +54,7 @@ export async function startServer ({ logName = 'server.log' } = {}) {
     ROCKET_ADDRESS: '127.0.0.1',
     ROCKET_PORT: String(port),
     // A fixed option-shuffle seed: no scenario passes or fails by the luck of the order.
-    ROCKET_APP: `{data_dir="${dataDir}",public_url="${baseUrl}",shuffle_seed=17,${sso}}`,
+    ROCKET_APP: `{data_dir="${dataDir}",public_url="${baseUrl}",shuffle_seed=17,adaptive_baseline=true,${sso}}`,
     RUST_LOG: process.env.RUST_LOG || 'info,sqlx=warn,sea_orm=warn',
     NO_COLOR: '1'
   }
