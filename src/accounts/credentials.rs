@@ -119,7 +119,7 @@ async fn check_sign_in(
             audit::record(
                 db,
                 Event::new(action::SIGN_IN_FAILED)
-                    .by(Some(row.id))
+                    .by(Some(row.id.into()))
                     .subject(typed)
                     .detail(serde_json::json!({ "reason": "passwords_off" }))
                     .from_address(client_address),
@@ -136,7 +136,7 @@ async fn check_sign_in(
             audit::record(
                 db,
                 Event::new(action::SIGN_IN)
-                    .by(Some(row.id))
+                    .by(Some(row.id.into()))
                     .subject(typed)
                     .from_address(client_address),
             )
@@ -274,7 +274,7 @@ pub async fn activate(
     audit::record(
         &txn,
         Event::new(action::ACTIVATED)
-            .by(Some(user_id))
+            .by(Some(user_id.into()))
             .from_address(client_address),
     )
     .await?;
@@ -309,8 +309,8 @@ pub async fn change_password(
     }
     let hash = password::hash(new_password).await?;
     let txn = crate::db::begin_write(db).await?;
-    users::set_password_hash(&txn, account.id, hash).await?;
-    sessions::end_all_for(&txn, account.id, Some(current_session)).await?;
+    users::set_password_hash(&txn, account.id.get(), hash).await?;
+    sessions::end_all_for(&txn, account.id.get(), Some(current_session)).await?;
     audit::record(
         &txn,
         Event::new(action::PASSWORD_CHANGED)
@@ -352,7 +352,7 @@ pub async fn request_reset(
     audit::record(
         db,
         Event::new(action::PASSWORD_RESET_REQUESTED)
-            .by(row.as_ref().map(|r| r.id))
+            .by(row.as_ref().map(|r| r.id.into()))
             .subject(email.to_string())
             .from_address(client_address),
     )
@@ -410,7 +410,7 @@ pub async fn complete_reset(
     audit::record(
         &txn,
         Event::new(action::PASSWORD_RESET)
-            .by(Some(user_id))
+            .by(Some(user_id.into()))
             .from_address(client_address),
     )
     .await?;

@@ -15,6 +15,7 @@ use crate::audit::{self, Event, action};
 use crate::content::local_details::{LocalKey, LocalTexts, MAX_LOCAL_CHARS};
 use crate::entities::{job_assignment, organisation, organisation_local_detail as row};
 use crate::error::{AppError, AppResult};
+use crate::ids::{OrganisationId, PersonId};
 
 /// One detail as an admin edits it.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -56,8 +57,9 @@ async fn stored(db: &impl ConnectionTrait, organisation_id: i64) -> AppResult<Ve
 /// Every detail of an organisation, filled in or not.
 pub async fn of_organisation(
     db: &impl ConnectionTrait,
-    organisation_id: i64,
+    organisation_id: OrganisationId,
 ) -> AppResult<OrganisationDetails> {
+    let organisation_id = organisation_id.get();
     let organisation = organisation_row(db, organisation_id).await?;
     let rows = stored(db, organisation_id).await?;
     let details = LocalKey::ALL
@@ -83,7 +85,8 @@ pub async fn of_organisation(
 
 /// The texts for a learner's pages: those of the organisation of their current job, or none
 /// (every page then shows the defaults) for someone without one.
-pub async fn for_learner(db: &impl ConnectionTrait, user_id: i64) -> AppResult<LocalTexts> {
+pub async fn for_learner(db: &impl ConnectionTrait, user_id: PersonId) -> AppResult<LocalTexts> {
+    let user_id = user_id.get();
     let job = job_assignment::Entity::find()
         .filter(job_assignment::Column::UserId.eq(user_id))
         .filter(job_assignment::Column::EndedAt.is_null())
@@ -169,17 +172,18 @@ impl DetailChanges {
 /// Who changes the details, for the audit log.
 #[derive(Debug, Clone)]
 pub struct ChangedBy {
-    pub user_id: i64,
+    pub user_id: PersonId,
     pub client_address: Option<String>,
 }
 
 /// Saves the changed texts and records which changed; the keys that changed, in order.
 pub async fn save(
     db: &DatabaseConnection,
-    organisation_id: i64,
+    organisation_id: OrganisationId,
     changes: DetailChanges,
     by: ChangedBy,
 ) -> AppResult<Vec<LocalKey>> {
+    let organisation_id = organisation_id.get();
     let txn = db.begin().await?;
     let db = &txn;
     let organisation = organisation_row(db, organisation_id).await?;
@@ -200,7 +204,7 @@ pub async fn save(
                 let mut active: row::ActiveModel = old.clone().into();
                 active.body = Set(text);
                 active.updated_at = Set(now);
-                active.updated_by_user_id = Set(Some(by.user_id));
+                active.updated_by_user_id = Set(Some(by.user_id.get()));
                 active.update(db).await?;
             }
             (None, false) => {
@@ -209,7 +213,7 @@ pub async fn save(
                     detail: Set(key.slug().to_owned()),
                     body: Set(text),
                     updated_at: Set(now),
-                    updated_by_user_id: Set(Some(by.user_id)),
+                    updated_by_user_id: Set(Some(by.user_id.get())),
                 }
                 .insert(db)
                 .await?;

@@ -48,7 +48,7 @@ pub async fn sit_baseline(
     user: i64,
     answers: &HashMap<&str, Says>,
 ) -> i64 {
-    let attempt = attempts::start_or_resume(db, user, "baseline")
+    let attempt = attempts::start_or_resume(db, user.into(), "baseline")
         .await
         .unwrap();
     let slots = bank::attempt_slots(db, attempt.id).await.unwrap();
@@ -73,10 +73,12 @@ pub async fn sit_baseline(
             }
         })
         .collect();
-    let problems = attempts::save(db, user, attempt.id, &ratings, &items)
+    let problems = attempts::save(db, user.into(), attempt.id.into(), &ratings, &items)
         .await
         .unwrap();
     assert!(problems.is_empty(), "{problems:?}");
-    attempts::submit(db, user, attempt.id).await.unwrap();
+    attempts::submit(db, user.into(), attempt.id.into())
+        .await
+        .unwrap();
     attempt.id
 }
