@@ -142,7 +142,7 @@ pub enum TopicSaved {
     Saved { is_last: bool },
     /// Something was refused or left out: the page again, with what is now saved.
     Again {
-        progress: Progress,
+        progress: Box<Progress>,
         /// Problems by position, in the order the page lists them.
         problems: SaveProblems,
     },
@@ -200,7 +200,7 @@ pub async fn save_topic(
         });
     }
     Ok(TopicSaved::Again {
-        progress: Progress::of(db, drawn).await?,
+        progress: Box::new(Progress::of(db, drawn).await?),
         problems,
     })
 }
@@ -209,7 +209,7 @@ pub async fn save_topic(
 pub enum Submitted {
     Done,
     /// Something is still missing: the attempt as it stands, to list what.
-    NotReady(Progress),
+    NotReady(Box<Progress>),
 }
 
 /// Submits the learner's attempt from its review page; if it is not ready, reads it back to
@@ -221,9 +221,9 @@ pub async fn submit_from_review(
 ) -> AppResult<Submitted> {
     match attempts::submit(db, user_id, attempt_id).await {
         Ok(_) => Ok(Submitted::Done),
-        Err(AppError::Unprocessable(_)) => Ok(Submitted::NotReady(
+        Err(AppError::Unprocessable(_)) => Ok(Submitted::NotReady(Box::new(
             progress(db, user_id, attempt_id).await?,
-        )),
+        ))),
         Err(other) => Err(other),
     }
 }
@@ -233,7 +233,7 @@ pub enum QuizAnswered {
     Submitted,
     /// Something was refused or left out: nothing was submitted (valid answers were saved).
     Again {
-        progress: Progress,
+        progress: Box<Progress>,
         /// Problems by position (0 for the quiz as a whole).
         problems: SaveProblems,
     },
@@ -259,7 +259,7 @@ pub async fn answer_quiz(
         }
     }
     Ok(QuizAnswered::Again {
-        progress: progress(db, user_id, attempt_id).await?,
+        progress: Box::new(progress(db, user_id, attempt_id).await?),
         problems,
     })
 }

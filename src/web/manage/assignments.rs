@@ -129,7 +129,7 @@ fn render(
             "errors": errors
                 .iter()
                 .map(|(field, message)| FieldError {
-                    field: *field,
+                    field,
                     message: message.clone(),
                 })
                 .collect::<Vec<_>>(),
