@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DatabaseConnection};
+use validator::Validate;
 
 use super::one_time::{self, Purpose};
 use super::sessions::{self, NewSession};
@@ -15,6 +16,7 @@ use crate::audit::{self, Event, action};
 use crate::config::AppConfig;
 use crate::error::{AppError, AppResult};
 use crate::monitoring::{self, Outcome, SignInMethod};
+use crate::validation::{self, FieldErrors};
 
 pub const WRONG_CREDENTIALS: &str = "Enter a correct email address and password";
 
@@ -27,6 +29,22 @@ pub fn locked_message(until: DateTime<Utc>) -> String {
         "There have been too many failed attempts. {}, then try again, or reset your password.",
         throttle::wait_phrase(until)
     )
+}
+
+/// The sign-in form as sent: both fields must be filled in before anything is checked.
+#[derive(Debug, Validate)]
+pub struct SignInInput<'a> {
+    #[validate(custom(function = "validation::filled", message = "Enter your email address"))]
+    pub email: &'a str,
+    #[validate(length(min = 1, message = "Enter your password"))]
+    pub password: &'a str,
+}
+
+impl SignInInput<'_> {
+    /// The fields left empty, by field in page order.
+    pub fn check(&self) -> Result<(), FieldErrors> {
+        validation::check(self, &["email", "password"])
+    }
 }
 
 /// Why a sign-in did not succeed.

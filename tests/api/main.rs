@@ -23,6 +23,7 @@ mod authoring_items;
 mod authoring_support;
 mod backup_restore;
 mod bench_seed;
+mod body_messages;
 mod cli;
 mod cli_output;
 mod cli_people;
