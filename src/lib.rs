@@ -21,6 +21,7 @@ pub mod db;
 pub mod demo;
 pub mod entities;
 pub mod error;
+pub mod ids;
 pub mod learning;
 pub mod listing;
 pub mod measures;

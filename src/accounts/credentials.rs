@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DatabaseConnection};
+use validator::Validate;
 
 use super::one_time::{self, Purpose};
 use super::sessions::{self, NewSession};
@@ -15,6 +16,7 @@ use crate::audit::{self, Event, action};
 use crate::config::AppConfig;
 use crate::error::{AppError, AppResult};
 use crate::monitoring::{self, Outcome, SignInMethod};
+use crate::validation::{self, FieldErrors};
 
 pub const WRONG_CREDENTIALS: &str = "Enter a correct email address and password";
 
@@ -27,6 +29,22 @@ pub fn locked_message(until: DateTime<Utc>) -> String {
         "There have been too many failed attempts. {}, then try again, or reset your password.",
         throttle::wait_phrase(until)
     )
+}
+
+/// The sign-in form as sent: both fields must be filled in before anything is checked.
+#[derive(Debug, Validate)]
+pub struct SignInInput<'a> {
+    #[validate(custom(function = "validation::filled", message = "Enter your email address"))]
+    pub email: &'a str,
+    #[validate(length(min = 1, message = "Enter your password"))]
+    pub password: &'a str,
+}
+
+impl SignInInput<'_> {
+    /// The fields left empty, by field in page order.
+    pub fn check(&self) -> Result<(), FieldErrors> {
+        validation::check(self, &["email", "password"])
+    }
 }
 
 /// Why a sign-in did not succeed.
@@ -119,7 +137,7 @@ async fn check_sign_in(
             audit::record(
                 db,
                 Event::new(action::SIGN_IN_FAILED)
-                    .by(Some(row.id))
+                    .by(Some(row.id.into()))
                     .subject(typed)
                     .detail(serde_json::json!({ "reason": "passwords_off" }))
                     .from_address(client_address),
@@ -136,7 +154,7 @@ async fn check_sign_in(
             audit::record(
                 db,
                 Event::new(action::SIGN_IN)
-                    .by(Some(row.id))
+                    .by(Some(row.id.into()))
                     .subject(typed)
                     .from_address(client_address),
             )
@@ -274,7 +292,7 @@ pub async fn activate(
     audit::record(
         &txn,
         Event::new(action::ACTIVATED)
-            .by(Some(user_id))
+            .by(Some(user_id.into()))
             .from_address(client_address),
     )
     .await?;
@@ -309,8 +327,8 @@ pub async fn change_password(
     }
     let hash = password::hash(new_password).await?;
     let txn = crate::db::begin_write(db).await?;
-    users::set_password_hash(&txn, account.id, hash).await?;
-    sessions::end_all_for(&txn, account.id, Some(current_session)).await?;
+    users::set_password_hash(&txn, account.id.get(), hash).await?;
+    sessions::end_all_for(&txn, account.id.get(), Some(current_session)).await?;
     audit::record(
         &txn,
         Event::new(action::PASSWORD_CHANGED)
@@ -352,7 +370,7 @@ pub async fn request_reset(
     audit::record(
         db,
         Event::new(action::PASSWORD_RESET_REQUESTED)
-            .by(row.as_ref().map(|r| r.id))
+            .by(row.as_ref().map(|r| r.id.into()))
             .subject(email.to_string())
             .from_address(client_address),
     )
@@ -410,7 +428,7 @@ pub async fn complete_reset(
     audit::record(
         &txn,
         Event::new(action::PASSWORD_RESET)
-            .by(Some(user_id))
+            .by(Some(user_id.into()))
             .from_address(client_address),
     )
     .await?;

@@ -24,11 +24,12 @@ use crate::entities::{
     attempt, audit_log, identity_link, manager_scope, one_time_token, response, session, user,
 };
 use crate::error::{AppError, AppResult};
+use crate::ids::PersonId;
 
 /// Who erases, for the audit log (`actor_user_id` is `None` on the command line).
 #[derive(Debug, Clone, Default)]
 pub struct ErasedBy {
-    pub actor_user_id: Option<i64>,
+    pub actor_user_id: Option<PersonId>,
     pub client_address: Option<String>,
     pub via: &'static str,
 }
@@ -155,8 +156,9 @@ fn mentions(column: impl ColumnTrait, identifiers: &[String]) -> Condition {
 
 /// Pseudonymises `user_id` in one transaction; see the module documentation for what changes.
 #[tracing::instrument(skip(db, by))]
-pub async fn erase(db: &DatabaseConnection, by: ErasedBy, user_id: i64) -> AppResult<Erased> {
-    if by.actor_user_id == Some(user_id) {
+pub async fn erase(db: &DatabaseConnection, by: ErasedBy, user_id: PersonId) -> AppResult<Erased> {
+    let user_id = user_id.get();
+    if by.actor_user_id.map(PersonId::get) == Some(user_id) {
         return Err(AppError::Conflict(
             "You cannot erase your own account. Ask another admin to do it.".into(),
         ));

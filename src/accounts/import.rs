@@ -24,6 +24,7 @@ use super::users::{self, NewUser};
 use crate::audit::{self, Event, action};
 use crate::entities::{job_assignment, job_role, organisation, staff_group, user};
 use crate::error::AppResult;
+use crate::ids::PersonId;
 
 /// A new person and the link that lets them set their password.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -97,7 +98,7 @@ async fn check_file(
 /// Who is importing, for the audit log.
 #[derive(Debug, Clone)]
 pub struct ImportedBy {
-    pub actor_user_id: Option<i64>,
+    pub actor_user_id: Option<PersonId>,
     pub source: String,
     pub client_address: Option<String>,
 }

@@ -10,11 +10,14 @@ use sea_orm::{
     QueryOrder, Set, TransactionTrait,
 };
 use serde::Serialize;
+use validator::{Validate, ValidationError};
 
 use crate::audit::{self, Event, action};
 use crate::content::local_details::{LocalKey, LocalTexts, MAX_LOCAL_CHARS};
 use crate::entities::{job_assignment, organisation, organisation_local_detail as row};
 use crate::error::{AppError, AppResult};
+use crate::ids::{OrganisationId, PersonId};
+use crate::validation;
 
 /// One detail as an admin edits it.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -56,8 +59,9 @@ async fn stored(db: &impl ConnectionTrait, organisation_id: i64) -> AppResult<Ve
 /// Every detail of an organisation, filled in or not.
 pub async fn of_organisation(
     db: &impl ConnectionTrait,
-    organisation_id: i64,
+    organisation_id: OrganisationId,
 ) -> AppResult<OrganisationDetails> {
+    let organisation_id = organisation_id.get();
     let organisation = organisation_row(db, organisation_id).await?;
     let rows = stored(db, organisation_id).await?;
     let details = LocalKey::ALL
@@ -83,7 +87,8 @@ pub async fn of_organisation(
 
 /// The texts for a learner's pages: those of the organisation of their current job, or none
 /// (every page then shows the defaults) for someone without one.
-pub async fn for_learner(db: &impl ConnectionTrait, user_id: i64) -> AppResult<LocalTexts> {
+pub async fn for_learner(db: &impl ConnectionTrait, user_id: PersonId) -> AppResult<LocalTexts> {
+    let user_id = user_id.get();
     let job = job_assignment::Entity::find()
         .filter(job_assignment::Column::UserId.eq(user_id))
         .filter(job_assignment::Column::EndedAt.is_null())
@@ -111,12 +116,116 @@ pub async fn for_learner(db: &impl ConnectionTrait, user_id: i64) -> AppResult<L
 #[derive(Debug, Clone, Default)]
 pub struct DetailChanges(BTreeMap<LocalKey, String>);
 
+/// The texts a body sends, a field per detail (its slug with `_` for `-`; see [`FIELDS`]),
+/// trimmed; a detail left out is unchanged. Each rule's message names the detail as the page
+/// labels it.
+#[derive(Debug, Default, Validate)]
+struct DetailTexts<'a> {
+    #[validate(
+        custom(
+            function = "fits",
+            message = "Labelling rules for genomic samples must be 1000 characters or fewer"
+        ),
+        custom(
+            function = "showable",
+            message = "Labelling rules for genomic samples contains a character that cannot be shown"
+        )
+    )]
+    sample_labelling: Option<&'a str>,
+    #[validate(
+        custom(
+            function = "fits",
+            message = "Reporting an incident must be 1000 characters or fewer"
+        ),
+        custom(
+            function = "showable",
+            message = "Reporting an incident contains a character that cannot be shown"
+        )
+    )]
+    incident_reporting: Option<&'a str>,
+    #[validate(
+        custom(
+            function = "fits",
+            message = "Booking an interpreter must be 1000 characters or fewer"
+        ),
+        custom(
+            function = "showable",
+            message = "Booking an interpreter contains a character that cannot be shown"
+        )
+    )]
+    interpreter_booking: Option<&'a str>,
+    #[validate(
+        custom(
+            function = "fits",
+            message = "Your information governance team must be 1000 characters or fewer"
+        ),
+        custom(
+            function = "showable",
+            message = "Your information governance team contains a character that cannot be shown"
+        )
+    )]
+    information_governance: Option<&'a str>,
+    #[validate(
+        custom(
+            function = "fits",
+            message = "Your Caldicott Guardian must be 1000 characters or fewer"
+        ),
+        custom(
+            function = "showable",
+            message = "Your Caldicott Guardian contains a character that cannot be shown"
+        )
+    )]
+    caldicott_guardian: Option<&'a str>,
+}
+
+/// The field of [`DetailTexts`] for each detail, in the order the form shows them.
+const FIELDS: [(LocalKey, &str); 5] = [
+    (LocalKey::SampleLabelling, "sample_labelling"),
+    (LocalKey::IncidentReporting, "incident_reporting"),
+    (LocalKey::InterpreterBooking, "interpreter_booking"),
+    (LocalKey::InformationGovernance, "information_governance"),
+    (LocalKey::CaldicottGuardian, "caldicott_guardian"),
+];
+
+impl<'a> DetailTexts<'a> {
+    fn text(&mut self, key: LocalKey) -> &mut Option<&'a str> {
+        match key {
+            LocalKey::SampleLabelling => &mut self.sample_labelling,
+            LocalKey::IncidentReporting => &mut self.incident_reporting,
+            LocalKey::InterpreterBooking => &mut self.interpreter_booking,
+            LocalKey::InformationGovernance => &mut self.information_governance,
+            LocalKey::CaldicottGuardian => &mut self.caldicott_guardian,
+        }
+    }
+}
+
+/// Rule: at most [`MAX_LOCAL_CHARS`] characters.
+fn fits(text: &str) -> Result<(), ValidationError> {
+    if text.chars().count() > MAX_LOCAL_CHARS {
+        Err(ValidationError::new("length"))
+    } else {
+        Ok(())
+    }
+}
+
+/// Rule: no control characters but line breaks and tabs.
+fn showable(text: &str) -> Result<(), ValidationError> {
+    if text
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
+        Err(ValidationError::new("control"))
+    } else {
+        Ok(())
+    }
+}
+
 impl DetailChanges {
     /// Checks `(slug, text)` pairs; problems are named by slug so a form can show them in place.
     pub fn parse<'a>(
         entries: impl IntoIterator<Item = (&'a str, &'a str)>,
     ) -> Result<Self, Vec<(String, String)>> {
-        let mut changes = BTreeMap::new();
+        let mut texts = DetailTexts::default();
         let mut problems = Vec::new();
         for (slug, text) in entries {
             let Some(key) = LocalKey::from_slug(slug) else {
@@ -130,25 +239,16 @@ impl DetailChanges {
                 ));
                 continue;
             };
-            let text = text.trim();
-            if text.chars().count() > MAX_LOCAL_CHARS {
-                problems.push((
-                    slug.to_owned(),
-                    format!(
-                        "{} must be {MAX_LOCAL_CHARS} characters or fewer",
-                        key.label()
-                    ),
-                ));
-            } else if text
-                .chars()
-                .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
-            {
-                problems.push((
-                    slug.to_owned(),
-                    format!("{} contains a character that cannot be shown", key.label()),
-                ));
-            } else {
-                changes.insert(key, text.replace("\r\n", "\n"));
+            *texts.text(key) = Some(text.trim());
+        }
+        if let Err(errors) = texts.validate() {
+            let fields = FIELDS.map(|(_, field)| field);
+            for (field, message) in validation::in_page_order(&errors, &fields) {
+                let slug = FIELDS
+                    .iter()
+                    .find(|(_, f)| *f == field)
+                    .map_or(field, |(key, _)| key.slug());
+                problems.push((slug.to_owned(), message));
             }
         }
         // In the order the form shows the details, whatever order they came in.
@@ -158,28 +258,35 @@ impl DetailChanges {
                 .position(|k| k.slug() == slug)
                 .unwrap_or(usize::MAX)
         });
-        if problems.is_empty() {
-            Ok(Self(changes))
-        } else {
-            Err(problems)
+        if !problems.is_empty() {
+            return Err(problems);
         }
+        let changes = LocalKey::ALL
+            .into_iter()
+            .filter_map(|key| {
+                let text = (*texts.text(key))?;
+                Some((key, text.replace("\r\n", "\n")))
+            })
+            .collect();
+        Ok(Self(changes))
     }
 }
 
 /// Who changes the details, for the audit log.
 #[derive(Debug, Clone)]
 pub struct ChangedBy {
-    pub user_id: i64,
+    pub user_id: PersonId,
     pub client_address: Option<String>,
 }
 
 /// Saves the changed texts and records which changed; the keys that changed, in order.
 pub async fn save(
     db: &DatabaseConnection,
-    organisation_id: i64,
+    organisation_id: OrganisationId,
     changes: DetailChanges,
     by: ChangedBy,
 ) -> AppResult<Vec<LocalKey>> {
+    let organisation_id = organisation_id.get();
     let txn = db.begin().await?;
     let db = &txn;
     let organisation = organisation_row(db, organisation_id).await?;
@@ -200,7 +307,7 @@ pub async fn save(
                 let mut active: row::ActiveModel = old.clone().into();
                 active.body = Set(text);
                 active.updated_at = Set(now);
-                active.updated_by_user_id = Set(Some(by.user_id));
+                active.updated_by_user_id = Set(Some(by.user_id.get()));
                 active.update(db).await?;
             }
             (None, false) => {
@@ -209,7 +316,7 @@ pub async fn save(
                     detail: Set(key.slug().to_owned()),
                     body: Set(text),
                     updated_at: Set(now),
-                    updated_by_user_id: Set(Some(by.user_id)),
+                    updated_by_user_id: Set(Some(by.user_id.get())),
                 }
                 .insert(db)
                 .await?;
@@ -234,4 +341,76 @@ pub async fn save(
     }
     txn.commit().await?;
     Ok(changed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_detail_is_named_by_its_label_with_the_limit() {
+        let long = "x".repeat(MAX_LOCAL_CHARS + 1);
+        for key in LocalKey::ALL {
+            let problems = DetailChanges::parse([(key.slug(), long.as_str())]).unwrap_err();
+            assert_eq!(
+                problems,
+                vec![(
+                    key.slug().to_owned(),
+                    format!(
+                        "{} must be {MAX_LOCAL_CHARS} characters or fewer",
+                        key.label()
+                    )
+                )]
+            );
+            let problems = DetailChanges::parse([(key.slug(), "a\u{7}b")]).unwrap_err();
+            assert_eq!(
+                problems,
+                vec![(
+                    key.slug().to_owned(),
+                    format!("{} contains a character that cannot be shown", key.label())
+                )]
+            );
+        }
+    }
+
+    #[test]
+    fn texts_are_trimmed_before_counting_and_problems_follow_the_form() {
+        let padded = format!("  {}  ", "x".repeat(MAX_LOCAL_CHARS));
+        let changes = DetailChanges::parse([
+            ("caldicott-guardian", padded.as_str()),
+            ("incident-reporting", "Datix\r\nor phone"),
+        ])
+        .unwrap();
+        assert_eq!(
+            changes
+                .0
+                .get(&LocalKey::IncidentReporting)
+                .map(String::as_str),
+            Some("Datix\nor phone")
+        );
+        assert_eq!(
+            changes.0.get(&LocalKey::CaldicottGuardian).map(String::len),
+            Some(MAX_LOCAL_CHARS)
+        );
+        let long = "x".repeat(MAX_LOCAL_CHARS + 1);
+        let both = format!("{long}\u{7}");
+        let problems = DetailChanges::parse([
+            ("caldicott-guardian", "\u{0}"),
+            ("nonsense", "x"),
+            ("sample-labelling", both.as_str()),
+        ])
+        .unwrap_err();
+        let slugs: Vec<&str> = problems.iter().map(|(slug, _)| slug.as_str()).collect();
+        assert_eq!(
+            slugs,
+            ["sample-labelling", "caldicott-guardian", "nonsense"]
+        );
+        // Too long and unshowable: the length is what is said.
+        assert!(problems[0].1.ends_with("characters or fewer"));
+        assert!(
+            problems[2]
+                .1
+                .starts_with("There is no local detail called `nonsense`")
+        );
+    }
 }

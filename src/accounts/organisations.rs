@@ -11,6 +11,7 @@ use super::OrgScope;
 use crate::audit::{self, Event, action};
 use crate::entities::organisation;
 use crate::error::{AppError, AppResult};
+use crate::ids::PersonId;
 use crate::validation::{self, FieldErrors};
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -129,7 +130,7 @@ pub async fn find_by_code(
 /// Who adds an organisation, for the audit log (`None` for the command line).
 #[derive(Debug, Clone, Default)]
 pub struct AddedBy {
-    pub actor_user_id: Option<i64>,
+    pub actor_user_id: Option<PersonId>,
     pub client_address: Option<String>,
     pub via: &'static str,
 }

@@ -10,8 +10,10 @@ use std::sync::OnceLock;
 use argon2::{Argon2, PasswordHash, PasswordHasher, PasswordVerifier};
 use rocket::tokio::sync::Semaphore;
 use rocket::tokio::task::spawn_blocking;
+use validator::Validate;
 
 use crate::error::{AppError, AppResult};
+use crate::validation::{self, FieldErrors};
 
 pub const MIN_CHARS: usize = 8;
 /// Long enough for any passphrase, short enough that hashing it costs nothing extra.
@@ -79,6 +81,74 @@ impl Password {
 
     pub fn expose(&self) -> &str {
         &self.0
+    }
+}
+
+/// A new password typed twice, as a form sends it (activation, reset, first admin). The
+/// password's own rules are [`Password::parse`]'s; the confirmation must match it.
+#[derive(Debug, Validate)]
+pub struct NewPasswordInput<'a> {
+    pub password: &'a str,
+    #[validate(must_match(
+        other = "password",
+        message = "The passwords do not match. Enter the same password twice"
+    ))]
+    pub confirm: &'a str,
+}
+
+impl TryFrom<&NewPasswordInput<'_>> for Password {
+    /// Problems by field (`password`, `confirm`), in page order.
+    type Error = FieldErrors;
+
+    fn try_from(input: &NewPasswordInput<'_>) -> Result<Self, FieldErrors> {
+        with_rules(
+            input.password,
+            validation::check(input, &["confirm"])
+                .err()
+                .unwrap_or_default(),
+        )
+    }
+}
+
+/// Changing one's password: the current one, then a new one typed twice.
+#[derive(Debug, Validate)]
+pub struct PasswordChangeInput<'a> {
+    #[validate(length(min = 1, message = "Enter your current password"))]
+    pub current: &'a str,
+    pub password: &'a str,
+    #[validate(must_match(
+        other = "password",
+        message = "The passwords do not match. Enter the same password twice"
+    ))]
+    pub confirm: &'a str,
+}
+
+impl TryFrom<&PasswordChangeInput<'_>> for Password {
+    /// Problems by field (`current`, `password`, `confirm`), in page order.
+    type Error = FieldErrors;
+
+    fn try_from(input: &PasswordChangeInput<'_>) -> Result<Self, FieldErrors> {
+        with_rules(
+            input.password,
+            validation::check(input, &["current", "confirm"])
+                .err()
+                .unwrap_or_default(),
+        )
+    }
+}
+
+/// The new password, or the problems: those of the body's rules with the password's own. A
+/// password that breaks its rules is the one problem about it (its confirmation is not judged);
+/// `problems` are in page order with `confirm` last, as the password goes before it.
+fn with_rules(password: &str, mut problems: FieldErrors) -> Result<Password, FieldErrors> {
+    match Password::parse(password) {
+        Ok(password) if problems.is_empty() => Ok(password),
+        Ok(_) => Err(problems),
+        Err(message) => {
+            problems.retain(|(field, _)| *field != "confirm");
+            problems.push(("password", message));
+            Err(problems)
+        }
     }
 }
 
@@ -179,6 +249,61 @@ mod tests {
     fn passphrases_without_composition_rules_are_accepted() {
         assert!(Password::parse("correct horse battery staple").is_ok());
         assert!(Password::parse("alllowercaseletters").is_ok());
+    }
+
+    const MISMATCH: &str = "The passwords do not match. Enter the same password twice";
+
+    fn new_password(password: &str, confirm: &str) -> Result<Password, FieldErrors> {
+        Password::try_from(&NewPasswordInput { password, confirm })
+    }
+
+    #[test]
+    fn a_new_password_must_keep_its_rules_then_match_its_confirmation() {
+        let good = "correct horse battery staple";
+        assert!(new_password(good, good).is_ok());
+        assert_eq!(
+            new_password(good, "correct horse").unwrap_err(),
+            vec![("confirm", MISMATCH.to_owned())]
+        );
+        // A password that breaks a rule is the one problem shown, matched or not.
+        assert_eq!(
+            new_password("seven77", "other").unwrap_err(),
+            vec![(
+                "password",
+                "Password must be 8 characters or more".to_owned()
+            )]
+        );
+        assert_eq!(
+            new_password("", "").unwrap_err(),
+            vec![("password", "Enter a password".to_owned())]
+        );
+    }
+
+    #[test]
+    fn a_change_needs_the_current_password_as_well() {
+        let good = "correct horse battery staple";
+        let change = |current, password, confirm| {
+            Password::try_from(&PasswordChangeInput {
+                current,
+                password,
+                confirm,
+            })
+        };
+        assert!(change("old one", good, good).is_ok());
+        assert_eq!(
+            change("", good, "x").unwrap_err(),
+            vec![
+                ("current", "Enter your current password".to_owned()),
+                ("confirm", MISMATCH.to_owned())
+            ]
+        );
+        assert_eq!(
+            change("", "", "x").unwrap_err(),
+            vec![
+                ("current", "Enter your current password".to_owned()),
+                ("password", "Enter a password".to_owned())
+            ]
+        );
     }
 
     #[test]

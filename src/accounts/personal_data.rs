@@ -10,6 +10,7 @@ use super::users::{self, JobView};
 use crate::accounts::OrgScope;
 use crate::entities::{audit_log, one_time_token, organisation, session};
 use crate::error::{AppError, AppResult};
+use crate::ids::PersonId;
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Roles {
@@ -64,12 +65,13 @@ pub struct AccountData {
     pub audit: Vec<AuditData>,
 }
 
-pub async fn account_data(db: &impl ConnectionTrait, user_id: i64) -> AppResult<AccountData> {
+pub async fn account_data(db: &impl ConnectionTrait, user_id: PersonId) -> AppResult<AccountData> {
+    let user_id = user_id.get();
     let row = crate::entities::user::Entity::find_by_id(user_id)
         .one(db)
         .await?
         .ok_or_else(|| AppError::NotFound("No such account.".into()))?;
-    let detail = users::detail(db, &OrgScope::All, user_id).await?;
+    let detail = users::detail(db, &OrgScope::All, user_id.into()).await?;
     let manager_of = organisation::Entity::find()
         .filter(organisation::Column::Id.is_in(detail.manager_organisation_ids.clone()))
         .order_by_asc(organisation::Column::Code)

@@ -60,7 +60,7 @@ pub async fn create_first_admin(
     audit::record(
         &txn,
         Event::new(action::FIRST_ADMIN_CREATED)
-            .by(Some(row.id))
+            .by(Some(row.id.into()))
             .subject(row.email.clone())
             .from_address(client_address),
     )

@@ -15,12 +15,14 @@ use super::{Email, OrgScope, sessions};
 use crate::audit::{self, Event, action};
 use crate::entities::{job_assignment, job_role, manager_scope, organisation, user};
 use crate::error::{AppError, AppResult};
+use crate::ids::PersonId;
 use crate::listing::{self, ListQuery, Page, SortBy};
 
 /// What the rest of the app needs to know about a signed-in person.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Account {
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: PersonId,
     pub email: String,
     pub display_name: String,
     pub is_trainer: bool,
@@ -61,7 +63,7 @@ async fn scopes_of(db: &impl ConnectionTrait, user_id: i64) -> AppResult<Vec<i64
 
 fn to_account(row: user::Model, manager_organisation_ids: Vec<i64>) -> Account {
     Account {
-        id: row.id,
+        id: row.id.into(),
         email: row.email,
         display_name: row.display_name,
         is_trainer: row.is_trainer,
@@ -386,8 +388,9 @@ pub async fn list(
 pub async fn detail(
     db: &impl ConnectionTrait,
     scope: &OrgScope,
-    user_id: i64,
+    user_id: PersonId,
 ) -> AppResult<UserDetail> {
+    let user_id = user_id.get();
     let not_found = || AppError::NotFound("No such person in your organisations.".into());
     let row = user::Entity::find_by_id(user_id)
         .one(db)
@@ -445,10 +448,11 @@ pub async fn set_roles(
     db: &DatabaseConnection,
     actor: &Account,
     client_address: Option<String>,
-    user_id: i64,
+    user_id: PersonId,
     roles: Roles,
 ) -> AppResult<()> {
-    if actor.id == user_id && !roles.is_admin {
+    let user_id = user_id.get();
+    if actor.id.get() == user_id && !roles.is_admin {
         return Err(AppError::Conflict(
             "You cannot remove your own admin role. Ask another admin to do it.".into(),
         ));
@@ -515,10 +519,11 @@ pub async fn set_disabled(
     db: &DatabaseConnection,
     actor: &Account,
     client_address: Option<String>,
-    user_id: i64,
+    user_id: PersonId,
     disabled: bool,
 ) -> AppResult<()> {
-    if actor.id == user_id && disabled {
+    let user_id = user_id.get();
+    if actor.id.get() == user_id && disabled {
         return Err(AppError::Conflict(
             "You cannot disable your own account.".into(),
         ));

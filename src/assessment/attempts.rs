@@ -21,6 +21,7 @@ use crate::entities::{
     AttemptStatus, Phase, assessment, attempt, attempt_item, response, topic_rating, user,
 };
 use crate::error::{AppError, AppResult};
+use crate::ids::{AttemptId, PersonId};
 use crate::measures::decision::FollowUp;
 use crate::monitoring::{self, Outcome};
 
@@ -46,11 +47,11 @@ async fn assessment_by_slug(db: &impl ConnectionTrait, slug: &str) -> AppResult<
 
 async fn attempts_of(
     db: &impl ConnectionTrait,
-    user_id: i64,
+    user_id: PersonId,
     assessment_id: i64,
 ) -> AppResult<Vec<attempt::Model>> {
     Ok(attempt::Entity::find()
-        .filter(attempt::Column::UserId.eq(user_id))
+        .filter(attempt::Column::UserId.eq(user_id.get()))
         .filter(attempt::Column::AssessmentId.eq(assessment_id))
         .order_by_asc(attempt::Column::Id)
         .all(db)
@@ -58,7 +59,7 @@ async fn attempts_of(
 }
 
 /// Items the learner saw in submitted baselines, to avoid in a parallel form.
-async fn seen_items(db: &impl ConnectionTrait, user_id: i64) -> AppResult<HashSet<i64>> {
+async fn seen_items(db: &impl ConnectionTrait, user_id: PersonId) -> AppResult<HashSet<i64>> {
     let baseline = assessment_by_slug(db, "baseline").await?;
     let mut seen = HashSet::new();
     for previous in attempts_of(db, user_id, baseline.id).await? {
@@ -72,7 +73,7 @@ async fn seen_items(db: &impl ConnectionTrait, user_id: i64) -> AppResult<HashSe
 /// Options are shuffled from the operating system's entropy.
 pub async fn start_or_resume(
     db: &DatabaseConnection,
-    user_id: i64,
+    user_id: PersonId,
     slug: &str,
 ) -> AppResult<attempt::Model> {
     start_or_resume_shuffled(db, user_id, slug, None).await
@@ -81,13 +82,13 @@ pub async fn start_or_resume(
 /// The random source for a new attempt's draw and option orders: the operating system's, unless
 /// `app.shuffle_seed` is set (tests), when the same learner, assessment and attempt number
 /// always get the same orders, so that no test depends on luck.
-fn shuffle_rng(seed: Option<u64>, user_id: i64, assessment_id: i64, earlier: usize) -> StdRng {
+fn shuffle_rng(seed: Option<u64>, user_id: PersonId, assessment_id: i64, earlier: usize) -> StdRng {
     match seed {
         None => StdRng::from_os_rng(),
         Some(seed) => {
             // Odd multipliers spread the ids over the seed's bits (splitmix-style).
             let mix = seed
-                ^ (user_id as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+                ^ (user_id.get() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
                 ^ (assessment_id as u64).wrapping_mul(0xBF58_476D_1CE4_E5B9)
                 ^ (earlier as u64).wrapping_mul(0x94D0_49BB_1331_11EB);
             StdRng::seed_from_u64(mix)
@@ -98,7 +99,7 @@ fn shuffle_rng(seed: Option<u64>, user_id: i64, assessment_id: i64, earlier: usi
 /// [`start_or_resume`] with the option orders drawn from `shuffle_seed` when it is set.
 pub async fn start_or_resume_shuffled(
     db: &DatabaseConnection,
-    user_id: i64,
+    user_id: PersonId,
     slug: &str,
     shuffle_seed: Option<u64>,
 ) -> AppResult<attempt::Model> {
@@ -109,7 +110,7 @@ pub async fn start_or_resume_shuffled(
 /// [`FollowUp::BASELINE`]'s items and gets more through [`follow_up`] (docs/measurement.md).
 pub async fn start_or_resume_with(
     db: &DatabaseConnection,
-    user_id: i64,
+    user_id: PersonId,
     slug: &str,
     shuffle_seed: Option<u64>,
     adaptive: bool,
@@ -147,7 +148,7 @@ pub async fn start_or_resume_with(
         if assessment.kind == Phase::Post {
             // The equated form: matched in difficulty to the baseline where calibrated.
             let avoid = seen_items(db, user_id).await?;
-            let matching = super::calibrated::matching_for(db, user_id, &pool).await?;
+            let matching = super::calibrated::matching_for(db, user_id.get(), &pool).await?;
             draw::draw_matched(&blueprint, &pool, &avoid, &matching, &mut rng)
         } else {
             draw::draw(&blueprint, &pool, &HashSet::new(), &mut rng)
@@ -178,7 +179,7 @@ pub async fn start_or_resume_with(
         return Ok(open.clone());
     }
     let row = attempt::ActiveModel {
-        user_id: Set(user_id),
+        user_id: Set(user_id.get()),
         assessment_id: Set(assessment.id),
         phase: Set(assessment.kind),
         status: Set(AttemptStatus::InProgress),
@@ -225,7 +226,10 @@ pub struct FollowUpAdded {
 }
 
 /// The learner's current role's targets (0–100) by topic; empty without a job.
-async fn current_targets(db: &impl ConnectionTrait, user_id: i64) -> AppResult<HashMap<i64, f64>> {
+async fn current_targets(
+    db: &impl ConnectionTrait,
+    user_id: PersonId,
+) -> AppResult<HashMap<i64, f64>> {
     let Some(job) = job::current_job(db, user_id).await? else {
         return Ok(HashMap::new());
     };
@@ -252,7 +256,7 @@ pub async fn follow_up(
     if attempt.phase != Phase::Baseline || attempt.status != AttemptStatus::InProgress {
         return Ok(Vec::new());
     }
-    let targets = current_targets(db, attempt.user_id).await?;
+    let targets = current_targets(db, attempt.user_id.into()).await?;
     if targets.is_empty() {
         return Ok(Vec::new());
     }
@@ -294,7 +298,7 @@ pub async fn follow_up(
         .collect();
     let mut rng = shuffle_rng(
         shuffle_seed,
-        attempt.user_id,
+        attempt.user_id.into(),
         attempt.assessment_id,
         slots.len(),
     );
@@ -326,8 +330,8 @@ pub async fn follow_up(
         .map(|slot| OptionOrder::draw(&slot.question, &mut rng).to_stored())
         .collect();
     let txn = crate::db::begin_write(db).await?;
-    lock_learner(&txn, attempt.user_id).await?;
-    ensure_open(&owned_attempt(&txn, attempt.user_id, attempt.id).await?)?;
+    lock_learner(&txn, attempt.user_id.into()).await?;
+    ensure_open(&owned_attempt(&txn, attempt.user_id.into(), attempt.id.into()).await?)?;
     let now: Vec<i32> = attempt_item::Entity::find()
         .select_only()
         .column(attempt_item::Column::Position)
@@ -349,8 +353,8 @@ pub async fn follow_up(
 /// Holds the learner's row until the transaction ends, so that one learner's starts and submits
 /// take turns (PostgreSQL `FOR UPDATE`; on SQLite the write transaction already excludes every
 /// other writer, and sea-query leaves the clause out).
-async fn lock_learner(db: &impl ConnectionTrait, user_id: i64) -> AppResult<()> {
-    user::Entity::find_by_id(user_id)
+async fn lock_learner(db: &impl ConnectionTrait, user_id: PersonId) -> AppResult<()> {
+    user::Entity::find_by_id(user_id.get())
         .lock_exclusive()
         .one(db)
         .await?;
@@ -360,13 +364,13 @@ async fn lock_learner(db: &impl ConnectionTrait, user_id: i64) -> AppResult<()> 
 /// The learner's own attempt; someone else's is "not found", so ids reveal nothing.
 pub async fn owned_attempt(
     db: &impl ConnectionTrait,
-    user_id: i64,
-    attempt_id: i64,
+    user_id: PersonId,
+    attempt_id: AttemptId,
 ) -> AppResult<attempt::Model> {
-    attempt::Entity::find_by_id(attempt_id)
+    attempt::Entity::find_by_id(attempt_id.get())
         .one(db)
         .await?
-        .filter(|a| a.user_id == user_id)
+        .filter(|a| a.user_id == user_id.get())
         .ok_or_else(|| AppError::NotFound("That attempt was not found.".into()))
 }
 
@@ -396,8 +400,8 @@ pub enum Indices {
 /// only what was shown, use [`save_with`] and [`Indices::Shown`].
 pub async fn save(
     db: &DatabaseConnection,
-    user_id: i64,
-    attempt_id: i64,
+    user_id: PersonId,
+    attempt_id: AttemptId,
     ratings: &[(i64, i16)],
     items: &[SaveItem],
 ) -> AppResult<SaveProblems> {
@@ -409,8 +413,8 @@ pub async fn save(
 /// in the item's own indices whichever `indices` they came in.
 pub async fn save_with(
     db: &DatabaseConnection,
-    user_id: i64,
-    attempt_id: i64,
+    user_id: PersonId,
+    attempt_id: AttemptId,
     ratings: &[(i64, i16)],
     items: &[SaveItem],
     indices: Indices,
@@ -485,7 +489,7 @@ pub async fn save_drawn(
         }
     }
     let txn = crate::db::begin_write(db).await?;
-    ensure_open(&owned_attempt(&txn, attempt.user_id, attempt.id).await?)?;
+    ensure_open(&owned_attempt(&txn, attempt.user_id.into(), attempt.id.into()).await?)?;
     if !rated.is_empty() {
         topic_rating::Entity::delete_many()
             .filter(topic_rating::Column::AttemptId.eq(attempt.id))
@@ -610,8 +614,8 @@ pub(super) fn missing_in(
 /// turns, this keeps the turn short.
 pub async fn submit(
     db: &DatabaseConnection,
-    user_id: i64,
-    attempt_id: i64,
+    user_id: PersonId,
+    attempt_id: AttemptId,
 ) -> AppResult<attempt::Model> {
     let result = submit_at(db, user_id, attempt_id, Utc::now()).await;
     monitoring::submit(match &result {
@@ -627,8 +631,8 @@ pub async fn submit(
 /// through the same path as a learner's, each sitting on its own day.
 pub async fn submit_at(
     db: &DatabaseConnection,
-    user_id: i64,
-    attempt_id: i64,
+    user_id: PersonId,
+    attempt_id: AttemptId,
     at: DateTime<Utc>,
 ) -> AppResult<attempt::Model> {
     let attempt = owned_attempt(db, user_id, attempt_id).await?;
@@ -651,8 +655,8 @@ pub async fn submit_at(
 /// being scored (a save or another submit of the learner's in between).
 async fn submit_locked(
     db: &DatabaseConnection,
-    user_id: i64,
-    attempt_id: i64,
+    user_id: PersonId,
+    attempt_id: AttemptId,
     at: DateTime<Utc>,
 ) -> AppResult<attempt::Model> {
     let txn = crate::db::begin_write(db).await?;
@@ -671,8 +675,8 @@ async fn finish(
     db: &DatabaseConnection,
     txn: sea_orm::DatabaseTransaction,
     plan: submit_plan::SubmitPlan,
-    user_id: i64,
-    attempt_id: i64,
+    user_id: PersonId,
+    attempt_id: AttemptId,
 ) -> AppResult<attempt::Model> {
     match submit_plan::apply_submit(&txn, plan).await? {
         Some(submitted) => {
@@ -706,7 +710,7 @@ async fn plan_at(
     if !missing.is_empty() {
         return Err(AppError::Unprocessable(missing.join(" ")));
     }
-    let job = job::current_job(db, attempt.user_id).await?;
+    let job = job::current_job(db, attempt.user_id.into()).await?;
     let submitted = attempt::Model {
         status: AttemptStatus::Submitted,
         // Microseconds, as PostgreSQL stores it, so the model returned equals the row read back.
@@ -723,7 +727,7 @@ async fn plan_at(
 /// The learner's attempts at `slug`, oldest first.
 pub async fn attempts_at(
     db: &impl ConnectionTrait,
-    user_id: i64,
+    user_id: PersonId,
     slug: &str,
 ) -> AppResult<Vec<attempt::Model>> {
     let assessment = assessment_by_slug(db, slug).await?;

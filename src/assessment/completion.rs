@@ -15,6 +15,7 @@ use crate::entities::{
     Phase, assessment, attempt, module, module_progress, module_topic, role_target,
 };
 use crate::error::AppResult;
+use crate::ids::PersonId;
 
 /// Topics covered by modules the learner has completed (at the version they completed).
 pub async fn completed_topics(db: &impl ConnectionTrait, user_id: i64) -> AppResult<HashSet<i64>> {
@@ -63,10 +64,10 @@ pub async fn tested_out_topics(
 
 pub async fn reported_baseline(
     db: &impl ConnectionTrait,
-    user_id: i64,
+    user_id: PersonId,
 ) -> AppResult<Option<attempt::Model>> {
     Ok(attempt::Entity::find()
-        .filter(attempt::Column::UserId.eq(user_id))
+        .filter(attempt::Column::UserId.eq(user_id.get()))
         .filter(attempt::Column::Phase.eq(Phase::Baseline))
         .filter(attempt::Column::IsReported.eq(true))
         .one(db)
@@ -144,7 +145,7 @@ pub async fn complete_module_if_passed(
         return Ok(());
     };
     let version_id = progress.module_version_id;
-    let Some(baseline) = reported_baseline(db, quiz.user_id).await? else {
+    let Some(baseline) = reported_baseline(db, quiz.user_id.into()).await? else {
         return Ok(());
     };
     let (Some(organisation_id), Some(job_role_id), Some(submitted_at)) = (

@@ -110,6 +110,8 @@ fn closest(
         matched.push(open.remove(best.1).0);
     }
     matched
+}
+
 /// Up to `count` more items of `topic_id` for an attempt that already holds the items in
 /// `held` (item ids), at random; never one it holds (an adaptive follow-up, docs/measurement.md).
 pub fn more(

@@ -3,6 +3,8 @@
 use sea_orm::sea_query::{Alias, Expr, JoinType, Order, Query};
 use sea_orm::{ConnectionTrait, DbErr, ExprTrait};
 
+use crate::ids::PersonId;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Job {
     pub organisation_id: i64,
@@ -11,7 +13,10 @@ pub struct Job {
     pub band: Option<String>,
 }
 
-pub async fn current_job(db: &impl ConnectionTrait, user_id: i64) -> Result<Option<Job>, DbErr> {
+pub async fn current_job(
+    db: &impl ConnectionTrait,
+    user_id: PersonId,
+) -> Result<Option<Job>, DbErr> {
     let ja = Alias::new("ja");
     let jr = Alias::new("jr");
     let query = Query::select()
@@ -27,7 +32,7 @@ pub async fn current_job(db: &impl ConnectionTrait, user_id: i64) -> Result<Opti
             Expr::col((jr.clone(), Alias::new("id")))
                 .equals((ja.clone(), Alias::new("job_role_id"))),
         )
-        .and_where(Expr::col((ja.clone(), Alias::new("user_id"))).eq(user_id))
+        .and_where(Expr::col((ja.clone(), Alias::new("user_id"))).eq(user_id.get()))
         .and_where(Expr::col((ja.clone(), Alias::new("ended_at"))).is_null())
         .order_by((ja, Alias::new("started_at")), Order::Desc)
         .limit(1)

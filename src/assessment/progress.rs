@@ -9,6 +9,7 @@ use super::attempts::{self, FollowUpAdded, Indices, SaveItem, SaveProblems};
 use super::bank::{self, Slot};
 use crate::entities::{AttemptStatus, attempt, response, topic_rating};
 use crate::error::{AppError, AppResult};
+use crate::ids::{AttemptId, PersonId};
 
 /// One saved answer, as the pages read it back.
 pub type SavedAnswer = response::Model;
@@ -21,7 +22,11 @@ pub struct Drawn {
 
 impl Drawn {
     /// The learner's own attempt with its items (someone else's is "not found").
-    pub async fn load(db: &impl ConnectionTrait, user_id: i64, attempt_id: i64) -> AppResult<Self> {
+    pub async fn load(
+        db: &impl ConnectionTrait,
+        user_id: PersonId,
+        attempt_id: AttemptId,
+    ) -> AppResult<Self> {
         let attempt = attempts::owned_attempt(db, user_id, attempt_id).await?;
         let slots = bank::attempt_slots(db, attempt.id).await?;
         Ok(Self { attempt, slots })
@@ -124,8 +129,8 @@ impl Progress {
 /// The learner's own attempt with everything saved so far.
 pub async fn progress(
     db: &impl ConnectionTrait,
-    user_id: i64,
-    attempt_id: i64,
+    user_id: PersonId,
+    attempt_id: AttemptId,
 ) -> AppResult<Progress> {
     let drawn = Drawn::load(db, user_id, attempt_id).await?;
     Progress::of(db, drawn).await
@@ -139,32 +144,33 @@ pub struct Adaptive {
     pub shuffle_seed: Option<u64>,
 }
 
-/// What saving one topic's page did.
-pub struct TopicSaved {
-    /// The attempt's items, as read for the save.
-    pub drawn: Drawn,
-    /// Answers refused, by position, with the reason in words.
-    pub problems: SaveProblems,
-    /// Items the adaptive baseline added to the page's topic (docs/measurement.md).
-    pub added: Vec<FollowUpAdded>,
-}
-
-impl TopicSaved {
-    /// The attempt with everything now saved, to show the page again (refused answers).
-    pub async fn progress(self, db: &impl ConnectionTrait) -> AppResult<Progress> {
-        Progress::of(db, self.drawn).await
-    }
+/// What saving one topic's page came to.
+pub enum TopicSaved {
+    /// Everything on the page was saved with a rating: go on (`is_last`: to the review page).
+    Saved { is_last: bool },
+    /// The adaptive baseline added `items` more questions to the page's topic
+    /// (docs/measurement.md): the same page again, with them at the end.
+    More { items: usize },
+    /// Something was refused or left out: the page again, with what is now saved.
+    Again {
+        progress: Box<Progress>,
+        /// Problems by position, in the order the page lists them.
+        problems: SaveProblems,
+    },
 }
 
 /// Saves the confidence and answers given on topic page `n` of an open attempt (in shown
-/// option positions), reading the attempt and its items once.
+/// option positions), reading the attempt and its items once. `refused` are the answers the
+/// page could not read (kept first); an item sent with neither an answer nor a sureness is
+/// asked for again.
 pub async fn save_topic(
     db: &DatabaseConnection,
-    user_id: i64,
-    attempt_id: i64,
+    user_id: PersonId,
+    attempt_id: AttemptId,
     n: usize,
     rating: Option<i16>,
     items: &[SaveItem],
+    refused: SaveProblems,
     adaptive: Adaptive,
 ) -> AppResult<TopicSaved> {
     let attempt = attempts::owned_attempt(db, user_id, attempt_id).await?;
@@ -177,29 +183,107 @@ pub async fn save_topic(
     let drawn = Drawn { attempt, slots };
     let topic_id = drawn.topic_of_page(n)?;
     let ratings: Vec<(i64, i16)> = rating.map(|r| (topic_id, r)).into_iter().collect();
-    let problems = attempts::save_drawn(
-        db,
-        &drawn.attempt,
-        &drawn.slots,
-        &ratings,
-        items,
-        Indices::Shown,
-    )
-    .await?;
-    let added = if problems.is_empty() && adaptive.on {
-        attempts::follow_up(db, &drawn.attempt, Some(&[topic_id]), adaptive.shuffle_seed).await?
-    } else {
-        Vec::new()
-    };
-    let drawn = if added.is_empty() {
-        drawn
-    } else {
-        Drawn::load(db, user_id, attempt_id).await?
-    };
-    Ok(TopicSaved {
-        drawn,
+    let mut problems = refused;
+    problems.extend(
+        attempts::save_drawn(
+            db,
+            &drawn.attempt,
+            &drawn.slots,
+            &ratings,
+            items,
+            Indices::Shown,
+        )
+        .await?,
+    );
+    for item in items {
+        if item.sureness.is_none()
+            && item.answer.is_empty()
+            && !problems.iter().any(|(p, _)| *p == item.position)
+        {
+            problems.push((
+                item.position,
+                "Choose an answer and how sure you are, or choose \"I don't know\".".into(),
+            ));
+        }
+    }
+    if problems.is_empty() && rating.is_some() {
+        let added = if adaptive.on {
+            attempts::follow_up(db, &drawn.attempt, Some(&[topic_id]), adaptive.shuffle_seed)
+                .await?
+        } else {
+            Vec::new()
+        };
+        if !added.is_empty() {
+            return Ok(TopicSaved::More {
+                items: added.iter().map(|a| a.items).sum(),
+            });
+        }
+        return Ok(TopicSaved::Saved {
+            is_last: n == drawn.topic_order().len(),
+        });
+    }
+    Ok(TopicSaved::Again {
+        progress: Box::new(Progress::of(db, drawn).await?),
         problems,
-        added,
+    })
+}
+
+/// What submitting from the review page came to.
+pub enum Submitted {
+    Done,
+    /// Something is still missing: the attempt as it stands, to list what.
+    NotReady(Box<Progress>),
+}
+
+/// Submits the learner's attempt from its review page; if it is not ready, reads it back to
+/// show what is missing.
+pub async fn submit_from_review(
+    db: &DatabaseConnection,
+    user_id: PersonId,
+    attempt_id: AttemptId,
+) -> AppResult<Submitted> {
+    match attempts::submit(db, user_id, attempt_id).await {
+        Ok(_) => Ok(Submitted::Done),
+        Err(AppError::Unprocessable(_)) => Ok(Submitted::NotReady(Box::new(
+            progress(db, user_id, attempt_id).await?,
+        ))),
+        Err(other) => Err(other),
+    }
+}
+
+/// What answering a module quiz came to.
+pub enum QuizAnswered {
+    Submitted,
+    /// Something was refused or left out: nothing was submitted (valid answers were saved).
+    Again {
+        progress: Box<Progress>,
+        /// Problems by position (0 for the quiz as a whole).
+        problems: SaveProblems,
+    },
+}
+
+/// Saves a quiz's answers (in shown option positions) and, when nothing was refused (neither
+/// here nor in `refused`, the answers the page could not read), submits it.
+pub async fn answer_quiz(
+    db: &DatabaseConnection,
+    user_id: PersonId,
+    attempt_id: AttemptId,
+    items: &[SaveItem],
+    refused: SaveProblems,
+) -> AppResult<QuizAnswered> {
+    let mut problems = refused;
+    problems
+        .extend(attempts::save_with(db, user_id, attempt_id, &[], items, Indices::Shown).await?);
+    if problems.is_empty() {
+        match attempts::submit(db, user_id, attempt_id).await {
+            Ok(_) => return Ok(QuizAnswered::Submitted),
+            Err(AppError::Unprocessable(message)) => problems.push((0, message)),
+            Err(other) => return Err(other),
+        }
+    }
+    Ok(QuizAnswered::Again {
+        progress: Box::new(progress(db, user_id, attempt_id).await?),
+        problems,
     })
 }
 
@@ -207,8 +291,8 @@ pub async fn save_topic(
 /// were accepted, adds the adaptive baseline's follow-up items to every topic that needs them.
 pub async fn save_answers(
     db: &DatabaseConnection,
-    user_id: i64,
-    attempt_id: i64,
+    user_id: PersonId,
+    attempt_id: AttemptId,
     ratings: &[(i64, i16)],
     items: &[SaveItem],
     adaptive: Adaptive,

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use serde::Serialize;
 
 use super::aggregates::load_attempt_topics;
@@ -13,6 +13,7 @@ use super::bank::Slot;
 use super::certainty_words::{TopicFacts, calibration_words, certainty_bonus_words};
 use crate::entities::{AttemptStatus, Phase, response, role_target};
 use crate::error::{AppError, AppResult};
+use crate::ids::{AttemptId, PersonId};
 use crate::measures::decision::{self, TopicDecision};
 use crate::measures::response::Certainty;
 use crate::measures::summary::ResponseSummary;
@@ -75,11 +76,21 @@ pub struct AttemptResult {
     pub responses: HashMap<i64, response::Model>,
 }
 
+/// Submits the learner's attempt (once; a repeat changes nothing) and reads its result.
+pub async fn submit_and_result(
+    db: &DatabaseConnection,
+    user_id: PersonId,
+    attempt_id: AttemptId,
+) -> AppResult<AttemptResult> {
+    super::attempts::submit(db, user_id, attempt_id).await?;
+    attempt_result(db, user_id, attempt_id).await
+}
+
 /// The result of a learner's own submitted attempt.
 pub async fn attempt_result(
     db: &impl ConnectionTrait,
-    user_id: i64,
-    attempt_id: i64,
+    user_id: PersonId,
+    attempt_id: AttemptId,
 ) -> AppResult<AttemptResult> {
     let attempt = owned_attempt(db, user_id, attempt_id).await?;
     if attempt.status != AttemptStatus::Submitted {

@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use crate::entities::audit_log;
 use crate::error::AppResult;
+use crate::ids::PersonId;
 use crate::listing::{self, Page, PageRequest};
 
 pub mod sentence;
@@ -78,8 +79,8 @@ impl<'a> Event<'a> {
         }
     }
 
-    pub fn by(mut self, actor_user_id: Option<i64>) -> Self {
-        self.actor_user_id = actor_user_id;
+    pub fn by(mut self, actor: Option<PersonId>) -> Self {
+        self.actor_user_id = actor.map(PersonId::get);
         self
     }
 

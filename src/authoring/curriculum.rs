@@ -16,6 +16,7 @@ use crate::entities::{
     assessment, assessment_item, blueprint_topic, item, module, module_version, topic,
 };
 use crate::error::{AppError, AppResult};
+use crate::ids::PersonId;
 
 /// The most items one topic may contribute to an attempt (as `content check` allows).
 pub const MAX_ITEMS_PER_TOPIC: i32 = 20;
@@ -68,7 +69,7 @@ pub async fn blueprint(db: &impl ConnectionTrait) -> AppResult<Vec<BlueprintRow>
 #[tracing::instrument(skip(db))]
 pub async fn set_blueprint(
     db: &(impl ConnectionTrait + TransactionTrait),
-    actor: Option<i64>,
+    actor: Option<PersonId>,
     counts: &[(String, i32)],
 ) -> AppResult<Vec<BlueprintRow>> {
     if let Some((slug, count)) = counts
@@ -137,7 +138,7 @@ pub async fn set_blueprint(
 #[tracing::instrument(skip(db))]
 pub async fn set_assessment_items(
     db: &(impl ConnectionTrait + TransactionTrait),
-    actor: Option<i64>,
+    actor: Option<PersonId>,
     assessment_slug: &str,
     uids: &[String],
 ) -> AppResult<usize> {
@@ -200,7 +201,7 @@ pub async fn set_assessment_items(
 /// Replaces a module quiz's questions.
 pub async fn set_quiz_items(
     db: &(impl ConnectionTrait + TransactionTrait),
-    actor: Option<i64>,
+    actor: Option<PersonId>,
     module_slug: &str,
     uids: &[String],
 ) -> AppResult<usize> {

@@ -21,6 +21,7 @@ use super::items::{
 use crate::content::{PUBLISHED, RETIRED, version_hash};
 use crate::entities::{item, item_tag, topic};
 use crate::error::{AppError, AppResult};
+use crate::ids::PersonId;
 use crate::questions::{
     FileFormat, MAX_SOURCE_BYTES, ParseError, Question, UnsupportedQuestion, detect_format,
     read_gift, read_moodle_xml_bank,
@@ -352,7 +353,7 @@ pub async fn preview_import(
 #[tracing::instrument(skip(db, source))]
 pub async fn apply_import(
     db: &(impl ConnectionTrait + TransactionTrait),
-    actor: Option<i64>,
+    actor: Option<PersonId>,
     source: &str,
     file_name: &str,
     topic_slug: Option<&str>,

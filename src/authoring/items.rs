@@ -15,6 +15,7 @@ use super::check::{check_question, check_uid};
 use crate::content::{PUBLISHED, RETIRED, add_item_version, stored_question, version_hash};
 use crate::entities::{attempt_item, item, item_tag, item_version, response, topic};
 use crate::error::{AppError, AppResult};
+use crate::ids::PersonId;
 use crate::questions::Question;
 
 /// A new or imported item that nobody can draw yet.
@@ -121,7 +122,7 @@ pub(super) async fn set_tags(
 /// question and that `uid` is free.
 pub(super) async fn insert_item(
     db: &impl ConnectionTrait,
-    actor: Option<i64>,
+    actor: Option<PersonId>,
     topic: &topic::Model,
     uid: &str,
     question: &Question,
@@ -142,7 +143,7 @@ pub(super) async fn insert_item(
     .insert(db)
     .await?;
     let stored = for_item(question, uid, &topic.slug);
-    add_item_version(db, row.id, 1, &stored, actor).await?;
+    add_item_version(db, row.id, 1, &stored, actor.map(PersonId::get)).await?;
     set_tags(db, row.id, &stored.tags).await?;
     find_item(db, row.id).await
 }
@@ -152,7 +153,7 @@ pub(super) async fn insert_item(
 #[tracing::instrument(skip(db, question))]
 pub async fn create_item(
     db: &(impl ConnectionTrait + TransactionTrait),
-    actor: Option<i64>,
+    actor: Option<PersonId>,
     topic_slug: &str,
     uid: Option<&str>,
     question: &Question,
@@ -193,7 +194,7 @@ pub async fn create_item(
 #[tracing::instrument(skip(db))]
 pub async fn publish_item(
     db: &impl ConnectionTrait,
-    actor: Option<i64>,
+    actor: Option<PersonId>,
     item_id: i64,
 ) -> AppResult<ItemSummary> {
     let row = find_item(db, item_id).await?;
@@ -224,7 +225,7 @@ pub async fn publish_item(
 #[tracing::instrument(skip(db))]
 pub async fn retire_item(
     db: &impl ConnectionTrait,
-    actor: Option<i64>,
+    actor: Option<PersonId>,
     item_id: i64,
 ) -> AppResult<ItemSummary> {
     let row = find_item(db, item_id).await?;
@@ -277,7 +278,7 @@ async fn is_used(db: &impl ConnectionTrait, version_id: i64) -> AppResult<bool> 
 /// Saves `question` as the item's content; the caller holds the transaction.
 pub(super) async fn save_question(
     db: &impl ConnectionTrait,
-    actor: Option<i64>,
+    actor: Option<PersonId>,
     row: &item::Model,
     topic_slug: &str,
     question: &Question,
@@ -304,12 +305,12 @@ pub(super) async fn save_question(
         active.explanation = Set(stored.general_feedback.clone());
         active.content_hash = Set(version_hash(&stored));
         active.created_at = Set(Utc::now());
-        active.created_by = Set(actor);
+        active.created_by = Set(actor.map(PersonId::get));
         active.update(db).await?;
         return Ok(EditOutcome::Replaced { version });
     }
     let version = current.version + 1;
-    add_item_version(db, row.id, version, &stored, actor).await?;
+    add_item_version(db, row.id, version, &stored, actor.map(PersonId::get)).await?;
     Ok(EditOutcome::NewVersion { version })
 }
 
@@ -317,7 +318,7 @@ pub(super) async fn save_question(
 #[tracing::instrument(skip(db, question))]
 pub async fn edit_item(
     db: &(impl ConnectionTrait + TransactionTrait),
-    actor: Option<i64>,
+    actor: Option<PersonId>,
     item_id: i64,
     question: &Question,
 ) -> AppResult<EditOutcome> {

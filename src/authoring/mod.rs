@@ -43,7 +43,7 @@ pub use items::{
 /// Records a content change in the audit log (docs/design.md §7), in the caller's transaction.
 pub(crate) async fn audit_change(
     db: &impl sea_orm::ConnectionTrait,
-    actor: Option<i64>,
+    actor: Option<crate::ids::PersonId>,
     action: &str,
     subject: &str,
     detail: serde_json::Value,

@@ -20,6 +20,7 @@ use crate::entities::{
     assessment, assessment_item, item, module, module_page, module_topic, module_version, topic,
 };
 use crate::error::{AppError, AppResult};
+use crate::ids::PersonId;
 
 pub const DRAFT: &str = "draft";
 pub const MAX_PAGES: usize = 30;
@@ -320,7 +321,7 @@ async fn quiz_of(
 #[tracing::instrument(skip(db, draft))]
 pub async fn create_module(
     db: &(impl ConnectionTrait + TransactionTrait),
-    actor: Option<i64>,
+    actor: Option<PersonId>,
     slug: &str,
     draft: &ModuleDraft,
 ) -> AppResult<ModuleRow> {
@@ -361,7 +362,7 @@ pub async fn create_module(
         &content_of(draft),
         review_by,
         &topics,
-        actor,
+        actor.map(PersonId::get),
     )
     .await?;
     quiz_of(&txn, &row, draft.title.trim(), draft.pass_mark).await?;
@@ -376,7 +377,7 @@ pub async fn create_module(
 #[tracing::instrument(skip(db, draft))]
 pub async fn edit_module(
     db: &(impl ConnectionTrait + TransactionTrait),
-    actor: Option<i64>,
+    actor: Option<PersonId>,
     slug: &str,
     draft: &ModuleDraft,
 ) -> AppResult<SaveOutcome> {
@@ -398,7 +399,16 @@ pub async fn edit_module(
     }
     let version = current.map_or(1, |v| v.version + 1);
     let review_by = draft.review_by.unwrap_or_default();
-    add_module_version(&txn, row.id, version, &content, review_by, &topics, actor).await?;
+    add_module_version(
+        &txn,
+        row.id,
+        version,
+        &content,
+        review_by,
+        &topics,
+        actor.map(PersonId::get),
+    )
+    .await?;
     module::Entity::update_many()
         .col_expr(module::Column::EditedAt, Some(Utc::now()).into())
         .filter(module::Column::Id.eq(row.id))
@@ -442,7 +452,7 @@ async fn published_quiz_items(db: &impl ConnectionTrait, module_id: i64) -> AppR
 
 async fn set_status(
     db: &impl ConnectionTrait,
-    actor: Option<i64>,
+    actor: Option<PersonId>,
     row: module::Model,
     status: &str,
     audit: &str,
@@ -466,7 +476,7 @@ async fn set_status(
 #[tracing::instrument(skip(db))]
 pub async fn publish_module(
     db: &impl ConnectionTrait,
-    actor: Option<i64>,
+    actor: Option<PersonId>,
     slug: &str,
 ) -> AppResult<ModuleRow> {
     let row = find_module(db, slug).await?;
@@ -487,7 +497,7 @@ pub async fn publish_module(
 #[tracing::instrument(skip(db))]
 pub async fn retire_module(
     db: &impl ConnectionTrait,
-    actor: Option<i64>,
+    actor: Option<PersonId>,
     slug: &str,
 ) -> AppResult<ModuleRow> {
     let row = find_module(db, slug).await?;

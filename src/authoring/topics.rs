@@ -13,6 +13,7 @@ use crate::audit::action;
 use crate::content::is_slug;
 use crate::entities::topic;
 use crate::error::{AppError, AppResult};
+use crate::ids::PersonId;
 
 /// A topic's wording.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -76,7 +77,7 @@ pub fn topic_problems(slug: Option<&str>, draft: &TopicDraft) -> Vec<Problem> {
 #[tracing::instrument(skip(db))]
 pub async fn create_topic(
     db: &impl ConnectionTrait,
-    actor: Option<i64>,
+    actor: Option<PersonId>,
     slug: &str,
     draft: &TopicDraft,
 ) -> AppResult<Topic> {
@@ -124,7 +125,7 @@ pub async fn create_topic(
 #[tracing::instrument(skip(db))]
 pub async fn edit_topic(
     db: &impl ConnectionTrait,
-    actor: Option<i64>,
+    actor: Option<PersonId>,
     slug: &str,
     draft: &TopicDraft,
 ) -> AppResult<Topic> {

@@ -80,7 +80,7 @@ pub(super) async fn erase_user(who: &str, yes: bool) -> ExitCode {
         via: "command line",
         ..ErasedBy::default()
     };
-    match erasure::erase(&db, by, person.id).await {
+    match erasure::erase(&db, by, person.id.into()).await {
         Ok(erased) => {
             println!(
                 "erased user {} as {}; {} attempts kept under the pseudonym",

@@ -136,7 +136,7 @@ pub async fn play(
                 .await?;
                 state.studied.extend(slots);
                 summary.quizzes += 1;
-                if passed(db, person.user, module.module_id).await? {
+                if passed(db, person.user, module.module_id.get()).await? {
                     summary.modules_completed += 1;
                     if n + 1 < state.modules.len() {
                         Some((
@@ -199,7 +199,7 @@ async fn chosen_modules(
     rng: &mut StdRng,
     user: i64,
 ) -> AppResult<Vec<String>> {
-    let Some(plan) = plan::plan(db, user).await? else {
+    let Some(plan) = plan::plan(db, user.into()).await? else {
         return Ok(Vec::new());
     };
     let keenness: f64 = rng.random_range(0.0..1.0);
@@ -242,13 +242,14 @@ async fn sit(
     target: impl Fn(i64) -> f64,
     learnt: impl Fn(i64) -> f64,
 ) -> AppResult<HashSet<i64>> {
-    let attempt = attempts::start_or_resume(db, person.user, slug).await?;
+    let attempt = attempts::start_or_resume(db, person.user.into(), slug).await?;
     let slots = bank::attempt_slots(db, attempt.id).await?;
     let (mut ratings, items) = person.learner.answer_after(rng, &slots, target, learnt);
     if slug.starts_with("quiz-") {
         ratings.clear();
     }
-    let problems = attempts::save(db, person.user, attempt.id, &ratings, &items).await?;
+    let problems =
+        attempts::save(db, person.user.into(), attempt.id.into(), &ratings, &items).await?;
     if let Some((position, problem)) = problems.first() {
         return Err(AppError::internal(format!(
             "demo answer {position} to {slug} refused: {problem}"
@@ -260,7 +261,7 @@ async fn sit(
         .map(i64::from)
         .sum();
     let started = at - Duration::milliseconds(took);
-    attempts::submit_at(db, person.user, attempt.id, at).await?;
+    attempts::submit_at(db, person.user.into(), attempt.id.into(), at).await?;
     // The sitting's own times, so nothing in it is dated the day the demo was loaded.
     attempt::Entity::update_many()
         .col_expr(attempt::Column::StartedAt, started.into())

@@ -19,6 +19,7 @@ use crate::entities::{
     organisation, response, topic, topic_rating,
 };
 use crate::error::AppResult;
+use crate::ids::PersonId;
 
 /// One response, as the learner may download it.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -116,7 +117,7 @@ pub struct DataExport {
     pub data: LearningData,
 }
 
-pub async fn export(db: &impl ConnectionTrait, user_id: i64) -> AppResult<DataExport> {
+pub async fn export(db: &impl ConnectionTrait, user_id: PersonId) -> AppResult<DataExport> {
     Ok(DataExport {
         exported_at: Utc::now(),
         account: personal_data::account_data(db, user_id).await?,
@@ -128,10 +129,10 @@ fn names<M>(rows: Vec<M>, key: impl Fn(&M) -> (i64, String)) -> HashMap<i64, Str
     rows.iter().map(key).collect()
 }
 
-async fn learning_data(db: &impl ConnectionTrait, user_id: i64) -> AppResult<LearningData> {
+async fn learning_data(db: &impl ConnectionTrait, user_id: PersonId) -> AppResult<LearningData> {
     let record = record::record(db, user_id).await?;
     let rows = attempt::Entity::find()
-        .filter(attempt::Column::UserId.eq(user_id))
+        .filter(attempt::Column::UserId.eq(user_id.get()))
         .order_by_asc(attempt::Column::Id)
         .all(db)
         .await?;
@@ -293,9 +294,12 @@ async fn response_exports(
         .collect())
 }
 
-async fn module_exports(db: &impl ConnectionTrait, user_id: i64) -> AppResult<Vec<ModuleExport>> {
+async fn module_exports(
+    db: &impl ConnectionTrait,
+    user_id: PersonId,
+) -> AppResult<Vec<ModuleExport>> {
     let progress = module_progress::Entity::find()
-        .filter(module_progress::Column::UserId.eq(user_id))
+        .filter(module_progress::Column::UserId.eq(user_id.get()))
         .order_by_asc(module_progress::Column::StartedAt)
         .all(db)
         .await?;

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::entities::{framework, framework_competency, framework_competency_module};
 use crate::error::AppResult;
+use crate::ids::ModuleId;
 
 /// One competency a module supports, named and numbered as its framework publishes it.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
@@ -19,10 +20,10 @@ pub struct SupportedCompetency {
 /// The competencies mapped to `module_id`, in framework then published order.
 pub async fn supported_by_module(
     db: &impl ConnectionTrait,
-    module_id: i64,
+    module_id: ModuleId,
 ) -> AppResult<Vec<SupportedCompetency>> {
     let competency_ids: Vec<i64> = framework_competency_module::Entity::find()
-        .filter(framework_competency_module::Column::ModuleId.eq(module_id))
+        .filter(framework_competency_module::Column::ModuleId.eq(module_id.get()))
         .all(db)
         .await?
         .into_iter()

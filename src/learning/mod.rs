@@ -9,3 +9,4 @@ pub mod modules;
 pub mod plan;
 pub mod quiz;
 pub mod record;
+pub mod sitting;

@@ -7,15 +7,18 @@ use sea_orm::{
 };
 use serde::Serialize;
 
+use super::frameworks::{SupportedCompetency, supported_by_module};
 use crate::accounts::local_details;
 use crate::content::Source;
 use crate::content::local_details::{LocalTexts, has_markers, render_page};
 use crate::entities::{module, module_page, module_progress, module_topic, module_version};
 use crate::error::{AppError, AppResult};
+use crate::ids::{ModuleId, PersonId};
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ModuleSummary {
-    pub module_id: i64,
+    #[schema(value_type = i64)]
+    pub module_id: ModuleId,
     pub slug: String,
     pub title: String,
     pub summary: String,
@@ -50,7 +53,7 @@ fn summary_of(
     topic_ids: Vec<i64>,
 ) -> ModuleSummary {
     ModuleSummary {
-        module_id: row.id,
+        module_id: row.id.into(),
         slug: row.slug.clone(),
         title: version.title,
         summary: version.summary,
@@ -109,12 +112,12 @@ pub async fn module_by_slug(db: &impl ConnectionTrait, slug: &str) -> AppResult<
 
 pub async fn progress_of(
     db: &impl ConnectionTrait,
-    user_id: i64,
-    module_id: i64,
+    user_id: PersonId,
+    module_id: ModuleId,
 ) -> AppResult<Option<module_progress::Model>> {
     Ok(module_progress::Entity::find()
-        .filter(module_progress::Column::UserId.eq(user_id))
-        .filter(module_progress::Column::ModuleId.eq(module_id))
+        .filter(module_progress::Column::UserId.eq(user_id.get()))
+        .filter(module_progress::Column::ModuleId.eq(module_id.get()))
         .one(db)
         .await?)
 }
@@ -122,7 +125,7 @@ pub async fn progress_of(
 /// Page `number` (from 1) of a module, recording that the learner reached it.
 pub async fn read_page(
     db: &impl ConnectionTrait,
-    user_id: i64,
+    user_id: PersonId,
     slug: &str,
     number: i32,
 ) -> AppResult<ModulePage> {
@@ -140,8 +143,8 @@ pub async fn read_page(
     // A quiz submit may make the same row at the same moment (it does not wait for page reads),
     // so the row is made if missing, raised only forwards, then read back as it stands.
     module_progress::Entity::insert(module_progress::ActiveModel {
-        user_id: Set(user_id),
-        module_id: Set(module.module_id),
+        user_id: Set(user_id.get()),
+        module_id: Set(module.module_id.get()),
         module_version_id: Set(module.version_id),
         last_page: Set(number),
         started_at: Set(Utc::now()),
@@ -160,8 +163,8 @@ pub async fn read_page(
     .await?;
     module_progress::Entity::update_many()
         .col_expr(module_progress::Column::LastPage, number.into())
-        .filter(module_progress::Column::UserId.eq(user_id))
-        .filter(module_progress::Column::ModuleId.eq(module.module_id))
+        .filter(module_progress::Column::UserId.eq(user_id.get()))
+        .filter(module_progress::Column::ModuleId.eq(module.module_id.get()))
         .filter(module_progress::Column::LastPage.lt(number))
         .exec(db)
         .await?;
@@ -185,4 +188,28 @@ pub async fn read_page(
         }),
         module,
     })
+}
+
+/// A module page as its reader sees it, with (on the first page only) the framework
+/// competencies the module supports.
+pub struct Reading {
+    pub page: ModulePage,
+    pub supports: Vec<SupportedCompetency>,
+}
+
+/// [`read_page`], with the module's competencies on page 1.
+pub async fn reading(
+    db: &impl ConnectionTrait,
+    user_id: PersonId,
+    slug: &str,
+    number: i32,
+) -> AppResult<Reading> {
+    let page = read_page(db, user_id, slug, number).await?;
+    // The mapping is shown once, with the outcomes it is about.
+    let supports = if number == 1 {
+        supported_by_module(db, page.module.module_id).await?
+    } else {
+        Vec::new()
+    };
+    Ok(Reading { page, supports })
 }

@@ -14,6 +14,7 @@ use crate::assessment::aggregates::load_attempt_topics;
 use crate::assessment::completion::reported_baseline;
 use crate::entities::{module_progress, role_target, topic};
 use crate::error::{AppError, AppResult};
+use crate::ids::PersonId;
 use crate::measures::decision::{self, TopicDecision};
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -58,13 +59,16 @@ fn plan_module(
         slug: module.slug.clone(),
         title: module.title.clone(),
         minutes: module.minutes,
-        completed: completed.get(&module.module_id).copied().unwrap_or(false),
+        completed: completed
+            .get(&module.module_id.get())
+            .copied()
+            .unwrap_or(false),
         due_on,
     }
 }
 
 /// The learner's plan, or `None` before their baseline is submitted.
-pub async fn plan(db: &impl ConnectionTrait, user_id: i64) -> AppResult<Option<Plan>> {
+pub async fn plan(db: &impl ConnectionTrait, user_id: PersonId) -> AppResult<Option<Plan>> {
     let Some(baseline) = reported_baseline(db, user_id).await? else {
         return Ok(None);
     };
@@ -92,7 +96,7 @@ pub async fn plan(db: &impl ConnectionTrait, user_id: i64) -> AppResult<Option<P
         .collect();
     let modules = published_modules(db).await?;
     let completed: HashMap<i64, bool> = module_progress::Entity::find()
-        .filter(module_progress::Column::UserId.eq(user_id))
+        .filter(module_progress::Column::UserId.eq(user_id.get()))
         .all(db)
         .await?
         .into_iter()
@@ -147,7 +151,7 @@ pub async fn plan(db: &impl ConnectionTrait, user_id: i64) -> AppResult<Option<P
         .filter_map(|(module_id, due_on)| {
             modules
                 .iter()
-                .find(|m| m.module_id == module_id)
+                .find(|m| m.module_id.get() == module_id)
                 .map(|m| plan_module(m, &completed, Some(due_on)))
         })
         .collect();
@@ -162,7 +166,7 @@ pub async fn plan(db: &impl ConnectionTrait, user_id: i64) -> AppResult<Option<P
 }
 
 /// Refuses the post-assessment until the baseline is done and the plan is complete.
-pub async fn ensure_post_open(db: &impl ConnectionTrait, user_id: i64) -> AppResult<()> {
+pub async fn ensure_post_open(db: &impl ConnectionTrait, user_id: PersonId) -> AppResult<()> {
     match plan(db, user_id).await? {
         None => Err(AppError::Conflict("Complete your baseline first.".into())),
         Some(plan) if !plan.complete => Err(AppError::Conflict(
@@ -170,6 +174,18 @@ pub async fn ensure_post_open(db: &impl ConnectionTrait, user_id: i64) -> AppRes
         )),
         Some(_) => Ok(()),
     }
+}
+
+/// The learner's next step, or `None` before their baseline is submitted; `post_taken` when
+/// they have submitted the post-assessment.
+pub async fn next_step(
+    db: &impl ConnectionTrait,
+    user_id: PersonId,
+    post_taken: bool,
+) -> AppResult<Option<NextStep>> {
+    Ok(plan(db, user_id)
+        .await?
+        .map(|plan| plan.next_step(post_taken)))
 }
 
 /// What the learner should do next, which every results page leads with.

@@ -5,13 +5,14 @@ use sea_orm::{ConnectionTrait, EntityTrait};
 use super::modules::{ModuleSummary, published_modules};
 use crate::entities::{assessment, attempt};
 use crate::error::{AppError, AppResult};
+use crate::ids::AttemptId;
 
 pub async fn module_of_quiz(
     db: &impl ConnectionTrait,
-    attempt_id: i64,
+    attempt_id: AttemptId,
 ) -> AppResult<ModuleSummary> {
     let not_found = || AppError::NotFound("That quiz was not found.".into());
-    let attempt = attempt::Entity::find_by_id(attempt_id)
+    let attempt = attempt::Entity::find_by_id(attempt_id.get())
         .one(db)
         .await?
         .ok_or_else(not_found)?;
@@ -23,6 +24,6 @@ pub async fn module_of_quiz(
     published_modules(db)
         .await?
         .into_iter()
-        .find(|m| m.module_id == module_id)
+        .find(|m| m.module_id.get() == module_id)
         .ok_or_else(not_found)
 }

@@ -5,10 +5,12 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use serde::Serialize;
 
 use super::modules::{ModuleSummary, published_modules};
+use crate::accounts::{OrgScope, users};
 use crate::entities::{
     AttemptStatus, Phase, assessment, attempt, module, module_progress, module_version,
 };
 use crate::error::{AppError, AppResult};
+use crate::ids::PersonId;
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AttemptRecord {
@@ -38,10 +40,10 @@ pub struct Record {
 
 pub(super) async fn completed_modules(
     db: &impl ConnectionTrait,
-    user_id: i64,
+    user_id: PersonId,
 ) -> AppResult<Vec<CompletedModule>> {
     let progress = module_progress::Entity::find()
-        .filter(module_progress::Column::UserId.eq(user_id))
+        .filter(module_progress::Column::UserId.eq(user_id.get()))
         .filter(module_progress::Column::CompletedAt.is_not_null())
         .all(db)
         .await?;
@@ -69,9 +71,9 @@ pub(super) async fn completed_modules(
     Ok(out)
 }
 
-pub async fn record(db: &impl ConnectionTrait, user_id: i64) -> AppResult<Record> {
+pub async fn record(db: &impl ConnectionTrait, user_id: PersonId) -> AppResult<Record> {
     let rows = attempt::Entity::find()
-        .filter(attempt::Column::UserId.eq(user_id))
+        .filter(attempt::Column::UserId.eq(user_id.get()))
         .filter(attempt::Column::Status.eq(AttemptStatus::Submitted))
         .order_by_asc(attempt::Column::SubmittedAt)
         .all(db)
@@ -100,7 +102,7 @@ pub async fn record(db: &impl ConnectionTrait, user_id: i64) -> AppResult<Record
 
 impl CompletedModule {
     /// The reference printed on the certificate: whose, which module and version, and when.
-    pub fn certificate_reference(&self, user_id: i64) -> String {
+    pub fn certificate_reference(&self, user_id: PersonId) -> String {
         format!(
             "GT-{user_id}-{}-v{}-{}",
             self.slug,
@@ -113,7 +115,7 @@ impl CompletedModule {
 /// The certificate for a completed module; "not found" if the learner has not completed it.
 pub async fn certificate(
     db: &impl ConnectionTrait,
-    user_id: i64,
+    user_id: PersonId,
     slug: &str,
 ) -> AppResult<CompletedModule> {
     completed_modules(db, user_id)
@@ -126,4 +128,34 @@ pub async fn certificate(
 /// Modules available to read, for the "all modules" list.
 pub async fn catalogue(db: &impl ConnectionTrait) -> AppResult<Vec<ModuleSummary>> {
     published_modules(db).await
+}
+
+/// A certificate as printed: the module, and the organisation the learner worked for when
+/// they completed it (a mover's certificate keeps that trust).
+pub struct CertificatePage {
+    pub module: CompletedModule,
+    pub organisation: Option<String>,
+}
+
+/// [`certificate`] with the organisation to print on it.
+pub async fn certificate_page(
+    db: &impl ConnectionTrait,
+    user_id: PersonId,
+    slug: &str,
+) -> AppResult<CertificatePage> {
+    let module = certificate(db, user_id, slug).await?;
+    let person = users::detail(db, &OrgScope::All, user_id).await?;
+    let organisation = person
+        .job_history
+        .iter()
+        .find(|job| {
+            job.started_at <= module.completed_at
+                && job.ended_at.is_none_or(|end| module.completed_at < end)
+        })
+        .or(person.summary.current_job.as_ref())
+        .map(|job| job.organisation_name.clone());
+    Ok(CertificatePage {
+        module,
+        organisation,
+    })
 }

@@ -18,6 +18,7 @@ use super::trends::Trends;
 use crate::aggregates::read;
 use crate::audit::{self, Event, action};
 use crate::error::AppResult;
+use crate::ids::PersonId;
 use crate::listing::{ListQuery, Page};
 
 /// How many priorities the dashboard lists.
@@ -94,7 +95,7 @@ pub struct Dashboard {
 /// Who looked, for the audit log.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Viewer {
-    pub user_id: Option<i64>,
+    pub user_id: Option<PersonId>,
     pub address: Option<String>,
 }
 

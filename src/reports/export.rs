@@ -10,6 +10,7 @@ use super::gaps::{GapReport, Level};
 use crate::audit::{self, Event, action};
 use crate::csv_out::CsvOut;
 use crate::error::{AppError, AppResult};
+use crate::ids::PersonId;
 use crate::measures::CellMeasures;
 
 /// Export file formats.
@@ -266,7 +267,7 @@ pub async fn export(
     db: &impl ConnectionTrait,
     report: &GapReport,
     format: Format,
-    actor_user_id: Option<i64>,
+    actor_user_id: Option<PersonId>,
     client_address: Option<String>,
 ) -> AppResult<String> {
     let body = render(report, format)?;

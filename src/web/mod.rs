@@ -15,6 +15,7 @@ pub mod fairings;
 pub mod glossary;
 pub mod guards;
 pub mod health;
+pub mod ids;
 pub mod learn;
 pub mod listing;
 pub mod mail_sender;

@@ -178,10 +178,10 @@ pub fn pick_shown(slot: &bank::Slot, right: bool) -> AnswerInput {
 async fn baseline_draws_three_items_per_topic_and_resumes() {
     let app = spawn_app().await;
     let user = create_learner(app.db(), "a@nhs.test", "RX1", "receptionist").await;
-    let first = attempts::start_or_resume(app.db(), user, "baseline")
+    let first = attempts::start_or_resume(app.db(), user.into(), "baseline")
         .await
         .unwrap();
-    let again = attempts::start_or_resume(app.db(), user, "baseline")
+    let again = attempts::start_or_resume(app.db(), user.into(), "baseline")
         .await
         .unwrap();
     assert_eq!(first.id, again.id, "a refresh resumes the same attempt");
@@ -200,11 +200,11 @@ async fn submit_needs_every_answer_and_rating_then_happens_once() {
     let app = spawn_app().await;
     let db = app.db();
     let user = create_learner(db, "b@nhs.test", "RX1", "receptionist").await;
-    let attempt = attempts::start_or_resume(db, user, "baseline")
+    let attempt = attempts::start_or_resume(db, user.into(), "baseline")
         .await
         .unwrap();
     let slots = bank::attempt_slots(db, attempt.id).await.unwrap();
-    let incomplete = attempts::submit(db, user, attempt.id).await;
+    let incomplete = attempts::submit(db, user.into(), attempt.id.into()).await;
     assert!(
         matches!(incomplete, Err(AppError::Unprocessable(_))),
         "{incomplete:?}"
@@ -220,11 +220,13 @@ async fn submit_needs_every_answer_and_rating_then_happens_once() {
             time_on_item_ms: Some(5000),
         })
         .collect();
-    let problems = attempts::save(db, user, attempt.id, &ratings, &items)
+    let problems = attempts::save(db, user.into(), attempt.id.into(), &ratings, &items)
         .await
         .unwrap();
     assert!(problems.is_empty(), "{problems:?}");
-    let submitted = attempts::submit(db, user, attempt.id).await.unwrap();
+    let submitted = attempts::submit(db, user.into(), attempt.id.into())
+        .await
+        .unwrap();
     assert_eq!(
         submitted.status,
         genomics_training::assessment::AttemptStatus::Submitted
@@ -233,14 +235,16 @@ async fn submit_needs_every_answer_and_rating_then_happens_once() {
     assert_eq!(submitted.accuracy, Some(1.0));
     assert_eq!(submitted.cbm_mean, Some(3.0));
 
-    let replay = attempts::submit(db, user, attempt.id).await.unwrap();
+    let replay = attempts::submit(db, user.into(), attempt.id.into())
+        .await
+        .unwrap();
     assert_eq!(
         replay.submitted_at, submitted.submitted_at,
         "a replay changes nothing"
     );
-    let locked = attempts::save(db, user, attempt.id, &ratings, &items[..1]).await;
+    let locked = attempts::save(db, user.into(), attempt.id.into(), &ratings, &items[..1]).await;
     assert!(matches!(locked, Err(AppError::Conflict(_))), "{locked:?}");
-    let resumed = attempts::start_or_resume(db, user, "baseline")
+    let resumed = attempts::start_or_resume(db, user.into(), "baseline")
         .await
         .unwrap();
     assert_eq!(
@@ -256,13 +260,13 @@ async fn another_users_attempt_and_foreign_items_are_refused() {
     let db = app.db();
     let owner = create_learner(db, "c@nhs.test", "RX1", "receptionist").await;
     let other = create_learner(db, "d@nhs.test", "RX1", "receptionist").await;
-    let attempt = attempts::start_or_resume(db, owner, "baseline")
+    let attempt = attempts::start_or_resume(db, owner.into(), "baseline")
         .await
         .unwrap();
-    let foreign = attempts::save(db, other, attempt.id, &[], &[]).await;
+    let foreign = attempts::save(db, other.into(), attempt.id.into(), &[], &[]).await;
     assert!(matches!(foreign, Err(AppError::NotFound(_))), "{foreign:?}");
     assert!(matches!(
-        attempts::submit(db, other, attempt.id).await,
+        attempts::submit(db, other.into(), attempt.id.into()).await,
         Err(AppError::NotFound(_))
     ));
     let stray = SaveItem {
@@ -270,12 +274,12 @@ async fn another_users_attempt_and_foreign_items_are_refused() {
         sureness: Some(Sureness::DontKnow),
         ..Default::default()
     };
-    let not_in_attempt = attempts::save(db, owner, attempt.id, &[], &[stray]).await;
+    let not_in_attempt = attempts::save(db, owner.into(), attempt.id.into(), &[], &[stray]).await;
     assert!(
         matches!(not_in_attempt, Err(AppError::BadRequest(_))),
         "{not_in_attempt:?}"
     );
-    let bad_rating = attempts::save(db, owner, attempt.id, &[(-1, 3)], &[]).await;
+    let bad_rating = attempts::save(db, owner.into(), attempt.id.into(), &[(-1, 3)], &[]).await;
     assert!(
         matches!(bad_rating, Err(AppError::BadRequest(_))),
         "{bad_rating:?}"
@@ -294,7 +298,7 @@ async fn submit_adds_hand_computed_values_to_the_report_cell() {
     let app = spawn_app().await;
     let db = app.db();
     let user = create_learner(db, "e@nhs.test", "RX1", "receptionist").await;
-    let attempt = attempts::start_or_resume(db, user, "baseline")
+    let attempt = attempts::start_or_resume(db, user.into(), "baseline")
         .await
         .unwrap();
     let slots = bank::attempt_slots(db, attempt.id).await.unwrap();
@@ -331,12 +335,14 @@ async fn submit_adds_hand_computed_values_to_the_report_cell() {
         .map(|s| (s.topic_id, if s.topic_id == first_topic { 4 } else { 2 }))
         .collect();
     assert!(
-        attempts::save(db, user, attempt.id, &ratings, &items)
+        attempts::save(db, user.into(), attempt.id.into(), &ratings, &items)
             .await
             .unwrap()
             .is_empty()
     );
-    let submitted = attempts::submit(db, user, attempt.id).await.unwrap();
+    let submitted = attempts::submit(db, user.into(), attempt.id.into())
+        .await
+        .unwrap();
 
     let row = db
         .query_one(

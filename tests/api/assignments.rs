@@ -98,7 +98,7 @@ async fn assigned_module_joins_the_plan_of_people_in_that_role() {
             },
         )
         .await;
-    let plan = genomics_training::learning::assignments::assigned_to(app.db(), learner.id)
+    let plan = genomics_training::learning::assignments::assigned_to(app.db(), learner.id.into())
         .await
         .unwrap();
     assert_eq!(plan.len(), 1);

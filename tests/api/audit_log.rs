@@ -41,11 +41,11 @@ async fn given_every_kind_of_entry(app: &TestApp, world: &World) {
         is_admin: false,
         manager_organisation_ids: vec![world.org_a],
     };
-    users::set_roles(db, &admin, None, world.learner.id, roles)
+    users::set_roles(db, &admin, None, world.learner.id.into(), roles)
         .await
         .unwrap();
     for disabled in [true, false] {
-        users::set_disabled(db, &admin, None, world.learner.id, disabled)
+        users::set_disabled(db, &admin, None, world.learner.id.into(), disabled)
             .await
             .unwrap();
     }
@@ -54,7 +54,7 @@ async fn given_every_kind_of_entry(app: &TestApp, world: &World) {
         user_id: admin.id,
         client_address: None,
     };
-    local_details::save(db, world.org_a, changes, changed_by)
+    local_details::save(db, world.org_a.into(), changes, changed_by)
         .await
         .unwrap();
     let by = Some(admin.id);
@@ -101,7 +101,7 @@ async fn given_every_kind_of_entry(app: &TestApp, world: &World) {
         client_address: None,
         via: "web",
     };
-    erasure::erase(db, erased_by, world.subject.id)
+    erasure::erase(db, erased_by, world.subject.id.into())
         .await
         .unwrap();
     let recorded = [
@@ -115,7 +115,7 @@ async fn given_every_kind_of_entry(app: &TestApp, world: &World) {
         (
             action::SIGN_IN_FAILED,
             "learner@a.nhs.uk",
-            Some(world.learner.id),
+            Some(world.learner.id.into()),
             json!({ "reason": "passwords_off" }),
         ),
         (
@@ -128,27 +128,32 @@ async fn given_every_kind_of_entry(app: &TestApp, world: &World) {
         (
             action::SIGN_IN,
             "learner@a.nhs.uk",
-            Some(world.learner.id),
+            Some(world.learner.id.into()),
             json!({ "provider": "nhs" }),
         ),
         (
             action::IDENTITY_LINKED,
             "learner@a.nhs.uk",
-            Some(world.learner.id),
+            Some(world.learner.id.into()),
             json!({ "provider": "nhs" }),
         ),
         (
             action::ACCOUNT_CREATED_BY_SSO,
             "learner@a.nhs.uk",
-            Some(world.learner.id),
+            Some(world.learner.id.into()),
             json!({ "provider": "nhs" }),
         ),
         (action::SIGN_OUT, "admin@nhs.uk", by, json!(null)),
-        (action::ACTIVATED, "", Some(world.learner.id), json!(null)),
+        (
+            action::ACTIVATED,
+            "",
+            Some(world.learner.id.into()),
+            json!(null),
+        ),
         (
             action::PASSWORD_CHANGED,
             "learner@a.nhs.uk",
-            Some(world.learner.id),
+            Some(world.learner.id.into()),
             json!(null),
         ),
         (
@@ -160,7 +165,7 @@ async fn given_every_kind_of_entry(app: &TestApp, world: &World) {
         (
             action::PASSWORD_RESET,
             "",
-            Some(world.learner.id),
+            Some(world.learner.id.into()),
             json!(null),
         ),
         (action::FIRST_ADMIN_CREATED, "admin@nhs.uk", by, json!(null)),
@@ -347,7 +352,7 @@ async fn the_audit_page_pages_and_filters_by_person() {
     let world = app.given_world().await;
     for n in 0..60 {
         let event = Event::new(action::SIGN_IN)
-            .by(Some(world.learner.id))
+            .by(Some(world.learner.id.into()))
             .subject(format!("learner{n}@a.nhs.uk"));
         audit::record(app.db(), event).await.unwrap();
     }

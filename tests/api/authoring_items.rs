@@ -47,7 +47,11 @@ pub fn tube_question(stem: &str) -> Question {
 async fn create_publish_edit_and_retire_keep_answers_with_their_version() {
     let app = spawn_app().await;
     let db = app.db();
-    let trainer = Some(create_learner(db, "trainer@nhs.test", "RX1", "receptionist").await);
+    let trainer = Some(
+        create_learner(db, "trainer@nhs.test", "RX1", "receptionist")
+            .await
+            .into(),
+    );
 
     let created = authoring::create_item(
         db,

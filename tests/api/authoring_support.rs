@@ -58,7 +58,7 @@ pub async fn sit(
     assessment: &str,
     answers: &HashMap<&str, Says>,
 ) -> i64 {
-    let attempt = attempts::start_or_resume(db, user, assessment)
+    let attempt = attempts::start_or_resume(db, user.into(), assessment)
         .await
         .unwrap();
     let slots = bank::attempt_slots(db, attempt.id).await.unwrap();
@@ -83,10 +83,12 @@ pub async fn sit(
             }
         })
         .collect();
-    let problems = attempts::save(db, user, attempt.id, &ratings, &items)
+    let problems = attempts::save(db, user.into(), attempt.id.into(), &ratings, &items)
         .await
         .unwrap();
     assert!(problems.is_empty(), "{problems:?}");
-    attempts::submit(db, user, attempt.id).await.unwrap();
+    attempts::submit(db, user.into(), attempt.id.into())
+        .await
+        .unwrap();
     attempt.id
 }

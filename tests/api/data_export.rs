@@ -18,7 +18,9 @@ async fn learners_download_holds_everything_held_about_them_and_no_secrets() {
     let db = app.db();
     let me = world.subject.id;
     sit(db, me, "baseline", sitting(2, Medium, 4)).await;
-    modules::read_page(db, me, "samples", 1).await.unwrap();
+    modules::read_page(db, me.into(), "samples", 1)
+        .await
+        .unwrap();
     sit(db, me, "quiz-samples", sitting(8, Medium, 0)).await;
     let samples = modules::module_by_slug(db, "samples").await.unwrap();
     let due = chrono::Utc::now().date_naive() + chrono::Days::new(30);
@@ -26,9 +28,15 @@ async fn learners_download_holds_everything_held_about_them_and_no_secrets() {
         organisation_id: world.org_a,
         job_role_id: None,
     };
-    assignments::assign(db, world.manager_a.id, samples.module_id, audience, due)
-        .await
-        .unwrap();
+    assignments::assign(
+        db,
+        world.manager_a.id.into(),
+        samples.module_id,
+        audience,
+        due,
+    )
+    .await
+    .unwrap();
     let admin = app.session_for(&world.admin).await;
     let roles = app
         .post_form_as(

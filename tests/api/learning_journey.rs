@@ -24,7 +24,9 @@ pub async fn complete(
     wrong_topics: &[&str],
 ) -> genomics_training::entities::attempt::Model {
     let attempt = answered(db, user, slug, wrong_topics).await;
-    attempts::submit(db, user, attempt.id).await.unwrap()
+    attempts::submit(db, user.into(), attempt.id.into())
+        .await
+        .unwrap()
 }
 
 /// [`complete`] short of submitting: the attempt with every item answered and saved.
@@ -34,7 +36,9 @@ pub async fn answered(
     slug: &str,
     wrong_topics: &[&str],
 ) -> genomics_training::entities::attempt::Model {
-    let attempt = attempts::start_or_resume(db, user, slug).await.unwrap();
+    let attempt = attempts::start_or_resume(db, user.into(), slug)
+        .await
+        .unwrap();
     let slots = bank::attempt_slots(db, attempt.id).await.unwrap();
     let ratings: Vec<(i64, i16)> = if slug.starts_with("quiz-") {
         Vec::new()
@@ -51,7 +55,7 @@ pub async fn answered(
         })
         .collect();
     assert!(
-        attempts::save(db, user, attempt.id, &ratings, &items)
+        attempts::save(db, user.into(), attempt.id.into(), &ratings, &items)
             .await
             .unwrap()
             .is_empty()
@@ -88,7 +92,7 @@ async fn learner_walks_from_baseline_to_post_assessment() {
     let db = app.db();
     let user = create_learner(db, "walk@nhs.test", "RX1", "receptionist").await;
     assert!(
-        plan::plan(db, user).await.unwrap().is_none(),
+        plan::plan(db, user.into()).await.unwrap().is_none(),
         "no plan before the baseline"
     );
 
@@ -100,7 +104,7 @@ async fn learner_walks_from_baseline_to_post_assessment() {
         &["data-protection-sharing", "talking-with-patients"],
     )
     .await;
-    let plan = plan::plan(db, user).await.unwrap().unwrap();
+    let plan = plan::plan(db, user.into()).await.unwrap().unwrap();
     // Receptionist targets: data protection 55 (importance 6), talking 45 (importance 5).
     // Priority = importance/7 x gap: 6/7 x 55 = 47.142857; 5/7 x 45 = 32.142857.
     let to_do: Vec<_> = plan.topics.iter().filter(|t| t.status == "to_do").collect();
@@ -117,7 +121,7 @@ async fn learner_walks_from_baseline_to_post_assessment() {
     );
     assert!(!plan.complete);
     assert!(matches!(
-        plan::ensure_post_open(db, user).await,
+        plan::ensure_post_open(db, user.into()).await,
         Err(AppError::Conflict(_))
     ));
     assert_eq!(
@@ -131,13 +135,13 @@ async fn learner_walks_from_baseline_to_post_assessment() {
     );
 
     // Reading a module saves progress.
-    let page = modules::read_page(db, user, "data-protection-sharing", 2)
+    let page = modules::read_page(db, user.into(), "data-protection-sharing", 2)
         .await
         .unwrap();
     assert_eq!(page.progress.as_ref().map(|p| p.last_page), Some(2));
     assert!(!page.html.contains("<script"));
     assert!(matches!(
-        modules::read_page(db, user, "data-protection-sharing", 99).await,
+        modules::read_page(db, user.into(), "data-protection-sharing", 99).await,
         Err(AppError::NotFound(_))
     ));
 
@@ -150,12 +154,12 @@ async fn learner_walks_from_baseline_to_post_assessment() {
     )
     .await;
     assert!(
-        record::certificate(db, user, "data-protection-sharing")
+        record::certificate(db, user.into(), "data-protection-sharing")
             .await
             .is_err()
     );
     complete(db, user, "quiz-data-protection-sharing", &[]).await;
-    let certificate = record::certificate(db, user, "data-protection-sharing")
+    let certificate = record::certificate(db, user.into(), "data-protection-sharing")
         .await
         .unwrap();
     // 10 minutes since issue 20 added the Caldicott and insurance sections to the module.
@@ -166,11 +170,13 @@ async fn learner_walks_from_baseline_to_post_assessment() {
         1.0
     );
     complete(db, user, "quiz-talking-with-patients", &[]).await;
-    assert!(plan::plan(db, user).await.unwrap().unwrap().complete);
-    plan::ensure_post_open(db, user).await.unwrap();
+    assert!(plan::plan(db, user.into()).await.unwrap().unwrap().complete);
+    plan::ensure_post_open(db, user.into()).await.unwrap();
 
     // The post-assessment is a parallel form: no item repeats the baseline (the bank allows).
-    let post = attempts::start_or_resume(db, user, "post").await.unwrap();
+    let post = attempts::start_or_resume(db, user.into(), "post")
+        .await
+        .unwrap();
     let baseline_items: HashSet<i64> = bank::item_ids_of_attempt(db, baseline.id)
         .await
         .unwrap()
@@ -187,9 +193,10 @@ async fn learner_walks_from_baseline_to_post_assessment() {
     assert!(post.is_reported);
     // The learner sees their gain per topic: data protection 0 -> 100, g = 1; samples was
     // already 100 at baseline, so it has no gain to show.
-    let result = genomics_training::assessment::results::attempt_result(db, user, post.id)
-        .await
-        .unwrap();
+    let result =
+        genomics_training::assessment::results::attempt_result(db, user.into(), post.id.into())
+            .await
+            .unwrap();
     let by_name = |name: &str| {
         result
             .topics
@@ -232,14 +239,14 @@ async fn learner_walks_from_baseline_to_post_assessment() {
     assert_eq!(cell(db, "samples", "post", "n_learners").await, 1.0);
     assert_eq!(cell(db, "samples", "post", "sum_knowledge").await, 0.0);
 
-    let record = record::record(db, user).await.unwrap();
+    let record = record::record(db, user.into()).await.unwrap();
     assert_eq!(
         record.attempts.len(),
         6,
         "baseline, 3 quizzes, 2 post-assessments"
     );
     assert_eq!(record.completed.len(), 2);
-    let export = export::export(db, user).await.unwrap();
+    let export = export::export(db, user.into()).await.unwrap();
     // Baseline, two data-protection quizzes (10 items each since issue 20 added the insurance
     // and Caldicott items), the talking-with-patients quiz, two post-assessments.
     assert_eq!(export.data.responses.len(), 24 + 10 + 10 + 8 + 24 + 24);

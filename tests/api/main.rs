@@ -24,6 +24,7 @@ mod authoring_items;
 mod authoring_support;
 mod backup_restore;
 mod bench_seed;
+mod body_messages;
 mod calibration;
 mod cli;
 mod cli_output;

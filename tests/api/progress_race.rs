@@ -65,7 +65,7 @@ async fn learner_with_module_to_do(app: &TestApp, email: &str) -> i64 {
 
 async fn progress(app: &TestApp, user: i64) -> module_progress::Model {
     let module = modules::module_by_slug(app.db(), MODULE).await.unwrap();
-    module_progress::Entity::find_by_id((user, module.module_id))
+    module_progress::Entity::find_by_id((user, module.module_id.get()))
         .one(app.db())
         .await
         .unwrap()
@@ -80,10 +80,15 @@ async fn a_quiz_submit_racing_a_page_read_completes_the_module_once() {
 
     let other = Database::connect(app.database_url()).await.unwrap();
     let page_read = db::begin_write(&other).await.unwrap();
-    modules::read_page(&page_read, user, MODULE, 1)
+    modules::read_page(&page_read, user.into(), MODULE, 1)
         .await
         .unwrap();
-    let submitted = race(&app, page_read, attempts::submit(app.db(), user, quiz.id)).await;
+    let submitted = race(
+        &app,
+        page_read,
+        attempts::submit(app.db(), user.into(), quiz.id.into()),
+    )
+    .await;
 
     let submitted = submitted.expect("the submit succeeds");
     let stored = progress(&app, user).await;
@@ -101,8 +106,15 @@ async fn two_page_reads_at_once_both_save_progress() {
 
     let other = Database::connect(app.database_url()).await.unwrap();
     let first = db::begin_write(&other).await.unwrap();
-    modules::read_page(&first, user, MODULE, 1).await.unwrap();
-    let second = race(&app, first, modules::read_page(app.db(), user, MODULE, 2)).await;
+    modules::read_page(&first, user.into(), MODULE, 1)
+        .await
+        .unwrap();
+    let second = race(
+        &app,
+        first,
+        modules::read_page(app.db(), user.into(), MODULE, 2),
+    )
+    .await;
 
     let page = second.expect("the second page read succeeds");
     assert_eq!(page.page_number, 2);

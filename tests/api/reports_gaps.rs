@@ -239,7 +239,9 @@ async fn completion_view_gives_baseline_and_assigned_module_dates_never_scores()
         organisation_id: rm1,
         job_role_id: Some(role_id(db, "phlebotomist").await),
     };
-    assign(db, done, samples.id, audience, due).await.unwrap();
+    assign(db, done.into(), samples.id.into(), audience, due)
+        .await
+        .unwrap();
     // A quiz has more than 3 items of its topic: get them all right to pass.
     sit(db, done, "quiz-samples", sitting(usize::MAX, High, 3)).await;
 

@@ -56,7 +56,9 @@ pub async fn learner(
 
 /// Sits `slug` ("baseline" or "post") as `how` says and submits it.
 pub async fn sit(db: &DatabaseConnection, user: i64, slug: &str, how: Sitting) {
-    let attempt = attempts::start_or_resume(db, user, slug).await.unwrap();
+    let attempt = attempts::start_or_resume(db, user.into(), slug)
+        .await
+        .unwrap();
     let slots = bank::attempt_slots(db, attempt.id).await.unwrap();
     let mut seen: HashMap<i64, usize> = HashMap::new();
     let mut ratings = Vec::new();
@@ -75,11 +77,13 @@ pub async fn sit(db: &DatabaseConnection, user: i64, slug: &str, how: Sitting) {
         });
         *index += 1;
     }
-    let problems = attempts::save(db, user, attempt.id, &ratings, &items)
+    let problems = attempts::save(db, user.into(), attempt.id.into(), &ratings, &items)
         .await
         .unwrap();
     assert!(problems.is_empty(), "{problems:?}");
-    attempts::submit(db, user, attempt.id).await.unwrap();
+    attempts::submit(db, user.into(), attempt.id.into())
+        .await
+        .unwrap();
 }
 
 /// `count` learners of `role` in `org`, each sitting the baseline as `how`; returns their ids.

@@ -129,9 +129,10 @@ async fn retention_command_follows_the_setting_and_deletes_old_unfinished_attemp
     let app = spawn_app().await;
     let db = app.db();
     let users = group(db, "RT2", "porter", "Band 2", 1, sitting(2, Medium, 3)).await;
-    let unfinished = genomics_training::assessment::attempts::start_or_resume(db, users[0], "post")
-        .await
-        .unwrap();
+    let unfinished =
+        genomics_training::assessment::attempts::start_or_resume(db, users[0].into(), "post")
+            .await
+            .unwrap();
     let long_ago = Utc::now() - chrono::Duration::days(3 * 365);
     attempt::Entity::update_many()
         .col_expr(

@@ -15,7 +15,7 @@ async fn a_plan_goes_stale_when_answers_change_and_submit_scores_the_last_answer
     let app = spawn_app().await;
     let db = app.db();
     let user = learner(db, "planned@nhs.test", "SP1", "porter", "Band 2").await;
-    let attempt = attempts::start_or_resume(db, user, "baseline")
+    let attempt = attempts::start_or_resume(db, user.into(), "baseline")
         .await
         .unwrap();
     let slots = bank::attempt_slots(db, attempt.id).await.unwrap();
@@ -34,23 +34,25 @@ async fn a_plan_goes_stale_when_answers_change_and_submit_scores_the_last_answer
         (ratings, items)
     };
     let (ratings, right) = answer_all(true);
-    attempts::save(db, user, attempt.id, &ratings, &right)
+    attempts::save(db, user.into(), attempt.id.into(), &ratings, &right)
         .await
         .unwrap();
     let planned = attempts::plan(db, attempt.clone()).await.unwrap();
     assert!(submit_plan::unchanged(db, &planned).await.unwrap());
 
     let (_, wrong) = answer_all(false);
-    attempts::save(db, user, attempt.id, &[], &wrong)
+    attempts::save(db, user.into(), attempt.id.into(), &[], &wrong)
         .await
         .unwrap();
     assert!(!submit_plan::unchanged(db, &planned).await.unwrap());
     let (_, wrong) = answer_all(false);
-    attempts::save(db, user, attempt.id, &[], &wrong)
+    attempts::save(db, user.into(), attempt.id.into(), &[], &wrong)
         .await
         .unwrap();
 
-    let submitted = attempts::submit(db, user, attempt.id).await.unwrap();
+    let submitted = attempts::submit(db, user.into(), attempt.id.into())
+        .await
+        .unwrap();
     assert_eq!(
         submitted.accuracy,
         Some(0.0),

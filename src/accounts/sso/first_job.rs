@@ -10,6 +10,7 @@ use crate::accounts::users;
 use crate::assessment::job::current_job;
 use crate::entities::{identity_link, job_role, organisation, staff_group};
 use crate::error::AppResult;
+use crate::ids::PersonId;
 
 /// A job role to choose, with its staff group.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -22,13 +23,13 @@ pub struct RoleChoice {
 /// The organisation a person without a current job was put in by single sign-on, if any.
 pub async fn pending_organisation(
     db: &impl ConnectionTrait,
-    user_id: i64,
+    user_id: PersonId,
 ) -> AppResult<Option<organisation::Model>> {
     if current_job(db, user_id).await?.is_some() {
         return Ok(None);
     }
     let Some(organisation_id) = identity_link::Entity::find()
-        .filter(identity_link::Column::UserId.eq(user_id))
+        .filter(identity_link::Column::UserId.eq(user_id.get()))
         .filter(identity_link::Column::OrganisationId.is_not_null())
         .one(db)
         .await?
@@ -68,7 +69,7 @@ pub async fn choices(db: &impl ConnectionTrait) -> AppResult<Vec<RoleChoice>> {
 
 /// Starts the job `slug` in the person's pending organisation; false when there is nothing
 /// to choose or no such role.
-pub async fn choose(db: &impl ConnectionTrait, user_id: i64, slug: &str) -> AppResult<bool> {
+pub async fn choose(db: &impl ConnectionTrait, user_id: PersonId, slug: &str) -> AppResult<bool> {
     let Some(organisation) = pending_organisation(db, user_id).await? else {
         return Ok(false);
     };
@@ -79,6 +80,14 @@ pub async fn choose(db: &impl ConnectionTrait, user_id: i64, slug: &str) -> AppR
     else {
         return Ok(false);
     };
-    users::start_job(db, user_id, organisation.id, role.id, None, Utc::now()).await?;
+    users::start_job(
+        db,
+        user_id.get(),
+        organisation.id,
+        role.id,
+        None,
+        Utc::now(),
+    )
+    .await?;
     Ok(true)
 }

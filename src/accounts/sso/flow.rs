@@ -569,7 +569,7 @@ async fn complete(
         audit::record(
             &txn,
             Event::new(what)
-                .by(Some(row.id))
+                .by(Some(row.id.into()))
                 .subject(row.email.clone())
                 .detail(serde_json::json!({"provider": provider.name}))
                 .from_address(client_address.clone()),
@@ -579,7 +579,7 @@ async fn complete(
     audit::record(
         &txn,
         Event::new(action::SIGN_IN)
-            .by(Some(row.id))
+            .by(Some(row.id.into()))
             .subject(row.email.clone())
             .detail(serde_json::json!({"provider": provider.name}))
             .from_address(client_address),

@@ -15,6 +15,7 @@ use crate::accounts::OrgScope;
 use crate::accounts::erasure::{self, Erased, ErasedBy};
 use crate::accounts::users::{self, UserDetail};
 use crate::error::{AppError, AppResult};
+use crate::ids::PersonId;
 use crate::state::AppState;
 use crate::web::chrome::Chrome;
 use crate::web::csrf::{CsrfField, CsrfForm, CsrfJson};
@@ -35,7 +36,7 @@ struct EraseView {
 async fn render(
     state: &AppState,
     chrome: &Chrome,
-    id: i64,
+    id: PersonId,
     errors: FormErrors,
 ) -> AppResult<Template> {
     let person = users::detail(&state.db, &OrgScope::All, id).await?;
@@ -57,7 +58,7 @@ async fn confirm_erase(
     state: &State<AppState>,
     _admin: Admin,
     chrome: Chrome,
-    id: i64,
+    id: PersonId,
 ) -> AppResult<Template> {
     render(state, &chrome, id, FormErrors::default()).await
 }
@@ -80,7 +81,7 @@ async fn erase_as(
     state: &AppState,
     admin: &Admin,
     client: ClientAddress,
-    id: i64,
+    id: PersonId,
 ) -> AppResult<Erased> {
     let by = ErasedBy {
         actor_user_id: Some(admin.0.account.id),
@@ -96,7 +97,7 @@ async fn erase_user(
     admin: Admin,
     chrome: Chrome,
     client: ClientAddress,
-    id: i64,
+    id: PersonId,
     form: CsrfForm<EraseForm>,
 ) -> AppResult<Either<Flash<Redirect>, (Status, Template)>> {
     let back = Redirect::to(format!("/admin/users/{id}"));
@@ -144,13 +145,13 @@ pub struct ErasedJson {
 }
 
 /// Erase a leaver's personal details; their attempts stay in reports under a pseudonym.
-#[utoipa::path(tag = "accounts", request_body = EraseJson, responses((status = 200, body = ErasedJson)))]
+#[utoipa::path(params(("id" = i64, Path)), tag = "accounts", request_body = EraseJson, responses((status = 200, body = ErasedJson)))]
 #[post("/api/v1/admin/users/<id>/erase", data = "<body>")]
 async fn api_erase_user(
     state: &State<AppState>,
     admin: Admin,
     client: ClientAddress,
-    id: i64,
+    id: PersonId,
     body: CsrfJson<EraseJson>,
 ) -> AppResult<Json<ErasedJson>> {
     if !body.0.confirm {

@@ -18,6 +18,7 @@ use crate::accounts::local_details::{
     self, ChangedBy, DetailChanges, LocalDetail, OrganisationDetails,
 };
 use crate::error::{AppError, AppResult};
+use crate::ids::OrganisationId;
 use crate::state::AppState;
 use crate::web::chrome::Chrome;
 use crate::web::csrf::{CsrfField, CsrfForm, CsrfJson};
@@ -99,7 +100,7 @@ async fn show_page(
     state: &State<AppState>,
     _admin: Admin,
     chrome: Chrome,
-    id: i64,
+    id: OrganisationId,
 ) -> AppResult<Template> {
     let details = local_details::of_organisation(&state.db, id).await?;
     Ok(render(&chrome, details, FormErrors::default()))
@@ -111,7 +112,7 @@ async fn save_page(
     admin: Admin,
     chrome: Chrome,
     client: ClientAddress,
-    id: i64,
+    id: OrganisationId,
     form: CsrfForm<LocalDetailsForm>,
 ) -> AppResult<Either<Flash<Redirect>, (Status, Template)>> {
     let form = form.0;
@@ -149,12 +150,12 @@ async fn save_page(
 }
 
 /// An organisation's local details, every one, filled in or not.
-#[utoipa::path(tag = "accounts", responses((status = 200, body = OrganisationDetails)))]
+#[utoipa::path(params(("id" = i64, Path)), tag = "accounts", responses((status = 200, body = OrganisationDetails)))]
 #[get("/api/v1/admin/organisations/<id>/local-details")]
 async fn show_json(
     state: &State<AppState>,
     _admin: Admin,
-    id: i64,
+    id: OrganisationId,
 ) -> AppResult<Json<OrganisationDetails>> {
     Ok(Json(local_details::of_organisation(&state.db, id).await?))
 }
@@ -176,6 +177,7 @@ pub struct SavedJson {
 
 /// Changes some of an organisation's local details; an empty text brings back the default.
 #[utoipa::path(
+    params(("id" = i64, Path)),
     tag = "accounts",
     request_body = LocalDetailsJson,
     responses((status = 200, body = SavedJson))
@@ -185,7 +187,7 @@ async fn save_json(
     state: &State<AppState>,
     admin: Admin,
     client: ClientAddress,
-    id: i64,
+    id: OrganisationId,
     body: CsrfJson<LocalDetailsJson>,
 ) -> AppResult<Json<SavedJson>> {
     let entries = body.0.details.iter().map(|(k, v)| (k.as_str(), v.as_str()));

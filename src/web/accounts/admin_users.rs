@@ -12,6 +12,7 @@ use crate::accounts::OrgScope;
 use crate::accounts::organisations::{self, Organisation};
 use crate::accounts::users::{self, Roles, UserDetail, UserSummary};
 use crate::error::{AppError, AppResult};
+use crate::ids::PersonId;
 use crate::listing::SortBy;
 use crate::state::AppState;
 use crate::web::chrome::Chrome;
@@ -115,7 +116,7 @@ async fn show_user(
     state: &State<AppState>,
     manager: Manager,
     chrome: Chrome,
-    id: i64,
+    id: PersonId,
 ) -> AppResult<Template> {
     let person = users::detail(&state.db, &manager.scope, id).await?;
     let organisations = organisations::list(&state.db, &OrgScope::All)
@@ -155,12 +156,16 @@ impl CsrfField for RolesForm {
     }
 }
 
-fn back_to(id: i64) -> Redirect {
+fn back_to(id: PersonId) -> Redirect {
     Redirect::to(format!("/admin/users/{id}"))
 }
 
 /// Turns a refusal the admin can act on into a flash message on the person's page.
-fn flash_conflict(id: i64, result: AppResult<()>, success: &str) -> AppResult<Flash<Redirect>> {
+fn flash_conflict(
+    id: PersonId,
+    result: AppResult<()>,
+    success: &str,
+) -> AppResult<Flash<Redirect>> {
     match result {
         Ok(()) => Ok(Flash::success(back_to(id), success.to_owned())),
         Err(AppError::Conflict(message) | AppError::Unprocessable(message)) => {
@@ -175,7 +180,7 @@ async fn update_roles(
     state: &State<AppState>,
     admin: Admin,
     client: ClientAddress,
-    id: i64,
+    id: PersonId,
     form: CsrfForm<RolesForm>,
 ) -> AppResult<Flash<Redirect>> {
     let form = form.0;
@@ -197,7 +202,7 @@ async fn disable_user(
     state: &State<AppState>,
     admin: Admin,
     client: ClientAddress,
-    id: i64,
+    id: PersonId,
     _form: CsrfForm<TokenOnly>,
 ) -> AppResult<Flash<Redirect>> {
     let result = users::set_disabled(&state.db, &admin.0.account, client.0, id, true).await;
@@ -209,7 +214,7 @@ async fn enable_user(
     state: &State<AppState>,
     admin: Admin,
     client: ClientAddress,
-    id: i64,
+    id: PersonId,
     _form: CsrfForm<TokenOnly>,
 ) -> AppResult<Flash<Redirect>> {
     let result = users::set_disabled(&state.db, &admin.0.account, client.0, id, false).await;

@@ -17,6 +17,7 @@ use crate::accounts::organisations::{self, NewOrganisation, Organisation, Organi
 use crate::accounts::users::{self, JobView, Roles, UserDetail, UserSummary};
 use crate::audit;
 use crate::error::{AppError, AppResult};
+use crate::ids::PersonId;
 use crate::state::AppState;
 use crate::validation;
 use crate::web::bodies::JsonBody;
@@ -79,7 +80,8 @@ pub struct RolesView {
 /// The signed-in person.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Me {
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: PersonId,
     pub email: String,
     pub display_name: String,
     pub roles: RolesView,
@@ -272,12 +274,12 @@ async fn list_users(
 }
 
 /// One person, if they are in an organisation the caller manages.
-#[utoipa::path(tag = "accounts", responses((status = 200, body = UserDetail)))]
+#[utoipa::path(params(("id" = i64, Path)), tag = "accounts", responses((status = 200, body = UserDetail)))]
 #[get("/api/v1/admin/users/<id>")]
 async fn show_user(
     state: &State<AppState>,
     manager: Manager,
-    id: i64,
+    id: PersonId,
 ) -> AppResult<Json<UserDetail>> {
     Ok(Json(users::detail(&state.db, &manager.scope, id).await?))
 }
@@ -293,13 +295,13 @@ pub struct RolesJson {
 }
 
 /// Set a person's roles (the whole set: what is left out is taken away).
-#[utoipa::path(tag = "accounts", request_body = RolesJson, responses((status = 200, body = UserDetail)))]
+#[utoipa::path(params(("id" = i64, Path)), tag = "accounts", request_body = RolesJson, responses((status = 200, body = UserDetail)))]
 #[put("/api/v1/admin/users/<id>/roles", data = "<body>")]
 async fn update_roles(
     state: &State<AppState>,
     admin: Admin,
     client: ClientAddress,
-    id: i64,
+    id: PersonId,
     body: CsrfJson<RolesJson>,
 ) -> AppResult<Json<UserDetail>> {
     let body = body.0;
@@ -313,28 +315,28 @@ async fn update_roles(
 }
 
 /// Disable a person's account and end their sessions.
-#[utoipa::path(tag = "accounts", responses((status = 200, body = UserDetail)))]
+#[utoipa::path(params(("id" = i64, Path)), tag = "accounts", responses((status = 200, body = UserDetail)))]
 #[post("/api/v1/admin/users/<id>/disable")]
 async fn disable_user(
     state: &State<AppState>,
     admin: Admin,
     _csrf: CsrfHeader,
     client: ClientAddress,
-    id: i64,
+    id: PersonId,
 ) -> AppResult<Json<UserDetail>> {
     users::set_disabled(&state.db, &admin.0.account, client.0, id, true).await?;
     Ok(Json(users::detail(&state.db, &OrgScope::All, id).await?))
 }
 
 /// Enable a disabled account again.
-#[utoipa::path(tag = "accounts", responses((status = 200, body = UserDetail)))]
+#[utoipa::path(params(("id" = i64, Path)), tag = "accounts", responses((status = 200, body = UserDetail)))]
 #[post("/api/v1/admin/users/<id>/enable")]
 async fn enable_user(
     state: &State<AppState>,
     admin: Admin,
     _csrf: CsrfHeader,
     client: ClientAddress,
-    id: i64,
+    id: PersonId,
 ) -> AppResult<Json<UserDetail>> {
     users::set_disabled(&state.db, &admin.0.account, client.0, id, false).await?;
     Ok(Json(users::detail(&state.db, &OrgScope::All, id).await?))

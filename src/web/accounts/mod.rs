@@ -19,6 +19,9 @@ pub mod sso;
 use rocket::Route;
 use serde::Serialize;
 
+use crate::accounts::Password;
+use crate::accounts::password::NewPasswordInput;
+
 pub fn routes() -> Vec<Route> {
     let mut routes = Vec::new();
     routes.extend(session::routes());
@@ -58,6 +61,13 @@ impl FormErrors {
         });
     }
 
+    /// Adds problems by field, in the order given.
+    pub fn extend(&mut self, problems: crate::validation::FieldErrors) {
+        for (field, message) in problems {
+            self.add(field, message);
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
@@ -85,21 +95,10 @@ pub fn check_new_password(
     errors: &mut FormErrors,
     password: &str,
     confirm: &str,
-) -> Option<crate::accounts::Password> {
-    match crate::accounts::Password::parse(password) {
-        Ok(password) if password.expose() == confirm => Some(password),
-        Ok(_) => {
-            errors.add(
-                "confirm",
-                "The passwords do not match. Enter the same password twice",
-            );
-            None
-        }
-        Err(message) => {
-            errors.add("password", message);
-            None
-        }
-    }
+) -> Option<Password> {
+    Password::try_from(&NewPasswordInput { password, confirm })
+        .map_err(|problems| errors.extend(problems))
+        .ok()
 }
 
 /// Where to go after signing in: only paths on this site that make a valid `Location`. A

@@ -10,7 +10,9 @@ use serde_json::json;
 
 use super::activation::{NewPasswordForm, NewPasswordView};
 use super::{FormErrors, check_new_password};
+use crate::accounts::Password;
 use crate::accounts::credentials::{self, SignInError};
+use crate::accounts::password::PasswordChangeInput;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::web::chrome::Chrome;
@@ -83,15 +85,20 @@ async fn change_password(
 ) -> AppResult<Either<Flash<Redirect>, (Status, Template)>> {
     let form = form.0;
     let mut errors = FormErrors::default();
-    if form.current.is_empty() {
-        errors.add("current", "Enter your current password");
-    }
-    let password = check_new_password(&mut errors, &form.password, &form.confirm);
-    let Some(password) = password.filter(|_| errors.is_empty()) else {
-        return Ok(Either::Right((
-            Status::UnprocessableEntity,
-            render_change(&chrome, errors),
-        )));
+    let input = PasswordChangeInput {
+        current: &form.current,
+        password: &form.password,
+        confirm: &form.confirm,
+    };
+    let password = match Password::try_from(&input) {
+        Ok(password) => password,
+        Err(problems) => {
+            errors.extend(problems);
+            return Ok(Either::Right((
+                Status::UnprocessableEntity,
+                render_change(&chrome, errors),
+            )));
+        }
     };
     match credentials::change_password(
         &state.db,

@@ -9,7 +9,7 @@ use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use super::{FormErrors, safe_next};
-use crate::accounts::credentials::{self, SignInError};
+use crate::accounts::credentials::{self, SignInError, SignInInput};
 use crate::accounts::sso;
 use crate::config::AppConfig;
 use crate::error::AppResult;
@@ -136,11 +136,12 @@ async fn sign_in(
     let form = form.0;
     let next = safe_next(Some(&form.next));
     let mut errors = FormErrors::default();
-    if form.email.trim().is_empty() {
-        errors.add("email", "Enter your email address");
-    }
-    if form.password.is_empty() {
-        errors.add("password", "Enter your password");
+    let input = SignInInput {
+        email: &form.email,
+        password: &form.password,
+    };
+    if let Err(problems) = input.check() {
+        errors.extend(problems);
     }
     // Whoever posts the password form while passwords are off came from the break-glass page.
     let break_glass = !state.config.password_sign_in;

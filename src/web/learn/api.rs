@@ -11,14 +11,17 @@ use utoipa::{OpenApi, ToSchema};
 
 use super::views::{ItemView, item_view};
 use crate::assessment::answer::{AnswerInput, Sureness};
-use crate::assessment::attempts::{self, FollowUpAdded, SaveItem};
+use crate::assessment::attempts::{FollowUpAdded, SaveItem};
+use crate::assessment::progress::Progress;
 use crate::assessment::results::AttemptResult;
 use crate::assessment::{AttemptStatus, Phase, progress, results};
 use crate::error::{AppError, AppResult};
+use crate::ids::AttemptId;
 use crate::learning::export::DataExport;
 use crate::learning::modules::{ModulePage, ModuleSummary};
 use crate::learning::plan::Plan;
 use crate::learning::record::{CompletedModule, Record};
+use crate::learning::sitting::{self, Assessment};
 use crate::learning::{export, modules, plan, record};
 use crate::questions::Question;
 use crate::state::AppState;
@@ -64,8 +67,7 @@ pub struct AttemptJson {
     pub missing: Vec<String>,
 }
 
-async fn attempt_json(state: &AppState, user_id: i64, id: i64) -> AppResult<AttemptJson> {
-    let progress = progress::progress(&state.db, user_id, id).await?;
+fn attempt_json(progress: Progress) -> AttemptJson {
     let saved = &progress.responses;
     let items = progress
         .slots
@@ -78,20 +80,21 @@ async fn attempt_json(state: &AppState, user_id: i64, id: i64) -> AppResult<Atte
             item: item_view(index, slot, saved.get(&slot.item_version_id), None, None),
         })
         .collect();
-    Ok(AttemptJson {
+    AttemptJson {
         id: progress.attempt.id,
         phase: progress.attempt.phase,
         status: progress.attempt.status,
-        ratings: progress.ratings.clone(),
-        items,
         missing: progress.missing(),
-    })
+        ratings: progress.ratings,
+        items,
+    }
 }
 
 /// The baseline attempt to resume or see, if any.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AttemptRef {
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: AttemptId,
     pub status: AttemptStatus,
 }
 
@@ -108,17 +111,13 @@ pub async fn api_dashboard(
     user: CurrentUser,
     state: &State<AppState>,
 ) -> AppResult<Json<DashboardJson>> {
-    let baseline = attempts::attempts_at(&state.db, user.account.id, "baseline").await?;
-    let plan = plan::plan(&state.db, user.account.id).await?;
+    let standing = sitting::standing(&state.db, user.account.id).await?;
     Ok(Json(DashboardJson {
-        baseline: baseline
-            .iter()
-            .find(|a| a.is_reported || a.status == AttemptStatus::InProgress)
-            .map(|a| AttemptRef {
-                id: a.id,
-                status: a.status,
-            }),
-        plan_complete: plan.as_ref().is_some_and(|p| p.complete),
+        baseline: standing.baseline.map(|b| AttemptRef {
+            id: b.id,
+            status: b.status,
+        }),
+        plan_complete: standing.plan_complete,
     }))
 }
 
@@ -131,38 +130,29 @@ pub async fn api_start_attempt(
     state: &State<AppState>,
     slug: &str,
 ) -> AppResult<Json<AttemptJson>> {
-    match slug {
-        "baseline" => {}
-        "post" => plan::ensure_post_open(&state.db, user.account.id).await?,
-        other => {
-            let slug = other
-                .strip_prefix("quiz-")
-                .ok_or_else(|| AppError::NotFound("There is no such assessment.".into()))?;
-            modules::module_by_slug(&state.db, slug).await?;
-        }
-    }
-    let attempt = attempts::start_or_resume_with(
+    let assessment = Assessment::parse(slug)
+        .ok_or_else(|| AppError::NotFound("There is no such assessment.".into()))?;
+    let progress = sitting::start_progress(
         &state.db,
         user.account.id,
-        slug,
+        assessment,
         state.config.shuffle_seed,
         state.config.adaptive_baseline,
     )
     .await?;
-    Ok(Json(
-        attempt_json(state, user.account.id, attempt.id).await?,
-    ))
+    Ok(Json(attempt_json(progress)))
 }
 
 /// One of the learner's own attempts.
-#[utoipa::path(tag = "learning", responses((status = 200, body = AttemptJson)))]
+#[utoipa::path(params(("id" = i64, Path)), tag = "learning", responses((status = 200, body = AttemptJson)))]
 #[get("/api/v1/attempts/<id>")]
 pub async fn api_show_attempt(
     user: CurrentUser,
     state: &State<AppState>,
-    id: i64,
+    id: AttemptId,
 ) -> AppResult<Json<AttemptJson>> {
-    Ok(Json(attempt_json(state, user.account.id, id).await?))
+    let progress = progress::progress(&state.db, user.account.id, id).await?;
+    Ok(Json(attempt_json(progress)))
 }
 
 /// One answer: the item's position and the fields its question type uses.
@@ -217,6 +207,7 @@ pub enum SaveRefused {
 
 /// Save ratings and answers on an attempt in progress.
 #[utoipa::path(
+    params(("id" = i64, Path)),
     tag = "learning",
     request_body = SaveJson,
     responses(
@@ -228,7 +219,7 @@ pub enum SaveRefused {
 pub async fn api_save_answers(
     user: CurrentUser,
     state: &State<AppState>,
-    id: i64,
+    id: AttemptId,
     body: CsrfJson<SaveJson>,
 ) -> AppResult<(Status, Json<AnswersSaved>)> {
     let body = body.0;
@@ -283,17 +274,16 @@ pub async fn api_save_answers(
 }
 
 /// Submit an attempt; the answer is its result.
-#[utoipa::path(tag = "learning", responses((status = 200, body = AttemptResult)))]
+#[utoipa::path(params(("id" = i64, Path)), tag = "learning", responses((status = 200, body = AttemptResult)))]
 #[post("/api/v1/attempts/<id>/submit")]
 pub async fn api_submit_attempt(
     user: CurrentUser,
     _csrf: CsrfHeader,
     state: &State<AppState>,
-    id: i64,
+    id: AttemptId,
 ) -> AppResult<Json<AttemptResult>> {
-    attempts::submit(&state.db, user.account.id, id).await?;
     Ok(Json(
-        results::attempt_result(&state.db, user.account.id, id).await?,
+        results::submit_and_result(&state.db, user.account.id, id).await?,
     ))
 }
 
@@ -312,12 +302,12 @@ pub struct ResultJson {
 }
 
 /// A submitted attempt's result with each question's answers and feedback.
-#[utoipa::path(tag = "learning", responses((status = 200, body = ResultJson)))]
+#[utoipa::path(params(("id" = i64, Path)), tag = "learning", responses((status = 200, body = ResultJson)))]
 #[get("/api/v1/attempts/<id>/result")]
 pub async fn api_show_result(
     user: CurrentUser,
     state: &State<AppState>,
-    id: i64,
+    id: AttemptId,
 ) -> AppResult<Json<ResultJson>> {
     // Someone else's attempt is "not found"; an open one "shown once submitted".
     let result = results::attempt_result(&state.db, user.account.id, id).await?;

@@ -11,11 +11,12 @@ use serde::Serialize;
 use super::views::{ItemView, item_view};
 use crate::assessment::Phase;
 use crate::assessment::answer::{AnswerInput, Sureness};
-use crate::assessment::attempts::{self, SaveItem};
-use crate::assessment::progress::{self, Progress};
-use crate::assessment::results;
+use crate::assessment::attempts::SaveItem;
+use crate::assessment::progress::{self, Progress, Submitted, TopicSaved};
 use crate::assessment::results::RATING_LABELS;
 use crate::error::{AppError, AppResult};
+use crate::ids::AttemptId;
+use crate::learning::sitting::{self, Assessment};
 use crate::measures::decision::FollowUp;
 use crate::state::AppState;
 use crate::web::chrome::Chrome;
@@ -96,20 +97,20 @@ pub async fn start_attempt(
     form: CsrfForm<TokenOnly>,
 ) -> AppResult<Redirect> {
     let _ = form;
-    match slug {
-        "baseline" => {}
-        "post" => crate::learning::plan::ensure_post_open(&state.db, user.account.id).await?,
+    let assessment = match slug {
+        "baseline" => Assessment::Baseline,
+        "post" => Assessment::Post,
         _ => return Err(AppError::NotFound("There is no such assessment.".into())),
-    }
-    let attempt = attempts::start_or_resume_with(
+    };
+    let attempt = sitting::start(
         &state.db,
         user.account.id,
-        slug,
+        assessment,
         state.config.shuffle_seed,
         state.config.adaptive_baseline,
     )
     .await?;
-    Ok(Redirect::to(uri!(resume_attempt(attempt.id))))
+    Ok(Redirect::to(uri!(resume_attempt(attempt))))
 }
 
 /// Sends the learner to the first topic still to do, the review page, or the result.
@@ -117,7 +118,7 @@ pub async fn start_attempt(
 pub async fn resume_attempt(
     user: CurrentUser,
     state: &State<AppState>,
-    id: i64,
+    id: AttemptId,
 ) -> AppResult<Redirect> {
     let progress = progress::progress(&state.db, user.account.id, id).await?;
     if progress.is_submitted() {
@@ -252,7 +253,7 @@ pub async fn show_topic(
     chrome: Chrome,
     state: &State<AppState>,
     cookies: &CookieJar<'_>,
-    id: i64,
+    id: AttemptId,
     n: usize,
     more: Option<usize>,
 ) -> AppResult<Template> {
@@ -286,7 +287,7 @@ pub async fn save_topic(
     user: CurrentUser,
     chrome: Chrome,
     state: &State<AppState>,
-    id: i64,
+    id: AttemptId,
     n: usize,
     form: CsrfForm<TopicForm>,
 ) -> AppResult<Result<Redirect, (Status, Template)>> {
@@ -326,48 +327,29 @@ pub async fn save_topic(
         n,
         form.rating,
         &items,
+        problems,
         progress::Adaptive {
             on: state.config.adaptive_baseline,
             shuffle_seed: state.config.shuffle_seed,
         },
     )
     .await?;
-    problems.extend(saved.problems.iter().cloned());
-    let is_last = n == saved.drawn.topic_order().len();
-    let missing_answers: Vec<i32> = form
-        .items
-        .iter()
-        .filter(|i| {
-            i.sureness.as_deref().is_none_or(|s| s.trim().is_empty()) && to_input(i).is_empty()
-        })
-        .map(|i| i.position)
-        .collect();
-    for position in missing_answers {
-        if !problems.iter().any(|(p, _)| *p == position) {
-            problems.push((
-                position,
-                "Choose an answer and how sure you are, or choose \"I don't know\".".into(),
-            ));
+    match saved {
+        TopicSaved::Saved { is_last: true } => Ok(Ok(Redirect::to(uri!(show_review(id))))),
+        TopicSaved::Saved { is_last: false } => {
+            Ok(Ok(Redirect::to(uri!(show_topic(id, n + 1, None::<usize>)))))
         }
-    }
-    if !problems.is_empty() || form.rating.is_none() {
-        // Shown again with what is now saved (answers refused or missing).
-        let progress = saved.progress(&state.db).await?;
-        let view = topic_page(&progress, n, Some((&form, &problems)))?;
-        let title = format!("Error: {}", view.topic_name);
-        return Ok(Err((
-            Status::UnprocessableEntity,
-            chrome.render("learn/topic", &title, view),
-        )));
-    }
-    if !saved.added.is_empty() {
         // A few more questions on this topic: the same page again, with them at the end.
-        let more: usize = saved.added.iter().map(|a| a.items).sum();
-        Ok(Ok(Redirect::to(uri!(show_topic(id, n, Some(more))))))
-    } else if is_last {
-        Ok(Ok(Redirect::to(uri!(show_review(id)))))
-    } else {
-        Ok(Ok(Redirect::to(uri!(show_topic(id, n + 1, None::<usize>)))))
+        TopicSaved::More { items } => Ok(Ok(Redirect::to(uri!(show_topic(id, n, Some(items)))))),
+        // Shown again with what is now saved (answers refused or missing).
+        TopicSaved::Again { progress, problems } => {
+            let view = topic_page(&progress, n, Some((&form, &problems)))?;
+            let title = format!("Error: {}", view.topic_name);
+            Ok(Err((
+                Status::UnprocessableEntity,
+                chrome.render("learn/topic", &title, view),
+            )))
+        }
     }
 }
 
@@ -381,13 +363,7 @@ struct ReviewView {
     topics: Vec<super::review_view::ReviewedTopic>,
 }
 
-async fn review_view(
-    state: &AppState,
-    user_id: i64,
-    id: i64,
-    show_errors: bool,
-) -> AppResult<ReviewView> {
-    let progress = progress::progress(&state.db, user_id, id).await?;
+fn review_view(progress: &Progress, show_errors: bool) -> ReviewView {
     let missing = progress.missing();
     let errors = if show_errors {
         missing
@@ -400,8 +376,8 @@ async fn review_view(
     } else {
         Vec::new()
     };
-    Ok(ReviewView {
-        attempt_id: id,
+    ReviewView {
+        attempt_id: progress.attempt.id,
         heading: phase_heading(progress.attempt.phase).to_owned(),
         topics: super::review_view::reviewed_topics(
             &progress.slots,
@@ -411,7 +387,7 @@ async fn review_view(
         complete: missing.is_empty(),
         missing,
         errors,
-    })
+    }
 }
 
 #[get("/learn/attempts/<id>/review")]
@@ -419,9 +395,10 @@ pub async fn show_review(
     user: CurrentUser,
     chrome: Chrome,
     state: &State<AppState>,
-    id: i64,
+    id: AttemptId,
 ) -> AppResult<Template> {
-    let view = review_view(state, user.account.id, id, false).await?;
+    let progress = progress::progress(&state.db, user.account.id, id).await?;
+    let view = review_view(&progress, false);
     Ok(chrome.render("learn/review", "Check and submit your answers", view))
 }
 
@@ -430,20 +407,20 @@ pub async fn submit_attempt(
     user: CurrentUser,
     chrome: Chrome,
     state: &State<AppState>,
-    id: i64,
+    id: AttemptId,
     form: CsrfForm<TokenOnly>,
 ) -> AppResult<Result<Redirect, (Status, Template)>> {
     let _ = form;
-    match attempts::submit(&state.db, user.account.id, id).await {
-        Ok(_) => Ok(Ok(Redirect::to(uri!(show_result(id))))),
-        Err(AppError::Unprocessable(_)) => {
-            let view = review_view(state, user.account.id, id, true).await?;
-            Ok(Err((
-                Status::UnprocessableEntity,
-                chrome.render("learn/review", "Error: check and submit your answers", view),
-            )))
-        }
-        Err(other) => Err(other),
+    match progress::submit_from_review(&state.db, user.account.id, id).await? {
+        Submitted::Done => Ok(Ok(Redirect::to(uri!(show_result(id))))),
+        Submitted::NotReady(progress) => Ok(Err((
+            Status::UnprocessableEntity,
+            chrome.render(
+                "learn/review",
+                "Error: check and submit your answers",
+                review_view(&progress, true),
+            ),
+        ))),
     }
 }
 
@@ -452,11 +429,9 @@ pub async fn show_result(
     user: CurrentUser,
     chrome: Chrome,
     state: &State<AppState>,
-    id: i64,
+    id: AttemptId,
 ) -> AppResult<Template> {
-    let result = results::attempt_result(&state.db, user.account.id, id).await?;
-    let post_taken = result.phase == Phase::Post;
-    let next = super::next_step::next_step(state, user.account.id, post_taken).await?;
-    let view = super::result_view::result_view(&result, next);
+    let page = sitting::result_page(&state.db, user.account.id, id).await?;
+    let view = super::result_view::result_view(&page.result, page.next.into());
     Ok(chrome.render("learn/result", "Your results", view))
 }

@@ -9,6 +9,7 @@ use rocket::http::CookieJar;
 use rocket::response::{Flash, Redirect};
 use rocket::{State, post};
 
+use crate::ids::AttemptId;
 use crate::state::AppState;
 use crate::web::guards::secure_cookie;
 
@@ -63,7 +64,7 @@ pub async fn keep_answers(
     state: &State<AppState>,
     cookies: &CookieJar<'_>,
     origin: Origin<'_>,
-    id: i64,
+    id: AttemptId,
     n: usize,
     body: Data<'_>,
 ) -> Flash<Redirect> {
@@ -96,7 +97,7 @@ pub async fn keep_answers(
 
 /// The answers kept for topic `n` of attempt `id`, as the form body that was sent, if any
 /// (and still fresh). The cookie is removed whatever it held: it is shown once.
-pub fn take(state: &AppState, cookies: &CookieJar<'_>, id: i64, n: usize) -> Option<String> {
+pub fn take(state: &AppState, cookies: &CookieJar<'_>, id: AttemptId, n: usize) -> Option<String> {
     let name = cookie_name(state.config.release);
     let value = cookies.get(name)?.value().to_owned();
     cookies.remove(rocket::http::Cookie::build(name).path("/"));

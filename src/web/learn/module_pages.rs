@@ -12,12 +12,13 @@ use super::attempt_pages::{ItemForm, to_input};
 use super::views::{ItemView, item_view};
 use crate::assessment::Phase;
 use crate::assessment::answer::Sureness;
-use crate::assessment::attempts::{self, Indices, SaveItem};
-use crate::assessment::progress::{self, Progress};
-use crate::assessment::results;
+use crate::assessment::attempts::SaveItem;
+use crate::assessment::progress::{self, Progress, QuizAnswered};
 use crate::content::markdown::render_formatted;
 use crate::error::{AppError, AppResult};
-use crate::learning::{frameworks, modules};
+use crate::ids::AttemptId;
+use crate::learning::modules;
+use crate::learning::sitting::{self, Assessment};
 use crate::questions::QuestionKind;
 use crate::state::AppState;
 use crate::web::chrome::Chrome;
@@ -51,14 +52,9 @@ pub async fn show_module_page(
     slug: &str,
     number: i32,
 ) -> AppResult<Template> {
-    let page = modules::read_page(&state.db, user.account.id, slug, number).await?;
+    let modules::Reading { page, supports } =
+        modules::reading(&state.db, user.account.id, slug, number).await?;
     let title = format!("{} – {}", page.page_title, page.module.title);
-    // The mapping is shown once, with the outcomes it is about.
-    let supports = if number == 1 {
-        frameworks::supported_by_module(&state.db, page.module.module_id).await?
-    } else {
-        Vec::new()
-    };
     let view = serde_json::json!({
         "page": page,
         "supports": supports,
@@ -79,15 +75,15 @@ pub async fn start_quiz(
     form: CsrfForm<TokenOnly>,
 ) -> AppResult<Redirect> {
     let _ = form;
-    let module = modules::module_by_slug(&state.db, slug).await?;
-    let attempt = attempts::start_or_resume_shuffled(
+    let attempt = sitting::start(
         &state.db,
         user.account.id,
-        &format!("quiz-{}", module.slug),
+        Assessment::Quiz(slug),
         state.config.shuffle_seed,
+        false,
     )
     .await?;
-    Ok(Redirect::to(uri!(show_quiz(attempt.id))))
+    Ok(Redirect::to(uri!(show_quiz(attempt))))
 }
 
 #[derive(Debug, FromForm)]
@@ -146,7 +142,7 @@ pub async fn show_quiz(
     user: CurrentUser,
     chrome: Chrome,
     state: &State<AppState>,
-    id: i64,
+    id: AttemptId,
 ) -> AppResult<Result<Template, Redirect>> {
     let progress = progress::progress(&state.db, user.account.id, id).await?;
     if progress.is_submitted() {
@@ -164,7 +160,7 @@ pub async fn answer_quiz(
     user: CurrentUser,
     chrome: Chrome,
     state: &State<AppState>,
-    id: i64,
+    id: AttemptId,
     form: CsrfForm<QuizForm>,
 ) -> AppResult<Result<Redirect, (Status, Template)>> {
     let form = form.0;
@@ -200,17 +196,11 @@ pub async fn answer_quiz(
             }),
         }
     }
-    problems.extend(
-        attempts::save_with(&state.db, user.account.id, id, &[], &items, Indices::Shown).await?,
-    );
-    if problems.is_empty() {
-        match attempts::submit(&state.db, user.account.id, id).await {
-            Ok(_) => return Ok(Ok(Redirect::to(uri!(show_quiz_feedback(id))))),
-            Err(AppError::Unprocessable(message)) => problems.push((0, message)),
-            Err(other) => return Err(other),
-        }
-    }
-    let progress = progress::progress(&state.db, user.account.id, id).await?;
+    let (progress, problems) =
+        match progress::answer_quiz(&state.db, user.account.id, id, &items, problems).await? {
+            QuizAnswered::Submitted => return Ok(Ok(Redirect::to(uri!(show_quiz_feedback(id))))),
+            QuizAnswered::Again { progress, problems } => (progress, problems),
+        };
     let view = quiz_view(&progress, Some((&form, &problems)))?;
     Ok(Err((
         Status::UnprocessableEntity,
@@ -267,12 +257,13 @@ pub async fn show_quiz_feedback(
     user: CurrentUser,
     chrome: Chrome,
     state: &State<AppState>,
-    id: i64,
+    id: AttemptId,
 ) -> AppResult<Template> {
-    let result = results::attempt_result(&state.db, user.account.id, id).await?;
-    if result.phase != Phase::Quiz {
-        return Err(AppError::NotFound("That quiz was not found.".into()));
-    }
+    let sitting::QuizFeedback {
+        result,
+        module,
+        next,
+    } = sitting::quiz_feedback(&state.db, user.account.id, id).await?;
     let responses = &result.responses;
     let items: Vec<FeedbackItem> = result
         .items
@@ -312,7 +303,6 @@ pub async fn show_quiz_feedback(
         })
         .collect();
     let score = 100.0 * result.summary.accuracy.unwrap_or(0.0);
-    let module = crate::learning::quiz::module_of_quiz(&state.db, id).await?;
     let passed = score + 1e-9 >= f64::from(module.pass_mark);
     let view = serde_json::json!({
         "module": module,
@@ -321,7 +311,7 @@ pub async fn show_quiz_feedback(
         "passed": passed,
         "mean_cbm": result.summary.mean_cbm_mark.map(|v| format!("{v:+.2}")),
         "items": items,
-        "next": super::next_step::next_step(state, user.account.id, false).await?,
+        "next": super::next_step::NextStepView::from(next),
         "help": crate::web::glossary::pick(&["certainty_based_mark"]),
     });
     Ok(chrome.render("learn/quiz_feedback", "Quiz results", view))

@@ -4,9 +4,7 @@
 
 use serde::Serialize;
 
-use crate::error::AppResult;
-use crate::learning::plan::{self, NextStep};
-use crate::state::AppState;
+use crate::learning::plan::NextStep;
 
 /// The next step as a sentence with the link that takes it.
 #[derive(Debug, Serialize)]
@@ -47,14 +45,4 @@ impl From<Option<NextStep>> for NextStepView {
         };
         Self { text, href, detail }
     }
-}
-
-/// The learner's next step; `post_taken` when they have submitted the post-assessment.
-pub async fn next_step(
-    state: &AppState,
-    user_id: i64,
-    post_taken: bool,
-) -> AppResult<NextStepView> {
-    let plan = plan::plan(&state.db, user_id).await?;
-    Ok(plan.map(|plan| plan.next_step(post_taken)).into())
 }

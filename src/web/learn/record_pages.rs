@@ -5,7 +5,6 @@ use rocket::{Responder, State, get};
 use rocket_dyn_templates::Template;
 use serde_json::json;
 
-use crate::accounts::{OrgScope, users};
 use crate::error::AppResult;
 use crate::learning::{export, plan, record};
 use crate::state::AppState;
@@ -88,18 +87,10 @@ pub async fn show_certificate(
     state: &State<AppState>,
     slug: &str,
 ) -> AppResult<Template> {
-    let module = record::certificate(&state.db, user.account.id, slug).await?;
-    let person = users::detail(&state.db, &OrgScope::All, user.account.id).await?;
-    // Where they worked when they completed it (a mover's certificate keeps that trust).
-    let organisation = person
-        .job_history
-        .iter()
-        .find(|job| {
-            job.started_at <= module.completed_at
-                && job.ended_at.is_none_or(|end| module.completed_at < end)
-        })
-        .or(person.summary.current_job.as_ref())
-        .map(|job| job.organisation_name.clone());
+    let record::CertificatePage {
+        module,
+        organisation,
+    } = record::certificate_page(&state.db, user.account.id, slug).await?;
     let view = json!({
         "name": user.account.display_name,
         "organisation": organisation,

@@ -1,7 +1,6 @@
 //! `/manage/assignments`: managers and admins assign modules to a job role or a whole
 //! organisation, with a due date. A manager may only assign within their own organisations.
 
-use chrono::NaiveDate;
 use rocket::form::FromForm;
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
@@ -11,13 +10,10 @@ use rocket_dyn_templates::Template;
 use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
 
-use crate::accounts::OrgScope;
-use crate::accounts::organisations;
-use crate::audit::{self, Event, action};
 use crate::error::{AppError, AppResult};
-use crate::learning::assignments::{self, AssignmentRow, Audience};
-use crate::learning::modules;
+use crate::learning::assignments::{self, AssignInput, AssignmentRow, AssignmentsPage};
 use crate::state::AppState;
+use crate::validation::{self, FieldErrors};
 use crate::web::chrome::Chrome;
 use crate::web::csrf::{CsrfField, CsrfForm, CsrfJson};
 use crate::web::guards::{ClientAddress, Manager};
@@ -60,14 +56,27 @@ struct FieldError {
     message: String,
 }
 
-async fn choices(
-    state: &AppState,
-    scope: &OrgScope,
+impl AssignForm {
+    fn input(&self) -> AssignInput<'_> {
+        AssignInput {
+            module: &self.module,
+            organisation_id: self.organisation_id,
+            job_role_id: self.job_role_id,
+            due_on: &self.due_on,
+        }
+    }
+}
+
+/// The page; after an error, `entered` is the form as sent, shown again with each field's
+/// message beside it.
+fn render(
+    chrome: &Chrome,
+    page: AssignmentsPage,
+    errors: FieldErrors,
     entered: Option<&AssignForm>,
-) -> AppResult<(Vec<Choice>, Vec<Choice>, Vec<Choice>)> {
-    let db = &state.db;
-    let modules = modules::published_modules(db)
-        .await?
+) -> Template {
+    let modules: Vec<Choice> = page
+        .modules
         .into_iter()
         .map(|m| Choice {
             selected: entered.is_some_and(|f| f.module == m.slug),
@@ -75,8 +84,8 @@ async fn choices(
             label: m.title,
         })
         .collect();
-    let organisations = organisations::list(db, scope)
-        .await?
+    let organisations: Vec<Choice> = page
+        .organisations
         .into_iter()
         .map(|o| Choice {
             selected: entered.is_some_and(|f| f.organisation_id == Some(o.id)),
@@ -84,8 +93,8 @@ async fn choices(
             label: format!("{} ({})", o.name, o.code),
         })
         .collect();
-    let roles = assignments::role_choices(db)
-        .await?
+    let roles: Vec<Choice> = page
+        .roles
         .into_iter()
         .map(|(id, name)| Choice {
             selected: entered.is_some_and(|f| f.job_role_id == Some(id)),
@@ -93,80 +102,6 @@ async fn choices(
             label: name,
         })
         .collect();
-    Ok((modules, organisations, roles))
-}
-
-/// Checks the form against the manager's scope; the problems are per field.
-async fn validate(
-    state: &AppState,
-    scope: &OrgScope,
-    form: &AssignForm,
-) -> AppResult<Result<(i64, Audience, NaiveDate), Vec<FieldError>>> {
-    let db = &state.db;
-    let mut errors = Vec::new();
-    let module = modules::published_modules(db)
-        .await?
-        .into_iter()
-        .find(|m| m.slug == form.module);
-    if module.is_none() {
-        errors.push(FieldError {
-            field: "module",
-            message: "Choose a module".into(),
-        });
-    }
-    let organisation = form.organisation_id.filter(|id| scope.includes(*id));
-    if organisation.is_none() {
-        errors.push(FieldError {
-            field: "organisation_id",
-            message: "Choose one of your organisations".into(),
-        });
-    }
-    if let Some(role) = form.job_role_id
-        && !assignments::role_exists(db, role).await?
-    {
-        errors.push(FieldError {
-            field: "job_role_id",
-            message: "Choose a job role from the list, or everyone".into(),
-        });
-    }
-    let due = NaiveDate::parse_from_str(form.due_on.trim(), "%Y-%m-%d").ok();
-    match due {
-        None => errors.push(FieldError {
-            field: "due_on",
-            message: "Enter the due date as a date, for example 2027-03-31".into(),
-        }),
-        Some(date) if date < chrono::Utc::now().date_naive() => {
-            errors.push(FieldError {
-                field: "due_on",
-                message: "The due date must be today or later".into(),
-            });
-        }
-        Some(_) => {}
-    }
-    Ok(match (module, organisation, due, errors.is_empty()) {
-        (Some(module), Some(organisation_id), Some(due), true) => Ok((
-            module.module_id,
-            Audience {
-                organisation_id,
-                job_role_id: form.job_role_id,
-            },
-            due,
-        )),
-        _ => Err(errors),
-    })
-}
-
-/// The page; after an error, `entered` is the form as sent, shown again with each field's
-/// message beside it.
-async fn page(
-    state: &AppState,
-    manager: &Manager,
-    chrome: &Chrome,
-    errors: Vec<FieldError>,
-    entered: Option<&AssignForm>,
-) -> AppResult<Template> {
-    let (modules, organisations, roles) = choices(state, &manager.scope, entered).await?;
-    let rows = assignments::list(&state.db, &manager.scope).await?;
     let title = if errors.is_empty() {
         "Module assignments"
     } else {
@@ -175,14 +110,14 @@ async fn page(
     let on = |field: &str| {
         errors
             .iter()
-            .find(|e| e.field == field)
-            .map(|e| e.message.clone())
+            .find(|(f, _)| *f == field)
+            .map(|(_, message)| message.clone())
     };
-    Ok(chrome.render(
+    chrome.render(
         "manage/assignments",
         title,
         json!({
-            "assignments": rows,
+            "assignments": page.assignments,
             "modules": modules,
             "organisations": organisations,
             "roles": roles,
@@ -191,9 +126,15 @@ async fn page(
             "organisation_id_error": on("organisation_id"),
             "job_role_id_error": on("job_role_id"),
             "due_on_error": on("due_on"),
-            "errors": errors,
+            "errors": errors
+                .iter()
+                .map(|(field, message)| FieldError {
+                    field,
+                    message: message.clone(),
+                })
+                .collect::<Vec<_>>(),
         }),
-    ))
+    )
 }
 
 #[get("/manage/assignments")]
@@ -202,34 +143,8 @@ pub async fn list_assignments(
     chrome: Chrome,
     state: &State<AppState>,
 ) -> AppResult<Template> {
-    page(state, &manager, &chrome, Vec::new(), None).await
-}
-
-async fn record(
-    state: &AppState,
-    manager: &Manager,
-    address: Option<String>,
-    module_id: i64,
-    audience: Audience,
-    due: NaiveDate,
-) -> AppResult<i64> {
-    let row =
-        assignments::assign(&state.db, manager.user.account.id, module_id, audience, due).await?;
-    audit::record(
-        &state.db,
-        Event::new(action::MODULE_ASSIGNED)
-            .by(Some(manager.user.account.id))
-            .subject(format!("module {module_id}"))
-            .detail(serde_json::json!({
-                "module_id": module_id,
-                "organisation_id": audience.organisation_id,
-                "job_role_id": audience.job_role_id,
-                "due_on": due,
-            }))
-            .from_address(address),
-    )
-    .await?;
-    Ok(row.id)
+    let page = assignments::page(&state.db, &manager.scope).await?;
+    Ok(render(&chrome, page, Vec::new(), None))
 }
 
 #[post("/manage/assignments", data = "<form>")]
@@ -240,17 +155,22 @@ pub async fn create_assignment(
     state: &State<AppState>,
     form: CsrfForm<AssignForm>,
 ) -> AppResult<Either<Flash<Redirect>, (Status, Template)>> {
-    match validate(state, &manager.scope, &form.0).await? {
-        Ok((module_id, audience, due)) => {
-            record(state, &manager, address.0, module_id, audience, due).await?;
-            Ok(Either::Left(Flash::success(
-                Redirect::to("/manage/assignments"),
-                "The module has been assigned.",
-            )))
-        }
-        Err(errors) => Ok(Either::Right((
+    let created = assignments::create_from_page(
+        &state.db,
+        &manager.scope,
+        manager.user.account.id,
+        address.0,
+        form.0.input(),
+    )
+    .await?;
+    match created {
+        Ok(_) => Ok(Either::Left(Flash::success(
+            Redirect::to("/manage/assignments"),
+            "The module has been assigned.",
+        ))),
+        Err((errors, page)) => Ok(Either::Right((
             Status::UnprocessableEntity,
-            page(state, &manager, &chrome, errors, Some(&form.0)).await?,
+            render(&chrome, page, errors, Some(&form.0)),
         ))),
     }
 }
@@ -291,17 +211,16 @@ pub async fn api_create_assignment(
     state: &State<AppState>,
     body: CsrfJson<AssignForm>,
 ) -> AppResult<Json<Assigned>> {
-    match validate(state, &manager.scope, &body.0).await? {
-        Ok((module_id, audience, due)) => {
-            let id = record(state, &manager, address.0, module_id, audience, due).await?;
-            Ok(Json(Assigned { id }))
-        }
-        Err(errors) => Err(AppError::Unprocessable(
-            errors
-                .into_iter()
-                .map(|e| e.message)
-                .collect::<Vec<_>>()
-                .join("; "),
-        )),
+    let created = assignments::create(
+        &state.db,
+        &manager.scope,
+        manager.user.account.id,
+        address.0,
+        body.0.input(),
+    )
+    .await?;
+    match created {
+        Ok(id) => Ok(Json(Assigned { id })),
+        Err(errors) => Err(AppError::Unprocessable(validation::joined(&errors, "; "))),
     }
 }
