@@ -29,6 +29,7 @@ mod m20261207_030000_normalise_bands;
 mod m20261207_040000_create_identity_links;
 mod m20261207_050000_create_frameworks;
 mod m20261208_000000_create_local_details;
+mod m20261215_000000_add_certificate_codes;
 
 /// The one spelling of a band, shared with the people import.
 pub use m20261207_030000_normalise_bands::normalise_band;
@@ -57,6 +58,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_040000_create_identity_links::Migration),
             Box::new(m20261207_050000_create_frameworks::Migration),
             Box::new(m20261208_000000_create_local_details::Migration),
+            Box::new(m20261215_000000_add_certificate_codes::Migration),
         ]
     }
 }
