@@ -31,6 +31,7 @@ mod m20261207_050000_create_frameworks;
 mod m20261208_000000_create_local_details;
 mod m20261212_000001_create_calibrations;
 mod m20261212_000002_create_attempt_topic_abilities;
+mod m20261215_000000_add_certificate_codes;
 
 /// The one spelling of a band, shared with the people import.
 pub use m20261207_030000_normalise_bands::normalise_band;
@@ -61,6 +62,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_000000_create_local_details::Migration),
             Box::new(m20261212_000001_create_calibrations::Migration),
             Box::new(m20261212_000002_create_attempt_topic_abilities::Migration),
+            Box::new(m20261215_000000_add_certificate_codes::Migration),
         ]
     }
 }

@@ -16,6 +16,8 @@
 //!   guesses across many accounts;
 //! - one-time links (activation, reset) that do not work, per address: 10 free, then delays up
 //!   to 15 minutes (links that work are never counted: a site's staff share one address);
+//! - certificate references that match no certificate, per address (the public check at
+//!   `/certificates/check`): 10 free, then delays up to 15 minutes, like links;
 //! - password-reset emails: 3 per account and 20 per address in 15 minutes, then none for 15
 //!   minutes (a fixed stop, not a delay: nobody is kept out of their account by it).
 //!
@@ -43,6 +45,8 @@ pub enum Key {
     Address(String),
     /// Uses of activation and password-reset links from one address.
     LinkAddress(String),
+    /// Certificate references checked from one address that matched no certificate.
+    CertificateAddress(String),
     /// Password-reset emails asked for one account.
     ResetAccount(String),
     /// Password-reset emails asked for from one address.
@@ -82,6 +86,9 @@ impl Key {
             Self::Account(email) => format!("account:{}", token::digest(email)),
             Self::Address(address) => format!("address:{}", token::digest(address)),
             Self::LinkAddress(address) => format!("link-address:{}", token::digest(address)),
+            Self::CertificateAddress(address) => {
+                format!("certificate-address:{}", token::digest(address))
+            }
             Self::ResetAccount(email) => format!("reset-account:{}", token::digest(email)),
             Self::ResetAddress(address) => format!("reset-address:{}", token::digest(address)),
         }
@@ -103,7 +110,7 @@ impl Key {
         match self {
             Self::Account(_) => growing(ACCOUNT_FREE, 5),
             Self::Address(_) => growing(ADDRESS_FREE, 15),
-            Self::LinkAddress(_) => growing(10, 15),
+            Self::LinkAddress(_) | Self::CertificateAddress(_) => growing(10, 15),
             Self::ResetAccount(_) => stop(3),
             Self::ResetAddress(_) => stop(ADDRESS_FREE),
         }

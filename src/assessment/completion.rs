@@ -112,6 +112,7 @@ pub async fn complete_module_if_passed(
         started_at: Set(now),
         completed_at: Set(None),
         completing_attempt_id: Set(None),
+        certificate_code: Set(None),
     })
     .on_conflict(
         OnConflict::columns([
@@ -128,6 +129,10 @@ pub async fn complete_module_if_passed(
         .col_expr(
             module_progress::Column::CompletingAttemptId,
             Some(quiz.id).into(),
+        )
+        .col_expr(
+            module_progress::Column::CertificateCode,
+            Some(crate::learning::certificates::new_code()).into(),
         )
         .filter(module_progress::Column::UserId.eq(quiz.user_id))
         .filter(module_progress::Column::ModuleId.eq(module_id))

@@ -55,6 +55,9 @@ pub mod action {
     pub const MODULE_RETIRED: &str = "module_retired";
     pub const TOPIC_CREATED: &str = "topic_created";
     pub const TOPIC_EDITED: &str = "topic_edited";
+    /// Someone (signed in or not) checked a certificate's reference on the public page or its
+    /// JSON twin, and it matched: whose certificate and which module.
+    pub const CERTIFICATE_CHECKED: &str = "certificate_checked";
     /// A manager opened a report page or its JSON twin.
     pub const REPORT_VIEW: &str = "report.view";
     /// A report downloaded (CSV or JSON), from a page or the command line.

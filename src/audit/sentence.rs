@@ -509,6 +509,16 @@ pub fn sentence<'a>(entry: &Entry, names: &'a Names) -> Vec<Part> {
                 .text(format!(" {verb} the topic "))
                 .link(slug.clone(), format!("/author/topics/{slug}"))
         }
+        action::CERTIFICATE_CHECKED => {
+            let s = s.text("Someone checked the certificate of ").about(entry, &d);
+            let module = d["module_id"]
+                .as_i64()
+                .and_then(|id| names.modules.get(&id).cloned());
+            match module {
+                Some((_, title)) => s.text(format!(" for “{title}”")),
+                None => s,
+            }
+        }
         action::REPORT_VIEW => by(s).text(format!(" opened the {} report", report_name(entry))),
         action::REPORT_EXPORT => by(s).text(format!(
             " downloaded the {} report as {}",
@@ -539,7 +549,7 @@ pub fn plain(parts: &[Part]) -> String {
 }
 
 /// Every action the log records, with what the audit page's filter calls it.
-pub const ACTIONS: [(&str, &str); 35] = [
+pub const ACTIONS: [(&str, &str); 36] = [
     (action::SIGN_IN, "Signed in"),
     (action::SIGN_IN_FAILED, "Failed sign-in"),
     (action::SIGN_IN_LOCKED, "Sign-in paused"),
@@ -579,6 +589,7 @@ pub const ACTIONS: [(&str, &str); 35] = [
     (action::MODULE_RETIRED, "Module retired"),
     (action::TOPIC_CREATED, "Topic created"),
     (action::TOPIC_EDITED, "Topic edited"),
+    (action::CERTIFICATE_CHECKED, "Certificate checked"),
     (action::REPORT_VIEW, "Report opened"),
     (action::REPORT_EXPORT, "Report downloaded"),
 ];

@@ -6,15 +6,13 @@ use std::collections::HashMap;
 use chrono::{NaiveDate, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    TransactionSession, TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionSession,
+    TransactionTrait,
 };
 use serde::Serialize;
 
 use crate::content::RETIRED;
-use crate::entities::{
-    assessment, assessment_item, blueprint_topic, item, module, module_version, topic,
-};
+use crate::entities::{assessment, assessment_item, blueprint_topic, item, module, module_version};
 use crate::error::{AppError, AppResult};
 use crate::ids::PersonId;
 
@@ -50,10 +48,7 @@ pub async fn blueprint(db: &impl ConnectionTrait) -> AppResult<Vec<BlueprintRow>
         .into_iter()
         .map(|b| (b.topic_id, b.item_count))
         .collect();
-    Ok(topic::Entity::find()
-        .filter(topic::Column::RetiredAt.is_null())
-        .order_by_asc(topic::Column::Position)
-        .all(db)
+    Ok(super::topics::live_topics(db)
         .await?
         .into_iter()
         .map(|t| BlueprintRow {

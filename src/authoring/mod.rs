@@ -11,12 +11,14 @@ pub mod analysis;
 pub mod analysis_csv;
 pub mod check;
 pub mod curriculum;
+pub mod diff;
 pub mod export;
 pub mod import;
 pub mod import_rules;
 pub mod items;
 pub mod modules;
 pub mod overview;
+pub mod search;
 #[cfg(test)]
 mod tests_modules;
 pub mod topics;

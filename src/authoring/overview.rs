@@ -26,11 +26,7 @@ pub struct TopicOverview {
 
 /// Every topic (not retired), in curriculum order, with its item counts by status.
 pub async fn topic_overview(db: &impl ConnectionTrait) -> AppResult<Vec<TopicOverview>> {
-    let topics = topic::Entity::find()
-        .filter(topic::Column::RetiredAt.is_null())
-        .order_by_asc(topic::Column::Position)
-        .all(db)
-        .await?;
+    let topics = super::topics::live_topics(db).await?;
     let mut counts: HashMap<(i64, String), usize> = HashMap::new();
     for row in item::Entity::find().all(db).await? {
         *counts.entry((row.topic_id, row.status)).or_default() += 1;

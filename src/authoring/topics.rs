@@ -42,6 +42,15 @@ impl From<topic::Model> for Topic {
 }
 
 /// The current (not retired) topic `slug`; 404 if there is none.
+/// Every topic not retired, in curriculum order.
+pub(crate) async fn live_topics(db: &impl ConnectionTrait) -> AppResult<Vec<topic::Model>> {
+    Ok(topic::Entity::find()
+        .filter(topic::Column::RetiredAt.is_null())
+        .order_by_asc(topic::Column::Position)
+        .all(db)
+        .await?)
+}
+
 pub async fn topic(db: &impl ConnectionTrait, slug: &str) -> AppResult<Topic> {
     Ok(super::items::find_topic(db, slug).await?.into())
 }

@@ -14,6 +14,9 @@ pub struct Model {
     pub started_at: DateTimeUtc,
     pub completed_at: Option<DateTimeUtc>,
     pub completing_attempt_id: Option<i64>,
+    /// 20 upper-case hex digits, set when the module is completed: the certificate's reference
+    /// without its `GT-` and hyphens (`learning::certificates`).
+    pub certificate_code: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -3,6 +3,8 @@
 //! download of everything held about them.
 
 pub mod assignments;
+pub mod certificate_pdf;
+pub mod certificates;
 pub mod export;
 pub mod frameworks;
 pub mod modules;

@@ -102,6 +102,73 @@ pub async fn published_modules(db: &impl ConnectionTrait) -> AppResult<Vec<Modul
     Ok(out)
 }
 
+/// Where a learner is with a module, for its card.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ModuleStatus {
+    NotStarted,
+    /// Some pages read, not all.
+    InProgress,
+    /// Every page read; the quiz not passed yet.
+    QuizToDo,
+    Completed,
+}
+
+/// A published module with how far the learner has got: "3 of 5 pages read".
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ModuleCard {
+    #[serde(flatten)]
+    pub module: ModuleSummary,
+    /// Pages in the module's current version.
+    pub page_count: i32,
+    /// Pages read, counting to the furthest one reached (at most `page_count`).
+    pub pages_read: i32,
+    pub status: ModuleStatus,
+}
+
+/// Every published module (as [`published_modules`]) with the learner's progress in it.
+pub async fn module_cards(
+    db: &impl ConnectionTrait,
+    user_id: PersonId,
+) -> AppResult<Vec<ModuleCard>> {
+    let modules = published_modules(db).await?;
+    let version_ids: Vec<i64> = modules.iter().map(|m| m.version_id).collect();
+    let pages = module_page::Entity::find()
+        .filter(module_page::Column::ModuleVersionId.is_in(version_ids))
+        .all(db)
+        .await?;
+    let progress = module_progress::Entity::find()
+        .filter(module_progress::Column::UserId.eq(user_id.get()))
+        .all(db)
+        .await?;
+    Ok(modules
+        .into_iter()
+        .map(|module| {
+            let page_count = pages
+                .iter()
+                .filter(|p| p.module_version_id == module.version_id)
+                .count();
+            let page_count = i32::try_from(page_count).unwrap_or(i32::MAX);
+            let row = progress
+                .iter()
+                .find(|p| ModuleId::from(p.module_id) == module.module_id);
+            let pages_read = row.map_or(0, |r| r.last_page.clamp(0, page_count));
+            let status = match row {
+                Some(r) if r.completed_at.is_some() => ModuleStatus::Completed,
+                _ if pages_read == 0 => ModuleStatus::NotStarted,
+                _ if pages_read >= page_count => ModuleStatus::QuizToDo,
+                _ => ModuleStatus::InProgress,
+            };
+            ModuleCard {
+                module,
+                page_count,
+                pages_read,
+                status,
+            }
+        })
+        .collect())
+}
+
 pub async fn module_by_slug(db: &impl ConnectionTrait, slug: &str) -> AppResult<ModuleSummary> {
     published_modules(db)
         .await?
@@ -150,6 +217,7 @@ pub async fn read_page(
         started_at: Set(Utc::now()),
         completed_at: Set(None),
         completing_attempt_id: Set(None),
+        certificate_code: Set(None),
     })
     .on_conflict(
         OnConflict::columns([

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
+use super::certificates;
 use super::modules::{ModuleSummary, published_modules};
 use crate::accounts::{OrgScope, users};
 use crate::entities::{
@@ -30,6 +31,9 @@ pub struct CompletedModule {
     pub version: i32,
     pub completed_at: DateTime<Utc>,
     pub outcomes: Vec<String>,
+    /// The reference printed on the certificate (`GT-` and 20 random hex digits in fives of
+    /// four), which anyone may check at `/certificates/check`.
+    pub reference: String,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -49,6 +53,7 @@ pub(super) async fn completed_modules(
         .await?;
     let mut out = Vec::new();
     for row in progress {
+        let reference = certificates::reference(&certificates::code_of(db, &row).await?);
         let (Some(completed_at), Some(version), Some(module_row)) = (
             row.completed_at,
             module_version::Entity::find_by_id(row.module_version_id)
@@ -65,6 +70,7 @@ pub(super) async fn completed_modules(
             version: version.version,
             completed_at,
             outcomes: serde_json::from_str(&version.outcomes).unwrap_or_default(),
+            reference,
         });
     }
     out.sort_by_key(|m| m.completed_at);
@@ -98,18 +104,6 @@ pub async fn record(db: &impl ConnectionTrait, user_id: PersonId) -> AppResult<R
         attempts,
         completed: completed_modules(db, user_id).await?,
     })
-}
-
-impl CompletedModule {
-    /// The reference printed on the certificate: whose, which module and version, and when.
-    pub fn certificate_reference(&self, user_id: PersonId) -> String {
-        format!(
-            "GT-{user_id}-{}-v{}-{}",
-            self.slug,
-            self.version,
-            self.completed_at.format("%Y%m%d")
-        )
-    }
 }
 
 /// The certificate for a completed module; "not found" if the learner has not completed it.

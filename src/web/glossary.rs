@@ -5,12 +5,14 @@
 
 use serde::Serialize;
 
-/// Where a measure is shown: on a learner's own result page, or in the managers' reports.
+/// Where a measure is shown: on a learner's own result page, in the managers' reports, or in
+/// the trainers' item analysis.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Audience {
     Learner,
     Reports,
+    ItemAnalysis,
 }
 
 #[derive(Debug, Serialize)]
@@ -43,7 +45,7 @@ const fn measure(
     }
 }
 
-use Audience::{Learner, Reports};
+use Audience::{ItemAnalysis, Learner, Reports};
 
 pub const MEASURES: &[Measure] = &[
     measure(
@@ -221,6 +223,78 @@ pub const MEASURES: &[Measure] = &[
         "The same gain worked out for each person, (post − baseline) ÷ (100 − baseline), then averaged. People whose baseline was already 100% are left out.",
         "Read it like the Hake gain. If it is much lower than the Hake gain, a few people gained a lot while most gained little.",
         Reports,
+    ),
+    measure(
+        "responses",
+        "responses",
+        "n (responses)",
+        "For a question: how many first baseline attempts included it. For the whole assessment: how many first baseline attempts there are.",
+        "Below the minimum (usually 30) the question is flagged \"Too few responses\": wait before acting on its other figures.",
+        ItemAnalysis,
+    ),
+    measure(
+        "facility",
+        "facility",
+        "Facility",
+        "The average mark on the question, from 0 to 1: the share of the marks available that people earned (\"I don't know\" earns 0).",
+        "Above 0.9 the question is flagged \"Too easy\"; below 0.2 \"Too hard\". Between 0.3 and 0.8 is usual for a question that tells people apart.",
+        ItemAnalysis,
+    ),
+    measure(
+        "item_sd",
+        "item-sd",
+        "SD (standard deviation)",
+        "How much the marks on the question vary between people. For the whole assessment, how much total scores vary.",
+        "0 means everyone scored the same, so the question tells you nothing about differences between people.",
+        ItemAnalysis,
+    ),
+    measure(
+        "discrimination_index",
+        "discrimination-index",
+        "Discrimination index",
+        "100 × the correlation between the mark on the question and the rest of the test: do people who do well overall also get this question right?",
+        "Above 30 is good. Below 0 (flagged \"Negative discrimination\") means stronger candidates do worse on it: check the answer key first, then the wording.",
+        ItemAnalysis,
+    ),
+    measure(
+        "discriminative_efficiency",
+        "discriminative-efficiency",
+        "Discriminative efficiency",
+        "The discrimination index as a percentage of the highest this question could reach given its facility.",
+        "A low figure with a middling facility often points to ambiguous wording.",
+        ItemAnalysis,
+    ),
+    measure(
+        "certainty_mix",
+        "certainty-mix",
+        "Certainty mix",
+        "The share of answers to the question given as not sure, quite sure and very sure, and the share of \"I don't know\".",
+        "Many \"I don't know\" answers point to a gap the training should cover.",
+        ItemAnalysis,
+    ),
+    measure(
+        "item_confidently_wrong",
+        "item-confidently-wrong",
+        "Confidently wrong (question)",
+        "The share of the question's answers given as \"very sure\" and wrong.",
+        "The most important figure to act on: people who are sure and wrong may act on it. Check the question, then the module that teaches it.",
+        ItemAnalysis,
+    ),
+    measure(
+        "cronbach_alpha",
+        "cronbach-alpha",
+        "Cronbach's α (KR-20)",
+        "How consistently the assessment's questions measure the same thing, from 0 to 1 (KR-20 when every question is right or wrong).",
+        "Higher is better; 0.7 and above is usual for a test that ranks people.",
+        ItemAnalysis,
+    ),
+    measure(
+        "standard_error",
+        "standard-error",
+        "Standard error",
+        "How far a person's total score may be from their true score because of chance in the questions: SD × √(1 − α).",
+        "Two people whose scores differ by less than about twice this may not really differ.",
+        ItemAnalysis,
     ),
 ];
 

@@ -6,6 +6,7 @@ pub mod author;
 pub mod bodies;
 pub mod calibration_schedule;
 pub mod catchers;
+pub mod certificates;
 pub mod chrome;
 pub mod client_address;
 pub mod csrf;
@@ -35,6 +36,7 @@ use crate::error::{AppError, AppResult};
 pub fn routes() -> Vec<Route> {
     let mut routes = Vec::new();
     routes.extend(pages::routes());
+    routes.extend(certificates::routes());
     routes.extend(health::routes());
     routes.extend(openapi::routes());
     routes.extend(accounts::routes());

@@ -65,7 +65,10 @@ pub fn document(release: bool) -> Document {
     doc.merge(super::accounts::admin_erase::ApiDoc::openapi());
     doc.merge(super::accounts::admin_local::ApiDoc::openapi());
     doc.merge(super::learn::api::ApiDoc::openapi());
+    doc.merge(super::certificates::ApiDoc::openapi());
     doc.merge(super::author::api::ApiDoc::openapi());
+    doc.merge(super::author::search::ApiDoc::openapi());
+    doc.merge(super::author::diff::ApiDoc::openapi());
     doc.merge(super::author::module_api::ApiDoc::openapi());
     doc.merge(super::author::analysis::ApiDoc::openapi());
     doc.merge(super::reports::api::ApiDoc::openapi());

@@ -36,6 +36,7 @@ fn show_measures(chrome: Chrome) -> Template {
         json!({
             "learner": glossary::for_audience(Audience::Learner),
             "reports": glossary::for_audience(Audience::Reports),
+            "item_analysis": glossary::for_audience(Audience::ItemAnalysis),
         }),
     )
 }

@@ -25,6 +25,8 @@ const EXPECTED: &[(&str, &str, [u16; 6])] = &[
     ("GET", "/accessibility", [200, 200, 200, 200, 200, 200]),
     ("GET", "/privacy", [200, 200, 200, 200, 200, 200]),
     ("GET", "/help/measures", [200, 200, 200, 200, 200, 200]),
+    // the public check of a certificate: with no reference, the form
+    ("GET", "/certificates/check", [200, 200, 200, 200, 200, 200]),
     ("GET", "/healthz", [200, 200, 200, 200, 200, 200]),
     ("GET", "/readyz", [200, 200, 200, 200, 200, 200]),
     // Prometheus metrics: off (404) while app.metrics_token is unset, as here; tests/api/metrics.rs
@@ -89,6 +91,7 @@ const EXPECTED: &[(&str, &str, [u16; 6])] = &[
     ("GET", "/learn/modules/<slug>/pages/<number>", [303, 200, 200, 200, 200, 200]),
     ("POST", "/learn/modules/<slug>/quiz", [303, 303, 303, 303, 303, 303]),
     ("GET", "/learn/modules/<slug>/certificate", [303, 404, 404, 404, 404, 404]),
+    ("GET", "/learn/modules/<slug>/certificate.pdf", [303, 404, 404, 404, 404, 404]),
     ("GET", "/learn/quiz/<id>", [303, 404, 404, 404, 404, 404]),
     ("POST", "/learn/quiz/<id>", [303, 404, 404, 404, 404, 404]),
     ("GET", "/learn/quiz/<id>/feedback", [303, 404, 404, 404, 404, 404]),
@@ -108,6 +111,9 @@ const EXPECTED: &[(&str, &str, [u16; 6])] = &[
     ("GET", "/author/items/new", [303, 403, 200, 403, 403, 200]),
     ("POST", "/author/items", [303, 403, 422, 403, 403, 422]),
     ("GET", "/author/items/<id>", [303, 403, 404, 403, 403, 404]),
+    // the question bank searched and filtered; what changed between versions of an item
+    ("GET", "/author/items", [303, 403, 200, 403, 403, 200]),
+    ("GET", "/author/items/<id>/diff", [303, 403, 404, 403, 403, 404]),
     ("GET", "/author/items/<id>/edit", [303, 403, 404, 403, 403, 404]),
     ("POST", "/author/items/<id>", [303, 403, 404, 403, 403, 404]),
     ("POST", "/author/items/<id>/publish", [303, 403, 404, 403, 403, 404]),
@@ -168,12 +174,16 @@ const EXPECTED: &[(&str, &str, [u16; 6])] = &[
     ("GET", "/api/v1/modules/<slug>/pages/<number>", [401, 200, 200, 200, 200, 200]),
     ("GET", "/api/v1/modules/<slug>/certificate", [401, 404, 404, 404, 404, 404]),
     ("GET", "/api/v1/record", [401, 200, 200, 200, 200, 200]),
+    // public: `<reference>` matches no certificate
+    ("GET", "/api/v1/certificates/<reference>", [404, 404, 404, 404, 404, 404]),
     ("GET", "/api/v1/record/export", [401, 200, 200, 200, 200, 200]),
     ("GET", "/api/v1/manage/assignments", [401, 403, 403, 200, 200, 200]),
     ("POST", "/api/v1/manage/assignments", [401, 403, 403, 422, 422, 422]),
     ("GET", "/api/v1/admin/audit", [401, 403, 403, 403, 403, 200]),
     ("GET", "/api/v1/author/topics/<slug>/items", [401, 403, 200, 403, 403, 200]),
     ("GET", "/api/v1/author/items/<id>", [401, 403, 404, 403, 403, 404]),
+    ("GET", "/api/v1/author/items", [401, 403, 200, 403, 403, 200]),
+    ("GET", "/api/v1/author/items/<id>/diff", [401, 403, 404, 403, 403, 404]),
     ("POST", "/api/v1/author/items", [401, 403, 422, 403, 403, 422]),
     ("PUT", "/api/v1/author/items/<id>", [401, 403, 404, 403, 403, 404]),
     ("POST", "/api/v1/author/items/<id>/publish", [401, 403, 404, 403, 403, 404]),
@@ -230,6 +240,7 @@ fn concrete(path: &str, subject_id: i64, organisation_id: i64) -> String {
         .replace("<token>", UNKNOWN_TOKEN)
         .replace("<provider>", "op")
         .replace("<file>", "knowledge.svg")
+        .replace("<reference>", "GT-0000-0000-0000-0000-0000")
         .replace("/static/<path..>", "/static/app.css")
         .replace("/assets/<path..>", "/assets/images/favicon.svg")
 }

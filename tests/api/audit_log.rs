@@ -104,6 +104,7 @@ async fn given_every_kind_of_entry(app: &TestApp, world: &World) {
     erasure::erase(db, erased_by, world.subject.id.into())
         .await
         .unwrap();
+    let learner_id = world.learner.id.to_string();
     let recorded = [
         (
             action::SIGN_IN_FAILED,
@@ -198,6 +199,12 @@ async fn given_every_kind_of_entry(app: &TestApp, world: &World) {
         (action::MODULE_RETIRED, "samples-2", by, json!({})),
         (action::TOPIC_CREATED, "pharmacogenomics", by, json!({})),
         (action::TOPIC_EDITED, "pharmacogenomics", by, json!({})),
+        (
+            action::CERTIFICATE_CHECKED,
+            &learner_id,
+            None,
+            json!({ "user_id": world.learner.id, "module_id": 1 }),
+        ),
     ];
     for (kind, subject, actor, detail) in recorded {
         let mut event = Event::new(kind).by(actor).subject(subject);

@@ -145,3 +145,30 @@ async fn all_right_but_not_sure_reads_as_less_sure_than_you_could_have_been_with
             .is_some_and(|r| r.contains("less sure than you could have been"))
     );
 }
+
+#[rocket::async_test]
+async fn item_analysis_links_to_the_glossary_entries_of_its_figures() {
+    let app = spawn_app().await;
+    let world = app.given_world().await;
+    let trainer = app.session_for(&world.trainer).await;
+    let analysis = page(&app, &trainer, "/author/analysis").await;
+    assert!(analysis.contains("href=\"/help/measures#item-analysis\""));
+    let glossary = page(&app, &app.visitor().await, "/help/measures").await;
+    let section = glossary
+        .split("id=\"item-analysis\"")
+        .nth(1)
+        .expect("an item analysis section");
+    for name in [
+        "Facility",
+        "Discrimination index",
+        "Discriminative efficiency",
+        "Cronbach's α (KR-20)",
+        "Standard error",
+    ] {
+        let measure = measure_named(name);
+        assert!(
+            section.contains(&format!("id=\"{}\">", measure.anchor)),
+            "{name}"
+        );
+    }
+}

@@ -9,11 +9,13 @@ pub(crate) mod analysis;
 pub(crate) mod api;
 mod bank;
 mod curriculum;
+pub(crate) mod diff;
 pub mod item_form;
 mod items;
 pub(crate) mod module_api;
 mod module_form;
 mod modules;
+pub(crate) mod search;
 mod topics;
 mod views;
 
@@ -27,9 +29,13 @@ pub fn routes() -> Vec<Route> {
         curriculum::show_quiz,
         curriculum::save_quiz,
         items::list_topic_items,
+        search::search_items,
+        search::api_search_items,
         items::new_item,
         items::create_item,
         items::show_item,
+        diff::show_diff,
+        diff::api_diff_versions,
         items::edit_item_form,
         items::edit_item,
         items::publish_item,

@@ -17,10 +17,11 @@ use crate::assessment::results::AttemptResult;
 use crate::assessment::{AttemptStatus, Phase, progress, results};
 use crate::error::{AppError, AppResult};
 use crate::ids::AttemptId;
+use crate::learning::certificates::{self, Certificate};
 use crate::learning::export::DataExport;
-use crate::learning::modules::{ModulePage, ModuleSummary};
+use crate::learning::modules::{ModuleCard, ModulePage};
 use crate::learning::plan::Plan;
-use crate::learning::record::{CompletedModule, Record};
+use crate::learning::record::Record;
 use crate::learning::sitting::{self, Assessment};
 use crate::learning::{export, modules, plan, record};
 use crate::questions::Question;
@@ -343,18 +344,19 @@ pub async fn api_show_plan(
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ModuleList {
-    pub modules: Vec<ModuleSummary>,
+    pub modules: Vec<ModuleCard>,
 }
 
-/// The published modules.
+/// The published modules, each with how many of its pages the learner has read and whether
+/// they have completed it.
 #[utoipa::path(tag = "learning", responses((status = 200, body = ModuleList)))]
 #[get("/api/v1/modules")]
 pub async fn api_list_modules(
-    _user: CurrentUser,
+    user: CurrentUser,
     state: &State<AppState>,
 ) -> AppResult<Json<ModuleList>> {
     Ok(Json(ModuleList {
-        modules: modules::published_modules(&state.db).await?,
+        modules: modules::module_cards(&state.db, user.account.id).await?,
     }))
 }
 
@@ -372,29 +374,18 @@ pub async fn api_module_page(
     ))
 }
 
-/// A certificate: who completed which module.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CertificateJson {
-    pub name: String,
-    pub module: CompletedModule,
-    /// The reference printed on the certificate, for checking it against the record.
-    pub reference: String,
-}
-
-/// The certificate of a module the learner has completed.
-#[utoipa::path(tag = "learning", responses((status = 200, body = CertificateJson)))]
+/// The certificate of a module the learner has completed: their name, the organisation they
+/// worked for then, the module and the reference anyone can check at `/certificates/check`.
+#[utoipa::path(tag = "learning", responses((status = 200, body = Certificate)))]
 #[get("/api/v1/modules/<slug>/certificate")]
 pub async fn api_certificate(
     user: CurrentUser,
     state: &State<AppState>,
     slug: &str,
-) -> AppResult<Json<CertificateJson>> {
-    let module = record::certificate(&state.db, user.account.id, slug).await?;
-    Ok(Json(CertificateJson {
-        reference: module.certificate_reference(user.account.id),
-        name: user.account.display_name,
-        module,
-    }))
+) -> AppResult<Json<Certificate>> {
+    Ok(Json(
+        certificates::certificate(&state.db, user.account.id, slug).await?,
+    ))
 }
 
 /// The learner's training record.

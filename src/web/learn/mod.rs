@@ -35,6 +35,7 @@ pub fn routes() -> Vec<Route> {
         record_pages::show_plan,
         record_pages::show_record,
         record_pages::show_certificate,
+        record_pages::download_certificate,
         record_pages::export_json,
         record_pages::export_csv,
         api::api_dashboard,

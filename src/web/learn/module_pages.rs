@@ -27,11 +27,11 @@ use crate::web::guards::CurrentUser;
 
 #[get("/learn/modules")]
 pub async fn list_modules(
-    _user: CurrentUser,
+    user: CurrentUser,
     chrome: Chrome,
     state: &State<AppState>,
 ) -> AppResult<Template> {
-    let modules = modules::published_modules(&state.db).await?;
+    let modules = modules::module_cards(&state.db, user.account.id).await?;
     Ok(chrome.render(
         "learn/modules",
         "Genomics modules",

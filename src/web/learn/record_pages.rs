@@ -5,8 +5,8 @@ use rocket::{Responder, State, get};
 use rocket_dyn_templates::Template;
 use serde_json::json;
 
-use crate::error::AppResult;
-use crate::learning::{export, plan, record};
+use crate::error::{AppError, AppResult};
+use crate::learning::{certificate_pdf, certificates, export, plan, record};
 use crate::state::AppState;
 use crate::web::chrome::Chrome;
 use crate::web::guards::CurrentUser;
@@ -87,22 +87,48 @@ pub async fn show_certificate(
     state: &State<AppState>,
     slug: &str,
 ) -> AppResult<Template> {
-    let record::CertificatePage {
-        module,
-        organisation,
-    } = record::certificate_page(&state.db, user.account.id, slug).await?;
+    let certificate = certificates::certificate(&state.db, user.account.id, slug).await?;
+    let title = format!("Certificate: {}", certificate.module.title);
     let view = json!({
-        "name": user.account.display_name,
-        "organisation": organisation,
-        "module": module,
-        "date": module.completed_at.date_naive().to_string(),
-        "reference": module.certificate_reference(user.account.id),
+        "date": certificate.module.completed_at.date_naive().to_string(),
+        "check_url": check_url(state),
+        "certificate": certificate,
     });
-    Ok(chrome.render(
-        "learn/certificate",
-        &format!("Certificate: {}", module.title),
-        view,
-    ))
+    Ok(chrome.render("learn/certificate", &title, view))
+}
+
+/// The public page where a certificate's reference can be checked, as printed on it.
+fn check_url(state: &AppState) -> String {
+    format!("{}/certificates/check", state.config.public_url)
+}
+
+/// The certificate as a one-page A4 PDF, to keep or send.
+#[get("/learn/modules/<slug>/certificate.pdf")]
+pub async fn download_certificate(
+    user: CurrentUser,
+    state: &State<AppState>,
+    slug: &str,
+) -> AppResult<Pdf> {
+    let certificate = certificates::certificate(&state.db, user.account.id, slug).await?;
+    let url = check_url(state);
+    let body = tokio::task::spawn_blocking(move || certificate_pdf::render(&certificate, &url))
+        .await
+        .map_err(AppError::internal)??;
+    Ok(Pdf {
+        body,
+        content_type: ContentType::PDF,
+        disposition: Header::new(
+            "Content-Disposition",
+            format!("attachment; filename=\"certificate-{slug}.pdf\""),
+        ),
+    })
+}
+
+#[derive(Responder)]
+pub struct Pdf {
+    body: Vec<u8>,
+    content_type: ContentType,
+    disposition: Header<'static>,
 }
 
 #[derive(Responder)]
@@ -115,7 +141,7 @@ pub struct Download {
 #[get("/learn/record/export.json")]
 pub async fn export_json(user: CurrentUser, state: &State<AppState>) -> AppResult<Download> {
     let export = export::export(&state.db, user.account.id).await?;
-    let body = serde_json::to_string_pretty(&export).map_err(crate::error::AppError::internal)?;
+    let body = serde_json::to_string_pretty(&export).map_err(AppError::internal)?;
     Ok(Download {
         body,
         content_type: ContentType::JSON,
