@@ -6,7 +6,6 @@ use serde::Serialize;
 
 use super::certificates;
 use super::modules::{ModuleSummary, published_modules};
-use crate::accounts::{OrgScope, users};
 use crate::entities::{
     AttemptStatus, Phase, assessment, attempt, module, module_progress, module_version,
 };
@@ -122,34 +121,4 @@ pub async fn certificate(
 /// Modules available to read, for the "all modules" list.
 pub async fn catalogue(db: &impl ConnectionTrait) -> AppResult<Vec<ModuleSummary>> {
     published_modules(db).await
-}
-
-/// A certificate as printed: the module, and the organisation the learner worked for when
-/// they completed it (a mover's certificate keeps that trust).
-pub struct CertificatePage {
-    pub module: CompletedModule,
-    pub organisation: Option<String>,
-}
-
-/// [`certificate`] with the organisation to print on it.
-pub async fn certificate_page(
-    db: &impl ConnectionTrait,
-    user_id: PersonId,
-    slug: &str,
-) -> AppResult<CertificatePage> {
-    let module = certificate(db, user_id, slug).await?;
-    let person = users::detail(db, &OrgScope::All, user_id).await?;
-    let organisation = person
-        .job_history
-        .iter()
-        .find(|job| {
-            job.started_at <= module.completed_at
-                && job.ended_at.is_none_or(|end| module.completed_at < end)
-        })
-        .or(person.summary.current_job.as_ref())
-        .map(|job| job.organisation_name.clone());
-    Ok(CertificatePage {
-        module,
-        organisation,
-    })
 }

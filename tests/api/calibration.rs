@@ -272,9 +272,10 @@ async fn the_post_assessment_is_matched_in_difficulty_to_the_baseline_where_cali
         .unwrap();
     }
     for &user in &users[..4] {
-        let attempt = genomics_training::assessment::attempts::start_or_resume(db, user, "post")
-            .await
-            .unwrap();
+        let attempt =
+            genomics_training::assessment::attempts::start_or_resume(db, user.into(), "post")
+                .await
+                .unwrap();
         let mut drawn: Vec<String> = bank::attempt_slots(db, attempt.id)
             .await
             .unwrap()
