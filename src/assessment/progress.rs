@@ -159,20 +159,30 @@ pub enum TopicSaved {
     },
 }
 
-/// Saves the confidence and answers given on topic page `n` of an open attempt (in shown
-/// option positions), reading the attempt and its items once. `refused` are the answers the
-/// page could not read (kept first); an item sent with neither an answer nor a sureness is
-/// asked for again.
+/// What one topic's page sent: its confidence rating and answers (in shown option positions),
+/// and the answers the page could not read.
+pub struct TopicAnswers<'a> {
+    pub rating: Option<i16>,
+    pub items: &'a [SaveItem],
+    /// Problems by position, kept first.
+    pub refused: SaveProblems,
+}
+
+/// Saves what topic page `n` of an open attempt sent, reading the attempt and its items once;
+/// an item sent with neither an answer nor a sureness is asked for again.
 pub async fn save_topic(
     db: &DatabaseConnection,
     user_id: PersonId,
     attempt_id: AttemptId,
     n: usize,
-    rating: Option<i16>,
-    items: &[SaveItem],
-    refused: SaveProblems,
+    answers: TopicAnswers<'_>,
     adaptive: Adaptive,
 ) -> AppResult<TopicSaved> {
+    let TopicAnswers {
+        rating,
+        items,
+        refused,
+    } = answers;
     let attempt = attempts::owned_attempt(db, user_id, attempt_id).await?;
     if attempt.status == AttemptStatus::Submitted {
         return Err(AppError::Conflict(

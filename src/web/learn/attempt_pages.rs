@@ -325,9 +325,11 @@ pub async fn save_topic(
         user.account.id,
         id,
         n,
-        form.rating,
-        &items,
-        problems,
+        progress::TopicAnswers {
+            rating: form.rating,
+            items: &items,
+            refused: problems,
+        },
         progress::Adaptive {
             on: state.config.adaptive_baseline,
             shuffle_seed: state.config.shuffle_seed,
