@@ -26,17 +26,36 @@ fn side_by_side(view: Option<&str>) -> AppResult<bool> {
     }
 }
 
+/// A version number from the query: absent (or empty) means the default; anything but a whole
+/// number from 1 is a 400, not silently the default.
+fn version_param(name: &str, given: Option<&str>) -> AppResult<Option<i32>> {
+    match given.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(text) => text
+            .parse::<i32>()
+            .ok()
+            .filter(|n| *n >= 1)
+            .map(Some)
+            .ok_or_else(|| {
+                AppError::BadRequest(format!(
+                    "The {name} version must be a whole number, 1 or more"
+                ))
+            }),
+    }
+}
+
 #[get("/author/items/<id>/diff?<from>&<to>&<view>")]
 pub async fn show_diff(
     _trainer: Trainer,
     chrome: Chrome,
     state: &State<AppState>,
     id: i64,
-    from: Option<i32>,
-    to: Option<i32>,
+    from: Option<&str>,
+    to: Option<&str>,
     view: Option<&str>,
 ) -> AppResult<Template> {
     let side = side_by_side(view)?;
+    let (from, to) = (version_param("from", from)?, version_param("to", to)?);
     let found = diff::diff_versions(&state.db, id, from, to).await?;
     let title = format!(
         "Changes to {} from version {} to {}",
@@ -55,18 +74,22 @@ pub async fn show_diff(
     tag = "authoring",
     params(
         ("id" = i64, Path, description = "The item"),
-        ("from" = Option<i32>, Query, description = "The older version"),
-        ("to" = Option<i32>, Query, description = "The newer version"),
+        ("from" = Option<i32>, Query, minimum = 1, description = "The older version"),
+        ("to" = Option<i32>, Query, minimum = 1, description = "The newer version"),
     ),
-    responses((status = 200, body = VersionDiff))
+    responses(
+        (status = 200, body = VersionDiff),
+        (status = 400, description = "A version is not a whole number from 1"),
+    )
 )]
 #[get("/api/v1/author/items/<id>/diff?<from>&<to>")]
 pub async fn api_diff_versions(
     _trainer: Trainer,
     state: &State<AppState>,
     id: i64,
-    from: Option<i32>,
-    to: Option<i32>,
+    from: Option<&str>,
+    to: Option<&str>,
 ) -> AppResult<Json<VersionDiff>> {
+    let (from, to) = (version_param("from", from)?, version_param("to", to)?);
     Ok(Json(diff::diff_versions(&state.db, id, from, to).await?))
 }
