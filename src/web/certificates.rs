@@ -40,8 +40,13 @@ pub async fn show_check(
     }
     match certificates::check(&state.db, reference, address.0).await {
         Ok(found) => {
+            // A genuine reference is shown as printed, however it was typed.
+            let printed = certificates::code_from_reference(reference).map_or_else(
+                || reference.to_owned(),
+                |code| certificates::reference(&code),
+            );
             let view = json!({
-                "reference": reference, "errors": [], "reference_error": null, "found": found,
+                "reference": printed, "errors": [], "reference_error": null, "found": found,
             });
             Ok((Status::Ok, chrome.render("certificates/check", title, view)))
         }

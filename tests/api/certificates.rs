@@ -106,6 +106,10 @@ async fn anyone_with_the_reference_sees_only_the_name_module_and_date() {
     )
     .await;
     assert!(page.contains("This certificate is genuine"), "{page}");
+    assert!(
+        page.contains(&format!("Reference {reference}.")),
+        "shown as printed, not as typed"
+    );
     assert!(page.contains("Person learner@x.nhs.uk"));
     assert!(page.contains(certificate["module"]["title"].as_str().unwrap()));
     let day = &certificate["module"]["completed_at"].as_str().unwrap()[..10];
