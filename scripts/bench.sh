@@ -59,7 +59,7 @@ database_url() {
 # EXEC=exec (in a subshell) the binary replaces the shell, so $! is the server itself.
 run() {
   ${EXEC:-} env DATABASE_URL="$DB" ROCKET_ADDRESS=127.0.0.1 ROCKET_PORT="$PORT" \
-    ROCKET_APP="{data_dir=\"$OUT/data\",public_url=\"http://127.0.0.1:$PORT\",session_idle_minutes=240}" \
+    ROCKET_APP="{data_dir=\"$OUT/data\",public_url=\"http://127.0.0.1:$PORT\",session_idle_minutes=240,adaptive_baseline=false}" \
     RUST_LOG="${RUST_LOG:-warn}" "$BINARY" "$@"
 }
 

@@ -45,7 +45,7 @@ struct RawAppConfig {
     shuffle_seed: Option<u64>,
     #[serde(default = "default_calibration_interval")]
     calibration_interval_hours: i64,
-    #[serde(default)]
+    #[serde(default = "yes")]
     adaptive_baseline: bool,
     trusted_proxies: Vec<String>,
     #[serde(default = "yes")]

@@ -111,6 +111,42 @@ pub async fn for_learner(db: &impl ConnectionTrait, user_id: PersonId) -> AppRes
     })
 }
 
+/// What the Contact us page shows someone.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Contact {
+    /// The organisation of their current job, when it has filled in its contact.
+    pub organisation: Option<String>,
+    /// The organisation's own text (Markdown), or the general advice.
+    pub text: String,
+    /// Whether `text` is the general advice rather than an organisation's own.
+    pub is_default: bool,
+    /// `text` as an NHS.UK inset, sanitised HTML.
+    #[serde(skip)]
+    pub html: String,
+}
+
+/// Whom `person` should contact about the training: their current organisation's
+/// "Help with this training" when it has one, else the general advice (also for anyone not
+/// signed in).
+pub async fn contact(db: &impl ConnectionTrait, person: Option<PersonId>) -> AppResult<Contact> {
+    let local = match person {
+        Some(id) => for_learner(db, id).await?,
+        None => LocalTexts::default(),
+    };
+    let key = LocalKey::TrainingContact;
+    let own = local
+        .texts
+        .iter()
+        .find(|(k, text)| *k == key && !text.trim().is_empty())
+        .map(|(_, text)| text.clone());
+    Ok(Contact {
+        organisation: own.as_ref().and(local.organisation.clone()),
+        is_default: own.is_none(),
+        html: crate::content::local_details::inset(key, &local),
+        text: own.unwrap_or_else(|| key.default_text().to_owned()),
+    })
+}
+
 /// New texts by key, checked: at most [`MAX_LOCAL_CHARS`] characters each, trimmed; an empty
 /// text means "show the default".
 #[derive(Debug, Clone, Default)]
@@ -176,15 +212,27 @@ struct DetailTexts<'a> {
         )
     )]
     caldicott_guardian: Option<&'a str>,
+    #[validate(
+        custom(
+            function = "fits",
+            message = "Help with this training must be 1000 characters or fewer"
+        ),
+        custom(
+            function = "showable",
+            message = "Help with this training contains a character that cannot be shown"
+        )
+    )]
+    training_contact: Option<&'a str>,
 }
 
 /// The field of [`DetailTexts`] for each detail, in the order the form shows them.
-const FIELDS: [(LocalKey, &str); 5] = [
+const FIELDS: [(LocalKey, &str); 6] = [
     (LocalKey::SampleLabelling, "sample_labelling"),
     (LocalKey::IncidentReporting, "incident_reporting"),
     (LocalKey::InterpreterBooking, "interpreter_booking"),
     (LocalKey::InformationGovernance, "information_governance"),
     (LocalKey::CaldicottGuardian, "caldicott_guardian"),
+    (LocalKey::TrainingContact, "training_contact"),
 ];
 
 impl<'a> DetailTexts<'a> {
@@ -195,6 +243,7 @@ impl<'a> DetailTexts<'a> {
             LocalKey::InterpreterBooking => &mut self.interpreter_booking,
             LocalKey::InformationGovernance => &mut self.information_governance,
             LocalKey::CaldicottGuardian => &mut self.caldicott_guardian,
+            LocalKey::TrainingContact => &mut self.training_contact,
         }
     }
 }

@@ -15,7 +15,7 @@ use sea_orm::{
 use super::answer::{self, AnswerInput, CheckedAnswer, Sureness};
 use super::draw::{self, PoolItem};
 use super::option_order::OptionOrder;
-use super::{aggregates, bank, job, submit_plan};
+use super::{aggregates, bank, job, priors, submit_plan};
 use crate::entities::role_target;
 use crate::entities::{
     AttemptStatus, Phase, assessment, attempt, attempt_item, response, topic_rating, user,
@@ -225,21 +225,23 @@ pub struct FollowUpAdded {
     pub items: usize,
 }
 
-/// The learner's current role's targets (0–100) by topic; empty without a job.
+/// The learner's current role's targets (0–100) by topic and its decision priors; no targets
+/// without a job.
 async fn current_targets(
     db: &impl ConnectionTrait,
     user_id: PersonId,
-) -> AppResult<HashMap<i64, f64>> {
+) -> AppResult<(HashMap<i64, f64>, priors::RolePriors)> {
     let Some(job) = job::current_job(db, user_id).await? else {
-        return Ok(HashMap::new());
+        return Ok((HashMap::new(), priors::RolePriors::default()));
     };
-    Ok(role_target::Entity::find()
+    let targets = role_target::Entity::find()
         .filter(role_target::Column::JobRoleId.eq(job.job_role_id))
         .all(db)
         .await?
         .into_iter()
         .map(|t| (t.topic_id, f64::from(t.required_level)))
-        .collect())
+        .collect();
+    Ok((targets, priors::for_role(db, Some(job.job_role_id)).await?))
 }
 
 /// The adaptive baseline (docs/measurement.md): for each of `topics` (every topic when `None`)
@@ -256,7 +258,7 @@ pub async fn follow_up(
     if attempt.phase != Phase::Baseline || attempt.status != AttemptStatus::InProgress {
         return Ok(Vec::new());
     }
-    let targets = current_targets(db, attempt.user_id.into()).await?;
+    let (targets, priors) = current_targets(db, attempt.user_id.into()).await?;
     if targets.is_empty() {
         return Ok(Vec::new());
     }
@@ -284,7 +286,8 @@ pub async fn follow_up(
         let Some(answered) = answered else { continue };
         let target = targets.get(&topic_id).copied().unwrap_or(0.0);
         let n = u64::try_from(answered.len()).unwrap_or(u64::MAX);
-        let more = FollowUp::BASELINE.more(n, answered.iter().sum(), target);
+        let more =
+            FollowUp::BASELINE.more(priors.topic(topic_id), n, answered.iter().sum(), target);
         wanted.push((topic_id, slot.topic_name.clone(), more));
     }
     wanted.retain(|(_, _, more)| *more > 0);

@@ -61,6 +61,8 @@ pub struct CalibrationSummary {
     pub persons_extreme: u64,
     pub responses: u64,
     pub items: Vec<CalibratedItem>,
+    /// Job-role and staff-group decision priors fitted (`super::priors`).
+    pub priors: usize,
 }
 
 impl CalibrationSummary {
@@ -208,6 +210,7 @@ pub async fn calibrate(
             .exec_without_returning(&txn)
             .await?;
     }
+    let priors = super::priors::fit_and_store(&txn, run).await?;
     txn.commit().await?;
     Ok(Some(CalibrationSummary {
         run_id: run,
@@ -216,6 +219,7 @@ pub async fn calibrate(
         persons_extreme: summary_base.1,
         responses: summary_base.2,
         items,
+        priors,
     }))
 }
 

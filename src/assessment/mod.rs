@@ -16,6 +16,7 @@ pub mod draw;
 pub mod item_stats;
 pub mod job;
 pub mod option_order;
+pub mod priors;
 pub mod progress;
 pub mod results;
 pub mod scoring;

@@ -99,6 +99,7 @@ pub async fn attempt_result(
         ));
     }
     let topics = load_attempt_topics(db, attempt.id).await?;
+    let priors = super::priors::for_role(db, attempt.job_role_id).await?;
     let targets: HashMap<i64, (i32, i32)> = match attempt.job_role_id {
         Some(role) => role_target::Entity::find()
             .filter(role_target::Column::JobRoleId.eq(role))
@@ -141,6 +142,7 @@ pub async fn attempt_result(
         let target = targets.get(&slot.topic_id).copied();
         let decision = target.map(|(t, _)| {
             decision::decide(
+                priors.topic(slot.topic_id),
                 score.responses.n_responses,
                 score.responses.sum_fraction_answered,
                 f64::from(t),

@@ -25,7 +25,7 @@ pub const STAFF_GROUP_SHARES: &[(&str, f64)] = &[
 
 /// Typical genomics knowledge (0–1) by staff group: scientists and doctors know most,
 /// estates and administrative staff least.
-fn mean_ability(staff_group: &str) -> f64 {
+pub(crate) fn mean_ability(staff_group: &str) -> f64 {
     match staff_group {
         "healthcare-scientists" => 0.75,
         "medical-and-dental" => 0.65,

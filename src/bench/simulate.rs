@@ -8,7 +8,9 @@
 //! model: item `i` is answered right with probability `1 / (1 + exp(b_i − θ))`, where the
 //! person's ability θ on the topic is the one whose expected share of the topic's bank equals
 //! their true knowledge. Items are drawn by the real draw ([`draw::draw`], [`draw::more`]) and
-//! decided by the real rule ([`decision::decide`], [`FollowUp`]). Deterministic for a seed.
+//! decided by the real rule ([`decision::decide`], [`FollowUp`]), with the uniform prior or
+//! with role priors fitted as the service fits them ([`fit_priors`]) to a first cohort.
+//! Deterministic for a seed.
 
 use std::collections::{HashMap, HashSet};
 
@@ -22,6 +24,7 @@ use crate::assessment::draw::{self, PoolItem};
 use crate::entities::{Phase, item_stat};
 use crate::error::AppResult;
 use crate::measures::decision::{self, FollowUp};
+use crate::measures::prior::{self, Prior};
 
 /// First-attempt baseline responses an item needs before its p-value sets its difficulty.
 pub const MIN_RESPONSES: i64 = 30;
@@ -39,6 +42,9 @@ pub struct Bank {
     pub targets: Vec<HashMap<i64, f64>>,
     /// Topics whose difficulties came from item p-values (the others from `spread`).
     pub topics_from_p_values: usize,
+    /// How far people of a staff group differ around its mean, as a multiple of the
+    /// benchmark population's spread (1).
+    pub ability_spread: f64,
 }
 
 /// How the baseline asks: today's fixed number of items per topic, or adaptively.
@@ -61,6 +67,8 @@ impl Design {
 #[derive(Debug, Clone, Serialize)]
 pub struct Figures {
     pub design: &'static str,
+    /// "uniform", or "role" when fitted priors were used.
+    pub priors: &'static str,
     pub seed: u64,
     pub people: usize,
     /// Person-topic decisions made.
@@ -80,10 +88,11 @@ pub struct Figures {
 impl Figures {
     pub fn line(&self) -> String {
         format!(
-            "{:<8} seed {} people {}: wrong {:.1} % of {} decisions; {:.1} % of {} made 10+ points \
+            "{:<8} {:<7} priors, seed {} people {}: wrong {:.1} % of {} decisions; {:.1} % of {} made 10+ points \
              from target; items per person median {} (95th percentile {}); topic estimate RMSE \
              {:.1}, bias {:+.1} points",
             self.design,
+            self.priors,
             self.seed,
             self.people,
             100.0 * self.wrong,
@@ -249,6 +258,7 @@ pub async fn load(db: &impl ConnectionTrait, spread: f64, seed: u64) -> AppResul
             .collect(),
         roles: content.roles,
         topics_from_p_values,
+        ability_spread: 1.0,
     })
 }
 
@@ -263,22 +273,69 @@ fn people(bank: &Bank, n: usize, seed: u64) -> Vec<Simulated> {
     let mut rng = StdRng::seed_from_u64(seed);
     (0..n)
         .filter_map(|_| workforce.person(&mut rng))
-        .map(|person| Simulated {
-            role: person.role,
-            knowledge: bank
-                .blueprint
-                .iter()
-                .map(|(topic, _)| {
-                    let target = bank.targets[person.role].get(topic).copied().unwrap_or(0.0);
-                    (*topic, person.learner.topic_knowledge(target))
-                })
-                .collect(),
+        .map(|mut person| {
+            // People of a staff group differ around its mean by `ability_spread` times the
+            // benchmark population's spread.
+            let mean = super::population::mean_ability(&bank.roles[person.role].staff_group_slug);
+            person.learner.ability =
+                (mean + bank.ability_spread * (person.learner.ability - mean)).clamp(0.05, 0.98);
+            Simulated {
+                role: person.role,
+                knowledge: bank
+                    .blueprint
+                    .iter()
+                    .map(|(topic, _)| {
+                        let target = bank.targets[person.role].get(topic).copied().unwrap_or(0.0);
+                        (*topic, person.learner.topic_knowledge(target))
+                    })
+                    .collect(),
+            }
         })
         .collect()
 }
 
-/// Runs `design` on `n` people drawn from `seed`: the same people for every design.
-pub fn run(bank: &Bank, design: Design, n: usize, seed: u64) -> Figures {
+/// Decision priors by role (an index into [`Bank::roles`]) and topic, as the service would
+/// hold them after a cohort ([`fit_priors`]); uniform where absent.
+#[derive(Debug, Clone, Default)]
+pub struct SimPriors(HashMap<(usize, i64), Prior>);
+
+impl SimPriors {
+    fn get(&self, role: usize, topic: i64) -> Prior {
+        self.0
+            .get(&(role, topic))
+            .copied()
+            .unwrap_or(Prior::UNIFORM)
+    }
+
+    /// Role-topics with a prior other than the uniform one.
+    pub fn fitted(&self) -> usize {
+        self.0.len()
+    }
+}
+
+/// Each topic's item difficulties, in pool order.
+fn difficulties_by_topic(bank: &Bank) -> HashMap<i64, Vec<f64>> {
+    let mut by_topic: HashMap<i64, Vec<f64>> = HashMap::new();
+    for item in &bank.pool {
+        by_topic.entry(item.topic_id).or_default().push(
+            bank.difficulty
+                .get(&item.item_version_id)
+                .copied()
+                .unwrap_or(0.0),
+        );
+    }
+    by_topic
+}
+
+/// One person's baseline under `design`: per topic of the blueprint, (topic, items, score).
+fn sit(
+    bank: &Bank,
+    design: Design,
+    priors: &SimPriors,
+    person: &Simulated,
+    by_topic: &HashMap<i64, Vec<f64>>,
+    rng: &mut StdRng,
+) -> Vec<(i64, u64, f64)> {
     let start: Vec<(i64, usize)> = match design {
         Design::Fixed => bank.blueprint.clone(),
         Design::Adaptive(rule) => bank
@@ -287,59 +344,115 @@ pub fn run(bank: &Bank, design: Design, n: usize, seed: u64) -> Figures {
             .map(|(topic, count)| (*topic, (*count).min(rule.start)))
             .collect(),
     };
-    let mut topic_difficulties: HashMap<i64, Vec<f64>> = HashMap::new();
-    for item in &bank.pool {
-        topic_difficulties.entry(item.topic_id).or_default().push(
-            bank.difficulty
+    let drawn = draw::draw(&start, &bank.pool, &HashSet::new(), rng);
+    let mut held: HashSet<i64> = drawn.iter().map(|i| i.item_id).collect();
+    let mut sat = Vec::new();
+    for (topic, _) in &bank.blueprint {
+        let target = bank.targets[person.role].get(topic).copied().unwrap_or(0.0);
+        let theta = ability_for(
+            person.knowledge[topic],
+            by_topic.get(topic).map_or(&[], Vec::as_slice),
+        );
+        let answer = |item: &PoolItem, rng: &mut StdRng| {
+            let b = bank
+                .difficulty
                 .get(&item.item_version_id)
                 .copied()
-                .unwrap_or(0.0),
-        );
+                .unwrap_or(0.0);
+            f64::from(u8::from(rng.random_bool(logistic(theta - b))))
+        };
+        let (mut n_items, mut sum) = (0u64, 0.0);
+        for item in drawn.iter().filter(|i| i.topic_id == *topic) {
+            sum += answer(item, rng);
+            n_items += 1;
+        }
+        if let Design::Adaptive(rule) = design {
+            let prior = priors.get(person.role, *topic);
+            loop {
+                let wanted = rule.more(prior, n_items, sum, target);
+                let extra = draw::more(*topic, wanted, &bank.pool, &held, rng);
+                if extra.is_empty() {
+                    break;
+                }
+                for item in &extra {
+                    held.insert(item.item_id);
+                    sum += answer(item, rng);
+                    n_items += 1;
+                }
+            }
+        }
+        sat.push((*topic, n_items, sum));
     }
+    sat
+}
+
+/// The priors the service would fit (`assessment::priors`: each role's, else its staff
+/// group's, with at least [`crate::measures::prior::MIN_LEARNERS`]) after a first cohort of
+/// `cohort` people, drawn from another seed, sat the adaptive baseline with uniform priors.
+pub fn fit_priors(bank: &Bank, rule: FollowUp, cohort: usize, seed: u64) -> SimPriors {
+    let seed = seed.wrapping_add(0xC0_4047);
+    let by_topic = difficulties_by_topic(bank);
+    let mut rng = StdRng::seed_from_u64(seed.wrapping_add(0x005E_ED0F_A115));
+    let mut by_role: HashMap<(usize, i64), prior::Scores> = HashMap::new();
+    let mut by_group: HashMap<(i64, i64), prior::Scores> = HashMap::new();
+    for person in people(bank, cohort, seed) {
+        let group = bank.roles[person.role].staff_group_id;
+        let none = SimPriors::default();
+        for (topic, n, sum) in sit(
+            bank,
+            Design::Adaptive(rule),
+            &none,
+            &person,
+            &by_topic,
+            &mut rng,
+        ) {
+            by_role
+                .entry((person.role, topic))
+                .or_default()
+                .push((n, sum, 1));
+            by_group
+                .entry((group, topic))
+                .or_default()
+                .push((n, sum, 1));
+        }
+    }
+    let group_priors: HashMap<(i64, i64), Prior> = by_group
+        .into_iter()
+        .filter_map(|(key, scores)| Some((key, prior::fit(scores)?)))
+        .collect();
+    let mut priors = HashMap::new();
+    for (role, spec) in bank.roles.iter().enumerate() {
+        for (topic, _) in &bank.blueprint {
+            let fitted = by_role
+                .remove(&(role, *topic))
+                .and_then(prior::fit)
+                .or_else(|| group_priors.get(&(spec.staff_group_id, *topic)).copied());
+            if let Some(found) = fitted {
+                priors.insert((role, *topic), found);
+            }
+        }
+    }
+    SimPriors(priors)
+}
+
+/// Runs `design` with `priors` on `n` people drawn from `seed`: the same people for every
+/// design.
+pub fn run(bank: &Bank, design: Design, priors: &SimPriors, n: usize, seed: u64) -> Figures {
+    let by_topic = difficulties_by_topic(bank);
     let mut rng = StdRng::seed_from_u64(seed.wrapping_add(0x005E_ED0F_A115));
     let (mut decisions, mut wrong, mut far, mut far_wrong) = (0usize, 0usize, 0usize, 0usize);
     let (mut sum_sq, mut sum_err) = (0.0, 0.0);
     let mut lengths = Vec::new();
     let population = people(bank, n, seed);
     for person in &population {
-        let drawn = draw::draw(&start, &bank.pool, &HashSet::new(), &mut rng);
-        let mut held: HashSet<i64> = drawn.iter().map(|i| i.item_id).collect();
         let mut length = 0;
-        for (topic, _) in &bank.blueprint {
-            let truth = person.knowledge[topic];
-            let target = bank.targets[person.role].get(topic).copied().unwrap_or(0.0);
-            let theta = ability_for(
-                truth,
-                topic_difficulties.get(topic).map_or(&[], Vec::as_slice),
-            );
-            let answer = |item: &PoolItem, rng: &mut StdRng| {
-                let b = bank
-                    .difficulty
-                    .get(&item.item_version_id)
-                    .copied()
-                    .unwrap_or(0.0);
-                f64::from(u8::from(rng.random_bool(logistic(theta - b))))
-            };
-            let (mut n_items, mut sum) = (0u64, 0.0);
-            for item in drawn.iter().filter(|i| i.topic_id == *topic) {
-                sum += answer(item, &mut rng);
-                n_items += 1;
-            }
-            if let Design::Adaptive(rule) = design {
-                loop {
-                    let wanted = rule.more(n_items, sum, target);
-                    let extra = draw::more(*topic, wanted, &bank.pool, &held, &mut rng);
-                    if extra.is_empty() {
-                        break;
-                    }
-                    for item in &extra {
-                        held.insert(item.item_id);
-                        sum += answer(item, &mut rng);
-                        n_items += 1;
-                    }
-                }
-            }
-            let decided = decision::decide(n_items, sum, target);
+        for (topic, n_items, sum) in sit(bank, design, priors, person, &by_topic, &mut rng) {
+            let truth = person.knowledge[&topic];
+            let target = bank.targets[person.role]
+                .get(&topic)
+                .copied()
+                .unwrap_or(0.0);
+            let decided = decision::decide(priors.get(person.role, topic), n_items, sum, target);
             let is_wrong = decided.skip != (100.0 * truth >= target);
             decisions += 1;
             wrong += usize::from(is_wrong);
@@ -363,6 +476,11 @@ pub fn run(bank: &Bank, design: Design, n: usize, seed: u64) -> Figures {
     };
     Figures {
         design: design.name(),
+        priors: if priors.fitted() == 0 {
+            "uniform"
+        } else {
+            "role"
+        },
         seed,
         people: population.len(),
         decisions,
@@ -417,6 +535,7 @@ mod tests {
             }],
             targets: vec![[(1, 80.0), (2, 30.0)].into_iter().collect()],
             topics_from_p_values: 0,
+            ability_spread: 1.0,
         }
     }
 
@@ -454,16 +573,45 @@ mod tests {
     #[test]
     fn runs_are_deterministic_and_designs_ask_what_they_say() {
         let bank = bank();
-        let fixed = run(&bank, Design::Fixed, 300, 7);
-        assert_eq!(fixed.line(), run(&bank, Design::Fixed, 300, 7).line());
+        let none = SimPriors::default();
+        let fixed = run(&bank, Design::Fixed, &none, 300, 7);
+        assert_eq!(
+            fixed.line(),
+            run(&bank, Design::Fixed, &none, 300, 7).line()
+        );
         assert_eq!((fixed.median_items, fixed.p95_items), (6, 6));
         assert_eq!(fixed.decisions, 600);
-        let adaptive = run(&bank, Design::Adaptive(FollowUp::BASELINE), 300, 7);
+        let adaptive = run(&bank, Design::Adaptive(FollowUp::BASELINE), &none, 300, 7);
         assert!(
             adaptive.median_items >= 4 && adaptive.p95_items <= 12,
             "{adaptive:?}"
         );
-        assert_ne!(fixed.line(), run(&bank, Design::Fixed, 300, 8).line());
+        assert_ne!(
+            fixed.line(),
+            run(&bank, Design::Fixed, &none, 300, 8).line()
+        );
         assert!((0.0..=1.0).contains(&adaptive.far_wrong));
+    }
+
+    #[test]
+    fn a_cohort_fits_each_topic_a_prior_near_what_the_role_knows() {
+        let bank = bank();
+        let priors = fit_priors(&bank, FollowUp::BASELINE, 400, 3);
+        assert_eq!(priors.fitted(), 2);
+        // Nurses' ability centres on 0.5, so the topic with target 80 is known to about
+        // 0.6 × 0.5 + 0.4 × 0.8 = 0.62 and the one with target 30 to about 0.42.
+        let (high, low) = (priors.get(0, 1).mean(), priors.get(0, 2).mean());
+        assert!(
+            (high - 0.62).abs() < 0.08 && (low - 0.42).abs() < 0.08,
+            "{high} {low}"
+        );
+        let with = run(&bank, Design::Adaptive(FollowUp::BASELINE), &priors, 300, 7);
+        assert_eq!(with.priors, "role");
+        assert_eq!(
+            with.line(),
+            run(&bank, Design::Adaptive(FollowUp::BASELINE), &priors, 300, 7).line()
+        );
+        // Too small a cohort fits nothing: the uniform prior stays.
+        assert_eq!(fit_priors(&bank, FollowUp::BASELINE, 20, 3).fitted(), 0);
     }
 }

@@ -185,45 +185,78 @@ pub(super) fn report(results: &Path, large: &str, small: &str) -> ExitCode {
     }
 }
 
-pub(super) async fn simulate(
-    people: usize,
-    seed: u64,
-    design: super::SimulateDesign,
-    spread: f64,
-) -> ExitCode {
-    use crate::bench::simulate::{self, Design};
+/// What `bench simulate` was asked for.
+pub(super) struct SimulateOptions {
+    pub people: usize,
+    pub seed: u64,
+    pub design: super::SimulateDesign,
+    pub spread: f64,
+    pub prior_cohort: usize,
+    pub ability_spread: f64,
+}
+
+pub(super) async fn simulate(options: SimulateOptions) -> ExitCode {
+    use crate::bench::simulate::{self, Design, SimPriors};
     use crate::measures::decision::FollowUp;
+    let SimulateOptions {
+        people,
+        seed,
+        design,
+        spread,
+        prior_cohort,
+        ability_spread,
+    } = options;
+    if !(ability_spread.is_finite() && ability_spread >= 0.0) {
+        return fail("--ability-spread must be a number of 0 or more");
+    }
     let state = match prepared().await {
         Ok((_, state)) => state,
         Err(error) => return fail(error),
     };
-    let bank = match simulate::load(&state.db, spread, seed).await {
+    let mut bank = match simulate::load(&state.db, spread, seed).await {
         Ok(bank) => bank,
         Err(error) => return fail(error),
     };
+    bank.ability_spread = ability_spread;
     println!(
         "baseline bank: {} items in {} topics; difficulties from item p-values for {} topics, \
-         spread {spread} logits for the rest",
+         spread {spread} logits for the rest; people {ability_spread} × the benchmark spread \
+         around their staff group's mean",
         bank.pool.len(),
         bank.blueprint.len(),
         bank.topics_from_p_values
     );
+    let rule = FollowUp::BASELINE;
     let designs: Vec<Design> = match design {
         super::SimulateDesign::Fixed => vec![Design::Fixed],
-        super::SimulateDesign::Adaptive => vec![Design::Adaptive(FollowUp::BASELINE)],
-        super::SimulateDesign::Both => {
-            vec![Design::Fixed, Design::Adaptive(FollowUp::BASELINE)]
-        }
+        super::SimulateDesign::Adaptive => vec![Design::Adaptive(rule)],
+        super::SimulateDesign::Both => vec![Design::Fixed, Design::Adaptive(rule)],
     };
-    for design in designs {
-        if let Design::Adaptive(rule) = design {
+    if designs.iter().any(|d| matches!(d, Design::Adaptive(_))) {
+        println!(
+            "adaptive rule: start {} items per topic, add {} while {} < P(at or above target) \
+             < {}, at most {} per topic",
+            rule.start, rule.step, rule.low, rule.high, rule.cap
+        );
+    }
+    let mut prior_sets = vec![SimPriors::default()];
+    if prior_cohort > 0 {
+        let fitted = simulate::fit_priors(&bank, rule, prior_cohort, seed);
+        println!(
+            "role priors: fitted to a first cohort of {prior_cohort} people (adaptive, uniform \
+             prior) for {} of {} role-topics; the rest uniform",
+            fitted.fitted(),
+            bank.roles.len() * bank.blueprint.len()
+        );
+        prior_sets.push(fitted);
+    }
+    for priors in &prior_sets {
+        for design in &designs {
             println!(
-                "adaptive rule: start {} items per topic, add {} while {} < P(at or above \
-                 target) < {}, at most {} per topic",
-                rule.start, rule.step, rule.low, rule.high, rule.cap
+                "{}",
+                simulate::run(&bank, *design, priors, people, seed).line()
             );
         }
-        println!("{}", simulate::run(&bank, design, people, seed).line());
     }
     ExitCode::SUCCESS
 }

@@ -19,7 +19,8 @@ fn describe(run: &CalibrationSummary) -> Vec<String> {
     let mut lines = vec![format!(
         "calibration {}: {} learners' first baselines ({} all right or all wrong on every \
          topic), {} responses; {} item versions estimated, {} all right, {} all wrong, {} not \
-         estimable; {} misfitting (infit or outfit outside {MISFIT_LOW}–{MISFIT_HIGH})",
+         estimable; {} misfitting (infit or outfit outside {MISFIT_LOW}–{MISFIT_HIGH}); {} \
+         job-role and staff-group decision priors fitted",
         run.run_id,
         run.persons,
         run.persons_extreme,
@@ -29,6 +30,7 @@ fn describe(run: &CalibrationSummary) -> Vec<String> {
         run.count(ItemStatus::AllWrong),
         run.count(ItemStatus::NotEstimable),
         run.misfitting().count(),
+        run.priors,
     )];
     for item in &run.items {
         let c = &item.calibration;

@@ -168,6 +168,14 @@ pub enum BenchCommand {
         /// Spread (SD in logits) of item difficulties for topics without p-values.
         #[arg(long, default_value_t = 1.0)]
         spread: f64,
+        /// People in the first cohort whose baselines the role priors are fitted to; 0 runs
+        /// the uniform prior only.
+        #[arg(long, default_value_t = 2_000)]
+        prior_cohort: usize,
+        /// How far people of a staff group differ around its mean, as a multiple of the
+        /// benchmark population's spread.
+        #[arg(long, default_value_t = 1.0)]
+        ability_spread: f64,
     },
     /// Print a results file as a Markdown table with the ratios.
     Report {
@@ -474,7 +482,19 @@ async fn run_bench(command: BenchCommand) -> ExitCode {
             seed,
             design,
             spread,
-        } => bench::simulate(people, seed, design, spread).await,
+            prior_cohort,
+            ability_spread,
+        } => {
+            bench::simulate(bench::SimulateOptions {
+                people,
+                seed,
+                design,
+                spread,
+                prior_cohort,
+                ability_spread,
+            })
+            .await
+        }
     }
 }
 

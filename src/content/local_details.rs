@@ -19,18 +19,20 @@ pub enum LocalKey {
     InterpreterBooking,
     InformationGovernance,
     CaldicottGuardian,
+    TrainingContact,
 }
 
 /// Longest text an admin may give for one detail: a short paragraph with a link or two.
 pub const MAX_LOCAL_CHARS: usize = 1000;
 
 impl LocalKey {
-    pub const ALL: [LocalKey; 5] = [
+    pub const ALL: [LocalKey; 6] = [
         LocalKey::SampleLabelling,
         LocalKey::IncidentReporting,
         LocalKey::InterpreterBooking,
         LocalKey::InformationGovernance,
         LocalKey::CaldicottGuardian,
+        LocalKey::TrainingContact,
     ];
 
     pub fn slug(self) -> &'static str {
@@ -40,6 +42,7 @@ impl LocalKey {
             LocalKey::InterpreterBooking => "interpreter-booking",
             LocalKey::InformationGovernance => "information-governance",
             LocalKey::CaldicottGuardian => "caldicott-guardian",
+            LocalKey::TrainingContact => "training-contact",
         }
     }
 
@@ -55,6 +58,7 @@ impl LocalKey {
             LocalKey::InterpreterBooking => "interpreter booking",
             LocalKey::InformationGovernance => "information governance",
             LocalKey::CaldicottGuardian => "Caldicott Guardian",
+            LocalKey::TrainingContact => "help with this training",
         }
     }
 
@@ -66,6 +70,7 @@ impl LocalKey {
             LocalKey::InterpreterBooking => "Booking an interpreter",
             LocalKey::InformationGovernance => "Your information governance team",
             LocalKey::CaldicottGuardian => "Your Caldicott Guardian",
+            LocalKey::TrainingContact => "Help with this training",
         }
     }
 
@@ -86,6 +91,9 @@ impl LocalKey {
             }
             LocalKey::CaldicottGuardian => {
                 "Who your Caldicott Guardian is and how to reach them (usually through the information governance team)."
+            }
+            LocalKey::TrainingContact => {
+                "Who staff contact about this training or signing in: for example your learning and development team's email address, phone extension or intranet page, and when they reply. Shown on the Contact us page."
             }
         }
     }
@@ -108,6 +116,9 @@ impl LocalKey {
             }
             LocalKey::CaldicottGuardian => {
                 "Every NHS organisation has a Caldicott Guardian. Your information governance team can tell you who yours is and put you in touch."
+            }
+            LocalKey::TrainingContact => {
+                "Ask your line manager first. Your organisation's learning and development (education and training) team runs this training and can help with signing in, assigned modules and certificates."
             }
         }
     }
@@ -183,7 +194,7 @@ impl LocalTexts {
 }
 
 /// One detail as an NHS.UK inset: the organisation's own text when it has one, else the default.
-fn inset(key: LocalKey, local: &LocalTexts) -> String {
+pub fn inset(key: LocalKey, local: &LocalTexts) -> String {
     let (heading, body) = match (local.text(key), &local.organisation) {
         (Some(text), Some(name)) => (format!("{} at {}", key.label(), escape(name)), render(text)),
         _ => (key.label().to_owned(), render(key.default_text())),

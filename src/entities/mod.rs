@@ -11,6 +11,7 @@ pub mod attempt_topic_score;
 pub mod audit_log;
 pub mod blueprint_topic;
 pub mod calibration_run;
+pub mod decision_prior;
 pub mod federated_session;
 pub mod framework;
 pub mod framework_competency;

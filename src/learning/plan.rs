@@ -12,6 +12,7 @@ use super::assignments;
 use super::modules::{ModuleSummary, published_modules};
 use crate::assessment::aggregates::load_attempt_topics;
 use crate::assessment::completion::reported_baseline;
+use crate::assessment::priors;
 use crate::entities::{module_progress, role_target, topic};
 use crate::error::{AppError, AppResult};
 use crate::ids::PersonId;
@@ -73,6 +74,7 @@ pub async fn plan(db: &impl ConnectionTrait, user_id: PersonId) -> AppResult<Opt
         return Ok(None);
     };
     let scored = load_attempt_topics(db, baseline.id).await?.scored;
+    let priors = priors::for_role(db, baseline.job_role_id).await?;
     let targets: HashMap<i64, (f64, f64)> = match baseline.job_role_id {
         Some(role) => role_target::Entity::find()
             .filter(role_target::Column::JobRoleId.eq(role))
@@ -109,6 +111,7 @@ pub async fn plan(db: &impl ConnectionTrait, user_id: PersonId) -> AppResult<Opt
             let (target, importance) = targets.get(topic_id).copied().unwrap_or((0.0, 1.0));
             let gap = (target - score.knowledge).max(0.0);
             let decision = decision::decide(
+                priors.topic(*topic_id),
                 score.responses.n_responses,
                 score.responses.sum_fraction_answered,
                 target,

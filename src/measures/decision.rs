@@ -1,8 +1,9 @@
 //! The test-out decision for one learner and topic, and how sure it is (docs/measurement.md).
 //!
 //! Model: the learner knows a proportion `p` of the topic's bank; each item drawn from it is
-//! answered right with probability `p` (a partly right answer counts its fraction). With a
-//! uniform prior Beta(1, 1), after `n` items scoring `s` in all, `p` ~ Beta(1 + s, 1 + n − s).
+//! answered right with probability `p` (a partly right answer counts its fraction). Starting
+//! from a prior Beta(a, b) ([`Prior`]: their role's, fitted to earlier learners, else uniform),
+//! after `n` items scoring `s` in all, `p` ~ Beta(a + s, b + n − s).
 //! The decision is made on P(p ≥ target): the learner may skip the topic's module when it is at
 //! least one half (the posterior median is at or above the target). The baseline asks more of
 //! a topic while that probability lies strictly between [`FollowUp::low`] and
@@ -13,8 +14,7 @@
 
 use serde::Serialize;
 
-/// Prior successes and failures (uniform prior on the proportion known).
-const PRIOR: (f64, f64) = (1.0, 1.0);
+pub use super::prior::Prior;
 
 /// The decision for one topic.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, utoipa::ToSchema)]
@@ -81,11 +81,33 @@ impl DecisionSureness {
     }
 }
 
+impl TopicDecision {
+    /// How sure we are, in plain words, for the learner whose target (0–100) this decision was
+    /// made against. Where the decision and the bare score point different ways (a score at
+    /// the target from too few answers to be sure, or a score just short of it where the
+    /// learner's role usually knows the topic), the words say so instead of "mixed answers".
+    pub fn words(&self, target: f64) -> &'static str {
+        match (self.skip, self.estimate + 1e-9 >= target) {
+            (false, true) => {
+                "Your answers here met the level your role needs, but from so few questions we \
+                 cannot yet be sure. The module is recommended, and it is a quick way to make \
+                 sure."
+            }
+            (true, false) => {
+                "Your score here is a little below the level your role needs, but from so few \
+                 questions, and with what people in your role usually know, you are probably \
+                 at it."
+            }
+            _ => self.sureness.words(),
+        }
+    }
+}
+
 /// The decision for a topic after `n` items scoring `sum` in all (each 0–1), against a target
-/// of `target` % (0–100).
-pub fn decide(n: u64, sum: f64, target: f64) -> TopicDecision {
+/// of `target` % (0–100), starting from `prior`.
+pub fn decide(prior: Prior, n: u64, sum: f64, target: f64) -> TopicDecision {
     let estimate = if n == 0 { 0.0 } else { 100.0 * sum / n as f64 };
-    let p = p_at_or_above(n, sum, target);
+    let p = p_at_or_above(prior, n, sum, target);
     TopicDecision {
         estimate,
         p_at_target: p,
@@ -95,11 +117,11 @@ pub fn decide(n: u64, sum: f64, target: f64) -> TopicDecision {
 }
 
 /// P(proportion known ≥ target / 100) under the Beta posterior.
-pub fn p_at_or_above(n: u64, sum: f64, target: f64) -> f64 {
+pub fn p_at_or_above(prior: Prior, n: u64, sum: f64, target: f64) -> f64 {
     let x = (target / 100.0).clamp(0.0, 1.0);
     let sum = sum.clamp(0.0, n as f64);
-    let a = PRIOR.0 + sum;
-    let b = PRIOR.1 + n as f64 - sum;
+    let a = prior.alpha + sum;
+    let b = prior.beta + n as f64 - sum;
     (1.0 - regularized_incomplete_beta(x, a, b)).clamp(0.0, 1.0)
 }
 
@@ -123,18 +145,18 @@ impl FollowUp {
         start: 2,
         step: 1,
         cap: 6,
-        low: 0.25,
-        high: 0.75,
+        low: 0.3,
+        high: 0.7,
     };
 
     /// How many items to add to a topic whose `n` items, all answered, scored `sum`: none
     /// when the decision is settled or the topic has reached the cap.
-    pub fn more(&self, n: u64, sum: f64, target: f64) -> usize {
+    pub fn more(&self, prior: Prior, n: u64, sum: f64, target: f64) -> usize {
         let n_items = usize::try_from(n).unwrap_or(usize::MAX);
         if n_items >= self.cap {
             return 0;
         }
-        let p = p_at_or_above(n, sum, target);
+        let p = p_at_or_above(prior, n, sum, target);
         if p > self.low && p < self.high {
             self.step.min(self.cap - n_items)
         } else {
@@ -144,7 +166,7 @@ impl FollowUp {
 }
 
 /// ln Γ(x) for x > 0 (Lanczos, g = 7, n = 9; about 15 significant digits).
-fn ln_gamma(x: f64) -> f64 {
+pub(super) fn ln_gamma(x: f64) -> f64 {
     const G: f64 = 7.0;
     const COEF: [f64; 9] = [
         0.999_999_999_999_809_9,
@@ -227,6 +249,8 @@ fn continued_fraction(x: f64, a: f64, b: f64) -> f64 {
 mod tests {
     use super::*;
 
+    const U: Prior = Prior::UNIFORM;
+
     fn close(a: f64, b: f64) {
         assert!((a - b).abs() < 1e-9, "{a} != {b}");
     }
@@ -255,38 +279,52 @@ mod tests {
     #[test]
     fn posteriors_by_hand() {
         // 3 of 3 right, target 80: Beta(4, 1), P(p ≥ 0.8) = 1 − 0.8⁴ = 0.5904.
-        close(p_at_or_above(3, 3.0, 80.0), 1.0 - 0.8_f64.powi(4));
+        close(p_at_or_above(U, 3, 3.0, 80.0), 1.0 - 0.8_f64.powi(4));
         // 2 of 3 right, target 65: Beta(3, 2), 1 − (4·0.65³ − 3·0.65⁴) = 0.43701875.
-        close(p_at_or_above(3, 2.0, 65.0), 0.437_018_75);
+        close(p_at_or_above(U, 3, 2.0, 65.0), 0.437_018_75);
         // 0 of 2 right, target 40: Beta(1, 3), P(p ≥ 0.4) = 0.6³ = 0.216.
-        close(p_at_or_above(2, 0.0, 40.0), 0.216);
+        close(p_at_or_above(U, 2, 0.0, 40.0), 0.216);
         // No items: the uniform prior, P(p ≥ 0.3) = 0.7.
-        close(p_at_or_above(0, 0.0, 30.0), 0.7);
+        close(p_at_or_above(U, 0, 0.0, 30.0), 0.7);
         // A target of 0 is always met.
-        close(p_at_or_above(3, 0.0, 0.0), 1.0);
+        close(p_at_or_above(U, 3, 0.0, 0.0), 1.0);
     }
 
     #[test]
     fn decisions_and_their_sureness() {
-        let all_right = decide(3, 3.0, 80.0);
+        let all_right = decide(U, 3, 3.0, 80.0);
         close(all_right.estimate, 100.0);
         assert!(all_right.skip);
         assert_eq!(all_right.sureness, DecisionSureness::ProbablyAtTarget);
         // 2 of 3 (67 %) against 65: the score is above the target, but the posterior median
         // is below it, so the module is recommended, and the learner is told it is close.
-        let close_call = decide(3, 2.0, 65.0);
+        let close_call = decide(U, 3, 2.0, 65.0);
         assert!(!close_call.skip);
         assert_eq!(close_call.sureness, DecisionSureness::ProbablyBelow);
         assert!(close_call.sureness.words().contains("just below"));
         // 0 of 3 against 40: Beta(1, 4), P = 0.6⁴ = 0.1296.
-        let sure_below = decide(3, 0.0, 40.0);
+        let sure_below = decide(U, 3, 0.0, 40.0);
         close(sure_below.p_at_target, 0.1296);
         assert!(!sure_below.skip);
         assert_eq!(sure_below.sureness, DecisionSureness::SureBelow);
         // 6 of 6 against 50: 1 − 0.5⁷.
-        let sure = decide(6, 6.0, 50.0);
+        let sure = decide(U, 6, 6.0, 50.0);
         assert!(sure.skip && sure.sureness == DecisionSureness::SureAtTarget);
         assert!(!DecisionSureness::SureAtTarget.is_uncertain());
+        // 2 of 2 against 80 with the uniform prior: P = 0.488, recommended although the score
+        // is 100 %; the words do not call that "mixed".
+        let too_few = decide(U, 2, 2.0, 80.0);
+        assert!(!too_few.skip && too_few.words(80.0).contains("so few questions"));
+        // 1 of 2 against 60 from a prior at 0.8 (strength 6): Beta(5.8, 2.2), P(≥ 0.6) > 0.5.
+        let usual = Prior {
+            alpha: 4.8,
+            beta: 1.2,
+        };
+        let likely = decide(usual, 2, 1.0, 60.0);
+        assert!(likely.skip && likely.words(60.0).contains("probably at it"));
+        // 2 of 3 (67 %) against 65 is a score at the target from too few answers.
+        assert!(close_call.words(65.0).contains("so few questions"));
+        assert_eq!(sure_below.words(40.0), sure_below.sureness.words());
         assert!(DecisionSureness::ProbablyBelow.is_uncertain());
     }
 
@@ -294,18 +332,18 @@ mod tests {
     fn follow_up_adds_items_only_while_the_decision_is_open() {
         let rule = FollowUp::BASELINE;
         // 2 of 2 against 80: Beta(3, 1), P = 1 − 0.8³ = 0.488: open.
-        assert_eq!(rule.more(2, 2.0, 80.0), 1);
+        assert_eq!(rule.more(U, 2, 2.0, 80.0), 1);
         // 0 of 2 against 40: P = 0.216: settled below.
-        assert_eq!(rule.more(2, 0.0, 40.0), 0);
+        assert_eq!(rule.more(U, 2, 0.0, 40.0), 0);
         // 2 of 2 against 20: P = 1 − 0.2³ = 0.992: settled above.
-        assert_eq!(rule.more(2, 2.0, 20.0), 0);
+        assert_eq!(rule.more(U, 2, 2.0, 20.0), 0);
         // Open, but at the cap.
-        assert_eq!(rule.more(6, 4.0, 65.0), 0);
+        assert_eq!(rule.more(U, 6, 4.0, 65.0), 0);
         let wide = FollowUp {
             step: 3,
             ..FollowUp::BASELINE
         };
         // Never past the cap: 5 items, 1 more allowed.
-        assert_eq!(wide.more(5, 4.0, 70.0), 1);
+        assert_eq!(wide.more(U, 5, 4.0, 70.0), 1);
     }
 }

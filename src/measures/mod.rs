@@ -17,6 +17,7 @@
 pub mod cell;
 pub mod decision;
 pub mod item_analysis;
+pub mod prior;
 pub mod rasch;
 pub mod reliability;
 pub mod response;

@@ -9,6 +9,7 @@ pub mod catchers;
 pub mod certificates;
 pub mod chrome;
 pub mod client_address;
+pub mod contact;
 pub mod csrf;
 pub mod dates;
 pub mod error_response;
@@ -36,6 +37,7 @@ use crate::error::{AppError, AppResult};
 pub fn routes() -> Vec<Route> {
     let mut routes = Vec::new();
     routes.extend(pages::routes());
+    routes.extend(contact::routes());
     routes.extend(certificates::routes());
     routes.extend(health::routes());
     routes.extend(openapi::routes());

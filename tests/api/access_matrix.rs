@@ -25,6 +25,9 @@ const EXPECTED: &[(&str, &str, [u16; 6])] = &[
     ("GET", "/accessibility", [200, 200, 200, 200, 200, 200]),
     ("GET", "/privacy", [200, 200, 200, 200, 200, 200]),
     ("GET", "/help/measures", [200, 200, 200, 200, 200, 200]),
+    // whom to ask: the general advice, or the organisation's own for those signed in
+    ("GET", "/contact", [200, 200, 200, 200, 200, 200]),
+    ("GET", "/api/v1/contact", [200, 200, 200, 200, 200, 200]),
     // the public check of a certificate: with no reference, the form
     ("GET", "/certificates/check", [200, 200, 200, 200, 200, 200]),
     ("GET", "/healthz", [200, 200, 200, 200, 200, 200]),

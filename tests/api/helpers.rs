@@ -144,6 +144,12 @@ pub async fn spawn_app_with(tweak: impl FnOnce(Figment) -> Figment) -> TestApp {
     spawn_app_tweaked(TestDatabase::create().await, tweak).await
 }
 
+/// The app with the fixed baseline design (the blueprint's 3 items per topic, as a trust may
+/// choose with `adaptive_baseline = false`), for results computed by hand from 24 answers.
+pub async fn spawn_fixed_baseline_app() -> TestApp {
+    spawn_app_with(|figment| figment.merge(("app.adaptive_baseline", false))).await
+}
+
 /// The app over a database made (and perhaps used) earlier in the test.
 pub async fn spawn_app_on(database: TestDatabase) -> TestApp {
     spawn_app_tweaked(database, |figment| figment).await

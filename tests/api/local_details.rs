@@ -8,7 +8,7 @@ use std::path::Path;
 use genomics_training::content;
 use genomics_training::content::local_details::LocalKey;
 use rocket::http::{Method, Status};
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::content_check::{copy_tree, edit};
 use crate::helpers::{body_of, spawn_app};
@@ -246,4 +246,76 @@ fn a_module_page_naming_an_unknown_detail_fails_the_content_check() {
             && problems[0].contains("`[[local: datix]]` names no local detail; use one of sample-labelling, incident-reporting"),
         "{problems:#?}"
     );
+}
+
+#[rocket::async_test]
+async fn the_contact_page_shows_the_organisations_own_help_to_its_staff_only() {
+    let app = spawn_app().await;
+    let world = app.given_world().await;
+    let default = LocalKey::TrainingContact.default_text();
+
+    // Nobody has filled it in: the general advice, signed in or not, page and JSON.
+    let page = body_of(app.get("/contact").await).await;
+    assert!(
+        page.contains("<h1 class=\"nhsuk-heading-xl\">Contact us</h1>"),
+        "{page}"
+    );
+    assert!(
+        page.contains(default) && page.contains("sign in</a> to see"),
+        "{page}"
+    );
+    let (status, body) = app.get_json("/api/v1/contact").await;
+    assert_eq!(status, Status::Ok);
+    assert_eq!(body["is_default"], true);
+    assert_eq!(body["organisation"], Value::Null);
+    assert_eq!(body["text"], default);
+
+    // Trust A's admin fills it in through the local details form.
+    let admin = app.session_for(&world.admin).await;
+    let saved = app
+        .post_form_as(
+            &admin,
+            &format!("/admin/organisations/{}/local-details", world.org_a),
+            &[(
+                "details[training-contact]",
+                "Email **learning.development@a.nhs.uk** (weekdays 9 to 5) <script>alert(1)</script>",
+            )],
+        )
+        .await;
+    assert_eq!(saved.status(), Status::SeeOther);
+
+    // Its learner sees it, named as Trust A's, sanitised; the JSON says the same.
+    let learner = app.session_for(&world.learner).await;
+    let page = body_of(app.get_as(&learner, "/contact").await).await;
+    assert!(
+        page.contains("Questions about the training at Trust A"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<strong>learning.development@a.nhs.uk</strong>"),
+        "{page}"
+    );
+    assert!(
+        !page.contains("<script>alert") && !page.contains(default),
+        "{page}"
+    );
+    assert!(!page.contains("sign in</a> to see"), "{page}");
+    let (_, body) = app.get_json_as(&learner, "/api/v1/contact").await;
+    assert_eq!(body["organisation"], "Trust A");
+    assert_eq!(body["is_default"], false);
+    assert!(body["text"].as_str().unwrap().contains("weekdays 9 to 5"));
+
+    // Trust B's manager and an anonymous visitor still read the general advice.
+    let other = app.session_for(&world.manager_b).await;
+    let page = body_of(app.get_as(&other, "/contact").await).await;
+    assert!(
+        page.contains(default) && !page.contains("a.nhs.uk"),
+        "{page}"
+    );
+    let page = body_of(app.get("/contact").await).await;
+    assert!(!page.contains("a.nhs.uk"), "{page}");
+
+    // Every page's footer links to it.
+    let home = body_of(app.get("/").await).await;
+    assert!(home.contains("href=\"/contact\">Contact us</a>"), "{home}");
 }

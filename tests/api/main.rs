@@ -37,6 +37,7 @@ mod content_load;
 mod csrf;
 mod data_export;
 mod data_support;
+mod decision_priors;
 mod demo_year;
 mod disclosure;
 mod disclosure_batches;

@@ -215,7 +215,8 @@ async fn check_your_answers_lists_each_answer_and_how_sure_without_marking_it() 
     use genomics_training::content::markdown::render_formatted;
     use genomics_training::questions::QuestionKind;
 
-    let app = spawn_app().await;
+    // Three items on the first topic (the fixed design), one answered each way.
+    let app = crate::helpers::spawn_fixed_baseline_app().await;
     let session = signed_in_learner(&app).await;
     let id = start_baseline(&app, &session).await;
     let slots = bank::attempt_slots(app.db(), id).await.unwrap();

@@ -54,31 +54,43 @@ async fn start(app: &TestApp, session: &Session, slug: &str) -> Value {
     attempt
 }
 
-/// Every item answered with the option shown at `shown`, "very sure", every topic rated 5.
+/// Every item answered with the option shown at `shown`, "very sure", every topic rated 5;
+/// items the adaptive baseline adds on the way are answered the same way.
 async fn answer_all_at(app: &TestApp, session: &Session, attempt: &Value, shown: usize) {
     let id = attempt["id"].as_i64().unwrap();
-    let mut ratings = serde_json::Map::new();
-    let mut answers = Vec::new();
-    for entry in attempt["items"].as_array().unwrap() {
-        ratings.insert(entry["topic_id"].to_string(), json!(5));
-        let item = &entry["item"];
-        let mut answer = json!({ "position": item["position"], "sureness": "high" });
-        match item["kind"].as_str().unwrap() {
-            "multi" => answer["choices"] = json!([shown]),
-            "truefalse" => answer["choice"] = json!(0),
-            _ => answer["choice"] = json!(shown),
+    let mut attempt = attempt.clone();
+    loop {
+        let mut ratings = serde_json::Map::new();
+        let mut answers = Vec::new();
+        for entry in attempt["items"].as_array().unwrap() {
+            ratings.insert(entry["topic_id"].to_string(), json!(5));
+            let item = &entry["item"];
+            let mut answer = json!({ "position": item["position"], "sureness": "high" });
+            match item["kind"].as_str().unwrap() {
+                "multi" => answer["choices"] = json!([shown]),
+                "truefalse" => answer["choice"] = json!(0),
+                _ => answer["choice"] = json!(shown),
+            }
+            answers.push(answer);
         }
-        answers.push(answer);
+        let (status, body) = app
+            .send_json_as(
+                session,
+                Method::Put,
+                &format!("/api/v1/attempts/{id}/answers"),
+                json!({ "ratings": ratings, "answers": answers }),
+            )
+            .await;
+        assert_eq!(status, Status::Ok, "{body}");
+        if body["follow_up"].as_array().is_none_or(Vec::is_empty) {
+            return;
+        }
+        let (status, again) = app
+            .get_json_as(session, &format!("/api/v1/attempts/{id}"))
+            .await;
+        assert_eq!(status, Status::Ok, "{again}");
+        attempt = again;
     }
-    let (status, body) = app
-        .send_json_as(
-            session,
-            Method::Put,
-            &format!("/api/v1/attempts/{id}/answers"),
-            json!({ "ratings": ratings, "answers": answers }),
-        )
-        .await;
-    assert_eq!(status, Status::Ok, "{body}");
 }
 
 async fn submit(app: &TestApp, session: &Session, attempt: &Value) -> Value {

@@ -108,6 +108,9 @@ describe('genomics-training in Chromium, every page checked with axe-core', { co
     assert.ok(server.setupLink.startsWith(`${server.baseUrl}/setup/`), server.setupLink)
     await page.goto(server.baseUrl)
     await checkPage(page, 'home page signed out')
+    await clickAndWait(page, page.getByRole('link', { name: 'Contact us' }))
+    await checkPage(page, 'contact us, signed out')
+    await assertText(page, 'Ask your line manager first')
 
     await page.goto(server.setupLink)
     await checkPage(page, 'first-admin set-up')
@@ -131,9 +134,10 @@ describe('genomics-training in Chromium, every page checked with axe-core', { co
     await clickAndWait(page, page.getByRole('link', { name: `Local details for ${ORG.name}` }))
     await checkPage(page, 'local details, none yet')
     await page.getByLabel('Reporting an incident').fill('Report it on [Datix](https://intranet.example.nhs.uk/datix).')
+    await page.getByLabel('Help with this training').fill('Email [the learning and development team](mailto:learning@example.nhs.uk), weekdays 9 to 5.')
     await clickAndWait(page, page.getByRole('button', { name: 'Save local details' }))
     await checkPage(page, 'local details saved')
-    await assertText(page, 'Saved 1 local detail')
+    await assertText(page, 'Saved 2 local details')
 
     // A file with a bad row first: nothing is imported and the row is listed.
     await page.goto(`${server.baseUrl}/admin/users/import`)
@@ -238,6 +242,9 @@ describe('genomics-training in Chromium, every page checked with axe-core', { co
   test('learner: the whole baseline with the keyboard alone, results, plan, module, quiz, certificate, record', async () => {
     page.e2e.persona = 'learner'
     await signIn(page, people.learner)
+    await clickAndWait(page, page.getByRole('link', { name: 'Contact us' }))
+    await checkPage(page, 'contact us, the organisation\'s own')
+    await assertText(page, `Questions about the training at ${ORG.name}`)
     await clickAndWait(page, page.getByRole('link', { name: 'My learning' }))
     await checkPage(page, 'my learning, before the baseline')
 

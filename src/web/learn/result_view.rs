@@ -163,7 +163,10 @@ pub fn result_view(result: &AttemptResult, next: NextStepView) -> ResultView {
                 calibration: t.calibration.clone(),
                 baseline: t.baseline_knowledge.map(|v| format!("{v:.0}%")),
                 gain: t.gain.map(|g| format!("{:+.0}%", 100.0 * g)),
-                sureness: t.decision.map(|d| d.sureness.words()),
+                sureness: t
+                    .decision
+                    .zip(t.target)
+                    .map(|(d, target)| d.words(f64::from(target))),
                 decision: t.decision.map(|d| decision_words(d.skip)),
             })
             .collect(),
