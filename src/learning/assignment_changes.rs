@@ -104,14 +104,6 @@ async fn audience(
             ..Audience::default()
         }));
     }
-    if let Some(role) = input.job_role_id
-        && job_role::Entity::find_by_id(role).one(db).await?.is_none()
-    {
-        errors.push((
-            "job_role_id",
-            "Choose a job role from the list, or everyone".into(),
-        ));
-    }
     let organisation_id = match input.team_id {
         Some(team_id) => {
             let team = teams::find(db, team_id)
@@ -138,14 +130,25 @@ async fn audience(
         None => {
             let whole = input.organisation_id.filter(|id| scope.whole(*id));
             if whole.is_none() {
-                errors.push((
-                    "organisation_id",
-                    "Choose one of your organisations, or one of your teams".into(),
-                ));
+                let message = match scope {
+                    OrgScope::Partly { .. } => {
+                        "Choose one of your organisations, or one of your teams"
+                    }
+                    _ => "Choose one of your organisations",
+                };
+                errors.push(("organisation_id", message.into()));
             }
             whole
         }
     };
+    if let Some(role) = input.job_role_id
+        && job_role::Entity::find_by_id(role).one(db).await?.is_none()
+    {
+        errors.push((
+            "job_role_id",
+            "Choose a job role from the list, or everyone".into(),
+        ));
+    }
     Ok(organisation_id.map(|organisation_id| Audience {
         organisation_id,
         job_role_id: input.job_role_id,

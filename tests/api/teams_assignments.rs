@@ -76,6 +76,11 @@ async fn a_team_manager_assigns_to_their_team_changes_and_removes_it() {
     assert_eq!(created.status(), Status::SeeOther);
     let (_, listed) = app.get_json_as(&lead, "/api/v1/manage/assignments").await;
     let id = listed["assignments"][0]["id"].as_i64().expect("id");
+    let page = body_of(app.get_as(&lead, "/manage/assignments").await).await;
+    assert!(
+        page.contains("Example Trust (RX1): Ward A") && !page.contains("Ward B"),
+        "only their team is offered"
+    );
     assert_eq!(listed["assignments"][0]["team"], "Ward A");
     let row = module_assignment::Entity::find_by_id(id)
         .one(app.db())

@@ -9,7 +9,7 @@ use rocket::http::{Method, Status};
 use sea_orm::{ActiveModelTrait, Set};
 use serde_json::json;
 
-use crate::helpers::spawn_app;
+use crate::helpers::{body_of, spawn_app};
 use crate::reports_support::{group, sitting};
 use crate::teams_support::{given_two_wards, limit_lead_to_ward_a};
 
@@ -41,6 +41,19 @@ async fn a_manager_limited_to_a_team_sees_only_that_team() {
         .await;
     assert_eq!(forged.status(), Status::Forbidden, "no CSRF token");
     limit_lead_to_ward_a(&app, &wards).await;
+    let page = body_of(
+        app.get_as(
+            &wards.admin,
+            &format!("/admin/users/{}/teams", wards.lead.id),
+        )
+        .await,
+    )
+    .await;
+    let ticked = format!("value=\"{}\" checked", wards.ward_a);
+    assert!(
+        page.contains(&ticked) && page.contains("csrf_token"),
+        "{page}"
+    );
     assert!(
         !app.is_signed_in(&before).await,
         "the new scope applies at once"
