@@ -21,7 +21,8 @@ use sea_orm::{
 use super::{Email, outbox, throttle};
 use crate::audit::{self, Event, action};
 use crate::entities::{
-    attempt, audit_log, identity_link, manager_scope, one_time_token, response, session, user,
+    attempt, audit_log, identity_link, manager_scope, manager_team_scope, one_time_token, response,
+    session, user,
 };
 use crate::error::{AppError, AppResult};
 use crate::ids::PersonId;
@@ -201,6 +202,10 @@ pub async fn erase(db: &DatabaseConnection, by: ErasedBy, user_id: PersonId) -> 
         .await?;
     manager_scope::Entity::delete_many()
         .filter(manager_scope::Column::UserId.eq(user_id))
+        .exec(&txn)
+        .await?;
+    manager_team_scope::Entity::delete_many()
+        .filter(manager_team_scope::Column::UserId.eq(user_id))
         .exec(&txn)
         .await?;
     // The provider's subject identifier names the person too; without the link, a later

@@ -6,7 +6,9 @@
 //! that need no database are in [`super::import_check`]. Otherwise, in one
 //! transaction, new people are created (each with an activation link) and existing ones (matched
 //! by employee number, then email) updated; a changed organisation, job role or band ends the
-//! current job assignment and starts a new one, so the history is kept.
+//! current job assignment and starts a new one, so the history is kept. The optional team column
+//! (see [`super::import_check::TEAM_COLUMNS`]) names the person's team within the organisation;
+//! teams not seen before are made, and a change of team is a change of job like the others.
 
 use std::collections::HashSet;
 
@@ -18,8 +20,11 @@ use sea_orm::{
 use serde::Serialize;
 
 use super::band::normalise_band;
-pub use super::import_check::{COLUMNS, Lookups, MAX_CSV_BYTES, Row, RowError, check_rows};
+pub use super::import_check::{
+    COLUMNS, Lookups, MAX_CSV_BYTES, Row, RowError, TeamCell, check_rows,
+};
 use super::one_time::{self, Purpose};
+use super::teams::TeamNames;
 use super::users::{self, NewUser};
 use crate::audit::{self, Event, action};
 use crate::entities::{job_assignment, job_role, organisation, staff_group, user};
@@ -40,6 +45,8 @@ pub struct ImportReport {
     pub updated: usize,
     pub unchanged: usize,
     pub new_job_assignments: usize,
+    /// Teams the file named that did not exist before.
+    pub new_teams: usize,
 }
 
 async fn lookups(db: &impl ConnectionTrait) -> AppResult<Lookups> {
@@ -119,6 +126,7 @@ pub async fn import(
     let now = Utc::now();
     let mut seen = HashSet::new();
     let mut organisations = std::collections::BTreeSet::new();
+    let mut teams = TeamNames::load(&txn).await?;
     for row in rows {
         organisations.insert(row.organisation_id);
         let existing = match user::Entity::find()
@@ -173,8 +181,18 @@ pub async fn import(
             .filter(job_assignment::Column::EndedAt.is_null())
             .one(&txn)
             .await?;
+        let team_id = match &row.team {
+            TeamCell::Named(name) => Some(teams.id_of(&txn, row.organisation_id, name).await?),
+            TeamCell::NoTeam => None,
+            // Without a team column a person keeps their team while their organisation does.
+            TeamCell::NotGiven => current
+                .as_ref()
+                .filter(|job| job.organisation_id == row.organisation_id)
+                .and_then(|job| job.team_id),
+        };
         let same_job = current.as_ref().is_some_and(|job| {
             job.organisation_id == row.organisation_id
+                && job.team_id == team_id
                 && job.job_role_id == row.job_role_id
                 // Stored before bands were normalised, "3" is the same band as "Band 3".
                 && job.band.as_deref().map(normalise_band) == row.band
@@ -186,10 +204,10 @@ pub async fn import(
                 active.update(&txn).await?;
                 changed = true;
             }
-            users::start_job(
+            users::start_job_in_team(
                 &txn,
                 user_id,
-                row.organisation_id,
+                (row.organisation_id, team_id),
                 row.job_role_id,
                 row.band.as_deref(),
                 now,
@@ -219,11 +237,13 @@ pub async fn import(
                 "updated": report.updated,
                 "unchanged": report.unchanged,
                 "new_job_assignments": report.new_job_assignments,
+                "new_teams": teams.created(),
                 "organisations": organisations,
             }))
             .from_address(by.client_address),
     )
     .await?;
+    report.new_teams = teams.created();
     txn.commit().await?;
     Ok(Ok(report))
 }

@@ -20,6 +20,14 @@ pub const COLUMNS: [&str; 7] = [
     "band",
 ];
 
+/// The optional column naming a person's team (ward, department or cost centre). ESR extracts
+/// call it "Organisation" (the unit within the employing trust); the other spellings are the
+/// ones trusts use when they build the file themselves.
+pub const TEAM_COLUMNS: [&str; 4] = ["team", "organisation", "organisation_unit", "org_unit"];
+
+/// The longest team name kept, as the `teams` table stores it.
+pub const MAX_TEAM_CHARS: usize = 100;
+
 /// Larger files are refused before they are read (the upload limit is smaller still).
 pub const MAX_CSV_BYTES: usize = 10 * 1024 * 1024;
 
@@ -50,6 +58,18 @@ pub struct Row {
     pub organisation_id: i64,
     pub job_role_id: i64,
     pub band: Option<String>,
+    pub team: TeamCell,
+}
+
+/// What a row says about the person's team.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TeamCell {
+    /// The file has no team column: the person's team is left as it is.
+    NotGiven,
+    /// The column is empty: the person is in no team.
+    NoTeam,
+    /// A team of the row's organisation, found or made by name (case does not matter).
+    Named(String),
 }
 
 /// What rows are checked against: organisations by code, staff groups and job roles by slug
@@ -97,7 +117,32 @@ fn check_text(name: &str, value: &str, required: bool, max_chars: usize) -> Opti
     None
 }
 
-fn check_row(line: u64, record: &HashMap<&str, &str>, lookups: &Lookups) -> Result<Row, String> {
+/// The team column's value, with runs of spaces made one so that "Ward  5" and "Ward 5" are the
+/// same team.
+fn team_cell(team_column: Option<&str>, record: &HashMap<&str, &str>) -> Result<TeamCell, String> {
+    let Some(column) = team_column else {
+        return Ok(TeamCell::NotGiven);
+    };
+    let name = record
+        .get(column)
+        .copied()
+        .unwrap_or_default()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    match check_text(column, &name, false, MAX_TEAM_CHARS) {
+        Some(problem) => Err(problem),
+        None if name.is_empty() => Ok(TeamCell::NoTeam),
+        None => Ok(TeamCell::Named(name)),
+    }
+}
+
+fn check_row(
+    line: u64,
+    record: &HashMap<&str, &str>,
+    lookups: &Lookups,
+    team_column: Option<&str>,
+) -> Result<Row, String> {
     let get = |name: &str| record.get(name).map(|v| v.trim()).unwrap_or_default();
     let mut problems = Vec::new();
     let employee_number = get("employee_number");
@@ -146,16 +191,24 @@ fn check_row(line: u64, record: &HashMap<&str, &str>, lookups: &Lookups) -> Resu
     };
     let band = Some(get("band")).filter(|b| !b.is_empty());
     problems.extend(band.and_then(|b| check_text("band", b, false, 20)));
-    match (email, organisation_id, job_role_id) {
-        (Some(email), Some(organisation_id), Some(job_role_id)) if problems.is_empty() => Ok(Row {
-            line,
-            employee_number: employee_number.to_owned(),
-            email,
-            display_name: display_name.to_owned(),
-            organisation_id,
-            job_role_id,
-            band: band.map(super::band::normalise_band),
-        }),
+    let team = team_cell(team_column, record)
+        .map_err(|problem| problems.push(problem))
+        .ok();
+    match (email, organisation_id, job_role_id, team) {
+        (Some(email), Some(organisation_id), Some(job_role_id), Some(team))
+            if problems.is_empty() =>
+        {
+            Ok(Row {
+                line,
+                employee_number: employee_number.to_owned(),
+                email,
+                display_name: display_name.to_owned(),
+                organisation_id,
+                job_role_id,
+                band: band.map(super::band::normalise_band),
+                team,
+            })
+        }
         _ => Err(problems.join("; ")),
     }
 }
@@ -249,6 +302,18 @@ pub fn check_rows(csv_bytes: &[u8], lookups: &Lookups) -> Result<Vec<Row>, Vec<R
             COLUMNS.join(",")
         )));
     }
+    let team_columns: Vec<&str> = headers
+        .iter()
+        .map(String::as_str)
+        .filter(|h| TEAM_COLUMNS.contains(h))
+        .collect();
+    if team_columns.len() > 1 {
+        return Err(header_error(format!(
+            "the header row names the team in more than one column ({}); keep one",
+            team_columns.join(", ")
+        )));
+    }
+    let team_column = team_columns.first().copied();
     let mut rows = Vec::new();
     let mut errors = Vec::new();
     let mut emails: HashMap<String, u64> = HashMap::new();
@@ -288,7 +353,7 @@ pub fn check_rows(csv_bytes: &[u8], lookups: &Lookups) -> Result<Vec<Row>, Vec<R
             .map(String::as_str)
             .zip(record.iter())
             .collect();
-        let problem = match check_row(line, &fields, lookups) {
+        let problem = match check_row(line, &fields, lookups, team_column) {
             Ok(row) => {
                 let mut duplicate = Vec::new();
                 if let Some(first) = emails.insert(row.email.to_string(), line) {

@@ -1,6 +1,9 @@
 //! Organisations (NHS trusts and other bodies, by ODS code).
 
+use std::collections::HashMap;
+
 use chrono::Utc;
+
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
@@ -102,6 +105,16 @@ impl TryFrom<&OrganisationInput> for NewOrganisation {
     }
 }
 
+/// Every organisation's "Name (CODE)", by id.
+pub async fn labels(db: &impl ConnectionTrait) -> AppResult<HashMap<i64, String>> {
+    Ok(organisation::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, format!("{} ({})", o.name, o.code)))
+        .collect())
+}
+
 /// Every organisation in `scope`, by code.
 pub async fn list(db: &impl ConnectionTrait, scope: &OrgScope) -> AppResult<Vec<Organisation>> {
     let mut select = organisation::Entity::find().order_by_asc(organisation::Column::Code);
@@ -112,6 +125,7 @@ pub async fn list(db: &impl ConnectionTrait, scope: &OrgScope) -> AppResult<Vec<
         .all(db)
         .await?
         .into_iter()
+        .filter(|o| scope.includes(o.id))
         .map(Organisation::from)
         .collect())
 }

@@ -11,6 +11,7 @@ use sea_orm::{
 };
 use serde::Serialize;
 
+use super::teams::{self, TeamGrant};
 use super::{Email, OrgScope, sessions};
 use crate::audit::{self, Event, action};
 use crate::entities::{job_assignment, job_role, manager_scope, organisation, user};
@@ -29,19 +30,32 @@ pub struct Account {
     pub is_admin: bool,
     /// Organisations this person manages (empty for non-managers).
     pub manager_organisation_ids: Vec<i64>,
+    /// Teams this person manages; in those teams' organisations, only those teams.
+    pub manager_teams: Vec<TeamGrant>,
     #[serde(skip)]
     pub disabled: bool,
 }
 
 impl Account {
     pub fn is_manager(&self) -> bool {
-        !self.manager_organisation_ids.is_empty()
+        !self.manager_organisation_ids.is_empty() || !self.manager_teams.is_empty()
     }
 
-    /// The organisations this person may see as a manager: all of them for admins.
+    /// The organisations (or teams) this person may see as a manager: all of them for admins.
     pub fn manager_scope(&self) -> Option<OrgScope> {
         if self.is_admin {
             Some(OrgScope::All)
+        } else if !self.manager_teams.is_empty() {
+            let whole = self
+                .manager_organisation_ids
+                .iter()
+                .copied()
+                .filter(|org| !self.manager_teams.iter().any(|t| t.organisation_id == *org))
+                .collect();
+            Some(OrgScope::Partly {
+                whole,
+                teams: self.manager_teams.clone(),
+            })
         } else if self.is_manager() {
             Some(OrgScope::Only(self.manager_organisation_ids.clone()))
         } else {
@@ -61,7 +75,11 @@ async fn scopes_of(db: &impl ConnectionTrait, user_id: i64) -> AppResult<Vec<i64
         .collect())
 }
 
-fn to_account(row: user::Model, manager_organisation_ids: Vec<i64>) -> Account {
+fn to_account(
+    row: user::Model,
+    manager_organisation_ids: Vec<i64>,
+    manager_teams: Vec<TeamGrant>,
+) -> Account {
     Account {
         id: row.id.into(),
         email: row.email,
@@ -69,6 +87,7 @@ fn to_account(row: user::Model, manager_organisation_ids: Vec<i64>) -> Account {
         is_trainer: row.is_trainer,
         is_admin: row.is_admin,
         manager_organisation_ids,
+        manager_teams,
         disabled: row.disabled_at.is_some(),
     }
 }
@@ -79,7 +98,8 @@ pub async fn account(db: &impl ConnectionTrait, id: i64) -> AppResult<Option<Acc
         return Ok(None);
     };
     let scopes = scopes_of(db, id).await?;
-    Ok(Some(to_account(row, scopes)))
+    let teams = teams::grants_of(db, id).await?;
+    Ok(Some(to_account(row, scopes, teams)))
 }
 
 /// The user row for `email`, if any (for sign-in and reset, which must not reveal the answer).
@@ -147,9 +167,31 @@ pub async fn start_job(
     band: Option<&str>,
     started_at: DateTime<Utc>,
 ) -> AppResult<()> {
+    start_job_in_team(
+        db,
+        user_id,
+        (organisation_id, None),
+        job_role_id,
+        band,
+        started_at,
+    )
+    .await
+}
+
+/// [`start_job`] in a team of the organisation (`where_` is the organisation and the team).
+pub async fn start_job_in_team(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    where_: (i64, Option<i64>),
+    job_role_id: i64,
+    band: Option<&str>,
+    started_at: DateTime<Utc>,
+) -> AppResult<()> {
+    let (organisation_id, team_id) = where_;
     job_assignment::ActiveModel {
         user_id: Set(user_id),
         organisation_id: Set(organisation_id),
+        team_id: Set(team_id),
         job_role_id: Set(job_role_id),
         band: Set(band.map(str::to_owned)),
         started_at: Set(started_at),
@@ -188,6 +230,8 @@ pub struct JobView {
     pub job_role_slug: String,
     pub job_role_name: String,
     pub band: Option<String>,
+    pub team_id: Option<i64>,
+    pub team: Option<String>,
     pub started_at: DateTime<Utc>,
     pub ended_at: Option<DateTime<Utc>>,
 }
@@ -232,6 +276,7 @@ async fn job_views(
         .into_iter()
         .map(|r| (r.id, r))
         .collect();
+    let team_names = teams::names(db).await?;
     Ok(rows
         .into_iter()
         .filter_map(|row| {
@@ -244,6 +289,8 @@ async fn job_views(
                 job_role_slug: role.slug.clone(),
                 job_role_name: role.name.clone(),
                 band: row.band.clone(),
+                team_id: row.team_id,
+                team: row.team_id.and_then(|t| team_names.get(&t).cloned()),
                 started_at: row.started_at,
                 ended_at: row.ended_at,
             };
@@ -311,8 +358,12 @@ pub async fn list(
             jr.clone(),
             Expr::col(col(&jr, "id")).equals(col(&ja, "job_role_id")),
         );
-    if let OrgScope::Only(ids) = scope {
-        query.and_where(Expr::col(col(&ja, "organisation_id")).is_in(ids.iter().copied()));
+    if let Some(whole) = scope.whole_organisations() {
+        query.cond_where(
+            Condition::any()
+                .add(Expr::col(col(&ja, "organisation_id")).is_in(whole.iter().copied()))
+                .add(Expr::col(col(&ja, "team_id")).is_in(scope.team_ids())),
+        );
     }
     if let Some(org) = organisation_id {
         query.and_where(Expr::col(col(&ja, "organisation_id")).eq(org));
@@ -357,7 +408,7 @@ pub async fn list(
         .into_iter()
         .map(|row| (row.id, row))
         .collect();
-    let managers: Vec<i64> = manager_scope::Entity::find()
+    let mut managers: Vec<i64> = manager_scope::Entity::find()
         .select_only()
         .column(manager_scope::Column::UserId)
         .filter(manager_scope::Column::UserId.is_in(ids.clone()))
@@ -365,6 +416,7 @@ pub async fn list(
         .into_tuple()
         .all(db)
         .await?;
+    managers.extend(teams::managers_among(db, &ids).await?);
     let rows = ids
         .iter()
         .filter_map(|id| people.remove(id))
@@ -412,14 +464,15 @@ pub async fn detail(
         .map(|(_, v)| v.clone());
     let visible = match scope {
         OrgScope::All => true,
-        OrgScope::Only(_) => current
+        _ => current
             .as_ref()
-            .is_some_and(|job| scope.includes(job.organisation_id)),
+            .is_some_and(|job| scope.covers(job.organisation_id, job.team_id)),
     };
     if !visible {
         return Err(not_found());
     }
     let manager_organisation_ids = scopes_of(db, user_id).await?;
+    let manages_teams = !teams::grants_of(db, user_id).await?.is_empty();
     // A newcomer's jobs elsewhere are their previous employer's business: a manager sees only
     // the jobs held in one of their own organisations.
     let job_history = history
@@ -428,7 +481,11 @@ pub async fn detail(
         .filter(|job| scope.includes(job.organisation_id))
         .collect();
     Ok(UserDetail {
-        summary: summary(&row, !manager_organisation_ids.is_empty(), current),
+        summary: summary(
+            &row,
+            manages_teams || !manager_organisation_ids.is_empty(),
+            current,
+        ),
         manager_organisation_ids,
         job_history,
     })

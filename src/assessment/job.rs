@@ -11,6 +11,7 @@ pub struct Job {
     pub job_role_id: i64,
     pub staff_group_id: i64,
     pub band: Option<String>,
+    pub team_id: Option<i64>,
 }
 
 pub async fn current_job(
@@ -24,6 +25,7 @@ pub async fn current_job(
         .column((ja.clone(), Alias::new("job_role_id")))
         .column((jr.clone(), Alias::new("staff_group_id")))
         .column((ja.clone(), Alias::new("band")))
+        .column((ja.clone(), Alias::new("team_id")))
         .from_as(Alias::new("job_assignments"), ja.clone())
         .join_as(
             JoinType::InnerJoin,
@@ -45,5 +47,6 @@ pub async fn current_job(
         job_role_id: row.try_get("", "job_role_id")?,
         staff_group_id: row.try_get("", "staff_group_id")?,
         band: row.try_get("", "band")?,
+        team_id: row.try_get("", "team_id")?,
     }))
 }

@@ -42,6 +42,9 @@ pub mod action {
     pub const LOCAL_DETAILS_CHANGED: &str = "local_details_changed";
     pub const FIRST_ADMIN_CREATED: &str = "first_admin_created";
     pub const MODULE_ASSIGNED: &str = "module_assigned";
+    pub const MODULE_ASSIGNMENT_CHANGED: &str = "module_assignment_changed";
+    pub const MODULE_ASSIGNMENT_REMOVED: &str = "module_assignment_removed";
+    pub const MANAGER_TEAMS_CHANGED: &str = "manager_teams_changed";
     pub const ITEM_CREATED: &str = "item_created";
     pub const ITEM_EDITED: &str = "item_edited";
     pub const ITEM_PUBLISHED: &str = "item_published";

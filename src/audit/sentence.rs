@@ -411,10 +411,18 @@ pub fn sentence<'a>(entry: &Entry, names: &'a Names) -> Vec<Part> {
             let role = d["job_role_id"]
                 .as_i64()
                 .and_then(|id| names.roles.get(&id).cloned());
-            let s = s.text(match role {
-                Some(role) => format!(" to every {role} in "),
-                None => " to everyone in ".to_owned(),
-            });
+            let s = if d["user_id"].is_i64() {
+                s.text(" to ").about(entry, &d).text(" in ")
+            } else {
+                let team = d["team"]
+                    .as_str()
+                    .map_or_else(String::new, |t| format!(" of the team {t}"));
+                s.text(match role {
+                    Some(role) => format!(" to every {role}{team} in "),
+                    None if team.is_empty() => " to everyone in ".to_owned(),
+                    None => format!(" to everyone{team} in "),
+                })
+            };
             let s = match d["organisation_id"].as_i64() {
                 Some(id) => s.organisation(id),
                 None => s.text("an organisation"),
@@ -425,6 +433,24 @@ pub fn sentence<'a>(entry: &Entry, names: &'a Names) -> Vec<Part> {
             {
                 Some(due) => s.text(format!(", due {}", due.format("%-d %b %Y"))),
                 None => s,
+            }
+        }
+        action::MODULE_ASSIGNMENT_CHANGED => by(s).text(format!(
+            " moved the due date of {} to {}",
+            subject(entry),
+            d["due_on"].as_str().unwrap_or("another day")
+        )),
+        action::MODULE_ASSIGNMENT_REMOVED => by(s).text(format!(" removed {}", subject(entry))),
+        action::MANAGER_TEAMS_CHANGED => {
+            let teams: Vec<&str> = d["team_names"]
+                .as_array()
+                .map(|names| names.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default();
+            let s = by(s).text(" set the teams managed by ").about(entry, &d);
+            if teams.is_empty() {
+                s.text(" to none")
+            } else {
+                s.text(format!(" to {}", teams.join(", ")))
             }
         }
         action::QUESTIONS_IMPORTED => by(s).text(format!(
@@ -549,7 +575,7 @@ pub fn plain(parts: &[Part]) -> String {
 }
 
 /// Every action the log records, with what the audit page's filter calls it.
-pub const ACTIONS: [(&str, &str); 36] = [
+pub const ACTIONS: [(&str, &str); 39] = [
     (action::SIGN_IN, "Signed in"),
     (action::SIGN_IN_FAILED, "Failed sign-in"),
     (action::SIGN_IN_LOCKED, "Sign-in paused"),
@@ -573,6 +599,12 @@ pub const ACTIONS: [(&str, &str); 36] = [
     (action::LOCAL_DETAILS_CHANGED, "Local details changed"),
     (action::FIRST_ADMIN_CREATED, "First admin created"),
     (action::MODULE_ASSIGNED, "Module assigned"),
+    (
+        action::MODULE_ASSIGNMENT_CHANGED,
+        "Assignment due date changed",
+    ),
+    (action::MODULE_ASSIGNMENT_REMOVED, "Assignment removed"),
+    (action::MANAGER_TEAMS_CHANGED, "Manager's teams set"),
     (action::ITEM_CREATED, "Question written"),
     (action::ITEM_EDITED, "Question edited"),
     (action::ITEM_PUBLISHED, "Question published"),

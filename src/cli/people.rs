@@ -32,12 +32,14 @@ pub(super) async fn import_users(file: &Path) -> ExitCode {
                 );
             }
             println!(
-                "imported {}: {} created, {} updated, {} unchanged, {} new job assignments",
+                "imported {}: {} created, {} updated, {} unchanged, {} new job assignments, {} new \
+                 teams",
                 file.display(),
                 report.created.len(),
                 report.updated,
                 report.unchanged,
-                report.new_job_assignments
+                report.new_job_assignments,
+                report.new_teams
             );
             ExitCode::SUCCESS
         }

@@ -11,6 +11,7 @@ pub struct Model {
     pub organisation_id: i64,
     pub job_role_id: i64,
     pub band: Option<String>,
+    pub team_id: Option<i64>,
     pub started_at: DateTimeUtc,
     pub ended_at: Option<DateTimeUtc>,
 }

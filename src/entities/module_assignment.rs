@@ -10,6 +10,10 @@ pub struct Model {
     pub module_id: i64,
     pub organisation_id: Option<i64>,
     pub job_role_id: Option<i64>,
+    /// A team of the organisation: only its members.
+    pub team_id: Option<i64>,
+    /// One person (the organisation is theirs when it was made).
+    pub user_id: Option<i64>,
     pub due_on: Date,
     pub created_by: Option<i64>,
     pub created_at: DateTimeUtc,

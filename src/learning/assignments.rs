@@ -1,31 +1,122 @@
-//! Modules that managers and admins assign to a job role or an organisation, with a due date.
+//! Modules that managers and admins assign, with a due date: to everyone in an organisation, to
+//! one job role or one team in it, or to one person. [`covers`] is the one rule for whom an
+//! assignment is for; the learner's plan, the completion view and assignment notices all ask it.
 
 use std::collections::HashMap;
 
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
+    QueryFilter, QueryOrder,
 };
 
-use super::modules::ModuleSummary;
 use crate::accounts::OrgScope;
-use crate::accounts::organisations::{self, Organisation};
 use crate::assessment::job::current_job;
-use crate::audit::{self, Event, action};
-use crate::entities::module_assignment;
+use crate::entities::{job_assignment, module_assignment};
 use crate::error::{AppError, AppResult};
 use crate::ids::{ModuleId, PersonId};
-use crate::validation::FieldErrors;
 
-/// Who an assignment is for: everyone in an organisation, or one job role within it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Who an assignment is for: everyone in an organisation, narrowed to a job role and/or a team
+/// of it, or one person (whose organisation at the time is kept as `organisation_id`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Audience {
     pub organisation_id: i64,
     pub job_role_id: Option<i64>,
+    pub team_id: Option<i64>,
+    pub user_id: Option<i64>,
 }
 
-/// Assigns a module. The caller has checked that the actor may act for the organisation.
+/// A person in their current job, as [`covers`] needs them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Member {
+    pub user_id: i64,
+    pub organisation_id: i64,
+    pub team_id: Option<i64>,
+    pub job_role_id: i64,
+}
+
+impl From<&job_assignment::Model> for Member {
+    fn from(job: &job_assignment::Model) -> Self {
+        Self {
+            user_id: job.user_id,
+            organisation_id: job.organisation_id,
+            team_id: job.team_id,
+            job_role_id: job.job_role_id,
+        }
+    }
+}
+
+/// Whether `assignment` is for `member`: an assignment to a person follows them wherever they
+/// work; any other is for those working in its organisation now, in its team and job role
+/// when it names them.
+pub fn covers(assignment: &module_assignment::Model, member: &Member) -> bool {
+    match assignment.user_id {
+        Some(user_id) => user_id == member.user_id,
+        None => {
+            assignment.organisation_id == Some(member.organisation_id)
+                && assignment
+                    .team_id
+                    .is_none_or(|team| member.team_id == Some(team))
+                && assignment
+                    .job_role_id
+                    .is_none_or(|role| role == member.job_role_id)
+        }
+    }
+}
+
+/// Everyone an assignment is for now (people without a current job are in nobody's plan).
+pub async fn people_covered(
+    db: &impl ConnectionTrait,
+    assignment: &module_assignment::Model,
+) -> AppResult<Vec<PersonId>> {
+    let mut where_ = Condition::any();
+    if let Some(user_id) = assignment.user_id {
+        where_ = where_.add(job_assignment::Column::UserId.eq(user_id));
+    } else if let Some(organisation_id) = assignment.organisation_id {
+        where_ = where_.add(job_assignment::Column::OrganisationId.eq(organisation_id));
+    }
+    let mut people: Vec<i64> = current_jobs(db, where_)
+        .await?
+        .iter()
+        .map(Member::from)
+        .filter(|member| covers(assignment, member))
+        .map(|member| member.user_id)
+        .collect();
+    people.sort_unstable();
+    people.dedup();
+    Ok(people.into_iter().map(PersonId::from).collect())
+}
+
+/// The open jobs that match `where_`.
+pub async fn current_jobs(
+    db: &impl ConnectionTrait,
+    where_: Condition,
+) -> AppResult<Vec<job_assignment::Model>> {
+    Ok(job_assignment::Entity::find()
+        .filter(job_assignment::Column::EndedAt.is_null())
+        .filter(where_)
+        .order_by_asc(job_assignment::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// The assignments that may cover someone in one of `organisations` or one of `people`.
+pub async fn reaching(
+    db: &impl ConnectionTrait,
+    organisations: &[i64],
+    people: &[i64],
+) -> AppResult<Vec<module_assignment::Model>> {
+    Ok(module_assignment::Entity::find()
+        .filter(
+            Condition::any()
+                .add(module_assignment::Column::OrganisationId.is_in(organisations.iter().copied()))
+                .add(module_assignment::Column::UserId.is_in(people.iter().copied())),
+        )
+        .all(db)
+        .await?)
+}
+
+/// Assigns a module. The caller has checked that the actor may act for the audience.
 pub async fn assign(
     db: &impl ConnectionTrait,
     actor_id: PersonId,
@@ -42,6 +133,8 @@ pub async fn assign(
         module_id: Set(module_id.get()),
         organisation_id: Set(Some(audience.organisation_id)),
         job_role_id: Set(audience.job_role_id),
+        team_id: Set(audience.team_id),
+        user_id: Set(audience.user_id),
         due_on: Set(due_on),
         created_by: Set(Some(actor_id.get())),
         created_at: Set(Utc::now()),
@@ -51,8 +144,7 @@ pub async fn assign(
     .await?)
 }
 
-/// Modules assigned to the learner's current organisation or job role, with the earliest due
-/// date for each.
+/// Modules assigned to the learner, with the earliest due date for each.
 pub async fn assigned_to(
     db: &impl ConnectionTrait,
     user_id: PersonId,
@@ -60,15 +152,15 @@ pub async fn assigned_to(
     let Some(job) = current_job(db, user_id).await? else {
         return Ok(Vec::new());
     };
-    let rows = module_assignment::Entity::find()
-        .filter(module_assignment::Column::OrganisationId.eq(job.organisation_id))
-        .all(db)
-        .await?;
+    let member = Member {
+        user_id: user_id.get(),
+        organisation_id: job.organisation_id,
+        team_id: job.team_id,
+        job_role_id: job.job_role_id,
+    };
+    let rows = reaching(db, &[job.organisation_id], &[user_id.get()]).await?;
     let mut due: HashMap<i64, NaiveDate> = HashMap::new();
-    for row in rows
-        .into_iter()
-        .filter(|r| r.job_role_id.is_none_or(|role| role == job.job_role_id))
-    {
+    for row in rows.into_iter().filter(|r| covers(r, &member)) {
         due.entry(row.module_id)
             .and_modify(|d| *d = (*d).min(row.due_on))
             .or_insert(row.due_on);
@@ -78,202 +170,20 @@ pub async fn assigned_to(
     Ok(out)
 }
 
-/// An assignment as managers see it.
-#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
-pub struct AssignmentRow {
-    pub id: i64,
-    pub module: String,
-    pub organisation: String,
-    pub job_role: Option<String>,
-    pub due_on: NaiveDate,
-}
-
-/// Assignments for the organisations in `scope`, soonest due first.
-pub async fn list(db: &impl ConnectionTrait, scope: &OrgScope) -> AppResult<Vec<AssignmentRow>> {
-    use crate::entities::{job_role, organisation};
-    let modules = super::modules::published_modules(db).await?;
-    let organisations: HashMap<i64, String> = organisation::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|o| (o.id, format!("{} ({})", o.name, o.code)))
-        .collect();
-    let roles: HashMap<i64, String> = job_role::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|r| (r.id, r.name))
-        .collect();
-    let mut rows: Vec<AssignmentRow> = module_assignment::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .filter(|a| a.organisation_id.is_some_and(|org| scope.includes(org)))
-        .map(|a| AssignmentRow {
-            id: a.id,
-            module: modules
-                .iter()
-                .find(|m| m.module_id.get() == a.module_id)
-                .map(|m| m.title.clone())
-                .unwrap_or_default(),
-            organisation: a
-                .organisation_id
-                .and_then(|o| organisations.get(&o).cloned())
-                .unwrap_or_default(),
-            job_role: a.job_role_id.and_then(|r| roles.get(&r).cloned()),
-            due_on: a.due_on,
-        })
-        .collect();
-    rows.sort_by_key(|r| (r.due_on, r.id));
-    Ok(rows)
-}
-
-/// The job roles a module can be assigned to, by name: (id, name).
-pub async fn role_choices(db: &impl ConnectionTrait) -> AppResult<Vec<(i64, String)>> {
-    use crate::entities::job_role;
-    Ok(job_role::Entity::find()
-        .order_by_asc(job_role::Column::Name)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|r| (r.id, r.name))
-        .collect())
-}
-
-/// Whether `job_role_id` names a job role.
-pub async fn role_exists(db: &impl ConnectionTrait, job_role_id: i64) -> AppResult<bool> {
-    use crate::entities::job_role;
-    Ok(job_role::Entity::find_by_id(job_role_id)
-        .one(db)
-        .await?
-        .is_some())
-}
-
-/// What the assignments page offers to choose from, and the assignments made so far.
-pub struct AssignmentsPage {
-    pub modules: Vec<ModuleSummary>,
-    pub organisations: Vec<Organisation>,
-    /// (id, name), by name.
-    pub roles: Vec<(i64, String)>,
-    pub assignments: Vec<AssignmentRow>,
-}
-
-/// The assignments page for a manager (or admin) with `scope`.
-pub async fn page(db: &impl ConnectionTrait, scope: &OrgScope) -> AppResult<AssignmentsPage> {
-    Ok(AssignmentsPage {
-        modules: super::modules::published_modules(db).await?,
-        organisations: organisations::list(db, scope).await?,
-        roles: role_choices(db).await?,
-        assignments: list(db, scope).await?,
-    })
-}
-
-/// An assignment as entered on the page or in the JSON API.
-#[derive(Debug, Clone, Copy)]
-pub struct AssignInput<'a> {
-    /// The module's slug.
-    pub module: &'a str,
-    pub organisation_id: Option<i64>,
-    /// None: everyone in the organisation.
-    pub job_role_id: Option<i64>,
-    /// `YYYY-MM-DD`.
-    pub due_on: &'a str,
-}
-
-/// Checks `input` against the published modules, the job roles and `scope`; the problems are
-/// by field, in page order.
-async fn check(
-    db: &impl ConnectionTrait,
+/// Whether a manager with `scope` may see, change and remove `assignment`: one to a person
+/// when that person works in their scope now; one to a team when the team is theirs; one to
+/// an organisation (or a job role in it) when they see the whole organisation.
+pub fn in_scope(
     scope: &OrgScope,
-    input: AssignInput<'_>,
-) -> AppResult<Result<(ModuleId, Audience, NaiveDate), FieldErrors>> {
-    let mut errors: FieldErrors = Vec::new();
-    let module = super::modules::published_modules(db)
-        .await?
-        .into_iter()
-        .find(|m| m.slug == input.module);
-    if module.is_none() {
-        errors.push(("module", "Choose a module".into()));
-    }
-    let organisation = input.organisation_id.filter(|id| scope.includes(*id));
-    if organisation.is_none() {
-        errors.push(("organisation_id", "Choose one of your organisations".into()));
-    }
-    if let Some(role) = input.job_role_id
-        && !role_exists(db, role).await?
-    {
-        errors.push((
-            "job_role_id",
-            "Choose a job role from the list, or everyone".into(),
-        ));
-    }
-    let due = NaiveDate::parse_from_str(input.due_on.trim(), "%Y-%m-%d").ok();
-    match due {
-        None => errors.push((
-            "due_on",
-            "Enter the due date as a date, for example 2027-03-31".into(),
-        )),
-        Some(date) if date < Utc::now().date_naive() => {
-            errors.push(("due_on", "The due date must be today or later".into()));
-        }
-        Some(_) => {}
-    }
-    Ok(match (module, organisation, due, errors.is_empty()) {
-        (Some(module), Some(organisation_id), Some(due), true) => Ok((
-            module.module_id,
-            Audience {
-                organisation_id,
-                job_role_id: input.job_role_id,
-            },
-            due,
-        )),
-        _ => Err(errors),
-    })
-}
-
-/// Checks and makes an assignment for `actor` (a manager within `scope`, or an admin), and
-/// records it in the audit log: the new assignment's id, or the problems by field.
-pub async fn create(
-    db: &impl ConnectionTrait,
-    scope: &OrgScope,
-    actor: PersonId,
-    client_address: Option<String>,
-    input: AssignInput<'_>,
-) -> AppResult<Result<i64, FieldErrors>> {
-    let (module_id, audience, due) = match check(db, scope, input).await? {
-        Ok(checked) => checked,
-        Err(errors) => return Ok(Err(errors)),
-    };
-    let row = assign(db, actor, module_id, audience, due).await?;
-    audit::record(
-        db,
-        Event::new(action::MODULE_ASSIGNED)
-            .by(Some(actor))
-            .subject(format!("module {module_id}"))
-            .detail(serde_json::json!({
-                "module_id": module_id,
-                "organisation_id": audience.organisation_id,
-                "job_role_id": audience.job_role_id,
-                "due_on": due,
-            }))
-            .from_address(client_address),
-    )
-    .await?;
-    Ok(Ok(row.id))
-}
-
-/// [`create`] from the page: when refused, the problems with the page to show again.
-pub async fn create_from_page(
-    db: &impl ConnectionTrait,
-    scope: &OrgScope,
-    actor: PersonId,
-    client_address: Option<String>,
-    input: AssignInput<'_>,
-) -> AppResult<Result<i64, (FieldErrors, AssignmentsPage)>> {
-    Ok(
-        match create(db, scope, actor, client_address, input).await? {
-            Ok(id) => Ok(id),
-            Err(errors) => Err((errors, page(db, scope).await?)),
+    assignment: &module_assignment::Model,
+    person_now: Option<&Member>,
+) -> bool {
+    match (assignment.user_id, assignment.organisation_id) {
+        (Some(_), _) => person_now.is_some_and(|p| scope.covers(p.organisation_id, p.team_id)),
+        (None, Some(organisation_id)) => match assignment.team_id {
+            Some(team) => scope.covers(organisation_id, Some(team)),
+            None => scope.whole(organisation_id),
         },
-    )
+        (None, None) => matches!(scope, OrgScope::All),
+    }
 }

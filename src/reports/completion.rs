@@ -8,14 +8,14 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::sea_query::{Alias, Expr, JoinType, Query};
+use sea_orm::sea_query::{Alias, Condition, Expr, JoinType, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, ExprTrait, QueryFilter};
 use serde::Serialize;
 
-use crate::entities::{
-    attempt, job_role, module, module_assignment, module_progress, module_version,
-};
+use crate::entities::{attempt, module, module_progress, module_version};
 use crate::error::AppResult;
+use crate::learning::assignment_list::role_names;
+use crate::learning::assignments::{Member, covers, reaching};
 use crate::listing::{self, ListQuery, Page, SortBy};
 
 /// One assigned module and when it was completed.
@@ -55,6 +55,7 @@ struct Person {
     name: String,
     employee_number: Option<String>,
     organisation_id: i64,
+    team_id: Option<i64>,
     job_role_id: i64,
 }
 
@@ -75,6 +76,7 @@ fn baseline_day(backend: DbBackend) -> Expr {
 async fn people(
     db: &impl ConnectionTrait,
     organisations: &[i64],
+    teams: &[i64],
     list: &ListQuery,
 ) -> AppResult<Page<Person>> {
     let (ja, u, jr) = (
@@ -88,6 +90,7 @@ async fn people(
         .column(col(&ja, "user_id"))
         .column(col(&ja, "organisation_id"))
         .column(col(&ja, "job_role_id"))
+        .column(col(&ja, "team_id"))
         .column(col(&u, "display_name"))
         .column(col(&u, "employee_number"))
         .from(ja.clone())
@@ -101,7 +104,11 @@ async fn people(
             jr.clone(),
             Expr::col(col(&jr, "id")).equals(col(&ja, "job_role_id")),
         )
-        .and_where(Expr::col(col(&ja, "organisation_id")).is_in(organisations.iter().copied()))
+        .cond_where(
+            Condition::any()
+                .add(Expr::col(col(&ja, "organisation_id")).is_in(organisations.iter().copied()))
+                .add(Expr::col(col(&ja, "team_id")).is_in(teams.iter().copied())),
+        )
         .and_where(Expr::col(col(&ja, "ended_at")).is_null());
     if let Some(text) = &list.search {
         query.cond_where(listing::person_matches("users", text));
@@ -139,6 +146,7 @@ async fn people(
                 name: row.try_get("", "display_name")?,
                 employee_number: row.try_get("", "employee_number")?,
                 organisation_id: row.try_get("", "organisation_id")?,
+                team_id: row.try_get("", "team_id")?,
                 job_role_id: row.try_get("", "job_role_id")?,
             })
         })
@@ -156,13 +164,14 @@ async fn people(
 pub async fn completion_view(
     db: &impl ConnectionTrait,
     organisations: &[i64],
+    teams: &[i64],
     list: &ListQuery,
 ) -> AppResult<Page<StaffCompletion>> {
     let Page {
         rows: people,
         total,
         request,
-    } = people(db, organisations, list).await?;
+    } = people(db, organisations, teams, list).await?;
     let user_ids: Vec<i64> = people.iter().map(|p| p.user_id).collect();
     let mut baseline: HashMap<i64, DateTime<Utc>> = HashMap::new();
     for a in attempt::Entity::find()
@@ -180,32 +189,28 @@ pub async fn completion_view(
         }
     }
     let done: HashMap<(i64, i64), DateTime<Utc>> = module_progress::Entity::find()
-        .filter(module_progress::Column::UserId.is_in(user_ids))
+        .filter(module_progress::Column::UserId.is_in(user_ids.clone()))
         .all(db)
         .await?
         .into_iter()
         .filter_map(|p| p.completed_at.map(|at| ((p.user_id, p.module_id), at)))
         .collect();
-    let assignments = module_assignment::Entity::find()
-        .filter(module_assignment::Column::OrganisationId.is_in(organisations.iter().copied()))
-        .all(db)
-        .await?;
+    let people_organisations: Vec<i64> = people.iter().map(|p| p.organisation_id).collect();
+    let assignments = reaching(db, &people_organisations, &user_ids).await?;
     let titles = module_titles(db).await?;
-    let roles: HashMap<i64, String> = job_role::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|r| (r.id, r.name))
-        .collect();
+    let roles = role_names(db).await?;
     let rows = people
         .into_iter()
         .map(|p| {
             // Earliest due date per module, as the learner's own list shows it.
             let mut due: BTreeMap<i64, NaiveDate> = BTreeMap::new();
-            for a in assignments.iter().filter(|a| {
-                a.organisation_id == Some(p.organisation_id)
-                    && a.job_role_id.is_none_or(|r| r == p.job_role_id)
-            }) {
+            let member = Member {
+                user_id: p.user_id,
+                organisation_id: p.organisation_id,
+                team_id: p.team_id,
+                job_role_id: p.job_role_id,
+            };
+            for a in assignments.iter().filter(|a| covers(a, &member)) {
                 due.entry(a.module_id)
                     .and_modify(|d| *d = Ord::min(*d, a.due_on))
                     .or_insert(a.due_on);

@@ -44,10 +44,7 @@ fn organisations_in(scope: &Scope, lookups: &Lookups) -> Vec<Choice> {
     lookups
         .organisations
         .iter()
-        .filter(|o| match scope {
-            Scope::AllOrganisations => true,
-            Scope::Organisations(ids) => ids.contains(&o.id),
-        })
+        .filter(|o| scope.organisations().is_none_or(|ids| ids.contains(&o.id)))
         .map(|o| Choice {
             id: o.id,
             label: format!("{} ({})", o.name, o.code),
@@ -58,10 +55,7 @@ fn organisations_in(scope: &Scope, lookups: &Lookups) -> Vec<Choice> {
 /// The filter choices for `scope`.
 pub async fn choices(db: &impl ConnectionTrait, scope: &Scope) -> AppResult<Choices> {
     let lookups = Lookups::load(db).await?;
-    let organisations = match scope {
-        Scope::AllOrganisations => None,
-        Scope::Organisations(ids) => Some(ids.as_slice()),
-    };
+    let organisations = scope.organisations();
     let bands: BTreeSet<String> = read::published_bands(db, organisations)
         .await?
         .into_iter()
@@ -153,7 +147,12 @@ pub async fn completion(
             .map(|o| o.id)
             .collect(),
     };
-    let staff = completion_view(db, &organisations, list).await?;
+    // A team-limited manager's teams, unless they asked for one organisation.
+    let teams = match query.organisation {
+        Some(_) => &[][..],
+        None => query.scope.teams(),
+    };
+    let staff = completion_view(db, &organisations, teams, list).await?;
     record_view(db, viewer, "completion", query).await?;
     Ok(staff)
 }

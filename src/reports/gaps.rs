@@ -20,6 +20,33 @@ use crate::measures::{CellMeasures, CellSums, Node, check_invariant, suppress};
 pub enum Scope {
     AllOrganisations,
     Organisations(Vec<i64>),
+    /// A manager limited to some teams: figures only for the organisations they see whole
+    /// (there are no team-level aggregates), and their teams' people in the completion view.
+    Partly {
+        organisations: Vec<i64>,
+        teams: Vec<i64>,
+    },
+}
+
+impl Scope {
+    /// The organisations whose figures are in scope (`None`: all of them).
+    pub fn organisations(&self) -> Option<&[i64]> {
+        match self {
+            Self::AllOrganisations => None,
+            Self::Organisations(ids)
+            | Self::Partly {
+                organisations: ids, ..
+            } => Some(ids),
+        }
+    }
+
+    /// The teams whose people the completion view also lists.
+    pub fn teams(&self) -> &[i64] {
+        match self {
+            Self::Partly { teams, .. } => teams,
+            _ => &[],
+        }
+    }
 }
 
 /// Which sitting the cells describe: the first submitted baseline, or the latest post.
@@ -79,12 +106,12 @@ impl GapQuery {
     /// The stored-row filter, with the organisation narrowed to the scope. Asking for an
     /// organisation outside the scope is "not found", so ids reveal nothing.
     pub(super) fn cell_filter(&self) -> AppResult<CellFilter> {
-        let organisations = match (&self.scope, self.organisation) {
-            (Scope::AllOrganisations, None) => None,
-            (Scope::AllOrganisations, Some(id)) => Some(vec![id]),
-            (Scope::Organisations(ids), None) => Some(ids.clone()),
-            (Scope::Organisations(ids), Some(id)) if ids.contains(&id) => Some(vec![id]),
-            (Scope::Organisations(_), Some(_)) => {
+        let organisations = match (self.scope.organisations(), self.organisation) {
+            (None, None) => None,
+            (None, Some(id)) => Some(vec![id]),
+            (Some(ids), None) => Some(ids.to_vec()),
+            (Some(ids), Some(id)) if ids.contains(&id) => Some(vec![id]),
+            (Some(_), Some(_)) => {
                 return Err(AppError::NotFound(
                     "That organisation was not found.".into(),
                 ));

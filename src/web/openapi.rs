@@ -74,6 +74,8 @@ pub fn document(release: bool) -> Document {
     doc.merge(super::author::analysis::ApiDoc::openapi());
     doc.merge(super::reports::api::ApiDoc::openapi());
     doc.merge(super::manage::assignments::ApiDoc::openapi());
+    doc.merge(super::manage::assignment_changes::ApiDoc::openapi());
+    doc.merge(super::accounts::admin_teams::ApiDoc::openapi());
     Security { release }.modify(&mut doc);
     ErrorAnswers.modify(&mut doc);
     doc

@@ -75,6 +75,9 @@ const EXPECTED: &[(&str, &str, [u16; 6])] = &[
     // erasing a leaver: without the confirmation box ticked nothing happens (422)
     ("GET", "/admin/users/<id>/erase", [303, 403, 403, 403, 403, 200]),
     ("POST", "/admin/users/<id>/erase", [303, 403, 403, 403, 403, 422]),
+    // limiting a manager to teams (no box ticked: no team limits)
+    ("GET", "/admin/users/<id>/teams", [303, 403, 403, 403, 403, 200]),
+    ("POST", "/admin/users/<id>/teams", [303, 403, 403, 403, 403, 303]),
     ("GET", "/admin/users/import", [303, 403, 403, 403, 403, 200]),
     ("POST", "/admin/users/import", [303, 403, 403, 403, 403, 422]),
     ("GET", "/admin/audit", [303, 403, 403, 403, 403, 200]),
@@ -104,6 +107,10 @@ const EXPECTED: &[(&str, &str, [u16; 6])] = &[
     // managers' pages
     ("GET", "/manage/assignments", [303, 403, 403, 200, 200, 200]),
     ("POST", "/manage/assignments", [303, 403, 403, 422, 422, 422]),
+    // one assignment (<id> names none, so 404 for those who may change assignments)
+    ("GET", "/manage/assignments/<id>", [303, 403, 403, 404, 404, 404]),
+    ("POST", "/manage/assignments/<id>/due", [303, 403, 403, 404, 404, 404]),
+    ("POST", "/manage/assignments/<id>/remove", [303, 403, 403, 404, 404, 404]),
     // trainers' authoring pages (`<id>` is an item nobody has, so 404 for trainers and admins)
     ("GET", "/author", [303, 403, 200, 403, 403, 200]),
     ("GET", "/author/blueprint", [303, 403, 200, 403, 403, 200]),
@@ -182,6 +189,10 @@ const EXPECTED: &[(&str, &str, [u16; 6])] = &[
     ("GET", "/api/v1/record/export", [401, 200, 200, 200, 200, 200]),
     ("GET", "/api/v1/manage/assignments", [401, 403, 403, 200, 200, 200]),
     ("POST", "/api/v1/manage/assignments", [401, 403, 403, 422, 422, 422]),
+    ("PATCH", "/api/v1/manage/assignments/<id>", [401, 403, 403, 404, 404, 404]),
+    ("DELETE", "/api/v1/manage/assignments/<id>", [401, 403, 403, 404, 404, 404]),
+    ("GET", "/api/v1/admin/users/<id>/teams", [401, 403, 403, 403, 403, 200]),
+    ("PUT", "/api/v1/admin/users/<id>/teams", [401, 403, 403, 403, 403, 200]),
     ("GET", "/api/v1/admin/audit", [401, 403, 403, 403, 403, 200]),
     ("GET", "/api/v1/author/topics/<slug>/items", [401, 403, 200, 403, 403, 200]),
     ("GET", "/api/v1/author/items/<id>", [401, 403, 404, 403, 403, 404]),

@@ -4,8 +4,8 @@
 
 use genomics_training::accounts::erasure::{self, ErasedBy};
 use genomics_training::accounts::import::{self, ImportedBy};
-use genomics_training::accounts::local_details;
 use genomics_training::accounts::users::{self, Roles};
+use genomics_training::accounts::{local_details, teams};
 use genomics_training::audit::sentence::ACTIONS;
 use genomics_training::audit::{self, Event, action};
 use genomics_training::authoring;
@@ -93,6 +93,26 @@ async fn given_every_kind_of_entry(app: &TestApp, world: &World) {
         )
         .await;
     assert_eq!(assigned.status(), Status::SeeOther);
+    let (_, listed) = app
+        .get_json_as(&manager, "/api/v1/manage/assignments")
+        .await;
+    let assignment = format!(
+        "/manage/assignments/{}",
+        listed["assignments"][0]["id"].as_i64().unwrap()
+    );
+    let later = (chrono::Utc::now().date_naive() + chrono::Days::new(60)).to_string();
+    for (change, fields) in [
+        ("due", vec![("due_on", later.as_str())]),
+        ("remove", vec![]),
+    ] {
+        let changed = app
+            .post_form_as(&manager, &format!("{assignment}/{change}"), &fields)
+            .await;
+        assert_eq!(changed.status(), Status::SeeOther, "{change}");
+    }
+    teams::set_manager_teams(db, &admin, None, world.manager_b.id.into(), Vec::new())
+        .await
+        .unwrap();
     assert_eq!(app.get_as(&manager, "/reports").await.status(), Status::Ok);
     let export = app.get_as(&manager, "/reports/export.csv").await;
     assert_eq!(export.status(), Status::Ok);

@@ -27,6 +27,7 @@ async fn learners_download_holds_everything_held_about_them_and_no_secrets() {
     let audience = Audience {
         organisation_id: world.org_a,
         job_role_id: None,
+        ..Audience::default()
     };
     assignments::assign(
         db,

@@ -87,4 +87,8 @@ mod retention;
 mod sessions;
 mod statement_timeout;
 mod submit_plan;
+mod teams_assignments;
+mod teams_import;
+mod teams_scope;
+mod teams_support;
 mod throttling;

@@ -102,7 +102,7 @@ async fn job_role_cell_of_eight_is_shown_with_every_measure_and_of_seven_is_star
     assert_eq!(total.measures().unwrap().n, 8);
 
     // The completion view for trust A: its 8 people only, dates and never scores.
-    let staff = completion_view(db, &[a], &ListQuery::everything())
+    let staff = completion_view(db, &[a], &[], &ListQuery::everything())
         .await
         .unwrap()
         .rows;
@@ -238,6 +238,7 @@ async fn completion_view_gives_baseline_and_assigned_module_dates_never_scores()
     let audience = Audience {
         organisation_id: rm1,
         job_role_id: Some(role_id(db, "phlebotomist").await),
+        ..Audience::default()
     };
     assign(db, done.into(), samples.id.into(), audience, due)
         .await
@@ -245,7 +246,7 @@ async fn completion_view_gives_baseline_and_assigned_module_dates_never_scores()
     // A quiz has more than 3 items of its topic: get them all right to pass.
     sit(db, done, "quiz-samples", sitting(usize::MAX, High, 3)).await;
 
-    let staff = completion_view(db, &[rm1], &ListQuery::everything())
+    let staff = completion_view(db, &[rm1], &[], &ListQuery::everything())
         .await
         .unwrap()
         .rows;
@@ -264,7 +265,7 @@ async fn completion_view_gives_baseline_and_assigned_module_dates_never_scores()
     assert_eq!(d.modules[0].due_on, due);
     assert!(d.modules[0].completed_at.is_some());
     assert!(i.modules[0].completed_at.is_none());
-    let rm2_staff = completion_view(db, &[rm2], &ListQuery::everything()).await;
+    let rm2_staff = completion_view(db, &[rm2], &[], &ListQuery::everything()).await;
     assert_eq!(rm2_staff.unwrap().rows.len(), 1);
     assert_aggregates_consistent(&app).await;
 }

@@ -10,11 +10,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
 
 use super::admin_orgs::create_as;
-use crate::accounts::OrgScope;
 use crate::accounts::credentials;
 use crate::accounts::import::{self, ImportReport, ImportedBy, RowError};
 use crate::accounts::organisations::{self, NewOrganisation, Organisation, OrganisationInput};
 use crate::accounts::users::{self, JobView, Roles, UserDetail, UserSummary};
+use crate::accounts::{OrgScope, TeamGrant};
 use crate::audit;
 use crate::error::{AppError, AppResult};
 use crate::ids::PersonId;
@@ -86,6 +86,8 @@ pub struct Me {
     pub display_name: String,
     pub roles: RolesView,
     pub manager_organisation_ids: Vec<i64>,
+    /// The teams they manage; in those teams' organisations they see only these teams.
+    pub manager_teams: Vec<TeamGrant>,
     pub current_job: Option<JobView>,
 }
 
@@ -164,6 +166,7 @@ async fn me(state: &AppState, user: &CurrentUser) -> AppResult<Me> {
             admin: user.account.is_admin,
         },
         manager_organisation_ids: user.account.manager_organisation_ids.clone(),
+        manager_teams: user.account.manager_teams.clone(),
         current_job: detail.summary.current_job,
     })
 }

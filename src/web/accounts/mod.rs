@@ -6,6 +6,7 @@ pub mod activation;
 pub mod admin_erase;
 pub mod admin_local;
 pub mod admin_orgs;
+pub mod admin_teams;
 pub mod admin_users;
 pub mod api;
 pub mod audit;
@@ -35,6 +36,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(admin_local::routes());
     routes.extend(admin_users::routes());
     routes.extend(admin_erase::routes());
+    routes.extend(admin_teams::routes());
     routes.extend(import::routes());
     routes.extend(audit::routes());
     routes.extend(api::routes());

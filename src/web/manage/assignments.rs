@@ -1,5 +1,6 @@
-//! `/manage/assignments`: managers and admins assign modules to a job role or a whole
-//! organisation, with a due date. A manager may only assign within their own organisations.
+//! `/manage/assignments`: managers and admins assign modules to a whole organisation, a job
+//! role or a team in it, or one person, with a due date. A manager may only assign within their
+//! own organisations and teams.
 
 use rocket::form::FromForm;
 use rocket::http::Status;
@@ -11,15 +12,16 @@ use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
 
 use crate::error::{AppError, AppResult};
-use crate::learning::assignments::{self, AssignInput, AssignmentRow, AssignmentsPage};
+use crate::learning::assignment_changes::{self, AssignInput};
+use crate::learning::assignment_list::{self, AssignmentRow, AssignmentsPage};
 use crate::state::AppState;
 use crate::validation::{self, FieldErrors};
 use crate::web::chrome::Chrome;
 use crate::web::csrf::{CsrfField, CsrfForm, CsrfJson};
 use crate::web::guards::{ClientAddress, Manager};
 
-/// A module (its slug), an organisation and/or job role, and the date it is due
-/// (`YYYY-MM-DD`).
+/// A module (its slug); an organisation or a team, and optionally a job role, or else one
+/// person (email address or employee number); and the date it is due (`YYYY-MM-DD`).
 #[derive(Debug, FromForm, Deserialize, ToSchema)]
 pub struct AssignForm {
     #[field(default = String::new())]
@@ -30,7 +32,11 @@ pub struct AssignForm {
     #[serde(default)]
     module: String,
     organisation_id: Option<i64>,
+    team_id: Option<i64>,
     job_role_id: Option<i64>,
+    #[field(default = String::new())]
+    #[serde(default)]
+    person: String,
     #[field(default = String::new())]
     #[serde(default)]
     due_on: String,
@@ -43,7 +49,7 @@ impl CsrfField for AssignForm {
 }
 
 #[derive(Serialize)]
-struct Choice {
+pub(crate) struct Choice {
     value: String,
     label: String,
     /// Chosen in the form being shown again after an error.
@@ -51,9 +57,20 @@ struct Choice {
 }
 
 #[derive(Serialize)]
-struct FieldError {
-    field: &'static str,
-    message: String,
+pub(crate) struct FieldError {
+    pub(crate) field: &'static str,
+    pub(crate) message: String,
+}
+
+/// The problems as the error summary lists them.
+pub(crate) fn summary(errors: &FieldErrors) -> Vec<FieldError> {
+    errors
+        .iter()
+        .map(|(field, message)| FieldError {
+            field,
+            message: message.clone(),
+        })
+        .collect()
 }
 
 impl AssignForm {
@@ -61,7 +78,9 @@ impl AssignForm {
         AssignInput {
             module: &self.module,
             organisation_id: self.organisation_id,
+            team_id: self.team_id,
             job_role_id: self.job_role_id,
+            person: &self.person,
             due_on: &self.due_on,
         }
     }
@@ -93,6 +112,15 @@ fn render(
             label: format!("{} ({})", o.name, o.code),
         })
         .collect();
+    let teams: Vec<Choice> = page
+        .teams
+        .into_iter()
+        .map(|t| Choice {
+            selected: entered.is_some_and(|f| f.team_id == Some(t.id)),
+            value: t.id.to_string(),
+            label: format!("{}: {}", t.organisation, t.name),
+        })
+        .collect();
     let roles: Vec<Choice> = page
         .roles
         .into_iter()
@@ -120,19 +148,17 @@ fn render(
             "assignments": page.assignments,
             "modules": modules,
             "organisations": organisations,
+            "teams": teams,
             "roles": roles,
+            "person": entered.map_or("", |f| f.person.as_str()),
             "due_on": entered.map_or("", |f| f.due_on.as_str()),
             "module_error": on("module"),
             "organisation_id_error": on("organisation_id"),
+            "team_id_error": on("team_id"),
             "job_role_id_error": on("job_role_id"),
+            "person_error": on("person"),
             "due_on_error": on("due_on"),
-            "errors": errors
-                .iter()
-                .map(|(field, message)| FieldError {
-                    field,
-                    message: message.clone(),
-                })
-                .collect::<Vec<_>>(),
+            "errors": summary(&errors),
         }),
     )
 }
@@ -143,7 +169,7 @@ pub async fn list_assignments(
     chrome: Chrome,
     state: &State<AppState>,
 ) -> AppResult<Template> {
-    let page = assignments::page(&state.db, &manager.scope).await?;
+    let page = assignment_list::page(&state.db, &manager.scope).await?;
     Ok(render(&chrome, page, Vec::new(), None))
 }
 
@@ -155,7 +181,7 @@ pub async fn create_assignment(
     state: &State<AppState>,
     form: CsrfForm<AssignForm>,
 ) -> AppResult<Either<Flash<Redirect>, (Status, Template)>> {
-    let created = assignments::create_from_page(
+    let created = assignment_changes::create_from_page(
         &state.db,
         &manager.scope,
         manager.user.account.id,
@@ -184,7 +210,7 @@ pub struct AssignmentList {
     pub assignments: Vec<AssignmentRow>,
 }
 
-/// The assignments in the manager's organisations.
+/// The assignments in the manager's organisations and teams.
 #[utoipa::path(tag = "management", responses((status = 200, body = AssignmentList)))]
 #[get("/api/v1/manage/assignments")]
 pub async fn api_list_assignments(
@@ -192,7 +218,7 @@ pub async fn api_list_assignments(
     state: &State<AppState>,
 ) -> AppResult<Json<AssignmentList>> {
     Ok(Json(AssignmentList {
-        assignments: assignments::list(&state.db, &manager.scope).await?,
+        assignments: assignment_list::list(&state.db, &manager.scope).await?,
     }))
 }
 
@@ -202,7 +228,8 @@ pub struct Assigned {
     pub id: i64,
 }
 
-/// Assign a module to an organisation and/or job role, due on a date.
+/// Assign a module to an organisation, a team, a job role in either, or one person, due on a
+/// date.
 #[utoipa::path(tag = "management", request_body = AssignForm, responses((status = 200, body = Assigned)))]
 #[post("/api/v1/manage/assignments", data = "<body>")]
 pub async fn api_create_assignment(
@@ -211,7 +238,7 @@ pub async fn api_create_assignment(
     state: &State<AppState>,
     body: CsrfJson<AssignForm>,
 ) -> AppResult<Json<Assigned>> {
-    let created = assignments::create(
+    let created = assignment_changes::create(
         &state.db,
         &manager.scope,
         manager.user.account.id,

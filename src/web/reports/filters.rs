@@ -57,6 +57,10 @@ pub fn scope_of(manager: &Manager) -> Scope {
     match &manager.scope {
         OrgScope::All => Scope::AllOrganisations,
         OrgScope::Only(ids) => Scope::Organisations(ids.clone()),
+        OrgScope::Partly { whole, .. } => Scope::Partly {
+            organisations: whole.clone(),
+            teams: manager.scope.team_ids(),
+        },
     }
 }
 
