@@ -42,6 +42,10 @@ pub mod action {
     pub const LOCAL_DETAILS_CHANGED: &str = "local_details_changed";
     pub const FIRST_ADMIN_CREATED: &str = "first_admin_created";
     pub const MODULE_ASSIGNED: &str = "module_assigned";
+    /// An admin had fresh activation links emailed (how many and to whom; never the links).
+    pub const ACTIVATION_EMAILED: &str = "activation_emailed";
+    /// An admin downloaded a CSV of fresh activation links (how many and whose).
+    pub const ACTIVATION_LINKS_EXPORTED: &str = "activation_links_exported";
     pub const ITEM_CREATED: &str = "item_created";
     pub const ITEM_EDITED: &str = "item_edited";
     pub const ITEM_PUBLISHED: &str = "item_published";

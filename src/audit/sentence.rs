@@ -427,6 +427,16 @@ pub fn sentence<'a>(entry: &Entry, names: &'a Names) -> Vec<Part> {
                 None => s,
             }
         }
+        action::ACTIVATION_EMAILED => by(s).text(format!(
+            " emailed new activation links to {} ({})",
+            plural(count(&d, "count"), "person", "people"),
+            subject(entry)
+        )),
+        action::ACTIVATION_LINKS_EXPORTED => by(s).text(format!(
+            " downloaded new activation links for {} ({})",
+            plural(count(&d, "count"), "person", "people"),
+            subject(entry)
+        )),
         action::QUESTIONS_IMPORTED => by(s).text(format!(
             " imported questions from {}: {} new, {} new versions, {} unchanged, {} published",
             subject(entry),
@@ -549,7 +559,7 @@ pub fn plain(parts: &[Part]) -> String {
 }
 
 /// Every action the log records, with what the audit page's filter calls it.
-pub const ACTIONS: [(&str, &str); 36] = [
+pub const ACTIONS: [(&str, &str); 38] = [
     (action::SIGN_IN, "Signed in"),
     (action::SIGN_IN_FAILED, "Failed sign-in"),
     (action::SIGN_IN_LOCKED, "Sign-in paused"),
@@ -573,6 +583,11 @@ pub const ACTIONS: [(&str, &str); 36] = [
     (action::LOCAL_DETAILS_CHANGED, "Local details changed"),
     (action::FIRST_ADMIN_CREATED, "First admin created"),
     (action::MODULE_ASSIGNED, "Module assigned"),
+    (action::ACTIVATION_EMAILED, "Activation links emailed"),
+    (
+        action::ACTIVATION_LINKS_EXPORTED,
+        "Activation links downloaded",
+    ),
     (action::ITEM_CREATED, "Question written"),
     (action::ITEM_EDITED, "Question edited"),
     (action::ITEM_PUBLISHED, "Question published"),

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod activation;
+pub mod activation_links;
 pub mod admin_erase;
 pub mod admin_local;
 pub mod admin_orgs;
@@ -36,6 +37,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(admin_users::routes());
     routes.extend(admin_erase::routes());
     routes.extend(import::routes());
+    routes.extend(activation_links::routes());
     routes.extend(audit::routes());
     routes.extend(api::routes());
     routes

@@ -1,0 +1,221 @@
+//! The weekly summary to line managers: for each assignment in their organisations, how many
+//! people it covers and what share have completed the module. Never scores. A line about
+//! fewer than `min_cell_size` people shows no figures (DESIGN §4); nor does a job role's line
+//! whose organisation-wide line for the same module would, by subtraction, show fewer.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{Datelike, Days, NaiveDate};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use serde::Serialize;
+use serde_json::json;
+
+use super::preferences::Preferences;
+use super::{sent, templates};
+use crate::accounts::outbox;
+use crate::config::AppConfig;
+use crate::entities::{job_role, manager_scope, module_assignment, organisation, user};
+use crate::error::AppResult;
+use crate::learning::assignment_audience::covered;
+use crate::learning::modules::published_modules;
+
+pub const KIND: &str = "weekly_summary";
+
+/// Assignments due longer ago than this are left out of the summary.
+const DUE_WITHIN_PAST_DAYS: u64 = 28;
+
+/// One line of a summary.
+#[derive(Debug, Clone, Serialize)]
+pub struct Line {
+    pub module: String,
+    pub audience: String,
+    pub due_on: String,
+    pub suppressed: bool,
+    pub people: Option<usize>,
+    pub completed_percent: Option<i64>,
+}
+
+struct Counted {
+    assignment: module_assignment::Model,
+    people: usize,
+    completed: usize,
+}
+
+/// The ISO week of `today`, as the summary's reference: `week:2026-W49`.
+pub fn week_reference(today: NaiveDate) -> String {
+    let week = today.iso_week();
+    format!("week:{}-W{:02}", week.year(), week.week())
+}
+
+/// Queues this week's summary for every line manager who wants it and has not had it
+/// (inside the caller's transaction); returns how many were queued.
+pub async fn enqueue_due(
+    db: &impl ConnectionTrait,
+    config: &AppConfig,
+    today: NaiveDate,
+    choices: &HashMap<i64, Preferences>,
+) -> AppResult<usize> {
+    let mut scopes: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
+    for scope in manager_scope::Entity::find().all(db).await? {
+        scopes
+            .entry(scope.user_id)
+            .or_default()
+            .push(scope.organisation_id);
+    }
+    if scopes.is_empty() {
+        return Ok(0);
+    }
+    let counted = counted(db, today).await?;
+    let names = Names::load(db).await?;
+    let reference = week_reference(today);
+    let managers = user::Entity::find()
+        .filter(user::Column::Id.is_in(scopes.keys().copied()))
+        .filter(user::Column::DisabledAt.is_null())
+        .filter(user::Column::PseudonymisedAt.is_null())
+        .all(db)
+        .await?;
+    let mut queued = 0;
+    for manager in managers {
+        let wants = choices.get(&manager.id).copied().unwrap_or_default();
+        let orgs = &scopes[&manager.id];
+        let mine: Vec<&Counted> = counted
+            .iter()
+            .filter(|c| {
+                c.assignment
+                    .organisation_id
+                    .is_some_and(|o| orgs.contains(&o))
+            })
+            .collect();
+        if !wants.weekly_summary
+            || mine.is_empty()
+            || !sent::first_time(db, manager.id, KIND, &reference).await?
+        {
+            continue;
+        }
+        let lines = lines(&mine, &names, config.min_cell_size);
+        let letter = templates::letter(
+            KIND,
+            format!(
+                "Training completion in your organisations, week {}",
+                &reference[5..]
+            ),
+            &json!({
+                "name": manager.display_name,
+                "week": &reference[5..],
+                "rows": lines,
+                "min_cell_size": config.min_cell_size,
+                "link": format!("{}/manage/assignments", config.public_url),
+                "preferences_link": format!("{}/account#mail", config.public_url),
+            }),
+        )?;
+        outbox::enqueue(db, &manager.email, letter).await?;
+        queued += 1;
+    }
+    Ok(queued)
+}
+
+/// Every assignment due from four weeks ago on, with its audience counted.
+async fn counted(db: &impl ConnectionTrait, today: NaiveDate) -> AppResult<Vec<Counted>> {
+    let from = today
+        .checked_sub_days(Days::new(DUE_WITHIN_PAST_DAYS))
+        .unwrap_or(today);
+    let mut out = Vec::new();
+    for assignment in module_assignment::Entity::find()
+        .filter(module_assignment::Column::DueOn.gte(from))
+        .all(db)
+        .await?
+    {
+        let people = covered(db, &assignment).await?;
+        out.push(Counted {
+            people: people.len(),
+            completed: people.iter().filter(|p| p.completed).count(),
+            assignment,
+        });
+    }
+    out.sort_by_key(|c| (c.assignment.due_on, c.assignment.id));
+    Ok(out)
+}
+
+struct Names {
+    modules: HashMap<i64, String>,
+    organisations: HashMap<i64, String>,
+    roles: HashMap<i64, String>,
+}
+
+impl Names {
+    async fn load(db: &impl ConnectionTrait) -> AppResult<Self> {
+        Ok(Self {
+            modules: published_modules(db)
+                .await?
+                .into_iter()
+                .map(|m| (m.module_id.get(), m.title))
+                .collect(),
+            organisations: organisation::Entity::find()
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|o| (o.id, o.name))
+                .collect(),
+            roles: job_role::Entity::find()
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|r| (r.id, r.name))
+                .collect(),
+        })
+    }
+}
+
+/// Whether `line`'s figures must be withheld: it covers fewer than `min` people, or it is a
+/// job role's line whose organisation-wide sibling (same module and organisation) differs
+/// from it by fewer than `min` people.
+fn withheld(line: &Counted, all: &[&Counted], min: usize) -> bool {
+    if line.people < min {
+        return true;
+    }
+    line.assignment.job_role_id.is_some()
+        && all.iter().any(|other| {
+            other.assignment.job_role_id.is_none()
+                && other.assignment.module_id == line.assignment.module_id
+                && other.assignment.organisation_id == line.assignment.organisation_id
+                && other.people >= min
+                && other.people.abs_diff(line.people) < min
+                && other.people != line.people
+        })
+}
+
+/// The summary's lines, for assignments of published modules.
+fn lines(mine: &[&Counted], names: &Names, min_cell_size: u32) -> Vec<Line> {
+    let min = usize::try_from(min_cell_size).unwrap_or(usize::MAX);
+    mine.iter()
+        .filter_map(|c| {
+            let module = names.modules.get(&c.assignment.module_id)?.clone();
+            let organisation = c
+                .assignment
+                .organisation_id
+                .and_then(|o| names.organisations.get(&o).cloned())
+                .unwrap_or_default();
+            let audience = match c.assignment.job_role_id.and_then(|r| names.roles.get(&r)) {
+                Some(role) => format!("every {role} in {organisation}"),
+                None => format!("everyone in {organisation}"),
+            };
+            let suppressed = withheld(c, mine, min);
+            Some(Line {
+                module,
+                audience,
+                due_on: c.assignment.due_on.format("%-d %B %Y").to_string(),
+                suppressed,
+                people: (!suppressed).then_some(c.people),
+                completed_percent: (!suppressed).then(|| percent(c.completed, c.people)),
+            })
+        })
+        .collect()
+}
+
+fn percent(part: usize, whole: usize) -> i64 {
+    if whole == 0 {
+        return 0;
+    }
+    // Rounded half up, in whole numbers.
+    i64::try_from((200 * part + whole) / (2 * whole)).unwrap_or(100)
+}
