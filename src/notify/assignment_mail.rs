@@ -105,6 +105,7 @@ pub async fn enqueue_due(
             continue;
         }
         let reference = format!("assignment:{}", assignment.id);
+        let already = sent::recorded(db, &reference).await?;
         for person in covered(db, &assignment)
             .await?
             .iter()
@@ -114,6 +115,7 @@ pub async fn enqueue_due(
             let mut noticed = false;
             for &kind in &kinds {
                 if !kind.wanted(wants)
+                    || already.contains(&(person.user_id, kind.as_str().to_owned()))
                     || !sent::first_time(db, person.user_id, kind.as_str(), &reference).await?
                 {
                     continue;

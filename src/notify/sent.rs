@@ -2,9 +2,11 @@
 //! assignment, a week). Queuing a message and recording it happen in one transaction, so a
 //! rerun after a crash either finds the record (and sends nothing) or finds neither.
 
+use std::collections::HashSet;
+
 use chrono::Utc;
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use crate::entities::mail_sent::{self, Column, Entity};
 use crate::error::AppResult;
@@ -32,4 +34,19 @@ pub async fn first_time(
     .exec_without_returning(db)
     .await?;
     Ok(inserted == 1)
+}
+
+/// Who has already had something about `reference`, as (user id, kind): read once per
+/// assignment or week, so that a pass tries to record only what may be new.
+pub async fn recorded(
+    db: &impl ConnectionTrait,
+    reference: &str,
+) -> AppResult<HashSet<(i64, String)>> {
+    Ok(Entity::find()
+        .filter(Column::Reference.eq(reference))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|row| (row.user_id, row.kind))
+        .collect())
 }

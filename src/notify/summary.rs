@@ -41,10 +41,37 @@ struct Counted {
     completed: usize,
 }
 
-/// The ISO week of `today`, as the summary's reference: `week:2026-W49`.
-pub fn week_reference(today: NaiveDate) -> String {
+/// The ISO week of `today`, as people read it: `2026-W49`.
+pub fn week_of(today: NaiveDate) -> String {
     let week = today.iso_week();
-    format!("week:{}-W{:02}", week.year(), week.week())
+    format!("{}-W{:02}", week.year(), week.week())
+}
+
+/// The line managers due this week's summary, with their organisations: those who want it,
+/// have not had it, and have an assignment in `open`.
+async fn managers_due(
+    db: &impl ConnectionTrait,
+    reference: &str,
+    open: &[module_assignment::Model],
+    choices: &HashMap<i64, Preferences>,
+) -> AppResult<BTreeMap<i64, Vec<i64>>> {
+    let mut scopes: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
+    for scope in manager_scope::Entity::find().all(db).await? {
+        scopes
+            .entry(scope.user_id)
+            .or_default()
+            .push(scope.organisation_id);
+    }
+    let already = sent::recorded(db, reference).await?;
+    scopes.retain(|manager, orgs| {
+        let wants = choices.get(manager).copied().unwrap_or_default();
+        wants.weekly_summary
+            && !already.contains(&(*manager, KIND.to_owned()))
+            && open
+                .iter()
+                .any(|a| a.organisation_id.is_some_and(|o| orgs.contains(&o)))
+    });
+    Ok(scopes)
 }
 
 /// Queues this week's summary for every line manager who wants it and has not had it
@@ -55,19 +82,22 @@ pub async fn enqueue_due(
     today: NaiveDate,
     choices: &HashMap<i64, Preferences>,
 ) -> AppResult<usize> {
-    let mut scopes: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
-    for scope in manager_scope::Entity::find().all(db).await? {
-        scopes
-            .entry(scope.user_id)
-            .or_default()
-            .push(scope.organisation_id);
-    }
+    let week = week_of(today);
+    let reference = format!("week:{week}");
+    let open = open_assignments(db, today).await?;
+    let scopes = managers_due(db, &reference, &open, choices).await?;
     if scopes.is_empty() {
         return Ok(0);
     }
-    let counted = counted(db, today).await?;
+    let wanted: Vec<module_assignment::Model> = open
+        .into_iter()
+        .filter(|a| {
+            a.organisation_id
+                .is_some_and(|o| scopes.values().any(|orgs| orgs.contains(&o)))
+        })
+        .collect();
+    let counted = counted(db, wanted).await?;
     let names = Names::load(db).await?;
-    let reference = week_reference(today);
     let managers = user::Entity::find()
         .filter(user::Column::Id.is_in(scopes.keys().copied()))
         .filter(user::Column::DisabledAt.is_null())
@@ -76,7 +106,6 @@ pub async fn enqueue_due(
         .await?;
     let mut queued = 0;
     for manager in managers {
-        let wants = choices.get(&manager.id).copied().unwrap_or_default();
         let orgs = &scopes[&manager.id];
         let mine: Vec<&Counted> = counted
             .iter()
@@ -86,22 +115,16 @@ pub async fn enqueue_due(
                     .is_some_and(|o| orgs.contains(&o))
             })
             .collect();
-        if !wants.weekly_summary
-            || mine.is_empty()
-            || !sent::first_time(db, manager.id, KIND, &reference).await?
-        {
+        if mine.is_empty() || !sent::first_time(db, manager.id, KIND, &reference).await? {
             continue;
         }
         let lines = lines(&mine, &names, config.min_cell_size);
         let letter = templates::letter(
             KIND,
-            format!(
-                "Training completion in your organisations, week {}",
-                &reference[5..]
-            ),
+            format!("Training completion in your organisations, week {week}"),
             &json!({
                 "name": manager.display_name,
-                "week": &reference[5..],
+                "week": week,
                 "rows": lines,
                 "min_cell_size": config.min_cell_size,
                 "link": format!("{}/manage/assignments", config.public_url),
@@ -114,17 +137,27 @@ pub async fn enqueue_due(
     Ok(queued)
 }
 
-/// Every assignment due from four weeks ago on, with its audience counted.
-async fn counted(db: &impl ConnectionTrait, today: NaiveDate) -> AppResult<Vec<Counted>> {
+/// Every assignment due from four weeks ago on.
+async fn open_assignments(
+    db: &impl ConnectionTrait,
+    today: NaiveDate,
+) -> AppResult<Vec<module_assignment::Model>> {
     let from = today
         .checked_sub_days(Days::new(DUE_WITHIN_PAST_DAYS))
         .unwrap_or(today);
-    let mut out = Vec::new();
-    for assignment in module_assignment::Entity::find()
+    Ok(module_assignment::Entity::find()
         .filter(module_assignment::Column::DueOn.gte(from))
         .all(db)
-        .await?
-    {
+        .await?)
+}
+
+/// `assignments` with their audiences counted, soonest due first.
+async fn counted(
+    db: &impl ConnectionTrait,
+    assignments: Vec<module_assignment::Model>,
+) -> AppResult<Vec<Counted>> {
+    let mut out = Vec::new();
+    for assignment in assignments {
         let people = covered(db, &assignment).await?;
         out.push(Counted {
             people: people.len(),

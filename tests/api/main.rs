@@ -61,6 +61,7 @@ mod learning_journey;
 mod local_details;
 mod long_lists;
 mod mail_activation;
+mod mail_cli;
 mod mail_crash;
 mod mail_work;
 mod measures_help;
