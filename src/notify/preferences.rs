@@ -59,24 +59,27 @@ pub async fn all(db: &impl ConnectionTrait) -> AppResult<HashMap<i64, Preference
         .collect())
 }
 
-/// What a person chose on their account page; `weekly_summary` is None when they were not
-/// offered it (only line managers are), and then their earlier choice stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A change of choices: each `None` leaves that choice as it was (the account page offers the
+/// weekly summary to line managers only, so it sends no answer for it to anyone else).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Choice {
-    pub assignment_notices: bool,
-    pub reminders: bool,
+    pub assignment_notices: Option<bool>,
+    pub reminders: Option<bool>,
     pub weekly_summary: Option<bool>,
 }
 
-/// Stores `person`'s choices.
-pub async fn save(db: &impl ConnectionTrait, person: PersonId, choice: Choice) -> AppResult<()> {
+/// Stores `person`'s choices; returns them as they now stand.
+pub async fn save(
+    db: &impl ConnectionTrait,
+    person: PersonId,
+    choice: Choice,
+) -> AppResult<Preferences> {
+    let was = of(db, person).await?;
     let chosen = Preferences {
-        assignment_notices: choice.assignment_notices,
-        reminders: choice.reminders,
-        weekly_summary: match choice.weekly_summary {
-            Some(wanted) => wanted,
-            None => of(db, person).await?.weekly_summary,
-        },
+        assignment_notices: choice.assignment_notices.unwrap_or(was.assignment_notices),
+        reminders: choice.reminders.unwrap_or(was.reminders),
+        weekly_summary: choice.weekly_summary.unwrap_or(was.weekly_summary),
     };
     Entity::insert(mail_preference::ActiveModel {
         user_id: Set(person.get()),
@@ -97,5 +100,5 @@ pub async fn save(db: &impl ConnectionTrait, person: PersonId, choice: Choice) -
     )
     .exec_without_returning(db)
     .await?;
-    Ok(())
+    Ok(chosen)
 }

@@ -155,6 +155,9 @@ const EXPECTED: &[(&str, &str, [u16; 6])] = &[
     ("POST", "/api/v1/session", [422, 422, 422, 422, 422, 422]),
     ("DELETE", "/api/v1/session", [401, 200, 200, 200, 200, 200]),
     ("GET", "/api/v1/me", [401, 200, 200, 200, 200, 200]),
+    // the optional emails; an empty change changes nothing
+    ("GET", "/api/v1/me/mail-preferences", [401, 200, 200, 200, 200, 200]),
+    ("PUT", "/api/v1/me/mail-preferences", [401, 200, 200, 200, 200, 200]),
     // the API's description is public: it describes shapes, never data
     ("GET", "/api/v1/openapi.json", [200, 200, 200, 200, 200, 200]),
     ("GET", "/api/v1/admin/users", [401, 403, 403, 200, 200, 200]),

@@ -301,3 +301,44 @@ async fn email_choices_need_the_form_token() {
         account.contains("name=\"assignment_notices\" type=\"checkbox\" value=\"true\" checked")
     );
 }
+
+async fn put_choices(
+    app: &TestApp,
+    who: &Session,
+    body: serde_json::Value,
+) -> (Status, serde_json::Value) {
+    app.send_json_as(
+        who,
+        rocket::http::Method::Put,
+        "/api/v1/me/mail-preferences",
+        body,
+    )
+    .await
+}
+
+#[rocket::async_test]
+async fn the_json_twin_reads_and_changes_the_choices_named() {
+    let app = spawn_app().await;
+    let world = app.given_world().await;
+    let learner = app.session_for(&world.learner).await;
+    let (status, body) = app
+        .get_json_as(&learner, "/api/v1/me/mail-preferences")
+        .await;
+    assert_eq!(status, Status::Ok);
+    assert_eq!(
+        body,
+        serde_json::json!({ "assignment_notices": true, "reminders": true, "weekly_summary": true })
+    );
+    let (status, body) =
+        put_choices(&app, &learner, serde_json::json!({ "reminders": false })).await;
+    assert_eq!(status, Status::Ok);
+    assert_eq!(body["reminders"], false);
+    assert_eq!(body["assignment_notices"], true, "left as it was");
+    for bad in [
+        serde_json::json!({ "reminders": "no" }),
+        serde_json::json!({ "everything": false }),
+    ] {
+        let (status, _) = put_choices(&app, &learner, bad.clone()).await;
+        assert!(status.code >= 400 && status.code < 500, "{bad}: {status}");
+    }
+}

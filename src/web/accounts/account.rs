@@ -68,8 +68,8 @@ async fn save_mail_choices(
 ) -> AppResult<Flash<Redirect>> {
     let form = form.0;
     let choice = Choice {
-        assignment_notices: form.assignment_notices,
-        reminders: form.reminders,
+        assignment_notices: Some(form.assignment_notices),
+        reminders: Some(form.reminders),
         weekly_summary: form.summary_offered.then_some(form.weekly_summary),
     };
     preferences::save(&state.db, user.account.id, choice).await?;

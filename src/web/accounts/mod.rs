@@ -12,6 +12,7 @@ pub mod api;
 pub mod audit;
 pub mod first_job;
 pub mod import;
+pub mod mail_api;
 pub mod password;
 pub mod session;
 pub mod setup;
@@ -38,6 +39,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(admin_erase::routes());
     routes.extend(import::routes());
     routes.extend(activation_links::routes());
+    routes.extend(mail_api::routes());
     routes.extend(audit::routes());
     routes.extend(api::routes());
     routes
