@@ -161,3 +161,31 @@ fn letter(
         }),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2027, 3, d).unwrap_or_default()
+    }
+
+    #[test]
+    fn each_kind_has_its_window_around_the_due_date() {
+        let due = day(20);
+        assert_eq!(kinds_due(day(1), due), [Kind::Notice]);
+        assert_eq!(kinds_due(day(13), due), [Kind::Notice, Kind::Before]);
+        assert_eq!(kinds_due(day(19), due), [Kind::Notice, Kind::Before]);
+        assert_eq!(
+            kinds_due(day(20), due),
+            [Kind::Notice],
+            "due today: not yet overdue"
+        );
+        assert_eq!(kinds_due(day(21), due), [Kind::Overdue]);
+        assert_eq!(kinds_due(day(31), due), [Kind::Overdue]);
+        assert!(
+            kinds_due(day(31) + Days::new(4), due).is_empty(),
+            "14 days on, no more"
+        );
+    }
+}

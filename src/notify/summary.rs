@@ -252,3 +252,43 @@ fn percent(part: usize, whole: usize) -> i64 {
     // Rounded half up, in whole numbers.
     i64::try_from((200 * part + whole) / (2 * whole)).unwrap_or(100)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn counted(id: i64, role: Option<i64>, people: usize) -> Counted {
+        Counted {
+            assignment: module_assignment::Model {
+                id,
+                module_id: 1,
+                organisation_id: Some(1),
+                job_role_id: role,
+                due_on: NaiveDate::default(),
+                created_by: None,
+                created_at: chrono::DateTime::default(),
+            },
+            people,
+            completed: 0,
+        }
+    }
+
+    #[test]
+    fn a_small_group_or_one_found_by_subtraction_is_withheld() {
+        let everyone = counted(1, None, 20);
+        let nurses = counted(2, Some(7), 15);
+        let small = counted(3, Some(8), 4);
+        let all = [&everyone, &nurses, &small];
+        assert!(!withheld(&everyone, &all, 8));
+        assert!(withheld(&small, &all, 8), "4 people");
+        assert!(
+            withheld(&nurses, &all, 8),
+            "20 - 15 = 5 people by subtraction"
+        );
+        let most = counted(4, Some(9), 10);
+        assert!(!withheld(&most, &[&everyone, &most], 8), "20 - 10 = 10");
+        assert_eq!(percent(1, 3), 33);
+        assert_eq!(percent(1, 2), 50);
+        assert_eq!(percent(0, 0), 0);
+    }
+}

@@ -113,4 +113,28 @@ mod tests {
         assert!(!html.contains("<b>Pat"));
         assert!(letter.text.contains("<b>Pat</b> & co"));
     }
+
+    #[test]
+    fn every_kind_renders_both_parts_with_its_values() {
+        let data = serde_json::json!({
+            "name": "Pat", "link": "https://x/l", "days": 14, "module": "Samples",
+            "due_on": "1 May 2027", "days_left": 3, "preferences_link": "https://x/account#mail",
+            "week": "2027-W18", "min_cell_size": 8,
+            "rows": [{"module": "Samples", "audience": "everyone in A", "due_on": "1 May 2027",
+                      "suppressed": false, "people": 10, "completed_percent": 40}],
+        });
+        for (kind, _, _) in KINDS {
+            let letter = letter(kind, "Subject".into(), &data).expect("renders");
+            let html = letter.html.expect("html");
+            assert!(
+                letter.text.contains("Pat") && html.contains("Pat"),
+                "{kind}"
+            );
+            assert!(html.starts_with("<!DOCTYPE html>"), "{kind}: {html}");
+            assert!(
+                !letter.text.contains("{{") && !html.contains("{{"),
+                "{kind}"
+            );
+        }
+    }
 }
