@@ -14,6 +14,7 @@ use crate::db::{self, DbStartError};
 use crate::state::AppState;
 use crate::web;
 use crate::web::calibration_schedule::CalibrationSchedule;
+use crate::web::mail_schedule::MailSchedule;
 use crate::web::mail_sender::MailSender;
 
 /// Why the service could not start; displays as one line.
@@ -127,6 +128,7 @@ pub fn assemble(figment: Figment, state: AppState) -> Rocket<Build> {
             web::dates::register(&mut engines.handlebars);
         }))
         .attach(MailSender)
+        .attach(MailSchedule)
         .attach(CalibrationSchedule)
         .attach(web::fairings::AccessLog)
         .attach(web::metrics::RequestMetrics)

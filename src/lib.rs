@@ -26,6 +26,7 @@ pub mod learning;
 pub mod listing;
 pub mod measures;
 pub mod monitoring;
+pub mod notify;
 pub mod questions;
 pub mod reports;
 pub mod retention;

@@ -32,6 +32,7 @@ mod m20261208_000000_create_local_details;
 mod m20261212_000001_create_calibrations;
 mod m20261212_000002_create_attempt_topic_abilities;
 mod m20261215_000000_add_certificate_codes;
+mod m20261216_000000_create_mail_work;
 mod m20261217_000000_create_teams;
 mod m20261219_000000_create_decision_priors;
 
@@ -65,6 +66,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261212_000001_create_calibrations::Migration),
             Box::new(m20261212_000002_create_attempt_topic_abilities::Migration),
             Box::new(m20261215_000000_add_certificate_codes::Migration),
+            Box::new(m20261216_000000_create_mail_work::Migration),
             Box::new(m20261217_000000_create_teams::Migration),
             Box::new(m20261219_000000_create_decision_priors::Migration),
         ]

@@ -383,19 +383,12 @@ pub async fn request_reset(
     let txn = crate::db::begin_write(db).await?;
     let raw = one_time::issue(&txn, Purpose::PasswordReset, Some(row.id)).await?;
     let link = format!("{}/password-reset/{raw}", config.public_url);
-    let body = format!(
-        "Hello {name},\n\nSomeone asked to reset the password for your Genomics training account.\n\n\
-         To choose a new password, open this link within 1 hour:\n\n{link}\n\n\
-         If you did not ask for this, you can ignore this email: your password has not changed.\n",
-        name = row.display_name
-    );
-    outbox::enqueue(
-        &txn,
-        &row.email,
-        "Reset your Genomics training password",
-        body,
-    )
-    .await?;
+    let letter = crate::notify::templates::letter(
+        "password_reset",
+        "Reset your Genomics training password".to_owned(),
+        &serde_json::json!({ "name": row.display_name, "link": link }),
+    )?;
+    outbox::enqueue(&txn, &row.email, letter).await?;
     txn.commit().await?;
     Ok(())
 }

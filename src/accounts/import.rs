@@ -34,6 +34,7 @@ use crate::ids::PersonId;
 /// A new person and the link that lets them set their password.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Activation {
+    pub person_id: i64,
     pub email: String,
     pub display_name: String,
     pub link: String,
@@ -168,6 +169,7 @@ pub async fn import(
                 let created = users::create(&txn, new).await?;
                 let raw = one_time::issue(&txn, Purpose::Activation, Some(created.id)).await?;
                 report.created.push(Activation {
+                    person_id: created.id,
                     email: created.email.clone(),
                     display_name: created.display_name.clone(),
                     link: format!("{public_url}/activate/{raw}"),

@@ -6,6 +6,7 @@
 //! Access is proven by the web layer's guards; data-level checks (which organisations a manager
 //! may see) happen here, through [`OrgScope`].
 
+pub mod activation_mail;
 pub mod band;
 pub mod credentials;
 pub mod email;

@@ -18,7 +18,7 @@ pub enum Purpose {
 }
 
 impl Purpose {
-    fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Self::Activation => "activation",
             Self::PasswordReset => "password_reset",
@@ -26,7 +26,7 @@ impl Purpose {
         }
     }
 
-    fn lifetime(self) -> Duration {
+    pub(crate) fn lifetime(self) -> Duration {
         match self {
             Self::Activation => Duration::days(14),
             Self::PasswordReset => Duration::hours(1),

@@ -5,11 +5,16 @@
 //!
 //! Delivery is at least once: a message is claimed for a few minutes, sent, then marked sent;
 //! if the process dies between sending and marking, the claim runs out and it is sent again.
-//! A failed send is retried after 30 s, 1 min, 2 min, ... up to an hour between tries.
+//! That second sending is the same message, not a second one: it carries the Message-ID of its
+//! row (`mail::message_id`), so the file transport keeps one file and mail systems that keep
+//! Message-IDs show it once. Marking before sending would avoid the resend, but a crash after
+//! marking would then lose the message: a reset link that never comes is worse than one that
+//! comes twice with the same identity. A failed send is retried after 30 s, 1 min, 2 min, ...
+//! up to an hour between tries.
 
 use std::sync::Arc;
 
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use rocket::tokio::sync::Notify;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -17,7 +22,7 @@ use sea_orm::{
     QueryOrder, QuerySelect, Set,
 };
 
-use super::mail;
+use super::mail::{self, Letter};
 use crate::config::AppConfig;
 use crate::entities::mail_outbox::{self, Column, Entity};
 use crate::error::AppResult;
@@ -52,18 +57,14 @@ fn backoff(attempts: i32) -> Duration {
     Ord::min(Duration::seconds(30 << doublings), Duration::hours(1))
 }
 
-/// Queues a plain-text message to `to` (inside the caller's transaction).
-pub async fn enqueue(
-    db: &impl ConnectionTrait,
-    to: &str,
-    subject: &str,
-    body: String,
-) -> AppResult<()> {
+/// Queues `letter` to `to` (inside the caller's transaction).
+pub async fn enqueue(db: &impl ConnectionTrait, to: &str, letter: Letter) -> AppResult<()> {
     let now = Utc::now();
     mail_outbox::ActiveModel {
         recipient: Set(to.to_owned()),
-        subject: Set(subject.to_owned()),
-        body: Set(body),
+        subject: Set(letter.subject),
+        body: Set(letter.text),
+        html_body: Set(letter.html),
         created_at: Set(now),
         attempts: Set(0),
         next_attempt_at: Set(now),
@@ -94,11 +95,27 @@ pub async fn forget_recipient(db: &impl ConnectionTrait, email: &str) -> AppResu
 /// Sends the messages that are due; returns how many went. Also deletes messages sent longer
 /// ago than they are kept.
 pub async fn deliver_due(db: &impl ConnectionTrait, config: &AppConfig) -> AppResult<usize> {
+    deliver_due_at(db, config, Utc::now()).await
+}
+
+/// [`deliver_due`] as if it were `now` (tests step past a claim's lease this way).
+pub async fn deliver_due_at(
+    db: &impl ConnectionTrait,
+    config: &AppConfig,
+    now: DateTime<Utc>,
+) -> AppResult<usize> {
     Entity::delete_many()
-        .filter(Column::SentAt.lt(Utc::now() - kept_after_sending()))
+        .filter(Column::SentAt.lt(now - kept_after_sending()))
         .exec(db)
         .await?;
-    deliver(db, config).await
+    let mut sent = 0;
+    for message in claim_due(db, now).await? {
+        let outcome = mail::send(config, &message).await;
+        if finish(db, &message, outcome).await? {
+            sent += 1;
+        }
+    }
+    Ok(sent)
 }
 
 /// The messages waiting to be sent, for the metrics.
@@ -106,7 +123,7 @@ pub async fn deliver_due(db: &impl ConnectionTrait, config: &AppConfig) -> AppRe
 pub struct Backlog {
     pub unsent: u64,
     /// When the oldest of them was queued.
-    pub oldest: Option<chrono::DateTime<Utc>>,
+    pub oldest: Option<DateTime<Utc>>,
 }
 
 pub async fn backlog(db: &impl ConnectionTrait) -> AppResult<Backlog> {
@@ -119,15 +136,19 @@ pub async fn backlog(db: &impl ConnectionTrait) -> AppResult<Backlog> {
         .column(Column::CreatedAt)
         .filter(Column::SentAt.is_null())
         .order_by_asc(Column::CreatedAt)
-        .into_tuple::<chrono::DateTime<Utc>>()
+        .into_tuple::<DateTime<Utc>>()
         .one(db)
         .await?;
     Ok(Backlog { unsent, oldest })
 }
 
-/// Sends the messages that are due.
-async fn deliver(db: &impl ConnectionTrait, config: &AppConfig) -> AppResult<usize> {
-    let now = Utc::now();
+/// Claims the messages due at `now` (up to a batch) for this sender. Of several instances,
+/// only the one whose update finds a message still due gets it; the claim lasts a lease, after
+/// which a message not marked sent is due again.
+pub async fn claim_due(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+) -> AppResult<Vec<mail_outbox::Model>> {
     let due = Entity::find()
         .filter(Column::SentAt.is_null())
         .filter(Column::NextAttemptAt.lte(now))
@@ -135,10 +156,9 @@ async fn deliver(db: &impl ConnectionTrait, config: &AppConfig) -> AppResult<usi
         .limit(BATCH)
         .all(db)
         .await?;
-    let mut sent = 0;
+    let mut claimed = Vec::with_capacity(due.len());
     for message in due {
-        // Claim it: of several instances, only the one whose update finds it still due sends.
-        let claimed = Entity::update_many()
+        let won = Entity::update_many()
             .col_expr(Column::NextAttemptAt, Expr::value(now + lease()))
             .filter(Column::Id.eq(message.id))
             .filter(Column::SentAt.is_null())
@@ -147,34 +167,42 @@ async fn deliver(db: &impl ConnectionTrait, config: &AppConfig) -> AppResult<usi
             .await?
             .rows_affected
             == 1;
-        if !claimed {
-            continue;
+        if won {
+            claimed.push(message);
         }
-        let attempts = message.attempts.saturating_add(1);
-        let outcome = mail::send(config, &message.recipient, &message.subject, message.body).await;
-        let mut update = Entity::update_many()
-            .col_expr(Column::Attempts, Expr::value(attempts))
-            .filter(Column::Id.eq(message.id));
-        match outcome {
-            Ok(()) => {
-                update = update
-                    .col_expr(Column::SentAt, Expr::value(Some(Utc::now())))
-                    .col_expr(Column::LastError, Expr::value(Option::<String>::None));
-                sent += 1;
-            }
-            Err(error) => {
-                tracing::warn!(%error, id = message.id, attempts, "could not send mail; will retry");
-                let problem: String = error.to_string().chars().take(500).collect();
-                update = update
-                    .col_expr(
-                        Column::NextAttemptAt,
-                        Expr::value(Utc::now() + backoff(attempts)),
-                    )
-                    .col_expr(Column::LastError, Expr::value(Some(problem)));
-            }
-        }
-        update.exec(db).await?;
     }
+    Ok(claimed)
+}
+
+/// Records how sending a claimed message went: sent, or to be tried again later. True if sent.
+async fn finish(
+    db: &impl ConnectionTrait,
+    message: &mail_outbox::Model,
+    outcome: AppResult<()>,
+) -> AppResult<bool> {
+    let attempts = message.attempts.saturating_add(1);
+    let mut update = Entity::update_many()
+        .col_expr(Column::Attempts, Expr::value(attempts))
+        .filter(Column::Id.eq(message.id));
+    let sent = outcome.is_ok();
+    match outcome {
+        Ok(()) => {
+            update = update
+                .col_expr(Column::SentAt, Expr::value(Some(Utc::now())))
+                .col_expr(Column::LastError, Expr::value(Option::<String>::None));
+        }
+        Err(error) => {
+            tracing::warn!(%error, id = message.id, attempts, "could not send mail; will retry");
+            let problem: String = error.to_string().chars().take(500).collect();
+            update = update
+                .col_expr(
+                    Column::NextAttemptAt,
+                    Expr::value(Utc::now() + backoff(attempts)),
+                )
+                .col_expr(Column::LastError, Expr::value(Some(problem)));
+        }
+    }
+    update.exec(db).await?;
     Ok(sent)
 }
 

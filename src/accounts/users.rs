@@ -45,7 +45,14 @@ impl Account {
     pub fn manager_scope(&self) -> Option<OrgScope> {
         if self.is_admin {
             Some(OrgScope::All)
-        } else if !self.manager_teams.is_empty() {
+        } else {
+            self.line_manager_scope()
+        }
+    }
+
+    /// The organisations (or teams) this person was made manager of, admin or not.
+    pub fn line_manager_scope(&self) -> Option<OrgScope> {
+        if !self.manager_teams.is_empty() {
             let whole = self
                 .manager_organisation_ids
                 .iter()

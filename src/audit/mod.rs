@@ -45,6 +45,10 @@ pub mod action {
     pub const MODULE_ASSIGNMENT_CHANGED: &str = "module_assignment_changed";
     pub const MODULE_ASSIGNMENT_REMOVED: &str = "module_assignment_removed";
     pub const MANAGER_TEAMS_CHANGED: &str = "manager_teams_changed";
+    /// An admin had fresh activation links emailed (how many and to whom; never the links).
+    pub const ACTIVATION_EMAILED: &str = "activation_emailed";
+    /// An admin downloaded a CSV of fresh activation links (how many and whose).
+    pub const ACTIVATION_LINKS_EXPORTED: &str = "activation_links_exported";
     pub const ITEM_CREATED: &str = "item_created";
     pub const ITEM_EDITED: &str = "item_edited";
     pub const ITEM_PUBLISHED: &str = "item_published";

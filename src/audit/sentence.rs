@@ -453,6 +453,16 @@ pub fn sentence<'a>(entry: &Entry, names: &'a Names) -> Vec<Part> {
                 s.text(format!(" to {}", teams.join(", ")))
             }
         }
+        action::ACTIVATION_EMAILED => by(s).text(format!(
+            " emailed new activation links to {} ({})",
+            plural(count(&d, "count"), "person", "people"),
+            subject(entry)
+        )),
+        action::ACTIVATION_LINKS_EXPORTED => by(s).text(format!(
+            " downloaded new activation links for {} ({})",
+            plural(count(&d, "count"), "person", "people"),
+            subject(entry)
+        )),
         action::QUESTIONS_IMPORTED => by(s).text(format!(
             " imported questions from {}: {} new, {} new versions, {} unchanged, {} published",
             subject(entry),
@@ -575,7 +585,7 @@ pub fn plain(parts: &[Part]) -> String {
 }
 
 /// Every action the log records, with what the audit page's filter calls it.
-pub const ACTIONS: [(&str, &str); 39] = [
+pub const ACTIONS: [(&str, &str); 41] = [
     (action::SIGN_IN, "Signed in"),
     (action::SIGN_IN_FAILED, "Failed sign-in"),
     (action::SIGN_IN_LOCKED, "Sign-in paused"),
@@ -605,6 +615,11 @@ pub const ACTIONS: [(&str, &str); 39] = [
     ),
     (action::MODULE_ASSIGNMENT_REMOVED, "Assignment removed"),
     (action::MANAGER_TEAMS_CHANGED, "Manager's teams set"),
+    (action::ACTIVATION_EMAILED, "Activation links emailed"),
+    (
+        action::ACTIVATION_LINKS_EXPORTED,
+        "Activation links downloaded",
+    ),
     (action::ITEM_CREATED, "Question written"),
     (action::ITEM_EDITED, "Question edited"),
     (action::ITEM_PUBLISHED, "Question published"),

@@ -8,6 +8,7 @@ mod bench;
 mod calibrate;
 mod content;
 mod demo;
+mod mail;
 mod people;
 mod reports;
 mod retention;
@@ -57,6 +58,9 @@ pub enum Command {
     /// Manage organisations.
     #[command(subcommand)]
     Orgs(OrgsCommand),
+    /// Scheduled mail (assignment notices, reminders, weekly summaries).
+    #[command(subcommand)]
+    Mail(MailCommand),
     /// Learning content files.
     #[command(subcommand)]
     Content(ContentCommand),
@@ -248,12 +252,23 @@ pub enum PhaseArg {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum MailCommand {
+    /// Queue what is due today (assignment notices, reminders, this week's manager summaries)
+    /// and send every message waiting in the outbox. Safe to run as often as you like: nothing
+    /// is queued twice.
+    SendDue,
+}
+
+#[derive(Debug, Subcommand)]
 pub enum UsersCommand {
     /// Import people from an ESR-like CSV file (columns: employee_number, email, display_name,
     /// organisation_code, staff_group, job_role, band). A file with any bad row imports nothing.
     Import {
         /// The CSV file.
         file: PathBuf,
+        /// Email each new person an activation link (instead of printing the links).
+        #[arg(long)]
+        send_activation: bool,
     },
     /// Erase a leaver: replace their name, email and employee number with a pseudonym, remove
     /// their password, sessions, links and roles, and disable the account. Their answers stay,
@@ -381,7 +396,11 @@ pub async fn run(cli: Cli) -> ExitCode {
     match cli.command.unwrap_or(default) {
         Command::Serve { demo, demo_staff } => serve(demo.then_some(demo_staff)).await,
         Command::Migrate => migrate().await,
-        Command::Users(UsersCommand::Import { file }) => people::import_users(&file).await,
+        Command::Users(UsersCommand::Import {
+            file,
+            send_activation,
+        }) => people::import_users(&file, send_activation).await,
+        Command::Mail(MailCommand::SendDue) => mail::send_due().await,
         Command::Users(UsersCommand::Erase { who, yes }) => people::erase_user(&who, yes).await,
         Command::Orgs(OrgsCommand::Add { code, name }) => {
             people::add_organisation(&code, &name).await

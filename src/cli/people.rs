@@ -4,12 +4,13 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use super::{fail, open_database, read_at_most};
+use crate::accounts::activation_mail::{self, SentBy, Which};
 use crate::accounts::erasure::{self, ErasedBy};
 use crate::accounts::import::{self, ImportedBy};
 use crate::accounts::organisations::{self, AddedBy, NewOrganisation, OrganisationInput};
 use crate::validation;
 
-pub(super) async fn import_users(file: &Path) -> ExitCode {
+pub(super) async fn import_users(file: &Path, send_activation: bool) -> ExitCode {
     let bytes = match read_at_most(file, import::MAX_CSV_BYTES) {
         Ok(bytes) => bytes,
         Err(error) => return fail(format!("cannot read {}: {error}", file.display())),
@@ -25,11 +26,27 @@ pub(super) async fn import_users(file: &Path) -> ExitCode {
     };
     match import::import(&db, &config.public_url, &bytes, by).await {
         Ok(Ok(report)) => {
-            for created in &report.created {
-                println!(
-                    "{} <{}>: {}",
-                    created.display_name, created.email, created.link
-                );
+            if send_activation {
+                let people = report.created.iter().map(|c| c.person_id).collect();
+                let by = SentBy::default();
+                match activation_mail::email_links(
+                    &db,
+                    &config.public_url,
+                    Which::These(people),
+                    by,
+                )
+                .await
+                {
+                    Ok(sent) => println!("queued {} activation email(s)", sent.links),
+                    Err(error) => return fail(error),
+                }
+            } else {
+                for created in &report.created {
+                    println!(
+                        "{} <{}>: {}",
+                        created.display_name, created.email, created.link
+                    );
+                }
             }
             println!(
                 "imported {}: {} created, {} updated, {} unchanged, {} new job assignments, {} new \

@@ -10,6 +10,8 @@ pub struct Model {
     pub recipient: String,
     pub subject: String,
     pub body: String,
+    /// The HTML alternative of `body`, when the message has one.
+    pub html_body: Option<String>,
     pub created_at: DateTimeUtc,
     pub attempts: i32,
     pub next_attempt_at: DateTimeUtc,

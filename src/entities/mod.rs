@@ -28,6 +28,8 @@ pub mod item_version;
 pub mod job_assignment;
 pub mod job_role;
 pub mod mail_outbox;
+pub mod mail_preference;
+pub mod mail_sent;
 pub mod manager_scope;
 pub mod manager_team_scope;
 pub mod module;

@@ -2,6 +2,7 @@
 //! saved, module assignments from managers, the learner's record and certificates, and the
 //! download of everything held about them.
 
+pub mod assignment_audience;
 pub mod assignment_changes;
 pub mod assignment_list;
 pub mod assignments;

@@ -7,9 +7,9 @@
 use std::time::Duration;
 
 use rocket::fairing::{Fairing, Info, Kind};
-use rocket::tokio::{self, time::sleep};
 use rocket::{Orbit, Rocket};
 
+use super::periodic;
 use crate::assessment::calibration;
 use crate::state::AppState;
 
@@ -37,13 +37,9 @@ impl Fairing for CalibrationSchedule {
         }
         let interval = chrono::Duration::hours(i64::from(hours));
         let db = state.db.clone();
-        let mut shutdown = rocket.shutdown();
-        tokio::spawn(async move {
-            loop {
-                tokio::select! {
-                    _ = &mut shutdown => break,
-                    () = sleep(LOOK) => {}
-                }
+        periodic::every(rocket.shutdown(), LOOK, move || {
+            let db = db.clone();
+            async move {
                 match calibration::calibrate_if_due(&db, interval, chrono::Utc::now()).await {
                     Ok(Some(run)) => tracing::info!(
                         run = run.run_id,

@@ -65,6 +65,7 @@ pub fn document(release: bool) -> Document {
     doc.merge(super::accounts::admin_erase::ApiDoc::openapi());
     doc.merge(super::accounts::admin_local::ApiDoc::openapi());
     doc.merge(super::contact::ApiDoc::openapi());
+    doc.merge(super::accounts::mail_api::ApiDoc::openapi());
     doc.merge(super::learn::api::ApiDoc::openapi());
     doc.merge(super::certificates::ApiDoc::openapi());
     doc.merge(super::author::api::ApiDoc::openapi());

@@ -57,6 +57,8 @@ const EXPECTED: &[(&str, &str, [u16; 6])] = &[
     ("GET", "/account", [303, 200, 200, 200, 200, 200]),
     ("GET", "/account/password", [303, 200, 200, 200, 200, 200]),
     ("POST", "/account/password", [303, 422, 422, 422, 422, 422]),
+    // the optional emails: an empty form stops them all, and back to the account page
+    ("POST", "/account/mail", [303, 303, 303, 303, 303, 303]),
     // choosing a job role after single sign-on made the account: nobody here has one to
     // choose (they have a job, or no provider put them in an organisation), so on to /learn
     ("GET", "/account/job", [303, 303, 303, 303, 303, 303]),
@@ -80,6 +82,9 @@ const EXPECTED: &[(&str, &str, [u16; 6])] = &[
     ("POST", "/admin/users/<id>/teams", [303, 403, 403, 403, 403, 303]),
     ("GET", "/admin/users/import", [303, 403, 403, 403, 403, 200]),
     ("POST", "/admin/users/import", [303, 403, 403, 403, 403, 422]),
+    // fresh activation links, emailed or as a CSV: with nobody chosen, nothing happens (422)
+    ("POST", "/admin/users/activation/email", [303, 403, 403, 403, 403, 422]),
+    ("POST", "/admin/users/activation/links.csv", [303, 403, 403, 403, 403, 422]),
     ("GET", "/admin/audit", [303, 403, 403, 403, 403, 200]),
     // the learner's pages (every signed-in person is a learner; `<id>` is an attempt that is
     // not theirs, so it is "not found")
@@ -160,6 +165,9 @@ const EXPECTED: &[(&str, &str, [u16; 6])] = &[
     ("POST", "/api/v1/session", [422, 422, 422, 422, 422, 422]),
     ("DELETE", "/api/v1/session", [401, 200, 200, 200, 200, 200]),
     ("GET", "/api/v1/me", [401, 200, 200, 200, 200, 200]),
+    // the optional emails; an empty change changes nothing
+    ("GET", "/api/v1/me/mail-preferences", [401, 200, 200, 200, 200, 200]),
+    ("PUT", "/api/v1/me/mail-preferences", [401, 200, 200, 200, 200, 200]),
     // the API's description is public: it describes shapes, never data
     ("GET", "/api/v1/openapi.json", [200, 200, 200, 200, 200, 200]),
     ("GET", "/api/v1/admin/users", [401, 403, 403, 200, 200, 200]),

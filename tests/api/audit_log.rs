@@ -220,6 +220,18 @@ async fn given_every_kind_of_entry(app: &TestApp, world: &World) {
         (action::TOPIC_CREATED, "pharmacogenomics", by, json!({})),
         (action::TOPIC_EDITED, "pharmacogenomics", by, json!({})),
         (
+            action::ACTIVATION_EMAILED,
+            "chosen people",
+            by,
+            json!({ "count": 1, "user_ids": [world.learner.id] }),
+        ),
+        (
+            action::ACTIVATION_LINKS_EXPORTED,
+            "people whose link had expired",
+            by,
+            json!({ "count": 2, "user_ids": [world.learner.id, world.subject.id] }),
+        ),
+        (
             action::CERTIFICATE_CHECKED,
             &learner_id,
             None,

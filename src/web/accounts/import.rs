@@ -9,6 +9,7 @@ use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use super::FormErrors;
+use crate::accounts::activation_mail;
 use crate::accounts::import::{self, COLUMNS, ImportReport, ImportedBy, RowError};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -41,6 +42,8 @@ struct ImportView {
     row_errors: Vec<RowError>,
     created_count: usize,
     report: Option<ImportReport>,
+    /// People whose activation link ran out unused (on the page before an upload).
+    expired_count: Option<usize>,
 }
 
 fn render(
@@ -48,6 +51,7 @@ fn render(
     errors: FormErrors,
     row_errors: Vec<RowError>,
     report: Option<ImportReport>,
+    expired_count: Option<usize>,
 ) -> Template {
     let title = errors.title("Import people");
     chrome.render(
@@ -60,13 +64,25 @@ fn render(
             row_errors,
             created_count: report.as_ref().map_or(0, |r| r.created.len()),
             report,
+            expired_count,
         },
     )
 }
 
 #[get("/admin/users/import")]
-fn show_import(_admin: Admin, chrome: Chrome) -> Template {
-    render(&chrome, FormErrors::default(), Vec::new(), None)
+async fn show_import(
+    state: &State<AppState>,
+    _admin: Admin,
+    chrome: Chrome,
+) -> AppResult<Template> {
+    let expired = activation_mail::expired_count(&state.db).await?;
+    Ok(render(
+        &chrome,
+        FormErrors::default(),
+        Vec::new(),
+        None,
+        Some(expired),
+    ))
 }
 
 async fn read_upload(file: Option<TempFile<'_>>) -> AppResult<Option<Vec<u8>>> {
@@ -103,7 +119,7 @@ async fn import_users(
         errors.add("file", "Select a CSV file to import");
         return Ok((
             Status::UnprocessableEntity,
-            render(&chrome, errors, Vec::new(), None),
+            render(&chrome, errors, Vec::new(), None, None),
         ));
     };
     let by = ImportedBy {
@@ -114,7 +130,13 @@ async fn import_users(
     match import::import(&state.db, &state.config.public_url, &bytes, by).await? {
         Ok(report) => Ok((
             Status::Ok,
-            render(&chrome, FormErrors::default(), Vec::new(), Some(report)),
+            render(
+                &chrome,
+                FormErrors::default(),
+                Vec::new(),
+                Some(report),
+                None,
+            ),
         )),
         Err(row_errors) => {
             let mut errors = FormErrors::default();
@@ -124,7 +146,7 @@ async fn import_users(
             );
             Ok((
                 Status::UnprocessableEntity,
-                render(&chrome, errors, row_errors, None),
+                render(&chrome, errors, row_errors, None, None),
             ))
         }
     }

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod activation;
+pub mod activation_links;
 pub mod admin_erase;
 pub mod admin_local;
 pub mod admin_orgs;
@@ -12,6 +13,7 @@ pub mod api;
 pub mod audit;
 pub mod first_job;
 pub mod import;
+pub mod mail_api;
 pub mod password;
 pub mod session;
 pub mod setup;
@@ -38,6 +40,8 @@ pub fn routes() -> Vec<Route> {
     routes.extend(admin_erase::routes());
     routes.extend(admin_teams::routes());
     routes.extend(import::routes());
+    routes.extend(activation_links::routes());
+    routes.extend(mail_api::routes());
     routes.extend(audit::routes());
     routes.extend(api::routes());
     routes
