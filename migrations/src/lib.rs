@@ -32,6 +32,7 @@ mod m20261208_000000_create_local_details;
 mod m20261212_000001_create_calibrations;
 mod m20261212_000002_create_attempt_topic_abilities;
 mod m20261215_000000_add_certificate_codes;
+mod m20261218_000000_create_target_versions_and_job_titles;
 
 /// The one spelling of a band, shared with the people import.
 pub use m20261207_030000_normalise_bands::normalise_band;
@@ -63,6 +64,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261212_000001_create_calibrations::Migration),
             Box::new(m20261212_000002_create_attempt_topic_abilities::Migration),
             Box::new(m20261215_000000_add_certificate_codes::Migration),
+            Box::new(m20261218_000000_create_target_versions_and_job_titles::Migration),
         ]
     }
 }

@@ -17,6 +17,7 @@ pub mod glossary;
 pub mod guards;
 pub mod health;
 pub mod ids;
+pub mod job_titles;
 pub mod learn;
 pub mod listing;
 pub mod mail_sender;
@@ -27,6 +28,7 @@ pub mod pages;
 pub mod reports;
 pub mod request_id;
 pub mod request_span;
+pub mod targets;
 
 use rocket::Route;
 
@@ -44,6 +46,8 @@ pub fn routes() -> Vec<Route> {
     routes.extend(manage::routes());
     routes.extend(author::routes());
     routes.extend(reports::routes());
+    routes.extend(targets::routes());
+    routes.extend(job_titles::routes());
     routes
 }
 

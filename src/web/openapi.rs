@@ -73,6 +73,8 @@ pub fn document(release: bool) -> Document {
     doc.merge(super::author::analysis::ApiDoc::openapi());
     doc.merge(super::reports::api::ApiDoc::openapi());
     doc.merge(super::manage::assignments::ApiDoc::openapi());
+    doc.merge(super::targets::ApiDoc::openapi());
+    doc.merge(super::job_titles::ApiDoc::openapi());
     Security { release }.modify(&mut doc);
     ErrorAnswers.modify(&mut doc);
     doc

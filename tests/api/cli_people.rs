@@ -24,7 +24,7 @@ fn binary(database: &TestDatabase) -> Command {
     command
 }
 
-fn run(database: &TestDatabase, args: &[&str]) -> Output {
+pub fn run(database: &TestDatabase, args: &[&str]) -> Output {
     binary(database)
         .args(args)
         .output()
@@ -195,7 +195,7 @@ async fn given_receptionist_role(app: &crate::helpers::TestApp) {
 }
 
 /// A handle on the test app's database for the binary (same URL and data folder).
-fn app_database(app: &crate::helpers::TestApp) -> TestDatabase {
+pub fn app_database(app: &crate::helpers::TestApp) -> TestDatabase {
     TestDatabase::borrowed(
         app.config().database_url.expose(),
         app.config().data_dir.clone(),

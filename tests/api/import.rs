@@ -40,7 +40,7 @@ pub async fn given_import_setup(app: &TestApp) -> Session {
     app.sign_in_as(&admin).await
 }
 
-async fn import(app: &TestApp, admin: &Session, csv: &str) -> (Status, serde_json::Value) {
+pub async fn import(app: &TestApp, admin: &Session, csv: &str) -> (Status, serde_json::Value) {
     app.send_json_as(
         admin,
         Method::Post,
