@@ -454,7 +454,7 @@ pub async fn run(cli: Cli) -> ExitCode {
             reports::report_gaps(org, format, phase).await
         }
         Command::Verify => reports::verify_aggregates().await,
-        Command::Report(ReportCommand::Rebuild) => targets::rebuild().await,
+        Command::Report(ReportCommand::Rebuild) => targets::rebuild_figures().await,
         Command::Targets(TargetsCommand::Show { job_role }) => targets::show(&job_role).await,
         Command::Targets(TargetsCommand::Set {
             job_role,

@@ -4,13 +4,13 @@
 use std::collections::HashMap;
 use std::process::ExitCode;
 
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::DatabaseConnection;
 
 use super::{fail, open_database};
 use crate::accounts::job_titles::{self, MappedBy, NewJobTitle};
 use crate::csv_out::CsvOut;
-use crate::error::{AppError, AppResult};
-use crate::reports::rebuild::{Rebuilt, rebuild_from_raw};
+use crate::error::AppResult;
+use crate::reports::rebuild::{Rebuilt, rebuild};
 use crate::targets::{self, ChangedBy, RawTarget};
 
 /// Runs `work` on the migrated database and prints what it returns, or the error.
@@ -110,13 +110,8 @@ pub(super) async fn set(
 }
 
 /// Rebuilds the report figures from the raw data in one transaction.
-pub(super) async fn rebuild() -> ExitCode {
-    let work = async |db: DatabaseConnection| {
-        let txn = db.begin().await?;
-        let rebuilt = rebuild_from_raw(&txn).await?;
-        txn.commit().await?;
-        Ok::<_, AppError>(rebuilt)
-    };
+pub(super) async fn rebuild_figures() -> ExitCode {
+    let work = async |db: DatabaseConnection| rebuild(&db).await;
     with_database(work, |rebuilt| {
         println!("{}", rebuilt_line(rebuilt));
         ExitCode::SUCCESS

@@ -11,7 +11,9 @@
 
 use std::collections::HashMap;
 
-use sea_orm::{ConnectionTrait, DbBackend};
+use sea_orm::{
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, TransactionTrait,
+};
 use serde::Serialize;
 
 use super::verify::{counted_attempts, expected_sums, submitted_attempts};
@@ -34,10 +36,19 @@ pub struct Rebuilt {
 const LOCKED: &str = "LOCK TABLE report_cells, report_totals, report_pending, report_published, \
                       report_published_totals IN EXCLUSIVE MODE";
 
+/// [`rebuild_from_raw`] in a transaction of its own.
+pub async fn rebuild(db: &DatabaseConnection) -> AppResult<Rebuilt> {
+    let txn = db.begin().await?;
+    let rebuilt = rebuild_from_raw(&txn).await?;
+    txn.commit().await?;
+    Ok(rebuilt)
+}
+
 /// Recomputes `report_cells` and `report_totals` from the raw data with the current targets,
-/// and publishes afresh from them. `db` should be a transaction.
+/// and publishes afresh from them, inside the caller's transaction `db` (which holds the
+/// tables' locks on PostgreSQL until it ends).
 #[tracing::instrument(skip(db))]
-pub async fn rebuild_from_raw(db: &impl ConnectionTrait) -> AppResult<Rebuilt> {
+pub async fn rebuild_from_raw(db: &DatabaseTransaction) -> AppResult<Rebuilt> {
     if db.get_database_backend() == DbBackend::Postgres {
         db.execute_unprepared(LOCKED).await?;
     }

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use genomics_training::assessment::answer::Sureness::High;
 use genomics_training::content;
-use genomics_training::reports::rebuild::rebuild_from_raw;
+use genomics_training::reports::rebuild::rebuild;
 use genomics_training::reports::verify::verify;
 use genomics_training::reports::{GapQuery, Scope, gap_report};
 use rocket::http::{Method, Status};
@@ -132,7 +132,7 @@ async fn a_target_changed_behind_the_service_shows_in_verify_until_rebuilt() {
         differences.iter().any(|d| d.column == "n_at_target"),
         "{differences:?}"
     );
-    let rebuilt = rebuild_from_raw(db).await.unwrap();
+    let rebuilt = rebuild(db).await.unwrap();
     assert_eq!(rebuilt.attempts, 8);
     assert_aggregates_consistent(&app).await;
 }
