@@ -31,6 +31,7 @@ pub mod questions;
 pub mod reports;
 pub mod retention;
 pub mod state;
+pub mod targets;
 pub mod telemetry;
 pub mod validation;
 pub mod web;

@@ -34,6 +34,7 @@ mod m20261212_000002_create_attempt_topic_abilities;
 mod m20261215_000000_add_certificate_codes;
 mod m20261216_000000_create_mail_work;
 mod m20261217_000000_create_teams;
+mod m20261218_000000_create_target_versions_and_job_titles;
 mod m20261219_000000_create_decision_priors;
 
 /// The one spelling of a band, shared with the people import.
@@ -68,6 +69,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261215_000000_add_certificate_codes::Migration),
             Box::new(m20261216_000000_create_mail_work::Migration),
             Box::new(m20261217_000000_create_teams::Migration),
+            Box::new(m20261218_000000_create_target_versions_and_job_titles::Migration),
             Box::new(m20261219_000000_create_decision_priors::Migration),
         ]
     }

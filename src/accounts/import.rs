@@ -61,6 +61,9 @@ async fn lookups(db: &impl ConnectionTrait) -> AppResult<Lookups> {
     for role in job_role::Entity::find().all(db).await? {
         lookups.add_job_role(role.staff_group_id, &role.slug, &role.name, role.id);
     }
+    for (organisation_id, title, group, role) in super::job_titles::for_import(db).await? {
+        lookups.add_job_title(organisation_id, &title, group, role);
+    }
     Ok(lookups)
 }
 

@@ -80,6 +80,9 @@ pub struct Lookups {
     staff_groups: HashMap<String, i64>,
     /// (staff group id, job role id) by lower-cased slug and by lower-cased name.
     job_roles: HashMap<String, Vec<(i64, i64)>>,
+    /// The trust's own titles (`super::job_titles`): (staff group id, job role id) by
+    /// (organisation or none for all, title key).
+    job_titles: HashMap<(Option<i64>, String), (i64, i64)>,
 }
 
 impl Lookups {
@@ -99,6 +102,34 @@ impl Lookups {
                 entry.push((staff_group_id, id));
             }
         }
+    }
+}
+
+impl Lookups {
+    /// Maps a trust's own title (for one organisation, or for all) to a job role.
+    pub fn add_job_title(
+        &mut self,
+        organisation_id: Option<i64>,
+        title: &str,
+        staff_group_id: i64,
+        job_role_id: i64,
+    ) {
+        let key = (organisation_id, super::job_titles::title_key(title));
+        self.job_titles.insert(key, (staff_group_id, job_role_id));
+    }
+
+    /// The job roles `title` names: a role of the taxonomy by slug or name, else the
+    /// organisation's own mapping of that title, else a mapping for every organisation.
+    fn job_role_candidates(&self, title: &str, organisation_id: Option<i64>) -> Vec<(i64, i64)> {
+        if let Some(roles) = self.job_roles.get(&title.to_lowercase()) {
+            return roles.clone();
+        }
+        let key = super::job_titles::title_key(title);
+        [organisation_id, None]
+            .into_iter()
+            .find_map(|org| self.job_titles.get(&(org, key.clone())).copied())
+            .into_iter()
+            .collect()
     }
 }
 
@@ -172,10 +203,14 @@ fn check_row(
         ));
     }
     let role_text = get("job_role");
-    let candidates = lookups.job_roles.get(&role_text.to_lowercase());
+    let candidates = lookups.job_role_candidates(role_text, organisation_id);
+    let candidates = Some(candidates).filter(|c| !c.is_empty());
     let job_role_id = match (candidates, group) {
         (None, _) => {
-            problems.push(format!("job_role \"{role_text}\" is not a known job role"));
+            problems.push(format!(
+                "job_role \"{role_text}\" is not a known job role: map it to one on the Job \
+                 titles page (/admin/job-titles) and import again"
+            ));
             None
         }
         (Some(roles), Some(group)) => {

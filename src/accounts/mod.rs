@@ -14,6 +14,7 @@ pub mod erasure;
 pub mod form_key;
 pub mod import;
 pub mod import_check;
+pub mod job_titles;
 pub mod local_details;
 pub mod mail;
 pub mod one_time;

@@ -22,7 +22,7 @@ pub struct CellKey {
 }
 
 impl CellKey {
-    fn key(&self) -> Vec<Key> {
+    pub fn key(&self) -> Vec<Key> {
         vec![
             self.organisation_id.into(),
             self.job_role_id.into(),

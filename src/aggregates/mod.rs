@@ -14,6 +14,7 @@ pub mod items;
 pub mod period;
 pub mod publication;
 pub mod read;
+pub mod replace;
 pub mod tables;
 
 pub use cell::{CellDelta, CellKey, LearnerCell, add_cell, stored_values};

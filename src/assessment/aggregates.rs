@@ -7,6 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 
 use super::bank::{self, Slot};
@@ -103,9 +104,13 @@ pub fn kept_row(
 /// A role's targets: topic → (required level, importance).
 pub type Targets = HashMap<i64, (f64, f64)>;
 
+/// Read `FOR SHARE` (PostgreSQL; SQLite has one writer anyway): a target change waits for this
+/// submit to commit, so its rebuild (`crate::reports::rebuild`) sees the attempt, rather than
+/// the submit adding figures summed against the old target after the rebuild.
 async fn targets_for(db: &impl ConnectionTrait, job_role_id: i64) -> AppResult<Targets> {
     Ok(role_target::Entity::find()
         .filter(role_target::Column::JobRoleId.eq(job_role_id))
+        .lock_shared()
         .all(db)
         .await?
         .into_iter()

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use chrono::Utc;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    sea_query::OnConflict,
+    QuerySelect, sea_query::OnConflict,
 };
 
 use super::aggregates::{AttemptTopics, load_attempt_topics};
@@ -45,8 +45,10 @@ pub async fn tested_out_topics(
         return Ok(HashSet::new());
     };
     let topics = load_attempt_topics(db, baseline.id).await?;
+    // FOR SHARE, as at submit (`super::aggregates`): a target change waits for this write.
     let targets = role_target::Entity::find()
         .filter(role_target::Column::JobRoleId.eq(job_role_id))
+        .lock_shared()
         .all(db)
         .await?;
     Ok(targets

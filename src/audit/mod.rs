@@ -65,6 +65,12 @@ pub mod action {
     /// Someone (signed in or not) checked a certificate's reference on the public page or its
     /// JSON twin, and it matched: whose certificate and which module.
     pub const CERTIFICATE_CHECKED: &str = "certificate_checked";
+    /// A trainer or admin changed a job role's targets (the report figures were rebuilt).
+    pub const TARGETS_CHANGED: &str = "targets_changed";
+    /// An admin mapped a trust's own job title to a job role of the taxonomy.
+    pub const JOB_TITLE_MAPPED: &str = "job_title_mapped";
+    /// An admin removed such a mapping.
+    pub const JOB_TITLE_UNMAPPED: &str = "job_title_unmapped";
     /// A manager opened a report page or its JSON twin.
     pub const REPORT_VIEW: &str = "report.view";
     /// A report downloaded (CSV or JSON), from a page or the command line.

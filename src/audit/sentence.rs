@@ -555,6 +555,27 @@ pub fn sentence<'a>(entry: &Entry, names: &'a Names) -> Vec<Part> {
                 None => s,
             }
         }
+        action::TARGETS_CHANGED => {
+            let slug = subject(entry);
+            let n = d["changes"].as_array().map_or(0, |c| c.len() as i64);
+            by(s)
+                .text(format!(" changed {} of ", plural(n, "target", "targets")))
+                .link(slug.clone(), format!("/targets/{slug}"))
+                .text(" and the report figures were rebuilt")
+        }
+        action::JOB_TITLE_MAPPED | action::JOB_TITLE_UNMAPPED => {
+            let verb = if entry.action == action::JOB_TITLE_MAPPED {
+                " mapped the job title "
+            } else {
+                " removed the mapping of the job title "
+            };
+            by(s)
+                .text(format!("{verb}“{}”", subject(entry)))
+                .text(match d["job_role"].as_str() {
+                    Some(role) => format!(" to {role}"),
+                    None => String::new(),
+                })
+        }
         action::REPORT_VIEW => by(s).text(format!(" opened the {} report", report_name(entry))),
         action::REPORT_EXPORT => by(s).text(format!(
             " downloaded the {} report as {}",
@@ -585,7 +606,7 @@ pub fn plain(parts: &[Part]) -> String {
 }
 
 /// Every action the log records, with what the audit page's filter calls it.
-pub const ACTIONS: [(&str, &str); 41] = [
+pub const ACTIONS: [(&str, &str); 44] = [
     (action::SIGN_IN, "Signed in"),
     (action::SIGN_IN_FAILED, "Failed sign-in"),
     (action::SIGN_IN_LOCKED, "Sign-in paused"),
@@ -639,6 +660,9 @@ pub const ACTIONS: [(&str, &str); 41] = [
     (action::CERTIFICATE_CHECKED, "Certificate checked"),
     (action::REPORT_VIEW, "Report opened"),
     (action::REPORT_EXPORT, "Report downloaded"),
+    (action::TARGETS_CHANGED, "Targets changed"),
+    (action::JOB_TITLE_MAPPED, "Job title mapped"),
+    (action::JOB_TITLE_UNMAPPED, "Job title mapping removed"),
 ];
 
 #[cfg(test)]

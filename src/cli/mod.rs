@@ -12,6 +12,7 @@ mod mail;
 mod people;
 mod reports;
 mod retention;
+mod targets;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -76,6 +77,12 @@ pub enum Command {
     /// Recompute every aggregate from the raw answers; prints each difference, exits non-zero
     /// if there is any.
     Verify,
+    /// Job roles' targets (required level and importance per topic).
+    #[command(subcommand)]
+    Targets(TargetsCommand),
+    /// The trust's own ESR job titles mapped to job roles, for the people import.
+    #[command(subcommand)]
+    JobTitles(JobTitlesCommand),
     /// Write a consistent snapshot of the SQLite database while the service runs (default:
     /// <data_dir>/backups/genomics-training-<time>.db). On PostgreSQL, prints the pg_dump
     /// command to use instead and exits 2.
@@ -237,6 +244,50 @@ pub enum ReportCommand {
         #[arg(long, value_enum, default_value_t = PhaseArg::Baseline)]
         phase: PhaseArg,
     },
+    /// Recompute the report figures from the raw answers with the current targets, in one
+    /// transaction (saving a target does this itself).
+    Rebuild,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TargetsCommand {
+    /// A job role's targets as CSV (topic, required level, importance, set by app or file).
+    Show {
+        /// The job role's slug, e.g. phlebotomist.
+        job_role: String,
+    },
+    /// Set one topic's target of a job role; the report figures are rebuilt with it.
+    Set {
+        job_role: String,
+        /// The topic's slug, e.g. samples.
+        topic: String,
+        /// Required level, a whole number 0 to 100.
+        #[arg(long)]
+        required: String,
+        /// Importance, a whole number 1 to 7.
+        #[arg(long)]
+        importance: String,
+        /// The email of the trainer or admin making the change (for the history and audit).
+        #[arg(long)]
+        by: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum JobTitlesCommand {
+    /// Every mapping as CSV.
+    List,
+    /// Map a job title (any case and spacing) to a job role, for every organisation or one.
+    Add {
+        title: String,
+        /// The job role's slug or name.
+        job_role: String,
+        /// Only for this organisation (its ODS code).
+        #[arg(long)]
+        org: Option<String>,
+    },
+    /// Remove a mapping by its id (see `list`).
+    Remove { id: i64 },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -430,6 +481,22 @@ pub async fn run(cli: Cli) -> ExitCode {
             reports::report_gaps(org, format, phase).await
         }
         Command::Verify => reports::verify_aggregates().await,
+        Command::Report(ReportCommand::Rebuild) => targets::rebuild_figures().await,
+        Command::Targets(TargetsCommand::Show { job_role }) => targets::show(&job_role).await,
+        Command::Targets(TargetsCommand::Set {
+            job_role,
+            topic,
+            required,
+            importance,
+            by,
+        }) => targets::set(&job_role, &topic, &required, &importance, &by).await,
+        Command::JobTitles(JobTitlesCommand::List) => targets::list_titles().await,
+        Command::JobTitles(JobTitlesCommand::Add {
+            title,
+            job_role,
+            org,
+        }) => targets::add_title(title, job_role, org).await,
+        Command::JobTitles(JobTitlesCommand::Remove { id }) => targets::remove_title(id).await,
         Command::Backup { to } => backup::backup(to).await,
         Command::Retention(RetentionCommand::Apply) => retention::apply().await,
         Command::Bench(command) => run_bench(command).await,

@@ -20,6 +20,7 @@ pub mod frameworks;
 pub mod gaps;
 pub mod lookups;
 pub mod priorities;
+pub mod rebuild;
 #[cfg(test)]
 pub(crate) mod tests_support;
 pub mod trends;

@@ -8,13 +8,13 @@
 //! contributions up with the pure `measures` sums. It shares only the scoring of one attempt
 //! (`assessment::aggregates::load_attempt_topics`) and the pure measure functions.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::aggregates::read::{self, KeyedRows, without_period};
-use crate::aggregates::{Period, Table, stored_values};
+use crate::aggregates::{CellKey, Period, Table, stored_values};
 use crate::assessment::aggregates::{AttemptTopics, load_attempt_topics};
 use crate::entities::{Phase, attempt, module_progress, module_topic, role_target};
 use crate::error::AppResult;
@@ -48,14 +48,7 @@ impl fmt::Display for Difference {
 /// Every difference between the stored aggregates and the raw data; empty when consistent.
 #[tracing::instrument(skip(db))]
 pub async fn verify(db: &impl ConnectionTrait) -> AppResult<Vec<Difference>> {
-    let submitted = attempt::Entity::find()
-        .filter(attempt::Column::SubmittedAt.is_not_null())
-        .filter(attempt::Column::Phase.is_in([Phase::Baseline, Phase::Post]))
-        .order_by_asc(attempt::Column::UserId)
-        .order_by_asc(attempt::Column::SubmittedAt)
-        .order_by_asc(attempt::Column::Id)
-        .all(db)
-        .await?;
+    let submitted = submitted_attempts(db).await?;
     let counted = counted_attempts(&submitted);
     let mut differences = Vec::new();
     for a in &submitted {
@@ -102,6 +95,20 @@ pub async fn verify(db: &impl ConnectionTrait) -> AppResult<Vec<Difference>> {
     Ok(differences)
 }
 
+/// Every submitted baseline and post-assessment, ordered by user, time and id.
+pub(super) async fn submitted_attempts(
+    db: &impl ConnectionTrait,
+) -> AppResult<Vec<attempt::Model>> {
+    Ok(attempt::Entity::find()
+        .filter(attempt::Column::SubmittedAt.is_not_null())
+        .filter(attempt::Column::Phase.is_in([Phase::Baseline, Phase::Post]))
+        .order_by_asc(attempt::Column::UserId)
+        .order_by_asc(attempt::Column::SubmittedAt)
+        .order_by_asc(attempt::Column::Id)
+        .all(db)
+        .await?)
+}
+
 /// `cells` added up over their months: the expected `report_totals`.
 pub(super) fn over_all_months(cells: &KeyedRows) -> KeyedRows {
     let mut totals = KeyedRows::new();
@@ -118,7 +125,7 @@ pub(super) fn over_all_months(cells: &KeyedRows) -> KeyedRows {
 
 /// The attempts reports count: per learner the first submitted baseline and the most recent
 /// submitted post-assessment (docs/design.md §4). `submitted` is ordered by user, time, id.
-fn counted_attempts(submitted: &[attempt::Model]) -> HashSet<i64> {
+pub(super) fn counted_attempts(submitted: &[attempt::Model]) -> HashSet<i64> {
     let mut first_baseline: HashMap<i64, i64> = HashMap::new();
     let mut last_post: HashMap<i64, i64> = HashMap::new();
     for a in submitted {
@@ -142,6 +149,33 @@ async fn expected_cells(
     counted: &[&attempt::Model],
     scored: &HashMap<i64, AttemptTopics>,
 ) -> AppResult<KeyedRows> {
+    Ok(expected_sums(db, counted, scored)
+        .await?
+        .into_iter()
+        .map(|(key, sums)| {
+            let key = read::row_key(
+                Table::ReportCells,
+                &[
+                    key.organisation_id.to_string(),
+                    key.job_role_id.to_string(),
+                    key.band,
+                    key.topic_id.to_string(),
+                    key.phase.to_string(),
+                    key.period.to_string(),
+                ],
+            );
+            (key, stored_values(&sums))
+        })
+        .collect())
+}
+
+/// Each report cell's sums recomputed from the `counted` attempts (scored in `scored`), the
+/// current role targets and module completions.
+pub(super) async fn expected_sums(
+    db: &impl ConnectionTrait,
+    counted: &[&attempt::Model],
+    scored: &HashMap<i64, AttemptTopics>,
+) -> AppResult<HashMap<CellKey, CellSums>> {
     let targets: HashMap<(i64, i64), (f64, f64)> = role_target::Entity::find()
         .all(db)
         .await?
@@ -157,7 +191,7 @@ async fn expected_cells(
         .filter(|a| a.phase == Phase::Baseline)
         .map(|a| (a.user_id, a.id))
         .collect();
-    let mut cells: BTreeMap<String, CellSums> = BTreeMap::new();
+    let mut cells: HashMap<CellKey, CellSums> = HashMap::new();
     for a in counted {
         let (Some(organisation), Some(role), Some(at), Some(topics)) = (
             a.organisation_id,
@@ -190,24 +224,18 @@ async fn expected_cells(
             if let Some(pre) = pre.and_then(|p| p.scored.topics.get(&topic)) {
                 sums += CellSums::gain_pair(pre.knowledge, score.knowledge);
             }
-            let key = read::row_key(
-                Table::ReportCells,
-                &[
-                    organisation.to_string(),
-                    role.to_string(),
-                    a.band.clone().unwrap_or_default(),
-                    topic.to_string(),
-                    a.phase.to_string(),
-                    Period::of(at).to_string(),
-                ],
-            );
+            let key = CellKey {
+                organisation_id: organisation,
+                job_role_id: role,
+                band: a.band.clone().unwrap_or_default(),
+                topic_id: topic,
+                phase: a.phase,
+                period: Period::of(at),
+            };
             *cells.entry(key).or_default() += sums;
         }
     }
-    Ok(cells
-        .into_iter()
-        .map(|(key, sums)| (key, stored_values(&sums)))
-        .collect())
+    Ok(cells)
 }
 
 /// Per learner, the topics of the modules they completed (at the version they completed).

@@ -18,6 +18,7 @@ pub mod glossary;
 pub mod guards;
 pub mod health;
 pub mod ids;
+pub mod job_titles;
 pub mod learn;
 pub mod listing;
 pub mod mail_schedule;
@@ -30,6 +31,7 @@ pub mod periodic;
 pub mod reports;
 pub mod request_id;
 pub mod request_span;
+pub mod targets;
 
 use rocket::Route;
 
@@ -48,6 +50,8 @@ pub fn routes() -> Vec<Route> {
     routes.extend(manage::routes());
     routes.extend(author::routes());
     routes.extend(reports::routes());
+    routes.extend(targets::routes());
+    routes.extend(job_titles::routes());
     routes
 }
 

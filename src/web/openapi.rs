@@ -77,6 +77,8 @@ pub fn document(release: bool) -> Document {
     doc.merge(super::manage::assignments::ApiDoc::openapi());
     doc.merge(super::manage::assignment_changes::ApiDoc::openapi());
     doc.merge(super::accounts::admin_teams::ApiDoc::openapi());
+    doc.merge(super::targets::ApiDoc::openapi());
+    doc.merge(super::job_titles::ApiDoc::openapi());
     Security { release }.modify(&mut doc);
     ErrorAnswers.modify(&mut doc);
     doc

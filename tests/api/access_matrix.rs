@@ -202,6 +202,20 @@ const EXPECTED: &[(&str, &str, [u16; 6])] = &[
     ("GET", "/api/v1/admin/users/<id>/teams", [401, 403, 403, 403, 403, 200]),
     ("PUT", "/api/v1/admin/users/<id>/teams", [401, 403, 403, 403, 403, 200]),
     ("GET", "/api/v1/admin/audit", [401, 403, 403, 403, 403, 200]),
+    // targets: trainers and admins edit them (an empty form changes nothing, so 303; an empty
+    // body names no targets, so 422); job titles: admins only (`<id>` is no mapping, so 404)
+    ("GET", "/targets", [303, 403, 200, 403, 403, 200]),
+    ("GET", "/targets/<job_role>", [303, 403, 200, 403, 403, 200]),
+    ("POST", "/targets/<job_role>", [303, 403, 303, 403, 403, 303]),
+    ("GET", "/api/v1/targets", [401, 403, 200, 403, 403, 200]),
+    ("GET", "/api/v1/targets/<job_role>", [401, 403, 200, 403, 403, 200]),
+    ("PUT", "/api/v1/targets/<job_role>", [401, 403, 422, 403, 403, 422]),
+    ("GET", "/admin/job-titles", [303, 403, 403, 403, 403, 200]),
+    ("POST", "/admin/job-titles", [303, 403, 403, 403, 403, 422]),
+    ("POST", "/admin/job-titles/<id>/remove", [303, 403, 403, 403, 403, 404]),
+    ("GET", "/api/v1/admin/job-titles", [401, 403, 403, 403, 403, 200]),
+    ("POST", "/api/v1/admin/job-titles", [401, 403, 403, 403, 403, 422]),
+    ("DELETE", "/api/v1/admin/job-titles/<id>", [401, 403, 403, 403, 403, 404]),
     ("GET", "/api/v1/author/topics/<slug>/items", [401, 403, 200, 403, 403, 200]),
     ("GET", "/api/v1/author/items/<id>", [401, 403, 404, 403, 403, 404]),
     ("GET", "/api/v1/author/items", [401, 403, 200, 403, 403, 200]),
@@ -256,6 +270,7 @@ fn concrete(path: &str, subject_id: i64, organisation_id: i64) -> String {
     path.replace("/assessments/<slug>", "/assessments/baseline")
         .replace("<slug>", "genomics-basics")
         .replace("<module>", "genomics-basics")
+        .replace("<job_role>", "healthcare-assistant")
         .replace("<n>", "1")
         .replace("<number>", "1")
         .replace("<id>", &subject_id.to_string())

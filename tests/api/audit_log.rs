@@ -5,10 +5,11 @@
 use genomics_training::accounts::erasure::{self, ErasedBy};
 use genomics_training::accounts::import::{self, ImportedBy};
 use genomics_training::accounts::users::{self, Roles};
-use genomics_training::accounts::{local_details, teams};
+use genomics_training::accounts::{job_titles, local_details, teams};
 use genomics_training::audit::sentence::ACTIONS;
 use genomics_training::audit::{self, Event, action};
 use genomics_training::authoring;
+use genomics_training::targets;
 use rocket::http::Status;
 use serde_json::json;
 
@@ -57,6 +58,7 @@ async fn given_every_kind_of_entry(app: &TestApp, world: &World) {
     local_details::save(db, world.org_a.into(), changes, changed_by)
         .await
         .unwrap();
+    given_target_and_job_title_entries(db, admin.id).await;
     let by = Some(admin.id);
     let item = authoring::create_item(
         db,
@@ -245,6 +247,43 @@ async fn given_every_kind_of_entry(app: &TestApp, world: &World) {
         }
         audit::record(db, event).await.unwrap();
     }
+}
+
+/// A target changed, and a job title mapped and unmapped, through their services.
+async fn given_target_and_job_title_entries(
+    db: &sea_orm::DatabaseConnection,
+    admin: genomics_training::ids::PersonId,
+) {
+    let entries = std::collections::HashMap::from([(
+        "samples".to_owned(),
+        targets::RawTarget {
+            required_level: "50".into(),
+            importance: "3".into(),
+        },
+    )]);
+    let by = targets::ChangedBy {
+        user_id: admin,
+        source: "web",
+        client_address: None,
+    };
+    targets::save(db, "receptionist", &entries, by)
+        .await
+        .unwrap()
+        .unwrap();
+    let by = job_titles::MappedBy {
+        user_id: Some(admin),
+        client_address: None,
+    };
+    let new = job_titles::NewJobTitle {
+        title: "Front Desk".into(),
+        job_role: "receptionist".into(),
+        organisation_code: None,
+    };
+    let added = job_titles::add(db, &new, by.clone())
+        .await
+        .unwrap()
+        .unwrap();
+    job_titles::remove(db, added.id, by).await.unwrap();
 }
 
 /// The audit page's entries: each one's sentence (HTML) and the whole item.

@@ -40,7 +40,7 @@ pub async fn given_import_setup(app: &TestApp) -> Session {
     app.sign_in_as(&admin).await
 }
 
-async fn import(app: &TestApp, admin: &Session, csv: &str) -> (Status, serde_json::Value) {
+pub async fn import(app: &TestApp, admin: &Session, csv: &str) -> (Status, serde_json::Value) {
     app.send_json_as(
         admin,
         Method::Post,
@@ -260,6 +260,10 @@ async fn upload_page_lists_bad_rows_with_an_error_summary() {
     let page = body_of(response).await;
     assert!(page.contains("nhsuk-error-summary"));
     assert!(page.contains("Line 2: email"));
+    assert!(
+        page.contains("href=\"/admin/job-titles\""),
+        "the way to map a title"
+    );
 }
 
 /// A ward's staff activate their accounts from one shared address: working links are never

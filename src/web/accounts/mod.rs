@@ -67,6 +67,21 @@ impl FormErrors {
         });
     }
 
+    /// Problems given as (field, message), in that order.
+    pub fn of<F: Into<String>>(problems: impl IntoIterator<Item = (F, String)>) -> Self {
+        let mut errors = Self::default();
+        for (field, message) in problems {
+            errors.add(field, message);
+        }
+        errors
+    }
+
+    /// The problems as one 422 for a JSON twin, messages joined.
+    pub fn unprocessable(self) -> crate::error::AppError {
+        let messages: Vec<String> = self.0.into_iter().map(|e| e.message).collect();
+        crate::error::AppError::Unprocessable(messages.join(". "))
+    }
+
     /// Adds problems by field, in the order given.
     pub fn extend(&mut self, problems: crate::validation::FieldErrors) {
         for (field, message) in problems {

@@ -1,0 +1,71 @@
+//! Rebuilding the report aggregates from the raw data, for when what they were summed against
+//! changes: a role's targets (`n_at_target`, `n_high_below_target` and `n_completed` depend on
+//! them). The exact tables (`report_cells`, `report_totals`) are recomputed exactly as `verify`
+//! recomputes them, replaced whole, and publication is replayed from them
+//! (`crate::aggregates::replace`), so `verify` is clean afterwards.
+//!
+//! Runs inside the caller's transaction (the target change and the rebuild commit together or
+//! not at all). Set-based where the data allow: the old rows go in one `DELETE` per table and
+//! the new ones in multi-row inserts; only the scoring of each counted
+//! attempt is per attempt, as at submit.
+
+use std::collections::HashMap;
+
+use sea_orm::{
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, TransactionTrait,
+};
+use serde::Serialize;
+
+use super::verify::{counted_attempts, expected_sums, submitted_attempts};
+use crate::aggregates::replace::replace_cells;
+use crate::assessment::aggregates::load_attempt_topics;
+use crate::error::AppResult;
+
+/// What a rebuild did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Rebuilt {
+    /// Attempts the reports count (first baselines, latest post-assessments), rescored.
+    pub attempts: usize,
+    /// Report cells (group × topic × phase × month) written.
+    pub cells: usize,
+}
+
+/// The tables a submit adds to, in the order it writes them, so on PostgreSQL the rebuild
+/// waits for submits under way and submits that start later wait for it (no deadlock: the
+/// same order).
+const LOCKED: &str = "LOCK TABLE report_cells, report_totals, report_pending, report_published, \
+                      report_published_totals IN EXCLUSIVE MODE";
+
+/// [`rebuild_from_raw`] in a transaction of its own.
+pub async fn rebuild(db: &DatabaseConnection) -> AppResult<Rebuilt> {
+    let txn = db.begin().await?;
+    let rebuilt = rebuild_from_raw(&txn).await?;
+    txn.commit().await?;
+    Ok(rebuilt)
+}
+
+/// Recomputes `report_cells` and `report_totals` from the raw data with the current targets,
+/// and publishes afresh from them, inside the caller's transaction `db` (which holds the
+/// tables' locks on PostgreSQL until it ends).
+#[tracing::instrument(skip(db))]
+pub async fn rebuild_from_raw(db: &DatabaseTransaction) -> AppResult<Rebuilt> {
+    if db.get_database_backend() == DbBackend::Postgres {
+        db.execute_unprepared(LOCKED).await?;
+    }
+    let submitted = submitted_attempts(db).await?;
+    let counted_ids = counted_attempts(&submitted);
+    let counted: Vec<_> = submitted
+        .iter()
+        .filter(|a| counted_ids.contains(&a.id))
+        .collect();
+    let mut scored = HashMap::new();
+    for a in &counted {
+        scored.insert(a.id, load_attempt_topics(db, a.id).await?);
+    }
+    let cells = expected_sums(db, &counted, &scored).await?;
+    replace_cells(db, &cells).await?;
+    Ok(Rebuilt {
+        attempts: counted.len(),
+        cells: cells.len(),
+    })
+}
