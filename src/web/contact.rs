@@ -34,7 +34,6 @@ async fn show_contact_page(
         "Contact us",
         json!({
             "contact_html": contact.html,
-            "organisation": contact.organisation,
             "signed_in": chrome.user.is_some(),
         }),
     ))

@@ -288,7 +288,7 @@ async fn the_contact_page_shows_the_organisations_own_help_to_its_staff_only() {
     let learner = app.session_for(&world.learner).await;
     let page = body_of(app.get_as(&learner, "/contact").await).await;
     assert!(
-        page.contains("Questions about the training at Trust A"),
+        page.contains("Help with this training at Trust A"),
         "{page}"
     );
     assert!(
