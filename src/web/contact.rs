@@ -40,8 +40,8 @@ async fn show_contact_page(
 }
 
 /// Whom to contact about the training: the organisation of the caller's current job's own
-/// text, or the general advice (also without signing in).
-#[utoipa::path(tag = "accounts", responses((status = 200, body = Contact)))]
+/// text, or the general advice. Open to anyone; signed in, the caller's organisation's text.
+#[utoipa::path(tag = "accounts", security(()), responses((status = 200, body = Contact)))]
 #[get("/api/v1/contact")]
 async fn show_contact_json(
     state: &State<AppState>,
