@@ -8,9 +8,10 @@ use serde::Serialize;
 
 use super::users::{self, JobView};
 use crate::accounts::OrgScope;
-use crate::entities::{audit_log, one_time_token, organisation, session};
+use crate::entities::{audit_log, mail_sent, one_time_token, organisation, session};
 use crate::error::{AppError, AppResult};
 use crate::ids::PersonId;
+use crate::notify::preferences::Preferences;
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Roles {
@@ -61,8 +62,22 @@ pub struct AccountData {
     pub jobs: Vec<JobView>,
     pub sessions: Vec<SessionData>,
     pub one_time_links: Vec<LinkData>,
+    /// The optional emails this person has chosen to get.
+    pub mail_preferences: Preferences,
+    /// The notices, reminders and summaries queued for them, oldest first (what and when; the
+    /// messages themselves are not kept once sent).
+    pub emails_sent: Vec<EmailSentData>,
     /// Oldest first.
     pub audit: Vec<AuditData>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct EmailSentData {
+    /// `assignment_notice`, `reminder_before`, `reminder_overdue` or `weekly_summary`.
+    pub kind: String,
+    /// The assignment or week it was about.
+    pub reference: String,
+    pub queued_at: DateTime<Utc>,
 }
 
 pub async fn account_data(db: &impl ConnectionTrait, user_id: PersonId) -> AppResult<AccountData> {
@@ -91,6 +106,19 @@ pub async fn account_data(db: &impl ConnectionTrait, user_id: PersonId) -> AppRe
             last_seen_at: s.last_seen_at,
             expires_at: s.expires_at,
             client_address: s.client_address,
+        })
+        .collect();
+    let emails_sent = mail_sent::Entity::find()
+        .filter(mail_sent::Column::UserId.eq(user_id))
+        .order_by_asc(mail_sent::Column::CreatedAt)
+        .order_by_asc(mail_sent::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| EmailSentData {
+            kind: m.kind,
+            reference: m.reference,
+            queued_at: m.created_at,
         })
         .collect();
     let one_time_links = one_time_token::Entity::find()
@@ -142,6 +170,8 @@ pub async fn account_data(db: &impl ConnectionTrait, user_id: PersonId) -> AppRe
         jobs: detail.job_history,
         sessions,
         one_time_links,
+        mail_preferences: crate::notify::preferences::of(db, user_id.into()).await?,
+        emails_sent,
         audit,
     })
 }

@@ -336,6 +336,22 @@ async fn the_json_twin_reads_and_changes_the_choices_named() {
         let (status, _) = put_choices(&app, &learner, bad.clone()).await;
         assert!(status.code >= 400 && status.code < 500, "{bad}: {status}");
     }
+    // The choices, and what was queued for the person, are in their own data export.
+    let manager = app.session_for(&world.manager_a).await;
+    assign_samples(&app, &manager, &world, 30).await;
+    pass(&app, Utc::now().date_naive()).await;
+    let (status, export) = app.get_json_as(&learner, "/api/v1/record/export").await;
+    assert_eq!(status, Status::Ok, "{export}");
+    assert_eq!(export["account"]["mail_preferences"]["reminders"], false);
+    assert_eq!(
+        export["account"]["mail_preferences"]["assignment_notices"],
+        true
+    );
+    let sent = export["account"]["emails_sent"]
+        .as_array()
+        .expect("emails_sent");
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(sent[0]["kind"], "assignment_notice");
 }
 
 #[rocket::async_test]
