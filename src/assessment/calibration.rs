@@ -85,8 +85,7 @@ pub(crate) fn is_right(dont_know: bool, certainty: Option<i16>, fraction: Option
     !dont_know && certainty.is_some() && fraction.unwrap_or(0.0) >= FULL_CREDIT
 }
 
-/// attempt_id, item_version_id, dont_know, certainty, fraction.
-type ResponseRow = (i64, i64, bool, Option<i16>, Option<f64>);
+use super::priors::ResponseRow;
 
 /// Per topic, the item versions answered and each attempt's answers to them (by index).
 struct TopicData {
@@ -210,7 +209,11 @@ pub async fn calibrate(
             .exec_without_returning(&txn)
             .await?;
     }
-    let priors = super::priors::fit_and_store(&txn, run).await?;
+    let topic_of: HashMap<i64, i64> = versions
+        .iter()
+        .map(|(version, (topic, _, _))| (*version, *topic))
+        .collect();
+    let priors = super::priors::fit_and_store(&txn, run, &rows, &topic_of).await?;
     txn.commit().await?;
     Ok(Some(CalibrationSummary {
         run_id: run,

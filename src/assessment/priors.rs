@@ -1,6 +1,7 @@
 //! The decision priors of each job role and staff group (docs/measurement.md, "What a
 //! learner's role tells us"): fitted by [`crate::measures::prior::fit`] to the topic scores of
-//! first baselines, stored with each calibration run, and read by the plan, the result and the
+//! first baselines (from the responses the calibration reads, or the topic sums kept when
+//! retention removed them), stored with each calibration run, and read by the plan, the result and the
 //! adaptive baseline for the learner's role.
 
 use std::collections::{BTreeMap, HashMap};
@@ -74,8 +75,15 @@ fn stored(row: &decision_prior::Model) -> Prior {
     }
 }
 
-/// (job role, staff group, topic, items, score, learners) of first baselines' topic scores.
+/// (job role, staff group, topic, items, score, learners) of first baselines' kept topic sums.
 type TopicScoreRow = (i64, i64, i64, i64, f64, i64);
+
+/// (job role, staff group, topic, items, score in thousandths): learners alike for the fit.
+type ScoreKey = (i64, i64, i64, i64, i64);
+
+/// One first-baseline response as the calibration reads it: attempt, item version, "I don't
+/// know", certainty, fraction.
+pub type ResponseRow = (i64, i64, bool, Option<i16>, Option<f64>);
 
 fn attempt_of_score() -> RelationDef {
     attempt_topic_score::Entity::belongs_to(attempt::Entity)
@@ -84,10 +92,75 @@ fn attempt_of_score() -> RelationDef {
         .into()
 }
 
-/// Fits every job role's and staff group's prior for each topic from first baselines and
-/// writes those with enough learners under `run_id`. Returns how many were written.
-pub async fn fit_and_store(db: &impl ConnectionTrait, run_id: i64) -> AppResult<usize> {
-    let rows: Vec<TopicScoreRow> = attempt_topic_score::Entity::find()
+/// The first baselines of people with a job role: attempt → (job role, staff group).
+fn first_baselines() -> sea_orm::Select<attempt::Entity> {
+    attempt::Entity::find()
+        .filter(attempt::Column::Phase.eq(Phase::Baseline))
+        .filter(attempt::Column::IsReported.eq(true))
+        .filter(attempt::Column::JobRoleId.is_not_null())
+        .filter(attempt::Column::StaffGroupId.is_not_null())
+}
+
+/// Each first baseline's topic scores from `responses` (items, score: a partly right answer
+/// counts its fraction, "I don't know" and an answer without certainty 0, as the result
+/// scores them), by (job role, staff group, topic), with how many learners had each.
+async fn from_responses(
+    db: &impl ConnectionTrait,
+    responses: &[ResponseRow],
+    topic_of: &HashMap<i64, i64>,
+) -> AppResult<Vec<TopicScoreRow>> {
+    let jobs: HashMap<i64, (i64, i64)> = first_baselines()
+        .filter(attempt::Column::ResponsesRemovedAt.is_null())
+        .select_only()
+        .column(attempt::Column::Id)
+        .column(attempt::Column::JobRoleId)
+        .column(attempt::Column::StaffGroupId)
+        .into_tuple::<(i64, i64, i64)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|(id, role, group)| (id, (role, group)))
+        .collect();
+    let mut per_attempt: HashMap<(i64, i64), (i64, f64)> = HashMap::new();
+    for &(attempt_id, version, dont_know, certainty, fraction) in responses {
+        let (Some(topic), true) = (topic_of.get(&version), jobs.contains_key(&attempt_id)) else {
+            continue;
+        };
+        let score = if !dont_know && certainty.is_some() {
+            fraction.unwrap_or(0.0)
+        } else {
+            0.0
+        };
+        let entry = per_attempt.entry((attempt_id, *topic)).or_default();
+        entry.0 += 1;
+        entry.1 += score;
+    }
+    // Learners with the same role, topic and score add up (the score to a thousandth, as the
+    // fit reads it).
+    let mut grouped: HashMap<ScoreKey, (f64, i64)> = HashMap::new();
+    for ((attempt_id, topic), (n, sum)) in per_attempt {
+        let (role, group) = jobs[&attempt_id];
+        let key = (role, group, topic, n, (sum * 1000.0).round() as i64);
+        let entry = grouped.entry(key).or_insert((sum, 0));
+        entry.1 += 1;
+    }
+    Ok(grouped
+        .into_iter()
+        .map(|((role, group, topic, n, _), (sum, learners))| (role, group, topic, n, sum, learners))
+        .collect())
+}
+
+/// Fits every job role's and staff group's prior for each topic from first baselines (their
+/// `responses`, with each item version's topic in `topic_of`, and the kept topic sums of those
+/// whose responses retention removed) and writes those with enough learners under `run_id`.
+/// Returns how many were written.
+pub async fn fit_and_store(
+    db: &impl ConnectionTrait,
+    run_id: i64,
+    responses: &[ResponseRow],
+    topic_of: &HashMap<i64, i64>,
+) -> AppResult<usize> {
+    let mut rows: Vec<TopicScoreRow> = attempt_topic_score::Entity::find()
         .select_only()
         .column(attempt::Column::JobRoleId)
         .column(attempt::Column::StaffGroupId)
@@ -101,6 +174,7 @@ pub async fn fit_and_store(db: &impl ConnectionTrait, run_id: i64) -> AppResult<
         .join(JoinType::InnerJoin, attempt_of_score())
         .filter(attempt::Column::Phase.eq(Phase::Baseline))
         .filter(attempt::Column::IsReported.eq(true))
+        .filter(attempt::Column::ResponsesRemovedAt.is_not_null())
         .filter(attempt::Column::JobRoleId.is_not_null())
         .filter(attempt::Column::StaffGroupId.is_not_null())
         .filter(Expr::col(attempt_topic_score::Column::NResponses).gt(0))
@@ -112,6 +186,7 @@ pub async fn fit_and_store(db: &impl ConnectionTrait, run_id: i64) -> AppResult<
         .into_tuple()
         .all(db)
         .await?;
+    rows.extend(from_responses(db, responses, topic_of).await?);
     let mut scores: BTreeMap<(&str, i64, i64), prior::Scores> = BTreeMap::new();
     for &(role, group, topic, n, sum, learners) in &rows {
         let score = (

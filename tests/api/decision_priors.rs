@@ -2,11 +2,14 @@
 //! role and staff group from first baselines' topic scores, used only with 30 or more
 //! learners, falling back from role to staff group to uniform, and moving the decision.
 
+use std::collections::HashMap;
+
 use chrono::Utc;
 use genomics_training::assessment::priors;
 use genomics_training::assessment::{AttemptStatus, Phase};
 use genomics_training::entities::{
-    assessment, attempt, attempt_topic_score, calibration_run, job_role, topic, user,
+    assessment, attempt, attempt_topic_score, calibration_run, decision_prior, job_role, topic,
+    user,
 };
 use genomics_training::measures::decision::{self, Prior};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
@@ -32,13 +35,15 @@ async fn topic_id(app: &TestApp, slug: &str) -> i64 {
         .id
 }
 
-/// `count` learners of `role` whose first baseline scored each (topic, items, right).
+/// `count` learners of `role` whose first baseline scored each (topic, items, right), kept as
+/// topic sums after retention removed the responses (none given: their responses are passed
+/// to the fit instead). Returns the attempts.
 async fn given_learners(
     app: &TestApp,
     role: &job_role::Model,
     count: usize,
     scores: &[(i64, i64, f64)],
-) {
+) -> Vec<i64> {
     let baseline = assessment::Entity::find()
         .filter(assessment::Column::Slug.eq("baseline"))
         .one(app.db())
@@ -47,6 +52,7 @@ async fn given_learners(
         .expect("the content has a baseline");
     let now = Utc::now();
     let offset = user::Entity::find().count(app.db()).await.unwrap();
+    let mut attempts = Vec::new();
     for i in 0..count {
         let person = user::ActiveModel {
             email: Set(format!("{}-{}@prior.nhs.uk", role.slug, offset + i as u64)),
@@ -71,11 +77,13 @@ async fn given_learners(
             job_role_id: Set(Some(role.id)),
             staff_group_id: Set(Some(role.staff_group_id)),
             is_reported: Set(true),
+            responses_removed_at: Set((!scores.is_empty()).then_some(now)),
             ..Default::default()
         }
         .insert(app.db())
         .await
         .unwrap();
+        attempts.push(sitting.id);
         for &(topic_id, n, right) in scores {
             attempt_topic_score::ActiveModel {
                 attempt_id: Set(sitting.id),
@@ -94,6 +102,7 @@ async fn given_learners(
             .unwrap();
         }
     }
+    attempts
 }
 
 #[rocket::async_test]
@@ -106,7 +115,10 @@ async fn priors_come_from_the_role_then_its_staff_group_and_move_the_decision() 
     let samples = topic_id(&app, "samples").await;
     let basics = topic_id(&app, "genomics-basics").await;
     // 40 phlebotomists, mostly all right on samples and mostly all wrong on the basics; 10
-    // assistants (too few for a role prior of their own) one of three right on samples.
+    // assistants (too few for a role prior of their own) one of three right on samples. 30
+    // phlebotomists' answers are kept as topic sums (retention removed them); the other 10
+    // still have their responses, which the calibration passes to the fit: on samples two
+    // right and one "I don't know", on the basics one right, one half right, one wrong.
     given_learners(
         &app,
         &phlebotomist,
@@ -114,14 +126,30 @@ async fn priors_come_from_the_role_then_its_staff_group_and_move_the_decision() 
         &[(samples, 3, 3.0), (basics, 3, 0.0)],
     )
     .await;
-    given_learners(
-        &app,
-        &phlebotomist,
-        10,
-        &[(samples, 3, 2.0), (basics, 3, 1.0)],
-    )
-    .await;
+    let answered = given_learners(&app, &phlebotomist, 10, &[]).await;
     given_learners(&app, &assistant, 10, &[(samples, 3, 1.0)]).await;
+    let topic_of: HashMap<i64, i64> = [
+        (101, samples),
+        (102, samples),
+        (103, samples),
+        (201, basics),
+        (202, basics),
+        (203, basics),
+    ]
+    .into();
+    let responses: Vec<priors::ResponseRow> = answered
+        .iter()
+        .flat_map(|&a| {
+            [
+                (a, 101, false, Some(2), Some(1.0)),
+                (a, 102, false, Some(3), Some(1.0)),
+                (a, 103, true, None, None),
+                (a, 201, false, Some(1), Some(1.0)),
+                (a, 202, false, Some(2), Some(0.5)),
+                (a, 203, false, Some(3), Some(0.0)),
+            ]
+        })
+        .collect();
 
     // Before any calibration run: uniform for everyone.
     let none = priors::for_role(app.db(), Some(phlebotomist.id))
@@ -144,7 +172,23 @@ async fn priors_come_from_the_role_then_its_staff_group_and_move_the_decision() 
     .unwrap();
     // Phlebotomists × 2 topics and the staff group × 2 topics (50 and 40 learners); the
     // assistants' 10 are too few for a role prior.
-    assert_eq!(priors::fit_and_store(app.db(), run.id).await.unwrap(), 4);
+    assert_eq!(
+        priors::fit_and_store(app.db(), run.id, &responses, &topic_of)
+            .await
+            .unwrap(),
+        4
+    );
+    // Each prior counts its learners from both sources.
+    let stored = decision_prior::Entity::find().all(app.db()).await.unwrap();
+    let learners = |scope: &str, topic: i64| {
+        stored
+            .iter()
+            .find(|p| p.scope == scope && p.topic_id == topic)
+            .map(|p| p.learners)
+    };
+    assert_eq!(learners("job_role", samples), Some(40));
+    assert_eq!(learners("job_role", basics), Some(40));
+    assert_eq!(learners("staff_group", samples), Some(50));
 
     let phleb = priors::for_role(app.db(), Some(phlebotomist.id))
         .await
