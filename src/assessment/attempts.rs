@@ -241,7 +241,8 @@ async fn current_targets(
         .into_iter()
         .map(|t| (t.topic_id, f64::from(t.required_level)))
         .collect();
-    Ok((targets, priors::for_role(db, Some(job.job_role_id)).await?))
+    let job = Some((job.job_role_id, job.staff_group_id));
+    Ok((targets, priors::for_role(db, job).await?))
 }
 
 /// The adaptive baseline (docs/measurement.md): for each of `topics` (every topic when `None`)

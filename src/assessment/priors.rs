@@ -9,12 +9,12 @@ use std::collections::{BTreeMap, HashMap};
 use sea_orm::{
     ActiveValue::Set,
     ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QuerySelect, RelationDef,
-    sea_query::{Expr, ExprTrait},
+    sea_query::{Expr, ExprTrait, Query},
 };
 
-use super::calibration;
-use crate::entities::{Phase, attempt, attempt_topic_score, decision_prior, job_role};
+use crate::entities::{Phase, attempt, attempt_topic_score, calibration_run, decision_prior};
 use crate::error::AppResult;
+use crate::measures::ResponseSums;
 use crate::measures::prior::{self, Prior};
 
 const JOB_ROLE: &str = "job_role";
@@ -30,30 +30,25 @@ impl RolePriors {
     }
 }
 
-/// The priors the latest calibration run holds for `job_role_id` (uniform for every topic
-/// without a role, a run, or enough learners).
-pub async fn for_role(
-    db: &impl ConnectionTrait,
-    job_role_id: Option<i64>,
-) -> AppResult<RolePriors> {
-    let Some(role_id) = job_role_id else {
+/// The priors the latest calibration run holds for a learner in `job` (job role, staff
+/// group): uniform for every topic without a job, a run, or enough learners. One query.
+pub async fn for_role(db: &impl ConnectionTrait, job: Option<(i64, i64)>) -> AppResult<RolePriors> {
+    let Some((role_id, group_id)) = job else {
         return Ok(RolePriors::default());
     };
-    let Some(run) = calibration::latest_run(db).await? else {
-        return Ok(RolePriors::default());
-    };
-    let Some(role) = job_role::Entity::find_by_id(role_id).one(db).await? else {
-        return Ok(RolePriors::default());
-    };
+    let latest_run = Query::select()
+        .expr(Expr::col(calibration_run::Column::Id).max())
+        .from(calibration_run::Entity)
+        .take();
     let rows = decision_prior::Entity::find()
-        .filter(decision_prior::Column::CalibrationRunId.eq(run.id))
+        .filter(decision_prior::Column::CalibrationRunId.in_subquery(latest_run))
         .filter(
             (decision_prior::Column::Scope
                 .eq(JOB_ROLE)
                 .and(decision_prior::Column::ScopeId.eq(role_id)))
             .or(decision_prior::Column::Scope
                 .eq(STAFF_GROUP)
-                .and(decision_prior::Column::ScopeId.eq(role.staff_group_id))),
+                .and(decision_prior::Column::ScopeId.eq(group_id))),
         )
         .all(db)
         .await?;
@@ -101,9 +96,8 @@ fn first_baselines() -> sea_orm::Select<attempt::Entity> {
         .filter(attempt::Column::StaffGroupId.is_not_null())
 }
 
-/// Each first baseline's topic scores from `responses` (items, score: a partly right answer
-/// counts its fraction, "I don't know" and an answer without certainty 0, as the result
-/// scores them), by (job role, staff group, topic), with how many learners had each.
+/// Each first baseline's topic scores from `responses` (items, and the score the result gives
+/// them: [`super::scoring::answer_of`]), by (job role, staff group, topic), with how many learners had each.
 async fn from_responses(
     db: &impl ConnectionTrait,
     responses: &[ResponseRow],
@@ -126,11 +120,8 @@ async fn from_responses(
         let (Some(topic), true) = (topic_of.get(&version), jobs.contains_key(&attempt_id)) else {
             continue;
         };
-        let score = if !dont_know && certainty.is_some() {
-            fraction.unwrap_or(0.0)
-        } else {
-            0.0
-        };
+        let answer = super::scoring::answer_of(dont_know, certainty, fraction);
+        let score = ResponseSums::from_answer(&answer).sum_fraction_answered;
         let entry = per_attempt.entry((attempt_id, *topic)).or_default();
         entry.0 += 1;
         entry.1 += score;

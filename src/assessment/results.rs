@@ -99,7 +99,8 @@ pub async fn attempt_result(
         ));
     }
     let topics = load_attempt_topics(db, attempt.id).await?;
-    let priors = super::priors::for_role(db, attempt.job_role_id).await?;
+    let priors =
+        super::priors::for_role(db, attempt.job_role_id.zip(attempt.staff_group_id)).await?;
     let targets: HashMap<i64, (i32, i32)> = match attempt.job_role_id {
         Some(role) => role_target::Entity::find()
             .filter(role_target::Column::JobRoleId.eq(role))

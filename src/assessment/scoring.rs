@@ -56,13 +56,19 @@ fn knowledge(responses: &ResponseSums) -> f64 {
 
 /// A stored response as a measured answer.
 pub fn to_answer(row: &response::Model) -> Answer {
+    answer_of(row.dont_know, row.certainty, row.fraction)
+}
+
+/// A response's stored columns ("I don't know", certainty, fraction) as a measured answer:
+/// answered only with a certainty the scale knows, else "I don't know".
+pub fn answer_of(dont_know: bool, certainty: Option<i16>, fraction: Option<f64>) -> Answer {
     match (
-        row.dont_know,
-        row.certainty
+        dont_know,
+        certainty
             .and_then(|c| u8::try_from(c).ok())
             .and_then(Certainty::from_level),
     ) {
-        (false, Some(certainty)) => Answer::answered(row.fraction.unwrap_or(0.0), certainty),
+        (false, Some(certainty)) => Answer::answered(fraction.unwrap_or(0.0), certainty),
         _ => Answer::DontKnow,
     }
 }

@@ -74,7 +74,7 @@ pub async fn plan(db: &impl ConnectionTrait, user_id: PersonId) -> AppResult<Opt
         return Ok(None);
     };
     let scored = load_attempt_topics(db, baseline.id).await?.scored;
-    let priors = priors::for_role(db, baseline.job_role_id).await?;
+    let priors = priors::for_role(db, baseline.job_role_id.zip(baseline.staff_group_id)).await?;
     let targets: HashMap<i64, (f64, f64)> = match baseline.job_role_id {
         Some(role) => role_target::Entity::find()
             .filter(role_target::Column::JobRoleId.eq(role))

@@ -152,9 +152,12 @@ async fn priors_come_from_the_role_then_its_staff_group_and_move_the_decision() 
         .collect();
 
     // Before any calibration run: uniform for everyone.
-    let none = priors::for_role(app.db(), Some(phlebotomist.id))
-        .await
-        .unwrap();
+    let none = priors::for_role(
+        app.db(),
+        Some((phlebotomist.id, phlebotomist.staff_group_id)),
+    )
+    .await
+    .unwrap();
     assert_eq!(none.topic(samples), Prior::UNIFORM);
 
     let run = calibration_run::ActiveModel {
@@ -190,9 +193,12 @@ async fn priors_come_from_the_role_then_its_staff_group_and_move_the_decision() 
     assert_eq!(learners("job_role", basics), Some(40));
     assert_eq!(learners("staff_group", samples), Some(50));
 
-    let phleb = priors::for_role(app.db(), Some(phlebotomist.id))
-        .await
-        .unwrap();
+    let phleb = priors::for_role(
+        app.db(),
+        Some((phlebotomist.id, phlebotomist.staff_group_id)),
+    )
+    .await
+    .unwrap();
     let knows = phleb.topic(samples);
     assert!(knows.mean() > 0.85 && knows.strength() <= 6.0, "{knows:?}");
     assert!(
@@ -202,7 +208,7 @@ async fn priors_come_from_the_role_then_its_staff_group_and_move_the_decision() 
     );
 
     // The assistants fall back to their staff group's prior, fitted over all 50: between.
-    let group = priors::for_role(app.db(), Some(assistant.id))
+    let group = priors::for_role(app.db(), Some((assistant.id, assistant.staff_group_id)))
         .await
         .unwrap()
         .topic(samples);
@@ -211,9 +217,12 @@ async fn priors_come_from_the_role_then_its_staff_group_and_move_the_decision() 
         "{group:?}"
     );
     // Another staff group, and a topic nobody in the group answered: uniform.
-    let other = priors::for_role(app.db(), Some(receptionist.id))
-        .await
-        .unwrap();
+    let other = priors::for_role(
+        app.db(),
+        Some((receptionist.id, receptionist.staff_group_id)),
+    )
+    .await
+    .unwrap();
     assert_eq!(other.topic(samples), Prior::UNIFORM);
     let talking = topic_id(&app, "talking-with-patients").await;
     assert_eq!(phleb.topic(talking), Prior::UNIFORM);
