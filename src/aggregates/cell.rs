@@ -53,6 +53,8 @@ pub struct LearnerCell<'a> {
     pub responses: &'a ResponseSums,
     /// The learner's baseline knowledge of the topic, for a post-assessment.
     pub pre: Option<f64>,
+    /// A post-assessment's calibrated scores (baseline, post) under one calibration run.
+    pub calibrated: Option<(f64, f64)>,
 }
 
 fn count(value: u64) -> i64 {
@@ -69,6 +71,7 @@ impl CellDelta {
             completed,
             responses,
             pre,
+            calibrated,
         } = *learner;
         let high = rating.is_some_and(|r| r >= 4);
         let mut counts = vec![
@@ -98,6 +101,10 @@ impl CellDelta {
             if let Some(g) = crate::measures::individual_gain(pre_knowledge, knowledge) {
                 counts.push(("n_gain", 1));
                 sums.push(("sum_gain", g));
+            }
+            if let Some((pre, post)) = calibrated {
+                counts.push(("n_calibrated", 1));
+                sums.push(("sum_calibrated_gain", post - pre));
             }
         }
         Self { counts, sums }
@@ -149,6 +156,7 @@ pub fn stored_values(s: &CellSums) -> Vec<f64> {
         r.n_confidently_wrong,
         s.n_paired,
         s.n_gain,
+        s.n_calibrated,
     ];
     let sums = [
         s.sum_knowledge,
@@ -160,6 +168,7 @@ pub fn stored_values(s: &CellSums) -> Vec<f64> {
         s.sum_paired_pre,
         s.sum_paired_post,
         s.sum_gain,
+        s.sum_calibrated_gain,
     ];
     counts.iter().map(|&c| c as f64).chain(sums).collect()
 }

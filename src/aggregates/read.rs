@@ -61,6 +61,8 @@ fn sums_of(row: &QueryResult) -> AppResult<CellSums> {
         sum_paired_post: number(row, "sum_paired_post")?,
         n_gain: count(row, "n_gain")?,
         sum_gain: number(row, "sum_gain")?,
+        n_calibrated: count(row, "n_calibrated")?,
+        sum_calibrated_gain: number(row, "sum_calibrated_gain")?,
         sum_target: 0.0,
         sum_importance: 0.0,
     })

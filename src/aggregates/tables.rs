@@ -18,6 +18,7 @@ macro_rules! report_counts {
             "n_confidently_wrong",
             "n_paired",
             "n_gain",
+            "n_calibrated",
             $($extra),*
         ]
     };
@@ -46,6 +47,7 @@ pub const SUM_COLUMNS: &[&str] = &[
     "sum_paired_pre",
     "sum_paired_post",
     "sum_gain",
+    "sum_calibrated_gain",
 ];
 
 /// The key columns of `report_cells` and `report_published`.

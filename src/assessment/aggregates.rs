@@ -11,6 +11,7 @@ use sea_orm::{
 };
 
 use super::bank::{self, Slot};
+use super::calibrated_gain::Pairs;
 use super::scoring::{self, Scored};
 use crate::aggregates::{CellDelta, CellKey, Increments, LearnerCell, Period, add_cell};
 use crate::entities::{Phase, attempt, attempt_topic_score, response, role_target, topic_rating};
@@ -159,13 +160,15 @@ pub fn knowledge_by_topic(topics: &AttemptTopics) -> HashMap<i64, f64> {
 }
 
 /// What a reported attempt adds to each report cell. `pre` is the learner's baseline
-/// knowledge by topic (for a post-assessment), `completed` the topics of modules they have
-/// completed (for a baseline). Pure, so the benchmark seed builds cells exactly as submits do.
+/// knowledge by topic and `calibrated` their calibrated (baseline, post) scores (for a
+/// post-assessment), `completed` the topics of modules they have completed (for a baseline).
+/// Pure, so the benchmark seed builds cells exactly as submits do.
 pub fn cell_deltas(
     attempt: &attempt::Model,
     topics: &AttemptTopics,
     targets: &Targets,
     pre: &HashMap<i64, f64>,
+    calibrated: &Pairs,
     completed: &HashSet<i64>,
 ) -> Vec<(CellKey, CellDelta)> {
     let (Some(organisation_id), Some(job_role_id), Some(submitted_at)) = (
@@ -188,6 +191,7 @@ pub fn cell_deltas(
                 && (at_target || completed.contains(topic_id)),
             responses: &topic.responses,
             pre: pre.get(topic_id).copied(),
+            calibrated: calibrated.get(topic_id).copied(),
         });
         let key = CellKey {
             organisation_id,
@@ -202,12 +206,14 @@ pub fn cell_deltas(
     out
 }
 
-/// Adds (or, with `remove`, takes away) a reported attempt's cell contributions to `batch`.
+/// Adds (or, with `remove`, takes away) a reported attempt's cell contributions to `batch`;
+/// `calibrated` are a post-assessment's calibrated pairs.
 pub(super) async fn add_attempt_to_cells(
     db: &impl ConnectionTrait,
     batch: &mut Increments,
     attempt: &attempt::Model,
     topics: &AttemptTopics,
+    calibrated: &Pairs,
     remove: bool,
 ) -> AppResult<()> {
     let Some(job_role_id) = attempt.job_role_id else {
@@ -224,7 +230,7 @@ pub(super) async fn add_attempt_to_cells(
     } else {
         HashSet::new()
     };
-    for (key, delta) in cell_deltas(attempt, topics, &targets, &pre, &completed) {
+    for (key, delta) in cell_deltas(attempt, topics, &targets, &pre, calibrated, &completed) {
         let delta = if remove { delta.negated() } else { delta };
         add_cell(batch, &key, &delta)?;
     }

@@ -188,6 +188,7 @@ pub fn rows(
             theta: s.ability.map(|a| a.theta),
             standard_error: s.ability.map(|a| a.standard_error),
             expected_percent: s.expected_percent,
+            pre_expected_percent: None,
         })
         .collect()
 }
@@ -213,6 +214,7 @@ pub async fn write(
                 theta: Set(r.theta),
                 standard_error: Set(r.standard_error),
                 expected_percent: Set(r.expected_percent),
+                pre_expected_percent: Set(r.pre_expected_percent),
             });
         attempt_topic_ability::Entity::insert_many(rows)
             .exec_without_returning(db)
@@ -235,7 +237,8 @@ pub struct Rescored {
 const BATCH: usize = 200;
 
 /// Rewrites every submitted baseline's and post-assessment's scores under the latest
-/// calibration, after which `verify` agrees with them.
+/// calibration, after which `verify` agrees with them once the report cells that sum the
+/// calibrated gains are rebuilt (`crate::reports::rebuild`, which `bank rescore` runs next).
 #[tracing::instrument(skip(db))]
 pub async fn rescore(db: &DatabaseConnection) -> AppResult<Rescored> {
     let Some(scale) = latest_scale(db).await? else {
@@ -254,7 +257,9 @@ pub async fn rescore(db: &DatabaseConnection) -> AppResult<Rescored> {
                 continue;
             }
             let answers = answers_of_attempt(&txn, a.id).await?;
-            write(&txn, a.id, rows(a.id, &scale, &answers)).await?;
+            let mut rows = rows(a.id, &scale, &answers);
+            super::calibrated_gain::attach_baseline(&txn, a, &scale, &mut rows).await?;
+            write(&txn, a.id, rows).await?;
             done.attempts += 1;
         }
         txn.commit().await?;

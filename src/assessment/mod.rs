@@ -9,6 +9,7 @@ pub mod answer;
 pub mod attempts;
 pub mod bank;
 pub mod calibrated;
+pub mod calibrated_gain;
 pub mod calibration;
 pub mod certainty_words;
 pub mod completion;

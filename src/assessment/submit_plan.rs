@@ -8,6 +8,7 @@ use sea_orm::{
 };
 
 use super::aggregates::{AttemptTopics, add_attempt_to_cells, load_attempt_topics};
+use super::calibrated_gain::{attach_baseline, pairs, stored_pairs};
 use crate::aggregates::{Increments, Period, Table, publication};
 use crate::entities::{
     AttemptStatus, Phase, attempt, attempt_topic_ability, module_progress, response, topic_rating,
@@ -133,7 +134,8 @@ pub async fn plan_submit(
         Phase::Post => {
             for old in previous {
                 let old_topics = load_attempt_topics(db, old.id).await?;
-                add_attempt_to_cells(db, &mut batch, &old, &old_topics, true).await?;
+                let old_pairs = stored_pairs(db, old.id).await?;
+                add_attempt_to_cells(db, &mut batch, &old, &old_topics, &old_pairs, true).await?;
                 unreport.push(old.id);
             }
             true
@@ -144,8 +146,18 @@ pub async fn plan_submit(
     submitted.is_reported = reported;
     submitted.accuracy = summary.accuracy;
     submitted.cbm_mean = summary.mean_cbm_mark;
+    let calibrated = match (submitted.phase, super::calibrated::latest_scale(db).await?) {
+        (Phase::Baseline | Phase::Post, Some(scale)) => {
+            let answers = super::calibrated::answers(&topics.slots, &topics.responses);
+            let mut rows = super::calibrated::rows(submitted.id, &scale, &answers);
+            attach_baseline(db, &submitted, &scale, &mut rows).await?;
+            rows
+        }
+        _ => Vec::new(),
+    };
     if reported {
-        add_attempt_to_cells(db, &mut batch, &submitted, &topics, false).await?;
+        let pairs = pairs(&calibrated);
+        add_attempt_to_cells(db, &mut batch, &submitted, &topics, &pairs, false).await?;
         if !unreport.is_empty() {
             // A retaken post-assessment is not a new learner: it must never count towards a
             // release, or one person retaking it 8 times would be published alone (issue 16).
@@ -156,13 +168,6 @@ pub async fn plan_submit(
             super::item_stats::add(&mut batch, &submitted, &topics)?;
         }
     }
-    let calibrated = match (submitted.phase, super::calibrated::latest_scale(db).await?) {
-        (Phase::Baseline | Phase::Post, Some(scale)) => {
-            let answers = super::calibrated::answers(&topics.slots, &topics.responses);
-            super::calibrated::rows(submitted.id, &scale, &answers)
-        }
-        _ => Vec::new(),
-    };
     Ok(SubmitPlan {
         attempt: submitted,
         unreport,

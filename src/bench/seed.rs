@@ -430,6 +430,7 @@ pub async fn seed(db: &DatabaseConnection, spec: &SeedSpec) -> AppResult<SeedSum
             &baseline.topics,
             &content.targets[person.role],
             &HashMap::new(),
+            &HashMap::new(),
             &HashSet::new(),
         );
         item_stats::add(&mut rows.aggregates, &baseline.attempt, &baseline.topics)?;
@@ -459,6 +460,8 @@ pub async fn seed(db: &DatabaseConnection, spec: &SeedSpec) -> AppResult<SeedSum
                 &post.topics,
                 &content.targets[person.role],
                 &pre,
+                // The seed writes no calibration, so no scores on the calibrated scale.
+                &HashMap::new(),
                 &HashSet::new(),
             ));
             summary.attempts += 1;

@@ -7,7 +7,6 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use super::{fail, open_database, read_at_most};
-use crate::assessment::calibrated;
 use crate::assessment::calibration::{self, CalibrationSummary, Trigger};
 use crate::csv_out::CsvOut;
 use crate::measures::rasch::{self, Calibration, ItemStatus, MISFIT_HIGH, MISFIT_LOW, Observation};
@@ -77,15 +76,15 @@ pub(super) async fn rescore() -> ExitCode {
         Ok(opened) => opened,
         Err(error) => return fail(error),
     };
-    match calibrated::rescore(&db).await {
-        Ok(done) => {
-            match done.run_id {
-                Some(run) => println!(
+    match crate::reports::rebuild::rescore(&db).await {
+        Ok((done, rebuilt)) => {
+            match (done.run_id, rebuilt) {
+                (Some(run), Some(rebuilt)) => println!(
                     "rescored {} attempts under calibration {run}; {} whose responses \
-                     retention removed keep their scores",
-                    done.attempts, done.kept
+                     retention removed keep their scores; {} report cells rebuilt",
+                    done.attempts, done.kept, rebuilt.cells
                 ),
-                None => println!("not calibrated yet: nothing to rescore (run `bank calibrate`)"),
+                _ => println!("not calibrated yet: nothing to rescore (run `bank calibrate`)"),
             }
             ExitCode::SUCCESS
         }

@@ -18,6 +18,10 @@ pub struct Model {
     pub standard_error: Option<f64>,
     /// 0–100: the expected share right on every item version of the topic the run estimated.
     pub expected_percent: Option<f64>,
+    /// A post-assessment's: the learner's reported baseline scored under the same run, so the
+    /// two can be subtracted (calibrated gain); `None` on a baseline, where the baseline has no
+    /// estimated item of the topic, or for rows written before it was kept.
+    pub pre_expected_percent: Option<f64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

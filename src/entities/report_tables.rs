@@ -30,6 +30,7 @@ macro_rules! report_table {
                 pub n_confidently_wrong: i64,
                 pub n_paired: i64,
                 pub n_gain: i64,
+                pub n_calibrated: i64,
                 pub sum_knowledge: f64,
                 pub sum_knowledge_sq: f64,
                 pub sum_rating: f64,
@@ -39,6 +40,7 @@ macro_rules! report_table {
                 pub sum_paired_pre: f64,
                 pub sum_paired_post: f64,
                 pub sum_gain: f64,
+                pub sum_calibrated_gain: f64,
                 $(pub $extra: i64,)?
             }
 

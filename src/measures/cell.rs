@@ -51,6 +51,11 @@ pub struct CellSums {
     pub n_gain: u64,
     /// Σ individual g of those learners.
     pub sum_gain: f64,
+    /// Paired learners whose baseline and post were scored on the calibrated scale under the
+    /// same calibration run.
+    pub n_calibrated: u64,
+    /// Σ (calibrated post − calibrated baseline) of those learners, in points.
+    pub sum_calibrated_gain: f64,
     /// Σ each learner's own role target (0–100), for the learner-weighted mean target.
     pub sum_target: f64,
     /// Σ each learner's own role importance (1–7), for the learner-weighted mean importance.
@@ -68,6 +73,15 @@ impl CellSums {
             sum_paired_post: post,
             n_gain: u64::from(gain.is_some()),
             sum_gain: gain.unwrap_or(0.0),
+            ..Self::default()
+        }
+    }
+
+    /// The contribution of one pair of calibrated scores (0–100) under the same run.
+    pub fn calibrated_pair(pre: f64, post: f64) -> Self {
+        Self {
+            n_calibrated: 1,
+            sum_calibrated_gain: clamp_percent(post) - clamp_percent(pre),
             ..Self::default()
         }
     }
@@ -106,6 +120,8 @@ impl AddAssign for CellSums {
         self.sum_paired_post += o.sum_paired_post;
         self.n_gain += o.n_gain;
         self.sum_gain += o.sum_gain;
+        self.n_calibrated += o.n_calibrated;
+        self.sum_calibrated_gain += o.sum_calibrated_gain;
         self.sum_target += o.sum_target;
         self.sum_importance += o.sum_importance;
     }
@@ -215,6 +231,10 @@ pub struct CellMeasures {
     pub hake_gain: Option<f64>,
     /// Mean individual g over paired learners with pre below 100.
     pub mean_individual_gain: Option<f64>,
+    /// Mean calibrated post − mean calibrated baseline, in points, over the paired learners;
+    /// `None` unless every paired learner was scored on the calibrated scale under one run,
+    /// so that it describes exactly the people the Hake gain does (docs/managers.md).
+    pub calibrated_gain: Option<f64>,
 }
 
 impl CellMeasures {
@@ -255,6 +275,9 @@ impl CellMeasures {
             n_paired: s.n_paired,
             hake_gain: hake_gain(s.n_paired, s.sum_paired_pre, s.sum_paired_post),
             mean_individual_gain: mean(s.n_gain, s.sum_gain),
+            calibrated_gain: (s.n_calibrated == s.n_paired)
+                .then(|| mean(s.n_calibrated, s.sum_calibrated_gain))
+                .flatten(),
         }
     }
 }
@@ -314,6 +337,7 @@ impl CellMeasures {
             completion: whole(self.completion),
             hake_gain: round_to(self.hake_gain, 2),
             mean_individual_gain: round_to(self.mean_individual_gain, 2),
+            calibrated_gain: whole(self.calibrated_gain),
             ..self
         }
     }

@@ -163,6 +163,29 @@ fn gain_is_undefined_without_pairs_or_room_to_gain() {
 }
 
 #[test]
+fn calibrated_gain_is_the_mean_change_only_when_every_pair_is_calibrated() {
+    // Calibrated (pre, post): (40, 70) and (50, 45) → (30 − 5) / 2 = 12.5 points.
+    let pair = |pre, post| CellSums::gain_pair(pre, post) + CellSums::calibrated_pair(pre, post);
+    let both = pair(40.0, 70.0) + pair(50.0, 45.0);
+    assert_close_opt(CellMeasures::from_sums(&both).calibrated_gain, 12.5);
+    // A third pair without calibrated scores: the figure would describe other people than
+    // the Hake gain, so there is none.
+    let partly = both + CellSums::gain_pair(60.0, 60.0);
+    let m = CellMeasures::from_sums(&partly);
+    assert!(m.hake_gain.is_some());
+    assert_eq!(m.calibrated_gain, None);
+    assert_eq!(
+        CellMeasures::from_sums(&CellSums::default()).calibrated_gain,
+        None
+    );
+    // Published whole, like every figure in points.
+    assert_close_opt(
+        CellMeasures::from_sums(&both).published().calibrated_gain,
+        13.0,
+    );
+}
+
+#[test]
 fn calibration_and_confidently_wrong_come_from_the_cells_responses() {
     // answered: 0 at high (p .9), 1 at medium (p .73); bias = (0.9+0.73)/2 − 0.5 = 0.315
     let answers = [

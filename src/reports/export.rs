@@ -65,6 +65,7 @@ pub const COLUMNS: &[&str] = &[
     "n_paired",
     "hake_gain",
     "mean_individual_gain",
+    "calibrated_gain",
 ];
 
 /// One row of the JSON export and the report APIs: [`COLUMNS`] in order (the trends add
@@ -185,6 +186,7 @@ fn measures(m: &CellMeasures) -> Vec<ExportValue> {
         ExportValue::Count(m.n_paired),
         number(m.hake_gain),
         number(m.mean_individual_gain),
+        number(m.calibrated_gain),
     ]
 }
 

@@ -1,6 +1,6 @@
 //! Rebuilding the report aggregates from the raw data, for when what they were summed against
 //! changes: a role's targets (`n_at_target`, `n_high_below_target` and `n_completed` depend on
-//! them). The exact tables (`report_cells`, `report_totals`) are recomputed exactly as `verify`
+//! them), or the calibrated scores a rescore rewrites (`n_calibrated`, `sum_calibrated_gain`). The exact tables (`report_cells`, `report_totals`) are recomputed exactly as `verify`
 //! recomputes them, replaced whole, and publication is replayed from them
 //! (`crate::aggregates::replace`), so `verify` is clean afterwards.
 //!
@@ -19,6 +19,7 @@ use serde::Serialize;
 use super::verify::{counted_attempts, expected_sums, submitted_attempts};
 use crate::aggregates::replace::replace_cells;
 use crate::assessment::aggregates::load_attempt_topics;
+use crate::assessment::calibrated::{self, Rescored};
 use crate::error::AppResult;
 
 /// What a rebuild did.
@@ -35,6 +36,18 @@ pub struct Rebuilt {
 /// same order).
 const LOCKED: &str = "LOCK TABLE report_cells, report_totals, report_pending, report_published, \
                       report_published_totals IN EXCLUSIVE MODE";
+
+/// `bank rescore`: every attempt's scores on the calibrated scale rewritten under the latest
+/// calibration, then the report cells, which sum the calibrated gains those scores give,
+/// rebuilt from them. Nothing is rebuilt before the first calibration.
+pub async fn rescore(db: &DatabaseConnection) -> AppResult<(Rescored, Option<Rebuilt>)> {
+    let rescored = calibrated::rescore(db).await?;
+    let rebuilt = match rescored.run_id {
+        Some(_) => Some(rebuild(db).await?),
+        None => None,
+    };
+    Ok((rescored, rebuilt))
+}
 
 /// [`rebuild_from_raw`] in a transaction of its own.
 pub async fn rebuild(db: &DatabaseConnection) -> AppResult<Rebuilt> {

@@ -16,6 +16,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use crate::aggregates::read::{self, KeyedRows, without_period};
 use crate::aggregates::{CellKey, Period, Table, stored_values};
 use crate::assessment::aggregates::{AttemptTopics, load_attempt_topics};
+use crate::assessment::calibrated_gain::all_pairs;
 use crate::entities::{Phase, attempt, module_progress, module_topic, role_target};
 use crate::error::AppResult;
 use crate::measures::{CellSums, LearnerTopic};
@@ -186,6 +187,7 @@ pub(super) async fn expected_sums(
         })
         .collect();
     let done = done_topics(db).await?;
+    let calibrated = all_pairs(db).await?;
     let baseline_of: HashMap<i64, i64> = counted
         .iter()
         .filter(|a| a.phase == Phase::Baseline)
@@ -223,6 +225,9 @@ pub(super) async fn expected_sums(
             let mut sums = learner.sums() + CellSums::from_responses(score.responses);
             if let Some(pre) = pre.and_then(|p| p.scored.topics.get(&topic)) {
                 sums += CellSums::gain_pair(pre.knowledge, score.knowledge);
+                if let Some(&(pre, post)) = calibrated.get(&a.id).and_then(|p| p.get(&topic)) {
+                    sums += CellSums::calibrated_pair(pre, post);
+                }
             }
             let key = CellKey {
                 organisation_id: organisation,

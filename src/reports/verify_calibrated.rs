@@ -12,19 +12,23 @@ use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder};
 
 use super::verify::{Difference, compare};
 use crate::aggregates::read::KeyedRows;
+use crate::assessment::aggregates::reported_baseline;
 use crate::assessment::calibrated::{Scale, answers_of_attempt, rows, scale_of, scored_attempts};
-use crate::entities::{attempt_topic_ability, calibration_run};
+use crate::assessment::calibrated_gain::attach_baseline;
+use crate::entities::{Phase, attempt, attempt_topic_ability, calibration_run};
 use crate::error::AppResult;
 
 const TABLE: &str = "attempt_topic_abilities";
 /// A missing value is 0 with its `has_*` column 0, so that "none" and "0" differ.
-const COLUMNS: [&str; 6] = [
+const COLUMNS: [&str; 8] = [
     "row",
     "calibration_run_id",
     "n_items",
     "has_theta",
     "theta",
     "expected_percent",
+    "has_pre_expected_percent",
+    "pre_expected_percent",
 ];
 
 fn key(attempt_id: i64, topic_id: i64) -> String {
@@ -39,15 +43,41 @@ fn values(row: &attempt_topic_ability::Model) -> Vec<f64> {
         f64::from(u8::from(row.theta.is_some())),
         row.theta.unwrap_or(0.0),
         row.expected_percent.unwrap_or(0.0),
+        f64::from(u8::from(row.pre_expected_percent.is_some())),
+        row.pre_expected_percent.unwrap_or(0.0),
     ]
 }
 
-/// The rows' values, as [`values`] gives them, recomputed.
-fn expected_values(attempt_id: i64, scale: &Scale, answers: &[(i64, i64, bool)]) -> KeyedRows {
-    rows(attempt_id, scale, answers)
+/// The rows of attempt `a`, as [`values`] gives them, recomputed under `scale`. A post's
+/// baseline score is checked where it can be: not on rows written before it was kept
+/// (`stored` has none), nor once retention has removed the baseline's answers.
+async fn expected_values(
+    db: &impl ConnectionTrait,
+    a: &attempt::Model,
+    scale: &Scale,
+    stored: &[attempt_topic_ability::Model],
+) -> AppResult<KeyedRows> {
+    let answers = answers_of_attempt(db, a.id).await?;
+    let mut rows = rows(a.id, scale, &answers);
+    attach_baseline(db, a, scale, &mut rows).await?;
+    if a.phase == Phase::Post {
+        let unchecked = reported_baseline(db, a.user_id)
+            .await?
+            .is_some_and(|b| b.responses_removed_at.is_some());
+        for row in &mut rows {
+            let kept = stored
+                .iter()
+                .find(|s| s.topic_id == row.topic_id)
+                .and_then(|s| s.pre_expected_percent);
+            if unchecked || kept.is_none() {
+                row.pre_expected_percent = kept;
+            }
+        }
+    }
+    Ok(rows
         .iter()
         .map(|row| (key(row.attempt_id, row.topic_id), values(row)))
-        .collect()
+        .collect())
 }
 
 pub(super) async fn check(db: &impl ConnectionTrait, out: &mut Vec<Difference>) -> AppResult<()> {
@@ -86,8 +116,7 @@ pub(super) async fn check(db: &impl ConnectionTrait, out: &mut Vec<Difference>) 
         if let Entry::Vacant(entry) = scales.entry(run) {
             entry.insert(scale_of(db, run).await?);
         }
-        let answers = answers_of_attempt(db, a.id).await?;
-        expected.extend(expected_values(a.id, &scales[&run], &answers));
+        expected.extend(expected_values(db, a, &scales[&run], &rows).await?);
     }
     // Rows of attempts that are not submitted baselines or post-assessments.
     for row in stored_by_attempt.values().flatten() {

@@ -225,6 +225,14 @@ pub const MEASURES: &[Measure] = &[
         Reports,
     ),
     measure(
+        "calibrated_gain",
+        "calibrated-gain",
+        "Calibrated gain (points)",
+        "The change, in percentage points, from baseline to post-assessment on the question bank's common scale: for each person, the share of all the topic's calibrated questions they would be expected to get right, after the post-assessment minus after the baseline, both worked out under the same calibration; then averaged over the people who did both. Post view only.",
+        "Unlike the plain scores, it does not fall just because the post-assessment happened to draw harder questions. It is blank until the question bank has been calibrated, and also while any of the group's people with both assessments has not yet been scored on the common scale (an administrator's `bank rescore` fills these in). It is shown only where the Hake gain is, for the same people.",
+        Reports,
+    ),
+    measure(
         "responses",
         "responses",
         "n (responses)",

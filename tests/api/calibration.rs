@@ -31,8 +31,8 @@ use crate::assessment_flow::create_learner;
 use crate::authoring_support::{Says, Says::*, sit, sit_baseline, small_baseline};
 use crate::helpers::{TestApp, body_of, spawn_app};
 
-const A: &str = "samp-b01";
-const B: &str = "samp-b02";
+pub const A: &str = "samp-b01";
+pub const B: &str = "samp-b02";
 const B_A: f64 = -0.549_306_144_334_054_9;
 const SE: f64 = 0.408_248_290_463_863;
 
@@ -45,7 +45,7 @@ fn close(actual: Option<f64>, expected: f64) {
 }
 
 /// The twelve learners' answers to A and B.
-fn plan() -> Vec<(Says, Says)> {
+pub fn plan() -> Vec<(Says, Says)> {
     let mut plan = vec![(Right(High), Wrong(Low)); 6];
     plan.extend([(Wrong(Low), Right(High)); 2]);
     plan.extend([(Right(High), Right(High)); 2]);
@@ -54,7 +54,7 @@ fn plan() -> Vec<(Says, Says)> {
 }
 
 /// The two-item baseline sat by the twelve; returns their user ids.
-async fn sat_by_twelve(db: &DatabaseConnection) -> Vec<i64> {
+pub async fn sat_by_twelve(db: &DatabaseConnection) -> Vec<i64> {
     small_baseline(db, &[A, B]).await;
     let mut users = Vec::new();
     for (n, (a, b)) in plan().into_iter().enumerate() {
@@ -76,11 +76,11 @@ async fn current_version(db: &DatabaseConnection, uid: &str) -> i64 {
         .unwrap()
 }
 
-async fn rows_of(db: &DatabaseConnection) -> Vec<attempt_topic_ability::Model> {
+pub async fn rows_of(db: &DatabaseConnection) -> Vec<attempt_topic_ability::Model> {
     attempt_topic_ability::Entity::find().all(db).await.unwrap()
 }
 
-async fn assert_verified(db: &DatabaseConnection) {
+pub async fn assert_verified(db: &DatabaseConnection) {
     let differences = verify(db).await.unwrap();
     assert!(differences.is_empty(), "{differences:#?}");
 }

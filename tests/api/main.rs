@@ -26,6 +26,7 @@ mod authoring_support;
 mod backup_restore;
 mod bench_seed;
 mod body_messages;
+mod calibrated_gain;
 mod calibration;
 mod certificates;
 mod cli;

@@ -237,6 +237,7 @@ async fn the_topic_page_splits_its_measures_into_tables_that_fit_and_stack_on_ph
         "With baseline and post",
         "Hake gain",
         "Mean individual gain",
+        "Calibrated gain",
     ];
     assert_eq!(headers.len(), every_measure.len());
     for measure in every_measure {

@@ -30,6 +30,7 @@ pub const PROGRESS_MEASURES: &[&str] = &[
     "paired",
     "hake_gain",
     "mean_individual_gain",
+    "calibrated_gain",
 ];
 pub const TRENDS_MEASURES: &[&str] = &[
     "n",

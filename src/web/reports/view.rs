@@ -83,6 +83,7 @@ pub struct CellView {
     n_paired: String,
     hake_gain: String,
     mean_individual_gain: String,
+    calibrated_gain: String,
 }
 
 fn shown(m: &CellMeasures) -> CellView {
@@ -111,6 +112,7 @@ fn shown(m: &CellMeasures) -> CellView {
         n_paired: m.n_paired.to_string(),
         hake_gain: fixed(m.hake_gain, 2),
         mean_individual_gain: fixed(m.mean_individual_gain, 2),
+        calibrated_gain: fixed(m.calibrated_gain, 0),
     }
 }
 
@@ -142,6 +144,7 @@ fn star(min_cell_size: u32) -> CellView {
         n_paired: s(),
         hake_gain: s(),
         mean_individual_gain: s(),
+        calibrated_gain: s(),
     }
 }
 
