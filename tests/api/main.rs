@@ -79,6 +79,7 @@ mod oidc_sign_in;
 mod oidc_support;
 mod openapi;
 mod option_shuffle;
+mod page_help;
 mod progress_race;
 mod reports_charts;
 mod reports_cli;
