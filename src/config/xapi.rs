@@ -106,11 +106,11 @@ pub(super) fn validate(raw: RawXapi) -> Result<Option<XapiConfig>, ConfigError> 
     let timeout = raw.timeout_seconds.unwrap_or(30);
     let timeout_seconds = u32::try_from(timeout)
         .ok()
-        .filter(|t| (1..=300).contains(t))
+        .filter(|t| (1..=120).contains(t))
         .ok_or_else(|| {
             problem(
                 "timeout_seconds",
-                format!("must be between 1 and 300 (got {timeout})"),
+                format!("must be between 1 and 120 (got {timeout})"),
             )
         })?;
     Ok(Some(XapiConfig {

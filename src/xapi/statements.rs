@@ -179,13 +179,16 @@ impl Builder<'_> {
     fn context(&self, sitting: &Sitting, activities: Value) -> Value {
         let mut phase = Map::new();
         phase.insert(self.extension("phase"), json!(sitting.phase));
-        json!({
+        let mut context = json!({
             "registration": registration(self.home, sitting.attempt_id).to_string(),
             "platform": "genomics-training",
             "language": "en-GB",
-            "contextActivities": activities,
             "extensions": phase,
-        })
+        });
+        if activities.as_object().is_some_and(|a| !a.is_empty()) {
+            context["contextActivities"] = activities;
+        }
+        context
     }
 
     fn statement(

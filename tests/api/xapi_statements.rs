@@ -211,6 +211,10 @@ async fn every_statement_kind_is_valid_xapi_and_names_no_one() {
     }
     assert_eq!(registrations.len(), 4, "the baseline and three quizzes");
 
+    // docs/xapi.md's examples are statements written here (XAPI_EXAMPLES=<file>).
+    if let Ok(file) = std::env::var("XAPI_EXAMPLES") {
+        std::fs::write(file, serde_json::to_string_pretty(&all).unwrap()).unwrap();
+    }
     if let Some(dir) = validator() {
         let (code, said) = validate(&dir, &all);
         assert_eq!(code, 0, "{said}");

@@ -78,7 +78,7 @@ impl Store {
 
     /// The ids stored, in the order they were stored.
     pub fn stored_ids(&self) -> Vec<String> {
-        self.seen(|s| s.stored.iter().map(|st| id_of(st)).collect())
+        self.seen(|s| s.stored.iter().map(id_of).collect())
     }
 
     /// The xAPI settings that send to this store (1 s timeout, so a hang is quick to see).
