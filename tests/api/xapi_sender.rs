@@ -16,8 +16,12 @@ use genomics_training::{db, measures::response::Answer};
 use sea_orm::{DatabaseConnection, EntityTrait, QueryOrder};
 use serde_json::json;
 
-use crate::helpers::{Grant, TestApp, spawn_app};
-use crate::xapi_support::{Next, Store};
+use genomics_training::assessment::attempts;
+
+use crate::assessment_flow::create_learner;
+use crate::helpers::{Grant, TestApp, spawn_app, spawn_app_with};
+use crate::learning_journey::answered;
+use crate::xapi_support::{Next, Store, with_store};
 
 /// A sitting of `n` answered items.
 fn sitting(n: usize) -> Sitting {
@@ -282,5 +286,92 @@ async fn a_crash_mid_send_loses_nothing_and_the_store_keeps_one_copy() {
     assert_eq!(
         pass(app.db(), &store, now + Duration::minutes(7)).await,
         Delivered::default()
+    );
+}
+
+#[rocket::async_test]
+async fn the_running_server_sends_what_a_submit_queued() {
+    let store = Store::start().await;
+    let url = store.url.clone();
+    let app = spawn_app_with(move |figment| with_store(figment, &url)).await;
+    let user = create_learner(app.db(), "server@lrs.test", "RX1", "receptionist").await;
+    let attempt = answered(app.db(), user, "quiz-data-protection-sharing", &[]).await;
+    attempts::submit(app.db(), app.state().xapi(), user.into(), attempt.id.into())
+        .await
+        .unwrap();
+    let queued = queued(app.db()).await;
+    // The quiz completed, the module passed and completed, the certificate earned.
+    assert_eq!(queued[&user].len(), 4);
+
+    // The server's own sender looks every 10 seconds; wait until it has sent them all.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while outbox::status(app.db()).await.unwrap().sent < 4 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "not sent within a minute"
+        );
+        rocket::tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    assert_stored_once_in_order(&store, &queued);
+}
+
+/// Runs the binary with xAPI sending to `store` (or off), off the async runtime so the store
+/// can answer meanwhile; returns the exit success and standard output and error.
+async fn xapi_command(
+    app: &TestApp,
+    store: Option<&Store>,
+    command: &'static str,
+) -> (bool, String) {
+    let database = crate::cli_people::app_database(app);
+    let xapi = store.map_or_else(String::new, |store| {
+        format!(
+            ", xapi={{endpoint=\"{}\", key=\"gt\", secret=\"lrs-secret\"}}",
+            store.url
+        )
+    });
+    let mut binary = crate::cli_people::binary(&database);
+    binary.env(
+        "ROCKET_APP",
+        format!("{{data_dir=\"{}\"{xapi}}}", database.data_dir().display()),
+    );
+    binary.args(["xapi", command]);
+    let output = rocket::tokio::task::spawn_blocking(move || binary.output().unwrap())
+        .await
+        .unwrap();
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).to_string()
+            + &String::from_utf8_lossy(&output.stderr),
+    )
+}
+
+#[rocket::async_test]
+async fn an_admin_sends_and_sees_the_outbox_from_the_command_line() {
+    let app = spawn_app().await;
+    let store = Store::start().await;
+    two_learners_queued(&app, 2).await;
+
+    let (ok, said) = xapi_command(&app, None, "send-due").await;
+    assert!(!ok, "{said}");
+    assert!(said.contains("xAPI is off"), "{said}");
+    let (ok, said) = xapi_command(&app, Some(&store), "status").await;
+    assert!(ok, "{said}");
+    assert!(
+        said.contains(&format!("xAPI: on, sending to {}", store.url)),
+        "{said}"
+    );
+    assert!(
+        said.contains("queued 4, failing 0, sent in the last 7 days 0"),
+        "{said}"
+    );
+
+    let (ok, said) = xapi_command(&app, Some(&store), "send-due").await;
+    assert!(ok, "{said}");
+    assert!(said.contains("sent 4 statement(s)"), "{said}");
+    assert_eq!(store.stored_ids().len(), 4);
+    let (_, said) = xapi_command(&app, Some(&store), "status").await;
+    assert!(
+        said.contains("queued 0, failing 0, sent in the last 7 days 4"),
+        "{said}"
     );
 }

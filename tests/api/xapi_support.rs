@@ -198,27 +198,11 @@ async fn answer(mut stream: TcpStream, seen: Arc<Mutex<Seen>>) {
 /// `tests/xapi` with node and `xapi-validation` installed; otherwise `None` after saying why,
 /// or a panic in CI (`CI=true`).
 pub fn validator() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/xapi");
-    let node = Command::new("node")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    let installed = dir
-        .join("node_modules/xapi-validation/package.json")
-        .is_file();
-    if node && installed {
-        return Some(dir);
-    }
-    let why = if node {
-        "its package is not installed (run `npm ci` in tests/xapi)"
-    } else {
-        "node is not installed"
-    };
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("the xAPI statement check needs node and tests/xapi's packages in CI: {why}");
-    }
-    eprintln!("skipping the xapi-validation check: {why}");
-    None
+    crate::helpers::node_packages(
+        "tests/xapi",
+        &["xapi-validation"],
+        "the xapi-validation check of the statements",
+    )
 }
 
 /// Runs `xapi-validation` over `statements`: the exit code and what it printed.
