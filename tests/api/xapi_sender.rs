@@ -310,7 +310,7 @@ async fn the_running_server_sends_what_a_submit_queued() {
             std::time::Instant::now() < deadline,
             "not sent within a minute"
         );
-        rocket::tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
     assert_stored_once_in_order(&store, &queued);
 }
@@ -335,7 +335,7 @@ async fn xapi_command(
         format!("{{data_dir=\"{}\"{xapi}}}", database.data_dir().display()),
     );
     binary.args(["xapi", command]);
-    let output = rocket::tokio::task::spawn_blocking(move || binary.output().unwrap())
+    let output = tokio::task::spawn_blocking(move || binary.output().unwrap())
         .await
         .unwrap();
     (
