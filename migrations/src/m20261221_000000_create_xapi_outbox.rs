@@ -24,7 +24,7 @@ impl MigrationTrait for Migration {
                 table_with_id("xapi_outbox")
                     .col(string_len("statement_id", 36))
                     .col(reference("user_id"))
-                    // The verb's last word (answered, rated, ...), for the status counts.
+                    // The verb (answered, rated, ...), so the outbox reads without parsing JSON.
                     .col(string_len("verb", 32))
                     .col(text("statement"))
                     .col(created_at())

@@ -225,6 +225,9 @@ async fn send_batch(
     batch: &[xapi_outbox::Model],
     now: DateTime<Utc>,
 ) -> AppResult<(usize, usize, bool)> {
+    if batch.len() == 1 {
+        return one_at_a_time(db, lrs, batch, now).await;
+    }
     let bodies: Vec<&str> = batch.iter().map(|row| row.statement.as_str()).collect();
     match lrs.post(&bodies).await {
         Posted::Stored => {
@@ -242,8 +245,8 @@ async fn send_batch(
     }
 }
 
-/// Sends a batch the store would not take whole one statement at a time, in order, skipping a
-/// learner's later statements once one of theirs fails.
+/// Sends statements one at a time, in order (a batch the store would not take whole, or a
+/// single one), skipping a learner's later statements once one of theirs fails.
 async fn one_at_a_time(
     db: &impl ConnectionTrait,
     lrs: &Lrs,
