@@ -16,6 +16,7 @@ use crate::web;
 use crate::web::calibration_schedule::CalibrationSchedule;
 use crate::web::mail_schedule::MailSchedule;
 use crate::web::mail_sender::MailSender;
+use crate::web::xapi_sender::XapiSender;
 
 /// Why the service could not start; displays as one line.
 #[derive(Debug, thiserror::Error)]
@@ -129,6 +130,7 @@ pub fn assemble(figment: Figment, state: AppState) -> Rocket<Build> {
         }))
         .attach(MailSender)
         .attach(MailSchedule)
+        .attach(XapiSender)
         .attach(CalibrationSchedule)
         .attach(web::fairings::AccessLog)
         .attach(web::metrics::RequestMetrics)

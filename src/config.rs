@@ -16,9 +16,11 @@ use serde::Deserialize;
 mod observability;
 mod oidc;
 mod public_url;
+mod xapi;
 pub use observability::{LogFormat, MetricsToken, log_format};
 pub use oidc::{ClientAuth, LinkBy, OidcProvider};
 pub use public_url::PublicUrlSource;
+pub use xapi::{XapiActor, XapiConfig, XapiSecret};
 
 /// The settings under `[default.app]` exactly as written.
 #[derive(Debug, Deserialize)]
@@ -56,6 +58,8 @@ struct RawAppConfig {
     log_format: Option<String>,
     #[serde(default)]
     metrics_token: Option<String>,
+    #[serde(default)]
+    xapi: xapi::RawXapi,
 }
 
 fn default_calibration_interval() -> i64 {
@@ -224,6 +228,8 @@ pub struct AppConfig {
     pub log_format: LogFormat,
     /// The bearer token that reads `/metrics`; without one, `/metrics` answers 404.
     pub metrics_token: Option<MetricsToken>,
+    /// The learning record store statements go to; `None`: xAPI is off, nothing is recorded.
+    pub xapi: Option<XapiConfig>,
 }
 
 /// A setting that stops launch; displays as one line naming the setting.
@@ -357,6 +363,7 @@ impl AppConfig {
             ));
         }
         let oidc = oidc::validate(raw.oidc)?;
+        let xapi = xapi::validate(raw.xapi)?;
         let log_format = LogFormat::parse(raw.log_format.as_deref().unwrap_or("text"))
             .map_err(|problem| ConfigError::new("log_format", problem))?;
         let metrics_token = match raw.metrics_token.as_deref().map(str::trim) {
@@ -429,6 +436,7 @@ impl AppConfig {
             release,
             log_format,
             metrics_token,
+            xapi,
         })
     }
 }

@@ -10,6 +10,7 @@ use crate::accounts::form_key::FormKey;
 use crate::accounts::outbox::MailWake;
 use crate::accounts::sso::{self, Providers};
 use crate::config::AppConfig;
+use crate::xapi::Recording;
 
 /// Everything handlers share, managed by Rocket.
 pub struct AppState {
@@ -27,6 +28,11 @@ pub struct AppState {
 
 impl AppState {
     /// What a single sign-on needs of the running service.
+    /// What recording xAPI statements needs; `None` while xAPI is off.
+    pub fn xapi(&self) -> Option<Recording<'_>> {
+        Recording::of(&self.config)
+    }
+
     pub fn sso(&self) -> sso::Context<'_> {
         sso::Context {
             db: &self.db,

@@ -2,7 +2,8 @@
 //! their attempts, responses, ratings and module progress stay attached to it and every report
 //! cell, item statistic and `verify` is exactly as before; what identifies them goes: name,
 //! email and employee number are replaced, password, sessions, one-time links, roles, sign-in
-//! throttles and mail to them (queued or sent) are removed, and the account is disabled.
+//! throttles, mail to them (queued or sent) and their xAPI statements not yet sent (with the
+//! account name that tied sent ones to them) are removed, and the account is disabled.
 //!
 //! The audit log keeps its rows (who did what and when stays true), but every mention of the
 //! person's email, name or employee number in a subject or detail is replaced by the
@@ -216,6 +217,7 @@ pub async fn erase(db: &DatabaseConnection, by: ErasedBy, user_id: PersonId) -> 
         .await?;
     throttle::clear(&txn, &throttle::Key::Account(old_email.clone())).await?;
     outbox::forget_recipient(&txn, &old_email).await?;
+    crate::xapi::forget_person(&txn, user_id).await?;
     scrub_audit_log(&txn, user_id, &old_email, &identifiers, &name).await?;
     scrub_answers(&txn, user_id, &identifiers, &name).await?;
     let attempts_kept = attempt::Entity::find()

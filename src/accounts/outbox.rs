@@ -24,6 +24,7 @@ use sea_orm::{
 
 use super::mail::{self, Letter};
 use crate::config::AppConfig;
+use crate::delivery::{backoff, lease, problem};
 use crate::entities::mail_outbox::{self, Column, Entity};
 use crate::error::AppResult;
 
@@ -45,17 +46,6 @@ impl MailWake {
 
 /// Messages one pass delivers at most; the next pass takes the rest.
 const BATCH: u64 = 20;
-
-/// How long a claimed message is left to its sender before another may take it over.
-fn lease() -> Duration {
-    Duration::minutes(5)
-}
-
-/// How long to wait before the next try after `attempts` failed ones.
-fn backoff(attempts: i32) -> Duration {
-    let doublings = Ord::min(u32::try_from(attempts - 1).unwrap_or(0), 7);
-    Ord::min(Duration::seconds(30 << doublings), Duration::hours(1))
-}
 
 /// Queues `letter` to `to` (inside the caller's transaction).
 pub async fn enqueue(db: &impl ConnectionTrait, to: &str, letter: Letter) -> AppResult<()> {
@@ -193,26 +183,14 @@ async fn finish(
         }
         Err(error) => {
             tracing::warn!(%error, id = message.id, attempts, "could not send mail; will retry");
-            let problem: String = error.to_string().chars().take(500).collect();
             update = update
                 .col_expr(
                     Column::NextAttemptAt,
                     Expr::value(Utc::now() + backoff(attempts)),
                 )
-                .col_expr(Column::LastError, Expr::value(Some(problem)));
+                .col_expr(Column::LastError, Expr::value(Some(problem(&error))));
         }
     }
     update.exec(db).await?;
     Ok(sent)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn retries_back_off_from_half_a_minute_to_an_hour() {
-        let waits: Vec<i64> = (1..=9).map(|n| backoff(n).num_seconds()).collect();
-        assert_eq!(waits, [30, 60, 120, 240, 480, 960, 1920, 3600, 3600]);
-    }
 }

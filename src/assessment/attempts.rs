@@ -24,6 +24,7 @@ use crate::error::{AppError, AppResult};
 use crate::ids::{AttemptId, PersonId};
 use crate::measures::decision::FollowUp;
 use crate::monitoring::{self, Outcome};
+use crate::xapi::Recording;
 
 /// One item's answer as sent by the learner.
 #[derive(Debug, Clone, Default)]
@@ -618,10 +619,11 @@ pub(super) fn missing_in(
 /// turns, this keeps the turn short.
 pub async fn submit(
     db: &DatabaseConnection,
+    xapi: Option<Recording<'_>>,
     user_id: PersonId,
     attempt_id: AttemptId,
 ) -> AppResult<attempt::Model> {
-    let result = submit_at(db, user_id, attempt_id, Utc::now()).await;
+    let result = submit_at(db, xapi, user_id, attempt_id, Utc::now()).await;
     monitoring::submit(match &result {
         Ok(_) => Outcome::Success,
         // Refused (not the learner's attempt, or not ready to submit) rather than failed.
@@ -635,6 +637,7 @@ pub async fn submit(
 /// through the same path as a learner's, each sitting on its own day.
 pub async fn submit_at(
     db: &DatabaseConnection,
+    xapi: Option<Recording<'_>>,
     user_id: PersonId,
     attempt_id: AttemptId,
     at: DateTime<Utc>,
@@ -650,15 +653,16 @@ pub async fn submit_at(
     lock_learner(&txn, user_id).await?;
     if !submit_plan::unchanged(&txn, &plan).await? {
         txn.rollback().await?;
-        return submit_locked(db, user_id, attempt_id, at).await;
+        return submit_locked(db, xapi, user_id, attempt_id, at).await;
     }
-    finish(db, txn, plan, user_id, attempt_id).await
+    finish(db, txn, plan, xapi, user_id, attempt_id).await
 }
 
 /// The submit with every read under the lock, for when the attempt changed while it was
 /// being scored (a save or another submit of the learner's in between).
 async fn submit_locked(
     db: &DatabaseConnection,
+    xapi: Option<Recording<'_>>,
     user_id: PersonId,
     attempt_id: AttemptId,
     at: DateTime<Utc>,
@@ -670,7 +674,7 @@ async fn submit_locked(
         return Ok(attempt);
     }
     let plan = plan_at(&txn, attempt, at).await?;
-    finish(db, txn, plan, user_id, attempt_id).await
+    finish(db, txn, plan, xapi, user_id, attempt_id).await
 }
 
 /// Applies `plan` and commits; if another request submitted the attempt first, returns that
@@ -679,10 +683,11 @@ async fn finish(
     db: &DatabaseConnection,
     txn: sea_orm::DatabaseTransaction,
     plan: submit_plan::SubmitPlan,
+    xapi: Option<Recording<'_>>,
     user_id: PersonId,
     attempt_id: AttemptId,
 ) -> AppResult<attempt::Model> {
-    match submit_plan::apply_submit(&txn, plan).await? {
+    match submit_plan::apply_submit(&txn, plan, xapi).await? {
         Some(submitted) => {
             txn.commit().await?;
             Ok(submitted)

@@ -76,29 +76,54 @@ pub async fn reported_baseline(
         .await?)
 }
 
+/// How a module quiz went for its module.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModuleResult {
+    pub module: module::Model,
+    pub passed: bool,
+    /// Whether this quiz completed the module (and gave it its certificate).
+    pub newly_completed: bool,
+}
+
 /// Marks the quiz's module complete when the score meets its pass mark, and counts the newly
-/// done topics in the learner's baseline cells.
+/// done topics in the learner's baseline cells. `None` for a quiz of no module.
 pub async fn complete_module_if_passed(
     db: &impl ConnectionTrait,
     quiz: &attempt::Model,
     topics: &AttemptTopics,
-) -> AppResult<()> {
+) -> AppResult<Option<ModuleResult>> {
     let Some(assessment) = assessment::Entity::find_by_id(quiz.assessment_id)
         .one(db)
         .await?
     else {
-        return Ok(());
+        return Ok(None);
     };
     let Some(module_id) = assessment.module_id else {
-        return Ok(());
+        return Ok(None);
+    };
+    let Some(module_row) = module::Entity::find_by_id(module_id).one(db).await? else {
+        return Ok(None);
     };
     let score = 100.0 * topics.scored.overall.summary().accuracy.unwrap_or(0.0);
-    if score + 1e-9 < f64::from(assessment.pass_mark.unwrap_or(0)) {
-        return Ok(());
-    }
-    let Some(module_row) = module::Entity::find_by_id(module_id).one(db).await? else {
-        return Ok(());
+    let passed = score + 1e-9 >= f64::from(assessment.pass_mark.unwrap_or(0));
+    let mut result = ModuleResult {
+        module: module_row,
+        passed,
+        newly_completed: false,
     };
+    if passed {
+        result.newly_completed = complete_module(db, quiz, &result.module).await?;
+    }
+    Ok(Some(result))
+}
+
+/// Completes the passed quiz's module unless it already is; true if this quiz completed it.
+async fn complete_module(
+    db: &impl ConnectionTrait,
+    quiz: &attempt::Model,
+    module_row: &module::Model,
+) -> AppResult<bool> {
+    let module_id = module_row.id;
     // Read before this module can count as done, so its own topics are not in it.
     let done_before = completed_topics(db, quiz.user_id).await?;
     // The quiz's own time, so a completion is dated by the sitting that earned it.
@@ -143,24 +168,24 @@ pub async fn complete_module_if_passed(
         .await?;
     // Only the writer that completed the row counts its topics, so they are counted once.
     if completed.rows_affected == 0 {
-        return Ok(());
+        return Ok(false);
     }
     let Some(progress) = module_progress::Entity::find_by_id((quiz.user_id, module_id))
         .one(db)
         .await?
     else {
-        return Ok(());
+        return Ok(true);
     };
     let version_id = progress.module_version_id;
     let Some(baseline) = reported_baseline(db, quiz.user_id.into()).await? else {
-        return Ok(());
+        return Ok(true);
     };
     let (Some(organisation_id), Some(job_role_id), Some(submitted_at)) = (
         baseline.organisation_id,
         baseline.job_role_id,
         baseline.submitted_at,
     ) else {
-        return Ok(());
+        return Ok(true);
     };
     let tested_out = tested_out_topics(db, &baseline).await?;
     let baseline_topics: HashSet<i64> = load_attempt_topics(db, baseline.id)
@@ -194,5 +219,6 @@ pub async fn complete_module_if_passed(
         };
         add_cell(&mut batch, &key, &CellDelta::completion())?;
     }
-    batch.write(db).await
+    batch.write(db).await?;
+    Ok(true)
 }

@@ -22,6 +22,7 @@ pub mod progress;
 pub mod results;
 pub mod scoring;
 pub mod submit_plan;
+mod xapi_sitting;
 
 pub use crate::entities::{AttemptStatus, Phase};
 

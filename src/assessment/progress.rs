@@ -10,6 +10,7 @@ use super::bank::{self, Slot};
 use crate::entities::{AttemptStatus, attempt, response, topic_rating};
 use crate::error::{AppError, AppResult};
 use crate::ids::{AttemptId, PersonId};
+use crate::xapi::Recording;
 
 /// One saved answer, as the pages read it back.
 pub type SavedAnswer = response::Model;
@@ -249,10 +250,11 @@ pub enum Submitted {
 /// show what is missing.
 pub async fn submit_from_review(
     db: &DatabaseConnection,
+    xapi: Option<Recording<'_>>,
     user_id: PersonId,
     attempt_id: AttemptId,
 ) -> AppResult<Submitted> {
-    match attempts::submit(db, user_id, attempt_id).await {
+    match attempts::submit(db, xapi, user_id, attempt_id).await {
         Ok(_) => Ok(Submitted::Done),
         Err(AppError::Unprocessable(_)) => Ok(Submitted::NotReady(Box::new(
             progress(db, user_id, attempt_id).await?,
@@ -276,6 +278,7 @@ pub enum QuizAnswered {
 /// here nor in `refused`, the answers the page could not read), submits it.
 pub async fn answer_quiz(
     db: &DatabaseConnection,
+    xapi: Option<Recording<'_>>,
     user_id: PersonId,
     attempt_id: AttemptId,
     items: &[SaveItem],
@@ -285,7 +288,7 @@ pub async fn answer_quiz(
     problems
         .extend(attempts::save_with(db, user_id, attempt_id, &[], items, Indices::Shown).await?);
     if problems.is_empty() {
-        match attempts::submit(db, user_id, attempt_id).await {
+        match attempts::submit(db, xapi, user_id, attempt_id).await {
             Ok(_) => return Ok(QuizAnswered::Submitted),
             Err(AppError::Unprocessable(message)) => problems.push((0, message)),
             Err(other) => return Err(other),

@@ -17,6 +17,7 @@ use crate::ids::{AttemptId, PersonId};
 use crate::measures::decision::{self, TopicDecision};
 use crate::measures::response::Certainty;
 use crate::measures::summary::ResponseSummary;
+use crate::xapi::Recording;
 
 pub const RATING_LABELS: [&str; 5] = [
     "Not at all confident",
@@ -79,10 +80,11 @@ pub struct AttemptResult {
 /// Submits the learner's attempt (once; a repeat changes nothing) and reads its result.
 pub async fn submit_and_result(
     db: &DatabaseConnection,
+    xapi: Option<Recording<'_>>,
     user_id: PersonId,
     attempt_id: AttemptId,
 ) -> AppResult<AttemptResult> {
-    super::attempts::submit(db, user_id, attempt_id).await?;
+    super::attempts::submit(db, xapi, user_id, attempt_id).await?;
     attempt_result(db, user_id, attempt_id).await
 }
 

@@ -14,6 +14,7 @@ use crate::entities::{
     AttemptStatus, Phase, attempt, attempt_topic_ability, module_progress, response, topic_rating,
 };
 use crate::error::AppResult;
+use crate::xapi::Recording;
 
 /// What a submit will write: the attempt as stored, the earlier attempts that stop counting,
 /// and every aggregate change; with what it was worked out from, to check under the lock.
@@ -184,10 +185,12 @@ pub async fn unchanged(db: &impl ConnectionTrait, plan: &SubmitPlan) -> AppResul
 }
 
 /// Writes a plan: marks the attempt submitted (only if it is still open: `None` when another
-/// request got there first), and applies every aggregate change.
+/// request got there first), applies every aggregate change, and queues the attempt's xAPI
+/// statements (when `xapi` is on).
 pub async fn apply_submit(
     db: &impl ConnectionTrait,
     plan: SubmitPlan,
+    xapi: Option<Recording<'_>>,
 ) -> AppResult<Option<attempt::Model>> {
     let SubmitPlan {
         attempt: a,
@@ -227,8 +230,11 @@ pub async fn apply_submit(
     if let Some(submitted) = a.submitted_at {
         publication::release_due(db, &touched, Period::of(submitted)).await?;
     }
-    if a.phase == Phase::Quiz {
-        super::completion::complete_module_if_passed(db, &a, &topics).await?;
-    }
+    let module = if a.phase == Phase::Quiz {
+        super::completion::complete_module_if_passed(db, &a, &topics).await?
+    } else {
+        None
+    };
+    super::xapi_sitting::record(db, xapi, &a, &topics, module).await?;
     Ok(Some(a))
 }

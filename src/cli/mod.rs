@@ -13,6 +13,7 @@ mod people;
 mod reports;
 mod retention;
 mod targets;
+mod xapi;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -62,6 +63,9 @@ pub enum Command {
     /// Scheduled mail (assignment notices, reminders, weekly summaries).
     #[command(subcommand)]
     Mail(MailCommand),
+    /// xAPI statements for the learning record store (app.xapi; docs/xapi.md).
+    #[command(subcommand)]
+    Xapi(XapiCommand),
     /// Learning content files.
     #[command(subcommand)]
     Content(ContentCommand),
@@ -311,6 +315,15 @@ pub enum MailCommand {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum XapiCommand {
+    /// Send every statement that is due to the learning record store, in order per learner.
+    /// Safe to run beside the server: one sender at a time holds the outbox.
+    SendDue,
+    /// How many statements are queued, failing (waiting for a retry) and sent in the last 7 days.
+    Status,
+}
+
+#[derive(Debug, Subcommand)]
 pub enum UsersCommand {
     /// Import people from an ESR-like CSV file (columns: employee_number, email, display_name,
     /// organisation_code, staff_group, job_role, band). A file with any bad row imports nothing.
@@ -452,6 +465,8 @@ pub async fn run(cli: Cli) -> ExitCode {
             send_activation,
         }) => people::import_users(&file, send_activation).await,
         Command::Mail(MailCommand::SendDue) => mail::send_due().await,
+        Command::Xapi(XapiCommand::SendDue) => xapi::send_due().await,
+        Command::Xapi(XapiCommand::Status) => xapi::status().await,
         Command::Users(UsersCommand::Erase { who, yes }) => people::erase_user(&who, yes).await,
         Command::Orgs(OrgsCommand::Add { code, name }) => {
             people::add_organisation(&code, &name).await

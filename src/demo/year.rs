@@ -261,7 +261,7 @@ async fn sit(
         .map(i64::from)
         .sum();
     let started = at - Duration::milliseconds(took);
-    attempts::submit_at(db, person.user.into(), attempt.id.into(), at).await?;
+    attempts::submit_at(db, None, person.user.into(), attempt.id.into(), at).await?;
     // The sitting's own times, so nothing in it is dated the day the demo was loaded.
     attempt::Entity::update_many()
         .col_expr(attempt::Column::StartedAt, started.into())

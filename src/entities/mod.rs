@@ -57,6 +57,9 @@ pub mod team;
 pub mod topic;
 pub mod topic_rating;
 pub mod user;
+pub mod xapi_actor;
+pub mod xapi_outbox;
+pub mod xapi_sender_lease;
 
 pub use active_enums::{AttemptStatus, Phase};
 pub use report_tables::{

@@ -32,6 +32,7 @@ pub mod reports;
 pub mod request_id;
 pub mod request_span;
 pub mod targets;
+pub mod xapi_sender;
 
 use rocket::Route;
 

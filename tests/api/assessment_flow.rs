@@ -204,7 +204,7 @@ async fn submit_needs_every_answer_and_rating_then_happens_once() {
         .await
         .unwrap();
     let slots = bank::attempt_slots(db, attempt.id).await.unwrap();
-    let incomplete = attempts::submit(db, user.into(), attempt.id.into()).await;
+    let incomplete = attempts::submit(db, None, user.into(), attempt.id.into()).await;
     assert!(
         matches!(incomplete, Err(AppError::Unprocessable(_))),
         "{incomplete:?}"
@@ -224,7 +224,7 @@ async fn submit_needs_every_answer_and_rating_then_happens_once() {
         .await
         .unwrap();
     assert!(problems.is_empty(), "{problems:?}");
-    let submitted = attempts::submit(db, user.into(), attempt.id.into())
+    let submitted = attempts::submit(db, None, user.into(), attempt.id.into())
         .await
         .unwrap();
     assert_eq!(
@@ -235,7 +235,7 @@ async fn submit_needs_every_answer_and_rating_then_happens_once() {
     assert_eq!(submitted.accuracy, Some(1.0));
     assert_eq!(submitted.cbm_mean, Some(3.0));
 
-    let replay = attempts::submit(db, user.into(), attempt.id.into())
+    let replay = attempts::submit(db, None, user.into(), attempt.id.into())
         .await
         .unwrap();
     assert_eq!(
@@ -266,7 +266,7 @@ async fn another_users_attempt_and_foreign_items_are_refused() {
     let foreign = attempts::save(db, other.into(), attempt.id.into(), &[], &[]).await;
     assert!(matches!(foreign, Err(AppError::NotFound(_))), "{foreign:?}");
     assert!(matches!(
-        attempts::submit(db, other.into(), attempt.id.into()).await,
+        attempts::submit(db, None, other.into(), attempt.id.into()).await,
         Err(AppError::NotFound(_))
     ));
     let stray = SaveItem {
@@ -340,7 +340,7 @@ async fn submit_adds_hand_computed_values_to_the_report_cell() {
             .unwrap()
             .is_empty()
     );
-    let submitted = attempts::submit(db, user.into(), attempt.id.into())
+    let submitted = attempts::submit(db, None, user.into(), attempt.id.into())
         .await
         .unwrap();
 

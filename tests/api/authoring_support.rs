@@ -87,7 +87,7 @@ pub async fn sit(
         .await
         .unwrap();
     assert!(problems.is_empty(), "{problems:?}");
-    attempts::submit(db, user.into(), attempt.id.into())
+    attempts::submit(db, None, user.into(), attempt.id.into())
         .await
         .unwrap();
     attempt.id

@@ -11,7 +11,7 @@ use rocket::http::Status;
 use crate::helpers::{TestDatabase, spawn_app_on};
 use crate::import::HEADER;
 
-fn binary(database: &TestDatabase) -> Command {
+pub fn binary(database: &TestDatabase) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_genomics-training"));
     command
         .env("DATABASE_URL", &database.url)

@@ -647,3 +647,33 @@ pub async fn assert_aggregates_consistent(app: &TestApp) {
         lines.join("\n")
     );
 }
+
+/// `<dir>` (under the repository) when node and the npm `packages` are installed there;
+/// otherwise `None` after saying why `what` is skipped, or a panic in CI (`CI=true`), where a
+/// missing component must fail rather than skip.
+pub fn node_packages(dir: &str, packages: &[&str], what: &str) -> Option<PathBuf> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+    let node = std::process::Command::new("node")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    let installed = packages.iter().all(|package| {
+        path.join("node_modules")
+            .join(package)
+            .join("package.json")
+            .is_file()
+    });
+    if node && installed {
+        return Some(path);
+    }
+    let why = if node {
+        format!("its packages are not installed (run `npm ci` in {dir})")
+    } else {
+        "node is not installed".to_owned()
+    };
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("{what} need node and {dir}'s packages in CI: {why}");
+    }
+    eprintln!("skipping {what}: {why}");
+    None
+}

@@ -24,7 +24,7 @@ pub async fn complete(
     wrong_topics: &[&str],
 ) -> genomics_training::entities::attempt::Model {
     let attempt = answered(db, user, slug, wrong_topics).await;
-    attempts::submit(db, user.into(), attempt.id.into())
+    attempts::submit(db, None, user.into(), attempt.id.into())
         .await
         .unwrap()
 }

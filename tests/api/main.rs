@@ -101,3 +101,6 @@ mod teams_import;
 mod teams_scope;
 mod teams_support;
 mod throttling;
+mod xapi_sender;
+mod xapi_statements;
+mod xapi_support;

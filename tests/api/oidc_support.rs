@@ -23,28 +23,11 @@ pub const APP_URL: &str = "http://127.0.0.1:8000";
 /// `tests/oidc`, when node and its installed packages are there; otherwise `None` after
 /// saying why (or a panic, in CI).
 pub fn node_tools() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oidc");
-    let node = Command::new("node")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    let installed = dir
-        .join("node_modules/oidc-provider/package.json")
-        .is_file()
-        && dir.join("node_modules/jose/package.json").is_file();
-    if node && installed {
-        return Some(dir);
-    }
-    let why = if node {
-        "its packages are not installed (run `npm ci` in tests/oidc)"
-    } else {
-        "node is not installed"
-    };
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("the OpenID Connect tests need node and tests/oidc's packages in CI: {why}");
-    }
-    eprintln!("skipping an OpenID Connect test: {why}");
-    None
+    crate::helpers::node_packages(
+        "tests/oidc",
+        &["oidc-provider", "jose"],
+        "the OpenID Connect tests",
+    )
 }
 
 /// A node process, killed when dropped.

@@ -81,7 +81,7 @@ pub async fn sit(db: &DatabaseConnection, user: i64, slug: &str, how: Sitting) {
         .await
         .unwrap();
     assert!(problems.is_empty(), "{problems:?}");
-    attempts::submit(db, user.into(), attempt.id.into())
+    attempts::submit(db, None, user.into(), attempt.id.into())
         .await
         .unwrap();
 }

@@ -50,7 +50,7 @@ async fn a_plan_goes_stale_when_answers_change_and_submit_scores_the_last_answer
         .await
         .unwrap();
 
-    let submitted = attempts::submit(db, user.into(), attempt.id.into())
+    let submitted = attempts::submit(db, None, user.into(), attempt.id.into())
         .await
         .unwrap();
     assert_eq!(

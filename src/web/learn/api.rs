@@ -284,7 +284,7 @@ pub async fn api_submit_attempt(
     id: AttemptId,
 ) -> AppResult<Json<AttemptResult>> {
     Ok(Json(
-        results::submit_and_result(&state.db, user.account.id, id).await?,
+        results::submit_and_result(&state.db, state.xapi(), user.account.id, id).await?,
     ))
 }
 

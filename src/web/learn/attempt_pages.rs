@@ -413,7 +413,7 @@ pub async fn submit_attempt(
     form: CsrfForm<TokenOnly>,
 ) -> AppResult<Result<Redirect, (Status, Template)>> {
     let _ = form;
-    match progress::submit_from_review(&state.db, user.account.id, id).await? {
+    match progress::submit_from_review(&state.db, state.xapi(), user.account.id, id).await? {
         Submitted::Done => Ok(Ok(Redirect::to(uri!(show_result(id))))),
         Submitted::NotReady(progress) => Ok(Err((
             Status::UnprocessableEntity,

@@ -196,11 +196,19 @@ pub async fn answer_quiz(
             }),
         }
     }
-    let (progress, problems) =
-        match progress::answer_quiz(&state.db, user.account.id, id, &items, problems).await? {
-            QuizAnswered::Submitted => return Ok(Ok(Redirect::to(uri!(show_quiz_feedback(id))))),
-            QuizAnswered::Again { progress, problems } => (progress, problems),
-        };
+    let (progress, problems) = match progress::answer_quiz(
+        &state.db,
+        state.xapi(),
+        user.account.id,
+        id,
+        &items,
+        problems,
+    )
+    .await?
+    {
+        QuizAnswered::Submitted => return Ok(Ok(Redirect::to(uri!(show_quiz_feedback(id))))),
+        QuizAnswered::Again { progress, problems } => (progress, problems),
+    };
     let view = quiz_view(&progress, Some((&form, &problems)))?;
     Ok(Err((
         Status::UnprocessableEntity,
