@@ -94,8 +94,19 @@ pub async fn prepare(config: AppConfig) -> Result<AppState, StartupError> {
         u64::from(config.database_timeout_seconds),
     ))
     .map_err(StartupError::SingleSignOn)?;
+    let lti_keys = crate::lti::PlatformKeys::new(std::time::Duration::from_secs(u64::from(
+        config.database_timeout_seconds,
+    )))
+    .map_err(StartupError::SingleSignOn)?;
+    let lti_origins = crate::lti::platforms::FrameOrigins::default();
+    lti_origins
+        .reload(&db)
+        .await
+        .map_err(|e| StartupError::SingleSignOn(format!("cannot read the LTI platforms: {e}")))?;
     Ok(AppState {
         providers,
+        lti_keys,
+        lti_origins,
         db,
         config,
         form_key,

@@ -36,6 +36,7 @@ mod m20261216_000000_create_mail_work;
 mod m20261217_000000_create_teams;
 mod m20261218_000000_create_target_versions_and_job_titles;
 mod m20261219_000000_create_decision_priors;
+mod m20261222_000000_create_lti;
 
 /// The one spelling of a band, shared with the people import.
 pub use m20261207_030000_normalise_bands::normalise_band;
@@ -71,6 +72,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261217_000000_create_teams::Migration),
             Box::new(m20261218_000000_create_target_versions_and_job_titles::Migration),
             Box::new(m20261219_000000_create_decision_priors::Migration),
+            Box::new(m20261222_000000_create_lti::Migration),
         ]
     }
 }

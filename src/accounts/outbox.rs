@@ -46,13 +46,14 @@ impl MailWake {
 /// Messages one pass delivers at most; the next pass takes the rest.
 const BATCH: u64 = 20;
 
-/// How long a claimed message is left to its sender before another may take it over.
-fn lease() -> Duration {
+/// How long a claimed message is left to its sender before another may take it over (the LTI
+/// score outbox, `lti::scores`, claims the same way).
+pub(crate) fn lease() -> Duration {
     Duration::minutes(5)
 }
 
 /// How long to wait before the next try after `attempts` failed ones.
-fn backoff(attempts: i32) -> Duration {
+pub(crate) fn backoff(attempts: i32) -> Duration {
     let doublings = Ord::min(u32::try_from(attempts - 1).unwrap_or(0), 7);
     Ord::min(Duration::seconds(30 << doublings), Duration::hours(1))
 }

@@ -225,5 +225,6 @@ pub async fn apply_submit(
     if a.phase == Phase::Quiz {
         super::completion::complete_module_if_passed(db, &a, &topics).await?;
     }
+    crate::lti::scores::queue_for_attempt(db, &a).await?;
     Ok(Some(a))
 }

@@ -19,6 +19,7 @@ pub mod guards;
 pub mod health;
 pub mod ids;
 pub mod job_titles;
+pub mod lti;
 pub mod learn;
 pub mod listing;
 pub mod mail_schedule;
@@ -52,6 +53,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(reports::routes());
     routes.extend(targets::routes());
     routes.extend(job_titles::routes());
+    routes.extend(lti::routes());
     routes
 }
 

@@ -23,27 +23,35 @@ pub const APP_URL: &str = "http://127.0.0.1:8000";
 /// `tests/oidc`, when node and its installed packages are there; otherwise `None` after
 /// saying why (or a panic, in CI).
 pub fn node_tools() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oidc");
+    node_tools_in("oidc", &["oidc-provider", "jose"], "OpenID Connect")
+}
+
+/// `tests/<folder>`, when node and the `packages` installed there are present; otherwise
+/// `None` after saying why (or a panic, in CI). `what` names the tests for the message.
+pub fn node_tools_in(folder: &str, packages: &[&str], what: &str) -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join(folder);
     let node = Command::new("node")
         .arg("--version")
         .output()
         .is_ok_and(|o| o.status.success());
-    let installed = dir
-        .join("node_modules/oidc-provider/package.json")
-        .is_file()
-        && dir.join("node_modules/jose/package.json").is_file();
+    let installed = packages.iter().all(|package| {
+        dir.join("node_modules")
+            .join(package)
+            .join("package.json")
+            .is_file()
+    });
     if node && installed {
         return Some(dir);
     }
     let why = if node {
-        "its packages are not installed (run `npm ci` in tests/oidc)"
+        format!("its packages are not installed (run `npm ci` in tests/{folder})")
     } else {
-        "node is not installed"
+        "node is not installed".to_owned()
     };
     if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("the OpenID Connect tests need node and tests/oidc's packages in CI: {why}");
+        panic!("the {what} tests need node and tests/{folder}'s packages in CI: {why}");
     }
-    eprintln!("skipping an OpenID Connect test: {why}");
+    eprintln!("skipping an {what} test: {why}");
     None
 }
 
@@ -54,7 +62,7 @@ pub struct NodeProcess {
 }
 
 impl NodeProcess {
-    fn spawn(dir: &Path, script: &str, args: &[&str]) -> Self {
+    pub fn spawn(dir: &Path, script: &str, args: &[&str]) -> Self {
         let mut child = Command::new("node")
             .arg(dir.join(script))
             .args(args)
