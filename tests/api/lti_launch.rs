@@ -91,7 +91,7 @@ async fn a_resource_link_launch_signs_the_imported_person_in_and_opens_the_modul
     assert_eq!(me["roles"]["admin"], false, "{me}");
     assert_eq!(app.get_as(&session, "/admin/lti").await.status(), Status::Forbidden);
     // The launched session's pages may be framed by the platform only.
-    let response = app.get_as(&session, "/learn/modules/samples").await;
+    let response = app.get_as(&session, "/learn/modules/samples/pages/1").await;
     assert_eq!(response.status(), Status::Ok);
     let csp = response.headers().get_one("Content-Security-Policy").unwrap_or_default().to_owned();
     assert!(csp.contains(&format!("frame-ancestors 'self' {}", platform.issuer())), "{csp}");
