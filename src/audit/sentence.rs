@@ -671,7 +671,10 @@ pub const ACTIONS: [(&str, &str); 47] = [
     (action::TARGETS_CHANGED, "Targets changed"),
     (action::JOB_TITLE_MAPPED, "Job title mapped"),
     (action::JOB_TITLE_UNMAPPED, "Job title mapping removed"),
-    (action::LTI_PLATFORM_REGISTERED, "Learning platform registered"),
+    (
+        action::LTI_PLATFORM_REGISTERED,
+        "Learning platform registered",
+    ),
     (action::LTI_PLATFORM_REMOVED, "Learning platform removed"),
     (action::LTI_KEY_ROTATED, "LTI signing key rotated"),
 ];

@@ -21,7 +21,10 @@ pub(super) async fn show() -> ExitCode {
                 "tool": ToolUrls::new(&config.public_url),
                 "platforms": list,
             });
-            println!("{}", serde_json::to_string_pretty(&shown).unwrap_or_default());
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&shown).unwrap_or_default()
+            );
             ExitCode::SUCCESS
         }
         Err(error) => fail(error),

@@ -105,8 +105,17 @@ pub async fn answer(
         .await?
         .into_iter()
         .find(|c| c.activity == activity)
-        .ok_or_else(|| refuse(400, "unknown_activity", "Choose one of the activities listed."))?;
-    let deleted = lti_deep_link::Entity::delete_by_id(hash).exec(db).await?.rows_affected;
+        .ok_or_else(|| {
+            refuse(
+                400,
+                "unknown_activity",
+                "Choose one of the activities listed.",
+            )
+        })?;
+    let deleted = lti_deep_link::Entity::delete_by_id(hash)
+        .exec(db)
+        .await?
+        .rows_affected;
     let platform = lti_platform::Entity::find_by_id(row.platform_id)
         .one(db)
         .await?

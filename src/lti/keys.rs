@@ -34,7 +34,10 @@ fn internal(error: impl std::fmt::Display) -> AppError {
 fn generate() -> AppResult<(String, String)> {
     let key = rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 2048).map_err(internal)?;
     let pem = key.to_pkcs8_pem(LineEnding::LF).map_err(internal)?;
-    Ok((crate::accounts::token::generate()[..16].to_owned(), pem.to_string()))
+    Ok((
+        crate::accounts::token::generate()[..16].to_owned(),
+        pem.to_string(),
+    ))
 }
 
 async fn insert(db: &impl ConnectionTrait) -> AppResult<lti_tool_key::Model> {
@@ -80,7 +83,10 @@ pub async fn rotate(db: &impl ConnectionTrait, by: super::platforms::Actor) -> A
         .exec(db)
         .await?;
     Entity::update_many()
-        .col_expr(Column::RetiredAt, sea_orm::sea_query::Expr::value(Some(now)))
+        .col_expr(
+            Column::RetiredAt,
+            sea_orm::sea_query::Expr::value(Some(now)),
+        )
         .filter(Column::RetiredAt.is_null())
         .exec(db)
         .await?;
@@ -100,10 +106,7 @@ pub async fn rotate(db: &impl ConnectionTrait, by: super::platforms::Actor) -> A
 pub async fn jwks(db: &impl ConnectionTrait) -> AppResult<Value> {
     signing_key(db).await?;
     let since = Utc::now() - KEPT_AFTER_RETIREMENT;
-    let rows = Entity::find()
-        .order_by_desc(Column::Id)
-        .all(db)
-        .await?;
+    let rows = Entity::find().order_by_desc(Column::Id).all(db).await?;
     let mut keys = Vec::new();
     for row in rows
         .into_iter()

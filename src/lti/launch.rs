@@ -60,10 +60,15 @@ pub async fn begin(ctx: Context<'_>, request: LoginRequest) -> Result<LoginRedir
         refuse(
             400,
             "login_incomplete",
-            &format!("The launch from your learning platform did not include {what}. {START_AGAIN}"),
+            &format!(
+                "The launch from your learning platform did not include {what}. {START_AGAIN}"
+            ),
         )
     };
-    let iss = request.iss.filter(|s| !s.is_empty()).ok_or_else(|| missing("its issuer (iss)"))?;
+    let iss = request
+        .iss
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| missing("its issuer (iss)"))?;
     let login_hint = request
         .login_hint
         .filter(|s| !s.is_empty())
@@ -80,8 +85,7 @@ pub async fn begin(ctx: Context<'_>, request: LoginRequest) -> Result<LoginRedir
             "The launch asked for a page that is not part of Genomics training. Tell the person who manages your learning platform.",
         ));
     }
-    let Some(platform) =
-        platforms::for_login(ctx.db, &iss, request.client_id.as_deref()).await?
+    let Some(platform) = platforms::for_login(ctx.db, &iss, request.client_id.as_deref()).await?
     else {
         return Err(refuse(
             403,
@@ -226,20 +230,40 @@ async fn verify(
     let platform = lti_platform::Entity::find_by_id(login.platform_id)
         .one(ctx.db)
         .await?
-        .ok_or_else(|| refuse(403, "unknown_issuer", "Your learning platform is no longer registered with Genomics training."))?;
+        .ok_or_else(|| {
+            refuse(
+                403,
+                "unknown_issuer",
+                "Your learning platform is no longer registered with Genomics training.",
+            )
+        })?;
     let claims = check_token(ctx.keys, &platform, &id_token).await?;
-    if !claims.nonce.as_deref().is_some_and(|n| token::same(n, &login.nonce)) {
+    if !claims
+        .nonce
+        .as_deref()
+        .is_some_and(|n| token::same(n, &login.nonce))
+    {
         return Err(refuse(
             400,
             "nonce_mismatch",
-            &format!("This launch's token was not made for this launch (it may have been used before). {START_AGAIN}"),
+            &format!(
+                "This launch's token was not made for this launch (it may have been used before). {START_AGAIN}"
+            ),
         ));
     }
     if claims.aud.len() > 1 && claims.azp.is_none() {
         return Err(missing_claim("azp"));
     }
-    if claims.azp.as_deref().is_some_and(|azp| azp != platform.client_id) {
-        return Err(refuse(403, "wrong_audience", "This launch's token was made for another tool."));
+    if claims
+        .azp
+        .as_deref()
+        .is_some_and(|azp| azp != platform.client_id)
+    {
+        return Err(refuse(
+            403,
+            "wrong_audience",
+            "This launch's token was made for another tool.",
+        ));
     }
     let now = Utc::now().timestamp();
     match claims.iat {
@@ -272,7 +296,11 @@ async fn verify(
     }
     match claims.message_type.as_deref() {
         Some(claims::RESOURCE_LINK_REQUEST) => {
-            if claims.resource_link.as_ref().is_none_or(|l| l.id.is_empty()) {
+            if claims
+                .resource_link
+                .as_ref()
+                .is_none_or(|l| l.id.is_empty())
+            {
                 return Err(missing_claim(claims::RESOURCE_LINK));
             }
         }
@@ -300,7 +328,9 @@ fn missing_claim(name: &str) -> LtiError {
     refuse(
         400,
         "missing_claim",
-        &format!("The launch's token did not include the claim {name}, which Genomics training needs. Tell the person who manages your learning platform."),
+        &format!(
+            "The launch's token did not include the claim {name}, which Genomics training needs. Tell the person who manages your learning platform."
+        ),
     )
 }
 
@@ -324,7 +354,10 @@ async fn take_login(
         return Ok(None);
     };
     // Deleting first makes the take single-use even when two posts race.
-    let deleted = lti_login::Entity::delete_by_id(hash).exec(db).await?.rows_affected;
+    let deleted = lti_login::Entity::delete_by_id(hash)
+        .exec(db)
+        .await?
+        .rows_affected;
     Ok((deleted == 1 && row.expires_at > Utc::now()).then_some(row))
 }
 
@@ -458,8 +491,21 @@ async fn sign_in(
     } else {
         let activity = claims.activity();
         let page = activity_page(&txn, &activity, view).await?;
-        let link = claims.resource_link.as_ref().map(|l| l.id.clone()).unwrap_or_default();
-        remember_link(&txn, platform.id, person.id, &subject, &link, &activity, claims).await?;
+        let link = claims
+            .resource_link
+            .as_ref()
+            .map(|l| l.id.clone())
+            .unwrap_or_default();
+        remember_link(
+            &txn,
+            platform.id,
+            person.id,
+            &subject,
+            &link,
+            &activity,
+            claims,
+        )
+        .await?;
         Opened::Page(page)
     };
     let session = sessions::start_with_view(

@@ -3,8 +3,8 @@
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-    DatabaseConnection, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, Set, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 
@@ -87,7 +87,10 @@ impl TryFrom<PlatformInput> for NewPlatform {
             }
         };
         let name = check("name", text("name", &input.name));
-        let issuer = check("issuer", text("issuer", &input.issuer).and_then(|i| url("issuer", &i)));
+        let issuer = check(
+            "issuer",
+            text("issuer", &input.issuer).and_then(|i| url("issuer", &i)),
+        );
         let client_id = check("client_id", text("client id", &input.client_id));
         let login_url = check("login_url", url("OIDC login address", &input.login_url));
         let token_url = check("token_url", url("access token address", &input.token_url));
@@ -105,22 +108,28 @@ impl TryFrom<PlatformInput> for NewPlatform {
             }
         }
         if deployment_ids.is_empty() {
-            problems.push(("deployment_ids", "Enter at least one deployment id.".to_owned()));
+            problems.push((
+                "deployment_ids",
+                "Enter at least one deployment id.".to_owned(),
+            ));
         }
         match (name, issuer, client_id, login_url, token_url, jwks_url) {
-            (Some(name), Some(issuer), Some(client_id), Some(login_url), Some(token_url), Some(jwks_url))
-                if problems.is_empty() =>
-            {
-                Ok(Self(PlatformInput {
-                    name,
-                    issuer,
-                    client_id,
-                    login_url,
-                    token_url,
-                    jwks_url,
-                    deployment_ids,
-                }))
-            }
+            (
+                Some(name),
+                Some(issuer),
+                Some(client_id),
+                Some(login_url),
+                Some(token_url),
+                Some(jwks_url),
+            ) if problems.is_empty() => Ok(Self(PlatformInput {
+                name,
+                issuer,
+                client_id,
+                login_url,
+                token_url,
+                jwks_url,
+                deployment_ids,
+            })),
             _ => Err(problems),
         }
     }

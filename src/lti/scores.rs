@@ -27,7 +27,10 @@ const BATCH: u64 = 20;
 /// Queues the score of a submitted attempt for every line item it belongs to (inside the
 /// submit's transaction). Module quizzes send their score out of 100; the baseline sends
 /// its completion.
-pub async fn queue_for_attempt(db: &impl ConnectionTrait, submitted: &attempt::Model) -> AppResult<()> {
+pub async fn queue_for_attempt(
+    db: &impl ConnectionTrait,
+    submitted: &attempt::Model,
+) -> AppResult<()> {
     let activity = match submitted.phase {
         Phase::Baseline => "baseline".to_owned(),
         Phase::Quiz => {
@@ -80,14 +83,14 @@ pub async fn queue_for_attempt(db: &impl ConnectionTrait, submitted: &attempt::M
 /// Scores waiting, for the command line and the metrics.
 pub async fn unsent(db: &impl ConnectionTrait) -> AppResult<u64> {
     use sea_orm::PaginatorTrait;
-    Ok(Entity::find().filter(Column::SentAt.is_null()).count(db).await?)
+    Ok(Entity::find()
+        .filter(Column::SentAt.is_null())
+        .count(db)
+        .await?)
 }
 
 /// Sends the scores that are due; returns how many went.
-pub async fn deliver_due(
-    db: &impl ConnectionTrait,
-    keys_http: &PlatformKeys,
-) -> AppResult<usize> {
+pub async fn deliver_due(db: &impl ConnectionTrait, keys_http: &PlatformKeys) -> AppResult<usize> {
     deliver_due_at(db, keys_http, Utc::now()).await
 }
 
@@ -158,7 +161,10 @@ async fn finish(
             tracing::warn!(%problem, id = score.id, attempts, "could not send an LTI score; will retry");
             let problem: String = problem.chars().take(500).collect();
             update = update
-                .col_expr(Column::NextAttemptAt, Expr::value(Utc::now() + backoff(attempts)))
+                .col_expr(
+                    Column::NextAttemptAt,
+                    Expr::value(Utc::now() + backoff(attempts)),
+                )
                 .col_expr(Column::LastError, Expr::value(Some(problem)));
         }
     }
@@ -177,7 +183,10 @@ async fn send(
         .await
         .map_err(|e| e.to_string())?
         .ok_or("the launch is gone")?;
-    let lineitem = link.lineitem_url.clone().ok_or("the launch has no line item")?;
+    let lineitem = link
+        .lineitem_url
+        .clone()
+        .ok_or("the launch has no line item")?;
     let platform = lti_platform::Entity::find_by_id(link.platform_id)
         .one(db)
         .await
@@ -211,7 +220,10 @@ async fn send(
     if response.status().is_success() {
         Ok(())
     } else {
-        Err(format!("the platform answered {} to the score", response.status()))
+        Err(format!(
+            "the platform answered {} to the score",
+            response.status()
+        ))
     }
 }
 
@@ -259,7 +271,10 @@ async fn access_token(
         .await
         .map_err(|e| format!("the platform's token endpoint could not be reached: {e}"))?;
     if !response.status().is_success() {
-        return Err(format!("the platform refused an access token: {}", response.status()));
+        return Err(format!(
+            "the platform refused an access token: {}",
+            response.status()
+        ));
     }
     let body: serde_json::Value = response
         .json()

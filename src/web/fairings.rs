@@ -158,8 +158,14 @@ fn framing_platforms(request: &Request<'_>) -> Option<String> {
 /// deep-linking answer is a form posted to the platform).
 fn framed_policy(origins: &str) -> String {
     CONTENT_SECURITY_POLICY
-        .replace("form-action 'self'", &format!("form-action 'self' {origins}"))
-        .replace("frame-ancestors 'none'", &format!("frame-ancestors 'self' {origins}"))
+        .replace(
+            "form-action 'self'",
+            &format!("form-action 'self' {origins}"),
+        )
+        .replace(
+            "frame-ancestors 'none'",
+            &format!("frame-ancestors 'self' {origins}"),
+        )
 }
 
 pub struct SecurityHeaders {

@@ -9,7 +9,8 @@ use serde_json::json;
 
 use crate::helpers::{Grant, body_of, spawn_app};
 use crate::lti_support::{
-    INSTRUCTOR_ROLE, LEARNER_ROLE, Platform, hidden_field, launch, registered,
+    INSTRUCTOR_ROLE, LEARNER_ROLE, Platform, csp_of, given_teacher, hidden_field, launch, ready,
+    registered,
 };
 
 #[rocket::async_test]
@@ -21,7 +22,13 @@ async fn admin_registers_a_platform_and_the_page_shows_what_the_platform_needs()
     let created = registered(&app, &platform).await;
     assert_eq!(created["deployment_ids"], json!(["deployment-1"]));
     let admin = app
-        .given_user("second-admin@x.nhs.uk", Grant { admin: true, ..Default::default() })
+        .given_user(
+            "second-admin@x.nhs.uk",
+            Grant {
+                admin: true,
+                ..Default::default()
+            },
+        )
         .await;
     let session = app.session_for(&admin).await;
     let page = body_of(app.get_as(&session, "/admin/lti").await).await;
@@ -36,7 +43,12 @@ async fn admin_registers_a_platform_and_the_page_shows_what_the_platform_needs()
     }
     // The same registration again is refused; a bad address is named.
     let (status, _) = app
-        .send_json_as(&session, Method::Post, "/api/v1/admin/lti/platforms", platform.registration())
+        .send_json_as(
+            &session,
+            Method::Post,
+            "/api/v1/admin/lti/platforms",
+            platform.registration(),
+        )
         .await;
     assert_eq!(status, Status::Conflict);
     let mut bad = platform.registration();
@@ -48,10 +60,17 @@ async fn admin_registers_a_platform_and_the_page_shows_what_the_platform_needs()
         .await;
     assert_eq!(status, Status::UnprocessableEntity);
     let message = body.to_string();
-    assert!(message.contains("key set address") && message.contains("deployment id"), "{message}");
+    assert!(
+        message.contains("key set address") && message.contains("deployment id"),
+        "{message}"
+    );
     // The page form: errors beside the fields, and nothing registered.
     let response = app
-        .post_form_as(&session, "/admin/lti/platforms", &[("name", ""), ("issuer", "x")])
+        .post_form_as(
+            &session,
+            "/admin/lti/platforms",
+            &[("name", ""), ("issuer", "x")],
+        )
         .await;
     assert_eq!(response.status(), Status::UnprocessableEntity);
     let page = body_of(response).await;
@@ -63,19 +82,21 @@ async fn admin_registers_a_platform_and_the_page_shows_what_the_platform_needs()
 
 #[rocket::async_test]
 async fn a_resource_link_launch_signs_the_imported_person_in_and_opens_the_module() {
-    let app = spawn_app().await;
-    let Some(platform) = Platform::start() else {
+    let Some((app, platform)) = ready().await else {
         return;
     };
-    registered(&app, &platform).await;
-    let org = app.given_organisation("RX1", "Trust X").await;
-    let grant = Grant { admin: true, works_in: Some(org), ..Default::default() };
-    let person = app.given_user("nurse@trust.nhs.uk", grant).await;
+    let org = app.given_organisation("RY1", "Trust Y").await;
+    let grant = Grant {
+        admin: true,
+        works_in: Some(org),
+        ..Default::default()
+    };
+    let person = app.given_user("matron@trust.nhs.uk", grant).await;
     let launched = launch(
         &app,
         &platform,
         "moodle-user-7",
-        json!({ "email": "Nurse@Trust.nhs.uk", "custom": { "activity": "module:samples" } }),
+        json!({ "email": "Matron@Trust.nhs.uk", "custom": { "activity": "module:samples" } }),
     )
     .await;
     assert_eq!(launched.status, Status::SeeOther, "{}", launched.body);
@@ -89,60 +110,88 @@ async fn a_resource_link_launch_signs_the_imported_person_in_and_opens_the_modul
     assert_eq!(me["email"], person.email);
     // An admin launched from a course is a learner here: never an admin.
     assert_eq!(me["roles"]["admin"], false, "{me}");
-    assert_eq!(app.get_as(&session, "/admin/lti").await.status(), Status::Forbidden);
+    assert_eq!(
+        app.get_as(&session, "/admin/lti").await.status(),
+        Status::Forbidden
+    );
     // The launched session's pages may be framed by the platform only.
     let response = app.get_as(&session, "/learn/modules/samples/pages/1").await;
     assert_eq!(response.status(), Status::Ok);
-    let csp = response.headers().get_one("Content-Security-Policy").unwrap_or_default().to_owned();
-    assert!(csp.contains(&format!("frame-ancestors 'self' {}", platform.issuer())), "{csp}");
+    let csp = csp_of(&response);
+    assert!(
+        csp.contains(&format!("frame-ancestors 'self' {}", platform.issuer())),
+        "{csp}"
+    );
     assert!(response.headers().get_one("X-Frame-Options").is_none());
     // A later launch by the same platform account finds the person through the link, even
     // with no email in the token.
     let again = launch(&app, &platform, "moodle-user-7", json!({ "email": null })).await;
     assert_eq!(again.status, Status::SeeOther, "{}", again.body);
-    assert_eq!(again.location.as_deref(), Some("/learn"), "no activity: the baseline");
+    assert_eq!(
+        again.location.as_deref(),
+        Some("/learn"),
+        "no activity: the baseline"
+    );
     let actions = app.audit_actions().await;
-    assert!(actions.contains(&"identity_linked".to_owned()), "{actions:?}");
+    assert!(
+        actions.contains(&"identity_linked".to_owned()),
+        "{actions:?}"
+    );
 }
 
 #[rocket::async_test]
 async fn everything_else_keeps_todays_frame_headers() {
-    let app = spawn_app().await;
-    let Some(platform) = Platform::start() else {
+    let Some((app, platform)) = ready().await else {
         return;
     };
-    registered(&app, &platform).await;
     let response = app.get("/login").await;
-    let csp = response.headers().get_one("Content-Security-Policy").unwrap_or_default();
+    let csp = response
+        .headers()
+        .get_one("Content-Security-Policy")
+        .unwrap_or_default();
     assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
     assert_eq!(response.headers().get_one("X-Frame-Options"), Some("DENY"));
     let response = app.get("/lti/jwks").await;
-    let csp = response.headers().get_one("Content-Security-Policy").unwrap_or_default();
-    assert!(csp.contains(&format!("frame-ancestors 'self' {}", platform.issuer())), "{csp}");
+    let csp = response
+        .headers()
+        .get_one("Content-Security-Policy")
+        .unwrap_or_default();
+    assert!(
+        csp.contains(&format!("frame-ancestors 'self' {}", platform.issuer())),
+        "{csp}"
+    );
     assert!(!csp.contains("127.0.0.1:1 "), "only registered platforms");
 }
 
 #[rocket::async_test]
 async fn someone_nobody_imported_is_refused_with_no_session() {
-    let app = spawn_app().await;
-    let Some(platform) = Platform::start() else {
+    let Some((app, platform)) = ready().await else {
         return;
     };
-    registered(&app, &platform).await;
-    let launched = launch(&app, &platform, "stranger", json!({ "email": "stranger@x.nhs.uk" })).await;
+    let launched = launch(
+        &app,
+        &platform,
+        "stranger",
+        json!({ "email": "stranger@x.nhs.uk" }),
+    )
+    .await;
     assert_eq!(launched.status, Status::Forbidden);
-    assert!(launched.body.contains("has no account for you yet"), "{}", launched.body);
+    assert!(
+        launched.body.contains("has no account for you yet"),
+        "{}",
+        launched.body
+    );
     assert!(launched.session.is_none());
 }
 
 #[rocket::async_test]
 async fn the_employee_number_links_someone_whose_email_differs() {
-    let app = spawn_app().await;
-    let Some(platform) = Platform::start() else {
+    let Some((app, platform)) = ready().await else {
         return;
     };
-    registered(&app, &platform).await;
-    let person = app.given_user("porter@trust.nhs.uk", Grant::default()).await;
+    let person = app
+        .given_user("porter@trust.nhs.uk", Grant::default())
+        .await;
     genomics_training::entities::user::Entity::update_many()
         .col_expr(
             genomics_training::entities::user::Column::EmployeeNumber,
@@ -160,43 +209,45 @@ async fn the_employee_number_links_someone_whose_email_differs() {
     )
     .await;
     assert_eq!(launched.status, Status::SeeOther, "{}", launched.body);
-    let (_, me) = app.get_json_as(&launched.session.expect("session"), "/api/v1/me").await;
+    let (_, me) = app
+        .get_json_as(&launched.session.expect("session"), "/api/v1/me")
+        .await;
     assert_eq!(me["email"], person.email);
 }
 
 #[rocket::async_test]
 async fn an_instructor_who_is_a_trainer_gets_the_trainer_view() {
-    let app = spawn_app().await;
-    let Some(platform) = Platform::start() else {
+    let Some((app, platform)) = ready().await else {
         return;
     };
-    registered(&app, &platform).await;
-    app.given_user("teacher@trust.nhs.uk", Grant { trainer: true, ..Default::default() })
-        .await;
+    given_teacher(&app).await;
     let overrides = json!({
         "email": "teacher@trust.nhs.uk",
         "roles": [INSTRUCTOR_ROLE],
         "custom": { "activity": "module:samples" },
     });
     let launched = launch(&app, &platform, "teacher", overrides).await;
-    assert_eq!(launched.location.as_deref(), Some("/author/modules/samples"));
+    assert_eq!(
+        launched.location.as_deref(),
+        Some("/author/modules/samples")
+    );
     // The same trainer launching as a learner gets the learner's view.
     let overrides = json!({ "email": "teacher@trust.nhs.uk", "roles": [LEARNER_ROLE] });
     let launched = launch(&app, &platform, "teacher", overrides).await;
     assert_eq!(launched.location.as_deref(), Some("/learn"));
     let session = launched.session.expect("session");
-    assert_eq!(app.get_as(&session, "/author/modules").await.status(), Status::Forbidden);
+    assert_eq!(
+        app.get_as(&session, "/author/modules").await.status(),
+        Status::Forbidden
+    );
 }
 
 #[rocket::async_test]
 async fn an_instructor_picks_a_module_by_deep_linking_and_the_platform_accepts_the_signed_answer() {
-    let app = spawn_app().await;
-    let Some(platform) = Platform::start() else {
+    let Some((app, platform)) = ready().await else {
         return;
     };
-    registered(&app, &platform).await;
-    app.given_user("teacher@trust.nhs.uk", Grant { trainer: true, ..Default::default() })
-        .await;
+    given_teacher(&app).await;
     let overrides = json!({
         "email": "teacher@trust.nhs.uk",
         "roles": [INSTRUCTOR_ROLE],
@@ -206,15 +257,26 @@ async fn an_instructor_picks_a_module_by_deep_linking_and_the_platform_accepts_t
     let launched = launch(&app, &platform, "teacher", overrides).await;
     assert_eq!(launched.status, Status::Ok, "{}", launched.body);
     assert!(launched.body.contains("Choose what the link opens"));
-    assert!(launched.body.contains("value=\"module:samples\""), "{}", launched.body);
+    assert!(
+        launched.body.contains("value=\"module:samples\""),
+        "{}",
+        launched.body
+    );
     let context = hidden_field(&launched.body, "context").expect("context");
     let session = launched.session.expect("session");
     let response = app
-        .post_form_as(&session, "/lti/deep-link", &[("context", &context), ("activity", "module:samples")])
+        .post_form_as(
+            &session,
+            "/lti/deep-link",
+            &[("context", &context), ("activity", "module:samples")],
+        )
         .await;
     assert_eq!(response.status(), Status::Ok);
-    let csp = response.headers().get_one("Content-Security-Policy").unwrap_or_default().to_owned();
-    assert!(csp.contains(&format!("form-action 'self' {}", platform.issuer())), "{csp}");
+    let csp = csp_of(&response);
+    assert!(
+        csp.contains(&format!("form-action 'self' {}", platform.issuer())),
+        "{csp}"
+    );
     let page = body_of(response).await;
     let jwt = hidden_field(&page, "JWT").expect("signed answer");
     let return_url = format!("{}/deep-link-return", platform.issuer());
@@ -230,11 +292,16 @@ async fn an_instructor_picks_a_module_by_deep_linking_and_the_platform_accepts_t
     assert_eq!(item["custom"]["activity"], "module:samples");
     // The choice is used once.
     let again = app
-        .post_form_as(&session, "/lti/deep-link", &[("context", &context), ("activity", "baseline")])
+        .post_form_as(
+            &session,
+            "/lti/deep-link",
+            &[("context", &context), ("activity", "baseline")],
+        )
         .await;
     assert_eq!(again.status(), Status::BadRequest);
     // A learner may not deep link.
-    app.given_user("learner@trust.nhs.uk", Grant::default()).await;
+    app.given_user("learner@trust.nhs.uk", Grant::default())
+        .await;
     let overrides = json!({
         "email": "learner@trust.nhs.uk",
         "messageType": "LtiDeepLinkingRequest",
@@ -252,8 +319,7 @@ async fn the_tool_rotates_its_key_and_the_platform_still_checks_answers_signed_b
     };
     let created = registered(&app, &platform).await;
     let _ = created;
-    app.given_user("teacher@trust.nhs.uk", Grant { trainer: true, ..Default::default() })
-        .await;
+    given_teacher(&app).await;
     let deep_link = async |activity: &str| {
         let overrides = json!({
             "email": "teacher@trust.nhs.uk",
@@ -264,18 +330,33 @@ async fn the_tool_rotates_its_key_and_the_platform_still_checks_answers_signed_b
         let context = hidden_field(&launched.body, "context").expect("context");
         let session = launched.session.expect("session");
         let response = app
-            .post_form_as(&session, "/lti/deep-link", &[("context", &context), ("activity", activity)])
+            .post_form_as(
+                &session,
+                "/lti/deep-link",
+                &[("context", &context), ("activity", activity)],
+            )
             .await;
         hidden_field(&body_of(response).await, "JWT").expect("jwt")
     };
     let before = deep_link("baseline").await;
     let (_, keys_before) = app.get_json("/lti/jwks").await;
     let admin = app
-        .given_user("rotator@x.nhs.uk", Grant { admin: true, ..Default::default() })
+        .given_user(
+            "rotator@x.nhs.uk",
+            Grant {
+                admin: true,
+                ..Default::default()
+            },
+        )
         .await;
     let session = app.session_for(&admin).await;
     let (status, rotated) = app
-        .send_json_as(&session, Method::Post, "/api/v1/admin/lti/keys/rotate", json!({}))
+        .send_json_as(
+            &session,
+            Method::Post,
+            "/api/v1/admin/lti/keys/rotate",
+            json!({}),
+        )
         .await;
     assert_eq!(status, Status::Ok);
     let after = deep_link("module:samples").await;
@@ -288,7 +369,10 @@ async fn the_tool_rotates_its_key_and_the_platform_still_checks_answers_signed_b
         .collect();
     assert_eq!(kids.len(), 2, "new and old published: {keys_after}");
     assert_eq!(kids[0], rotated["kid"].as_str().expect("kid"));
-    assert_eq!(kids[1], keys_before["keys"][0]["kid"].as_str().expect("old kid"));
+    assert_eq!(
+        kids[1],
+        keys_before["keys"][0]["kid"].as_str().expect("old kid")
+    );
     platform.take_tool_keys(&app).await;
     let return_url = format!("{}/deep-link-return", platform.issuer());
     for jwt in [&before, &after] {
@@ -299,15 +383,24 @@ async fn the_tool_rotates_its_key_and_the_platform_still_checks_answers_signed_b
 
 #[rocket::async_test]
 async fn the_platform_rotates_its_key_and_the_next_launch_fetches_the_new_one() {
-    let app = spawn_app().await;
-    let Some(platform) = Platform::start() else {
+    let Some((app, platform)) = ready().await else {
         return;
     };
-    registered(&app, &platform).await;
-    app.given_user("nurse@trust.nhs.uk", Grant::default()).await;
-    let first = launch(&app, &platform, "nurse", json!({ "email": "nurse@trust.nhs.uk" })).await;
+    let first = launch(
+        &app,
+        &platform,
+        "nurse",
+        json!({ "email": "nurse@trust.nhs.uk" }),
+    )
+    .await;
     assert_eq!(first.status, Status::SeeOther, "{}", first.body);
     platform.rotate_key(false).await;
-    let second = launch(&app, &platform, "nurse", json!({ "email": "nurse@trust.nhs.uk" })).await;
+    let second = launch(
+        &app,
+        &platform,
+        "nurse",
+        json!({ "email": "nurse@trust.nhs.uk" }),
+    )
+    .await;
     assert_eq!(second.status, Status::SeeOther, "{}", second.body);
 }

@@ -6,8 +6,8 @@ use rocket::http::Status;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 
-use crate::helpers::{Grant, TestApp, spawn_app};
-use crate::lti_support::{Launched, Platform, initiate, launch, post_launch, registered};
+use crate::helpers::TestApp;
+use crate::lti_support::{Launched, Platform, initiate, launch, post_launch, ready};
 
 const LTI: &str = "https://purl.imsglobal.org/spec/lti/claim/";
 
@@ -20,19 +20,24 @@ async fn sessions(app: &TestApp) -> u64 {
         .expect("count")
 }
 
-async fn ready() -> Option<(TestApp, Platform)> {
-    let app = spawn_app().await;
-    let platform = Platform::start()?;
-    registered(&app, &platform).await;
-    app.given_user("nurse@trust.nhs.uk", Grant::default()).await;
-    Some((app, platform))
-}
-
 fn assert_refused(launched: &Launched, status: Status, says: &str) {
     assert_eq!(launched.status, status, "{}", launched.body);
-    assert!(launched.body.contains(says), "{says:?} in {}", launched.body);
-    assert!(launched.body.contains("Genomics training could not be opened"));
+    assert!(
+        launched.body.contains(says),
+        "{says:?} in {}",
+        launched.body
+    );
+    assert!(
+        launched
+            .body
+            .contains("Genomics training could not be opened")
+    );
     assert!(launched.session_cookie.is_none(), "no session cookie");
+}
+
+/// A launch by nurse@trust.nhs.uk with `extra` overrides.
+async fn as_nurse(app: &TestApp, platform: &Platform, extra: Value) -> Launched {
+    launch(app, platform, "nurse", nurse(extra)).await
 }
 
 fn nurse(extra: Value) -> Value {
@@ -45,40 +50,63 @@ fn nurse(extra: Value) -> Value {
 
 #[rocket::async_test]
 async fn a_token_signed_by_another_key_is_refused() {
-    let Some((app, platform)) = ready().await else { return };
-    let launched = launch(&app, &platform, "nurse", nurse(json!({ "foreignKey": true }))).await;
-    assert_refused(&launched, Status::Unauthorized, "not signed by your learning platform");
-    let launched = launch(&app, &platform, "nurse", nurse(json!({ "kid": "made-up" }))).await;
-    assert_refused(&launched, Status::Unauthorized, "not signed by your learning platform");
+    let Some((app, platform)) = ready().await else {
+        return;
+    };
+    let launched = as_nurse(&app, &platform, json!({ "foreignKey": true })).await;
+    assert_refused(
+        &launched,
+        Status::Unauthorized,
+        "not signed by your learning platform",
+    );
+    let launched = as_nurse(&app, &platform, json!({ "kid": "made-up" })).await;
+    assert_refused(
+        &launched,
+        Status::Unauthorized,
+        "not signed by your learning platform",
+    );
     assert_eq!(sessions(&app).await, 0);
 }
 
 #[rocket::async_test]
 async fn an_unknown_issuer_or_deployment_is_refused() {
-    let Some((app, platform)) = ready().await else { return };
+    let Some((app, platform)) = ready().await else {
+        return;
+    };
     let response = app
         .get("/lti/login?iss=https%3A%2F%2Fmoodle.elsewhere.example&login_hint=x&target_link_uri=http%3A%2F%2F127.0.0.1%3A8000%2Flti%2Flaunch")
         .await;
     assert_eq!(response.status(), Status::Forbidden);
     let page = crate::helpers::body_of(response).await;
-    assert!(page.contains("not registered with Genomics training"), "{page}");
-    let launched = launch(
+    assert!(
+        page.contains("not registered with Genomics training"),
+        "{page}"
+    );
+    let launched = as_nurse(
         &app,
         &platform,
-        "nurse",
-        nurse(json!({ "claims": { format!("{LTI}deployment_id"): "deployment-9" } })),
+        json!({ "claims": { format!("{LTI}deployment_id"): "deployment-9" } }),
     )
     .await;
     assert_refused(&launched, Status::Forbidden, "deployment");
-    let launched = launch(&app, &platform, "nurse", nurse(json!({ "claims": { "iss": "https://evil.example" } }))).await;
-    assert_refused(&launched, Status::Forbidden, "issuer");
-    let launched = launch(&app, &platform, "nurse", nurse(json!({ "claims": { "aud": "another-tool" } }))).await;
-    assert_refused(&launched, Status::Forbidden, "another tool");
-    let launched = launch(
+    let launched = as_nurse(
         &app,
         &platform,
-        "nurse",
-        nurse(json!({ "claims": { "aud": ["gt-tool-client", "another-tool"], "azp": "another-tool" } })),
+        json!({ "claims": { "iss": "https://evil.example" } }),
+    )
+    .await;
+    assert_refused(&launched, Status::Forbidden, "issuer");
+    let launched = as_nurse(
+        &app,
+        &platform,
+        json!({ "claims": { "aud": "another-tool" } }),
+    )
+    .await;
+    assert_refused(&launched, Status::Forbidden, "another tool");
+    let launched = as_nurse(
+        &app,
+        &platform,
+        json!({ "claims": { "aud": ["gt-tool-client", "another-tool"], "azp": "another-tool" } }),
     )
     .await;
     assert_refused(&launched, Status::Forbidden, "another tool");
@@ -87,10 +115,14 @@ async fn an_unknown_issuer_or_deployment_is_refused() {
 
 #[rocket::async_test]
 async fn a_replayed_launch_or_nonce_is_refused() {
-    let Some((app, platform)) = ready().await else { return };
+    let Some((app, platform)) = ready().await else {
+        return;
+    };
     platform.next_launch(nurse(json!({}))).await;
     let initiated = initiate(&app, &platform, "nurse").await;
-    let (id_token, state) = platform.authorize(initiated.location.as_deref().expect("location")).await;
+    let (id_token, state) = platform
+        .authorize(initiated.location.as_deref().expect("location"))
+        .await;
     let first = post_launch(&app, initiated.state_cookie.clone(), &id_token, &state).await;
     assert_eq!(first.status, Status::SeeOther, "{}", first.body);
     // The same post again: the state is used up.
@@ -112,12 +144,20 @@ async fn a_replayed_launch_or_nonce_is_refused() {
 
 #[rocket::async_test]
 async fn a_launch_from_another_browser_is_refused() {
-    let Some((app, platform)) = ready().await else { return };
+    let Some((app, platform)) = ready().await else {
+        return;
+    };
     platform.next_launch(nurse(json!({}))).await;
     let initiated = initiate(&app, &platform, "nurse").await;
-    let (id_token, state) = platform.authorize(initiated.location.as_deref().expect("location")).await;
+    let (id_token, state) = platform
+        .authorize(initiated.location.as_deref().expect("location"))
+        .await;
     let launched = post_launch(&app, None, &id_token, &state).await;
-    assert_refused(&launched, Status::BadRequest, "did not start in this browser");
+    assert_refused(
+        &launched,
+        Status::BadRequest,
+        "did not start in this browser",
+    );
     let launched = post_launch(&app, initiated.state_cookie, "", &state).await;
     assert_refused(&launched, Status::BadRequest, "could not be read");
     assert_eq!(sessions(&app).await, 0);
@@ -125,28 +165,30 @@ async fn a_launch_from_another_browser_is_refused() {
 
 #[rocket::async_test]
 async fn an_expired_token_is_refused() {
-    let Some((app, platform)) = ready().await else { return };
-    let launched = launch(&app, &platform, "nurse", nurse(json!({ "expiresIn": -300 }))).await;
+    let Some((app, platform)) = ready().await else {
+        return;
+    };
+    let launched = as_nurse(&app, &platform, json!({ "expiresIn": -300 })).await;
     assert_refused(&launched, Status::Unauthorized, "has expired");
     assert_eq!(sessions(&app).await, 0);
 }
 
 #[rocket::async_test]
 async fn a_wrong_message_type_or_version_is_refused() {
-    let Some((app, platform)) = ready().await else { return };
-    let launched = launch(
+    let Some((app, platform)) = ready().await else {
+        return;
+    };
+    let launched = as_nurse(
         &app,
         &platform,
-        "nurse",
-        nurse(json!({ "messageType": "LtiSubmissionReviewRequest" })),
+        json!({ "messageType": "LtiSubmissionReviewRequest" }),
     )
     .await;
     assert_refused(&launched, Status::BadRequest, "kind of launch");
-    let launched = launch(
+    let launched = as_nurse(
         &app,
         &platform,
-        "nurse",
-        nurse(json!({ "claims": { format!("{LTI}version"): "1.1.0" } })),
+        json!({ "claims": { format!("{LTI}version"): "1.1.0" } }),
     )
     .await;
     assert_refused(&launched, Status::BadRequest, "other than 1.3.0");
@@ -155,7 +197,9 @@ async fn a_wrong_message_type_or_version_is_refused() {
 
 #[rocket::async_test]
 async fn a_token_missing_a_claim_is_refused_naming_it() {
-    let Some((app, platform)) = ready().await else { return };
+    let Some((app, platform)) = ready().await else {
+        return;
+    };
     for claim in [
         "sub".to_owned(),
         "nonce".to_owned(),
@@ -172,7 +216,11 @@ async fn a_token_missing_a_claim_is_refused_naming_it() {
             nurse(json!({ "claims": { claim.clone(): null } })),
         )
         .await;
-        let says = if claim == "nonce" { "not made for this launch" } else { claim.as_str() };
+        let says = if claim == "nonce" {
+            "not made for this launch"
+        } else {
+            claim.as_str()
+        };
         assert_refused(&launched, Status::BadRequest, says);
     }
     assert_eq!(sessions(&app).await, 0);

@@ -7,21 +7,15 @@ use chrono::{Duration, Utc};
 use genomics_training::lti::scores;
 use serde_json::json;
 
-use crate::helpers::{Grant, spawn_app};
 use crate::learner_next_step::sit_samples_quiz;
 use crate::learner_pages::complete_through_pages;
-use crate::lti_support::{Platform, launch, registered};
+use crate::lti_support::{launch, ready};
 
 #[rocket::async_test]
 async fn a_quiz_score_reaches_the_gradebook_even_when_the_platform_was_down() {
-    let app = spawn_app().await;
-    let Some(platform) = Platform::start() else {
+    let Some((app, platform)) = ready().await else {
         return;
     };
-    registered(&app, &platform).await;
-    let org = app.given_organisation("RX1", "Trust X").await;
-    app.given_user("nurse@trust.nhs.uk", Grant { works_in: Some(org), ..Default::default() })
-        .await;
     let launched = launch(
         &app,
         &platform,
@@ -39,13 +33,22 @@ async fn a_quiz_score_reaches_the_gradebook_even_when_the_platform_was_down() {
     sit_samples_quiz(&app, &session, true, "3").await;
     let http = app.state().lti_keys.clone();
     assert_eq!(scores::deliver_due(app.db(), &http).await.expect("pass"), 0);
-    assert_eq!(scores::unsent(app.db()).await.expect("count"), 1, "kept for a retry");
+    assert_eq!(
+        scores::unsent(app.db()).await.expect("count"),
+        1,
+        "kept for a retry"
+    );
     assert_eq!(platform.scores().await, json!({}));
     platform.set_down(false).await;
     // The retry waits its back-off: a pass now sends nothing, a pass after it sends the score.
     assert_eq!(scores::deliver_due(app.db(), &http).await.expect("pass"), 0);
     let later = Utc::now() + Duration::minutes(10);
-    assert_eq!(scores::deliver_due_at(app.db(), &http, later).await.expect("pass"), 1);
+    assert_eq!(
+        scores::deliver_due_at(app.db(), &http, later)
+            .await
+            .expect("pass"),
+        1
+    );
     assert_eq!(scores::unsent(app.db()).await.expect("count"), 0);
     let received = platform.scores().await;
     let score = &received["samples-link"][0];
@@ -55,25 +58,30 @@ async fn a_quiz_score_reaches_the_gradebook_even_when_the_platform_was_down() {
     assert_eq!(score["activityProgress"], "Completed");
     assert_eq!(score["gradingProgress"], "FullyGraded");
     // Sent once only.
-    assert_eq!(scores::deliver_due_at(app.db(), &http, later).await.expect("pass"), 0);
-    assert_eq!(platform.scores().await["samples-link"].as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        scores::deliver_due_at(app.db(), &http, later)
+            .await
+            .expect("pass"),
+        0
+    );
+    assert_eq!(
+        platform.scores().await["samples-link"]
+            .as_array()
+            .map(Vec::len),
+        Some(1)
+    );
 }
 
 #[rocket::async_test]
 async fn the_baseline_completion_goes_to_its_line_item_after_a_tool_key_rotation() {
-    let app = spawn_app().await;
-    let Some(platform) = Platform::start() else {
+    let Some((app, platform)) = ready().await else {
         return;
     };
-    registered(&app, &platform).await;
-    let org = app.given_organisation("RX1", "Trust X").await;
-    app.given_user("porter@trust.nhs.uk", Grant { works_in: Some(org), ..Default::default() })
-        .await;
     let launched = launch(
         &app,
         &platform,
-        "moodle-porter",
-        json!({ "email": "porter@trust.nhs.uk", "resourceLinkId": "baseline-link" }),
+        "moodle-nurse-2",
+        json!({ "email": "nurse@trust.nhs.uk", "resourceLinkId": "baseline-link" }),
     )
     .await;
     let session = launched.session.expect("signed in");
@@ -86,7 +94,7 @@ async fn the_baseline_completion_goes_to_its_line_item_after_a_tool_key_rotation
     assert_eq!(scores::deliver_due(app.db(), &http).await.expect("pass"), 1);
     let received = platform.scores().await;
     let score = &received["baseline-link"][0];
-    assert_eq!(score["userId"], "moodle-porter");
+    assert_eq!(score["userId"], "moodle-nurse-2");
     assert_eq!(score["activityProgress"], "Completed");
     assert_eq!(score["scoreGiven"], 100.0);
 }

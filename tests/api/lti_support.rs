@@ -10,7 +10,7 @@ use genomics_training::accounts::sessions;
 use rocket::http::{ContentType, Cookie, Header, Method, Status};
 use serde_json::{Value, json};
 
-use crate::helpers::{Grant, Session, TestApp, body_of, urlencode};
+use crate::helpers::{Grant, Session, TestApp, body_of, spawn_app, urlencode};
 use crate::oidc_support::{APP_URL, NodeProcess, node_tools_in};
 
 pub const CLIENT_ID: &str = "gt-tool-client";
@@ -37,8 +37,11 @@ impl Platform {
                 .to_string(),
         )
         .expect("config");
-        let process =
-            NodeProcess::spawn(&dir, "platform.mjs", &[config.to_str().expect("utf-8 path")]);
+        let process = NodeProcess::spawn(
+            &dir,
+            "platform.mjs",
+            &[config.to_str().expect("utf-8 path")],
+        );
         Some(Self {
             process,
             http: reqwest::Client::new(),
@@ -127,7 +130,11 @@ impl Platform {
     /// The platform's login page answer for `location`: the id_token and state of its form.
     pub async fn authorize(&self, location: &str) -> (String, String) {
         let response = self.http.get(location).send().await.expect("platform auth");
-        assert_eq!(response.status().as_u16(), 200, "platform accepted the request");
+        assert_eq!(
+            response.status().as_u16(),
+            200,
+            "platform accepted the request"
+        );
         let page = response.text().await.expect("page");
         (
             hidden_field(&page, "id_token").expect("id_token field"),
@@ -141,7 +148,11 @@ pub fn hidden_field(page: &str, name: &str) -> Option<String> {
     let marker = format!("name=\"{name}\" value=\"");
     let start = page.find(&marker)? + marker.len();
     let end = page[start..].find('"')?;
-    Some(page[start..start + end].replace("&amp;", "&").replace("&quot;", "\""))
+    Some(
+        page[start..start + end]
+            .replace("&amp;", "&")
+            .replace("&quot;", "\""),
+    )
 }
 
 /// The app with an admin who registered `platform` through the JSON twin.
@@ -166,6 +177,39 @@ pub async fn registered(app: &TestApp, platform: &Platform) -> Value {
         .await;
     assert_eq!(status, Status::Created, "{body}");
     body
+}
+
+/// A fresh app with the platform registered and a learner, nurse@trust.nhs.uk, imported; or
+/// `None` when the platform cannot run here (see [`Platform::start`]).
+pub async fn ready() -> Option<(TestApp, Platform)> {
+    let app = spawn_app().await;
+    let platform = Platform::start()?;
+    registered(&app, &platform).await;
+    let org = app.given_organisation("RX1", "Trust X").await;
+    let grant = Grant {
+        works_in: Some(org),
+        ..Default::default()
+    };
+    app.given_user("nurse@trust.nhs.uk", grant).await;
+    Some((app, platform))
+}
+
+/// A trainer, teacher@trust.nhs.uk, whom the platform knows as an instructor.
+pub async fn given_teacher(app: &TestApp) {
+    let grant = Grant {
+        trainer: true,
+        ..Default::default()
+    };
+    app.given_user("teacher@trust.nhs.uk", grant).await;
+}
+
+/// The response's Content-Security-Policy.
+pub fn csp_of(response: &rocket::local::asynchronous::LocalResponse<'_>) -> String {
+    response
+        .headers()
+        .get_one("Content-Security-Policy")
+        .unwrap_or_default()
+        .to_owned()
 }
 
 /// The login initiation the platform sends: where the tool redirects, and its state cookie.
@@ -221,7 +265,11 @@ pub async fn post_launch(
     id_token: &str,
     state: &str,
 ) -> Launched {
-    let body = format!("id_token={}&state={}", urlencode(id_token), urlencode(state));
+    let body = format!(
+        "id_token={}&state={}",
+        urlencode(id_token),
+        urlencode(state)
+    );
     let mut request = app
         .client
         .post("/lti/launch")

@@ -29,7 +29,9 @@ pub fn node_tools() -> Option<PathBuf> {
 /// `tests/<folder>`, when node and the `packages` installed there are present; otherwise
 /// `None` after saying why (or a panic, in CI). `what` names the tests for the message.
 pub fn node_tools_in(folder: &str, packages: &[&str], what: &str) -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join(folder);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join(folder);
     let node = Command::new("node")
         .arg("--version")
         .output()

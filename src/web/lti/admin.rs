@@ -35,7 +35,12 @@ pub fn routes() -> Vec<Route> {
 
 #[derive(OpenApi)]
 #[openapi(
-    paths(api_show_lti, api_register_platform, api_remove_platform, api_rotate_key),
+    paths(
+        api_show_lti,
+        api_register_platform,
+        api_remove_platform,
+        api_rotate_key
+    ),
     components(schemas(LtiSetup, Platform, PlatformInput, ToolUrls, Rotated))
 )]
 pub struct ApiDoc;
@@ -197,7 +202,12 @@ async fn register_page(
     };
     Ok(Either::Right((
         Status::UnprocessableEntity,
-        render(&chrome, setup(state).await?, typed, FormErrors::of(problems)),
+        render(
+            &chrome,
+            setup(state).await?,
+            typed,
+            FormErrors::of(problems),
+        ),
     )))
 }
 
@@ -227,7 +237,9 @@ async fn rotate_page(
     let kid = keys::rotate(&state.db, actor(&admin, client)).await?;
     Ok(Flash::success(
         Redirect::to("/admin/lti"),
-        format!("A new signing key ({kid}) signs from now on; the old one stays published for a day"),
+        format!(
+            "A new signing key ({kid}) signs from now on; the old one stays published for a day"
+        ),
     ))
 }
 

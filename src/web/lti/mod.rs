@@ -29,7 +29,11 @@ pub fn routes() -> Vec<Route> {
 /// A cookie a launch sets inside the platform's frame: a third-party context, so it must be
 /// `SameSite=None`, which browsers accept only with `Secure` (http://localhost counts as
 /// secure to them).
-pub(super) fn framed_cookie(name: &'static str, value: String, path: &'static str) -> Cookie<'static> {
+pub(super) fn framed_cookie(
+    name: &'static str,
+    value: String,
+    path: &'static str,
+) -> Cookie<'static> {
     Cookie::build((name, value))
         .http_only(true)
         .same_site(SameSite::None)
