@@ -83,7 +83,8 @@ pub enum Audience {
 }
 
 impl Audience {
-    pub fn len(&self) -> usize {
+    /// How many audiences the token names.
+    pub fn count(&self) -> usize {
         match self {
             Self::One(_) => 1,
             Self::Many(all) => all.len(),

@@ -251,7 +251,7 @@ async fn verify(
             ),
         ));
     }
-    if claims.aud.len() > 1 && claims.azp.is_none() {
+    if claims.aud.count() > 1 && claims.azp.is_none() {
         return Err(missing_claim("azp"));
     }
     if claims

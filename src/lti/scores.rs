@@ -192,14 +192,15 @@ async fn send(
         .await
         .map_err(|e| e.to_string())?
         .ok_or("the platform is no longer registered")?;
-    if !tokens.contains_key(&platform.id) {
-        let token = access_token(db, keys_http, &platform).await;
-        tokens.insert(platform.id, token);
-    }
-    let token = tokens
-        .get(&platform.id)
-        .cloned()
-        .unwrap_or_else(|| Err("no token".into()))?;
+    // One token per platform and pass; a refused token fails the pass's other scores too.
+    let token = match tokens.get(&platform.id) {
+        Some(token) => token.clone(),
+        None => {
+            let token = access_token(db, keys_http, &platform).await;
+            tokens.insert(platform.id, token.clone());
+            token
+        }
+    }?;
     let body = json!({
         "userId": link.subject,
         "scoreGiven": score.score_given,
