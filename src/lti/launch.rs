@@ -181,22 +181,22 @@ pub async fn finish(
     cookie_state: Option<&str>,
     client_address: Option<String>,
 ) -> Result<Launched, LtiError> {
-    let (platform, claims) = match verify(ctx, post, cookie_state).await {
-        Ok(checked) => checked,
-        Err(LtiError::Failed(failure)) => {
-            audit::record(
-                ctx.db,
-                Event::new(action::SIGN_IN_FAILED)
-                    .subject("lti".to_owned())
-                    .detail(serde_json::json!({"lti": true, "reason": failure.reason}))
-                    .from_address(client_address),
-            )
-            .await?;
-            return Err(LtiError::Failed(failure));
-        }
-        Err(other) => return Err(other),
+    let result = match verify(ctx, post, cookie_state).await {
+        Ok((platform, claims)) => sign_in(ctx, &platform, &claims, client_address.clone()).await,
+        Err(error) => Err(error),
     };
-    sign_in(ctx, &platform, &claims, client_address).await
+    // Every refusal, of the token or of the person, is a failed sign-in in the audit log.
+    if let Err(LtiError::Failed(failure)) = &result {
+        audit::record(
+            ctx.db,
+            Event::new(action::SIGN_IN_FAILED)
+                .subject("lti".to_owned())
+                .detail(serde_json::json!({"lti": true, "reason": failure.reason}))
+                .from_address(client_address),
+        )
+        .await?;
+    }
+    result
 }
 
 async fn verify(

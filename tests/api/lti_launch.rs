@@ -182,6 +182,11 @@ async fn someone_nobody_imported_is_refused_with_no_session() {
         launched.body
     );
     assert!(launched.session.is_none());
+    let actions = app.audit_actions().await;
+    assert!(
+        actions.contains(&"sign_in_failed".to_owned()),
+        "{actions:?}"
+    );
 }
 
 #[rocket::async_test]
