@@ -95,8 +95,19 @@ pub async fn prepare(config: AppConfig) -> Result<AppState, StartupError> {
         u64::from(config.database_timeout_seconds),
     ))
     .map_err(StartupError::SingleSignOn)?;
+    let lti_keys = crate::lti::PlatformKeys::new(std::time::Duration::from_secs(u64::from(
+        config.database_timeout_seconds,
+    )))
+    .map_err(StartupError::SingleSignOn)?;
+    let lti_origins = crate::lti::platforms::FrameOrigins::default();
+    lti_origins
+        .reload(&db)
+        .await
+        .map_err(|e| StartupError::SingleSignOn(format!("cannot read the LTI platforms: {e}")))?;
     Ok(AppState {
         providers,
+        lti_keys,
+        lti_origins,
         db,
         config,
         form_key,
@@ -136,6 +147,9 @@ pub fn assemble(figment: Figment, state: AppState) -> Rocket<Build> {
         .attach(web::metrics::RequestMetrics)
         .attach(web::fairings::AddressCheck)
         .attach(web::fairings::SecurityHeaders { hsts })
+        // Rocket's default shield without its X-Frame-Options: `SecurityHeaders` sets DENY
+        // itself, except on the pages a registered LTI platform may frame.
+        .attach(rocket::shield::Shield::default().disable::<rocket::shield::Frame>())
         .mount("/", web::request_span::in_request_spans(web::routes()))
         .mount("/", web::metrics::routes())
         .mount("/static", FileServer::new(&static_dir, Options::None))

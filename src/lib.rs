@@ -25,6 +25,7 @@ pub mod error;
 pub mod ids;
 pub mod learning;
 pub mod listing;
+pub mod lti;
 pub mod measures;
 pub mod monitoring;
 pub mod notify;

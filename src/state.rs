@@ -11,6 +11,8 @@ use crate::accounts::outbox::MailWake;
 use crate::accounts::sso::{self, Providers};
 use crate::config::AppConfig;
 use crate::xapi::Recording;
+use crate::lti::platforms::FrameOrigins;
+use crate::lti::{self, PlatformKeys};
 
 /// Everything handlers share, managed by Rocket.
 pub struct AppState {
@@ -22,6 +24,10 @@ pub struct AppState {
     pub mail_wake: MailWake,
     /// The single sign-on providers' cached discovery documents and keys.
     pub providers: Providers,
+    /// The LTI platforms' cached key sets, and the HTTP client that sends them scores.
+    pub lti_keys: PlatformKeys,
+    /// The registered LTI platforms' origins, which may frame launched pages.
+    pub lti_origins: FrameOrigins,
     /// Appended to static URLs (`?v=`) so browsers may cache them for a year.
     pub asset_version: String,
 }
@@ -38,6 +44,15 @@ impl AppState {
             db: &self.db,
             config: &self.config,
             providers: &self.providers,
+        }
+    }
+
+    /// What an LTI launch needs of the running service.
+    pub fn lti(&self) -> lti::launch::Context<'_> {
+        lti::launch::Context {
+            db: &self.db,
+            config: &self.config,
+            keys: &self.lti_keys,
         }
     }
 }

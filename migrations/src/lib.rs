@@ -37,6 +37,7 @@ mod m20261217_000000_create_teams;
 mod m20261218_000000_create_target_versions_and_job_titles;
 mod m20261219_000000_create_decision_priors;
 mod m20261221_000000_create_xapi_outbox;
+mod m20261222_000000_create_lti;
 mod m20261223_000000_add_calibrated_gain;
 
 /// The one spelling of a band, shared with the people import.
@@ -74,6 +75,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261218_000000_create_target_versions_and_job_titles::Migration),
             Box::new(m20261219_000000_create_decision_priors::Migration),
             Box::new(m20261221_000000_create_xapi_outbox::Migration),
+            Box::new(m20261222_000000_create_lti::Migration),
             Box::new(m20261223_000000_add_calibrated_gain::Migration),
         ]
     }

@@ -25,6 +25,8 @@ pub struct Live {
     pub id_hash: String,
     pub csrf_token: String,
     pub account: Account,
+    /// Begun by an LTI launch: its pages may be shown in the platform's frame.
+    pub launched: bool,
 }
 
 /// Starts a session for `user_id` with a new id (never reusing one the browser sent).
@@ -33,6 +35,42 @@ pub async fn start(
     config: &AppConfig,
     user_id: i64,
     client_address: Option<String>,
+) -> AppResult<NewSession> {
+    start_with_view(db, config, user_id, client_address, None).await
+}
+
+/// What a session begun by an LTI launch may do: the launch's role decides, within the
+/// person's own rights, and it is never more than a trainer's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LaunchView {
+    Learner,
+    Trainer,
+}
+
+impl LaunchView {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Learner => "learner",
+            Self::Trainer => "trainer",
+        }
+    }
+
+    /// Narrows `account` to this view: no admin, no manager, trainer only if both say so.
+    fn narrow(self, account: &mut Account) {
+        account.is_admin = false;
+        account.manager_organisation_ids.clear();
+        account.manager_teams.clear();
+        account.is_trainer = account.is_trainer && self == Self::Trainer;
+    }
+}
+
+/// [`start`], for a session begun by an LTI launch when `view` is given.
+pub async fn start_with_view(
+    db: &impl ConnectionTrait,
+    config: &AppConfig,
+    user_id: i64,
+    client_address: Option<String>,
+    view: Option<LaunchView>,
 ) -> AppResult<NewSession> {
     let id = token::generate();
     let csrf_token = token::generate();
@@ -45,6 +83,7 @@ pub async fn start(
         last_seen_at: Set(now),
         expires_at: Set(now + Duration::hours(i64::from(config.session_absolute_hours))),
         client_address: Set(client_address),
+        lti_view: Set(view.map(|v| v.as_str().to_owned())),
     }
     .insert(db)
     .await?;
@@ -71,9 +110,15 @@ pub async fn find(
         session::Entity::delete_by_id(id_hash).exec(db).await?;
         return Ok(None);
     }
-    let Some(account) = users::account(db, row.user_id).await? else {
+    let Some(mut account) = users::account(db, row.user_id).await? else {
         return Ok(None);
     };
+    let launched = row.lti_view.is_some();
+    match row.lti_view.as_deref() {
+        None => {}
+        Some("trainer") => LaunchView::Trainer.narrow(&mut account),
+        Some(_) => LaunchView::Learner.narrow(&mut account),
+    }
     if account.disabled {
         session::Entity::delete_by_id(id_hash).exec(db).await?;
         return Ok(None);
@@ -89,12 +134,14 @@ pub async fn find(
             id_hash,
             csrf_token,
             account,
+            launched,
         }));
     }
     Ok(Some(Live {
         id_hash,
         csrf_token: row.csrf_token,
         account,
+        launched,
     }))
 }
 

@@ -236,5 +236,6 @@ pub async fn apply_submit(
         None
     };
     super::xapi_sitting::record(db, xapi, &a, &topics, module).await?;
+    crate::lti::scores::queue_for_attempt(db, &a).await?;
     Ok(Some(a))
 }

@@ -71,6 +71,12 @@ pub mod action {
     pub const JOB_TITLE_MAPPED: &str = "job_title_mapped";
     /// An admin removed such a mapping.
     pub const JOB_TITLE_UNMAPPED: &str = "job_title_unmapped";
+    /// An admin registered a learning platform (LTI 1.3) with the tool.
+    pub const LTI_PLATFORM_REGISTERED: &str = "lti_platform_registered";
+    /// An admin removed a platform's registration.
+    pub const LTI_PLATFORM_REMOVED: &str = "lti_platform_removed";
+    /// An admin rotated the tool's LTI signing key.
+    pub const LTI_KEY_ROTATED: &str = "lti_key_rotated";
     /// A manager opened a report page or its JSON twin.
     pub const REPORT_VIEW: &str = "report.view";
     /// A report downloaded (CSV or JSON), from a page or the command line.

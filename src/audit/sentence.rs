@@ -576,6 +576,14 @@ pub fn sentence<'a>(entry: &Entry, names: &'a Names) -> Vec<Part> {
                     None => String::new(),
                 })
         }
+        action::LTI_PLATFORM_REGISTERED => {
+            by(s).text(format!(" registered the learning platform “{}”", subject(entry)))
+        }
+        action::LTI_PLATFORM_REMOVED => by(s).text(format!(
+            " removed the registration of the learning platform “{}”",
+            subject(entry)
+        )),
+        action::LTI_KEY_ROTATED => by(s).text(" made a new LTI signing key"),
         action::REPORT_VIEW => by(s).text(format!(" opened the {} report", report_name(entry))),
         action::REPORT_EXPORT => by(s).text(format!(
             " downloaded the {} report as {}",
@@ -606,7 +614,7 @@ pub fn plain(parts: &[Part]) -> String {
 }
 
 /// Every action the log records, with what the audit page's filter calls it.
-pub const ACTIONS: [(&str, &str); 44] = [
+pub const ACTIONS: [(&str, &str); 47] = [
     (action::SIGN_IN, "Signed in"),
     (action::SIGN_IN_FAILED, "Failed sign-in"),
     (action::SIGN_IN_LOCKED, "Sign-in paused"),
@@ -663,6 +671,12 @@ pub const ACTIONS: [(&str, &str); 44] = [
     (action::TARGETS_CHANGED, "Targets changed"),
     (action::JOB_TITLE_MAPPED, "Job title mapped"),
     (action::JOB_TITLE_UNMAPPED, "Job title mapping removed"),
+    (
+        action::LTI_PLATFORM_REGISTERED,
+        "Learning platform registered",
+    ),
+    (action::LTI_PLATFORM_REMOVED, "Learning platform removed"),
+    (action::LTI_KEY_ROTATED, "LTI signing key rotated"),
 ];
 
 #[cfg(test)]

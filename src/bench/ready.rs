@@ -164,6 +164,7 @@ fn bench_session(
         last_seen_at: Set(now),
         expires_at: Set(now + Duration::hours(i64::from(hours))),
         client_address: Set(None),
+        lti_view: Set(None),
     };
     let line = json!({ "role": role, "session": id, "csrf": csrf, "attempt": attempt });
     (row, line)

@@ -8,6 +8,7 @@ mod bench;
 mod calibrate;
 mod content;
 mod demo;
+mod lti;
 mod mail;
 mod people;
 mod reports;
@@ -87,6 +88,9 @@ pub enum Command {
     /// The trust's own ESR job titles mapped to job roles, for the people import.
     #[command(subcommand)]
     JobTitles(JobTitlesCommand),
+    /// Learning platforms (LTI 1.3) that launch the tool, and the tool's signing key.
+    #[command(subcommand)]
+    Lti(LtiCommand),
     /// Write a consistent snapshot of the SQLite database while the service runs (default:
     /// <data_dir>/backups/genomics-training-<time>.db). On PostgreSQL, prints the pg_dump
     /// command to use instead and exits 2.
@@ -292,6 +296,39 @@ pub enum JobTitlesCommand {
     },
     /// Remove a mapping by its id (see `list`).
     Remove { id: i64 },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LtiCommand {
+    /// The addresses a platform admin needs, and the registered platforms, as JSON.
+    Show,
+    /// Register a platform.
+    Add {
+        #[arg(long)]
+        name: String,
+        /// The platform's issuer (Moodle: Platform ID).
+        #[arg(long)]
+        issuer: String,
+        #[arg(long)]
+        client_id: String,
+        /// The platform's OIDC authentication request URL.
+        #[arg(long)]
+        login_url: String,
+        #[arg(long)]
+        token_url: String,
+        /// The platform's public key set (JWKS) URL.
+        #[arg(long)]
+        jwks_url: String,
+        /// A deployment id (give it once per deployment).
+        #[arg(long = "deployment", required = true)]
+        deployments: Vec<String>,
+    },
+    /// Remove a platform by its id (see `show`).
+    Remove { id: i64 },
+    /// Make a new signing key; the old one stays published for a day.
+    RotateKey,
+    /// Send the queued scores that are due now.
+    SendScores,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -512,6 +549,30 @@ pub async fn run(cli: Cli) -> ExitCode {
             org,
         }) => targets::add_title(title, job_role, org).await,
         Command::JobTitles(JobTitlesCommand::Remove { id }) => targets::remove_title(id).await,
+        Command::Lti(LtiCommand::Show) => lti::show().await,
+        Command::Lti(LtiCommand::Add {
+            name,
+            issuer,
+            client_id,
+            login_url,
+            token_url,
+            jwks_url,
+            deployments,
+        }) => {
+            lti::add(crate::lti::platforms::PlatformInput {
+                name,
+                issuer,
+                client_id,
+                login_url,
+                token_url,
+                jwks_url,
+                deployment_ids: deployments,
+            })
+            .await
+        }
+        Command::Lti(LtiCommand::Remove { id }) => lti::remove(id).await,
+        Command::Lti(LtiCommand::RotateKey) => lti::rotate_key().await,
+        Command::Lti(LtiCommand::SendScores) => lti::send_scores().await,
         Command::Backup { to } => backup::backup(to).await,
         Command::Retention(RetentionCommand::Apply) => retention::apply().await,
         Command::Bench(command) => run_bench(command).await,

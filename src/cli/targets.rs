@@ -14,7 +14,7 @@ use crate::reports::rebuild::{Rebuilt, rebuild};
 use crate::targets::{self, ChangedBy, RawTarget};
 
 /// Runs `work` on the migrated database and prints what it returns, or the error.
-async fn with_database<T, F>(
+pub(super) async fn with_database<T, F>(
     work: impl AsyncFnOnce(DatabaseConnection) -> AppResult<T>,
     print: F,
 ) -> ExitCode
@@ -37,7 +37,7 @@ fn print_csv(csv: String) -> ExitCode {
 }
 
 /// Prints each (field, message) problem and fails.
-fn problems<F: std::fmt::Display>(problems: &[(F, String)]) -> ExitCode {
+pub(super) fn problems<F: std::fmt::Display>(problems: &[(F, String)]) -> ExitCode {
     for (field, message) in problems {
         eprintln!("error: {field}: {message}");
     }

@@ -13,6 +13,8 @@ pub struct Model {
     pub last_seen_at: DateTimeUtc,
     pub expires_at: DateTimeUtc,
     pub client_address: Option<String>,
+    /// `learner` or `trainer` for a session begun by an LTI launch.
+    pub lti_view: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

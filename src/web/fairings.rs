@@ -11,6 +11,8 @@ use rocket::{Data, Request, Response};
 use super::bodies::{NOT_UTF8, NULL_CHARACTER, RejectionMessage};
 use super::request_id::RequestId;
 use super::request_span::request_span;
+use crate::accounts::sessions::Live;
+use crate::state::AppState;
 
 /// `default-src 'self'` with no inline script or style: every script and style is a file.
 const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
@@ -137,6 +139,35 @@ impl Fairing for AddressCheck {
     }
 }
 
+/// The registered LTI platforms' origins, when this response may be framed by them: under
+/// `/lti/`, or for a session begun by a launch (its pages open inside the platform's frame).
+/// Everything else keeps `frame-ancestors 'none'`.
+fn framing_platforms(request: &Request<'_>) -> Option<String> {
+    let launched = matches!(
+        request.local_cache::<Result<Option<Live>, ()>, _>(|| Ok(None)),
+        Ok(Some(live)) if live.launched
+    );
+    if !(launched || request.uri().path().starts_with("/lti/")) {
+        return None;
+    }
+    let origins = request.rocket().state::<AppState>()?.lti_origins.sources();
+    (!origins.is_empty()).then_some(origins)
+}
+
+/// [`CONTENT_SECURITY_POLICY`] with the platforms as frame ancestors and form targets (the
+/// deep-linking answer is a form posted to the platform).
+fn framed_policy(origins: &str) -> String {
+    CONTENT_SECURITY_POLICY
+        .replace(
+            "form-action 'self'",
+            &format!("form-action 'self' {origins}"),
+        )
+        .replace(
+            "frame-ancestors 'none'",
+            &format!("frame-ancestors 'self' {origins}"),
+        )
+}
+
 pub struct SecurityHeaders {
     pub hsts: bool,
 }
@@ -151,13 +182,23 @@ impl Fairing for SecurityHeaders {
     }
 
     async fn on_response<'r>(&self, request: &'r Request<'_>, response: &mut Response<'r>) {
-        response.set_header(Header::new(
-            "Content-Security-Policy",
-            CONTENT_SECURITY_POLICY,
-        ));
+        match framing_platforms(request) {
+            Some(origins) => {
+                response.set_header(Header::new(
+                    "Content-Security-Policy",
+                    framed_policy(&origins),
+                ));
+            }
+            None => {
+                response.set_header(Header::new(
+                    "Content-Security-Policy",
+                    CONTENT_SECURITY_POLICY,
+                ));
+                response.set_header(Header::new("X-Frame-Options", "DENY"));
+            }
+        }
         response.set_header(Header::new("X-Content-Type-Options", "nosniff"));
         response.set_header(Header::new("Referrer-Policy", "same-origin"));
-        response.set_header(Header::new("X-Frame-Options", "DENY"));
         response.set_header(Header::new("Cross-Origin-Opener-Policy", "same-origin"));
         if self.hsts {
             response.set_header(Header::new(

@@ -1,6 +1,7 @@
-//! The background task that delivers the mail outbox (`accounts::outbox`) while the server
-//! runs: woken as soon as a request queues a message, and every few seconds anyway for
-//! retries and for messages queued by other instances. It stops when Rocket shuts down.
+//! The background task that delivers the outboxes while the server runs, the mail outbox
+//! (`accounts::outbox`) and the LTI scores (`lti::scores`): woken as soon as a request queues
+//! a message, and every few seconds anyway for retries, scores and messages queued by other
+//! instances. It stops when Rocket shuts down.
 
 use std::time::Duration;
 
@@ -20,7 +21,7 @@ pub struct MailSender;
 impl Fairing for MailSender {
     fn info(&self) -> Info {
         Info {
-            name: "mail outbox sender",
+            name: "outbox sender (mail, LTI scores)",
             kind: Kind::Liftoff,
         }
     }
@@ -32,11 +33,15 @@ impl Fairing for MailSender {
         let db = state.db.clone();
         let config = state.config.clone();
         let wake = state.mail_wake.clone();
+        let lti_http = state.lti_keys.clone();
         let mut shutdown = rocket.shutdown();
         tokio::spawn(async move {
             loop {
                 if let Err(error) = outbox::deliver_due(&db, &config).await {
                     tracing::error!(%error, "mail outbox pass failed");
+                }
+                if let Err(error) = crate::lti::scores::deliver_due(&db, &lti_http).await {
+                    tracing::error!(%error, "LTI score outbox pass failed");
                 }
                 tokio::select! {
                     _ = &mut shutdown => break,

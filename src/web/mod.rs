@@ -21,6 +21,7 @@ pub mod ids;
 pub mod job_titles;
 pub mod learn;
 pub mod listing;
+pub mod lti;
 pub mod mail_schedule;
 pub mod mail_sender;
 pub mod manage;
@@ -53,6 +54,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(reports::routes());
     routes.extend(targets::routes());
     routes.extend(job_titles::routes());
+    routes.extend(lti::routes());
     routes
 }
 

@@ -52,6 +52,7 @@ pub const CSRF: &str = "csrf_header";
         (name = "authoring", description = "Trainers' questions, topics, modules and analysis"),
         (name = "reports", description = "Managers' training-gap reports"),
         (name = "management", description = "Managers' module assignments"),
+        (name = "lti", description = "Learning platforms (LTI 1.3) that launch the tool"),
         (name = "meta", description = "This document"),
     )
 )]
@@ -79,6 +80,7 @@ pub fn document(release: bool) -> Document {
     doc.merge(super::accounts::admin_teams::ApiDoc::openapi());
     doc.merge(super::targets::ApiDoc::openapi());
     doc.merge(super::job_titles::ApiDoc::openapi());
+    doc.merge(super::lti::ApiDoc::openapi());
     Security { release }.modify(&mut doc);
     ErrorAnswers.modify(&mut doc);
     doc

@@ -216,6 +216,23 @@ const EXPECTED: &[(&str, &str, [u16; 6])] = &[
     ("GET", "/api/v1/admin/job-titles", [401, 403, 403, 403, 403, 200]),
     ("POST", "/api/v1/admin/job-titles", [401, 403, 403, 403, 403, 422]),
     ("DELETE", "/api/v1/admin/job-titles/<id>", [401, 403, 403, 403, 403, 404]),
+    // LTI 1.3: the platform's login initiation and launch post are open to anyone and refuse
+    // what lacks its parameters (400); the tool's key set is public; the deep-linking choice
+    // needs the session a launch began (an unknown choice is 400); registrations are admins'
+    // (`<id>` is no platform, so 404)
+    ("GET", "/lti/login", [400, 400, 400, 400, 400, 400]),
+    ("POST", "/lti/login", [400, 400, 400, 400, 400, 400]),
+    ("POST", "/lti/launch", [400, 400, 400, 400, 400, 400]),
+    ("GET", "/lti/jwks", [200, 200, 200, 200, 200, 200]),
+    ("POST", "/lti/deep-link", [303, 400, 400, 400, 400, 400]),
+    ("GET", "/admin/lti", [303, 403, 403, 403, 403, 200]),
+    ("POST", "/admin/lti/platforms", [303, 403, 403, 403, 403, 422]),
+    ("POST", "/admin/lti/platforms/<id>/remove", [303, 403, 403, 403, 403, 404]),
+    ("POST", "/admin/lti/keys/rotate", [303, 403, 403, 403, 403, 303]),
+    ("GET", "/api/v1/admin/lti", [401, 403, 403, 403, 403, 200]),
+    ("POST", "/api/v1/admin/lti/platforms", [401, 403, 403, 403, 403, 422]),
+    ("DELETE", "/api/v1/admin/lti/platforms/<id>", [401, 403, 403, 403, 403, 404]),
+    ("POST", "/api/v1/admin/lti/keys/rotate", [401, 403, 403, 403, 403, 200]),
     ("GET", "/api/v1/author/topics/<slug>/items", [401, 403, 200, 403, 403, 200]),
     ("GET", "/api/v1/author/items/<id>", [401, 403, 404, 403, 403, 404]),
     ("GET", "/api/v1/author/items", [401, 403, 200, 403, 403, 200]),

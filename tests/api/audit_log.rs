@@ -59,6 +59,7 @@ async fn given_every_kind_of_entry(app: &TestApp, world: &World) {
         .await
         .unwrap();
     given_target_and_job_title_entries(db, admin.id).await;
+    given_lti_entries(db, admin.id).await;
     let by = Some(admin.id);
     let item = authoring::create_item(
         db,
@@ -284,6 +285,33 @@ async fn given_target_and_job_title_entries(
         .unwrap()
         .unwrap();
     job_titles::remove(db, added.id, by).await.unwrap();
+}
+
+/// A learning platform registered and removed, and the tool's LTI key rotated.
+async fn given_lti_entries(
+    db: &sea_orm::DatabaseConnection,
+    admin: genomics_training::ids::PersonId,
+) {
+    use genomics_training::lti::{keys, platforms};
+    let by = platforms::Actor {
+        person: Some(admin),
+        client_address: None,
+    };
+    let input = platforms::PlatformInput {
+        name: "Trust Moodle".into(),
+        issuer: "https://moodle.example.nhs.uk".into(),
+        client_id: "client-1".into(),
+        login_url: "https://moodle.example.nhs.uk/mod/lti/auth.php".into(),
+        token_url: "https://moodle.example.nhs.uk/mod/lti/token.php".into(),
+        jwks_url: "https://moodle.example.nhs.uk/mod/lti/certs.php".into(),
+        deployment_ids: vec!["1".into()],
+    };
+    let new = platforms::NewPlatform::try_from(input).unwrap();
+    let platform = platforms::register(db, new, by.clone()).await.unwrap();
+    platforms::remove(db, platform.id, by.clone())
+        .await
+        .unwrap();
+    keys::rotate(db, by).await.unwrap();
 }
 
 /// The audit page's entries: each one's sentence (HTML) and the whole item.

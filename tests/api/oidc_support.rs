@@ -37,7 +37,7 @@ pub struct NodeProcess {
 }
 
 impl NodeProcess {
-    fn spawn(dir: &Path, script: &str, args: &[&str]) -> Self {
+    pub fn spawn(dir: &Path, script: &str, args: &[&str]) -> Self {
         let mut child = Command::new("node")
             .arg(dir.join(script))
             .args(args)
