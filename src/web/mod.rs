@@ -9,6 +9,7 @@ pub mod catchers;
 pub mod certificates;
 pub mod chrome;
 pub mod client_address;
+pub mod completions_file;
 pub mod contact;
 pub mod csrf;
 pub mod dates;
@@ -52,6 +53,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(reports::routes());
     routes.extend(targets::routes());
     routes.extend(job_titles::routes());
+    routes.extend(completions_file::routes());
     routes
 }
 
