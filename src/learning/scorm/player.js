@@ -83,6 +83,7 @@
     markRead(partId)
     save(partId)
     if (moveFocus) {
+      statusLine.textContent = ''
       var part = document.getElementById(partId)
       part.setAttribute('tabindex', '-1')
       part.focus()
