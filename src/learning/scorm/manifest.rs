@@ -49,3 +49,36 @@ pub fn render(content: &PackageContent, files: &[&str]) -> String {
         version = content.version,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::render;
+    use crate::learning::scorm::PackageContent;
+
+    fn content() -> PackageContent {
+        PackageContent {
+            slug: "samples".into(),
+            version: 3,
+            title: "Tests & <samples>".into(),
+            summary: String::new(),
+            minutes: 9,
+            outcomes: Vec::new(),
+            sources: Vec::new(),
+            pass_mark: 70,
+            pages: Vec::new(),
+            questions: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_module_without_a_quiz_has_no_mastery_score_and_its_title_is_escaped() {
+        let xml = render(&content(), &["index.html", "player.js"]);
+        assert!(!xml.contains("masteryscore"), "{xml}");
+        assert!(
+            xml.contains("<title>Tests &amp; &lt;samples&gt;</title>"),
+            "{xml}"
+        );
+        assert!(xml.contains("identifier=\"gt-samples-v3\""), "{xml}");
+        assert!(xml.contains("<file href=\"player.js\"/>"), "{xml}");
+    }
+}
