@@ -81,6 +81,9 @@ pub mod action {
     pub const REPORT_VIEW: &str = "report.view";
     /// A report downloaded (CSV or JSON), from a page or the command line.
     pub const REPORT_EXPORT: &str = "report.export";
+    /// An admin downloaded the ESR completion file (how many rows and in which format), from
+    /// a page, its JSON twin or the command line.
+    pub const COMPLETIONS_EXPORTED: &str = "completions_exported";
 }
 
 /// One event to record.

@@ -590,6 +590,11 @@ pub fn sentence<'a>(entry: &Entry, names: &'a Names) -> Vec<Part> {
             report_name(entry),
             d["format"].as_str().unwrap_or("a file").to_uppercase()
         )),
+        action::COMPLETIONS_EXPORTED => by(s).text(format!(
+            " downloaded the ESR completion file ({}, {})",
+            plural(count(&d, "rows"), "row", "rows"),
+            d["format"].as_str().unwrap_or("csv").to_uppercase()
+        )),
         other => by(s).text(format!(
             " did “{}” to {}",
             other.replace('_', " "),
@@ -614,7 +619,7 @@ pub fn plain(parts: &[Part]) -> String {
 }
 
 /// Every action the log records, with what the audit page's filter calls it.
-pub const ACTIONS: [(&str, &str); 47] = [
+pub const ACTIONS: [(&str, &str); 48] = [
     (action::SIGN_IN, "Signed in"),
     (action::SIGN_IN_FAILED, "Failed sign-in"),
     (action::SIGN_IN_LOCKED, "Sign-in paused"),
@@ -668,6 +673,10 @@ pub const ACTIONS: [(&str, &str); 47] = [
     (action::CERTIFICATE_CHECKED, "Certificate checked"),
     (action::REPORT_VIEW, "Report opened"),
     (action::REPORT_EXPORT, "Report downloaded"),
+    (
+        action::COMPLETIONS_EXPORTED,
+        "ESR completion file downloaded",
+    ),
     (action::TARGETS_CHANGED, "Targets changed"),
     (action::JOB_TITLE_MAPPED, "Job title mapped"),
     (action::JOB_TITLE_UNMAPPED, "Job title mapping removed"),

@@ -9,7 +9,7 @@ use crate::authoring::{self, ExportFormat, ImportPreview, NEEDS_EXPLANATION, Row
 use crate::config::{self, AppConfig};
 
 /// The database as `serve` would have it: migrated, with the content loaded (so topics exist).
-async fn prepared_db() -> Result<sea_orm::DatabaseConnection, StartupError> {
+pub(super) async fn prepared_db() -> Result<sea_orm::DatabaseConnection, StartupError> {
     let config = AppConfig::from_figment(&config::figment())?;
     Ok(app::prepare(config).await?.db)
 }

@@ -10,6 +10,7 @@ mod content;
 mod demo;
 mod lti;
 mod mail;
+mod modules;
 mod people;
 mod reports;
 mod retention;
@@ -70,6 +71,9 @@ pub enum Command {
     /// Learning content files.
     #[command(subcommand)]
     Content(ContentCommand),
+    /// Modules as packages for other learning systems.
+    #[command(subcommand)]
+    Modules(ModulesCommand),
     /// Question banks in GIFT and Moodle XML.
     #[command(subcommand)]
     Questions(QuestionsCommand),
@@ -255,6 +259,25 @@ pub enum ReportCommand {
     /// Recompute the report figures from the raw answers with the current targets, in one
     /// transaction (saving a target does this itself).
     Rebuild,
+    /// The ESR completion file: each person's module quiz results by employee number and
+    /// module code (docs/admins.md). Audited.
+    Completions {
+        #[arg(long, value_enum, default_value_t = FormatArg::Csv)]
+        format: FormatArg,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ModulesCommand {
+    /// Write a published module's SCORM 1.2 package (its pages, sources and quiz) to a zip
+    /// file, for ESR OLM, the NHS Learning Hub or Moodle (docs/trainers.md).
+    ExportScorm {
+        /// The module's slug, e.g. genomics-basics.
+        slug: String,
+        /// The zip file to write (must not exist yet).
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -534,6 +557,12 @@ pub async fn run(cli: Cli) -> ExitCode {
         }
         Command::Verify => reports::verify_aggregates().await,
         Command::Report(ReportCommand::Rebuild) => targets::rebuild_figures().await,
+        Command::Report(ReportCommand::Completions { format }) => {
+            modules::report_completions(format).await
+        }
+        Command::Modules(ModulesCommand::ExportScorm { slug, out }) => {
+            modules::export_scorm(&slug, &out).await
+        }
         Command::Targets(TargetsCommand::Show { job_role }) => targets::show(&job_role).await,
         Command::Targets(TargetsCommand::Set {
             job_role,

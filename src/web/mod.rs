@@ -9,6 +9,7 @@ pub mod catchers;
 pub mod certificates;
 pub mod chrome;
 pub mod client_address;
+pub mod completions_file;
 pub mod contact;
 pub mod csrf;
 pub mod dates;
@@ -55,6 +56,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(targets::routes());
     routes.extend(job_titles::routes());
     routes.extend(lti::routes());
+    routes.extend(completions_file::routes());
     routes
 }
 

@@ -73,6 +73,8 @@ pub fn document(release: bool) -> Document {
     doc.merge(super::author::search::ApiDoc::openapi());
     doc.merge(super::author::diff::ApiDoc::openapi());
     doc.merge(super::author::module_api::ApiDoc::openapi());
+    doc.merge(super::author::scorm::ApiDoc::openapi());
+    doc.merge(super::completions_file::ApiDoc::openapi());
     doc.merge(super::author::analysis::ApiDoc::openapi());
     doc.merge(super::reports::api::ApiDoc::openapi());
     doc.merge(super::manage::assignments::ApiDoc::openapi());

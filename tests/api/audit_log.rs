@@ -119,6 +119,9 @@ async fn given_every_kind_of_entry(app: &TestApp, world: &World) {
     assert_eq!(app.get_as(&manager, "/reports").await.status(), Status::Ok);
     let export = app.get_as(&manager, "/reports/export.csv").await;
     assert_eq!(export.status(), Status::Ok);
+    let admin_session = app.session_for(&world.admin).await;
+    let completions = app.get_as(&admin_session, "/admin/completions.csv").await;
+    assert_eq!(completions.status(), Status::Ok);
     let erased_by = ErasedBy {
         actor_user_id: Some(admin.id),
         client_address: None,

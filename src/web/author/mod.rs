@@ -15,6 +15,7 @@ mod items;
 pub(crate) mod module_api;
 mod module_form;
 mod modules;
+pub(crate) mod scorm;
 pub(crate) mod search;
 mod topics;
 mod views;
@@ -57,6 +58,8 @@ pub fn routes() -> Vec<Route> {
         api::api_preview_import,
         api::api_apply_import,
         modules::list_modules,
+        scorm::download_scorm,
+        scorm::api_scorm_package,
         modules::new_module,
         modules::create_module,
         modules::show_module,
