@@ -10,9 +10,9 @@ use crate::accounts::form_key::FormKey;
 use crate::accounts::outbox::MailWake;
 use crate::accounts::sso::{self, Providers};
 use crate::config::AppConfig;
-use crate::xapi::Recording;
 use crate::lti::platforms::FrameOrigins;
 use crate::lti::{self, PlatformKeys};
+use crate::xapi::Recording;
 
 /// Everything handlers share, managed by Rocket.
 pub struct AppState {
