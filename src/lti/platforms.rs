@@ -297,8 +297,9 @@ pub async fn origins(db: &impl ConnectionTrait) -> AppResult<Vec<String>> {
 }
 
 /// The registered platforms' origins, kept in memory for the response headers (read on
-/// every response, so never from the database there); loaded at start and after every
-/// change of the registrations.
+/// every response, so never from the database there); loaded at start, after every change
+/// of the registrations, and at each login initiation and launch (so a registration made by
+/// the command line or on another instance takes effect from the next launch).
 #[derive(Debug, Default)]
 pub struct FrameOrigins(std::sync::RwLock<Vec<String>>);
 

@@ -28,6 +28,7 @@ const NOT_PAGES: &[&str] = &[
     "errors/error.html.hbs",
     "accounts/sso_problem.html.hbs",
     "reports/filter_errors.html.hbs",
+    "lti/problem.html.hbs",
     // Fragments drawn inside other pages.
     "author/preview.html.hbs",
     "learn/next_step.html.hbs",

@@ -5,7 +5,8 @@
 // take scores (AGS), and the deep-linking return address, which checks the tool's signed
 // answer. Control endpoints under /control let a test shape the next launch (claims added,
 // changed or removed; a foreign signing key; an old expiry), rotate the platform's key,
-// hand over the tool's key set, take the platform down, and read what it received.
+// hand over the tool's key set, take the platform down, and read what it received. /course
+// is a course page with the tool in an iframe, as a learner sees it in Moodle.
 //
 // Usage: node platform.mjs CONFIG.json
 // CONFIG: { "clientId": "...", "deploymentId": "...", "toolUrl": "http://127.0.0.1:8000" }
@@ -208,11 +209,31 @@ async function control(req, res, path) {
   }
 }
 
+// A course page as a platform shows one: the tool in an iframe, started by the platform's
+// third-party login initiation (for the browser suite's launch in a frame).
+function coursePage(res, url) {
+  const login = new URL(`${config.toolUrl}/lti/login`);
+  login.search = new URLSearchParams({
+    iss: issuer,
+    login_hint: url.searchParams.get('login_hint') ?? 'user-1',
+    target_link_uri: `${config.toolUrl}/lti/launch`,
+    client_id: config.clientId,
+    lti_deployment_id: config.deploymentId,
+  }).toString();
+  const page = `<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>Genomics for everyone</title>
+<style>body{font-family:sans-serif;margin:1rem}iframe{width:100%;height:80vh;border:1px solid #425563}</style></head>
+<body><main><h1>Genomics for everyone</h1>
+<iframe id="tool" title="Genomics training" src="${escape(login.toString())}"></iframe></main></body></html>`;
+  return send(res, 200, page, 'text/html');
+}
+
 server.on('request', async (req, res) => {
   const url = new URL(req.url, issuer);
   try {
     if (url.pathname.startsWith('/control/')) return await control(req, res, url.pathname);
     if (url.pathname === '/jwks') return send(res, 200, { keys: published.map((k) => k.jwk) });
+    if (url.pathname === '/course') return coursePage(res, url);
     if (url.pathname === '/auth') return await authorize(req, res, url);
     if (url.pathname === '/token' && req.method === 'POST') return await token(req, res);
     if (url.pathname === '/deep-link-return' && req.method === 'POST') return await deepLinkReturn(req, res);

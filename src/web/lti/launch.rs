@@ -46,6 +46,9 @@ async fn login(
     cookies: &CookieJar<'_>,
     form: LoginForm,
 ) -> AppResult<Either<Redirect, Page>> {
+    // A platform registered by the command line or on another instance frames this launch
+    // without a restart: one small read per launch, not per response.
+    state.lti_origins.reload(&state.db).await?;
     let request = LoginRequest {
         iss: form.iss,
         login_hint: form.login_hint,
@@ -115,6 +118,7 @@ async fn finish_launch(
     client: ClientAddress,
     form: Form<LaunchForm>,
 ) -> AppResult<Either<Redirect, Page>> {
+    state.lti_origins.reload(&state.db).await?;
     let form = form.into_inner();
     let cookie_state = cookies.get(STATE_COOKIE).map(|c| c.value().to_owned());
     cookies.remove(Cookie::build(STATE_COOKIE).path("/lti"));
