@@ -31,8 +31,20 @@ pub async fn queue_for_attempt(
     db: &impl ConnectionTrait,
     submitted: &attempt::Model,
 ) -> AppResult<()> {
+    if !matches!(submitted.phase, Phase::Baseline | Phase::Quiz) {
+        return Ok(());
+    }
+    // Most people never launch from a platform: one indexed read of their links on the submit
+    // path, and the module is looked up only for those who have some.
+    let links = lti_link::Entity::find()
+        .filter(lti_link::Column::UserId.eq(submitted.user_id))
+        .filter(lti_link::Column::LineitemUrl.is_not_null())
+        .all(db)
+        .await?;
+    if links.is_empty() {
+        return Ok(());
+    }
     let activity = match submitted.phase {
-        Phase::Baseline => "baseline".to_owned(),
         Phase::Quiz => {
             let Some(module_id) = assessment::Entity::find_by_id(submitted.assessment_id)
                 .one(db)
@@ -46,14 +58,9 @@ pub async fn queue_for_attempt(
             };
             format!("module:{}", row.slug)
         }
-        _ => return Ok(()),
+        _ => "baseline".to_owned(),
     };
-    let links = lti_link::Entity::find()
-        .filter(lti_link::Column::UserId.eq(submitted.user_id))
-        .filter(lti_link::Column::Activity.eq(activity.as_str()))
-        .filter(lti_link::Column::LineitemUrl.is_not_null())
-        .all(db)
-        .await?;
+    let links: Vec<_> = links.into_iter().filter(|l| l.activity == activity).collect();
     let score = match submitted.phase {
         Phase::Quiz => (100.0 * submitted.accuracy.unwrap_or(0.0)).clamp(0.0, 100.0),
         _ => 100.0,
