@@ -60,7 +60,10 @@ pub async fn queue_for_attempt(
         }
         _ => "baseline".to_owned(),
     };
-    let links: Vec<_> = links.into_iter().filter(|l| l.activity == activity).collect();
+    let links: Vec<_> = links
+        .into_iter()
+        .filter(|l| l.activity == activity)
+        .collect();
     let score = match submitted.phase {
         Phase::Quiz => (100.0 * submitted.accuracy.unwrap_or(0.0)).clamp(0.0, 100.0),
         _ => 100.0,
