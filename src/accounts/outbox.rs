@@ -24,7 +24,7 @@ use sea_orm::{
 
 use super::mail::{self, Letter};
 use crate::config::AppConfig;
-use crate::delivery::{backoff, lease, problem};
+use crate::delivery::{self, OutboxColumns, backoff, problem};
 use crate::entities::mail_outbox::{self, Column, Entity};
 use crate::error::AppResult;
 
@@ -139,30 +139,14 @@ pub async fn claim_due(
     db: &impl ConnectionTrait,
     now: DateTime<Utc>,
 ) -> AppResult<Vec<mail_outbox::Model>> {
-    let due = Entity::find()
-        .filter(Column::SentAt.is_null())
-        .filter(Column::NextAttemptAt.lte(now))
-        .order_by_asc(Column::Id)
-        .limit(BATCH)
-        .all(db)
-        .await?;
-    let mut claimed = Vec::with_capacity(due.len());
-    for message in due {
-        let won = Entity::update_many()
-            .col_expr(Column::NextAttemptAt, Expr::value(now + lease()))
-            .filter(Column::Id.eq(message.id))
-            .filter(Column::SentAt.is_null())
-            .filter(Column::NextAttemptAt.lte(now))
-            .exec(db)
-            .await?
-            .rows_affected
-            == 1;
-        if won {
-            claimed.push(message);
-        }
-    }
-    Ok(claimed)
+    delivery::claim_due::<Entity>(db, &COLUMNS, |m| m.id, now, BATCH).await
 }
+
+const COLUMNS: OutboxColumns<Column> = OutboxColumns {
+    id: Column::Id,
+    sent_at: Column::SentAt,
+    next_attempt_at: Column::NextAttemptAt,
+};
 
 /// Records how sending a claimed message went: sent, or to be tried again later. True if sent.
 async fn finish(

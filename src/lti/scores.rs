@@ -9,14 +9,11 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use serde_json::json;
 
 use super::{PlatformKeys, claims, keys};
-use crate::delivery::{backoff, lease};
+use crate::delivery::{self, OutboxColumns, backoff};
 use crate::entities::active_enums::Phase;
 use crate::entities::lti_score_outbox::{self, Column, Entity};
 use crate::entities::{assessment, attempt, lti_link, lti_platform, module};
@@ -127,30 +124,14 @@ async fn claim_due(
     db: &impl ConnectionTrait,
     now: DateTime<Utc>,
 ) -> AppResult<Vec<lti_score_outbox::Model>> {
-    let due = Entity::find()
-        .filter(Column::SentAt.is_null())
-        .filter(Column::NextAttemptAt.lte(now))
-        .order_by_asc(Column::Id)
-        .limit(BATCH)
-        .all(db)
-        .await?;
-    let mut claimed = Vec::with_capacity(due.len());
-    for score in due {
-        let won = Entity::update_many()
-            .col_expr(Column::NextAttemptAt, Expr::value(now + lease()))
-            .filter(Column::Id.eq(score.id))
-            .filter(Column::SentAt.is_null())
-            .filter(Column::NextAttemptAt.lte(now))
-            .exec(db)
-            .await?
-            .rows_affected
-            == 1;
-        if won {
-            claimed.push(score);
-        }
-    }
-    Ok(claimed)
+    delivery::claim_due::<Entity>(db, &COLUMNS, |s| s.id, now, BATCH).await
 }
+
+const COLUMNS: OutboxColumns<Column> = OutboxColumns {
+    id: Column::Id,
+    sent_at: Column::SentAt,
+    next_attempt_at: Column::NextAttemptAt,
+};
 
 async fn finish(
     db: &impl ConnectionTrait,
