@@ -148,6 +148,14 @@ impl TeamNames {
         Ok(made.id)
     }
 
+    /// The id of the team called `name` (any case and spacing) in the organisation, if any.
+    pub fn find(&self, organisation_id: i64, name: &str) -> Option<i64> {
+        let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+        self.ids
+            .get(&(organisation_id, name.to_lowercase()))
+            .copied()
+    }
+
     /// How many teams [`Self::id_of`] made.
     pub fn created(&self) -> usize {
         self.created

@@ -18,6 +18,8 @@ pub struct CellKey {
     pub band: String,
     pub topic_id: i64,
     pub phase: Phase,
+    /// 0: no team.
+    pub team_id: i64,
     pub period: Period,
 }
 
@@ -29,6 +31,7 @@ impl CellKey {
             self.band.as_str().into(),
             self.topic_id.into(),
             self.phase.as_str().into(),
+            self.team_id.into(),
             self.period.to_string().into(),
         ]
     }

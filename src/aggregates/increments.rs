@@ -40,7 +40,7 @@ impl From<String> for Key {
 }
 
 impl Key {
-    fn expr(&self) -> SimpleExpr {
+    pub(super) fn expr(&self) -> SimpleExpr {
         match self {
             Self::Int(v) => Expr::val(*v),
             Self::Text(v) => Expr::val(v.clone()),

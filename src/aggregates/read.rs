@@ -77,6 +77,8 @@ pub struct StoredCell {
     pub band: String,
     pub topic_id: i64,
     pub phase: String,
+    /// 0 where the rows were added up over teams.
+    pub team_id: i64,
     pub period: String,
     pub sums: CellSums,
 }
@@ -84,8 +86,11 @@ pub struct StoredCell {
 /// Which stored rows to read; `None` means any.
 #[derive(Debug, Clone, Default)]
 pub struct CellFilter {
-    /// Organisations the caller may see; `None` = all.
+    /// Organisations the caller may see whole; `None` = all.
     pub organisations: Option<Vec<i64>>,
+    /// Teams whose own releases the caller may also see (with `organisations` given): a
+    /// team's rows hold only what was released for that team.
+    pub teams: Vec<i64>,
     pub staff_group: Option<i64>,
     pub band: Option<String>,
     pub from: Option<String>,
@@ -112,7 +117,12 @@ fn matching(table: &str, filter: &CellFilter) -> SelectStatement {
             Alias::new("staff_group_id"),
         );
     if let Some(organisations) = &filter.organisations {
-        query.and_where(col(table, "organisation_id").is_in(organisations.iter().copied()));
+        let whole = col(table, "organisation_id").is_in(organisations.iter().copied());
+        query.and_where(if filter.teams.is_empty() {
+            whole
+        } else {
+            whole.or(col(table, "team_id").is_in(filter.teams.iter().copied()))
+        });
     }
     if let Some(group) = filter.staff_group {
         query.and_where(col("job_roles", "staff_group_id").eq(group));
@@ -152,6 +162,11 @@ fn stored_cell(row: &QueryResult, whole: bool) -> AppResult<StoredCell> {
         band: text("band")?,
         topic_id: row.try_get("", "topic_id")?,
         phase: text("phase")?,
+        team_id: if whole {
+            row.try_get("", "team_id")?
+        } else {
+            0
+        },
         period: text("period")?,
         sums: sums_of(row)?,
     })
@@ -238,6 +253,25 @@ pub async fn published_bands(
     Ok(query.into_tuple().all(db).await?)
 }
 
+/// The teams of `organisations` with figures of their own (released for the team).
+pub async fn published_teams(
+    db: &impl ConnectionTrait,
+    organisations: &[i64],
+) -> AppResult<Vec<i64>> {
+    if organisations.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(report_published_total::Entity::find()
+        .select_only()
+        .distinct()
+        .column(report_published_total::Column::TeamId)
+        .filter(report_published_total::Column::OrganisationId.is_in(organisations.iter().copied()))
+        .filter(report_published_total::Column::TeamId.ne(0))
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
 /// Key → the values of the compared columns, as `verify` compares tables.
 pub type KeyedRows = BTreeMap<String, Vec<f64>>;
 
@@ -286,4 +320,10 @@ pub fn row_key(table: Table, values: &[impl std::fmt::Display]) -> String {
 /// A `report_cells` row key ([`row_key`]) without its month: its `report_totals` row's key.
 pub fn without_period(key: &str) -> &str {
     key.split(" period=").next().unwrap_or(key)
+}
+
+/// A report row key ([`row_key`]) without its team (and month): its organisation's atom, what
+/// a team's rows and its organisation's release add up to.
+pub fn without_team(key: &str) -> &str {
+    key.split(" team_id=").next().unwrap_or(key)
 }

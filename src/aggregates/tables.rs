@@ -50,25 +50,31 @@ pub const SUM_COLUMNS: &[&str] = &[
     "sum_calibrated_gain",
 ];
 
-/// The key columns of `report_cells` and `report_published`.
-pub static CELL_KEYS: [&str; 6] = [
+/// The key columns of `report_cells` and `report_published`. `team_id` is 0 for no team (and,
+/// when published, for what was released for the whole organisation).
+pub static CELL_KEYS: [&str; 7] = [
     "organisation_id",
     "job_role_id",
     "band",
     "topic_id",
     "phase",
+    "team_id",
     "period",
 ];
 
 /// The key columns of the all-months tables (`report_totals`, `report_pending`,
 /// `report_published_totals`): [`CELL_KEYS`] without the month.
-pub static ATOM_KEYS: [&str; 5] = [
+pub static ATOM_KEYS: [&str; 6] = [
     "organisation_id",
     "job_role_id",
     "band",
     "topic_id",
     "phase",
+    "team_id",
 ];
+
+/// The position of `team_id` in [`CELL_KEYS`] and [`ATOM_KEYS`].
+pub const TEAM_KEY: usize = 5;
 
 const ITEM_KEYS: &[&str] = &["item_version_id", "phase", "staff_group_id"];
 const ITEM_COUNTS: &[&str] = &[
@@ -231,6 +237,8 @@ mod tests {
                 .iter()
                 .copied()
                 .chain(table.measures())
+                // Written by the release step, not added to.
+                .chain((table == Table::ReportPending).then_some("waiting_since"))
                 .map(str::to_owned)
                 .collect();
             ours.sort();

@@ -199,6 +199,7 @@ pub fn cell_deltas(
             band: attempt.band.clone().unwrap_or_default(),
             topic_id: *topic_id,
             phase: attempt.phase,
+            team_id: attempt.team_id.unwrap_or(0),
             period,
         };
         out.push((key, delta));

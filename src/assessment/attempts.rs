@@ -728,6 +728,7 @@ async fn plan_at(
         job_role_id: job.as_ref().map(|j| j.job_role_id),
         staff_group_id: job.as_ref().map(|j| j.staff_group_id),
         band: job.as_ref().and_then(|j| j.band.clone()),
+        team_id: job.as_ref().and_then(|j| j.team_id),
         ..attempt
     };
     submit_plan::plan_submit(db, submitted, topics).await

@@ -215,6 +215,7 @@ async fn complete_module(
             band: baseline.band.clone().unwrap_or_default(),
             topic_id,
             phase: Phase::Baseline,
+            team_id: baseline.team_id.unwrap_or(0),
             period: Period::of(submitted_at),
         };
         add_cell(&mut batch, &key, &CellDelta::completion())?;

@@ -207,6 +207,7 @@ pub async fn apply_submit(
         .col_expr(attempt::Column::JobRoleId, a.job_role_id.into())
         .col_expr(attempt::Column::StaffGroupId, a.staff_group_id.into())
         .col_expr(attempt::Column::Band, a.band.clone().into())
+        .col_expr(attempt::Column::TeamId, a.team_id.into())
         .col_expr(attempt::Column::IsReported, a.is_reported.into())
         .col_expr(attempt::Column::Accuracy, a.accuracy.into())
         .col_expr(attempt::Column::CbmMean, a.cbm_mean.into())

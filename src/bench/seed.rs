@@ -403,6 +403,8 @@ pub async fn seed(db: &DatabaseConnection, spec: &SeedSpec) -> AppResult<SeedSum
             job_role_id: Some(role.id),
             staff_group_id: Some(role.staff_group_id),
             band: person.band.map(str::to_owned),
+            // The benchmark population has no teams.
+            team_id: None,
             is_reported: false,
             accuracy: None,
             cbm_mean: None,

@@ -251,6 +251,9 @@ pub enum ReportCommand {
         /// Only this organisation (its ODS code); default: all organisations.
         #[arg(long)]
         org: Option<String>,
+        /// Only this team's own figures (its name, any case), in the organisation of --org.
+        #[arg(long, requires = "org")]
+        team: Option<String>,
         #[arg(long, value_enum, default_value_t = FormatArg::Csv)]
         format: FormatArg,
         #[arg(long, value_enum, default_value_t = PhaseArg::Baseline)]
@@ -552,9 +555,12 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Bank(BankCommand::Calibrate) => calibrate::calibrate().await,
         Command::Bank(BankCommand::FitCsv { file }) => calibrate::fit_csv(&file),
         Command::Bank(BankCommand::Rescore) => calibrate::rescore().await,
-        Command::Report(ReportCommand::Gaps { org, format, phase }) => {
-            reports::report_gaps(org, format, phase).await
-        }
+        Command::Report(ReportCommand::Gaps {
+            org,
+            team,
+            format,
+            phase,
+        }) => reports::report_gaps(org, team, format, phase).await,
         Command::Verify => reports::verify_aggregates().await,
         Command::Report(ReportCommand::Rebuild) => targets::rebuild_figures().await,
         Command::Report(ReportCommand::Completions { format }) => {

@@ -9,6 +9,7 @@ use crate::reports::{GapQuery, Phase, Scope, gap_report, verify};
 /// Prints the export exactly as the service renders it, and audits it with no actor.
 pub(super) async fn report_gaps(
     org: Option<String>,
+    team: Option<String>,
     format: FormatArg,
     phase: PhaseArg,
 ) -> ExitCode {
@@ -25,6 +26,15 @@ pub(super) async fn report_gaps(
         match organisation_id(&db, &code).await {
             Ok(Some(id)) => query.organisation = Some(id),
             Ok(None) => return fail(format!("there is no organisation with code {code}")),
+            Err(error) => return fail(error),
+        }
+    }
+    if let (Some(name), Some(organisation)) = (team, query.organisation) {
+        match crate::accounts::teams::TeamNames::load(&db).await {
+            Ok(teams) => match teams.find(organisation, &name) {
+                Some(id) => query.team = Some(id),
+                None => return fail(format!("that organisation has no team called {name}")),
+            },
             Err(error) => return fail(error),
         }
     }

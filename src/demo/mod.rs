@@ -18,6 +18,7 @@ use rand::{Rng, SeedableRng};
 use sea_orm::sea_query::{Alias, Expr, Query};
 use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, ExprTrait, QueryOrder};
 
+use crate::accounts::teams::TeamNames;
 use crate::accounts::users::{self, NewUser};
 use crate::assessment::answer::{AnswerInput, Sureness};
 use crate::assessment::attempts::SaveItem;
@@ -59,6 +60,9 @@ const LAST: &[&str] = &[
     "Lewis", "Morgan", "Patel", "Roberts", "Smith", "Taylor", "Walker", "Wilson", "Wright",
 ];
 const BANDS: &[&str] = &["Band 2", "Band 3", "Band 4", "Band 5", "Band 6", "Band 7"];
+/// The demo trust's two directorates, as ESR's organisation unit: people take turns, so the
+/// team reports have teams large enough for figures of their own in a demo of a few thousand.
+const TEAMS: &[&str] = &["Medicine directorate", "Surgery directorate"];
 
 /// Creates the organisation (or reuses it by code) and `spec.staff` people, then plays their
 /// year of learning ([`year`]). Needs the content (roles, targets, baseline, post
@@ -75,6 +79,11 @@ pub async fn populate(db: &DatabaseConnection, spec: &DemoSpec) -> AppResult<Dem
         return Err(AppError::Conflict(
             "Load the content before the demo population.".into(),
         ));
+    }
+    let mut teams = Vec::new();
+    let mut names = TeamNames::load(db).await?;
+    for team in TEAMS {
+        teams.push(names.id_of(db, organisation_id, team).await?);
     }
     let mut rng = StdRng::seed_from_u64(spec.seed);
     let mut people = Vec::with_capacity(spec.staff);
@@ -108,7 +117,7 @@ pub async fn populate(db: &DatabaseConnection, spec: &DemoSpec) -> AppResult<Dem
                 active: true,
                 ..NewUser::default()
             },
-            organisation_id,
+            (organisation_id, Some(teams[i % teams.len()])),
             role.id,
             band,
             job_from,
@@ -263,12 +272,12 @@ async fn organisation(db: &impl ConnectionTrait, code: &str, name: &str) -> AppR
 async fn person(
     db: &impl ConnectionTrait,
     new: NewUser,
-    organisation_id: i64,
+    where_: (i64, Option<i64>),
     job_role_id: i64,
     band: &str,
     job_from: DateTime<Utc>,
 ) -> AppResult<i64> {
     let user = users::create(db, new).await?.id;
-    users::start_job(db, user, organisation_id, job_role_id, Some(band), job_from).await?;
+    users::start_job_in_team(db, user, where_, job_role_id, Some(band), job_from).await?;
     Ok(user)
 }

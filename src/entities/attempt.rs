@@ -19,6 +19,8 @@ pub struct Model {
     pub job_role_id: Option<i64>,
     pub staff_group_id: Option<i64>,
     pub band: Option<String>,
+    /// The learner's team when they submitted, if they had one.
+    pub team_id: Option<i64>,
     pub is_reported: bool,
     pub accuracy: Option<f64>,
     pub cbm_mean: Option<f64>,

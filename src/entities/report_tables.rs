@@ -2,11 +2,12 @@
 //! `report_cells` and `report_totals` (the exact aggregates), `report_pending`,
 //! `report_published` and `report_published_totals` (the published side, issue 16). They share
 //! one set of measure columns, so one macro writes them; the per-month tables add `period`,
-//! the published side `n_changes`.
+//! the published side `n_changes`. Every key ends with `team_id` (0: no team, or, on the
+//! published side, released for the whole organisation).
 
 /// An entity module for a report table: its key columns, then the shared measures.
 macro_rules! report_table {
-    ($(#[$doc:meta])* $module:ident, $table:literal, [$($key:ident: $ty:ty),*] $(, $extra:ident)?) => {
+    ($(#[$doc:meta])* $module:ident, $table:literal, [$($key:ident: $ty:ty),*] $(, $extra:ident: $extra_ty:ty)*) => {
         $(#[$doc])*
         pub mod $module {
             use sea_orm::entity::prelude::*;
@@ -41,7 +42,7 @@ macro_rules! report_table {
                 pub sum_paired_post: f64,
                 pub sum_gain: f64,
                 pub sum_calibrated_gain: f64,
-                $(pub $extra: i64,)?
+                $(pub $extra: $extra_ty,)*
             }
 
             #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -56,36 +57,37 @@ report_table!(
     /// `report_cells`: one row per organisation × job role × band × topic × phase × month.
     report_cell,
     "report_cells",
-    [organisation_id: i64, job_role_id: i64, band: String, topic_id: i64, phase: String, period: String]
+    [organisation_id: i64, job_role_id: i64, band: String, topic_id: i64, phase: String, team_id: i64, period: String]
 );
 
 report_table!(
     /// `report_totals`: `report_cells` added up over the months.
     report_total,
     "report_totals",
-    [organisation_id: i64, job_role_id: i64, band: String, topic_id: i64, phase: String]
+    [organisation_id: i64, job_role_id: i64, band: String, topic_id: i64, phase: String, team_id: i64]
 );
 
 report_table!(
     /// `report_pending`: contributions waiting for their atom's release (band = band group).
     report_pending,
     "report_pending",
-    [organisation_id: i64, job_role_id: i64, band: String, topic_id: i64, phase: String],
-    n_changes
+    [organisation_id: i64, job_role_id: i64, band: String, topic_id: i64, phase: String, team_id: i64],
+    n_changes: i64,
+    waiting_since: Option<String>
 );
 
 report_table!(
     /// `report_published`: the released batches, under the month of their release.
     report_published,
     "report_published",
-    [organisation_id: i64, job_role_id: i64, band: String, topic_id: i64, phase: String, period: String],
-    n_changes
+    [organisation_id: i64, job_role_id: i64, band: String, topic_id: i64, phase: String, team_id: i64, period: String],
+    n_changes: i64
 );
 
 report_table!(
     /// `report_published_totals`: `report_published` added up over the months.
     report_published_total,
     "report_published_totals",
-    [organisation_id: i64, job_role_id: i64, band: String, topic_id: i64, phase: String],
-    n_changes
+    [organisation_id: i64, job_role_id: i64, band: String, topic_id: i64, phase: String, team_id: i64],
+    n_changes: i64
 );

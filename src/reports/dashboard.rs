@@ -1,11 +1,11 @@
 //! What the managers' pages need around the gap grid: the filter choices within the caller's
 //! scope, the grid with its top priorities (one audited view), the completion view and the
 //! trends for the same query. Every function narrows to the query's scope through
-//! [`GapQuery::cell_filter`], so an organisation outside it is "not found" everywhere.
+//! [`GapQuery::in_view`], so an organisation or team outside it is "not found" everywhere.
 
 use std::collections::BTreeSet;
 
-use sea_orm::ConnectionTrait;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -17,6 +17,7 @@ use super::priorities::{PeoplePriority, Priority, people_priorities, top_priorit
 use super::trends::Trends;
 use crate::aggregates::read;
 use crate::audit::{self, Event, action};
+use crate::entities::team;
 use crate::error::AppResult;
 use crate::ids::PersonId;
 use crate::listing::{ListQuery, Page};
@@ -31,11 +32,14 @@ pub struct Choice {
     pub label: String,
 }
 
-/// The values the filter form offers: only organisations in scope, and only the band groups
-/// that occur in the scope's published data.
+/// The values the filter form offers: only organisations in scope, the teams with figures of
+/// their own among them, and only the band groups that occur in the scope's published data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Choices {
     pub organisations: Vec<Choice>,
+    /// A team-limited manager's teams; otherwise the teams with figures of their own in the
+    /// chosen organisation (or in the caller's only few organisations).
+    pub teams: Vec<Choice>,
     pub staff_groups: Vec<Choice>,
     pub bands: Vec<String>,
 }
@@ -44,7 +48,7 @@ fn organisations_in(scope: &Scope, lookups: &Lookups) -> Vec<Choice> {
     lookups
         .organisations
         .iter()
-        .filter(|o| scope.organisations().is_none_or(|ids| ids.contains(&o.id)))
+        .filter(|o| scope.reaches(o.id))
         .map(|o| Choice {
             id: o.id,
             label: format!("{} ({})", o.name, o.code),
@@ -52,8 +56,60 @@ fn organisations_in(scope: &Scope, lookups: &Lookups) -> Vec<Choice> {
         .collect()
 }
 
-/// The filter choices for `scope`.
-pub async fn choices(db: &impl ConnectionTrait, scope: &Scope) -> AppResult<Choices> {
+/// Whole organisations whose teams the team choice lists: the chosen one, or all of a
+/// caller's when they have only a few (a national list would run to thousands of teams).
+const FEW_ORGANISATIONS: usize = 3;
+
+async fn teams_in(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    organisation: Option<i64>,
+    lookups: &Lookups,
+) -> AppResult<Vec<Choice>> {
+    let whole: Vec<i64> = match (organisation, scope.organisations()) {
+        (Some(id), ids) if ids.is_none_or(|ids| ids.contains(&id)) => vec![id],
+        (None, Some(ids)) if ids.len() <= FEW_ORGANISATIONS => ids.to_vec(),
+        _ => Vec::new(),
+    };
+    let mut ids: BTreeSet<i64> = read::published_teams(db, &whole)
+        .await?
+        .into_iter()
+        .collect();
+    ids.extend(
+        scope
+            .teams()
+            .iter()
+            .filter(|t| organisation.is_none_or(|o| o == t.organisation_id))
+            .map(|t| t.id),
+    );
+    let code = |org: i64| {
+        lookups
+            .organisations
+            .iter()
+            .find(|o| o.id == org)
+            .map(|o| o.code.clone())
+            .unwrap_or_default()
+    };
+    let mut out: Vec<Choice> = team::Entity::find()
+        .filter(team::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|t| Choice {
+            id: t.id,
+            label: format!("{} ({})", t.name, code(t.organisation_id)),
+        })
+        .collect();
+    out.sort_by(|a, b| a.label.cmp(&b.label));
+    Ok(out)
+}
+
+/// The filter choices for `scope`, with `organisation` the one chosen.
+pub async fn choices(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    organisation: Option<i64>,
+) -> AppResult<Choices> {
     let lookups = Lookups::load(db).await?;
     let organisations = scope.organisations();
     let bands: BTreeSet<String> = read::published_bands(db, organisations)
@@ -63,6 +119,7 @@ pub async fn choices(db: &impl ConnectionTrait, scope: &Scope) -> AppResult<Choi
         .collect();
     Ok(Choices {
         organisations: organisations_in(scope, &lookups),
+        teams: teams_in(db, scope, organisation, &lookups).await?,
         staff_groups: lookups
             .staff_groups
             .iter()
@@ -119,7 +176,7 @@ pub async fn dashboard(
     let report = gap_report(db, query, min_cell_size).await?;
     let priorities = top_priorities(&report, TOP_PRIORITIES);
     let people_priorities = people_priorities(&report, TOP_PRIORITIES);
-    let choices = choices(db, &query.scope).await?;
+    let choices = choices(db, &query.scope, query.organisation).await?;
     record_view(db, viewer, "gaps", query).await?;
     Ok(Dashboard {
         report,
@@ -138,7 +195,8 @@ pub async fn completion(
     list: &ListQuery,
     viewer: &Viewer,
 ) -> AppResult<Page<StaffCompletion>> {
-    let organisations = match query.cell_filter()?.organisations {
+    let view = query.in_view(db).await?;
+    let organisations = match view.organisations {
         Some(ids) => ids,
         None => Lookups::load(db)
             .await?
@@ -147,12 +205,7 @@ pub async fn completion(
             .map(|o| o.id)
             .collect(),
     };
-    // A team-limited manager's teams, unless they asked for one organisation.
-    let teams = match query.organisation {
-        Some(_) => &[][..],
-        None => query.scope.teams(),
-    };
-    let staff = completion_view(db, &organisations, teams, list).await?;
+    let staff = completion_view(db, &organisations, &view.teams, list).await?;
     record_view(db, viewer, "completion", query).await?;
     Ok(staff)
 }

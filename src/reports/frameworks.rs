@@ -136,7 +136,7 @@ pub async fn framework_report(
             }
         })
         .collect();
-    let choices = choices(db, &query.scope).await?;
+    let choices = choices(db, &query.scope, query.organisation).await?;
     record_view(db, viewer, &format!("framework:{slug}"), query).await?;
     Ok(FrameworkReport {
         framework: row.into(),

@@ -5,12 +5,13 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{DateTime, Utc};
-use sea_orm::ConnectionTrait;
+use sea_orm::{ConnectionTrait, EntityTrait};
 use serde::{Deserialize, Serialize};
 
 use super::lookups::Lookups;
 use crate::aggregates::Period;
 use crate::aggregates::read::{self, CellFilter, StoredCell};
+use crate::entities::team;
 use crate::error::{AppError, AppResult};
 use crate::measures::{CellMeasures, CellSums, Node, check_invariant, suppress};
 
@@ -20,12 +21,28 @@ use crate::measures::{CellMeasures, CellSums, Node, check_invariant, suppress};
 pub enum Scope {
     AllOrganisations,
     Organisations(Vec<i64>),
-    /// A manager limited to some teams: figures only for the organisations they see whole
-    /// (there are no team-level aggregates), and their teams' people in the completion view.
+    /// A manager limited to some teams: the organisations they see whole, and their teams'
+    /// own figures (what was released for each team) and people, never the figures of the
+    /// organisations those teams are in.
     Partly {
         organisations: Vec<i64>,
-        teams: Vec<i64>,
+        teams: Vec<ScopeTeam>,
     },
+}
+
+/// A team in a manager's scope.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ScopeTeam {
+    pub id: i64,
+    pub organisation_id: i64,
+}
+
+/// What a query's view holds after its filters are checked against the scope: organisations
+/// whole (`None`: all) and teams' own releases and people.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InView {
+    pub organisations: Option<Vec<i64>>,
+    pub teams: Vec<i64>,
 }
 
 impl Scope {
@@ -40,12 +57,26 @@ impl Scope {
         }
     }
 
-    /// The teams whose people the completion view also lists.
-    pub fn teams(&self) -> &[i64] {
+    /// The teams seen in organisations not seen whole.
+    pub fn teams(&self) -> &[ScopeTeam] {
         match self {
             Self::Partly { teams, .. } => teams,
             _ => &[],
         }
+    }
+
+    fn whole(&self, organisation: i64) -> bool {
+        self.organisations()
+            .is_none_or(|ids| ids.contains(&organisation))
+    }
+
+    /// The organisations whose figures or teams' figures the caller may see.
+    pub fn reaches(&self, organisation: i64) -> bool {
+        self.whole(organisation)
+            || self
+                .teams()
+                .iter()
+                .any(|t| t.organisation_id == organisation)
     }
 }
 
@@ -82,6 +113,9 @@ impl Phase {
 pub struct GapQuery {
     pub scope: Scope,
     pub organisation: Option<i64>,
+    /// One team: only what was released for it (a team's own figures).
+    #[serde(default)]
+    pub team: Option<i64>,
     pub staff_group: Option<i64>,
     pub band: Option<String>,
     pub from: Option<Period>,
@@ -95,6 +129,7 @@ impl GapQuery {
         Self {
             scope,
             organisation: None,
+            team: None,
             staff_group: None,
             band: None,
             from: None,
@@ -103,22 +138,64 @@ impl GapQuery {
         }
     }
 
-    /// The stored-row filter, with the organisation narrowed to the scope. Asking for an
-    /// organisation outside the scope is "not found", so ids reveal nothing.
-    pub(super) fn cell_filter(&self) -> AppResult<CellFilter> {
-        let organisations = match (self.scope.organisations(), self.organisation) {
-            (None, None) => None,
-            (None, Some(id)) => Some(vec![id]),
-            (Some(ids), None) => Some(ids.to_vec()),
-            (Some(ids), Some(id)) if ids.contains(&id) => Some(vec![id]),
-            (Some(_), Some(_)) => {
+    /// The organisations and teams in view, narrowed to the scope. Asking for an organisation
+    /// or a team outside the scope is "not found", so ids reveal nothing.
+    pub async fn in_view(&self, db: &impl ConnectionTrait) -> AppResult<InView> {
+        let scope = &self.scope;
+        let mut view = InView {
+            organisations: scope.organisations().map(<[i64]>::to_vec),
+            teams: scope.teams().iter().map(|t| t.id).collect(),
+        };
+        if let Some(id) = self.organisation {
+            if !scope.reaches(id) {
                 return Err(AppError::NotFound(
                     "That organisation was not found.".into(),
                 ));
             }
-        };
+            view = if scope.whole(id) {
+                InView {
+                    organisations: Some(vec![id]),
+                    teams: Vec::new(),
+                }
+            } else {
+                InView {
+                    organisations: Some(Vec::new()),
+                    teams: scope
+                        .teams()
+                        .iter()
+                        .filter(|t| t.organisation_id == id)
+                        .map(|t| t.id)
+                        .collect(),
+                }
+            };
+        }
+        if let Some(id) = self.team {
+            let team = team::Entity::find_by_id(id).one(db).await?;
+            let allowed = team.filter(|team| {
+                self.organisation.is_none_or(|o| o == team.organisation_id)
+                    && (scope.whole(team.organisation_id)
+                        || scope.teams().iter().any(|t| t.id == team.id))
+            });
+            if allowed.is_none() {
+                return Err(AppError::NotFound("That team was not found.".into()));
+            }
+            view = InView {
+                organisations: Some(Vec::new()),
+                teams: vec![id],
+            };
+        }
+        Ok(view)
+    }
+
+    /// The stored-row filter for the view ([`Self::in_view`]).
+    pub(super) async fn cell_filter(&self, db: &impl ConnectionTrait) -> AppResult<CellFilter> {
+        let InView {
+            organisations,
+            teams,
+        } = self.in_view(db).await?;
         Ok(CellFilter {
             organisations,
+            teams,
             staff_group: self.staff_group,
             band: self.band.clone(),
             from: self.from.map(|p| p.to_string()),
@@ -219,7 +296,7 @@ pub async fn gap_report(
     query: &GapQuery,
     min_cell_size: u32,
 ) -> AppResult<GapReport> {
-    let filter = query.cell_filter()?;
+    let filter = query.cell_filter(db).await?;
     let as_of = Utc::now();
     let stored = read::load_by_role(db, &filter).await?;
     let lookups = Lookups::load(db).await?;

@@ -30,7 +30,7 @@ mod verify_items;
 mod verify_publication;
 
 pub use crate::aggregates::{Period, publication};
-pub use gaps::{Cell, GapQuery, GapReport, Level, Phase, ReportRow, Scope, gap_report};
+pub use gaps::{Cell, GapQuery, GapReport, Level, Phase, ReportRow, Scope, ScopeTeam, gap_report};
 /// What a counted baseline added to item analysis, as `verify` recomputes it: retention keeps
 /// it when it deletes the responses (`crate::retention`).
 pub use verify_items::ItemContributions;

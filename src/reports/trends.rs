@@ -37,7 +37,7 @@ pub async fn trends(
     query: &GapQuery,
     min_cell_size: u32,
 ) -> AppResult<Trends> {
-    let filter = query.cell_filter()?;
+    let filter = query.cell_filter(db).await?;
     let as_of = Utc::now();
     let stored = read::load(db, &filter).await?;
     let lookups = Lookups::load(db).await?;

@@ -162,6 +162,7 @@ async fn expected_cells(
                     key.band,
                     key.topic_id.to_string(),
                     key.phase.to_string(),
+                    key.team_id.to_string(),
                     key.period.to_string(),
                 ],
             );
@@ -235,6 +236,7 @@ pub(super) async fn expected_sums(
                 band: a.band.clone().unwrap_or_default(),
                 topic_id: topic,
                 phase: a.phase,
+                team_id: a.team_id.unwrap_or(0),
                 period: Period::of(at),
             };
             *cells.entry(key).or_default() += sums;

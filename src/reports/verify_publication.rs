@@ -1,5 +1,6 @@
 //! `verify` for the published side ([`super::publication`]): what waits plus what was
-//! published is exactly the recomputed truth, per atom; the months of `report_published` add
+//! published is exactly the recomputed truth, per atom added up over teams (a team's waiting
+//! contributions may be released as its organisation's); the months of `report_published` add
 //! up to `report_published_totals`; and every release held at least the threshold of learners
 //! while nothing that reached it is still waiting.
 
@@ -7,7 +8,7 @@ use sea_orm::ConnectionTrait;
 
 use super::verify::{Difference, compare, over_all_months};
 use crate::aggregates::publication::{self, with_band_group};
-use crate::aggregates::read::{KeyedRows, keyed_rows};
+use crate::aggregates::read::{KeyedRows, keyed_rows, without_team};
 use crate::aggregates::tables::{N_CHANGES, Table};
 use crate::error::AppResult;
 
@@ -29,13 +30,17 @@ pub(super) async fn check(
     let columns = Table::ReportCells.measures();
     let mut truth = KeyedRows::new();
     for (key, values) in over_all_months(expected) {
-        add_into(&mut truth, with_band_group(&key), &values);
+        add_into(
+            &mut truth,
+            without_team(&with_band_group(&key)).to_owned(),
+            &values,
+        );
     }
     let pending = keyed_rows(db, Table::ReportPending, &columns).await?;
     let totals = keyed_rows(db, Table::ReportPublishedTotals, &columns).await?;
     let mut held = KeyedRows::new();
     for (key, values) in pending.iter().chain(&totals) {
-        add_into(&mut held, key.clone(), values);
+        add_into(&mut held, without_team(key).to_owned(), values);
     }
     compare(
         &format!(

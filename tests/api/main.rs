@@ -102,6 +102,7 @@ mod sessions;
 mod statement_timeout;
 mod submit_plan;
 mod targets_edit;
+mod team_reports;
 mod teams_assignments;
 mod teams_import;
 mod teams_scope;

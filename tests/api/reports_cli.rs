@@ -62,7 +62,7 @@ fn without_as_of(rows: &[Vec<String>]) -> Vec<Vec<String>> {
     rows.iter().map(|r| r[1..].to_vec()).collect()
 }
 
-fn run_cli(app: &TestApp, args: &[&str]) -> std::process::Output {
+pub fn run_cli(app: &TestApp, args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_genomics-training"))
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))

@@ -147,9 +147,9 @@ fn rows_with_people(gaps: &serde_json::Value) -> usize {
         .count()
 }
 
-/// There are no team-level figures: a manager limited to a team of an organisation gets none
-/// of the organisation's, which would describe people outside the team (and, beside any team
-/// figure, the rest of the organisation by subtraction).
+/// A manager limited to a team of an organisation gets none of the organisation's figures,
+/// which would describe people outside the team (and, beside the team's figures, the rest of
+/// the organisation by subtraction); choosing the organisation means their teams in it.
 #[rocket::async_test]
 async fn a_manager_limited_to_a_team_gets_no_organisation_wide_figures() {
     let app = spawn_app().await;
@@ -189,10 +189,22 @@ async fn a_manager_limited_to_a_team_gets_no_organisation_wide_figures() {
     assert_eq!(status, Status::Ok);
     assert_eq!(rows_with_people(&limited), 0, "{limited}");
     assert_eq!(app.get_as(&manager, "/reports").await.status(), Status::Ok);
-    let (status, _) = app
+    let (status, mine) = app
         .get_json_as(
             &manager,
             &format!("/api/v1/reports/gaps?organisation={}", world.org_a),
+        )
+        .await;
+    assert_eq!(status, Status::Ok);
+    assert_eq!(
+        rows_with_people(&mine),
+        0,
+        "their team has no figures: {mine}"
+    );
+    let (status, _) = app
+        .get_json_as(
+            &manager,
+            &format!("/api/v1/reports/gaps?organisation={}", world.org_b),
         )
         .await;
     assert_eq!(status, Status::NotFound);

@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::accounts::OrgScope;
 use crate::error::{AppError, AppResult};
 use crate::reports::publication::{BAND_GROUPS, parse_band_group};
-use crate::reports::{GapQuery, Period, Phase, Scope};
+use crate::reports::{GapQuery, Period, Phase, Scope, ScopeTeam};
 use crate::web::accounts::FormErrors;
 use crate::web::guards::Manager;
 
@@ -18,6 +18,8 @@ use crate::web::guards::Manager;
 pub struct ReportFilters {
     /// An organisation's id (within your scope).
     pub organisation: Option<String>,
+    /// A team's id (within your scope): that team's own figures.
+    pub team: Option<String>,
     /// A staff group's id.
     pub staff_group: Option<String>,
     /// A band group, as the filter form offers them.
@@ -57,9 +59,15 @@ pub fn scope_of(manager: &Manager) -> Scope {
     match &manager.scope {
         OrgScope::All => Scope::AllOrganisations,
         OrgScope::Only(ids) => Scope::Organisations(ids.clone()),
-        OrgScope::Partly { whole, .. } => Scope::Partly {
+        OrgScope::Partly { whole, teams } => Scope::Partly {
             organisations: whole.clone(),
-            teams: manager.scope.team_ids(),
+            teams: teams
+                .iter()
+                .map(|t| ScopeTeam {
+                    id: t.team_id,
+                    organisation_id: t.organisation_id,
+                })
+                .collect(),
         },
     }
 }
@@ -79,6 +87,7 @@ impl ReportFilters {
             "organisation",
             id(&self.organisation, "Organisation"),
         );
+        query.team = field(&mut errors, "team", id(&self.team, "Team"));
         query.staff_group = field(
             &mut errors,
             "staff_group",
@@ -128,6 +137,7 @@ impl ReportFilters {
     pub fn given(&self) -> Vec<(&'static str, &str)> {
         [
             ("organisation", &self.organisation),
+            ("team", &self.team),
             ("staff_group", &self.staff_group),
             ("band", &self.band),
             ("from", &self.from),

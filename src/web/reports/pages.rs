@@ -90,7 +90,11 @@ async fn refuse(
     errors: FormErrors,
 ) -> AppResult<(Status, Template)> {
     let (action, heading) = page;
-    let choices = dashboard::choices(&state.db, &scope_of(manager)).await?;
+    let organisation = filters
+        .organisation
+        .as_deref()
+        .and_then(|o| o.trim().parse().ok());
+    let choices = dashboard::choices(&state.db, &scope_of(manager), organisation).await?;
     let page = chrome.render(
         "reports/filter_errors",
         &errors.title(heading),

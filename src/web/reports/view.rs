@@ -315,6 +315,7 @@ pub struct OptionView {
 #[derive(Debug, Default, Serialize)]
 pub struct FilterErrorsView {
     organisation: Option<String>,
+    team: Option<String>,
     staff_group: Option<String>,
     band: Option<String>,
     from: Option<String>,
@@ -326,6 +327,7 @@ impl From<&FormErrors> for FilterErrorsView {
     fn from(errors: &FormErrors) -> Self {
         Self {
             organisation: errors.on("organisation"),
+            team: errors.on("team"),
             staff_group: errors.on("staff_group"),
             band: errors.on("band"),
             from: errors.on("from"),
@@ -340,6 +342,7 @@ impl From<&FormErrors> for FilterErrorsView {
 pub struct FormView {
     action: String,
     organisations: Vec<OptionView>,
+    teams: Vec<OptionView>,
     staff_groups: Vec<OptionView>,
     bands: Vec<OptionView>,
     from: String,
@@ -376,6 +379,13 @@ pub fn form(
                 .iter()
                 .map(|c| (c.id.to_string(), c.label.clone())),
             &filters.organisation,
+        ),
+        teams: options(
+            choices
+                .teams
+                .iter()
+                .map(|c| (c.id.to_string(), c.label.clone())),
+            &filters.team,
         ),
         staff_groups: options(
             choices
@@ -471,7 +481,9 @@ pub fn filters_in_words(choices: &Choices, filters: &ReportFilters) -> String {
         (Some(from), Some(to)) => format!("{from} to {to}"),
     };
     [
-        chosen(&choices.organisations, &filters.organisation)
+        chosen(&choices.teams, &filters.team)
+            .map(|team| format!("team {team} (its own figures)"))
+            .or_else(|| chosen(&choices.organisations, &filters.organisation))
             .unwrap_or_else(|| "all your organisations".to_owned()),
         chosen(&choices.staff_groups, &filters.staff_group)
             .unwrap_or_else(|| "all staff groups".to_owned()),
