@@ -6,7 +6,8 @@
 //! role × band group × topic × phase. A contribution first waits in `report_pending`; once at
 //! least `min_cell_size` learners have contributed to an atom since its last release, all its
 //! waiting contributions are released together into `report_published` (under the month of
-//! the release) and `report_published_totals`. So every published figure, whatever the
+//! the release), `report_published_totals` and, without the organisation,
+//! `report_published_national`. So every published figure, whatever the
 //! filters, output or moment, is a sum of whole releases, each about at least `min_cell_size`
 //! people; any sum or difference of published figures is too. A group that never gathers
 //! enough learners is never published at all, in any total.
@@ -21,10 +22,13 @@ use sea_orm::{
 
 use super::increments::{Increments, Key};
 use super::read::{self, number};
-use super::tables::{ATOM_KEYS, N_CHANGES, PUBLISHED_COUNT_COLUMNS, SUM_COLUMNS, Table};
+use super::tables::{
+    ATOM_KEYS, N_CHANGES, NATIONAL_KEYS, PUBLISHED_COUNT_COLUMNS, SUM_COLUMNS, Table,
+};
 use super::{Period, stored_values};
 use crate::entities::{
-    publication_state, report_pending, report_published, report_published_total,
+    publication_state, report_pending, report_published, report_published_national,
+    report_published_total,
 };
 use crate::error::AppResult;
 
@@ -188,14 +192,31 @@ fn release(batch: &mut Increments, rows: &[Waiting], period: Period) -> AppResul
         let mut cell = row.atom.clone();
         cell.push(Key::Text(period.to_string()));
         batch.add(Table::ReportPublished, cell, &added, &added_sums)?;
-        batch.add(
-            Table::ReportPublishedTotals,
-            row.atom.clone(),
-            &added,
-            &added_sums,
-        )?;
+        add_to_totals(batch, &row.atom, &added, &added_sums)?;
     }
     Ok(())
+}
+
+/// The key of an atom's row in `report_published_national`: the atom's values of
+/// [`NATIONAL_KEYS`] (every key but the organisation).
+pub fn national_key(atom: &[Key]) -> Vec<Key> {
+    NATIONAL_KEYS
+        .iter()
+        .filter_map(|column| ATOM_KEYS.iter().position(|c| c == column))
+        .filter_map(|i| atom.get(i).cloned())
+        .collect()
+}
+
+/// Adds a release to the all-months totals: the atom's row, and its row without the
+/// organisation, which scopes covering every organisation read.
+fn add_to_totals(
+    batch: &mut Increments,
+    atom: &[Key],
+    counts: &[(&str, i64)],
+    sums: &[(&str, f64)],
+) -> AppResult<()> {
+    batch.add(Table::ReportPublishedTotals, atom.to_vec(), counts, sums)?;
+    batch.add(Table::ReportPublishedNational, national_key(atom), counts, sums)
 }
 
 /// Releases the atoms among `touched` (keys of `report_pending`, as a submit's batch wrote
@@ -287,6 +308,9 @@ pub async fn rebuild(db: &impl ConnectionTrait, min_cell_size: u32) -> AppResult
     report_published_total::Entity::delete_many()
         .exec(db)
         .await?;
+    report_published_national::Entity::delete_many()
+        .exec(db)
+        .await?;
     report_pending::Entity::delete_many().exec(db).await?;
     publication_state::Entity::delete_many().exec(db).await?;
     let mut truth = read::load_exact(db).await?;
@@ -340,12 +364,7 @@ pub async fn rebuild(db: &impl ConnectionTrait, min_cell_size: u32) -> AppResult
             let mut cell = row.atom.clone();
             cell.push(Key::Text(period.clone()));
             batch.add(Table::ReportPublished, cell, &counts, &sums)?;
-            batch.add(
-                Table::ReportPublishedTotals,
-                row.atom.clone(),
-                &counts,
-                &sums,
-            )?;
+            add_to_totals(&mut batch, &row.atom, &counts, &sums)?;
         }
         month = end;
     }
@@ -393,6 +412,26 @@ mod tests {
         assert_eq!(
             with_band_group("organisation_id=1 job_role_id=2 band=Band 3 topic_id=4 phase=post"),
             "organisation_id=1 job_role_id=2 band=Bands 1–4 topic_id=4 phase=post"
+        );
+    }
+
+    #[test]
+    fn a_national_key_is_the_atom_without_its_organisation() {
+        let atom = vec![
+            Key::Int(7),
+            Key::Int(3),
+            Key::from("Bands 5–6"),
+            Key::Int(2),
+            Key::from("post"),
+        ];
+        assert_eq!(
+            national_key(&atom),
+            vec![
+                Key::Int(3),
+                Key::from("Bands 5–6"),
+                Key::Int(2),
+                Key::from("post")
+            ]
         );
     }
 

@@ -70,6 +70,11 @@ pub static ATOM_KEYS: [&str; 5] = [
     "phase",
 ];
 
+/// The key columns of `report_published_national`: [`ATOM_KEYS`] without the organisation,
+/// for scopes that cover every organisation (the national view reads a row per job role, band
+/// group, topic and phase instead of one per organisation too).
+pub static NATIONAL_KEYS: [&str; 4] = ["job_role_id", "band", "topic_id", "phase"];
+
 const ITEM_KEYS: &[&str] = &["item_version_id", "phase", "staff_group_id"];
 const ITEM_COUNTS: &[&str] = &[
     "n",
@@ -95,6 +100,7 @@ pub enum Table {
     ReportPending,
     ReportPublished,
     ReportPublishedTotals,
+    ReportPublishedNational,
     ItemStats,
     ItemRestHistogram,
     ItemOptionCounts,
@@ -128,6 +134,11 @@ impl Table {
             Self::ReportPublishedTotals => report(
                 "report_published_totals",
                 &ATOM_KEYS,
+                PUBLISHED_COUNT_COLUMNS,
+            ),
+            Self::ReportPublishedNational => report(
+                "report_published_national",
+                &NATIONAL_KEYS,
                 PUBLISHED_COUNT_COLUMNS,
             ),
             Self::ItemStats => Spec {
@@ -187,7 +198,8 @@ mod tests {
     use super::*;
     use crate::entities::{
         assessment_stat, item_option_count, item_rest_histogram, item_stat, removed_response_sum,
-        report_cell, report_pending, report_published, report_published_total, report_total,
+        report_cell, report_pending, report_published, report_published_national,
+        report_published_total, report_total,
     };
 
     /// The entity's table and columns, in name order.
@@ -209,6 +221,10 @@ mod tests {
             (
                 Table::ReportPublishedTotals,
                 columns_of(report_published_total::Entity),
+            ),
+            (
+                Table::ReportPublishedNational,
+                columns_of(report_published_national::Entity),
             ),
             (Table::ItemStats, columns_of(item_stat::Entity)),
             (
