@@ -216,7 +216,12 @@ fn add_to_totals(
     sums: &[(&str, f64)],
 ) -> AppResult<()> {
     batch.add(Table::ReportPublishedTotals, atom.to_vec(), counts, sums)?;
-    batch.add(Table::ReportPublishedNational, national_key(atom), counts, sums)
+    batch.add(
+        Table::ReportPublishedNational,
+        national_key(atom),
+        counts,
+        sums,
+    )
 }
 
 /// Releases the atoms among `touched` (keys of `report_pending`, as a submit's batch wrote

@@ -196,7 +196,14 @@ impl GridCellView {
             ),
             None => {
                 let s = "*".to_owned();
-                (true, false, hidden_text(min_cell_size), "app-suppressed", s.clone(), s)
+                (
+                    true,
+                    false,
+                    hidden_text(min_cell_size),
+                    "app-suppressed",
+                    s.clone(),
+                    s,
+                )
             }
         };
         Self {
@@ -279,10 +286,7 @@ pub fn topics(topics: &[TopicColumn], filters: &ReportFilters) -> Vec<TopicView>
 }
 
 fn gaps_in_words(cells: &[GridCellView]) -> String {
-    let shown: Vec<_> = cells
-        .iter()
-        .filter(|c| !c.suppressed && !c.empty)
-        .collect();
+    let shown: Vec<_> = cells.iter().filter(|c| !c.suppressed && !c.empty).collect();
     let below = shown
         .iter()
         .filter(|c| !matches!(c.gap.as_str(), "0" | NONE))
