@@ -40,6 +40,7 @@ mod m20261221_000000_create_xapi_outbox;
 mod m20261222_000000_create_lti;
 mod m20261223_000000_add_calibrated_gain;
 mod m20261224_000000_add_team_to_reports;
+mod m20261224_01_create_report_published_national;
 
 /// The one spelling of a band, shared with the people import.
 pub use m20261207_030000_normalise_bands::normalise_band;
@@ -79,6 +80,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261222_000000_create_lti::Migration),
             Box::new(m20261223_000000_add_calibrated_gain::Migration),
             Box::new(m20261224_000000_add_team_to_reports::Migration),
+            Box::new(m20261224_01_create_report_published_national::Migration),
         ]
     }
 }

@@ -5,7 +5,8 @@
 //! Every learner's contribution to a report cell belongs to one **atom**: organisation × job
 //! role × band group × topic × phase × team (0: none). A contribution first waits in
 //! `report_pending`; it is released, with others, into `report_published` (under the month of
-//! the release) and `report_published_totals` either as its team's, once at least
+//! the release), `report_published_totals` and, without the organisation and team,
+//! `report_published_national`, either as its team's, once at least
 //! `min_cell_size` learners have gathered in the team's atom, or as its organisation's (team
 //! 0), once enough contributions that cannot or did not gather in a team have ([`due_releases`]).
 //! So every published figure, whatever the filters, output or moment, team or organisation,
@@ -23,10 +24,13 @@ use sea_orm::{
 
 use super::increments::{Increments, Key};
 use super::read::{self, number};
-use super::tables::{ATOM_KEYS, N_CHANGES, PUBLISHED_COUNT_COLUMNS, SUM_COLUMNS, TEAM_KEY, Table};
+use super::tables::{
+    ATOM_KEYS, N_CHANGES, NATIONAL_KEYS, PUBLISHED_COUNT_COLUMNS, SUM_COLUMNS, TEAM_KEY, Table,
+};
 use super::{Period, stored_values};
 use crate::entities::{
-    publication_state, report_pending, report_published, report_published_total,
+    publication_state, report_pending, report_published, report_published_national,
+    report_published_total,
 };
 use crate::error::AppResult;
 
@@ -287,7 +291,34 @@ fn publish(batch: &mut Increments, row: &Waiting, team: i64, period: &str) -> Ap
     let mut cell = atom.clone();
     cell.push(Key::Text(period.to_owned()));
     batch.add(Table::ReportPublished, cell, &added, &added_sums)?;
-    batch.add(Table::ReportPublishedTotals, atom, &added, &added_sums)
+    add_to_totals(batch, &atom, &added, &added_sums)
+}
+
+/// The key of an atom's row in `report_published_national`: the atom's values of
+/// [`NATIONAL_KEYS`] (every key but the organisation and the team).
+pub fn national_key(atom: &[Key]) -> Vec<Key> {
+    NATIONAL_KEYS
+        .iter()
+        .filter_map(|column| ATOM_KEYS.iter().position(|c| c == column))
+        .filter_map(|i| atom.get(i).cloned())
+        .collect()
+}
+
+/// Adds a release to the all-months totals: the atom's row, and its row without the
+/// organisation, which scopes covering every organisation read.
+fn add_to_totals(
+    batch: &mut Increments,
+    atom: &[Key],
+    counts: &[(&str, i64)],
+    sums: &[(&str, f64)],
+) -> AppResult<()> {
+    batch.add(Table::ReportPublishedTotals, atom.to_vec(), counts, sums)?;
+    batch.add(
+        Table::ReportPublishedNational,
+        national_key(atom),
+        counts,
+        sums,
+    )
 }
 
 /// `report_pending`'s rows of one group (organisation, role, band group, phase).
@@ -544,6 +575,9 @@ pub async fn rebuild(db: &impl ConnectionTrait, min_cell_size: u32) -> AppResult
     report_published_total::Entity::delete_many()
         .exec(db)
         .await?;
+    report_published_national::Entity::delete_many()
+        .exec(db)
+        .await?;
     report_pending::Entity::delete_many().exec(db).await?;
     publication_state::Entity::delete_many().exec(db).await?;
     let threshold = i64::from(min_cell_size);
@@ -742,6 +776,27 @@ mod tests {
             &|_| false,
         );
         assert_eq!(shape(&due), [(0, vec![(0, Key::Int(1))])]);
+    }
+
+    #[test]
+    fn a_national_key_is_the_atom_without_its_organisation() {
+        let atom = vec![
+            Key::Int(7),
+            Key::Int(3),
+            Key::from("Bands 5–6"),
+            Key::Int(2),
+            Key::from("post"),
+            Key::Int(11),
+        ];
+        assert_eq!(
+            national_key(&atom),
+            vec![
+                Key::Int(3),
+                Key::from("Bands 5–6"),
+                Key::Int(2),
+                Key::from("post")
+            ]
+        );
     }
 
     #[test]

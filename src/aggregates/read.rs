@@ -10,7 +10,7 @@ use sea_orm::{
 };
 
 use super::tables::{CELL_KEYS, COUNT_COLUMNS, SUM_COLUMNS, Table};
-use crate::entities::report_published_total;
+use crate::entities::{report_published_national, report_published_total};
 use crate::error::AppResult;
 use crate::measures::{CellSums, ResponseSums};
 
@@ -202,15 +202,17 @@ async fn load_table(
 
 /// The published rows matching `filter` added up per job role and topic by the database
 /// (organisation, band, phase and period left empty). Without a date range it reads the
-/// all-months totals, so the gap grid's cost does not grow with the months of answers.
+/// all-months totals, so the gap grid's cost does not grow with the months of answers, and
+/// for every organisation the totals without the organisation, so it does not grow with the
+/// organisations either.
 pub async fn load_by_role(
     db: &impl ConnectionTrait,
     filter: &CellFilter,
 ) -> AppResult<Vec<StoredCell>> {
-    let table = if filter.from.is_none() && filter.to.is_none() {
-        Table::ReportPublishedTotals
-    } else {
-        Table::ReportPublished
+    let table = match (&filter.organisations, &filter.from, &filter.to) {
+        (None, None, None) => Table::ReportPublishedNational,
+        (Some(_), None, None) => Table::ReportPublishedTotals,
+        _ => Table::ReportPublished,
     }
     .name();
     let mut query = matching(table, filter);
@@ -241,16 +243,25 @@ pub async fn published_bands(
     db: &impl ConnectionTrait,
     organisations: Option<&[i64]>,
 ) -> AppResult<Vec<String>> {
-    let mut query = report_published_total::Entity::find()
+    let Some(ids) = organisations else {
+        return Ok(report_published_national::Entity::find()
+            .select_only()
+            .distinct()
+            .column(report_published_national::Column::Band)
+            .order_by_asc(report_published_national::Column::Band)
+            .into_tuple()
+            .all(db)
+            .await?);
+    };
+    Ok(report_published_total::Entity::find()
         .select_only()
         .distinct()
         .column(report_published_total::Column::Band)
-        .order_by_asc(report_published_total::Column::Band);
-    if let Some(ids) = organisations {
-        query =
-            query.filter(report_published_total::Column::OrganisationId.is_in(ids.iter().copied()));
-    }
-    Ok(query.into_tuple().all(db).await?)
+        .filter(report_published_total::Column::OrganisationId.is_in(ids.iter().copied()))
+        .order_by_asc(report_published_total::Column::Band)
+        .into_tuple()
+        .all(db)
+        .await?)
 }
 
 /// The teams of `organisations` with figures of their own (released for the team).
@@ -282,7 +293,17 @@ pub async fn keyed_rows(
     table: Table,
     columns: &[&str],
 ) -> AppResult<KeyedRows> {
-    let keys = table.keys();
+    rows_added_up(db, table, table.keys(), columns).await
+}
+
+/// The rows of `table` added up by `keys` (some of its key columns), keyed as
+/// [`keyed_rows`] keys a table whose key columns are `keys`.
+pub async fn rows_added_up(
+    db: &impl ConnectionTrait,
+    table: Table,
+    keys: &[&str],
+    columns: &[&str],
+) -> AppResult<KeyedRows> {
     let mut query = Query::select();
     query.from(Alias::new(table.name()));
     for column in keys.iter().chain(columns) {
@@ -290,18 +311,20 @@ pub async fn keyed_rows(
     }
     let mut out = KeyedRows::new();
     for row in db.query_all(&query).await? {
-        let mut values = Vec::new();
-        for key in keys {
-            values.push(match row.try_get::<i64>("", key) {
+        let mut key = Vec::with_capacity(keys.len());
+        for column in keys {
+            let value = match row.try_get::<i64>("", column) {
                 Ok(id) => id.to_string(),
-                Err(_) => row.try_get::<String>("", key)?,
-            });
+                Err(_) => row.try_get::<String>("", column)?,
+            };
+            key.push(format!("{column}={value}"));
         }
-        let measures = columns
-            .iter()
-            .map(|c| number(&row, c))
-            .collect::<AppResult<Vec<f64>>>()?;
-        out.insert(row_key(table, &values), measures);
+        let total = out
+            .entry(key.join(" "))
+            .or_insert_with(|| vec![0.0; columns.len()]);
+        for (sum, column) in total.iter_mut().zip(columns) {
+            *sum += number(&row, column)?;
+        }
     }
     Ok(out)
 }

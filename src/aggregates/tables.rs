@@ -76,6 +76,11 @@ pub static ATOM_KEYS: [&str; 6] = [
 /// The position of `team_id` in [`CELL_KEYS`] and [`ATOM_KEYS`].
 pub const TEAM_KEY: usize = 5;
 
+/// The key columns of `report_published_national`: [`ATOM_KEYS`] without the organisation and team,
+/// for scopes that cover every organisation (the national view reads a row per job role, band
+/// group, topic and phase instead of one per organisation too).
+pub static NATIONAL_KEYS: [&str; 4] = ["job_role_id", "band", "topic_id", "phase"];
+
 const ITEM_KEYS: &[&str] = &["item_version_id", "phase", "staff_group_id"];
 const ITEM_COUNTS: &[&str] = &[
     "n",
@@ -101,6 +106,7 @@ pub enum Table {
     ReportPending,
     ReportPublished,
     ReportPublishedTotals,
+    ReportPublishedNational,
     ItemStats,
     ItemRestHistogram,
     ItemOptionCounts,
@@ -134,6 +140,11 @@ impl Table {
             Self::ReportPublishedTotals => report(
                 "report_published_totals",
                 &ATOM_KEYS,
+                PUBLISHED_COUNT_COLUMNS,
+            ),
+            Self::ReportPublishedNational => report(
+                "report_published_national",
+                &NATIONAL_KEYS,
                 PUBLISHED_COUNT_COLUMNS,
             ),
             Self::ItemStats => Spec {
@@ -193,7 +204,8 @@ mod tests {
     use super::*;
     use crate::entities::{
         assessment_stat, item_option_count, item_rest_histogram, item_stat, removed_response_sum,
-        report_cell, report_pending, report_published, report_published_total, report_total,
+        report_cell, report_pending, report_published, report_published_national,
+        report_published_total, report_total,
     };
 
     /// The entity's table and columns, in name order.
@@ -215,6 +227,10 @@ mod tests {
             (
                 Table::ReportPublishedTotals,
                 columns_of(report_published_total::Entity),
+            ),
+            (
+                Table::ReportPublishedNational,
+                columns_of(report_published_national::Entity),
             ),
             (Table::ItemStats, columns_of(item_stat::Entity)),
             (

@@ -70,5 +70,6 @@ pub mod xapi_sender_lease;
 
 pub use active_enums::{AttemptStatus, Phase};
 pub use report_tables::{
-    report_cell, report_pending, report_published, report_published_total, report_total,
+    report_cell, report_pending, report_published, report_published_national,
+    report_published_total, report_total,
 };

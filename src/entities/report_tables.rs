@@ -1,9 +1,10 @@
-//! Persistence shapes of the five report aggregate tables (`crate::aggregates` owns them):
+//! Persistence shapes of the six report aggregate tables (`crate::aggregates` owns them):
 //! `report_cells` and `report_totals` (the exact aggregates), `report_pending`,
-//! `report_published` and `report_published_totals` (the published side, issue 16). They share
-//! one set of measure columns, so one macro writes them; the per-month tables add `period`,
-//! the published side `n_changes`. Every key ends with `team_id` (0: no team, or, on the
-//! published side, released for the whole organisation).
+//! `report_published`, `report_published_totals` and `report_published_national` (the published
+//! side, issues 16 and 27). They share one set of measure columns, so one macro writes them;
+//! the per-month tables add `period`, the published side `n_changes`. Every key but the
+//! national table's ends with `team_id` (0: no team, or, on the published side, released for
+//! the whole organisation).
 
 /// An entity module for a report table: its key columns, then the shared measures.
 macro_rules! report_table {
@@ -89,5 +90,14 @@ report_table!(
     report_published_total,
     "report_published_totals",
     [organisation_id: i64, job_role_id: i64, band: String, topic_id: i64, phase: String, team_id: i64],
+    n_changes: i64
+);
+
+report_table!(
+    /// `report_published_national`: `report_published_totals` added up over the
+    /// organisations, for scopes that cover them all.
+    report_published_national,
+    "report_published_national",
+    [job_role_id: i64, band: String, topic_id: i64, phase: String],
     n_changes: i64
 );

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use super::completion::{StaffCompletion, completion_view};
 use super::export::{ExportRow, export_rows};
-use super::gaps::{GapQuery, GapReport, Scope, TopicColumn, gap_report};
+use super::gaps::{GapQuery, GapReport, Scope, TopicColumn, gap_report_with};
 use super::lookups::Lookups;
 use super::priorities::{PeoplePriority, Priority, people_priorities, top_priorities};
 use super::trends::Trends;
@@ -110,16 +110,25 @@ pub async fn choices(
     scope: &Scope,
     organisation: Option<i64>,
 ) -> AppResult<Choices> {
-    let lookups = Lookups::load(db).await?;
-    let organisations = scope.organisations();
-    let bands: BTreeSet<String> = read::published_bands(db, organisations)
+    choices_with(db, scope, organisation, &Lookups::load(db).await?).await
+}
+
+/// [`choices`] with the lookup tables already loaded.
+pub(super) async fn choices_with(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    organisation: Option<i64>,
+    lookups: &Lookups,
+) -> AppResult<Choices> {
+    let organisations = lookups.narrowing(scope.organisations().map(<[i64]>::to_vec));
+    let bands: BTreeSet<String> = read::published_bands(db, organisations.as_deref())
         .await?
         .into_iter()
         .filter(|band| !band.trim().is_empty())
         .collect();
     Ok(Choices {
-        organisations: organisations_in(scope, &lookups),
-        teams: teams_in(db, scope, organisation, &lookups).await?,
+        organisations: organisations_in(scope, lookups),
+        teams: teams_in(db, scope, organisation, lookups).await?,
         staff_groups: lookups
             .staff_groups
             .iter()
@@ -173,10 +182,11 @@ pub async fn dashboard(
     min_cell_size: u32,
     viewer: &Viewer,
 ) -> AppResult<Dashboard> {
-    let report = gap_report(db, query, min_cell_size).await?;
+    let lookups = Lookups::load(db).await?;
+    let report = gap_report_with(db, query, min_cell_size, &lookups).await?;
     let priorities = top_priorities(&report, TOP_PRIORITIES);
     let people_priorities = people_priorities(&report, TOP_PRIORITIES);
-    let choices = choices(db, &query.scope, query.organisation).await?;
+    let choices = choices_with(db, &query.scope, query.organisation, &lookups).await?;
     record_view(db, viewer, "gaps", query).await?;
     Ok(Dashboard {
         report,

@@ -12,10 +12,11 @@
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
-use super::dashboard::{Choices, Viewer, choices, record_view};
+use super::dashboard::{Choices, Viewer, choices_with, record_view};
 use super::export::rounded;
-use super::gaps::{Cell, GapQuery, Level, gap_report};
-use crate::entities::{framework, framework_competency, framework_competency_topic, topic};
+use super::gaps::{Cell, GapQuery, Level, gap_report_with};
+use super::lookups::Lookups;
+use crate::entities::{framework, framework_competency, framework_competency_topic};
 use crate::error::{AppError, AppResult};
 
 /// A framework as its publisher names it.
@@ -93,7 +94,8 @@ pub async fn framework_report(
         .one(db)
         .await?
         .ok_or_else(|| AppError::NotFound("There is no such framework.".into()))?;
-    let report = gap_report(db, query, min_cell_size).await?;
+    let lookups = Lookups::load(db).await?;
+    let report = gap_report_with(db, query, min_cell_size, &lookups).await?;
     let total = report.rows.iter().find(|r| r.level == Level::Total);
     let cell_of = |topic_id: i64| {
         let column = report.topics.iter().position(|t| t.id == topic_id)?;
@@ -105,10 +107,7 @@ pub async fn framework_report(
         .all(db)
         .await?;
     let links = framework_competency_topic::Entity::find().all(db).await?;
-    let topics = topic::Entity::find()
-        .order_by_asc(topic::Column::Position)
-        .all(db)
-        .await?;
+    let topics = &lookups.topics;
     let rows = competencies
         .into_iter()
         .map(|c| {
@@ -136,7 +135,7 @@ pub async fn framework_report(
             }
         })
         .collect();
-    let choices = choices(db, &query.scope, query.organisation).await?;
+    let choices = choices_with(db, &query.scope, query.organisation, &lookups).await?;
     record_view(db, viewer, &format!("framework:{slug}"), query).await?;
     Ok(FrameworkReport {
         framework: row.into(),

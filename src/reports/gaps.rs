@@ -296,11 +296,22 @@ pub async fn gap_report(
     query: &GapQuery,
     min_cell_size: u32,
 ) -> AppResult<GapReport> {
-    let filter = query.cell_filter(db).await?;
+    let lookups = Lookups::load(db).await?;
+    gap_report_with(db, query, min_cell_size, &lookups).await
+}
+
+/// [`gap_report`] with the lookup tables already loaded.
+pub(super) async fn gap_report_with(
+    db: &impl ConnectionTrait,
+    query: &GapQuery,
+    min_cell_size: u32,
+    lookups: &Lookups,
+) -> AppResult<GapReport> {
+    let mut filter = query.cell_filter(db).await?;
+    filter.organisations = lookups.narrowing(filter.organisations);
     let as_of = Utc::now();
     let stored = read::load_by_role(db, &filter).await?;
-    let lookups = Lookups::load(db).await?;
-    let (topics, rows) = build(&stored, &lookups, query.phase, min_cell_size)?;
+    let (topics, rows) = build(&stored, lookups, query.phase, min_cell_size)?;
     Ok(GapReport {
         as_of,
         min_cell_size,

@@ -1,6 +1,6 @@
 //! The small lookup tables a report labels and weights its cells with.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder};
 
@@ -51,6 +51,15 @@ impl Lookups {
                 .await?,
             targets,
         })
+    }
+
+    /// `organisations` as a stored-row filter: `None` (every organisation) when they include
+    /// them all, so such a scope reads the totals without the organisation.
+    pub fn narrowing(&self, organisations: Option<Vec<i64>>) -> Option<Vec<i64>> {
+        let ids = organisations?;
+        let given: HashSet<i64> = ids.iter().copied().collect();
+        let covers_all = self.organisations.iter().all(|o| given.contains(&o.id));
+        (!covers_all).then_some(ids)
     }
 
     /// The role's current target and importance for a topic. A role without a target row is

@@ -35,7 +35,7 @@ pub struct Rebuilt {
 /// waits for submits under way and submits that start later wait for it (no deadlock: the
 /// same order).
 const LOCKED: &str = "LOCK TABLE report_cells, report_totals, report_pending, report_published, \
-                      report_published_totals IN EXCLUSIVE MODE";
+                      report_published_totals, report_published_national IN EXCLUSIVE MODE";
 
 /// `bank rescore`: every attempt's scores on the calibrated scale rewritten under the latest
 /// calibration, then the report cells, which sum the calibrated gains those scores give,

@@ -1,14 +1,15 @@
 //! `verify` for the published side ([`super::publication`]): what waits plus what was
 //! published is exactly the recomputed truth, per atom added up over teams (a team's waiting
 //! contributions may be released as its organisation's); the months of `report_published` add
-//! up to `report_published_totals`; and every release held at least the threshold of learners
+//! up to `report_published_totals`, and those over the organisations and teams to
+//! `report_published_national`; and every release held at least the threshold of learners
 //! while nothing that reached it is still waiting.
 
 use sea_orm::ConnectionTrait;
 
 use super::verify::{Difference, compare, over_all_months};
 use crate::aggregates::publication::{self, with_band_group};
-use crate::aggregates::read::{KeyedRows, keyed_rows, without_team};
+use crate::aggregates::read::{KeyedRows, keyed_rows, rows_added_up, without_team};
 use crate::aggregates::tables::{N_CHANGES, Table};
 use crate::error::AppResult;
 
@@ -59,6 +60,16 @@ pub(super) async fn check(
         &columns,
         &over_all_months(&months),
         &totals,
+        out,
+    );
+    // What all-organisation scopes read must be exactly the published rows it stands for.
+    let national = Table::ReportPublishedNational;
+    let columns = national.measures();
+    compare(
+        national.name(),
+        &columns,
+        &rows_added_up(db, Table::ReportPublishedTotals, national.keys(), &columns).await?,
+        &keyed_rows(db, national, &columns).await?,
         out,
     );
 

@@ -93,6 +93,7 @@ mod reports_filter_form;
 mod reports_filters;
 mod reports_gaps;
 mod reports_grid;
+mod reports_national;
 mod reports_support;
 mod reports_verify;
 mod reports_web;

@@ -116,14 +116,19 @@ fn shown(m: &CellMeasures) -> CellView {
     }
 }
 
+/// The visually hidden explanation of a `*`.
+fn hidden_text(min_cell_size: u32) -> String {
+    format!(
+        "suppressed: fewer than {min_cell_size} people, or hidden so a small group cannot be worked out"
+    )
+}
+
 fn star(min_cell_size: u32) -> CellView {
     let s = || "*".to_owned();
     CellView {
         suppressed: true,
         empty: false,
-        hidden_text: format!(
-            "suppressed: fewer than {min_cell_size} people, or hidden so a small group cannot be worked out"
-        ),
+        hidden_text: hidden_text(min_cell_size),
         heat: "app-suppressed",
         n: s(),
         knowledge: s(),
@@ -163,13 +168,55 @@ pub struct TopicView {
 }
 
 /// One cell of the dashboard grid: the view shows two of its figures (knowledge and gap) and
-/// links to the topic page at its row for the rest.
+/// links to the topic page at its row for the rest, so it carries only those (a national grid
+/// has hundreds of cells, each rendered twice).
 #[derive(Debug, Serialize)]
 pub struct GridCellView {
     topic: String,
     href: String,
-    #[serde(flatten)]
-    cell: CellView,
+    suppressed: bool,
+    /// Shown, but no one in it (n = 0).
+    empty: bool,
+    hidden_text: String,
+    heat: &'static str,
+    knowledge: String,
+    gap: String,
+}
+
+impl GridCellView {
+    fn new(cell: &Cell, topic: &str, href: String, min_cell_size: u32) -> Self {
+        let (suppressed, empty, hidden_text, heat, knowledge, gap) = match cell.measures() {
+            Some(m) => (
+                false,
+                m.n == 0,
+                String::new(),
+                heat(m.priority),
+                fixed(m.knowledge, 0),
+                fixed(m.gap, 0),
+            ),
+            None => {
+                let s = "*".to_owned();
+                (
+                    true,
+                    false,
+                    hidden_text(min_cell_size),
+                    "app-suppressed",
+                    s.clone(),
+                    s,
+                )
+            }
+        };
+        Self {
+            topic: topic.to_owned(),
+            href,
+            suppressed,
+            empty,
+            hidden_text,
+            heat,
+            knowledge,
+            gap,
+        }
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -239,11 +286,7 @@ pub fn topics(topics: &[TopicColumn], filters: &ReportFilters) -> Vec<TopicView>
 }
 
 fn gaps_in_words(cells: &[GridCellView]) -> String {
-    let shown: Vec<_> = cells
-        .iter()
-        .map(|c| &c.cell)
-        .filter(|c| !c.suppressed && !c.empty)
-        .collect();
+    let shown: Vec<_> = cells.iter().filter(|c| !c.suppressed && !c.empty).collect();
     let below = shown
         .iter()
         .filter(|c| !matches!(c.gap.as_str(), "0" | NONE))
@@ -256,9 +299,10 @@ fn gaps_in_words(cells: &[GridCellView]) -> String {
     }
 }
 
+/// One grid row; `topic_links` are the topics' page links ([`topics`]), in column order.
 pub fn row(
     row: &ReportRow,
-    topics: &[TopicColumn],
+    topic_links: &[TopicView],
     filters: &ReportFilters,
     min_cell_size: u32,
 ) -> RowView {
@@ -278,11 +322,10 @@ pub fn row(
     let cells: Vec<_> = row
         .cells
         .iter()
-        .zip(topics)
-        .map(|(c, topic)| GridCellView {
-            topic: topic.name.clone(),
-            href: format!("{}#{at}", topic_href(&topic.slug, filters)),
-            cell: cell(c, min_cell_size),
+        .zip(topic_links)
+        .map(|(c, topic)| {
+            let href = format!("{}#{at}", topic.href);
+            GridCellView::new(c, &topic.name, href, min_cell_size)
         })
         .collect();
     RowView {
@@ -296,10 +339,11 @@ pub fn row(
 }
 
 pub fn rows(report: &GapReport, filters: &ReportFilters) -> Vec<RowView> {
+    let links = topics(&report.topics, filters);
     report
         .rows
         .iter()
-        .map(|r| row(r, &report.topics, filters, report.min_cell_size))
+        .map(|r| row(r, &links, filters, report.min_cell_size))
         .collect()
 }
 
