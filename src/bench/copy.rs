@@ -25,9 +25,8 @@ where
     let Some(first) = rows.first() else {
         return Ok(None);
     };
-    let columns: Vec<_> = <A::Entity as EntityTrait>::Column::iter()
-        .filter(|c| !first.get(*c).is_not_set())
-        .collect();
+    let (columns, unset): (Vec<_>, Vec<_>) = <A::Entity as EntityTrait>::Column::iter()
+        .partition(|c| !first.get(*c).is_not_set());
     let names: Vec<String> = columns
         .iter()
         .map(|c| format!("\"{}\"", c.as_str()))
@@ -39,6 +38,12 @@ where
     );
     let mut data = String::with_capacity(rows.len() * 16 * columns.len());
     for row in rows {
+        if let Some(column) = unset.iter().find(|c| !row.get(**c).is_not_set()) {
+            return Err(AppError::internal(format!(
+                "rows to copy set different columns: {}",
+                column.as_str()
+            )));
+        }
         for (i, column) in columns.iter().enumerate() {
             if i > 0 {
                 data.push('\t');
@@ -162,5 +167,11 @@ mod tests {
              7\t9\t\\N\tNaN\t2\tf\t\\N\t2026-03-04 05:06:07.000000+00\n"
         );
         assert!(copy_in::<response::ActiveModel>(&[]).unwrap().is_none());
+        let mut with_id = row(None, None);
+        with_id.id = Set(5);
+        let Err(AppError::Internal(mixed)) = copy_in(&[row(None, None), with_id]) else {
+            panic!("rows that set different columns are refused");
+        };
+        assert!(mixed.to_string().contains("different columns"), "{mixed}");
     }
 }
