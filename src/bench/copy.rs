@@ -25,8 +25,8 @@ where
     let Some(first) = rows.first() else {
         return Ok(None);
     };
-    let (columns, unset): (Vec<_>, Vec<_>) = <A::Entity as EntityTrait>::Column::iter()
-        .partition(|c| !first.get(*c).is_not_set());
+    let (columns, unset): (Vec<_>, Vec<_>) =
+        <A::Entity as EntityTrait>::Column::iter().partition(|c| !first.get(*c).is_not_set());
     let names: Vec<String> = columns
         .iter()
         .map(|c| format!("\"{}\"", c.as_str()))

@@ -18,28 +18,18 @@ fn failed(error: sqlx::Error) -> AppError {
 }
 
 /// Writes `rows` to PostgreSQL: one `COPY` per table, then the aggregate upserts.
-pub(super) async fn copy(pool: &PgPool, rows: Rows) -> AppResult<usize> {
-    let Rows {
-        users,
-        jobs,
-        attempts,
-        items,
-        ratings,
-        responses,
-        sessions,
-        mut aggregates,
-    } = rows;
+pub(super) async fn copy(pool: &PgPool, mut rows: Rows) -> AppResult<usize> {
     let tables = [
-        copy_in(&users)?,
-        copy_in(&jobs)?,
-        copy_in(&attempts)?,
-        copy_in(&items)?,
-        copy_in(&ratings)?,
-        copy_in(&responses)?,
-        copy_in(&sessions)?,
+        copy_in(&rows.users)?,
+        copy_in(&rows.jobs)?,
+        copy_in(&rows.attempts)?,
+        copy_in(&rows.items)?,
+        copy_in(&rows.ratings)?,
+        copy_in(&rows.responses)?,
+        copy_in(&rows.sessions)?,
     ];
-    let written = aggregates.len();
-    let statements = aggregates.take_statements()?;
+    let written = rows.aggregates.len();
+    let statements = rows.aggregates.take_statements()?;
     let mut tx = pool.begin().await.map_err(failed)?;
     for table in tables.into_iter().flatten() {
         let mut stream = tx.copy_in_raw(&table.statement).await.map_err(failed)?;
@@ -81,26 +71,16 @@ where
 /// and keeps a large page cache while it writes the batch (a seed goes into a fresh benchmark
 /// database, which a crash leaves unusable anyway), and is set back before it returns to the
 /// pool.
-pub(super) async fn insert(pool: &SqlitePool, rows: Rows) -> AppResult<usize> {
-    let Rows {
-        users,
-        jobs,
-        attempts,
-        items,
-        ratings,
-        responses,
-        sessions,
-        mut aggregates,
-    } = rows;
-    let mut statements = inserts(users);
-    statements.extend(inserts(jobs));
-    statements.extend(inserts(attempts));
-    statements.extend(inserts(items));
-    statements.extend(inserts(ratings));
-    statements.extend(inserts(responses));
-    statements.extend(inserts(sessions));
-    let written = aggregates.len();
-    let upserts = aggregates.take_statements()?;
+pub(super) async fn insert(pool: &SqlitePool, mut rows: Rows) -> AppResult<usize> {
+    let written = rows.aggregates.len();
+    let upserts = rows.aggregates.take_statements()?;
+    let mut statements = inserts(rows.users);
+    statements.extend(inserts(rows.jobs));
+    statements.extend(inserts(rows.attempts));
+    statements.extend(inserts(rows.items));
+    statements.extend(inserts(rows.ratings));
+    statements.extend(inserts(rows.responses));
+    statements.extend(inserts(rows.sessions));
     let mut conn = pool.acquire().await.map_err(failed)?;
     let cache: i64 = sqlx::query_scalar("PRAGMA cache_size")
         .fetch_one(&mut *conn)
