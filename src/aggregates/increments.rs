@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use sea_orm::sea_query::{Alias, Expr, OnConflict, Query, SimpleExpr};
+use sea_orm::sea_query::{Alias, Expr, InsertStatement, OnConflict, Query, SimpleExpr};
 use sea_orm::{ConnectionTrait, ExprTrait};
 
 use super::tables::{Spec, Table};
@@ -130,15 +130,25 @@ impl Increments {
 
     /// Writes every row (adding to what is stored) and empties the batch.
     pub async fn write(&mut self, db: &impl ConnectionTrait) -> AppResult<()> {
+        for statement in self.take_statements()? {
+            db.execute(&statement).await?;
+        }
+        Ok(())
+    }
+
+    /// The upserts [`Self::write`] runs, in its order, for a caller with its own connection
+    /// (the benchmark seed's bulk writer); empties the batch.
+    pub fn take_statements(&mut self) -> AppResult<Vec<InsertStatement>> {
+        let mut out = Vec::new();
         for (table, rows) in std::mem::take(&mut self.tables) {
             let spec = table.spec();
             let width = spec.keys.len() + spec.counts.len() + spec.sums.len();
             let rows: Vec<_> = rows.into_iter().collect();
             for chunk in rows.chunks((MAX_PARAMETERS / width).max(1)) {
-                db.execute(&upsert(&spec, chunk)?).await?;
+                out.push(upsert(&spec, chunk)?);
             }
         }
-        Ok(())
+        Ok(out)
     }
 }
 
@@ -149,10 +159,7 @@ fn position(spec: &Spec, columns: &[&str], column: &str) -> AppResult<usize> {
         .ok_or_else(|| AppError::internal(format!("{} has no column {column}", spec.name)))
 }
 
-fn upsert(
-    spec: &Spec,
-    rows: &[(Vec<Key>, Amounts)],
-) -> AppResult<sea_orm::sea_query::InsertStatement> {
+fn upsert(spec: &Spec, rows: &[(Vec<Key>, Amounts)]) -> AppResult<InsertStatement> {
     let table = Alias::new(spec.name);
     let added: Vec<&str> = spec.counts.iter().chain(spec.sums).copied().collect();
     let mut insert = Query::insert();

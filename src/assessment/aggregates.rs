@@ -64,7 +64,8 @@ pub async fn load_attempt_topics(
     })
 }
 
-fn kept_sums(row: &attempt_topic_score::Model) -> ResponseSums {
+/// The sums kept in place of an attempt's removed responses.
+pub fn kept_sums(row: &attempt_topic_score::Model) -> ResponseSums {
     let count = |n: i64| u64::try_from(n).unwrap_or(0);
     ResponseSums {
         n_responses: count(row.n_responses),

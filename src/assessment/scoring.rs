@@ -75,20 +75,27 @@ pub fn answer_of(dont_know: bool, certainty: Option<i16>, fraction: Option<f64>)
 
 /// Scores the answered items of an attempt; unanswered items are left out.
 pub fn score(slots: &[Slot], responses: &[response::Model]) -> Scored {
+    let items: Vec<(i64, i64)> = slots
+        .iter()
+        .map(|s| (s.item_version_id, s.topic_id))
+        .collect();
+    score_items(&items, responses)
+}
+
+/// [`score`] for an attempt's (item version, topic) pairs, without their questions.
+pub fn score_items(items: &[(i64, i64)], responses: &[response::Model]) -> Scored {
     let by_version: HashMap<i64, &response::Model> =
         responses.iter().map(|r| (r.item_version_id, r)).collect();
     let mut scored = Scored::default();
-    for slot in slots {
-        let Some(row) = by_version.get(&slot.item_version_id) else {
+    for &(item_version_id, topic_id) in items {
+        let Some(row) = by_version.get(&item_version_id) else {
             continue;
         };
         let answer = to_answer(row);
         let sums = ResponseSums::from_answer(&answer);
-        scored
-            .fractions
-            .insert(slot.item_version_id, answer.fraction());
+        scored.fractions.insert(item_version_id, answer.fraction());
         scored.overall += sums;
-        scored.topics.entry(slot.topic_id).or_default().responses += sums;
+        scored.topics.entry(topic_id).or_default().responses += sums;
     }
     for topic in scored.topics.values_mut() {
         topic.knowledge = knowledge(&topic.responses);

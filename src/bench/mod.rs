@@ -3,6 +3,7 @@
 //! how to reproduce them are in docs/benchmarks.md.
 
 pub mod baseline;
+mod copy;
 pub mod insert;
 pub mod load;
 pub mod memory;
@@ -11,3 +12,4 @@ mod ready;
 pub mod report;
 pub mod seed;
 pub mod simulate;
+mod write;

@@ -13,11 +13,12 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use sea_orm::ActiveValue::{NotSet, Set};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
+    QueryFilter, QueryOrder,
 };
+use tokio::task::JoinHandle;
 
-use super::insert::{insert_all, next_id, resync_ids};
+use super::insert::{next_id, resync_ids};
 use super::population::{Person, Role, Workforce, organisation_weights};
 use crate::accounts::password::{self, Password};
 use crate::aggregates::{Increments, add_cell, publication};
@@ -302,20 +303,14 @@ impl Rows {
         self.attempts.push(sitting.attempt.into());
     }
 
+    /// Writes the batch in one transaction and says how many aggregate rows it added to.
     pub(super) async fn write(self, db: &DatabaseConnection) -> AppResult<usize> {
-        let txn = crate::db::begin_write(db).await?;
-        insert_all(&txn, self.users).await?;
-        insert_all(&txn, self.jobs).await?;
-        insert_all(&txn, self.attempts).await?;
-        insert_all(&txn, self.items).await?;
-        insert_all(&txn, self.ratings).await?;
-        insert_all(&txn, self.responses).await?;
-        insert_all(&txn, self.sessions).await?;
-        let mut aggregates = self.aggregates;
-        let rows = aggregates.len();
-        aggregates.write(&txn).await?;
-        txn.commit().await?;
-        Ok(rows)
+        match db.get_database_backend() {
+            DbBackend::Postgres => {
+                super::write::copy(db.get_postgres_connection_pool(), self).await
+            }
+            _ => super::write::insert(db.get_sqlite_connection_pool(), self).await,
+        }
     }
 }
 
@@ -385,6 +380,7 @@ pub async fn seed(db: &DatabaseConnection, spec: &SeedSpec) -> AppResult<SeedSum
         ..SeedSummary::default()
     };
     let mut rows = Rows::default();
+    let mut writing: Option<JoinHandle<AppResult<usize>>> = None;
     for i in 0..spec.staff {
         let Some(person) = workforce.person(&mut rng) else {
             break;
@@ -479,7 +475,13 @@ pub async fn seed(db: &DatabaseConnection, spec: &SeedSpec) -> AppResult<SeedSum
         next_user += 1;
         summary.staff += 1;
         if rows.users.len() >= PEOPLE_PER_BATCH {
-            summary.aggregate_rows += std::mem::take(&mut rows).write(db).await?;
+            // One batch is written while the next is made: the writer and the database work
+            // on one core, the simulation on the other.
+            if let Some(previous) = writing.take() {
+                summary.aggregate_rows += finished(previous).await?;
+            }
+            let (batch, db) = (std::mem::take(&mut rows), db.clone());
+            writing = Some(tokio::spawn(async move { batch.write(&db).await }));
             if summary.staff % 100_000 < PEOPLE_PER_BATCH {
                 tracing::info!(
                     staff = summary.staff,
@@ -488,6 +490,9 @@ pub async fn seed(db: &DatabaseConnection, spec: &SeedSpec) -> AppResult<SeedSum
                 );
             }
         }
+    }
+    if let Some(previous) = writing.take() {
+        summary.aggregate_rows += finished(previous).await?;
     }
     summary.aggregate_rows += std::mem::take(&mut rows).write(db).await?;
     // Publish as the submits would have, month by month, so reports see the population.
@@ -507,6 +512,10 @@ pub async fn seed(db: &DatabaseConnection, spec: &SeedSpec) -> AppResult<SeedSum
     .await?;
     resync_ids(db, &["users", "attempts"]).await?;
     Ok(summary)
+}
+
+async fn finished(batch: JoinHandle<AppResult<usize>>) -> AppResult<usize> {
+    batch.await.map_err(AppError::internal)?
 }
 
 fn job(who: &attempt::Model, started_at: DateTime<Utc>) -> job_assignment::ActiveModel {

@@ -14,6 +14,7 @@
 
 pub mod charts;
 pub mod completion;
+mod counted;
 pub mod dashboard;
 pub mod export;
 pub mod frameworks;

@@ -6,8 +6,8 @@
 //!
 //! Runs inside the caller's transaction (the target change and the rebuild commit together or
 //! not at all). Set-based where the data allow: the old rows go in one `DELETE` per table and
-//! the new ones in multi-row inserts; only the scoring of each counted
-//! attempt is per attempt, as at submit.
+//! the new ones in multi-row inserts; the counted attempts are read and scored a range of
+//! learners at a time ([`super::counted`]).
 
 use std::collections::HashMap;
 
@@ -16,9 +16,9 @@ use sea_orm::{
 };
 use serde::Serialize;
 
-use super::verify::{counted_attempts, expected_sums, submitted_attempts};
+use super::counted::Ranges;
+use super::verify::Against;
 use crate::aggregates::replace::replace_cells;
-use crate::assessment::aggregates::load_attempt_topics;
 use crate::assessment::calibrated::{self, Rescored};
 use crate::error::AppResult;
 
@@ -65,20 +65,17 @@ pub async fn rebuild_from_raw(db: &DatabaseTransaction) -> AppResult<Rebuilt> {
     if db.get_database_backend() == DbBackend::Postgres {
         db.execute_unprepared(LOCKED).await?;
     }
-    let submitted = submitted_attempts(db).await?;
-    let counted_ids = counted_attempts(&submitted);
-    let counted: Vec<_> = submitted
-        .iter()
-        .filter(|a| counted_ids.contains(&a.id))
-        .collect();
-    let mut scored = HashMap::new();
-    for a in &counted {
-        scored.insert(a.id, load_attempt_topics(db, a.id).await?);
+    let against = Against::load(db).await?;
+    let mut cells = HashMap::new();
+    let mut attempts = 0;
+    let mut ranges = Ranges::start(db).await?;
+    while let Some(range) = ranges.next(db).await? {
+        attempts += range.counted.len();
+        against.add(&range.counted, &mut cells);
     }
-    let cells = expected_sums(db, &counted, &scored).await?;
     replace_cells(db, &cells).await?;
     Ok(Rebuilt {
-        attempts: counted.len(),
+        attempts,
         cells: cells.len(),
     })
 }

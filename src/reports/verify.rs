@@ -6,18 +6,21 @@
 //! (first submitted baseline, latest submitted post), rebuilds each learner × topic from the
 //! attempt's responses, ratings, the current role targets and module completions, and adds the
 //! contributions up with the pure `measures` sums. It shares only the scoring of one attempt
-//! (`assessment::aggregates::load_attempt_topics`) and the pure measure functions.
+//! (`assessment::scoring`) and the pure measure functions. The raw data are read a range of
+//! learners at a time with set-based queries ([`super::counted`]), so the time grows linearly
+//! with the population and the memory with the number of aggregate rows only.
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
+use super::counted::{Ranges, Sitting};
+use super::verify_items::ItemContributions;
 use crate::aggregates::read::{self, KeyedRows, without_period};
 use crate::aggregates::{CellKey, Period, Table, stored_values};
-use crate::assessment::aggregates::{AttemptTopics, load_attempt_topics};
-use crate::assessment::calibrated_gain::all_pairs;
-use crate::entities::{Phase, attempt, module_progress, module_topic, role_target};
+use crate::assessment::calibrated_gain::{Pairs, all_pairs};
+use crate::entities::{Phase, module_progress, module_topic, role_target};
 use crate::error::AppResult;
 use crate::measures::{CellSums, LearnerTopic};
 
@@ -49,30 +52,34 @@ impl fmt::Display for Difference {
 /// Every difference between the stored aggregates and the raw data; empty when consistent.
 #[tracing::instrument(skip(db))]
 pub async fn verify(db: &impl ConnectionTrait) -> AppResult<Vec<Difference>> {
-    let submitted = submitted_attempts(db).await?;
-    let counted = counted_attempts(&submitted);
+    let against = Against::load(db).await?;
     let mut differences = Vec::new();
-    for a in &submitted {
-        let expected = counted.contains(&a.id);
-        if a.is_reported != expected {
-            differences.push(Difference {
-                table: "attempts".into(),
-                key: format!("id={}", a.id),
-                column: "is_reported".into(),
-                stored: f64::from(u8::from(a.is_reported)),
-                expected: f64::from(u8::from(expected)),
-            });
+    let mut sums = HashMap::new();
+    let mut items = ItemContributions::default();
+    let mut ranges = Ranges::start(db).await?;
+    while let Some(range) = ranges.next(db).await? {
+        let counted: HashSet<i64> = range.counted.iter().map(|s| s.attempt.id).collect();
+        for a in &range.submitted {
+            let expected = counted.contains(&a.id);
+            if a.is_reported != expected {
+                differences.push(Difference {
+                    table: "attempts".into(),
+                    key: format!("id={}", a.id),
+                    column: "is_reported".into(),
+                    stored: f64::from(u8::from(a.is_reported)),
+                    expected: f64::from(u8::from(expected)),
+                });
+            }
+        }
+        against.add(&range.counted, &mut sums);
+        // Attempts whose responses retention removed are counted through what it kept instead.
+        for s in range.counted.iter().filter(|s| {
+            s.attempt.phase == Phase::Baseline && s.attempt.responses_removed_at.is_none()
+        }) {
+            items.add_attempt(&s.attempt, s.scored.total(), &s.responses);
         }
     }
-    let mut scored: HashMap<i64, AttemptTopics> = HashMap::new();
-    for a in submitted.iter().filter(|a| counted.contains(&a.id)) {
-        scored.insert(a.id, load_attempt_topics(db, a.id).await?);
-    }
-    let counted: Vec<&attempt::Model> = submitted
-        .iter()
-        .filter(|a| counted.contains(&a.id))
-        .collect();
-    let expected = expected_cells(db, &counted, &scored).await?;
+    let expected = keyed_cells(sums);
     let columns = Table::ReportCells.measures();
     let stored = read::keyed_rows(db, Table::ReportCells, &columns).await?;
     compare(
@@ -91,23 +98,9 @@ pub async fn verify(db: &impl ConnectionTrait) -> AppResult<Vec<Difference>> {
         &mut differences,
     );
     super::verify_publication::check(db, &expected, &mut differences).await?;
-    super::verify_items::check(db, &counted, &scored, &mut differences).await?;
+    super::verify_items::check(db, items, &mut differences).await?;
     super::verify_calibrated::check(db, &mut differences).await?;
     Ok(differences)
-}
-
-/// Every submitted baseline and post-assessment, ordered by user, time and id.
-pub(super) async fn submitted_attempts(
-    db: &impl ConnectionTrait,
-) -> AppResult<Vec<attempt::Model>> {
-    Ok(attempt::Entity::find()
-        .filter(attempt::Column::SubmittedAt.is_not_null())
-        .filter(attempt::Column::Phase.is_in([Phase::Baseline, Phase::Post]))
-        .order_by_asc(attempt::Column::UserId)
-        .order_by_asc(attempt::Column::SubmittedAt)
-        .order_by_asc(attempt::Column::Id)
-        .all(db)
-        .await?)
 }
 
 /// `cells` added up over their months: the expected `report_totals`.
@@ -124,35 +117,8 @@ pub(super) fn over_all_months(cells: &KeyedRows) -> KeyedRows {
     totals
 }
 
-/// The attempts reports count: per learner the first submitted baseline and the most recent
-/// submitted post-assessment (docs/design.md §4). `submitted` is ordered by user, time, id.
-pub(super) fn counted_attempts(submitted: &[attempt::Model]) -> HashSet<i64> {
-    let mut first_baseline: HashMap<i64, i64> = HashMap::new();
-    let mut last_post: HashMap<i64, i64> = HashMap::new();
-    for a in submitted {
-        match a.phase {
-            Phase::Baseline => {
-                first_baseline.entry(a.user_id).or_insert(a.id);
-            }
-            _ => {
-                last_post.insert(a.user_id, a.id);
-            }
-        }
-    }
-    first_baseline
-        .into_values()
-        .chain(last_post.into_values())
-        .collect()
-}
-
-async fn expected_cells(
-    db: &impl ConnectionTrait,
-    counted: &[&attempt::Model],
-    scored: &HashMap<i64, AttemptTopics>,
-) -> AppResult<KeyedRows> {
-    Ok(expected_sums(db, counted, scored)
-        .await?
-        .into_iter()
+fn keyed_cells(sums: HashMap<CellKey, CellSums>) -> KeyedRows {
+    sums.into_iter()
         .map(|(key, sums)| {
             let key = read::row_key(
                 Table::ReportCells,
@@ -168,81 +134,97 @@ async fn expected_cells(
             );
             (key, stored_values(&sums))
         })
-        .collect())
+        .collect()
 }
 
-/// Each report cell's sums recomputed from the `counted` attempts (scored in `scored`), the
-/// current role targets and module completions.
-pub(super) async fn expected_sums(
-    db: &impl ConnectionTrait,
-    counted: &[&attempt::Model],
-    scored: &HashMap<i64, AttemptTopics>,
-) -> AppResult<HashMap<CellKey, CellSums>> {
-    let targets: HashMap<(i64, i64), (f64, f64)> = role_target::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|t| {
-            let value = (f64::from(t.required_level), f64::from(t.importance));
-            ((t.job_role_id, t.topic_id), value)
+/// What report cells are summed against besides the attempts: the current role targets, the
+/// module completions and the calibrated scores.
+pub(super) struct Against {
+    targets: HashMap<(i64, i64), (f64, f64)>,
+    done: HashMap<i64, HashSet<i64>>,
+    calibrated: HashMap<i64, Pairs>,
+}
+
+impl Against {
+    pub(super) async fn load(db: &impl ConnectionTrait) -> AppResult<Self> {
+        let targets = role_target::Entity::find()
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|t| {
+                let value = (f64::from(t.required_level), f64::from(t.importance));
+                ((t.job_role_id, t.topic_id), value)
+            })
+            .collect();
+        Ok(Self {
+            targets,
+            done: done_topics(db).await?,
+            calibrated: all_pairs(db).await?,
         })
-        .collect();
-    let done = done_topics(db).await?;
-    let calibrated = all_pairs(db).await?;
-    let baseline_of: HashMap<i64, i64> = counted
-        .iter()
-        .filter(|a| a.phase == Phase::Baseline)
-        .map(|a| (a.user_id, a.id))
-        .collect();
-    let mut cells: HashMap<CellKey, CellSums> = HashMap::new();
-    for a in counted {
-        let (Some(organisation), Some(role), Some(at), Some(topics)) = (
-            a.organisation_id,
-            a.job_role_id,
-            a.submitted_at,
-            scored.get(&a.id),
-        ) else {
-            continue;
-        };
-        let pre = (a.phase == Phase::Post)
-            .then(|| baseline_of.get(&a.user_id).and_then(|b| scored.get(b)))
-            .flatten();
-        for (&topic, score) in &topics.scored.topics {
-            // The submit path's rule for a role without a target: target 0, importance 1.
-            let (target, importance) = targets.get(&(role, topic)).copied().unwrap_or((0.0, 1.0));
-            let mut learner = LearnerTopic {
-                knowledge: score.knowledge,
-                rating: topics
-                    .ratings
-                    .get(&topic)
-                    .and_then(|r| u8::try_from(*r).ok()),
-                target,
-                importance,
-                completed: false,
+    }
+
+    /// Adds each report cell's sums recomputed from one range's `counted` attempts to `cells`.
+    pub(super) fn add(&self, counted: &[Sitting], cells: &mut HashMap<CellKey, CellSums>) {
+        let baseline_of: HashMap<i64, &Sitting> = counted
+            .iter()
+            .filter(|s| s.attempt.phase == Phase::Baseline)
+            .map(|s| (s.attempt.user_id, s))
+            .collect();
+        for sitting in counted {
+            let a = &sitting.attempt;
+            let (Some(organisation), Some(role), Some(at)) =
+                (a.organisation_id, a.job_role_id, a.submitted_at)
+            else {
+                continue;
             };
-            learner.completed = a.phase == Phase::Baseline
-                && (learner.at_target()
-                    || done.get(&a.user_id).is_some_and(|d| d.contains(&topic)));
-            let mut sums = learner.sums() + CellSums::from_responses(score.responses);
-            if let Some(pre) = pre.and_then(|p| p.scored.topics.get(&topic)) {
-                sums += CellSums::gain_pair(pre.knowledge, score.knowledge);
-                if let Some(&(pre, post)) = calibrated.get(&a.id).and_then(|p| p.get(&topic)) {
-                    sums += CellSums::calibrated_pair(pre, post);
+            let pre = (a.phase == Phase::Post)
+                .then(|| baseline_of.get(&a.user_id))
+                .flatten();
+            for (&topic, score) in &sitting.scored.topics {
+                // The submit path's rule for a role without a target: target 0, importance 1.
+                let (target, importance) = self
+                    .targets
+                    .get(&(role, topic))
+                    .copied()
+                    .unwrap_or((0.0, 1.0));
+                let mut learner = LearnerTopic {
+                    knowledge: score.knowledge,
+                    rating: sitting
+                        .ratings
+                        .get(&topic)
+                        .and_then(|r| u8::try_from(*r).ok()),
+                    target,
+                    importance,
+                    completed: false,
+                };
+                learner.completed = a.phase == Phase::Baseline
+                    && (learner.at_target()
+                        || self
+                            .done
+                            .get(&a.user_id)
+                            .is_some_and(|d| d.contains(&topic)));
+                let mut sums = learner.sums() + CellSums::from_responses(score.responses);
+                if let Some(pre) = pre.and_then(|p| p.scored.topics.get(&topic)) {
+                    sums += CellSums::gain_pair(pre.knowledge, score.knowledge);
+                    if let Some(&(pre, post)) =
+                        self.calibrated.get(&a.id).and_then(|p| p.get(&topic))
+                    {
+                        sums += CellSums::calibrated_pair(pre, post);
+                    }
                 }
+                let key = CellKey {
+                    organisation_id: organisation,
+                    job_role_id: role,
+                    band: a.band.clone().unwrap_or_default(),
+                    topic_id: topic,
+                    phase: a.phase,
+                    team_id: a.team_id.unwrap_or(0),
+                    period: Period::of(at),
+                };
+                *cells.entry(key).or_default() += sums;
             }
-            let key = CellKey {
-                organisation_id: organisation,
-                job_role_id: role,
-                band: a.band.clone().unwrap_or_default(),
-                topic_id: topic,
-                phase: a.phase,
-                team_id: a.team_id.unwrap_or(0),
-                period: Period::of(at),
-            };
-            *cells.entry(key).or_default() += sums;
         }
     }
-    Ok(cells)
 }
 
 /// Per learner, the topics of the modules they completed (at the version they completed).

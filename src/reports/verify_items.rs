@@ -5,13 +5,12 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ConnectionTrait, EntityTrait};
 
 use super::verify::{Difference, compare};
 use crate::aggregates::Table;
 use crate::aggregates::items::{item_values, test_values};
 use crate::aggregates::read::{self, KeyedRows};
-use crate::assessment::aggregates::AttemptTopics;
 use crate::assessment::answer::AnswerInput;
 use crate::assessment::scoring::to_answer;
 use crate::entities::{Phase, attempt, removed_response_sum, response};
@@ -40,12 +39,14 @@ fn chosen_options(row: &response::Model) -> Vec<String> {
     }
 }
 
-/// Counted baseline attempts' additions to the item-level tables, keyed as `verify` keys them.
+/// Counted baseline attempts' additions to the item-level tables, keyed by (item version or
+/// assessment, phase, staff group) and turned into `verify`'s text keys only in [`Self::tables`]:
+/// national scale adds tens of millions of responses.
 #[derive(Debug, Default)]
 pub struct ItemContributions {
-    items: HashMap<String, ItemSums>,
-    options: HashMap<String, u64>,
-    tests: HashMap<String, (TestSums, u64)>,
+    items: HashMap<(i64, Phase, i64), ItemSums>,
+    options: HashMap<(i64, Phase, i64, String), u64>,
+    tests: HashMap<(i64, Phase, i64), (TestSums, u64)>,
 }
 
 impl ItemContributions {
@@ -53,33 +54,27 @@ impl ItemContributions {
     pub fn add_attempt(&mut self, a: &attempt::Model, total: f64, responses: &[response::Model]) {
         // Everyone (group 0) and the attempt's own staff group.
         let groups: Vec<i64> = std::iter::once(0).chain(a.staff_group_id).collect();
-        for group in &groups {
-            for row in responses {
-                let item = [
-                    row.item_version_id.to_string(),
-                    a.phase.to_string(),
-                    group.to_string(),
-                ];
-                for option in chosen_options(row) {
-                    let with_option = [&item[..], &[option]].concat();
+        for row in responses {
+            let options = chosen_options(row);
+            let observation = ItemSums::observation(&to_answer(row), total);
+            for &group in &groups {
+                for option in &options {
                     *self
                         .options
-                        .entry(read::row_key(Table::ItemOptionCounts, &with_option))
+                        .entry((row.item_version_id, a.phase, group, option.clone()))
                         .or_default() += 1;
                 }
-                let key = read::row_key(Table::ItemStats, &item);
-                *self.items.entry(key).or_default() +=
-                    ItemSums::observation(&to_answer(row), total);
+                *self
+                    .items
+                    .entry((row.item_version_id, a.phase, group))
+                    .or_default() += observation;
             }
-            let key = read::row_key(
-                Table::AssessmentStats,
-                &[
-                    a.assessment_id.to_string(),
-                    a.phase.to_string(),
-                    group.to_string(),
-                ],
-            );
-            let entry = self.tests.entry(key).or_default();
+        }
+        for &group in &groups {
+            let entry = self
+                .tests
+                .entry((a.assessment_id, a.phase, group))
+                .or_default();
             entry.0 += TestSums::observation(total);
             entry.1 += responses.len() as u64;
         }
@@ -87,20 +82,32 @@ impl ItemContributions {
 
     /// Per table, the values of its measures by key.
     pub fn tables(&self) -> Vec<(Table, KeyedRows)> {
+        let key = |table, id: i64, phase: Phase, group: i64| {
+            read::row_key(
+                table,
+                &[id.to_string(), phase.to_string(), group.to_string()],
+            )
+        };
         let items = self
             .items
             .iter()
-            .map(|(k, s)| (k.clone(), item_values(s)))
+            .map(|(&(v, p, g), s)| (key(Table::ItemStats, v, p, g), item_values(s)))
             .collect();
         let options = self
             .options
             .iter()
-            .map(|(k, n)| (k.clone(), vec![*n as f64]))
+            .map(|((v, p, g, option), n)| {
+                let values = [v.to_string(), p.to_string(), g.to_string(), option.clone()];
+                let key = read::row_key(Table::ItemOptionCounts, &values);
+                (key, vec![*n as f64])
+            })
             .collect();
         let tests = self
             .tests
             .iter()
-            .map(|(k, (t, items))| (k.clone(), test_values(t, *items)))
+            .map(|(&(a, p, g), (t, items))| {
+                (key(Table::AssessmentStats, a, p, g), test_values(t, *items))
+            })
             .collect();
         vec![
             (Table::ItemStats, items),
@@ -125,27 +132,13 @@ async fn removed_sums(
     Ok(out)
 }
 
+/// Adds every difference of the item-level tables to `out`; `contributions` are the counted
+/// baselines' that still have their responses.
 pub(super) async fn check(
     db: &impl ConnectionTrait,
-    counted: &[&attempt::Model],
-    scored: &HashMap<i64, AttemptTopics>,
+    contributions: ItemContributions,
     out: &mut Vec<Difference>,
 ) -> AppResult<()> {
-    let mut contributions = ItemContributions::default();
-    // Attempts whose responses retention removed are counted through what it kept instead.
-    for a in counted
-        .iter()
-        .filter(|a| a.phase == Phase::Baseline && a.responses_removed_at.is_none())
-    {
-        let Some(topics) = scored.get(&a.id) else {
-            continue;
-        };
-        let responses = response::Entity::find()
-            .filter(response::Column::AttemptId.eq(a.id))
-            .all(db)
-            .await?;
-        contributions.add_attempt(a, topics.scored.total(), &responses);
-    }
     let removed = removed_sums(db).await?;
     for (table, mut expected) in contributions.tables() {
         let columns = table.measures();
