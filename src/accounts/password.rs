@@ -161,11 +161,10 @@ impl fmt::Debug for Password {
 type Job = Box<dyn FnOnce() + Send>;
 
 /// Runs argon2 work on one of a fixed set of threads, one per core. Each hash takes about
-/// 19 MiB and is CPU-bound. Unbounded, 64 simultaneous sign-ins took the server to over 5 GB
-/// resident (bench sign_in). Bounded to one per core but run on tokio's blocking pool, it still
-/// reached 593 MB: that pool starts and retires threads as it likes, so over a burst the blocks
-/// were freed in up to 16 different malloc arenas (8 per core), each of which kept its 19 MiB.
-/// Threads that live as long as the process keep that to a block or two per core.
+/// 19 MiB and is CPU-bound: unbounded, 64 simultaneous sign-ins took the server to over 5 GB
+/// resident (bench sign_in), for no more throughput than one per core gives. The threads live as
+/// long as the process, so the blocks are freed and reused in the same few allocator arenas
+/// (with jemalloc, src/main.rs: 92 MB peak at 64 clients, docs/benchmarks.md issue 27).
 async fn hashing<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> AppResult<T> {
     static JOBS: OnceLock<crossbeam_channel::Sender<Job>> = OnceLock::new();
     let jobs = JOBS.get_or_init(|| {
