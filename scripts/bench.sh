@@ -2,7 +2,7 @@
 # The benchmark suite in one command (docs/benchmarks.md):
 #
 #   scripts/bench.sh [--staff N] [--orgs M] [--ready R] [--seconds S] [--concurrency LIST]
-#                    [--postgres SERVER_URL] [--verify] [--out DIR]
+#                    [--postgres SERVER_URL] [--verify] [--out DIR] [--scenarios LIST]
 #
 # 1. seeds 1,000 staff in one organisation and measures the gap dashboard there;
 # 2. seeds N staff in M organisations (default: NHS England, 1.5 million in 209 trusts), plus R
@@ -11,12 +11,16 @@
 # 3. runs the yardsticks on the same database (a submit's rows by plain SQL, a GROUP BY over
 #    the raw responses), optionally `verify`, and prints the table and the ratios.
 #
+# With --scenarios (names as `bench load --scenario` takes them, e.g. module,health,sign-in) only
+# those run, on the large population alone, and the yardsticks only when submit is among them.
+#
 # SQLite by default (files under the output folder); with --postgres, databases bench_small
 # and bench_large are (re)created on that server. Results: DIR/results.jsonl and results.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 STAFF=1500000 ORGS=209 READY=40000 RUN_SECONDS=20 CONCURRENCY=1,16,64 POSTGRES="" VERIFY=0
+SCENARIOS=""
 OUT="bench-results/$(date -u +%Y%m%dT%H%M%SZ)"
 PORT="${BENCH_PORT:-18080}"
 while [ $# -gt 0 ]; do
@@ -29,6 +33,7 @@ while [ $# -gt 0 ]; do
     --postgres) POSTGRES="$2"; shift 2 ;;
     --verify) VERIFY=1; shift ;;
     --out) OUT="$2"; shift 2 ;;
+    --scenarios) SCENARIOS="$2"; shift 2 ;;
     *) echo "unknown option $1 (see the top of $0)" >&2; exit 2 ;;
   esac
 done
@@ -96,12 +101,14 @@ load() {
 }
 
 echo "== machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); $("$BINARY" --version)"
-echo "== small population: 1,000 staff in 1 organisation"
-DB="$(database_url small)"
-run bench seed --staff 1000 --orgs 1 --ready 1 --ready-file "$OUT/ready-small.jsonl"
-start_server small
-load small --scenario dashboard,trust-dashboard
-stop_server
+if [ -z "$SCENARIOS" ]; then
+  echo "== small population: 1,000 staff in 1 organisation"
+  DB="$(database_url small)"
+  run bench seed --staff 1000 --orgs 1 --ready 1 --ready-file "$OUT/ready-small.jsonl"
+  start_server small
+  load small --scenario dashboard,trust-dashboard
+  stop_server
+fi
 
 echo "== large population: $STAFF staff in $ORGS organisations, $READY ready learners"
 DB="$(database_url large)"
@@ -109,10 +116,16 @@ run bench seed --staff "$STAFF" --orgs "$ORGS" --ready "$READY" --ready-file "$O
 [ -n "$POSTGRES" ] || du -h "$OUT/large.db" | awk '{print "database file: " $1}'
 start_server large
 # Submits first: each uses up a ready learner, and they are what the goals are about.
-load large --scenario submit
-load large --scenario module,health,dashboard,trust-dashboard,sign-in
+if [ -z "$SCENARIOS" ]; then
+  load large --scenario submit
+  load large --scenario module,health,dashboard,trust-dashboard,sign-in
+else
+  load large --scenario "$SCENARIOS"
+fi
 stop_server
-run bench sql --concurrency "${CONCURRENCY##*,}" --seconds "$RUN_SECONDS" --out "$RESULTS" --label large
+if [ -z "$SCENARIOS" ] || [[ ",$SCENARIOS," == *,submit,* ]]; then
+  run bench sql --concurrency "${CONCURRENCY##*,}" --seconds "$RUN_SECONDS" --out "$RESULTS" --label large
+fi
 if [ "$VERIFY" = 1 ]; then
   time run verify
 fi

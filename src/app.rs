@@ -11,6 +11,7 @@ use crate::accounts::outbox::MailWake;
 use crate::config::{AppConfig, ConfigError};
 use crate::content::{self, Problem};
 use crate::db::{self, DbStartError};
+use crate::learning::module_versions::ModuleVersions;
 use crate::state::AppState;
 use crate::web;
 use crate::web::calibration_schedule::CalibrationSchedule;
@@ -113,6 +114,7 @@ pub async fn prepare(config: AppConfig) -> Result<AppState, StartupError> {
         form_key,
         mail_wake: MailWake::default(),
         asset_version,
+        module_versions: ModuleVersions::default(),
     })
 }
 

@@ -10,6 +10,7 @@ use crate::accounts::form_key::FormKey;
 use crate::accounts::outbox::MailWake;
 use crate::accounts::sso::{self, Providers};
 use crate::config::AppConfig;
+use crate::learning::module_versions::ModuleVersions;
 use crate::lti::platforms::FrameOrigins;
 use crate::lti::{self, PlatformKeys};
 use crate::xapi::Recording;
@@ -30,6 +31,8 @@ pub struct AppState {
     pub lti_origins: FrameOrigins,
     /// Appended to static URLs (`?v=`) so browsers may cache them for a year.
     pub asset_version: String,
+    /// Published module versions, rendered once (they never change).
+    pub module_versions: ModuleVersions,
 }
 
 impl AppState {

@@ -1,15 +1,14 @@
 //! Passwords: at least 8 characters, long passphrases welcome, no composition rules, and not one
 //! of the ~20,000 most common passwords (the list Django ships, compiled by Royce Williams from
-//! breach corpora; BSD licence in `common-passwords.LICENSE`). Hashed with argon2id off the async
-//! runtime.
+//! breach corpora; BSD licence in `common-passwords.LICENSE`). Hashed with argon2id on threads of
+//! its own, off the async runtime.
 
 use std::collections::HashSet;
 use std::fmt;
 use std::sync::OnceLock;
 
 use argon2::{Argon2, PasswordHash, PasswordHasher, PasswordVerifier};
-use rocket::tokio::sync::Semaphore;
-use rocket::tokio::task::spawn_blocking;
+use rocket::tokio::sync::oneshot;
 use validator::Validate;
 
 use crate::error::{AppError, AppResult};
@@ -158,16 +157,38 @@ impl fmt::Debug for Password {
     }
 }
 
-/// Runs argon2 work on a blocking thread, at most one per core at a time. Each hash takes
-/// about 19 MiB and is CPU-bound: unbounded, 64 simultaneous sign-ins took the server to over
-/// 5 GB resident (bench sign_in), for no more throughput than one per core gives.
+/// A job for the hashing threads.
+type Job = Box<dyn FnOnce() + Send>;
+
+/// Runs argon2 work on one of a fixed set of threads, one per core. Each hash takes about
+/// 19 MiB and is CPU-bound: unbounded, 64 simultaneous sign-ins took the server to over 5 GB
+/// resident (bench sign_in), for no more throughput than one per core gives. The threads live as
+/// long as the process, so the blocks are freed and reused in the same few allocator arenas
+/// (with jemalloc, src/main.rs: 92 MB peak at 64 clients, docs/benchmarks.md issue 27).
 async fn hashing<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> AppResult<T> {
-    static SLOTS: OnceLock<Semaphore> = OnceLock::new();
-    let slots = SLOTS.get_or_init(|| {
-        Semaphore::new(std::thread::available_parallelism().map_or(2, usize::from))
+    static JOBS: OnceLock<crossbeam_channel::Sender<Job>> = OnceLock::new();
+    let jobs = JOBS.get_or_init(|| {
+        let (sender, receiver) = crossbeam_channel::unbounded::<Job>();
+        for n in 0..std::thread::available_parallelism().map_or(2, usize::from) {
+            let receiver = receiver.clone();
+            let started = std::thread::Builder::new()
+                .name(format!("argon2-{n}"))
+                .spawn(move || receiver.iter().for_each(|job| job()));
+            if let Err(error) = started {
+                tracing::error!(%error, "could not start a password hashing thread");
+            }
+        }
+        sender
     });
-    let _slot = slots.acquire().await.map_err(AppError::internal)?;
-    spawn_blocking(work).await.map_err(AppError::internal)
+    let (answer, answered) = oneshot::channel();
+    jobs.send(Box::new(move || {
+        // A panic is answered as an error (the sender is dropped) and the thread goes on.
+        if let Ok(value) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)) {
+            let _ = answer.send(value);
+        }
+    }))
+    .map_err(|_| AppError::internal("no password hashing thread is running"))?;
+    answered.await.map_err(AppError::internal)
 }
 
 /// The argon2id PHC string for `password`, computed on a blocking thread.

@@ -3,13 +3,14 @@
 
 use chrono::{Duration, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, JoinType,
+    QueryFilter, QuerySelect, RelationDef, Set,
 };
 
 use super::token;
 use super::users::{self, Account};
 use crate::config::AppConfig;
-use crate::entities::session;
+use crate::entities::{session, user};
 use crate::error::AppResult;
 
 /// A session just created: the id goes into the cookie, once.
@@ -101,7 +102,13 @@ pub async fn find(
         return Ok(None);
     }
     let id_hash = token::digest(id);
-    let Some(row) = session::Entity::find_by_id(id_hash.clone()).one(db).await? else {
+    // The session and its person in one statement: every signed-in request starts here.
+    let Some((row, person)) = session::Entity::find_by_id(id_hash.clone())
+        .select_also(user::Entity)
+        .join(JoinType::LeftJoin, person_of_session())
+        .one(db)
+        .await?
+    else {
         return Ok(None);
     };
     let now = Utc::now();
@@ -110,9 +117,10 @@ pub async fn find(
         session::Entity::delete_by_id(id_hash).exec(db).await?;
         return Ok(None);
     }
-    let Some(mut account) = users::account(db, row.user_id).await? else {
+    let Some(person) = person else {
         return Ok(None);
     };
+    let mut account = users::account_of(db, person).await?;
     let launched = row.lti_view.is_some();
     match row.lti_view.as_deref() {
         None => {}
@@ -143,6 +151,13 @@ pub async fn find(
         account,
         launched,
     }))
+}
+
+fn person_of_session() -> RelationDef {
+    session::Entity::belongs_to(user::Entity)
+        .from(session::Column::UserId)
+        .to(user::Column::Id)
+        .into()
 }
 
 /// Ends one session.

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Alias, Condition, Expr, JoinType, Query};
+use sea_orm::sea_query::{Alias, Condition, Expr, JoinType, Query, UnionType};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, ExprTrait,
     IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
@@ -14,7 +14,9 @@ use serde::Serialize;
 use super::teams::{self, TeamGrant};
 use super::{Email, OrgScope, sessions};
 use crate::audit::{self, Event, action};
-use crate::entities::{job_assignment, job_role, manager_scope, organisation, user};
+use crate::entities::{
+    job_assignment, job_role, manager_scope, manager_team_scope, organisation, team, user,
+};
 use crate::error::{AppError, AppResult};
 use crate::ids::PersonId;
 use crate::listing::{self, ListQuery, Page, SortBy};
@@ -71,15 +73,54 @@ impl Account {
     }
 }
 
-async fn scopes_of(db: &impl ConnectionTrait, user_id: i64) -> AppResult<Vec<i64>> {
-    Ok(manager_scope::Entity::find()
-        .filter(manager_scope::Column::UserId.eq(user_id))
-        .order_by_asc(manager_scope::Column::OrganisationId)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|s| s.organisation_id)
-        .collect())
+/// The organisations `user_id` manages whole, and the teams they manage, in one statement: an
+/// (organisation, team) row per grant, the team empty for a whole organisation. Every request
+/// with a session reads these, so they are one round trip, not three.
+async fn grants_of(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+) -> AppResult<(Vec<i64>, Vec<TeamGrant>)> {
+    let mut query = Query::select();
+    query
+        .column(manager_scope::Column::OrganisationId)
+        .expr_as(Expr::cust("CAST(NULL AS BIGINT)"), Alias::new("team_id"))
+        .from(manager_scope::Entity)
+        .and_where(Expr::col(manager_scope::Column::UserId).eq(user_id));
+    let mut teams = Query::select();
+    teams
+        .column((team::Entity, team::Column::OrganisationId))
+        .column((team::Entity, team::Column::Id))
+        .from(manager_team_scope::Entity)
+        .inner_join(
+            team::Entity,
+            Expr::col((team::Entity, team::Column::Id)).equals((
+                manager_team_scope::Entity,
+                manager_team_scope::Column::TeamId,
+            )),
+        )
+        .and_where(
+            Expr::col((
+                manager_team_scope::Entity,
+                manager_team_scope::Column::UserId,
+            ))
+            .eq(user_id),
+        );
+    query.union(UnionType::All, teams);
+    let mut organisations = Vec::new();
+    let mut grants = Vec::new();
+    for row in db.query_all(&query).await? {
+        let organisation_id: i64 = row.try_get("", "organisation_id")?;
+        match row.try_get::<Option<i64>>("", "team_id")? {
+            None => organisations.push(organisation_id),
+            Some(team_id) => grants.push(TeamGrant {
+                team_id,
+                organisation_id,
+            }),
+        }
+    }
+    organisations.sort_unstable();
+    grants.sort_by_key(|grant| grant.team_id);
+    Ok((organisations, grants))
 }
 
 fn to_account(
@@ -104,9 +145,13 @@ pub async fn account(db: &impl ConnectionTrait, id: i64) -> AppResult<Option<Acc
     let Some(row) = user::Entity::find_by_id(id).one(db).await? else {
         return Ok(None);
     };
-    let scopes = scopes_of(db, id).await?;
-    let teams = teams::grants_of(db, id).await?;
-    Ok(Some(to_account(row, scopes, teams)))
+    Ok(Some(account_of(db, row).await?))
+}
+
+/// The account of the person `row`, with what they manage.
+pub async fn account_of(db: &impl ConnectionTrait, row: user::Model) -> AppResult<Account> {
+    let (organisations, teams) = grants_of(db, row.id).await?;
+    Ok(to_account(row, organisations, teams))
 }
 
 /// The user row for `email`, if any (for sign-in and reset, which must not reveal the answer).
@@ -478,8 +523,8 @@ pub async fn detail(
     if !visible {
         return Err(not_found());
     }
-    let manager_organisation_ids = scopes_of(db, user_id).await?;
-    let manages_teams = !teams::grants_of(db, user_id).await?.is_empty();
+    let (manager_organisation_ids, team_grants) = grants_of(db, user_id).await?;
+    let manages_teams = !team_grants.is_empty();
     // A newcomer's jobs elsewhere are their previous employer's business: a manager sees only
     // the jobs held in one of their own organisations.
     let job_history = history

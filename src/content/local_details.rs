@@ -140,13 +140,6 @@ fn marker(line: &str) -> Result<Option<LocalKey>, String> {
         .ok_or_else(|| name.trim().to_owned())
 }
 
-/// Whether a page body marks any local detail (known or not).
-pub fn has_markers(markdown: &str) -> bool {
-    markdown
-        .lines()
-        .any(|line| !matches!(marker(line), Ok(None)))
-}
-
 /// A marker that names no local detail, with its line in the page body (from 1).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnknownMarker {
@@ -218,23 +211,59 @@ fn escape(text: &str) -> String {
 /// taken out before the Markdown is rendered so the page's own text is sanitised as always and
 /// the insets, built from sanitised parts, are put in afterwards.
 pub fn render_page(markdown: &str, local: &LocalTexts) -> String {
-    let mut html = String::new();
-    let mut chunk = String::new();
-    for line in markdown.lines() {
-        match marker(line) {
-            Ok(Some(key)) => {
-                html.push_str(&render(&chunk));
-                chunk.clear();
-                html.push_str(&inset(key, local));
-            }
-            _ => {
-                chunk.push_str(line);
-                chunk.push('\n');
+    PreparedPage::new(markdown).fill(local)
+}
+
+/// A page body rendered once, with its marker lines left open for each reader's organisation:
+/// published versions never change, so readers share this and only the insets are theirs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PreparedPage {
+    parts: Vec<Part>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Part {
+    Html(String),
+    Local(LocalKey),
+}
+
+impl PreparedPage {
+    pub fn new(markdown: &str) -> Self {
+        let mut parts = Vec::new();
+        let mut chunk = String::new();
+        for line in markdown.lines() {
+            match marker(line) {
+                Ok(Some(key)) => {
+                    parts.push(Part::Html(render(&chunk)));
+                    chunk.clear();
+                    parts.push(Part::Local(key));
+                }
+                _ => {
+                    chunk.push_str(line);
+                    chunk.push('\n');
+                }
             }
         }
+        parts.push(Part::Html(render(&chunk)));
+        Self { parts }
     }
-    html.push_str(&render(&chunk));
-    html
+
+    /// Whether the page shows any local detail, so the reader's organisation must be known.
+    pub fn is_local(&self) -> bool {
+        self.parts.iter().any(|part| matches!(part, Part::Local(_)))
+    }
+
+    /// The page as `local`'s reader sees it.
+    pub fn fill(&self, local: &LocalTexts) -> String {
+        let mut html = String::new();
+        for part in &self.parts {
+            match part {
+                Part::Html(text) => html.push_str(text),
+                Part::Local(key) => html.push_str(&inset(*key, local)),
+            }
+        }
+        html
+    }
 }
 
 #[cfg(test)]
@@ -306,6 +335,18 @@ mod tests {
         assert!(!html.contains("<script"), "{html}");
         assert!(!html.contains("javascript:"), "{html}");
         assert!(!html.contains("onclick"), "{html}");
+    }
+
+    #[test]
+    fn only_a_page_naming_a_known_detail_needs_the_readers_organisation() {
+        assert!(PreparedPage::new("Intro\n\n[[local: caldicott-guardian]]\n").is_local());
+        for page in [
+            "Plain text.",
+            "See [[local: caldicott-guardian]] here.",
+            "[[local: datix]]",
+        ] {
+            assert!(!PreparedPage::new(page).is_local(), "{page}");
+        }
     }
 
     #[test]

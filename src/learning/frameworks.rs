@@ -1,7 +1,10 @@
 //! Which published framework competencies a module supports (issue 20 point 17), for the
 //! module's first page.
 
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect,
+    RelationDef,
+};
 use serde::Serialize;
 
 use crate::entities::{framework, framework_competency, framework_competency_module};
@@ -17,41 +20,44 @@ pub struct SupportedCompetency {
     pub name: String,
 }
 
-/// The competencies mapped to `module_id`, in framework then published order.
+/// The competencies mapped to `module_id`, in framework then published order (one statement:
+/// the module's first page shows them to every reader).
 pub async fn supported_by_module(
     db: &impl ConnectionTrait,
     module_id: ModuleId,
 ) -> AppResult<Vec<SupportedCompetency>> {
-    let competency_ids: Vec<i64> = framework_competency_module::Entity::find()
+    let competency: RelationDef =
+        framework_competency_module::Entity::belongs_to(framework_competency::Entity)
+            .from(framework_competency_module::Column::CompetencyId)
+            .to(framework_competency::Column::Id)
+            .into();
+    let its_framework: RelationDef = framework_competency::Entity::belongs_to(framework::Entity)
+        .from(framework_competency::Column::FrameworkId)
+        .to(framework::Column::Id)
+        .into();
+    let rows: Vec<(String, String, String, String)> = framework_competency_module::Entity::find()
         .filter(framework_competency_module::Column::ModuleId.eq(module_id.get()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|link| link.competency_id)
-        .collect();
-    if competency_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let competencies = framework_competency::Entity::find()
-        .filter(framework_competency::Column::Id.is_in(competency_ids))
+        .join(JoinType::InnerJoin, competency)
+        .join(JoinType::InnerJoin, its_framework)
+        .select_only()
+        .column(framework::Column::Name)
+        .column(framework::Column::Url)
+        .column(framework_competency::Column::Number)
+        .column(framework_competency::Column::Name)
+        .order_by_asc(framework::Column::Position)
+        .order_by_asc(framework_competency::Column::Position)
+        .into_tuple()
         .all(db)
         .await?;
-    let frameworks = framework::Entity::find().all(db).await?;
-    let mut rows: Vec<_> = competencies
+    Ok(rows
         .into_iter()
-        .filter_map(|c| {
-            let f = frameworks.iter().find(|f| f.id == c.framework_id)?;
-            Some((
-                (f.position, c.position),
-                SupportedCompetency {
-                    framework: f.name.clone(),
-                    framework_url: f.url.clone(),
-                    number: c.number,
-                    name: c.name,
-                },
-            ))
-        })
-        .collect();
-    rows.sort_by_key(|(order, _)| *order);
-    Ok(rows.into_iter().map(|(_, row)| row).collect())
+        .map(
+            |(framework, framework_url, number, name)| SupportedCompetency {
+                framework,
+                framework_url,
+                number,
+                name,
+            },
+        )
+        .collect())
 }

@@ -11,6 +11,7 @@ pub mod certificates;
 pub mod esr_completions;
 pub mod export;
 pub mod frameworks;
+pub mod module_versions;
 pub mod modules;
 pub mod plan;
 pub mod quiz;

@@ -1,16 +1,18 @@
 //! Reading a module: its current published version, pages rendered safely, progress saved.
 
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, IntoCondition, OnConflict};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    sea_query::OnConflict,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, JoinType, QueryFilter,
+    QueryOrder, QuerySelect, RelationDef,
 };
 use serde::Serialize;
 
 use super::frameworks::{SupportedCompetency, supported_by_module};
+use super::module_versions::ModuleVersions;
 use crate::accounts::local_details;
 use crate::content::Source;
-use crate::content::local_details::{LocalTexts, has_markers, render_page};
+use crate::content::local_details::LocalTexts;
 use crate::entities::{module, module_page, module_progress, module_topic, module_version};
 use crate::error::{AppError, AppResult};
 use crate::ids::{ModuleId, PersonId};
@@ -47,7 +49,7 @@ pub struct ModulePage {
     pub progress: Option<Progress>,
 }
 
-fn summary_of(
+pub(super) fn summary_of(
     row: &module::Model,
     version: module_version::Model,
     topic_ids: Vec<i64>,
@@ -196,17 +198,78 @@ pub async fn read_page(
     slug: &str,
     number: i32,
 ) -> AppResult<ModulePage> {
-    let module = module_by_slug(db, slug).await?;
-    let pages = module_page::Entity::find()
-        .filter(module_page::Column::ModuleVersionId.eq(module.version_id))
-        .order_by_asc(module_page::Column::Position)
-        .all(db)
-        .await?;
-    let page_count = i32::try_from(pages.len()).unwrap_or(i32::MAX);
-    let page = pages
-        .into_iter()
-        .find(|p| p.position == number)
-        .ok_or_else(|| AppError::NotFound(format!("This module has pages 1 to {page_count}.")))?;
+    read_page_from(db, &ModuleVersions::default(), user_id, slug, number).await
+}
+
+/// [`read_page`], with the module's published version from `versions` when it was read before.
+/// Reading a page already reached costs one statement (the module with the learner's progress);
+/// the progress row is written only when the learner gets further.
+pub async fn read_page_from(
+    db: &impl ConnectionTrait,
+    versions: &ModuleVersions,
+    user_id: PersonId,
+    slug: &str,
+    number: i32,
+) -> AppResult<ModulePage> {
+    let (row, progress) = published_with_progress(db, user_id, slug).await?;
+    let version = versions.current(db, &row).await?;
+    let page = version.page(number)?;
+    let progress = match progress {
+        Some(progress) if progress.last_page >= number => progress,
+        _ => record_reached(db, user_id, &version.summary, number).await?,
+    };
+    // Most pages mark no local detail, so the learner's organisation is read only when needed.
+    let local = if page.body.is_local() {
+        local_details::for_learner(db, user_id).await?
+    } else {
+        LocalTexts::default()
+    };
+    Ok(ModulePage {
+        page_number: number,
+        page_count: version.page_count(),
+        page_title: page.title.clone(),
+        html: page.body.fill(&local),
+        progress: Some(Progress {
+            last_page: progress.last_page,
+            completed_at: progress.completed_at,
+        }),
+        module: version.summary.clone(),
+    })
+}
+
+/// The published module `slug` and, when they have opened it, `user_id`'s progress in it.
+async fn published_with_progress(
+    db: &impl ConnectionTrait,
+    user_id: PersonId,
+    slug: &str,
+) -> AppResult<(module::Model, Option<module_progress::Model>)> {
+    let user = user_id.get();
+    let theirs: RelationDef = module::Entity::belongs_to(module_progress::Entity)
+        .from(module::Column::Id)
+        .to(module_progress::Column::ModuleId)
+        .on_condition(move |_, progress| {
+            Expr::col((progress, module_progress::Column::UserId))
+                .eq(user)
+                .into_condition()
+        })
+        .into();
+    module::Entity::find()
+        .filter(module::Column::Slug.eq(slug))
+        .filter(module::Column::Status.eq("published"))
+        .select_also(module_progress::Entity)
+        .join(JoinType::LeftJoin, theirs)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound("That module was not found.".into()))
+}
+
+/// Records that `user_id` reached page `number` of `module`, and reads the progress back.
+async fn record_reached(
+    db: &impl ConnectionTrait,
+    user_id: PersonId,
+    module: &ModuleSummary,
+    number: i32,
+) -> AppResult<module_progress::Model> {
     // A quiz submit may make the same row at the same moment (it does not wait for page reads),
     // so the row is made if missing, raised only forwards, then read back as it stands.
     module_progress::Entity::insert(module_progress::ActiveModel {
@@ -236,26 +299,9 @@ pub async fn read_page(
         .filter(module_progress::Column::LastPage.lt(number))
         .exec(db)
         .await?;
-    let progress = progress_of(db, user_id, module.module_id)
+    progress_of(db, user_id, module.module_id)
         .await?
-        .ok_or_else(|| AppError::NotFound("That module was not found.".into()))?;
-    // Most pages mark no local detail, so the learner's organisation is read only when needed.
-    let local = if has_markers(&page.body) {
-        local_details::for_learner(db, user_id).await?
-    } else {
-        LocalTexts::default()
-    };
-    Ok(ModulePage {
-        page_number: number,
-        page_count,
-        page_title: page.title,
-        html: render_page(&page.body, &local),
-        progress: Some(Progress {
-            last_page: progress.last_page,
-            completed_at: progress.completed_at,
-        }),
-        module,
-    })
+        .ok_or_else(|| AppError::NotFound("That module was not found.".into()))
 }
 
 /// A module page as its reader sees it, with (on the first page only) the framework
@@ -265,14 +311,15 @@ pub struct Reading {
     pub supports: Vec<SupportedCompetency>,
 }
 
-/// [`read_page`], with the module's competencies on page 1.
+/// [`read_page_from`], with the module's competencies on page 1.
 pub async fn reading(
     db: &impl ConnectionTrait,
+    versions: &ModuleVersions,
     user_id: PersonId,
     slug: &str,
     number: i32,
 ) -> AppResult<Reading> {
-    let page = read_page(db, user_id, slug, number).await?;
+    let page = read_page_from(db, versions, user_id, slug, number).await?;
     // The mapping is shown once, with the outcomes it is about.
     let supports = if number == 1 {
         supported_by_module(db, page.module.module_id).await?

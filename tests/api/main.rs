@@ -77,6 +77,7 @@ mod measures_help;
 mod metrics;
 mod migrations;
 mod minor_pages;
+mod module_page_memory;
 mod moodle_banks;
 mod moodle_banks_web;
 mod oidc_refusals;

@@ -370,7 +370,14 @@ pub async fn api_module_page(
     number: i32,
 ) -> AppResult<Json<ModulePage>> {
     Ok(Json(
-        modules::read_page(&state.db, user.account.id, slug, number).await?,
+        modules::read_page_from(
+            &state.db,
+            &state.module_versions,
+            user.account.id,
+            slug,
+            number,
+        )
+        .await?,
     ))
 }
 

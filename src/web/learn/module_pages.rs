@@ -52,8 +52,14 @@ pub async fn show_module_page(
     slug: &str,
     number: i32,
 ) -> AppResult<Template> {
-    let modules::Reading { page, supports } =
-        modules::reading(&state.db, user.account.id, slug, number).await?;
+    let modules::Reading { page, supports } = modules::reading(
+        &state.db,
+        &state.module_versions,
+        user.account.id,
+        slug,
+        number,
+    )
+    .await?;
     let title = format!("{} – {}", page.page_title, page.module.title);
     let view = serde_json::json!({
         "page": page,
