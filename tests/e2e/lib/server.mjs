@@ -36,9 +36,11 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /**
  * Starts the service. Returns { baseUrl, setupLink, dataDir, stop(), run(args) }.
- * The server's output goes to artifacts/server.log.
+ * The server's output goes to artifacts/server.log. With `demoStaff`, it starts with the demo
+ * organisation of that many synthetic staff (and no first-admin link) and waits up to
+ * `readyWithinMs` for it.
  */
-export async function startServer ({ logName = 'server.log' } = {}) {
+export async function startServer ({ logName = 'server.log', demoStaff = null, readyWithinMs = 60_000 } = {}) {
   const binary = binaryPath()
   if (!existsSync(binary)) {
     throw new Error(`no release binary at ${binary}: run \`cargo build --release\` first (or set E2E_BINARY)`)
@@ -59,7 +61,8 @@ export async function startServer ({ logName = 'server.log' } = {}) {
     NO_COLOR: '1'
   }
   const log = createWriteStream(path.join(artifactsDir, logName))
-  const child = spawn(binary, ['serve'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const serve = demoStaff === null ? ['serve'] : ['serve', '--demo', '--demo-staff', String(demoStaff)]
+  const child = spawn(binary, serve, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   let exited = null
   child.stdout.on('data', (chunk) => { output += chunk; log.write(chunk) })
@@ -79,7 +82,7 @@ export async function startServer ({ logName = 'server.log' } = {}) {
     rmSync(dataDir, { recursive: true, force: true })
   }
 
-  const deadline = Date.now() + 60_000
+  const deadline = Date.now() + readyWithinMs
   let setupLink = null
   for (;;) {
     if (exited !== null) {
@@ -87,7 +90,7 @@ export async function startServer ({ logName = 'server.log' } = {}) {
       throw new Error(`the service exited (${JSON.stringify(exited)}) before it was ready:\n${output}`)
     }
     setupLink ??= output.match(/Create the first admin account: (\S+)/)?.[1] ?? null
-    if (setupLink) {
+    if (setupLink || (demoStaff !== null && /Demo loaded/.test(output))) {
       try {
         const response = await fetch(`${baseUrl}/readyz`)
         if (response.ok) break
@@ -95,7 +98,7 @@ export async function startServer ({ logName = 'server.log' } = {}) {
     }
     if (Date.now() > deadline) {
       await stop()
-      throw new Error(`the service was not ready within 60 s:\n${output}`)
+      throw new Error(`the service was not ready within ${readyWithinMs / 1000} s:\n${output}`)
     }
     await sleep(100)
   }
