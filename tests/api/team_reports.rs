@@ -228,6 +228,16 @@ async fn team_figures_follow_the_manager_scope() {
     }
     let (status, _) = app.get_json_as(&manager, &gaps("team=x".into())).await;
     assert_eq!(status, Status::BadRequest);
+    // An admin with no organisation chosen is offered no teams, yet sees the problem beside
+    // the field.
+    let admin = app.session_for(&world.admin).await;
+    let refused = app.get_as(&admin, "/reports?team=x").await;
+    assert_eq!(refused.status(), Status::BadRequest);
+    let refused = body_of(refused).await;
+    assert!(
+        refused.contains("href=\"#team\"") && refused.contains("id=\"team\""),
+        "the problem is shown beside a team field the summary links to"
+    );
     let page = body_of(
         app.get_as(&manager, &format!("/reports?organisation={}", world.org_a))
             .await,

@@ -387,6 +387,8 @@ pub struct FormView {
     action: String,
     organisations: Vec<OptionView>,
     teams: Vec<OptionView>,
+    /// The team field is shown when there are teams to offer, or to show its problem beside it.
+    show_team: bool,
     staff_groups: Vec<OptionView>,
     bands: Vec<OptionView>,
     from: String,
@@ -431,6 +433,7 @@ pub fn form(
                 .map(|c| (c.id.to_string(), c.label.clone())),
             &filters.team,
         ),
+        show_team: !choices.teams.is_empty() || errors.on("team").is_some(),
         staff_groups: options(
             choices
                 .staff_groups
