@@ -214,6 +214,28 @@ mod tests {
         Database::connect(options).await.ok()
     }
 
+    /// `.cargo/config.toml` builds SQLite with the query planner stability guarantee, so a
+    /// statement with a bound LIMIT is not planned again on every run (docs/benchmarks.md).
+    #[tokio::test]
+    async fn sqlite_is_built_with_the_query_planner_stability_guarantee() {
+        let Ok(dir) = tempfile::tempdir() else {
+            panic!("no temporary folder");
+        };
+        let Some(db) = sqlite(&dir.path().join("options.db"), 1_000).await else {
+            panic!("cannot open a database");
+        };
+        let found = db
+            .query_one_raw(sea_orm::Statement::from_string(
+                sea_orm::DbBackend::Sqlite,
+                "SELECT 1 FROM pragma_compile_options WHERE compile_options = 'ENABLE_QPSG'",
+            ))
+            .await;
+        assert!(
+            matches!(found, Ok(Some(_))),
+            "SQLite was built without SQLITE_ENABLE_QPSG: {found:?}"
+        );
+    }
+
     /// Why `begin_write`: a deferred transaction that read before another writer committed
     /// cannot write at all, while an immediate one waits its turn and then succeeds.
     #[tokio::test]
