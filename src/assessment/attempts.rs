@@ -357,8 +357,11 @@ pub async fn follow_up(
 
 /// Holds the learner's row until the transaction ends, so that one learner's starts and submits
 /// take turns (PostgreSQL `FOR UPDATE`; on SQLite the write transaction already excludes every
-/// other writer, and sea-query leaves the clause out).
+/// other writer, so there is nothing to read).
 async fn lock_learner(db: &impl ConnectionTrait, user_id: PersonId) -> AppResult<()> {
+    if db.get_database_backend() == sea_orm::DbBackend::Sqlite {
+        return Ok(());
+    }
     user::Entity::find_by_id(user_id.get())
         .lock_exclusive()
         .one(db)
@@ -623,7 +626,18 @@ pub async fn submit(
     user_id: PersonId,
     attempt_id: AttemptId,
 ) -> AppResult<attempt::Model> {
-    let result = submit_at(db, xapi, user_id, attempt_id, Utc::now()).await;
+    Ok(submit_scored(db, xapi, user_id, attempt_id).await?.0)
+}
+
+/// [`submit`], also giving the scored attempt when this call is the one that submitted it, so
+/// that its result is built without reading everything again.
+pub async fn submit_scored(
+    db: &DatabaseConnection,
+    xapi: Option<Recording<'_>>,
+    user_id: PersonId,
+    attempt_id: AttemptId,
+) -> AppResult<Submitted> {
+    let result = submit_scored_at(db, xapi, user_id, attempt_id, Utc::now()).await;
     monitoring::submit(match &result {
         Ok(_) => Outcome::Success,
         // Refused (not the learner's attempt, or not ready to submit) rather than failed.
@@ -632,6 +646,10 @@ pub async fn submit(
     });
     result
 }
+
+/// The submitted attempt, with its scored topics when this call submitted it (`None` when it
+/// had been submitted before).
+pub type Submitted = (attempt::Model, Option<aggregates::AttemptTopics>);
 
 /// [`submit`] as if it happened at `at`: the demo trust's year of answers is submitted
 /// through the same path as a learner's, each sitting on its own day.
@@ -642,9 +660,19 @@ pub async fn submit_at(
     attempt_id: AttemptId,
     at: DateTime<Utc>,
 ) -> AppResult<attempt::Model> {
+    Ok(submit_scored_at(db, xapi, user_id, attempt_id, at).await?.0)
+}
+
+async fn submit_scored_at(
+    db: &DatabaseConnection,
+    xapi: Option<Recording<'_>>,
+    user_id: PersonId,
+    attempt_id: AttemptId,
+    at: DateTime<Utc>,
+) -> AppResult<Submitted> {
     let attempt = owned_attempt(db, user_id, attempt_id).await?;
     if attempt.status == AttemptStatus::Submitted {
-        return Ok(attempt);
+        return Ok((attempt, None));
     }
     let plan = plan_at(db, attempt, at).await?;
     let txn = crate::db::begin_write(db).await?;
@@ -666,12 +694,12 @@ async fn submit_locked(
     user_id: PersonId,
     attempt_id: AttemptId,
     at: DateTime<Utc>,
-) -> AppResult<attempt::Model> {
+) -> AppResult<Submitted> {
     let txn = crate::db::begin_write(db).await?;
     lock_learner(&txn, user_id).await?;
     let attempt = owned_attempt(&txn, user_id, attempt_id).await?;
     if attempt.status == AttemptStatus::Submitted {
-        return Ok(attempt);
+        return Ok((attempt, None));
     }
     let plan = plan_at(&txn, attempt, at).await?;
     finish(db, txn, plan, xapi, user_id, attempt_id).await
@@ -686,15 +714,15 @@ async fn finish(
     xapi: Option<Recording<'_>>,
     user_id: PersonId,
     attempt_id: AttemptId,
-) -> AppResult<attempt::Model> {
+) -> AppResult<Submitted> {
     match submit_plan::apply_submit(&txn, plan, xapi).await? {
-        Some(submitted) => {
+        Some((submitted, topics)) => {
             txn.commit().await?;
-            Ok(submitted)
+            Ok((submitted, Some(topics)))
         }
         None => {
             txn.rollback().await?;
-            owned_attempt(db, user_id, attempt_id).await
+            Ok((owned_attempt(db, user_id, attempt_id).await?, None))
         }
     }
 }

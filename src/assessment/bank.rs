@@ -2,7 +2,8 @@
 
 use std::collections::HashMap;
 
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::sea_query::{Alias, Expr, JoinType, Order, Query};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder};
 
 use super::draw::PoolItem;
 use super::option_order::OptionOrder;
@@ -72,21 +73,74 @@ pub fn decode_question(version: &item_version::Model) -> AppResult<Question> {
     serde_json::from_str(&version.body).map_err(AppError::internal)
 }
 
-/// The items of an attempt in order, with their questions and topics.
+/// The items of an attempt in order, with their questions and topics, in one statement: save,
+/// submit and the result each read them, and every statement is a hand-off to the database.
 pub async fn attempt_slots(db: &impl ConnectionTrait, attempt_id: i64) -> AppResult<Vec<Slot>> {
-    let rows = attempt_item::Entity::find()
-        .filter(attempt_item::Column::AttemptId.eq(attempt_id))
-        .order_by_asc(attempt_item::Column::Position)
-        .all(db)
-        .await?;
-    let mut slots = slots_for(
-        db,
-        rows.iter()
-            .map(|r| (r.position, r.item_version_id, r.topic_id)),
-    )
-    .await?;
-    for (slot, row) in slots.iter_mut().zip(&rows) {
-        slot.order = OptionOrder::parse(row.option_order.as_deref());
+    let (ai, iv, it, tp) = (
+        Alias::new("ai"),
+        Alias::new("iv"),
+        Alias::new("it"),
+        Alias::new("tp"),
+    );
+    let col = |table: &Alias, name: &str| Expr::col((table.clone(), Alias::new(name)));
+    let query = Query::select()
+        .expr_as(col(&ai, "position"), Alias::new("position"))
+        .expr_as(col(&ai, "item_version_id"), Alias::new("item_version_id"))
+        .expr_as(col(&ai, "topic_id"), Alias::new("topic_id"))
+        .expr_as(col(&ai, "option_order"), Alias::new("option_order"))
+        .expr_as(col(&iv, "body"), Alias::new("body"))
+        .expr_as(col(&it, "uid"), Alias::new("uid"))
+        .expr_as(col(&tp, "slug"), Alias::new("slug"))
+        .expr_as(col(&tp, "name"), Alias::new("name"))
+        .from_as(Alias::new("attempt_items"), ai.clone())
+        .join_as(
+            JoinType::LeftJoin,
+            Alias::new("item_versions"),
+            iv.clone(),
+            col(&iv, "id").equals((ai.clone(), Alias::new("item_version_id"))),
+        )
+        .join_as(
+            JoinType::LeftJoin,
+            Alias::new("items"),
+            it.clone(),
+            col(&it, "id").equals((iv.clone(), Alias::new("item_id"))),
+        )
+        .join_as(
+            JoinType::LeftJoin,
+            Alias::new("topics"),
+            tp.clone(),
+            col(&tp, "id").equals((ai.clone(), Alias::new("topic_id"))),
+        )
+        .and_where(col(&ai, "attempt_id").eq(attempt_id))
+        .order_by((ai, Alias::new("position")), Order::Asc)
+        .take();
+    let mut slots = Vec::new();
+    for row in db.query_all(&query).await? {
+        let item_version_id: i64 = row.try_get("", "item_version_id")?;
+        let topic_id: i64 = row.try_get("", "topic_id")?;
+        let body: Option<String> = row.try_get("", "body")?;
+        let body = body.ok_or_else(|| {
+            AppError::internal(format!("item version {item_version_id} is missing"))
+        })?;
+        let (Some(topic_slug), Some(topic_name)) = (
+            row.try_get::<Option<String>>("", "slug")?,
+            row.try_get::<Option<String>>("", "name")?,
+        ) else {
+            return Err(AppError::internal(format!("topic {topic_id} is missing")));
+        };
+        let order: Option<String> = row.try_get("", "option_order")?;
+        slots.push(Slot {
+            position: row.try_get("", "position")?,
+            item_version_id,
+            item_uid: row
+                .try_get::<Option<String>>("", "uid")?
+                .unwrap_or_default(),
+            topic_id,
+            topic_slug,
+            topic_name,
+            question: serde_json::from_str(&body).map_err(AppError::internal)?,
+            order: OptionOrder::parse(order.as_deref()),
+        });
     }
     Ok(slots)
 }

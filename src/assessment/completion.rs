@@ -5,8 +5,9 @@ use std::collections::HashSet;
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, sea_query::OnConflict,
+    ActiveValue::Set,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    sea_query::{Expr, ExprTrait, OnConflict, Query},
 };
 
 use super::aggregates::{AttemptTopics, load_attempt_topics};
@@ -19,21 +20,33 @@ use crate::ids::PersonId;
 
 /// Topics covered by modules the learner has completed (at the version they completed).
 pub async fn completed_topics(db: &impl ConnectionTrait, user_id: i64) -> AppResult<HashSet<i64>> {
-    let versions: Vec<i64> = module_progress::Entity::find()
-        .filter(module_progress::Column::UserId.eq(user_id))
-        .filter(module_progress::Column::CompletedAt.is_not_null())
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|p| p.module_version_id)
-        .collect();
-    Ok(module_topic::Entity::find()
-        .filter(module_topic::Column::ModuleVersionId.is_in(versions))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|t| t.topic_id)
-        .collect())
+    let query = Query::select()
+        .column((module_topic::Entity, module_topic::Column::TopicId))
+        .from(module_topic::Entity)
+        .inner_join(
+            module_progress::Entity,
+            Expr::col((
+                module_progress::Entity,
+                module_progress::Column::ModuleVersionId,
+            ))
+            .equals((module_topic::Entity, module_topic::Column::ModuleVersionId)),
+        )
+        .and_where(
+            Expr::col((module_progress::Entity, module_progress::Column::UserId)).eq(user_id),
+        )
+        .and_where(
+            Expr::col((
+                module_progress::Entity,
+                module_progress::Column::CompletedAt,
+            ))
+            .is_not_null(),
+        )
+        .take();
+    let mut topics = HashSet::new();
+    for row in db.query_all(&query).await? {
+        topics.insert(row.try_get::<i64>("", "topic_id")?);
+    }
+    Ok(topics)
 }
 
 /// Topics the learner's reported baseline showed at or above their role's target.

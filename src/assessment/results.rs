@@ -7,11 +7,11 @@ use std::collections::HashMap;
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use serde::Serialize;
 
-use super::aggregates::load_attempt_topics;
+use super::aggregates::{AttemptTopics, load_attempt_topics};
 use super::attempts::owned_attempt;
 use super::bank::Slot;
 use super::certainty_words::{TopicFacts, calibration_words, certainty_bonus_words};
-use crate::entities::{AttemptStatus, Phase, response, role_target};
+use crate::entities::{AttemptStatus, Phase, attempt, response, role_target};
 use crate::error::{AppError, AppResult};
 use crate::ids::{AttemptId, PersonId};
 use crate::measures::decision::{self, TopicDecision};
@@ -84,8 +84,10 @@ pub async fn submit_and_result(
     user_id: PersonId,
     attempt_id: AttemptId,
 ) -> AppResult<AttemptResult> {
-    super::attempts::submit(db, xapi, user_id, attempt_id).await?;
-    attempt_result(db, user_id, attempt_id).await
+    match super::attempts::submit_scored(db, xapi, user_id, attempt_id).await? {
+        (attempt, Some(topics)) => result_of(db, user_id, attempt, topics).await,
+        (_, None) => attempt_result(db, user_id, attempt_id).await,
+    }
 }
 
 /// The result of a learner's own submitted attempt.
@@ -101,6 +103,16 @@ pub async fn attempt_result(
         ));
     }
     let topics = load_attempt_topics(db, attempt.id).await?;
+    result_of(db, user_id, attempt, topics).await
+}
+
+/// The result of `attempt`, submitted, from its scored `topics`.
+async fn result_of(
+    db: &impl ConnectionTrait,
+    user_id: PersonId,
+    attempt: attempt::Model,
+    topics: AttemptTopics,
+) -> AppResult<AttemptResult> {
     let priors =
         super::priors::for_role(db, attempt.job_role_id.zip(attempt.staff_group_id)).await?;
     let targets: HashMap<i64, (i32, i32)> = match attempt.job_role_id {

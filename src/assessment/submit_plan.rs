@@ -3,8 +3,10 @@
 //! before taking the write lock and, under it, checks with [`unchanged`] that nothing the plan
 //! was worked out from has changed since.
 
+use sea_orm::sea_query::{Alias, Expr, Query, UnionType};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, ExprTrait, PaginatorTrait, QueryFilter,
+    QueryOrder,
 };
 
 use super::aggregates::{AttemptTopics, add_attempt_to_cells, load_attempt_topics};
@@ -13,7 +15,7 @@ use crate::aggregates::{Increments, Period, Table, publication};
 use crate::entities::{
     AttemptStatus, Phase, attempt, attempt_topic_ability, module_progress, response, topic_rating,
 };
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::xapi::Recording;
 
 /// What a submit will write: the attempt as stored, the earlier attempts that stop counting,
@@ -37,33 +39,76 @@ struct Fingerprint {
     completed_modules: u64,
 }
 
+/// The fingerprint as stored now, in one statement: it is read under the write lock, where
+/// every statement lengthens every other writer's wait.
 async fn fingerprint(
     db: &impl ConnectionTrait,
     attempt: &attempt::Model,
 ) -> AppResult<Fingerprint> {
-    let responses = response::Entity::find()
-        .select_only()
-        .column(response::Column::Id)
-        .filter(response::Column::AttemptId.eq(attempt.id))
-        .order_by_asc(response::Column::Id)
-        .into_tuple()
-        .all(db)
-        .await?;
-    let ratings = topic_rating::Entity::find()
-        .select_only()
-        .column(topic_rating::Column::TopicId)
-        .column(topic_rating::Column::Rating)
-        .filter(topic_rating::Column::AttemptId.eq(attempt.id))
-        .order_by_asc(topic_rating::Column::TopicId)
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(Fingerprint {
-        responses,
-        ratings,
-        reported: ids(&reported_before(db, attempt).await?),
-        completed_modules: completed_modules(db, attempt.user_id).await?,
-    })
+    const RESPONSE: i64 = 1;
+    const RATING: i64 = 2;
+    const REPORTED: i64 = 3;
+    const COMPLETED: i64 = 4;
+    // Every column BIGINT, so that PostgreSQL's and SQLite's rows decode alike.
+    let part = |kind: i64, a: Expr, b: Expr| {
+        let bigint = |e: Expr| e.cast_as(Alias::new("BIGINT"));
+        let mut select = Query::select();
+        select
+            .expr_as(bigint(Expr::cust(kind.to_string())), Alias::new("kind"))
+            .expr_as(bigint(a), Alias::new("a"))
+            .expr_as(bigint(b), Alias::new("b"));
+        select
+    };
+    let zero = || Expr::cust("0");
+    let mut query = part(RESPONSE, Expr::col(response::Column::Id), zero());
+    query
+        .from(response::Entity)
+        .and_where(response::Column::AttemptId.eq(attempt.id));
+    let mut ratings = part(
+        RATING,
+        Expr::col(topic_rating::Column::TopicId),
+        Expr::col(topic_rating::Column::Rating),
+    );
+    ratings
+        .from(topic_rating::Entity)
+        .and_where(topic_rating::Column::AttemptId.eq(attempt.id));
+    let mut reported = part(REPORTED, Expr::col(attempt::Column::Id), zero());
+    reported
+        .from(attempt::Entity)
+        .cond_where(reported_condition(attempt));
+    let mut completed = part(COMPLETED, Expr::cust("COUNT(*)"), zero());
+    completed.from(module_progress::Entity).cond_where(
+        Condition::all()
+            .add(module_progress::Column::UserId.eq(attempt.user_id))
+            .add(module_progress::Column::CompletedAt.is_not_null()),
+    );
+    query
+        .union(UnionType::All, ratings)
+        .union(UnionType::All, reported)
+        .union(UnionType::All, completed);
+    let mut stored = Fingerprint {
+        responses: Vec::new(),
+        ratings: Vec::new(),
+        reported: Vec::new(),
+        completed_modules: 0,
+    };
+    for row in db.query_all(&query).await? {
+        let kind: i64 = row.try_get("", "kind")?;
+        let a: i64 = row.try_get("", "a")?;
+        let b: i64 = row.try_get("", "b")?;
+        match kind {
+            RESPONSE => stored.responses.push(a),
+            RATING => stored
+                .ratings
+                .push((a, i16::try_from(b).map_err(AppError::internal)?)),
+            REPORTED => stored.reported.push(a),
+            _ => stored.completed_modules = u64::try_from(a).map_err(AppError::internal)?,
+        }
+    }
+    stored.responses.sort_unstable();
+    stored.ratings.sort_unstable();
+    stored.reported.sort_unstable();
+    Ok(stored)
 }
 
 impl Fingerprint {
@@ -105,13 +150,18 @@ async fn reported_before(
     attempt: &attempt::Model,
 ) -> AppResult<Vec<attempt::Model>> {
     Ok(attempt::Entity::find()
-        .filter(attempt::Column::UserId.eq(attempt.user_id))
-        .filter(attempt::Column::Phase.eq(attempt.phase))
-        .filter(attempt::Column::IsReported.eq(true))
-        .filter(attempt::Column::Id.ne(attempt.id))
+        .filter(reported_condition(attempt))
         .order_by_asc(attempt::Column::Id)
         .all(db)
         .await?)
+}
+
+fn reported_condition(attempt: &attempt::Model) -> Condition {
+    Condition::all()
+        .add(attempt::Column::UserId.eq(attempt.user_id))
+        .add(attempt::Column::Phase.eq(attempt.phase))
+        .add(attempt::Column::IsReported.eq(true))
+        .add(attempt::Column::Id.ne(attempt.id))
 }
 
 /// Decides whether the attempt being submitted (`submitted`, already carrying its job and
@@ -186,12 +236,12 @@ pub async fn unchanged(db: &impl ConnectionTrait, plan: &SubmitPlan) -> AppResul
 
 /// Writes a plan: marks the attempt submitted (only if it is still open: `None` when another
 /// request got there first), applies every aggregate change, and queues the attempt's xAPI
-/// statements (when `xapi` is on).
+/// statements (when `xapi` is on). Gives back the attempt as stored with its scored topics.
 pub async fn apply_submit(
     db: &impl ConnectionTrait,
     plan: SubmitPlan,
     xapi: Option<Recording<'_>>,
-) -> AppResult<Option<attempt::Model>> {
+) -> AppResult<Option<(attempt::Model, AttemptTopics)>> {
     let SubmitPlan {
         attempt: a,
         unreport,
@@ -225,7 +275,11 @@ pub async fn apply_submit(
             .exec(db)
             .await?;
     }
-    super::calibrated::write(db, a.id, calibrated).await?;
+    // Calibrated scores are written only here, for an attempt just flipped from open, so
+    // without a calibration there is nothing of this attempt's to replace.
+    if !calibrated.is_empty() {
+        super::calibrated::write(db, a.id, calibrated).await?;
+    }
     let touched = batch.keys(Table::ReportPending);
     batch.write(db).await?;
     if let Some(submitted) = a.submitted_at {
@@ -238,5 +292,5 @@ pub async fn apply_submit(
     };
     super::xapi_sitting::record(db, xapi, &a, &topics, module).await?;
     crate::lti::scores::queue_for_attempt(db, &a).await?;
-    Ok(Some(a))
+    Ok(Some((a, topics)))
 }

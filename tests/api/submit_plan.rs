@@ -5,6 +5,9 @@ use genomics_training::assessment::answer::Sureness;
 use genomics_training::assessment::attempts::{self, SaveItem};
 use genomics_training::assessment::bank;
 use genomics_training::assessment::submit_plan;
+use genomics_training::entities::module_progress;
+use genomics_training::learning::modules::published_modules;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set};
 
 use crate::assessment_flow::pick;
 use crate::helpers::{assert_aggregates_consistent, spawn_app};
@@ -19,20 +22,7 @@ async fn a_plan_goes_stale_when_answers_change_and_submit_scores_the_last_answer
         .await
         .unwrap();
     let slots = bank::attempt_slots(db, attempt.id).await.unwrap();
-    let answer_all = |right: bool| -> (Vec<(i64, i16)>, Vec<SaveItem>) {
-        let mut ratings: Vec<(i64, i16)> = slots.iter().map(|s| (s.topic_id, 3)).collect();
-        ratings.dedup();
-        let items = slots
-            .iter()
-            .map(|s| SaveItem {
-                position: s.position,
-                answer: pick(&s.question, right),
-                sureness: Some(Sureness::High),
-                time_on_item_ms: None,
-            })
-            .collect();
-        (ratings, items)
-    };
+    let answer_all = |right: bool| answers(&slots, right);
     let (ratings, right) = answer_all(true);
     attempts::save(db, user.into(), attempt.id.into(), &ratings, &right)
         .await
@@ -59,5 +49,78 @@ async fn a_plan_goes_stale_when_answers_change_and_submit_scores_the_last_answer
         "scored from the answers as saved last"
     );
     assert!(submitted.is_reported);
+    assert_aggregates_consistent(&app).await;
+}
+
+/// A rating of 3 for every topic, and every question answered rightly or wrongly.
+fn answers(slots: &[bank::Slot], right: bool) -> (Vec<(i64, i16)>, Vec<SaveItem>) {
+    let mut ratings: Vec<(i64, i16)> = slots.iter().map(|s| (s.topic_id, 3)).collect();
+    ratings.dedup();
+    let items = slots
+        .iter()
+        .map(|s| SaveItem {
+            position: s.position,
+            answer: pick(&s.question, right),
+            sureness: Some(Sureness::High),
+            time_on_item_ms: None,
+        })
+        .collect();
+    (ratings, items)
+}
+
+/// The check under the lock reads ratings and completed modules too (all in one statement).
+#[rocket::async_test]
+async fn a_plan_goes_stale_when_a_rating_changes_or_a_module_is_completed() {
+    let app = spawn_app().await;
+    let db = app.db();
+    let user = learner(db, "rated@nhs.test", "SP1", "porter", "Band 2").await;
+    let attempt = attempts::start_or_resume(db, user.into(), "baseline")
+        .await
+        .unwrap();
+    let slots = bank::attempt_slots(db, attempt.id).await.unwrap();
+    let (ratings, items) = answers(&slots, true);
+    attempts::save(db, user.into(), attempt.id.into(), &ratings, &items)
+        .await
+        .unwrap();
+    let planned = attempts::plan(db, attempt.clone()).await.unwrap();
+    assert!(submit_plan::unchanged(db, &planned).await.unwrap());
+
+    let (topic, _) = ratings[0];
+    attempts::save(db, user.into(), attempt.id.into(), &[(topic, 5)], &[])
+        .await
+        .unwrap();
+    assert!(
+        !submit_plan::unchanged(db, &planned).await.unwrap(),
+        "a changed rating"
+    );
+
+    let planned = attempts::plan(db, attempt.clone()).await.unwrap();
+    assert!(submit_plan::unchanged(db, &planned).await.unwrap());
+    let module = published_modules(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .next()
+        .expect("a published module");
+    module_progress::ActiveModel {
+        user_id: Set(user),
+        module_id: Set(module.module_id.get()),
+        module_version_id: Set(module.version_id),
+        last_page: Set(1),
+        started_at: Set(chrono::Utc::now()),
+        completed_at: Set(Some(chrono::Utc::now())),
+        completing_attempt_id: Set(None),
+        certificate_code: Set(None),
+    }
+    .insert(db)
+    .await
+    .unwrap();
+    assert!(
+        !submit_plan::unchanged(db, &planned).await.unwrap(),
+        "a module completed meanwhile"
+    );
+    attempts::submit(db, None, user.into(), attempt.id.into())
+        .await
+        .unwrap();
     assert_aggregates_consistent(&app).await;
 }
