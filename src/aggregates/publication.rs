@@ -584,7 +584,8 @@ pub async fn rebuild(db: &impl ConnectionTrait, min_cell_size: u32) -> AppResult
     let counts = headcounts(db, None, None, None).await?;
     let mut truth = read::load_exact(db).await?;
     truth.sort_by(|a, b| a.period.cmp(&b.period));
-    let mut atoms: BTreeMap<Vec<Key>, Waiting> = BTreeMap::new();
+    // Atoms by group: a month's releases look only at the groups its answers touched.
+    let mut atoms: BTreeMap<Group, BTreeMap<Vec<Key>, Waiting>> = BTreeMap::new();
     let mut batch = Increments::default();
     let mut month = 0;
     while month < truth.len() {
@@ -603,9 +604,17 @@ pub async fn rebuild(db: &impl ConnectionTrait, min_cell_size: u32) -> AppResult
                 Key::Text(cell.phase.clone()),
                 Key::Int(cell.team_id),
             ];
+            let group = Group {
+                organisation: cell.organisation_id,
+                role: cell.job_role_id,
+                band: band_group(&cell.band).to_owned(),
+                phase: cell.phase.clone(),
+            };
             let values = stored_values(&cell.sums);
             let (counts, sums) = values.split_at(values.len() - SUM_COLUMNS.len());
             let entry = atoms
+                .entry(group.clone())
+                .or_default()
                 .entry(key.clone())
                 .or_insert_with(|| Waiting::empty(key.clone()));
             for (total, value) in entry.counts.iter_mut().zip(counts) {
@@ -618,17 +627,15 @@ pub async fn rebuild(db: &impl ConnectionTrait, min_cell_size: u32) -> AppResult
             if cell.team_id != 0 && entry.since.is_none() && entry.changes() > 0 {
                 entry.since = Some(period.clone());
             }
-            if let Some(group) = Group::of(&key) {
-                touched.insert(group);
-            }
+            touched.insert(group);
         }
         for group in touched {
-            let rows: Vec<Waiting> = atoms
+            let Some(waiting) = atoms.get_mut(&group) else {
+                continue;
+            };
+            let rows: Vec<Waiting> = waiting
                 .values()
-                .filter(|w| {
-                    Group::of(&w.atom).as_ref() == Some(&group)
-                        && (w.team() == 0 || w.changes() > 0)
-                })
+                .filter(|w| w.team() == 0 || w.changes() > 0)
                 .cloned()
                 .collect();
             let small = |team| is_small(&counts, &group, team, threshold);
@@ -636,14 +643,14 @@ pub async fn rebuild(db: &impl ConnectionTrait, min_cell_size: u32) -> AppResult
                 for row in rows {
                     // Released straight from memory: add to published only (nothing waits).
                     publish(&mut batch, &row, team, &period)?;
-                    atoms.remove(&row.atom);
+                    waiting.remove(&row.atom);
                 }
             }
         }
         month = end;
     }
     let mut since = Vec::new();
-    for row in atoms.into_values() {
+    for row in atoms.into_values().flat_map(BTreeMap::into_values) {
         let (counts, sums) = row.named(1);
         if let Some(month) = &row.since {
             since.push((row.atom.clone(), month.clone()));

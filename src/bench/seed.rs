@@ -380,6 +380,10 @@ pub async fn seed(db: &DatabaseConnection, spec: &SeedSpec) -> AppResult<SeedSum
         ..SeedSummary::default()
     };
     let mut rows = Rows::default();
+    // The aggregates are added up over the whole population and written once, with the last
+    // batch: written per batch, each row was upserted again by nearly every batch, and on
+    // PostgreSQL those upserts took most of the seed's time.
+    let mut aggregates = Increments::default();
     let mut writing: Option<JoinHandle<AppResult<usize>>> = None;
     for i in 0..spec.staff {
         let Some(person) = workforce.person(&mut rng) else {
@@ -431,7 +435,7 @@ pub async fn seed(db: &DatabaseConnection, spec: &SeedSpec) -> AppResult<SeedSum
             &HashMap::new(),
             &HashSet::new(),
         );
-        item_stats::add(&mut rows.aggregates, &baseline.attempt, &baseline.topics)?;
+        item_stats::add(&mut aggregates, &baseline.attempt, &baseline.topics)?;
         if !content.post.pool.is_empty() && rng.random_bool(spec.post_share.clamp(0.0, 1.0)) {
             let seen: HashSet<i64> = baseline
                 .topics
@@ -467,7 +471,7 @@ pub async fn seed(db: &DatabaseConnection, spec: &SeedSpec) -> AppResult<SeedSum
             rows.add_sitting(post);
         }
         for (key, delta) in deltas {
-            add_cell(&mut rows.aggregates, &key, &delta)?;
+            add_cell(&mut aggregates, &key, &delta)?;
         }
         summary.attempts += 1;
         summary.responses += baseline.topics.responses.len();
@@ -494,6 +498,7 @@ pub async fn seed(db: &DatabaseConnection, spec: &SeedSpec) -> AppResult<SeedSum
     if let Some(previous) = writing.take() {
         summary.aggregate_rows += finished(previous).await?;
     }
+    rows.aggregates = aggregates;
     summary.aggregate_rows += std::mem::take(&mut rows).write(db).await?;
     // Publish as the submits would have, month by month, so reports see the population.
     let threshold = publication::threshold(db).await?;
@@ -511,6 +516,12 @@ pub async fn seed(db: &DatabaseConnection, spec: &SeedSpec) -> AppResult<SeedSum
     )
     .await?;
     resync_ids(db, &["users", "attempts"]).await?;
+    if db.get_database_backend() == DbBackend::Postgres {
+        // Statistics for what was just loaded, as after any bulk load: until autovacuum got
+        // round to it, PostgreSQL planned a submit's reads as if the tables were empty and a
+        // submit took half a second on 1.5 million staff (docs/benchmarks.md).
+        db.execute_unprepared("ANALYZE").await?;
+    }
     Ok(summary)
 }
 

@@ -1,8 +1,9 @@
 //! Writing one batch of the seed in one transaction, on a connection of its own taken from the
 //! pool: PostgreSQL gets each table as a `COPY` stream ([`super::copy`]), SQLite multi-row
 //! INSERTs with durability and cache settings meant for a bulk load, set on that connection
-//! for the batch only. The aggregates go through the same upserts a submit writes
-//! ([`crate::aggregates::Increments`]), inside the same transaction.
+//! for the batch only. Aggregates (the whole population's, with the last batch) go through
+//! the same upserts a submit writes ([`crate::aggregates::Increments`]), inside the same
+//! transaction.
 
 use sea_orm::sea_query::{PostgresQueryBuilder, SqliteQueryBuilder, Values};
 use sea_orm::sqlx::{self, AssertSqlSafe, Connection as _, PgPool, SqlitePool};
@@ -31,6 +32,7 @@ pub(super) async fn copy(pool: &PgPool, mut rows: Rows) -> AppResult<usize> {
     let written = rows.aggregates.len();
     let statements = rows.aggregates.take_statements()?;
     let mut tx = pool.begin().await.map_err(failed)?;
+    skip_reference_checks(&mut tx).await?;
     for table in tables.into_iter().flatten() {
         let mut stream = tx.copy_in_raw(&table.statement).await.map_err(failed)?;
         stream.send(table.data.as_bytes()).await.map_err(failed)?;
@@ -45,6 +47,25 @@ pub(super) async fn copy(pool: &PgPool, mut rows: Rows) -> AppResult<usize> {
     }
     tx.commit().await.map_err(failed)?;
     Ok(written)
+}
+
+/// Leaves out the foreign-key checks for the rest of the batch's transaction when the role may
+/// (a superuser: `session_replication_role`), as `pg_restore --disable-triggers` does for a
+/// data-only load. Every seeded row refers to rows the seed itself wrote or read, and the
+/// checks, a lookup per referring row, were most of PostgreSQL's work (docs/benchmarks.md).
+/// The schema has no triggers of its own, so nothing else is skipped.
+async fn skip_reference_checks(tx: &mut sqlx::PgConnection) -> AppResult<()> {
+    let superuser: String = sqlx::query_scalar("SELECT current_setting('is_superuser')")
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(failed)?;
+    if superuser == "on" {
+        sqlx::query("SET LOCAL session_replication_role = replica")
+            .execute(&mut *tx)
+            .await
+            .map_err(failed)?;
+    }
+    Ok(())
 }
 
 /// Rows per statement: SQLite allows 32,766 parameters.
