@@ -43,13 +43,13 @@ if [ -n "$POSTGRES" ]; then DB="$POSTGRES/bench_large"; else DB="sqlite://$FROM/
 
 # Each submit uses up a ready learner: start after every one an earlier run in FROM used.
 used_in() {
-  cat "$@" 2>/dev/null |
+  { cat "$@" 2>/dev/null || true; } |
     python3 -c 'import json,sys
 print(sum(l["operations"] + l["errors"] for l in map(json.loads, filter(str.strip, sys.stdin))
-          if l["scenario"] == "baseline_submit"))'
+          if l.get("scenario") == "baseline_submit"))'
 }
 # Counted once: each submit run below moves it on by what that run used.
-[ -n "$OFFSET" ] || OFFSET="$(used_in "$FROM"/*.jsonl "$FROM"/profile-*/load.jsonl)"
+[ -n "$OFFSET" ] || OFFSET="$(used_in "$FROM"/results.jsonl "$FROM"/profile-*/load.jsonl)"
 START=$OFFSET
 
 . scripts/bench-server.sh
