@@ -102,7 +102,12 @@ async fn fingerprint(
                 .ratings
                 .push((a, i16::try_from(b).map_err(AppError::internal)?)),
             REPORTED => stored.reported.push(a),
-            _ => stored.completed_modules = u64::try_from(a).map_err(AppError::internal)?,
+            COMPLETED => stored.completed_modules = u64::try_from(a).map_err(AppError::internal)?,
+            other => {
+                return Err(AppError::internal(format!(
+                    "fingerprint row of kind {other}"
+                )));
+            }
         }
     }
     stored.responses.sort_unstable();
