@@ -17,6 +17,7 @@ use crate::web;
 use crate::web::calibration_schedule::CalibrationSchedule;
 use crate::web::mail_schedule::MailSchedule;
 use crate::web::mail_sender::MailSender;
+use crate::web::page::Renderer;
 use crate::web::xapi_sender::XapiSender;
 
 /// Why the service could not start; displays as one line.
@@ -135,11 +136,14 @@ pub async fn build(figment: Figment) -> Result<Rocket<Build>, StartupError> {
 pub fn assemble(figment: Figment, state: AppState) -> Rocket<Build> {
     let static_dir = state.config.static_dir.clone();
     let hsts = state.config.release;
+    let renderer = Renderer::default();
     rocket::custom(figment)
         .manage(state)
-        .attach(Template::custom(|engines| {
+        .manage(renderer.clone())
+        .attach(Template::custom(move |engines| {
             engines.handlebars.set_strict_mode(true);
             web::dates::register(&mut engines.handlebars);
+            renderer.replace(&engines.handlebars);
         }))
         .attach(MailSender)
         .attach(MailSchedule)

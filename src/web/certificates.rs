@@ -2,10 +2,10 @@
 //! revalidation confirmer, sees whether it is genuine and only the name, module and date;
 //! `GET /api/v1/certificates/<reference>` is its JSON twin.
 
+use crate::web::page::Page;
 use rocket::http::Status;
 use rocket::serde::json::Json;
 use rocket::{Route, State, get, routes};
-use rocket_dyn_templates::Template;
 use serde_json::json;
 use utoipa::OpenApi;
 
@@ -31,7 +31,7 @@ pub async fn show_check(
     state: &State<AppState>,
     address: ClientAddress,
     reference: Option<&str>,
-) -> AppResult<(Status, Template)> {
+) -> AppResult<(Status, Page)> {
     let reference = reference.map(str::trim).unwrap_or_default();
     let title = "Check a certificate";
     if reference.is_empty() {

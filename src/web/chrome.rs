@@ -4,12 +4,12 @@
 
 use rocket::http::Status;
 use rocket::request::{FlashMessage, FromRequest, Outcome, Request};
-use rocket_dyn_templates::Template;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::bodies::RejectionMessage;
 use super::guards::{csrf_cookie_name, live_session, secure_cookie};
+use super::page::{Page, Renderer};
 use crate::accounts::Account;
 use crate::accounts::sessions::Live;
 use crate::state::AppState;
@@ -45,17 +45,29 @@ pub struct Chrome {
     pub csrf_token: Option<String>,
     pub flash: Option<FlashView>,
     pub asset_version: String,
+    #[serde(skip)]
+    renderer: Renderer,
 }
 
 impl Chrome {
     /// Renders `template` with the chrome fields plus every field of `body`.
-    pub fn render(&self, template: &'static str, title: &str, body: impl Serialize) -> Template {
-        Template::render(template, self.context(title, body))
+    pub fn render(&self, template: &'static str, title: &str, body: impl Serialize) -> Page {
+        self.render_json(
+            template,
+            title,
+            serde_json::to_value(body).unwrap_or(Value::Null),
+        )
     }
 
-    fn context(&self, title: &str, body: impl Serialize) -> Value {
-        let mut context = match serde_json::to_value(body) {
-            Ok(Value::Object(map)) => map,
+    /// [`Chrome::render`] for a body that is already JSON (a `json!` literal), which is used as
+    /// it is rather than copied.
+    pub fn render_json(&self, template: &'static str, title: &str, body: Value) -> Page {
+        self.renderer.render(template, self.context(title, body))
+    }
+
+    fn context(&self, title: &str, body: Value) -> Value {
+        let mut context = match body {
+            Value::Object(map) => map,
             _ => Map::new(),
         };
         context.insert("title".into(), Value::String(title.to_owned()));
@@ -80,16 +92,17 @@ impl Chrome {
 
     /// Chrome for a request without touching the database (used by error pages).
     pub fn minimal(request: &Request<'_>) -> Self {
-        let asset_version = request
-            .rocket()
-            .state::<AppState>()
-            .map(|state| state.asset_version.clone())
-            .unwrap_or_default();
+        let state = request.rocket().state::<AppState>();
         Self {
             user: None,
             csrf_token: None,
             flash: None,
-            asset_version,
+            asset_version: state.map(|s| s.asset_version.clone()).unwrap_or_default(),
+            renderer: request
+                .rocket()
+                .state::<Renderer>()
+                .cloned()
+                .unwrap_or_default(),
         }
     }
 
@@ -168,7 +181,7 @@ fn heading_for(status: Status) -> &'static str {
 }
 
 /// The styled error page for `status` with a message for the user.
-pub fn error_page(request: &Request<'_>, status: Status, message: &str) -> Template {
+pub fn error_page(request: &Request<'_>, status: Status, message: &str) -> Page {
     #[derive(Serialize)]
     struct ErrorView<'a> {
         status: u16,

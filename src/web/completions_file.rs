@@ -2,10 +2,10 @@
 //! `/admin/completions.csv` and the JSON twin `/api/v1/admin/completions`: admins only, as
 //! the file names people's results (docs/admins.md). Every download is audited.
 
+use crate::web::page::Page;
 use rocket::http::{ContentType, Header};
 use rocket::serde::json::Json;
 use rocket::{Responder, Route, State, get, routes};
-use rocket_dyn_templates::Template;
 use serde::Serialize;
 use utoipa::{OpenApi, ToSchema};
 
@@ -24,7 +24,7 @@ pub fn routes() -> Vec<Route> {
 pub struct ApiDoc;
 
 #[get("/admin/completions")]
-pub async fn show_page(_admin: Admin, chrome: Chrome) -> Template {
+pub async fn show_page(_admin: Admin, chrome: Chrome) -> Page {
     chrome.render(
         "admin/completions",
         "ESR completion file",

@@ -2,9 +2,9 @@
 //! fills in its text ("Help with this training", a local detail); anyone else, and anyone
 //! whose organisation has not, reads the general advice.
 
+use crate::web::page::Page;
 use rocket::serde::json::Json;
 use rocket::{Route, State, get, routes};
-use rocket_dyn_templates::Template;
 use serde_json::json;
 use utoipa::OpenApi;
 
@@ -27,7 +27,7 @@ async fn show_contact_page(
     state: &State<AppState>,
     chrome: Chrome,
     user: Option<CurrentUser>,
-) -> AppResult<Template> {
+) -> AppResult<Page> {
     let contact = local_details::contact(&state.db, user.map(|u| u.account.id)).await?;
     Ok(chrome.render(
         "pages/contact",

@@ -5,10 +5,10 @@
 
 use std::io::Cursor;
 
+use crate::web::page::Page;
 use rocket::http::{ContentType, Status};
 use rocket::request::Request;
 use rocket::response::{self, Responder, Response};
-use rocket_dyn_templates::Template;
 
 use super::chrome::error_page;
 use super::request_id::RequestId;
@@ -53,7 +53,7 @@ impl<'r> Responder<'r, 'static> for AppError {
         if wants_json(request) {
             return Ok(json_error(status, &message));
         }
-        let page: Template = error_page(request, status, &message);
+        let page: Page = error_page(request, status, &message);
         Response::build_from(page.respond_to(request)?)
             .status(status)
             .ok()

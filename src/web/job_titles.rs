@@ -1,12 +1,12 @@
 //! `/admin/job-titles` and its JSON twin: admins map their trust's own ESR job titles to the
 //! taxonomy's job roles, so the people import takes them (`crate::accounts::job_titles`).
 
+use crate::web::page::Page;
 use rocket::form::FromForm;
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
 use rocket::serde::json::Json;
 use rocket::{Either, Route, State, delete, get, post, routes};
-use rocket_dyn_templates::Template;
 use serde::Serialize;
 use utoipa::OpenApi;
 
@@ -65,12 +65,7 @@ struct JobTitlesView {
     errors: FormErrors,
 }
 
-fn render(
-    chrome: &Chrome,
-    page: JobTitlesPage,
-    typed: NewJobTitle,
-    errors: FormErrors,
-) -> Template {
+fn render(chrome: &Chrome, page: JobTitlesPage, typed: NewJobTitle, errors: FormErrors) -> Page {
     let title = errors.title("Job titles");
     chrome.render(
         "admin/job_titles",
@@ -96,7 +91,7 @@ fn mapped_by(admin: &Admin, client: ClientAddress) -> MappedBy {
 }
 
 #[get("/admin/job-titles")]
-async fn show_page(state: &State<AppState>, _admin: Admin, chrome: Chrome) -> AppResult<Template> {
+async fn show_page(state: &State<AppState>, _admin: Admin, chrome: Chrome) -> AppResult<Page> {
     let page = job_titles::page(&state.db).await?;
     Ok(render(
         &chrome,
@@ -113,7 +108,7 @@ async fn add_page(
     chrome: Chrome,
     client: ClientAddress,
     form: CsrfForm<JobTitleForm>,
-) -> AppResult<Either<Flash<Redirect>, (Status, Template)>> {
+) -> AppResult<Either<Flash<Redirect>, (Status, Page)>> {
     let form = form.0;
     let new = NewJobTitle {
         title: form.title,

@@ -28,6 +28,7 @@ pub mod mail_sender;
 pub mod manage;
 pub mod metrics;
 pub mod openapi;
+pub mod page;
 pub mod pages;
 pub mod periodic;
 pub mod reports;

@@ -1,7 +1,7 @@
 //! Public pages: home, accessibility statement, privacy notice, what the numbers mean.
 
+use crate::web::page::Page;
 use rocket::{Route, get, routes};
-use rocket_dyn_templates::Template;
 use serde_json::json;
 
 use super::chrome::Chrome;
@@ -12,24 +12,24 @@ pub fn routes() -> Vec<Route> {
 }
 
 #[get("/")]
-fn show_home(chrome: Chrome) -> Template {
+fn show_home(chrome: Chrome) -> Page {
     chrome.render("home/index", "Genomics training for NHS staff", json!({}))
 }
 
 #[get("/accessibility")]
-fn show_accessibility(chrome: Chrome) -> Template {
+fn show_accessibility(chrome: Chrome) -> Page {
     chrome.render("pages/accessibility", "Accessibility statement", json!({}))
 }
 
 #[get("/privacy")]
-fn show_privacy(chrome: Chrome) -> Template {
+fn show_privacy(chrome: Chrome) -> Page {
     chrome.render("pages/privacy", "Privacy notice", json!({}))
 }
 
 /// Public: it holds nothing about anyone, and the footer links to it from every page, signed
 /// in or not.
 #[get("/help/measures")]
-fn show_measures(chrome: Chrome) -> Template {
+fn show_measures(chrome: Chrome) -> Page {
     chrome.render(
         "pages/measures",
         "What the numbers mean",

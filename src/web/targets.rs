@@ -4,12 +4,12 @@
 
 use std::collections::HashMap;
 
+use crate::web::page::Page;
 use rocket::form::FromForm;
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
 use rocket::serde::json::Json;
 use rocket::{Either, Route, State, get, post, put, routes};
-use rocket_dyn_templates::Template;
 use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
 
@@ -86,7 +86,7 @@ fn render(
     role: RoleTargets,
     typed: Option<&HashMap<String, RawTarget>>,
     errors: FormErrors,
-) -> Template {
+) -> Page {
     let title = errors.title(&format!("Targets for {}", role.job_role_name));
     let fields = role
         .targets
@@ -140,11 +140,7 @@ fn message(saved: &Saved) -> String {
 }
 
 #[get("/targets")]
-async fn list_page(
-    state: &State<AppState>,
-    _trainer: Trainer,
-    chrome: Chrome,
-) -> AppResult<Template> {
+async fn list_page(state: &State<AppState>, _trainer: Trainer, chrome: Chrome) -> AppResult<Page> {
     let roles = targets::roles(&state.db).await?;
     Ok(chrome.render(
         "targets/index",
@@ -159,7 +155,7 @@ async fn show_page(
     _trainer: Trainer,
     chrome: Chrome,
     job_role: &str,
-) -> AppResult<Template> {
+) -> AppResult<Page> {
     let role = targets::of_role(&state.db, job_role).await?;
     Ok(render(&chrome, role, None, FormErrors::default()))
 }
@@ -172,7 +168,7 @@ async fn save_page(
     client: ClientAddress,
     job_role: &str,
     form: CsrfForm<TargetsForm>,
-) -> AppResult<Either<Flash<Redirect>, (Status, Template)>> {
+) -> AppResult<Either<Flash<Redirect>, (Status, Page)>> {
     let by = changed_by(&trainer, client, "web");
     match targets::save(&state.db, job_role, &form.0.targets, by).await? {
         Ok(saved) => Ok(Either::Left(Flash::success(

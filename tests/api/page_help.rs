@@ -35,7 +35,6 @@ const NOT_PAGES: &[&str] = &[
     "learn/onward_links.html.hbs",
     "reports/chart.html.hbs",
     "reports/filter_form.html.hbs",
-    "reports/gap_figures.html.hbs",
     // A module's own teaching pages: the h1 is the page's title in the module's Markdown,
     // written by trainers, and the first page opens with the module's learning outcomes.
     "learn/module_page.html.hbs",

@@ -1,9 +1,9 @@
 //! `/account`: your details and roles, and which optional emails you want.
 
+use crate::web::page::Page;
 use rocket::form::FromForm;
 use rocket::response::{Flash, Redirect};
 use rocket::{Route, State, get, post, routes};
-use rocket_dyn_templates::Template;
 use serde_json::json;
 
 use crate::accounts::{OrgScope, organisations, users};
@@ -23,7 +23,7 @@ async fn show_account(
     state: &State<AppState>,
     user: CurrentUser,
     chrome: Chrome,
-) -> AppResult<Template> {
+) -> AppResult<Page> {
     let detail = users::detail(&state.db, &OrgScope::All, user.account.id).await?;
     let managed = organisations::list(
         &state.db,

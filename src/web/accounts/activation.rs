@@ -1,10 +1,10 @@
 //! `/activate/<token>`: an imported person sets their first password.
 
+use crate::web::page::Page;
 use rocket::form::FromForm;
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
 use rocket::{Either, Route, State, get, post, routes};
-use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use super::{FormErrors, check_new_password};
@@ -48,7 +48,7 @@ pub struct NewPasswordView {
 }
 
 impl NewPasswordView {
-    pub fn render(self, chrome: &Chrome) -> Template {
+    pub fn render(self, chrome: &Chrome) -> Page {
         let title = self.errors.title(self.heading);
         chrome.render("accounts/new_password", &title, self)
     }
@@ -69,11 +69,7 @@ fn view(token: &str, errors: FormErrors) -> NewPasswordView {
 }
 
 #[get("/activate/<token>")]
-async fn show_activation(
-    state: &State<AppState>,
-    chrome: Chrome,
-    token: &str,
-) -> AppResult<Template> {
+async fn show_activation(state: &State<AppState>, chrome: Chrome, token: &str) -> AppResult<Page> {
     if !credentials::activation_is_valid(&state.db, token).await? {
         return Err(AppError::NotFound(EXPIRED.into()));
     }
@@ -87,7 +83,7 @@ async fn activate(
     client: ClientAddress,
     token: &str,
     form: CsrfForm<NewPasswordForm>,
-) -> AppResult<Either<Flash<Redirect>, (Status, Template)>> {
+) -> AppResult<Either<Flash<Redirect>, (Status, Page)>> {
     let form = form.0;
     let mut errors = FormErrors::default();
     let Some(password) = check_new_password(&mut errors, &form.password, &form.confirm) else {

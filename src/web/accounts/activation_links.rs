@@ -1,10 +1,10 @@
 //! `/admin/users/activation/...`: fresh activation links for people who have not set a
 //! password, emailed or downloaded as a CSV (admins only; audited; the links are never logged).
 
+use crate::web::page::Page;
 use rocket::form::FromForm;
 use rocket::http::{ContentType, Header, Status};
 use rocket::{Responder, Route, State, post, routes};
-use rocket_dyn_templates::Template;
 use serde_json::json;
 
 use super::FormErrors;
@@ -55,7 +55,7 @@ fn by(admin: &Admin, client: ClientAddress) -> SentBy {
     }
 }
 
-fn nobody_chosen(chrome: &Chrome) -> (Status, Template) {
+fn nobody_chosen(chrome: &Chrome) -> (Status, Page) {
     let mut errors = FormErrors::default();
     errors.add("person", "Choose the people to send activation links to");
     (
@@ -75,7 +75,7 @@ async fn email_links(
     chrome: Chrome,
     client: ClientAddress,
     form: CsrfForm<LinksForm>,
-) -> AppResult<(Status, Template)> {
+) -> AppResult<(Status, Page)> {
     let Some(which) = form.0.which() else {
         return Ok(nobody_chosen(&chrome));
     };
@@ -93,9 +93,13 @@ async fn email_links(
 }
 
 #[derive(Responder)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "one answer per request, returned once: boxing the CSV's headers would gain nothing"
+)]
 enum LinksAnswer {
     Csv(String, ContentType, Header<'static>),
-    Refused((Status, Template)),
+    Refused((Status, Page)),
 }
 
 #[post("/admin/users/activation/links.csv", data = "<form>")]

@@ -1,12 +1,12 @@
 //! `/admin/users/<id>/erase`: an admin erases a leaver (pseudonymisation), after a confirmation
 //! page that says what happens; and its JSON twin.
 
+use crate::web::page::Page;
 use rocket::form::FromForm;
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
 use rocket::serde::json::Json;
 use rocket::{Either, Route, State, get, post, routes};
-use rocket_dyn_templates::Template;
 use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
 
@@ -38,7 +38,7 @@ async fn render(
     chrome: &Chrome,
     id: PersonId,
     errors: FormErrors,
-) -> AppResult<Template> {
+) -> AppResult<Page> {
     let person = users::detail(&state.db, &OrgScope::All, id).await?;
     let title = errors.title(&format!("Erase {}", person.summary.display_name));
     Ok(chrome.render(
@@ -59,7 +59,7 @@ async fn confirm_erase(
     _admin: Admin,
     chrome: Chrome,
     id: PersonId,
-) -> AppResult<Template> {
+) -> AppResult<Page> {
     render(state, &chrome, id, FormErrors::default()).await
 }
 
@@ -99,7 +99,7 @@ async fn erase_user(
     client: ClientAddress,
     id: PersonId,
     form: CsrfForm<EraseForm>,
-) -> AppResult<Either<Flash<Redirect>, (Status, Template)>> {
+) -> AppResult<Either<Flash<Redirect>, (Status, Page)>> {
     let back = Redirect::to(format!("/admin/users/{id}"));
     if !form.0.confirm {
         let mut errors = FormErrors::default();

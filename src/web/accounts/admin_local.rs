@@ -4,12 +4,12 @@
 
 use std::collections::HashMap;
 
+use crate::web::page::Page;
 use rocket::form::FromForm;
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
 use rocket::serde::json::Json;
 use rocket::{Either, Route, State, get, post, put, routes};
-use rocket_dyn_templates::Template;
 use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
 
@@ -64,7 +64,7 @@ struct LocalDetailsView {
     max_chars: usize,
 }
 
-fn render(chrome: &Chrome, details: OrganisationDetails, errors: FormErrors) -> Template {
+fn render(chrome: &Chrome, details: OrganisationDetails, errors: FormErrors) -> Page {
     let title = errors.title(&format!("Local details for {}", details.organisation_name));
     let fields = details
         .details
@@ -101,7 +101,7 @@ async fn show_page(
     _admin: Admin,
     chrome: Chrome,
     id: OrganisationId,
-) -> AppResult<Template> {
+) -> AppResult<Page> {
     let details = local_details::of_organisation(&state.db, id).await?;
     Ok(render(&chrome, details, FormErrors::default()))
 }
@@ -114,7 +114,7 @@ async fn save_page(
     client: ClientAddress,
     id: OrganisationId,
     form: CsrfForm<LocalDetailsForm>,
-) -> AppResult<Either<Flash<Redirect>, (Status, Template)>> {
+) -> AppResult<Either<Flash<Redirect>, (Status, Page)>> {
     let form = form.0;
     let entries = form.details.iter().map(|(k, v)| (k.as_str(), v.as_str()));
     let changes = match DetailChanges::parse(entries) {

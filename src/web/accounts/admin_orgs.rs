@@ -1,10 +1,10 @@
 //! `/admin/organisations`: list and add organisations.
 
+use crate::web::page::Page;
 use rocket::form::FromForm;
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
 use rocket::{Either, Route, State, get, post, routes};
-use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use super::FormErrors;
@@ -54,7 +54,7 @@ async fn render(
     code: String,
     name: String,
     errors: FormErrors,
-) -> AppResult<Template> {
+) -> AppResult<Page> {
     let organisations = organisations::list(&state.db, &OrgScope::All).await?;
     let title = errors.title("Organisations");
     Ok(chrome.render(
@@ -76,7 +76,7 @@ async fn list_organisations(
     state: &State<AppState>,
     _admin: Admin,
     chrome: Chrome,
-) -> AppResult<Template> {
+) -> AppResult<Page> {
     render(
         state,
         &chrome,
@@ -109,7 +109,7 @@ async fn add_organisation(
     chrome: Chrome,
     client: ClientAddress,
     form: CsrfForm<OrganisationForm>,
-) -> AppResult<Either<Flash<Redirect>, (Status, Template)>> {
+) -> AppResult<Either<Flash<Redirect>, (Status, Page)>> {
     let form = form.0;
     let mut errors = FormErrors::default();
     let input = OrganisationInput {

@@ -2,11 +2,11 @@
 //! the people import brings in); and its JSON twin. In an organisation where a manager has a
 //! team, they see only their teams there.
 
+use crate::web::page::Page;
 use rocket::form::FromForm;
 use rocket::response::{Flash, Redirect};
 use rocket::serde::json::Json;
 use rocket::{Route, State, get, post, put, routes};
-use rocket_dyn_templates::Template;
 use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
 
@@ -47,7 +47,7 @@ async fn show_teams(
     _admin: Admin,
     chrome: Chrome,
     id: PersonId,
-) -> AppResult<Template> {
+) -> AppResult<Page> {
     let person = teams::manager_teams(&state.db, id).await?;
     let boxes = person
         .teams

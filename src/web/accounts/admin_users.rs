@@ -1,10 +1,10 @@
 //! `/admin` and `/admin/users`: managers see the people in their organisations; admins see
 //! everyone and grant roles, disable and re-enable accounts.
 
+use crate::web::page::Page;
 use rocket::form::FromForm;
 use rocket::response::{Flash, Redirect};
 use rocket::{Route, State, get, post, routes};
-use rocket_dyn_templates::Template;
 use serde::Serialize;
 use serde_json::json;
 
@@ -33,7 +33,7 @@ pub fn routes() -> Vec<Route> {
 }
 
 #[get("/admin")]
-fn show_admin(_admin: Admin, chrome: Chrome) -> Template {
+fn show_admin(_admin: Admin, chrome: Chrome) -> Page {
     chrome.render("admin/index", "Admin", json!({}))
 }
 
@@ -65,7 +65,7 @@ async fn list_users(
     chrome: Chrome,
     organisation: Option<&str>,
     list: ListParams,
-) -> AppResult<Template> {
+) -> AppResult<Page> {
     let organisation = query_id(organisation, "Organisation")?;
     let query = list.check(&people_sorts())?;
     let people = users::list(&state.db, &manager.scope, organisation, &query).await?;
@@ -117,7 +117,7 @@ async fn show_user(
     manager: Manager,
     chrome: Chrome,
     id: PersonId,
-) -> AppResult<Template> {
+) -> AppResult<Page> {
     let person = users::detail(&state.db, &manager.scope, id).await?;
     let organisations = organisations::list(&state.db, &OrgScope::All)
         .await?

@@ -1,8 +1,8 @@
 //! `/admin/audit`: the audit log, newest first, 50 entries to a page, each told as a sentence
 //! with names and links and its stored record one click away; filtered by action and person.
 
+use crate::web::page::Page;
 use rocket::{Route, State, get, routes};
-use rocket_dyn_templates::Template;
 use serde_json::{Value, json};
 
 use crate::audit::sentence::{self, ACTIONS, Names};
@@ -108,7 +108,7 @@ async fn show_audit(
     subject: Option<&str>,
     actor: Option<&str>,
     page: Option<&str>,
-) -> AppResult<Template> {
+) -> AppResult<Page> {
     let filter = filter(action, person, subject, actor)?;
     let request = page_request(page)?;
     let entries = audit::page(&state.db, &filter, request).await?;

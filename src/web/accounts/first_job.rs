@@ -1,10 +1,10 @@
 //! `/account/job`: a learner made at their first single sign-on chooses their job role.
 
+use crate::web::page::Page as Rendered;
 use rocket::form::FromForm;
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
 use rocket::{Either, Route, State, get, post, routes};
-use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use super::FormErrors;
@@ -41,7 +41,7 @@ struct FirstJobView {
     roles: Vec<RoleChoice>,
 }
 
-type Page = Either<Redirect, (Status, Template)>;
+type Page = Either<Redirect, (Status, Rendered)>;
 
 async fn page(
     state: &AppState,

@@ -1,11 +1,11 @@
 //! `/admin/users/import`: upload an ESR-like CSV file of people.
 
+use crate::web::page::Page;
 use rocket::form::FromForm;
 use rocket::fs::TempFile;
 use rocket::http::Status;
 use rocket::tokio::io::AsyncReadExt;
 use rocket::{Route, State, get, post, routes};
-use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use super::FormErrors;
@@ -52,7 +52,7 @@ fn render(
     row_errors: Vec<RowError>,
     report: Option<ImportReport>,
     expired_count: Option<usize>,
-) -> Template {
+) -> Page {
     let title = errors.title("Import people");
     chrome.render(
         "admin/import",
@@ -70,11 +70,7 @@ fn render(
 }
 
 #[get("/admin/users/import")]
-async fn show_import(
-    state: &State<AppState>,
-    _admin: Admin,
-    chrome: Chrome,
-) -> AppResult<Template> {
+async fn show_import(state: &State<AppState>, _admin: Admin, chrome: Chrome) -> AppResult<Page> {
     let expired = activation_mail::expired_count(&state.db).await?;
     Ok(render(
         &chrome,
@@ -106,7 +102,7 @@ async fn import_users(
     chrome: Chrome,
     client: ClientAddress,
     form: CsrfForm<ImportForm<'_>>,
-) -> AppResult<(Status, Template)> {
+) -> AppResult<(Status, Page)> {
     let name = form
         .0
         .file

@@ -1,10 +1,10 @@
 //! Changing your password (signed in) and resetting a forgotten one by emailed link.
 
+use crate::web::page::Page;
 use rocket::form::FromForm;
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
 use rocket::{Either, Route, State, get, post, routes};
-use rocket_dyn_templates::Template;
 use serde::Serialize;
 use serde_json::json;
 
@@ -56,7 +56,7 @@ struct ChangePasswordView {
     confirm_error: Option<String>,
 }
 
-fn render_change(chrome: &Chrome, errors: FormErrors) -> Template {
+fn render_change(chrome: &Chrome, errors: FormErrors) -> Page {
     let title = errors.title("Change your password");
     chrome.render(
         "accounts/change_password",
@@ -71,7 +71,7 @@ fn render_change(chrome: &Chrome, errors: FormErrors) -> Template {
 }
 
 #[get("/account/password")]
-fn show_change_password(_user: CurrentUser, chrome: Chrome) -> Template {
+fn show_change_password(_user: CurrentUser, chrome: Chrome) -> Page {
     render_change(&chrome, FormErrors::default())
 }
 
@@ -82,7 +82,7 @@ async fn change_password(
     chrome: Chrome,
     client: ClientAddress,
     form: CsrfForm<ChangePasswordForm>,
-) -> AppResult<Either<Flash<Redirect>, (Status, Template)>> {
+) -> AppResult<Either<Flash<Redirect>, (Status, Page)>> {
     let form = form.0;
     let mut errors = FormErrors::default();
     let input = PasswordChangeInput {
@@ -154,7 +154,7 @@ struct ResetRequestView {
     email_error: Option<String>,
 }
 
-fn render_request(chrome: &Chrome, email: String, errors: FormErrors) -> Template {
+fn render_request(chrome: &Chrome, email: String, errors: FormErrors) -> Page {
     let title = errors.title("Reset your password");
     chrome.render(
         "accounts/reset_request",
@@ -168,7 +168,7 @@ fn render_request(chrome: &Chrome, email: String, errors: FormErrors) -> Templat
 }
 
 #[get("/password-reset")]
-fn show_reset_request(chrome: Chrome) -> Template {
+fn show_reset_request(chrome: Chrome) -> Page {
     render_request(&chrome, String::new(), FormErrors::default())
 }
 
@@ -178,7 +178,7 @@ async fn request_reset(
     chrome: Chrome,
     client: ClientAddress,
     form: CsrfForm<ResetRequestForm>,
-) -> AppResult<Either<Template, (Status, Template)>> {
+) -> AppResult<Either<Page, (Status, Page)>> {
     let form = form.0;
     if let Err(message) = crate::accounts::Email::parse(&form.email) {
         let mut errors = FormErrors::default();
@@ -212,7 +212,7 @@ fn reset_view(token: &str, errors: FormErrors) -> NewPasswordView {
 }
 
 #[get("/password-reset/<token>")]
-async fn show_reset(state: &State<AppState>, chrome: Chrome, token: &str) -> AppResult<Template> {
+async fn show_reset(state: &State<AppState>, chrome: Chrome, token: &str) -> AppResult<Page> {
     if !credentials::reset_is_valid(&state.db, token).await? {
         return Err(AppError::NotFound(RESET_EXPIRED.into()));
     }
@@ -226,7 +226,7 @@ async fn reset_password(
     client: ClientAddress,
     token: &str,
     form: CsrfForm<NewPasswordForm>,
-) -> AppResult<Either<Flash<Redirect>, (Status, Template)>> {
+) -> AppResult<Either<Flash<Redirect>, (Status, Page)>> {
     let form = form.0;
     let mut errors = FormErrors::default();
     let Some(password) = check_new_password(&mut errors, &form.password, &form.confirm) else {

@@ -1,11 +1,11 @@
 //! `/login` and `/logout`.
 
+use crate::web::page::Page;
 use rocket::form::FromForm;
 use rocket::http::uri::Reference;
 use rocket::http::{CookieJar, Status};
 use rocket::response::{Flash, Redirect};
 use rocket::{Either, Route, State, get, post, routes};
-use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use super::{FormErrors, safe_next};
@@ -68,7 +68,7 @@ fn render(
     next: String,
     errors: FormErrors,
     break_glass: bool,
-) -> Template {
+) -> Page {
     let title = errors.title("Sign in");
     let break_glass = break_glass && !config.password_sign_in;
     chrome.render(
@@ -109,7 +109,7 @@ fn show_login(
     user: Option<CurrentUser>,
     next: Option<&str>,
     break_glass: Option<bool>,
-) -> Either<Redirect, Template> {
+) -> Either<Redirect, Page> {
     let next = safe_next(next);
     if user.is_some() {
         return Either::Left(Redirect::to(next));
@@ -132,7 +132,7 @@ async fn sign_in(
     release: Release,
     client: ClientAddress,
     form: CsrfForm<SignInForm>,
-) -> AppResult<Either<Redirect, (Status, Template)>> {
+) -> AppResult<Either<Redirect, (Status, Page)>> {
     let form = form.0;
     let next = safe_next(Some(&form.next));
     let mut errors = FormErrors::default();

@@ -1,10 +1,10 @@
 //! `/setup/<token>`: the one-time page that creates the first admin.
 
+use crate::web::page::Page;
 use rocket::form::FromForm;
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
 use rocket::{Either, Route, State, get, post, routes};
-use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use super::{FormErrors, check_new_password};
@@ -57,7 +57,7 @@ fn render(
     email: String,
     display_name: String,
     errors: FormErrors,
-) -> Template {
+) -> Page {
     let title = errors.title("Create the first admin account");
     chrome.render(
         "accounts/setup",
@@ -76,7 +76,7 @@ fn render(
 }
 
 #[get("/setup/<token>")]
-async fn show_setup(state: &State<AppState>, chrome: Chrome, token: &str) -> AppResult<Template> {
+async fn show_setup(state: &State<AppState>, chrome: Chrome, token: &str) -> AppResult<Page> {
     if !setup::token_is_valid(&state.db, token).await? {
         return Err(AppError::NotFound(setup::LINK_USED.into()));
     }
@@ -96,7 +96,7 @@ async fn create_first_admin(
     client: ClientAddress,
     token: &str,
     form: CsrfForm<SetupForm>,
-) -> AppResult<Either<Flash<Redirect>, (Status, Template)>> {
+) -> AppResult<Either<Flash<Redirect>, (Status, Page)>> {
     let form = form.0;
     if !setup::token_is_valid(&state.db, token).await? {
         return Err(AppError::NotFound(setup::LINK_USED.into()));

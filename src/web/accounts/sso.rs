@@ -2,11 +2,11 @@
 //! to `/login/sso/<provider>/callback`. Every refusal is a page saying what happened and what
 //! to do, with a 4xx status (502/503 when the provider is broken or down), and no session.
 
+use crate::web::page::Page as Rendered;
 use rocket::http::uri::Reference;
 use rocket::http::{Cookie, CookieJar, Status};
 use rocket::response::Redirect;
 use rocket::{Either, Route, State, get, routes};
-use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use super::safe_next;
@@ -33,7 +33,7 @@ struct ProblemView<'a> {
     password_sign_in: bool,
 }
 
-type Page = (Status, Template);
+type Page = (Status, Rendered);
 
 fn problem(chrome: &Chrome, state: &AppState, failure: &Failure) -> Page {
     let status = Status::from_code(failure.status).unwrap_or(Status::BadRequest);

@@ -1,10 +1,10 @@
 //! `/author/analysis`: item analysis of the baseline (first attempts), optionally for one
 //! staff group, as a page, CSV and JSON. Only aggregates are read: nobody's answers.
 
+use crate::web::page::Page;
 use rocket::http::ContentType;
 use rocket::serde::json::Json;
 use rocket::{State, get};
-use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use super::bank::{Download, download};
@@ -196,7 +196,7 @@ pub async fn show_analysis(
     state: &State<AppState>,
     assessment: Option<&str>,
     staff_group: Option<i64>,
-) -> AppResult<Template> {
+) -> AppResult<Page> {
     let analysis = analyse(state, assessment, staff_group).await?;
     let groups = staff_groups(&state.db).await?;
     let selected = analysis.staff_group_id;

@@ -4,13 +4,13 @@
 //! then confirm; the confirm form re-posts the file's text, so nothing is kept between requests.
 //! Export downloads a topic or the whole bank as GIFT, Moodle XML or a `content/` file.
 
+use crate::web::page::Page;
 use rocket::form::FromForm;
 use rocket::fs::TempFile;
 use rocket::http::{ContentType, Header, Status};
 use rocket::response::{Flash, Redirect};
 use rocket::tokio::io::AsyncReadExt;
 use rocket::{Either, Responder, State, get, post};
-use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use super::views::{Choice, choices};
@@ -173,7 +173,7 @@ async fn page(
     topic: &str,
     errors: FormErrors,
     preview: Option<PreviewView>,
-) -> AppResult<Template> {
+) -> AppResult<Page> {
     let topics = overview::topic_overview(&state.db).await?;
     let title = errors.title("Import questions");
     let view = ImportView {
@@ -193,7 +193,7 @@ pub async fn show_import(
     _trainer: Trainer,
     chrome: Chrome,
     state: &State<AppState>,
-) -> AppResult<Template> {
+) -> AppResult<Page> {
     page(state, &chrome, "", FormErrors::default(), None).await
 }
 
@@ -208,7 +208,7 @@ pub async fn preview_import(
     chrome: Chrome,
     state: &State<AppState>,
     form: CsrfForm<ImportForm<'_>>,
-) -> AppResult<(Status, Template)> {
+) -> AppResult<(Status, Page)> {
     let form = form.0;
     let file_name = upload_name(&form);
     let Some(source) = read_text(form.file.as_ref()).await? else {
@@ -254,7 +254,7 @@ pub async fn apply_import(
     chrome: Chrome,
     state: &State<AppState>,
     form: CsrfForm<ImportForm<'_>>,
-) -> AppResult<Either<Flash<Redirect>, (Status, Template)>> {
+) -> AppResult<Either<Flash<Redirect>, (Status, Page)>> {
     let form = form.0;
     let file_name = upload_name(&form);
     let Some(source) = read_text(form.file.as_ref()).await? else {

@@ -4,11 +4,11 @@
 
 use std::collections::HashMap;
 
+use crate::web::page::Page;
 use rocket::form::FromForm;
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
 use rocket::{Either, State, get, post};
-use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use crate::authoring::curriculum::MAX_ITEMS_PER_TOPIC;
@@ -25,7 +25,7 @@ pub async fn show_overview(
     _trainer: Trainer,
     chrome: Chrome,
     state: &State<AppState>,
-) -> AppResult<Template> {
+) -> AppResult<Page> {
     let topics = overview::topic_overview(&state.db).await?;
     let review_due = authoring::review_due(&state.db, chrono::Utc::now().date_naive()).await?;
     let quizzes = overview::quizzes(&state.db).await?;
@@ -64,7 +64,7 @@ async fn blueprint_page(
     chrome: &Chrome,
     sent: &HashMap<String, String>,
     errors: FormErrors,
-) -> AppResult<Template> {
+) -> AppResult<Page> {
     let rows = authoring::blueprint(&state.db).await?;
     let lines: Vec<BlueprintLine> = rows
         .into_iter()
@@ -95,7 +95,7 @@ pub async fn show_blueprint(
     _trainer: Trainer,
     chrome: Chrome,
     state: &State<AppState>,
-) -> AppResult<Template> {
+) -> AppResult<Page> {
     blueprint_page(state, &chrome, &HashMap::new(), FormErrors::default()).await
 }
 
@@ -105,7 +105,7 @@ pub async fn save_blueprint(
     chrome: Chrome,
     state: &State<AppState>,
     form: CsrfForm<BlueprintForm>,
-) -> AppResult<Either<Flash<Redirect>, (Status, Template)>> {
+) -> AppResult<Either<Flash<Redirect>, (Status, Page)>> {
     let form = form.0;
     let rows = authoring::blueprint(&state.db).await?;
     let mut errors = FormErrors::default();
@@ -170,7 +170,7 @@ pub async fn show_quiz(
     chrome: Chrome,
     state: &State<AppState>,
     module: &str,
-) -> AppResult<Template> {
+) -> AppResult<Page> {
     let quiz = overview::quiz_of(&state.db, module).await?;
     let members = overview::assessment_item_uids(&state.db, &quiz.assessment_slug).await?;
     let lines: Vec<MemberLine> = overview::live_items(&state.db)

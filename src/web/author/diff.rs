@@ -1,9 +1,9 @@
 //! `/author/items/<id>/diff`: what changed between two versions of an item, as one list
 //! (unified) or two columns (side by side); `/api/v1/author/items/<id>/diff` is its JSON twin.
 
+use crate::web::page::Page;
 use rocket::serde::json::Json;
 use rocket::{State, get};
-use rocket_dyn_templates::Template;
 use serde_json::json;
 use utoipa::OpenApi;
 
@@ -53,7 +53,7 @@ pub async fn show_diff(
     from: Option<&str>,
     to: Option<&str>,
     view: Option<&str>,
-) -> AppResult<Template> {
+) -> AppResult<Page> {
     let side = side_by_side(view)?;
     let (from, to) = (version_param("from", from)?, version_param("to", to)?);
     let found = diff::diff_versions(&state.db, id, from, to).await?;

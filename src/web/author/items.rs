@@ -2,11 +2,11 @@
 //! asked first, then only its fields, or GIFT) with a sanitised preview, an item with its
 //! version history, publish and retire.
 
+use crate::web::page::Page;
 use rocket::form::FromForm;
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
 use rocket::{Either, State, get, post};
-use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use super::item_form::{FORMATS, ItemForm, OptionRow, TYPES, form_type, form_type_label};
@@ -20,7 +20,7 @@ use crate::web::chrome::Chrome;
 use crate::web::csrf::{CsrfForm, TokenOnly};
 use crate::web::guards::Trainer;
 
-type PageResult = AppResult<Either<Flash<Redirect>, (Status, Template)>>;
+type PageResult = AppResult<Either<Flash<Redirect>, (Status, Page)>>;
 
 #[derive(Serialize)]
 struct ItemRow {
@@ -35,7 +35,7 @@ pub async fn list_topic_items(
     chrome: Chrome,
     state: &State<AppState>,
     slug: &str,
-) -> AppResult<Template> {
+) -> AppResult<Page> {
     let name = overview::topic_name(&state.db, slug).await?;
     let items: Vec<ItemRow> = authoring::list_items(&state.db, slug)
         .await?
@@ -257,7 +257,7 @@ fn type_page(
     topic: &str,
     current: &str,
     given: Option<&str>,
-) -> (Status, Template) {
+) -> (Status, Page) {
     let mut errors = FormErrors::default();
     if given.is_some() {
         errors.add("type", "Choose the type of question from the list");
@@ -295,7 +295,7 @@ async fn form_page(
     form: ItemForm,
     errors: FormErrors,
     preview: Option<QuestionPreview>,
-) -> AppResult<(Status, Template)> {
+) -> AppResult<(Status, Page)> {
     let status = if errors.is_empty() {
         Status::Ok
     } else {
@@ -376,7 +376,7 @@ pub async fn new_item(
     chrome: Chrome,
     state: &State<AppState>,
     query: TypeQuery,
-) -> AppResult<(Status, Template)> {
+) -> AppResult<(Status, Page)> {
     let topic = query.topic.clone().unwrap_or_default();
     let qtype = match query_type(&query) {
         Ok(Some(qtype)) => qtype,
@@ -418,7 +418,7 @@ async fn check_form(
     chrome: &Chrome,
     target: &Target,
     form: &ItemForm,
-) -> AppResult<Result<crate::questions::Question, (Status, Template)>> {
+) -> AppResult<Result<crate::questions::Question, (Status, Page)>> {
     match form.to_question() {
         Ok(question) if form.is_preview() => {
             let preview = Some(QuestionPreview::of(&question));
@@ -502,7 +502,7 @@ pub async fn show_item(
     chrome: Chrome,
     state: &State<AppState>,
     id: i64,
-) -> AppResult<Template> {
+) -> AppResult<Page> {
     let item = overview::item_summary(&state.db, id).await?;
     let question = authoring::current_question(&state.db, id).await?;
     let view = ItemView {
@@ -525,7 +525,7 @@ pub async fn edit_item_form(
     state: &State<AppState>,
     id: i64,
     query: TypeQuery,
-) -> AppResult<(Status, Template)> {
+) -> AppResult<(Status, Page)> {
     let item = overview::item_summary(&state.db, id).await?;
     let question = authoring::current_question(&state.db, id).await?;
     let mut form = ItemForm::from_question(&question);
@@ -610,7 +610,7 @@ pub async fn confirm_retire_item(
     chrome: Chrome,
     state: &State<AppState>,
     id: i64,
-) -> AppResult<Template> {
+) -> AppResult<Page> {
     let item = overview::item_summary(&state.db, id).await?;
     if item.status == crate::content::RETIRED {
         return Err(AppError::Conflict(format!(

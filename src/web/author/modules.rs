@@ -1,10 +1,10 @@
 //! `/author/modules...`: the modules list, a module with its versions, the module form
 //! (Markdown pages with a server-side, sanitised preview), publish and retire.
 
+use crate::web::page::Page;
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
 use rocket::{Either, State, get, post};
-use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use super::module_form::ModuleForm;
@@ -18,14 +18,14 @@ use crate::web::chrome::Chrome;
 use crate::web::csrf::{CsrfForm, TokenOnly};
 use crate::web::guards::Trainer;
 
-type PageResult = AppResult<Either<Flash<Redirect>, (Status, Template)>>;
+type PageResult = AppResult<Either<Flash<Redirect>, (Status, Page)>>;
 
 #[get("/author/modules")]
 pub async fn list_modules(
     _trainer: Trainer,
     chrome: Chrome,
     state: &State<AppState>,
-) -> AppResult<Template> {
+) -> AppResult<Page> {
     let modules = modules::list_modules(&state.db).await?;
     Ok(chrome.render(
         "author/modules",
@@ -71,7 +71,7 @@ pub async fn show_module(
     chrome: Chrome,
     state: &State<AppState>,
     slug: &str,
-) -> AppResult<Template> {
+) -> AppResult<Page> {
     let detail = modules::module_detail(&state.db, slug).await?;
     let topics = overview::topic_overview(&state.db).await?;
     let topic_names = detail
@@ -164,7 +164,7 @@ async fn form_page(
     form: &ModuleForm,
     errors: FormErrors,
     preview: Option<Vec<PagePreview>>,
-) -> AppResult<Template> {
+) -> AppResult<Page> {
     let topics = overview::topic_overview(&state.db).await?;
     let (heading, action) = match &target {
         None => ("Create a module".to_owned(), "/author/modules".to_owned()),
@@ -263,7 +263,7 @@ async fn preview_or_problems(
     chrome: &Chrome,
     target: &Target,
     form: &ModuleForm,
-) -> AppResult<Option<(Status, Template)>> {
+) -> AppResult<Option<(Status, Page)>> {
     let errors = problems_of(state, form, target.is_none()).await?;
     if form.is_preview() {
         // A preview shows what there is, problems and all, so the trainer sees both.
@@ -294,7 +294,7 @@ pub async fn new_module(
     _trainer: Trainer,
     chrome: Chrome,
     state: &State<AppState>,
-) -> AppResult<Template> {
+) -> AppResult<Page> {
     let form = ModuleForm {
         minutes: "8".into(),
         pass_mark: "70".into(),
@@ -341,7 +341,7 @@ pub async fn edit_module_form(
     chrome: Chrome,
     state: &State<AppState>,
     slug: &str,
-) -> AppResult<Template> {
+) -> AppResult<Page> {
     let detail = modules::module_detail(&state.db, slug).await?;
     let form = ModuleForm::from_draft(&detail.draft);
     form_page(

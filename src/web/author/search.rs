@@ -2,10 +2,10 @@
 //! page, every filter kept in the query string (so a search can be bookmarked, and paging
 //! keeps it); `/api/v1/author/items` is its JSON twin.
 
+use crate::web::page::Page;
 use rocket::form::FromForm;
 use rocket::serde::json::Json;
 use rocket::{State, get};
-use rocket_dyn_templates::Template;
 use serde::Serialize;
 use serde_json::json;
 use utoipa::{OpenApi, ToSchema};
@@ -130,7 +130,7 @@ pub async fn search_items(
     chrome: Chrome,
     state: &State<AppState>,
     params: BankParams,
-) -> AppResult<Template> {
+) -> AppResult<Page> {
     let query = params.check(true)?;
     let found = search::search_bank(&state.db, &query, &options(state)).await?;
     let list = ListView::new(

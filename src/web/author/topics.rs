@@ -1,10 +1,10 @@
 //! `/author/topics/new` and `/author/topics/<slug>/edit`: add a topic, or reword one.
 
+use crate::web::page::Page;
 use rocket::form::FromForm;
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
 use rocket::{Either, State, get, post};
-use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use super::modules::form_errors;
@@ -16,7 +16,7 @@ use crate::web::chrome::Chrome;
 use crate::web::csrf::{CsrfField, CsrfForm};
 use crate::web::guards::Trainer;
 
-type PageResult = AppResult<Either<Flash<Redirect>, (Status, Template)>>;
+type PageResult = AppResult<Either<Flash<Redirect>, (Status, Page)>>;
 
 #[derive(Debug, Clone, Default, FromForm, Serialize)]
 pub struct TopicForm {
@@ -53,7 +53,7 @@ struct FieldErrors {
     description: Option<String>,
 }
 
-fn page(chrome: &Chrome, editing: Option<&str>, form: &TopicForm, errors: FormErrors) -> Template {
+fn page(chrome: &Chrome, editing: Option<&str>, form: &TopicForm, errors: FormErrors) -> Page {
     let (heading, action) = match editing {
         None => ("Add a topic".to_owned(), "/author/topics".to_owned()),
         Some(slug) => (
@@ -77,7 +77,7 @@ fn page(chrome: &Chrome, editing: Option<&str>, form: &TopicForm, errors: FormEr
 }
 
 #[get("/author/topics/new")]
-pub async fn new_topic(_trainer: Trainer, chrome: Chrome) -> Template {
+pub async fn new_topic(_trainer: Trainer, chrome: Chrome) -> Page {
     page(
         &chrome,
         None,
@@ -124,7 +124,7 @@ pub async fn edit_topic_form(
     chrome: Chrome,
     state: &State<AppState>,
     slug: &str,
-) -> AppResult<Template> {
+) -> AppResult<Page> {
     let row = topics::topic(&state.db, slug).await?;
     let form = TopicForm {
         slug: row.slug.clone(),

@@ -1,11 +1,11 @@
 //! The baseline and post-assessment pages: one page per topic (confidence first, then its
 //! items), saved as the learner goes; a review page; a single submit.
 
+use crate::web::page::Page;
 use rocket::form::FromForm;
 use rocket::http::{CookieJar, Status};
 use rocket::response::Redirect;
 use rocket::{State, get, post, uri};
-use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use super::views::{ItemView, item_view};
@@ -256,7 +256,7 @@ pub async fn show_topic(
     id: AttemptId,
     n: usize,
     more: Option<usize>,
-) -> AppResult<Template> {
+) -> AppResult<Page> {
     // Answers sent after the session ended come back, unsaved, for this attempt's owner
     // (`topic_page` refuses anyone else's attempt).
     let kept = super::kept_answers::take(state, cookies, id, n);
@@ -290,7 +290,7 @@ pub async fn save_topic(
     id: AttemptId,
     n: usize,
     form: CsrfForm<TopicForm>,
-) -> AppResult<Result<Redirect, (Status, Template)>> {
+) -> AppResult<Result<Redirect, (Status, Page)>> {
     let form = form.0;
     let mut items = Vec::new();
     let mut problems: Vec<(i32, String)> = Vec::new();
@@ -398,7 +398,7 @@ pub async fn show_review(
     chrome: Chrome,
     state: &State<AppState>,
     id: AttemptId,
-) -> AppResult<Template> {
+) -> AppResult<Page> {
     let progress = progress::progress(&state.db, user.account.id, id).await?;
     let view = review_view(&progress, false);
     Ok(chrome.render("learn/review", "Check and submit your answers", view))
@@ -411,7 +411,7 @@ pub async fn submit_attempt(
     state: &State<AppState>,
     id: AttemptId,
     form: CsrfForm<TokenOnly>,
-) -> AppResult<Result<Redirect, (Status, Template)>> {
+) -> AppResult<Result<Redirect, (Status, Page)>> {
     let _ = form;
     match progress::submit_from_review(&state.db, state.xapi(), user.account.id, id).await? {
         Submitted::Done => Ok(Ok(Redirect::to(uri!(show_result(id))))),
@@ -432,7 +432,7 @@ pub async fn show_result(
     chrome: Chrome,
     state: &State<AppState>,
     id: AttemptId,
-) -> AppResult<Template> {
+) -> AppResult<Page> {
     let page = sitting::result_page(&state.db, user.account.id, id).await?;
     let view = super::result_view::result_view(&page.result, page.next.into());
     Ok(chrome.render("learn/result", "Your results", view))

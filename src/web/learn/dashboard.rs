@@ -1,7 +1,7 @@
 //! "My learning": where the learner stands and what to do next.
 
+use crate::web::page::Page;
 use rocket::{State, get};
-use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use crate::assessment::AttemptStatus;
@@ -23,7 +23,7 @@ pub async fn show_dashboard(
     user: CurrentUser,
     chrome: Chrome,
     state: &State<AppState>,
-) -> AppResult<Template> {
+) -> AppResult<Page> {
     let baseline = attempts::attempts_at(&state.db, user.account.id, "baseline").await?;
     let view = DashboardView {
         baseline_not_started: baseline.is_empty(),

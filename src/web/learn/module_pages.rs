@@ -1,11 +1,11 @@
 //! Reading modules and taking their quizzes: immediate feedback with explanations and CBM
 //! marks; the module is complete when the quiz meets its pass mark.
 
+use crate::web::page::Page;
 use rocket::form::FromForm;
 use rocket::http::Status;
 use rocket::response::Redirect;
 use rocket::{State, get, post, uri};
-use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use super::attempt_pages::{ItemForm, to_input};
@@ -30,7 +30,7 @@ pub async fn list_modules(
     user: CurrentUser,
     chrome: Chrome,
     state: &State<AppState>,
-) -> AppResult<Template> {
+) -> AppResult<Page> {
     let modules = modules::module_cards(&state.db, user.account.id).await?;
     Ok(chrome.render(
         "learn/modules",
@@ -51,7 +51,7 @@ pub async fn show_module_page(
     state: &State<AppState>,
     slug: &str,
     number: i32,
-) -> AppResult<Template> {
+) -> AppResult<Page> {
     let modules::Reading { page, supports } = modules::reading(
         &state.db,
         &state.module_versions,
@@ -70,7 +70,7 @@ pub async fn show_module_page(
         "next": number + 1,
         "is_last": number == page.page_count,
     });
-    Ok(chrome.render("learn/module_page", &title, view))
+    Ok(chrome.render_json("learn/module_page", &title, view))
 }
 
 #[post("/learn/modules/<slug>/quiz", data = "<form>")]
@@ -149,7 +149,7 @@ pub async fn show_quiz(
     chrome: Chrome,
     state: &State<AppState>,
     id: AttemptId,
-) -> AppResult<Result<Template, Redirect>> {
+) -> AppResult<Result<Page, Redirect>> {
     let progress = progress::progress(&state.db, user.account.id, id).await?;
     if progress.is_submitted() {
         return Ok(Err(Redirect::to(uri!(show_quiz_feedback(id)))));
@@ -168,7 +168,7 @@ pub async fn answer_quiz(
     state: &State<AppState>,
     id: AttemptId,
     form: CsrfForm<QuizForm>,
-) -> AppResult<Result<Redirect, (Status, Template)>> {
+) -> AppResult<Result<Redirect, (Status, Page)>> {
     let form = form.0;
     let mut problems: Vec<(i32, String)> = Vec::new();
     let mut items = Vec::new();
@@ -272,7 +272,7 @@ pub async fn show_quiz_feedback(
     chrome: Chrome,
     state: &State<AppState>,
     id: AttemptId,
-) -> AppResult<Template> {
+) -> AppResult<Page> {
     let sitting::QuizFeedback {
         result,
         module,

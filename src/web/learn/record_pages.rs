@@ -1,8 +1,8 @@
 //! The plan, the learner's record, CPD certificates and the download of their own data.
 
+use crate::web::page::Page;
 use rocket::http::{ContentType, Header};
 use rocket::{Responder, State, get};
-use rocket_dyn_templates::Template;
 use serde_json::json;
 
 use crate::error::{AppError, AppResult};
@@ -16,7 +16,7 @@ pub async fn show_plan(
     user: CurrentUser,
     chrome: Chrome,
     state: &State<AppState>,
-) -> AppResult<Template> {
+) -> AppResult<Page> {
     let plan = plan::plan(&state.db, user.account.id).await?;
     let view = match &plan {
         Some(plan) => json!({
@@ -52,7 +52,7 @@ pub async fn show_record(
     user: CurrentUser,
     chrome: Chrome,
     state: &State<AppState>,
-) -> AppResult<Template> {
+) -> AppResult<Page> {
     let record = record::record(&state.db, user.account.id).await?;
     let attempts: Vec<_> = record
         .attempts
@@ -86,7 +86,7 @@ pub async fn show_certificate(
     chrome: Chrome,
     state: &State<AppState>,
     slug: &str,
-) -> AppResult<Template> {
+) -> AppResult<Page> {
     let certificate = certificates::certificate(&state.db, user.account.id, slug).await?;
     let title = format!("Certificate: {}", certificate.module.title);
     let view = json!({

@@ -2,12 +2,12 @@
 //! rotates the tool's signing key; the page shows what a platform admin needs to register the
 //! tool (login initiation, redirect, key set and deep-linking addresses).
 
+use crate::web::page::Page;
 use rocket::form::FromForm;
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
 use rocket::serde::json::Json;
 use rocket::{Either, Route, State, delete, get, post, routes};
-use rocket_dyn_templates::Template;
 use serde::Serialize;
 use utoipa::OpenApi;
 
@@ -118,7 +118,7 @@ async fn setup(state: &AppState) -> AppResult<LtiSetup> {
     })
 }
 
-fn render(chrome: &Chrome, setup: LtiSetup, typed: Typed, errors: FormErrors) -> Template {
+fn render(chrome: &Chrome, setup: LtiSetup, typed: Typed, errors: FormErrors) -> Page {
     let title = errors.title("Learning platforms (LTI)");
     chrome.render(
         "admin/lti",
@@ -146,7 +146,7 @@ fn actor(admin: &Admin, client: ClientAddress) -> Actor {
 }
 
 #[get("/admin/lti")]
-async fn show_page(state: &State<AppState>, _admin: Admin, chrome: Chrome) -> AppResult<Template> {
+async fn show_page(state: &State<AppState>, _admin: Admin, chrome: Chrome) -> AppResult<Page> {
     Ok(render(
         &chrome,
         setup(state).await?,
@@ -162,7 +162,7 @@ async fn register_page(
     chrome: Chrome,
     client: ClientAddress,
     form: CsrfForm<PlatformForm>,
-) -> AppResult<Either<Flash<Redirect>, (Status, Template)>> {
+) -> AppResult<Either<Flash<Redirect>, (Status, Page)>> {
     let form = form.0;
     let input = PlatformInput {
         name: form.name.clone(),

@@ -1,9 +1,9 @@
 //! `/lti/deep-link`: the instructor's choice of activity, answered with a page whose form
 //! posts the signed `LtiDeepLinkingResponse` to the platform (a button, so no script needed).
 
+use crate::web::page::Page;
 use rocket::form::FromForm;
 use rocket::{Route, State, post, routes};
-use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use super::problem;
@@ -46,7 +46,7 @@ async fn send_choice(
     user: CurrentUser,
     chrome: Chrome,
     form: CsrfForm<ChoiceForm>,
-) -> AppResult<(rocket::http::Status, Template)> {
+) -> AppResult<(rocket::http::Status, Page)> {
     let form = form.0;
     match deep_linking::answer(
         &state.db,

@@ -3,13 +3,13 @@
 //! person in and opens the activity (or the deep-linking choice). `/lti/jwks` publishes the
 //! tool's keys. Every refusal is a page with a 4xx status and no session.
 
+use crate::web::page::Page as Rendered;
 use rocket::form::{Form, FromForm};
 use rocket::http::uri::Reference;
 use rocket::http::{Cookie, CookieJar, Status};
 use rocket::response::Redirect;
 use rocket::serde::json::Json;
 use rocket::{Either, Route, State, get, post, routes};
-use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use super::{framed_cookie, problem};
@@ -38,7 +38,7 @@ struct LoginForm {
     lti_deployment_id: Option<String>,
 }
 
-type Page = (Status, Template);
+type Page = (Status, Rendered);
 
 async fn login(
     state: &AppState,

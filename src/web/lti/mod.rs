@@ -9,9 +9,9 @@ mod admin;
 mod deep_link;
 mod launch;
 
+use crate::web::page::Page;
 use rocket::Route;
 use rocket::http::{Cookie, SameSite, Status};
-use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 pub use admin::ApiDoc;
@@ -49,7 +49,7 @@ struct ProblemView<'a> {
 }
 
 /// The page for a refused launch: what happened and what to do, with its 4xx status.
-pub(super) fn problem(chrome: &Chrome, failure: &Failure) -> (Status, Template) {
+pub(super) fn problem(chrome: &Chrome, failure: &Failure) -> (Status, Page) {
     let status = Status::from_code(failure.status).unwrap_or(Status::BadRequest);
     (
         status,

@@ -1,12 +1,12 @@
 //! `/manage/assignments/<id>`: a manager (or admin) moves an assignment's due date or removes
 //! it, on a page and in the JSON API. Assignments outside their scope are "not found".
 
+use crate::web::page::Page;
 use rocket::form::FromForm;
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
 use rocket::serde::json::{Json, json};
 use rocket::{Either, State, delete, get, patch, post};
-use rocket_dyn_templates::Template;
 use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
 
@@ -46,7 +46,7 @@ fn by<'a>(manager: &'a Manager, address: ClientAddress) -> ChangedBy<'a> {
     }
 }
 
-fn render(chrome: &Chrome, row: &AssignmentRow, errors: &FieldErrors, due_on: &str) -> Template {
+fn render(chrome: &Chrome, row: &AssignmentRow, errors: &FieldErrors, due_on: &str) -> Page {
     let title = if errors.is_empty() {
         "Change an assignment"
     } else {
@@ -70,7 +70,7 @@ pub async fn show_assignment(
     chrome: Chrome,
     state: &State<AppState>,
     id: i64,
-) -> AppResult<Template> {
+) -> AppResult<Page> {
     let row = assignment_list::one(&state.db, &manager.scope, id).await?;
     let due = row.due_on.to_string();
     Ok(render(&chrome, &row, &Vec::new(), &due))
@@ -84,7 +84,7 @@ pub async fn change_due(
     state: &State<AppState>,
     id: i64,
     form: CsrfForm<DueForm>,
-) -> AppResult<Either<Flash<Redirect>, (Status, Template)>> {
+) -> AppResult<Either<Flash<Redirect>, (Status, Page)>> {
     let changed =
         assignment_changes::change_due(&state.db, by(&manager, address), id, &form.0.due_on)
             .await?;

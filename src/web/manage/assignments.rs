@@ -2,12 +2,12 @@
 //! role or a team in it, or one person, with a due date. A manager may only assign within their
 //! own organisations and teams.
 
+use crate::web::page::Page;
 use rocket::form::FromForm;
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
 use rocket::serde::json::{Json, json};
 use rocket::{Either, State, get, post};
-use rocket_dyn_templates::Template;
 use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
 
@@ -93,7 +93,7 @@ fn render(
     page: AssignmentsPage,
     errors: FieldErrors,
     entered: Option<&AssignForm>,
-) -> Template {
+) -> Page {
     let modules: Vec<Choice> = page
         .modules
         .into_iter()
@@ -168,7 +168,7 @@ pub async fn list_assignments(
     manager: Manager,
     chrome: Chrome,
     state: &State<AppState>,
-) -> AppResult<Template> {
+) -> AppResult<Page> {
     let page = assignment_list::page(&state.db, &manager.scope).await?;
     Ok(render(&chrome, page, Vec::new(), None))
 }
@@ -180,7 +180,7 @@ pub async fn create_assignment(
     address: ClientAddress,
     state: &State<AppState>,
     form: CsrfForm<AssignForm>,
-) -> AppResult<Either<Flash<Redirect>, (Status, Template)>> {
+) -> AppResult<Either<Flash<Redirect>, (Status, Page)>> {
     let created = assignment_changes::create_from_page(
         &state.db,
         &manager.scope,

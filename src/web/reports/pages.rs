@@ -1,9 +1,9 @@
 //! The managers' report pages: the gap dashboard, a topic's every measure, trends and the
 //! completion view. Each handler parses the filters, calls one reports service and renders.
 
+use crate::web::page::Page;
 use rocket::http::Status;
 use rocket::{State, get};
-use rocket_dyn_templates::Template;
 use serde_json::json;
 
 use super::filters::{ReportFilters, scope_of};
@@ -88,7 +88,7 @@ async fn refuse(
     page: (&str, &str),
     filters: &ReportFilters,
     errors: FormErrors,
-) -> AppResult<(Status, Template)> {
+) -> AppResult<(Status, Page)> {
     let (action, heading) = page;
     let organisation = filters
         .organisation
@@ -131,7 +131,7 @@ pub async fn show_gaps(
     address: ClientAddress,
     state: &State<AppState>,
     filters: ReportFilters,
-) -> AppResult<(Status, Template)> {
+) -> AppResult<(Status, Page)> {
     let query = checked!(filters, state, manager, chrome, GAPS);
     let board = load_dashboard(state, &manager, address, &query).await?;
     let report = &board.report;
@@ -141,7 +141,7 @@ pub async fn show_gaps(
         .iter()
         .map(|p| json!({ "sentence": p.sentence, "people_affected": format!("{:.1}", p.people_affected) }))
         .collect();
-    let page = chrome.render(
+    let page = chrome.render_json(
         "reports/gaps",
         GAPS.1,
         json!({
@@ -176,7 +176,7 @@ pub async fn show_topic(
     state: &State<AppState>,
     slug: &str,
     filters: ReportFilters,
-) -> AppResult<(Status, Template)> {
+) -> AppResult<(Status, Page)> {
     let action = format!("/reports/topics/{slug}");
     let page = (action.as_str(), "Training gaps for a topic");
     let query = checked!(filters, state, manager, chrome, page);
@@ -233,7 +233,7 @@ pub async fn show_trends(
     address: ClientAddress,
     state: &State<AppState>,
     filters: ReportFilters,
-) -> AppResult<(Status, Template)> {
+) -> AppResult<(Status, Page)> {
     let query = checked!(filters, state, manager, chrome, TRENDS);
     let trends = load_trends(state, &manager, address, &query).await?;
     let topics: Vec<_> =
@@ -304,7 +304,7 @@ pub async fn show_completion(
     order: Option<&str>,
     page: Option<&str>,
     filters: ReportFilters,
-) -> AppResult<(Status, Template)> {
+) -> AppResult<(Status, Page)> {
     let query = checked!(filters, state, manager, chrome, COMPLETION);
     let list = ListParams {
         q: q.map(str::to_owned),
@@ -372,7 +372,7 @@ pub async fn show_framework(
     state: &State<AppState>,
     slug: &str,
     filters: ReportFilters,
-) -> AppResult<(Status, Template)> {
+) -> AppResult<(Status, Page)> {
     let action = format!("/reports/frameworks/{slug}");
     let page = (action.as_str(), "Training gaps by framework");
     let query = checked!(filters, state, manager, chrome, page);

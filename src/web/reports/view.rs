@@ -167,54 +167,59 @@ pub struct TopicView {
     href: String,
 }
 
-/// One cell of the dashboard grid: the view shows two of its figures (knowledge and gap) and
-/// links to the topic page at its row for the rest, so it carries only those (a national grid
-/// has hundreds of cells, each rendered twice).
+/// One cell of the dashboard grid. The page shows its two figures (knowledge and gap) twice,
+/// in the wide table and in the narrow-screen list, so they are written out as HTML once here
+/// rather than by a partial per cell and layout: a national grid has hundreds of cells, and
+/// those partials were half the page's rendering (docs/benchmarks.md). The knowledge links to
+/// the topic page at the cell's row for every other measure.
 #[derive(Debug, Serialize)]
 pub struct GridCellView {
     topic: String,
-    href: String,
-    suppressed: bool,
-    /// Shown, but no one in it (n = 0).
-    empty: bool,
-    hidden_text: String,
     heat: &'static str,
-    knowledge: String,
-    gap: String,
+    /// Escaped HTML: `*` with its reason for screen readers when suppressed, `–` when no one
+    /// is in it, else the knowledge (linked) and the gap.
+    figures: String,
+    /// The gap as shown, when the cell is shown and someone is in it (for the row's summary).
+    #[serde(skip)]
+    shown_gap: Option<String>,
 }
 
 impl GridCellView {
-    fn new(cell: &Cell, topic: &str, href: String, min_cell_size: u32) -> Self {
-        let (suppressed, empty, hidden_text, heat, knowledge, gap) = match cell.measures() {
-            Some(m) => (
-                false,
-                m.n == 0,
-                String::new(),
+    fn new(cell: &Cell, topic: &str, href: &str, min_cell_size: u32) -> Self {
+        use rocket_dyn_templates::handlebars::html_escape as escape;
+        let (heat, figures, shown_gap) = match cell.measures() {
+            Some(m) if m.n == 0 => (
                 heat(m.priority),
-                fixed(m.knowledge, 0),
-                fixed(m.gap, 0),
+                format!(
+                    "{NONE}<span class=\"nhsuk-u-visually-hidden\"> no answers published</span>"
+                ),
+                None,
             ),
-            None => {
-                let s = "*".to_owned();
-                (
-                    true,
-                    false,
-                    hidden_text(min_cell_size),
-                    "app-suppressed",
-                    s.clone(),
-                    s,
-                )
+            Some(m) => {
+                let gap = fixed(m.gap, 0);
+                let figures = format!(
+                    "<a href=\"{}\">{}%<span class=\"nhsuk-u-visually-hidden\"> knowledge of {}: every measure</span></a> <span class=\"app-gap-grid__gap\">gap {}</span>",
+                    escape(href),
+                    escape(&fixed(m.knowledge, 0)),
+                    escape(topic),
+                    escape(&gap),
+                );
+                (heat(m.priority), figures, Some(gap))
             }
+            None => (
+                "app-suppressed",
+                format!(
+                    "*<span class=\"nhsuk-u-visually-hidden\"> {}</span>",
+                    escape(&hidden_text(min_cell_size))
+                ),
+                None,
+            ),
         };
         Self {
             topic: topic.to_owned(),
-            href,
-            suppressed,
-            empty,
-            hidden_text,
             heat,
-            knowledge,
-            gap,
+            figures,
+            shown_gap,
         }
     }
 }
@@ -286,10 +291,13 @@ pub fn topics(topics: &[TopicColumn], filters: &ReportFilters) -> Vec<TopicView>
 }
 
 fn gaps_in_words(cells: &[GridCellView]) -> String {
-    let shown: Vec<_> = cells.iter().filter(|c| !c.suppressed && !c.empty).collect();
+    let shown: Vec<&str> = cells
+        .iter()
+        .filter_map(|c| c.shown_gap.as_deref())
+        .collect();
     let below = shown
         .iter()
-        .filter(|c| !matches!(c.gap.as_str(), "0" | NONE))
+        .filter(|gap| !matches!(**gap, "0" | NONE))
         .count();
     match (shown.len(), below) {
         (0, _) => "no answers published".to_owned(),
@@ -325,7 +333,7 @@ pub fn row(
         .zip(topic_links)
         .map(|(c, topic)| {
             let href = format!("{}#{at}", topic.href);
-            GridCellView::new(c, &topic.name, href, min_cell_size)
+            GridCellView::new(c, &topic.name, &href, min_cell_size)
         })
         .collect();
     RowView {
@@ -538,4 +546,52 @@ pub fn filters_in_words(choices: &Choices, filters: &ReportFilters) -> String {
         months,
     ]
     .join("; ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::measures::CellSums;
+    use crate::reports::gaps::Star;
+
+    fn shown(n: u64, knowledge: f64, gap: f64) -> Cell {
+        let mut m = CellMeasures::from_sums(&CellSums::default());
+        m.n = n;
+        m.knowledge = Some(knowledge);
+        m.gap = Some(gap);
+        m.priority = Some(gap * 5.0 / 7.0);
+        Cell::Shown(Box::new(m))
+    }
+
+    #[test]
+    fn a_cells_figures_are_escaped_html_and_its_gap_counts_in_the_rows_summary() {
+        let cell = GridCellView::new(
+            &shown(12, 41.6, 8.4),
+            "<Risk> & \"family\"",
+            "/reports/topics/risk?a=1&b=2#role-3",
+            8,
+        );
+        assert_eq!(
+            cell.figures,
+            "<a href=\"/reports/topics/risk?a&#x3D;1&amp;b&#x3D;2#role-3\">42%<span \
+             class=\"nhsuk-u-visually-hidden\"> knowledge of &lt;Risk&gt; &amp; &quot;family&quot;: \
+             every measure</span></a> <span class=\"app-gap-grid__gap\">gap 8</span>"
+        );
+        assert_eq!(cell.heat, "app-heat-2");
+
+        let hidden = GridCellView::new(&Cell::Suppressed(Star), "Risk", "/x", 8);
+        assert_eq!(hidden.heat, "app-suppressed");
+        assert!(hidden.figures.starts_with(
+            "*<span class=\"nhsuk-u-visually-hidden\"> suppressed: fewer than 8 people"
+        ));
+        let empty = GridCellView::new(&shown(0, 0.0, 0.0), "Risk", "/x", 8);
+        assert!(empty.figures.starts_with("–<span"));
+
+        let level = GridCellView::new(&shown(9, 70.0, 0.0), "Risk", "/x", 8);
+        assert_eq!(gaps_in_words(&[hidden, empty]), "no answers published");
+        assert_eq!(gaps_in_words(&[level]), "no topic below target");
+        let below = GridCellView::new(&shown(9, 40.0, 12.0), "Risk", "/x", 8);
+        let level = GridCellView::new(&shown(9, 70.0, 0.0), "Risk", "/x", 8);
+        assert_eq!(gaps_in_words(&[below, level]), "1 topic below target");
+    }
 }
