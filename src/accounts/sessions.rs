@@ -2,9 +2,10 @@
 //! SHA-256, with the session's CSRF token and its idle and absolute expiry.
 
 use chrono::{Duration, Utc};
+use sea_orm::sea_query::{Alias, Expr};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, JoinType,
-    QueryFilter, QuerySelect, RelationDef, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, IntoActiveModel,
+    JoinType, QueryFilter, QuerySelect, QueryTrait, RelationDef, Set,
 };
 
 use super::token;
@@ -102,15 +103,22 @@ pub async fn find(
         return Ok(None);
     }
     let id_hash = token::digest(id);
-    // The session and its person in one statement: every signed-in request starts here.
-    let Some((row, person)) = session::Entity::find_by_id(id_hash.clone())
+    // The session, its person and whether they manage anything in one statement: every
+    // signed-in request starts here, and most people manage nothing, so for them this is the
+    // only read.
+    let mut select = session::Entity::find_by_id(id_hash.clone())
         .select_also(user::Entity)
-        .join(JoinType::LeftJoin, person_of_session())
-        .one(db)
-        .await?
-    else {
+        .join(JoinType::LeftJoin, person_of_session());
+    QuerySelect::query(&mut select).expr_as(
+        users::manages_anything(Expr::col((session::Entity, session::Column::UserId))),
+        Alias::new("manages"),
+    );
+    let Some(found) = db.query_one(QueryTrait::as_query(&select)).await? else {
         return Ok(None);
     };
+    let row = session::Model::from_query_result(&found, "A_")?;
+    let person = user::Model::from_query_result_optional(&found, "B_")?;
+    let manages = found.try_get::<i32>("", "manages")? != 0;
     let now = Utc::now();
     let idle_limit = Duration::minutes(i64::from(config.session_idle_minutes));
     if row.expires_at <= now || row.last_seen_at + idle_limit <= now {
@@ -120,7 +128,11 @@ pub async fn find(
     let Some(person) = person else {
         return Ok(None);
     };
-    let mut account = users::account_of(db, person).await?;
+    let mut account = if manages {
+        users::account_of(db, person).await?
+    } else {
+        users::account_managing_nothing(person)
+    };
     let launched = row.lti_view.is_some();
     match row.lti_view.as_deref() {
         None => {}

@@ -154,6 +154,41 @@ pub async fn account_of(db: &impl ConnectionTrait, row: user::Model) -> AppResul
     Ok(to_account(row, organisations, teams))
 }
 
+/// The account of the person `row`, known to manage no organisation or team
+/// ([`manages_anything`] was 0).
+pub fn account_managing_nothing(row: user::Model) -> Account {
+    to_account(row, Vec::new(), Vec::new())
+}
+
+/// 1 when the person `user_id` (a column or value) manages an organisation or a team, else 0:
+/// an integer on both databases, to add to a query that reads the person anyway.
+pub fn manages_anything(user_id: Expr) -> Expr {
+    let organisation = Query::select()
+        .expr(Expr::val(1))
+        .from(manager_scope::Entity)
+        .and_where(
+            Expr::col((manager_scope::Entity, manager_scope::Column::UserId)).eq(user_id.clone()),
+        )
+        .take();
+    let team = Query::select()
+        .expr(Expr::val(1))
+        .from(manager_team_scope::Entity)
+        .and_where(
+            Expr::col((
+                manager_team_scope::Entity,
+                manager_team_scope::Column::UserId,
+            ))
+            .eq(user_id),
+        )
+        .take();
+    Expr::case(
+        Expr::exists(organisation).or(Expr::exists(team)),
+        Expr::val(1),
+    )
+    .finally(Expr::val(0))
+    .into()
+}
+
 /// The user row for `email`, if any (for sign-in and reset, which must not reveal the answer).
 pub async fn find_by_email(
     db: &impl ConnectionTrait,
