@@ -125,43 +125,44 @@ async fn range(db: &impl ConnectionTrait, submitted: Vec<attempt::Model>) -> App
         .filter(|a| counted.contains(&a.id))
         .map(|a| a.id)
         .collect();
+    // The four reads are independent: on a pool they run side by side on their own
+    // connections, so the database works on one while the rows of another are decoded (in a
+    // transaction they simply take turns).
+    let (item_rows, kept_rows, response_rows, rating_rows) = tokio::try_join!(
+        attempt_item::Entity::find()
+            .filter(attempt_item::Column::AttemptId.is_in(ids.clone()))
+            .order_by_asc(attempt_item::Column::AttemptId)
+            .order_by_asc(attempt_item::Column::Position)
+            .all(db),
+        attempt_topic_score::Entity::find()
+            .filter(attempt_topic_score::Column::AttemptId.is_in(ids.clone()))
+            .all(db),
+        response::Entity::find()
+            .filter(response::Column::AttemptId.is_in(ids.clone()))
+            .order_by_asc(response::Column::AttemptId)
+            .order_by_asc(response::Column::ItemVersionId)
+            .all(db),
+        topic_rating::Entity::find()
+            .filter(topic_rating::Column::AttemptId.is_in(ids))
+            .all(db),
+    )?;
     let mut items: HashMap<i64, Vec<(i64, i64)>> = HashMap::new();
-    for row in attempt_item::Entity::find()
-        .filter(attempt_item::Column::AttemptId.is_in(ids.clone()))
-        .order_by_asc(attempt_item::Column::AttemptId)
-        .order_by_asc(attempt_item::Column::Position)
-        .all(db)
-        .await?
-    {
+    for row in item_rows {
         items
             .entry(row.attempt_id)
             .or_default()
             .push((row.item_version_id, row.topic_id));
     }
     let mut kept: HashMap<i64, Vec<attempt_topic_score::Model>> = HashMap::new();
-    for row in attempt_topic_score::Entity::find()
-        .filter(attempt_topic_score::Column::AttemptId.is_in(ids.clone()))
-        .all(db)
-        .await?
-    {
+    for row in kept_rows {
         kept.entry(row.attempt_id).or_default().push(row);
     }
     let mut responses: HashMap<i64, Vec<response::Model>> = HashMap::new();
-    for row in response::Entity::find()
-        .filter(response::Column::AttemptId.is_in(ids.clone()))
-        .order_by_asc(response::Column::AttemptId)
-        .order_by_asc(response::Column::ItemVersionId)
-        .all(db)
-        .await?
-    {
+    for row in response_rows {
         responses.entry(row.attempt_id).or_default().push(row);
     }
     let mut ratings: HashMap<i64, HashMap<i64, i16>> = HashMap::new();
-    for row in topic_rating::Entity::find()
-        .filter(topic_rating::Column::AttemptId.is_in(ids))
-        .all(db)
-        .await?
-    {
+    for row in rating_rows {
         ratings
             .entry(row.attempt_id)
             .or_default()

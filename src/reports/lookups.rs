@@ -18,38 +18,44 @@ pub struct Lookups {
     pub targets: HashMap<(i64, i64), (f64, f64)>,
 }
 
+/// Role targets keyed by (job role, topic): (required level 0–100, importance 1–7).
+pub fn keyed_targets(rows: Vec<role_target::Model>) -> HashMap<(i64, i64), (f64, f64)> {
+    rows.into_iter()
+        .map(|t| {
+            let value = (f64::from(t.required_level), f64::from(t.importance));
+            ((t.job_role_id, t.topic_id), value)
+        })
+        .collect()
+}
+
 impl Lookups {
+    /// The five tables are read side by side (each on its own pooled connection; in a
+    /// transaction they take turns): a report page waits for one round trip, not five.
     pub async fn load(db: &impl ConnectionTrait) -> AppResult<Self> {
-        let targets = role_target::Entity::find()
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|t| {
-                let value = (f64::from(t.required_level), f64::from(t.importance));
-                ((t.job_role_id, t.topic_id), value)
-            })
-            .collect();
-        Ok(Self {
-            topics: topic::Entity::find()
+        let (targets, topics, staff_groups, job_roles, organisations) = tokio::try_join!(
+            role_target::Entity::find().all(db),
+            topic::Entity::find()
                 .order_by_asc(topic::Column::Position)
                 .order_by_asc(topic::Column::Id)
-                .all(db)
-                .await?,
-            staff_groups: staff_group::Entity::find()
+                .all(db),
+            staff_group::Entity::find()
                 .order_by_asc(staff_group::Column::Position)
                 .order_by_asc(staff_group::Column::Id)
-                .all(db)
-                .await?,
-            job_roles: job_role::Entity::find()
+                .all(db),
+            job_role::Entity::find()
                 .order_by_asc(job_role::Column::Position)
                 .order_by_asc(job_role::Column::Id)
-                .all(db)
-                .await?,
-            organisations: organisation::Entity::find()
+                .all(db),
+            organisation::Entity::find()
                 .order_by_asc(organisation::Column::Code)
-                .all(db)
-                .await?,
-            targets,
+                .all(db),
+        )?;
+        Ok(Self {
+            topics,
+            staff_groups,
+            job_roles,
+            organisations,
+            targets: keyed_targets(targets),
         })
     }
 

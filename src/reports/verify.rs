@@ -16,6 +16,7 @@ use std::fmt;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use super::counted::{Ranges, Sitting};
+use super::lookups::keyed_targets;
 use super::verify_items::ItemContributions;
 use crate::aggregates::read::{self, KeyedRows, without_period};
 use crate::aggregates::{CellKey, Period, Table, stored_values};
@@ -147,17 +148,8 @@ pub(super) struct Against {
 
 impl Against {
     pub(super) async fn load(db: &impl ConnectionTrait) -> AppResult<Self> {
-        let targets = role_target::Entity::find()
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|t| {
-                let value = (f64::from(t.required_level), f64::from(t.importance));
-                ((t.job_role_id, t.topic_id), value)
-            })
-            .collect();
         Ok(Self {
-            targets,
+            targets: keyed_targets(role_target::Entity::find().all(db).await?),
             done: done_topics(db).await?,
             calibrated: all_pairs(db).await?,
         })
