@@ -14,7 +14,7 @@ use rand::{Rng, SeedableRng};
 use sea_orm::ActiveValue::{NotSet, Set};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
-    QueryFilter, QueryOrder,
+    QueryFilter, QueryOrder, TransactionTrait,
 };
 use tokio::task::JoinHandle;
 
@@ -520,7 +520,13 @@ pub async fn seed(db: &DatabaseConnection, spec: &SeedSpec) -> AppResult<SeedSum
         // Statistics for what was just loaded, as after any bulk load: until autovacuum got
         // round to it, PostgreSQL planned a submit's reads as if the tables were empty and a
         // submit took half a second on 1.5 million staff (docs/benchmarks.md).
-        db.execute_unprepared("ANALYZE").await?;
+        // Not subject to the service's statement timeout, which the pool sets for requests:
+        // at 1.5 million staff on a busy machine ANALYZE can take longer.
+        let txn = db.begin().await?;
+        txn.execute_unprepared("SET LOCAL statement_timeout = 0")
+            .await?;
+        txn.execute_unprepared("ANALYZE").await?;
+        txn.commit().await?;
     }
     Ok(summary)
 }
