@@ -83,6 +83,7 @@ async fn open(
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
                 .busy_timeout(statement_timeout.unwrap_or(Duration::from_secs(10)))
+                .row_buffer_size(SQLITE_ROW_BUFFER)
         });
     } else if let Some(limit) = statement_timeout {
         let millis = limit.as_millis().to_string();
@@ -146,6 +147,12 @@ pub fn is_unavailable(error: &DbErr) -> bool {
         _ => false,
     }
 }
+
+/// Rows SQLite's worker thread may hand over before it waits for the request to take them.
+/// sqlx's default of 50 made a gap grid of a few hundred cells wait on the request several
+/// times per query, each a thread switch (docs/benchmarks.md); reports read at most a few
+/// thousand rows per query, so this bounds memory all the same.
+const SQLITE_ROW_BUFFER: usize = 4096;
 
 const SQLITE_BUSY: i32 = 5;
 const SQLITE_LOCKED: i32 = 6;
