@@ -5,12 +5,13 @@ use std::time::Duration;
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::sqlx;
 use sea_orm::sqlx::sqlite::{SqliteError, SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{
-    ConnectOptions, Database, DatabaseConnection, DbErr, RuntimeErr, SqliteTransactionMode,
-    TransactionOptions, TransactionTrait,
-};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr, RuntimeErr};
 
 use crate::config::{AppConfig, DatabaseKind};
+
+mod write;
+
+pub use write::{Write, begin_write};
 
 /// Why the database could not be used at start; displays as one line.
 #[derive(Debug, thiserror::Error)]
@@ -82,7 +83,7 @@ async fn open(
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
-                .busy_timeout(statement_timeout.unwrap_or(Duration::from_secs(10)))
+                .busy_timeout(sqlite_busy_timeout(statement_timeout))
                 .row_buffer_size(SQLITE_ROW_BUFFER)
         });
     } else if let Some(limit) = statement_timeout {
@@ -91,24 +92,25 @@ async fn open(
             opts.options([("statement_timeout", millis.as_str())])
         });
     }
-    Database::connect(options)
+    let db = Database::connect(options)
         .await
         .map_err(|source| DbStartError::Connect {
             url: url.to_string(),
             source,
-        })
+        })?;
+    if url.kind() == DatabaseKind::Sqlite {
+        let options = db.get_sqlite_connection_pool().connect_options();
+        write::set_wait(
+            options.get_filename(),
+            sqlite_busy_timeout(statement_timeout),
+        );
+    }
+    Ok(db)
 }
 
-/// Starts a transaction that will write. On SQLite it takes the write lock at once (`BEGIN
-/// IMMEDIATE`), waiting up to the busy timeout for it: a deferred transaction that reads first
-/// fails at once with "database is locked" when it comes to write after another writer has
-/// committed, however long the busy timeout. PostgreSQL ignores the mode.
-pub async fn begin_write<C: TransactionTrait>(db: &C) -> Result<C::Transaction, DbErr> {
-    db.begin_with_options(TransactionOptions {
-        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-        ..TransactionOptions::default()
-    })
-    .await
+/// How long SQLite waits for its write lock (and a writer here for its turn).
+fn sqlite_busy_timeout(statement_timeout: Option<Duration>) -> Duration {
+    statement_timeout.unwrap_or(Duration::from_secs(10))
 }
 
 /// Applies every pending migration.
@@ -175,7 +177,7 @@ const QUERY_CANCELED: &str = "57014";
 mod tests {
     use std::sync::Arc;
 
-    use sea_orm::{ConnAcquireErr, ConnectionTrait};
+    use sea_orm::{ConnAcquireErr, ConnectionTrait, TransactionTrait};
 
     use super::*;
 

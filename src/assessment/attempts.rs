@@ -709,7 +709,7 @@ async fn submit_locked(
 /// stored result instead.
 async fn finish(
     db: &DatabaseConnection,
-    txn: sea_orm::DatabaseTransaction,
+    txn: crate::db::Write,
     plan: submit_plan::SubmitPlan,
     xapi: Option<Recording<'_>>,
     user_id: PersonId,

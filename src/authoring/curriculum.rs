@@ -6,8 +6,7 @@ use std::collections::HashMap;
 use chrono::{NaiveDate, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionSession,
-    TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
 };
 use serde::Serialize;
 
@@ -63,7 +62,7 @@ pub async fn blueprint(db: &impl ConnectionTrait) -> AppResult<Vec<BlueprintRow>
 /// 0 leaves a topic out. Topics not named keep their count.
 #[tracing::instrument(skip(db))]
 pub async fn set_blueprint(
-    db: &(impl ConnectionTrait + TransactionTrait),
+    db: &DatabaseConnection,
     actor: Option<PersonId>,
     counts: &[(String, i32)],
 ) -> AppResult<Vec<BlueprintRow>> {
@@ -132,7 +131,7 @@ pub async fn set_blueprint(
 /// drafts may be added and are drawn once published.
 #[tracing::instrument(skip(db))]
 pub async fn set_assessment_items(
-    db: &(impl ConnectionTrait + TransactionTrait),
+    db: &DatabaseConnection,
     actor: Option<PersonId>,
     assessment_slug: &str,
     uids: &[String],
@@ -195,7 +194,7 @@ pub async fn set_assessment_items(
 
 /// Replaces a module quiz's questions.
 pub async fn set_quiz_items(
-    db: &(impl ConnectionTrait + TransactionTrait),
+    db: &DatabaseConnection,
     actor: Option<PersonId>,
     module_slug: &str,
     uids: &[String],

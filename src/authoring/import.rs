@@ -8,9 +8,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionSession, TransactionTrait,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use serde::Serialize;
 
 use super::check::import_problems;
@@ -352,7 +350,7 @@ pub async fn preview_import(
 /// draft either way. Questions without `[id:]` get a stable `imp-...` id.
 #[tracing::instrument(skip(db, source))]
 pub async fn apply_import(
-    db: &(impl ConnectionTrait + TransactionTrait),
+    db: &DatabaseConnection,
     actor: Option<PersonId>,
     source: &str,
     file_name: &str,

@@ -4,8 +4,8 @@
 use crate::audit::action;
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, TransactionSession, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
 };
 use serde::Serialize;
 use serde_json::json;
@@ -152,7 +152,7 @@ pub(super) async fn insert_item(
 /// is made from the topic and the question's name.
 #[tracing::instrument(skip(db, question))]
 pub async fn create_item(
-    db: &(impl ConnectionTrait + TransactionTrait),
+    db: &DatabaseConnection,
     actor: Option<PersonId>,
     topic_slug: &str,
     uid: Option<&str>,
@@ -317,7 +317,7 @@ pub(super) async fn save_question(
 /// Changes an item's question (wording, answers, feedback, explanation, tags).
 #[tracing::instrument(skip(db, question))]
 pub async fn edit_item(
-    db: &(impl ConnectionTrait + TransactionTrait),
+    db: &DatabaseConnection,
     actor: Option<PersonId>,
     item_id: i64,
     question: &Question,

@@ -7,8 +7,8 @@ use std::collections::HashMap;
 
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, TransactionSession, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
 };
 use serde::{Deserialize, Serialize};
 
@@ -320,7 +320,7 @@ async fn quiz_of(
 /// Creates a draft module (learners see it once published) with an empty quiz.
 #[tracing::instrument(skip(db, draft))]
 pub async fn create_module(
-    db: &(impl ConnectionTrait + TransactionTrait),
+    db: &DatabaseConnection,
     actor: Option<PersonId>,
     slug: &str,
     draft: &ModuleDraft,
@@ -376,7 +376,7 @@ pub async fn create_module(
 /// Saves a trainer's change as a new version (nothing when nothing changed).
 #[tracing::instrument(skip(db, draft))]
 pub async fn edit_module(
-    db: &(impl ConnectionTrait + TransactionTrait),
+    db: &DatabaseConnection,
     actor: Option<PersonId>,
     slug: &str,
     draft: &ModuleDraft,

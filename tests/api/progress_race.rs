@@ -15,10 +15,7 @@ use genomics_training::assessment::attempts;
 use genomics_training::db;
 use genomics_training::entities::module_progress;
 use genomics_training::learning::modules;
-use sea_orm::{
-    ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend, EntityTrait,
-    Statement,
-};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection, DbBackend, EntityTrait, Statement};
 
 use crate::assessment_flow::create_learner;
 use crate::helpers::{TestApp, assert_aggregates_consistent, spawn_app};
@@ -28,7 +25,7 @@ const MODULE: &str = "data-protection-sharing";
 
 /// Runs `second` against the app while `first` (already written, uncommitted) stays open, and
 /// commits `first` once `second` waits on it; on SQLite commits `first` beforehand.
-async fn race<T>(app: &TestApp, first: DatabaseTransaction, second: impl Future<Output = T>) -> T {
+async fn race<T>(app: &TestApp, first: db::Write, second: impl Future<Output = T>) -> T {
     if app.db().get_database_backend() != DbBackend::Postgres {
         first.commit().await.expect("commit the first writer");
         return second.await;
