@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+    EntityTrait, QueryFilter, QueryOrder,
 };
 use serde::{Deserialize, Serialize};
 
@@ -153,7 +153,7 @@ pub async fn add(
     new: &NewJobTitle,
     by: MappedBy,
 ) -> AppResult<Result<JobTitle, MappingProblems>> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let mut problems = MappingProblems::new();
     let title = new.title.split_whitespace().collect::<Vec<_>>().join(" ");
     let key = title_key(&title);
@@ -265,7 +265,7 @@ pub struct Removed {
 
 /// Removes a mapping; people already imported keep the job role they were given.
 pub async fn remove(db: &DatabaseConnection, id: i64, by: MappedBy) -> AppResult<Removed> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let row = mapping::Entity::find_by_id(id)
         .one(&txn)
         .await?

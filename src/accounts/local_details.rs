@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    QueryOrder, Set,
 };
 use serde::Serialize;
 use validator::{Validate, ValidationError};
@@ -336,7 +336,7 @@ pub async fn save(
     by: ChangedBy,
 ) -> AppResult<Vec<LocalKey>> {
     let organisation_id = organisation_id.get();
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let db = &txn;
     let organisation = organisation_row(db, organisation_id).await?;
     let rows = stored(db, organisation_id).await?;

@@ -19,7 +19,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use sea_orm::sea_query::{Alias, Condition, Expr, Query, SelectStatement, UpdateStatement};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    DbBackend, EntityTrait, ExprTrait, QueryFilter, QueryResult, QuerySelect, TransactionTrait,
+    DbBackend, EntityTrait, ExprTrait, QueryFilter, QueryResult, QuerySelect,
 };
 
 use super::increments::{Increments, Key};
@@ -545,7 +545,7 @@ fn settled(group: &Group) -> UpdateStatement {
 /// aggregates ([`rebuild`]), in one transaction. Run at start, before requests are taken;
 /// several instances starting at once on PostgreSQL wait for each other.
 pub async fn prepare(db: &DatabaseConnection, min_cell_size: u32) -> AppResult<bool> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     if txn.get_database_backend() == DbBackend::Postgres {
         txn.execute_unprepared("LOCK TABLE publication_state IN EXCLUSIVE MODE")
             .await?;

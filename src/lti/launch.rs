@@ -10,7 +10,7 @@
 //! tool handles; `sub` and the claims the message type needs are present.
 
 use chrono::{Duration, Utc};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 
 use super::claims::{self, LaunchClaims};
 use super::{LtiError, PlatformKeys, deep_linking, people, platforms, refuse};
@@ -467,7 +467,7 @@ async fn sign_in(
             "Only a course's instructors can choose which Genomics training activity a link opens.",
         ));
     }
-    let txn = ctx.db.begin().await?;
+    let txn = crate::db::begin_write(ctx.db).await?;
     let (person, newly) = people::resolve(&txn, claims, &subject).await?;
     let view = if teaches && person.is_trainer {
         LaunchView::Trainer

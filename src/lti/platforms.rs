@@ -4,7 +4,7 @@
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    QueryOrder, Set,
 };
 use serde::{Deserialize, Serialize};
 
@@ -179,7 +179,7 @@ pub async fn register(
     by: Actor,
 ) -> AppResult<Platform> {
     let NewPlatform(input) = platform;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let existing = lti_platform::Entity::find()
         .filter(lti_platform::Column::Issuer.eq(input.issuer.as_str()))
         .filter(lti_platform::Column::ClientId.eq(input.client_id.as_str()))

@@ -11,9 +11,7 @@
 
 use std::collections::HashMap;
 
-use sea_orm::{
-    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, TransactionTrait,
-};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend};
 use serde::Serialize;
 
 use super::counted::Ranges;
@@ -51,7 +49,7 @@ pub async fn rescore(db: &DatabaseConnection) -> AppResult<(Rescored, Option<Reb
 
 /// [`rebuild_from_raw`] in a transaction of its own.
 pub async fn rebuild(db: &DatabaseConnection) -> AppResult<Rebuilt> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let rebuilt = rebuild_from_raw(&txn).await?;
     txn.commit().await?;
     Ok(rebuilt)

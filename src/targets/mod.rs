@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+    EntityTrait, QueryFilter, QueryOrder,
 };
 use serde::Serialize;
 
@@ -192,7 +192,7 @@ pub async fn save(
     entries: &HashMap<String, RawTarget>,
     by: ChangedBy,
 ) -> AppResult<Result<Saved, TargetProblems>> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let role = role_by_slug(&txn, job_role).await?;
     let topics = current_topics(&txn).await?;
     let stored = stored(&txn, role.id).await?;
