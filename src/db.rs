@@ -11,7 +11,7 @@ use crate::config::{AppConfig, DatabaseKind};
 
 mod write;
 
-pub use write::{Write, begin_write};
+pub use write::{Write, begin_write, on_writer_thread};
 
 /// Why the database could not be used at start; displays as one line.
 #[derive(Debug, thiserror::Error)]
@@ -78,6 +78,11 @@ async fn open(
                 source,
             })?;
         }
+        // A pooled connection is a file handle on this machine that cannot go stale, so it is
+        // not pinged on every checkout (sqlx's default): on SQLite that ping is one more round
+        // trip to the connection's thread before each statement outside a transaction and at
+        // the start of each transaction (docs/benchmarks.md).
+        options.test_before_acquire(false);
         options.map_sqlx_sqlite_opts(move |opts| {
             opts.create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
@@ -177,7 +182,7 @@ const QUERY_CANCELED: &str = "57014";
 mod tests {
     use std::sync::Arc;
 
-    use sea_orm::{ConnAcquireErr, ConnectionTrait, TransactionTrait};
+    use sea_orm::{ConnAcquireErr, ConnectionTrait, DbBackend, Statement, TransactionTrait};
 
     use super::*;
 
@@ -223,6 +228,41 @@ mod tests {
         Database::connect(options).await.ok()
     }
 
+    #[tokio::test]
+    async fn sqlite_writers_leave_checkpoints_to_after_their_turns() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("log.db");
+        let db = sqlite(&path, 1_000).await.unwrap();
+        db.execute_unprepared("CREATE TABLE t (x INTEGER)")
+            .await
+            .unwrap();
+        let write = begin_write(&db).await.unwrap();
+        let pragma = Statement::from_string(DbBackend::Sqlite, "PRAGMA wal_autocheckpoint");
+        let row = write.query_one_raw(pragma).await.unwrap().unwrap();
+        let limit: i64 = row.try_get_by_index(0).unwrap();
+        assert_eq!(
+            limit, 10_000,
+            "the writer connection does not checkpoint in its commits"
+        );
+        write.commit().await.unwrap();
+        // The table's pages are only in the log until a checkpoint copies them to the file.
+        let before = std::fs::metadata(&path).unwrap().len();
+        for x in 1..32 {
+            let write = begin_write(&db).await.unwrap();
+            let insert = format!("INSERT INTO t VALUES ({x})");
+            write.execute_unprepared(&insert).await.unwrap();
+            write.commit().await.unwrap();
+        }
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while std::fs::metadata(&path).unwrap().len() <= before {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no checkpoint after 32 commits"
+            );
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
     /// `.cargo/config.toml` builds SQLite with the query planner stability guarantee, so a
     /// statement with a bound LIMIT is not planned again on every run (docs/benchmarks.md).
     #[tokio::test]
@@ -234,8 +274,8 @@ mod tests {
             panic!("cannot open a database");
         };
         let found = db
-            .query_one_raw(sea_orm::Statement::from_string(
-                sea_orm::DbBackend::Sqlite,
+            .query_one_raw(Statement::from_string(
+                DbBackend::Sqlite,
                 "SELECT 1 FROM pragma_compile_options WHERE compile_options = 'ENABLE_QPSG'",
             ))
             .await;

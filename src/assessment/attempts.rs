@@ -496,17 +496,34 @@ pub async fn save_drawn(
             }
         }
     }
+    let (writer, attempt_id, user_id) = (db.clone(), attempt.id, attempt.user_id);
+    crate::db::on_writer_thread(db, async move {
+        write_saved(&writer, user_id, attempt_id, rated, answered).await
+    })
+    .await?;
+    Ok(problems)
+}
+
+/// Writes checked ratings and answers, replacing earlier ones for the same topics and
+/// questions, if the attempt is still open.
+async fn write_saved(
+    db: &DatabaseConnection,
+    user_id: i64,
+    attempt_id: i64,
+    rated: BTreeMap<i64, i16>,
+    answered: BTreeMap<i64, response::ActiveModel>,
+) -> AppResult<()> {
     let txn = crate::db::begin_write(db).await?;
-    ensure_open(&owned_attempt(&txn, attempt.user_id.into(), attempt.id.into()).await?)?;
+    ensure_open(&owned_attempt(&txn, user_id.into(), attempt_id.into()).await?)?;
     if !rated.is_empty() {
         topic_rating::Entity::delete_many()
-            .filter(topic_rating::Column::AttemptId.eq(attempt.id))
+            .filter(topic_rating::Column::AttemptId.eq(attempt_id))
             .filter(topic_rating::Column::TopicId.is_in(rated.keys().copied()))
             .exec(&txn)
             .await?;
         topic_rating::Entity::insert_many(rated.into_iter().map(|(topic_id, rating)| {
             topic_rating::ActiveModel {
-                attempt_id: Set(attempt.id),
+                attempt_id: Set(attempt_id),
                 topic_id: Set(topic_id),
                 rating: Set(rating),
             }
@@ -516,7 +533,7 @@ pub async fn save_drawn(
     }
     if !answered.is_empty() {
         response::Entity::delete_many()
-            .filter(response::Column::AttemptId.eq(attempt.id))
+            .filter(response::Column::AttemptId.eq(attempt_id))
             .filter(response::Column::ItemVersionId.is_in(answered.keys().copied()))
             .exec(&txn)
             .await?;
@@ -525,7 +542,7 @@ pub async fn save_drawn(
             .await?;
     }
     txn.commit().await?;
-    Ok(problems)
+    Ok(())
 }
 
 /// The stored row (id not yet given) for one checked answer.
@@ -675,15 +692,24 @@ async fn submit_scored_at(
         return Ok((attempt, None));
     }
     let plan = plan_at(db, attempt, at).await?;
-    let txn = crate::db::begin_write(db).await?;
-    // Whether this attempt is the one reports count depends on the learner's other attempts,
-    // so one learner's submits take turns, whichever instance serves them.
-    lock_learner(&txn, user_id).await?;
-    if !submit_plan::unchanged(&txn, &plan).await? {
-        txn.rollback().await?;
-        return submit_locked(db, xapi, user_id, attempt_id, at).await;
-    }
-    finish(db, txn, plan, xapi, user_id, attempt_id).await
+    let recording = xapi.map(|r| (r.home.to_owned(), r.actor));
+    let writer = db.clone();
+    crate::db::on_writer_thread(db, async move {
+        let xapi = recording.as_ref().map(|(home, actor)| Recording {
+            home,
+            actor: *actor,
+        });
+        let txn = crate::db::begin_write(&writer).await?;
+        // Whether this attempt is the one reports count depends on the learner's other
+        // attempts, so one learner's submits take turns, whichever instance serves them.
+        lock_learner(&txn, user_id).await?;
+        if !submit_plan::unchanged(&txn, &plan).await? {
+            txn.rollback().await?;
+            return submit_locked(&writer, xapi, user_id, attempt_id, at).await;
+        }
+        finish(&writer, txn, plan, xapi, user_id, attempt_id).await
+    })
+    .await
 }
 
 /// The submit with every read under the lock, for when the attempt changed while it was
