@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 
 use sea_orm::sea_query::{Alias, Expr, InsertStatement, OnConflict, Query, SimpleExpr};
-use sea_orm::{ConnectionTrait, ExprTrait};
+use sea_orm::{ConnectionTrait, DbBackend, ExprTrait, Statement};
 
 use super::tables::{Spec, Table};
 use crate::error::{AppError, AppResult};
@@ -130,10 +130,47 @@ impl Increments {
 
     /// Writes every row (adding to what is stored) and empties the batch.
     pub async fn write(&mut self, db: &impl ConnectionTrait) -> AppResult<()> {
-        for statement in self.take_statements()? {
-            db.execute(&statement).await?;
+        let statements = self.take_statements()?;
+        let backend = db.get_database_backend();
+        if backend != DbBackend::Sqlite {
+            for statement in statements {
+                db.execute(&statement).await?;
+            }
+            return Ok(());
+        }
+        // SQLite runs a text of several statements with their parameters in turn, in one call
+        // to its connection's thread: a submit's upserts are one hand-over there and back
+        // instead of one each, while it holds the only write lock. Large batches (the seed's)
+        // go in calls of at most MAX_PARAMETERS values.
+        let mut sql = String::new();
+        let mut values = Vec::new();
+        for statement in &statements {
+            let built = backend.build(statement);
+            let built_values = built.values.map(|v| v.0).unwrap_or_default();
+            if !values.is_empty() && values.len() + built_values.len() > MAX_PARAMETERS {
+                let text = std::mem::take(&mut sql);
+                let taken = std::mem::take(&mut values);
+                db.execute_raw(Statement::from_sql_and_values(backend, text, taken))
+                    .await?;
+            }
+            sql.push_str(&built.sql);
+            sql.push_str(";\n");
+            values.extend(built_values);
+        }
+        if !sql.is_empty() {
+            db.execute_raw(Statement::from_sql_and_values(backend, sql, values))
+                .await?;
         }
         Ok(())
+    }
+
+    /// Takes the rows for `tables` out of this batch into a batch of their own.
+    pub fn split_off(&mut self, tables: &[Table]) -> Self {
+        let (taken, kept) = std::mem::take(&mut self.tables)
+            .into_iter()
+            .partition(|(table, _)| tables.contains(table));
+        self.tables = kept;
+        Self { tables: taken }
     }
 
     /// The upserts [`Self::write`] runs, in its order, for a caller with its own connection
@@ -187,4 +224,83 @@ fn upsert(spec: &Spec, rows: &[(Vec<Key>, Amounts)]) -> AppResult<InsertStatemen
     }
     insert.on_conflict(on_conflict);
     Ok(insert)
+}
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::{Database, DatabaseConnection};
+
+    use super::*;
+
+    async fn migrated_memory_database() -> DatabaseConnection {
+        let db = Database::connect("sqlite::memory:").await.unwrap();
+        crate::db::migrate(&db).await.unwrap();
+        db
+    }
+
+    fn removed_sums(rows: usize) -> Increments {
+        let mut batch = Increments::default();
+        for i in 0..rows {
+            let key = vec![
+                Key::from("report_cells"),
+                Key::from(format!("row {i}")),
+                Key::from("sum_brier"),
+            ];
+            #[allow(clippy::cast_precision_loss)]
+            let value = i as f64;
+            batch
+                .add(Table::RemovedResponseSums, key, &[], &[("value", value)])
+                .unwrap();
+        }
+        batch
+    }
+
+    async fn stored_total(db: &DatabaseConnection) -> (i64, f64) {
+        let row = db
+            .query_one_raw(Statement::from_string(
+                DbBackend::Sqlite,
+                "SELECT COUNT(*) AS n, SUM(value) AS total FROM removed_response_sums",
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        (
+            row.try_get("", "n").unwrap(),
+            row.try_get("", "total").unwrap(),
+        )
+    }
+
+    #[tokio::test]
+    async fn sqlite_writes_a_batch_larger_than_one_call_takes_once_and_adds_on_repeat() {
+        let db = migrated_memory_database().await;
+        // 20,000 rows of 4 values: three statements, 80,000 parameters, so three calls.
+        let rows = 20_000;
+        removed_sums(rows).write(&db).await.unwrap();
+        let expected: f64 = (0..rows).map(|i| i as f64).sum();
+        assert_eq!(stored_total(&db).await, (20_000, expected));
+        removed_sums(rows).write(&db).await.unwrap();
+        assert_eq!(
+            stored_total(&db).await,
+            (20_000, 2.0 * expected),
+            "each row added to, once"
+        );
+    }
+
+    #[test]
+    fn split_off_moves_only_the_named_tables() {
+        let mut batch = removed_sums(3);
+        batch
+            .add(
+                Table::AssessmentStats,
+                vec![Key::Int(1), Key::from("baseline"), Key::Int(2)],
+                &[("n", 1)],
+                &[],
+            )
+            .unwrap();
+        let shared = batch.split_off(&Table::SHARED_BY_ASSESSMENT);
+        assert_eq!((batch.len(), shared.len()), (3, 1));
+        assert_eq!(shared.keys(Table::AssessmentStats).len(), 1);
+        assert!(batch.keys(Table::AssessmentStats).is_empty());
+        assert_eq!(batch.keys(Table::RemovedResponseSums).len(), 3);
+    }
 }

@@ -123,6 +123,15 @@ pub(super) struct Spec {
 }
 
 impl Table {
+    /// The tables whose rows every submit of an assessment adds to, whatever the learner's
+    /// organisation: its items' statistics and its own.
+    pub const SHARED_BY_ASSESSMENT: [Self; 4] = [
+        Self::ItemStats,
+        Self::ItemRestHistogram,
+        Self::ItemOptionCounts,
+        Self::AssessmentStats,
+    ];
+
     pub(super) fn spec(self) -> Spec {
         let report = |name, keys, counts| Spec {
             name,

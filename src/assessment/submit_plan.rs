@@ -285,6 +285,10 @@ pub async fn apply_submit(
     if !calibrated.is_empty() {
         super::calibrated::write(db, a.id, calibrated).await?;
     }
+    // On PostgreSQL a row added to stays locked until the commit, and every submit of this
+    // assessment adds to these: they are written last, so the others wait for one statement
+    // and the commit, not for the whole submit.
+    let mut shared = batch.split_off(&Table::SHARED_BY_ASSESSMENT);
     let touched = batch.keys(Table::ReportPending);
     batch.write(db).await?;
     if let Some(submitted) = a.submitted_at {
@@ -297,5 +301,6 @@ pub async fn apply_submit(
     };
     super::xapi_sitting::record(db, xapi, &a, &topics, module).await?;
     crate::lti::scores::queue_for_attempt(db, &a).await?;
+    shared.write(db).await?;
     Ok(Some((a, topics)))
 }
