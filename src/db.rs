@@ -81,7 +81,8 @@ async fn open(
         // A pooled connection is a file handle on this machine that cannot go stale, so it is
         // not pinged on every checkout (sqlx's default): on SQLite that ping is one more round
         // trip to the connection's thread before each statement outside a transaction and at
-        // the start of each transaction (docs/benchmarks.md).
+        // the start of each transaction (docs/benchmarks.md). sqlx still pings each connection
+        // as it goes back to the pool; that cannot be turned off.
         options.test_before_acquire(false);
         options.map_sqlx_sqlite_opts(move |opts| {
             opts.create_if_missing(true)
@@ -91,7 +92,17 @@ async fn open(
                 .busy_timeout(sqlite_busy_timeout(statement_timeout))
                 .row_buffer_size(SQLITE_ROW_BUFFER)
         });
-    } else if let Some(limit) = statement_timeout {
+    } else {
+        // sqlx pings every PostgreSQL connection when it goes back to the pool (closing it if
+        // the ping fails) and, by default, again when it is taken out: a network round trip
+        // each way around every statement outside a transaction. Only a connection that has
+        // sat idle for a while, which may have died with a server restart since it was last
+        // checked, is pinged when taken out.
+        options.test_before_acquire_if_idle_for(POSTGRES_IDLE_BEFORE_PING);
+    }
+    if url.kind() != DatabaseKind::Sqlite
+        && let Some(limit) = statement_timeout
+    {
         let millis = limit.as_millis().to_string();
         options.map_sqlx_postgres_opts(move |opts| {
             opts.options([("statement_timeout", millis.as_str())])
@@ -112,6 +123,9 @@ async fn open(
     }
     Ok(db)
 }
+
+/// How long a PostgreSQL connection may sit in the pool before it is pinged on checkout.
+const POSTGRES_IDLE_BEFORE_PING: Duration = Duration::from_secs(1);
 
 /// How long SQLite waits for its write lock (and a writer here for its turn).
 fn sqlite_busy_timeout(statement_timeout: Option<Duration>) -> Duration {
