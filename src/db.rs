@@ -99,14 +99,12 @@ async fn open(
         // sat idle for a while, which may have died with a server restart since it was last
         // checked, is pinged when taken out.
         options.test_before_acquire_if_idle_for(POSTGRES_IDLE_BEFORE_PING);
-    }
-    if url.kind() != DatabaseKind::Sqlite
-        && let Some(limit) = statement_timeout
-    {
-        let millis = limit.as_millis().to_string();
-        options.map_sqlx_postgres_opts(move |opts| {
-            opts.options([("statement_timeout", millis.as_str())])
-        });
+        if let Some(limit) = statement_timeout {
+            let millis = limit.as_millis().to_string();
+            options.map_sqlx_postgres_opts(move |opts| {
+                opts.options([("statement_timeout", millis.as_str())])
+            });
+        }
     }
     let db = Database::connect(options)
         .await
