@@ -9,8 +9,10 @@ use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr, RuntimeErr};
 
 use crate::config::{AppConfig, DatabaseKind};
 
+mod batch;
 mod write;
 
+pub use batch::{MAX_PARAMETERS, execute_all, execute_then_query};
 pub use write::{Write, begin_write, on_writer_thread};
 
 /// Why the database could not be used at start; displays as one line.

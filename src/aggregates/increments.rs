@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 
 use sea_orm::sea_query::{Alias, Expr, InsertStatement, OnConflict, Query, SimpleExpr};
-use sea_orm::{ConnectionTrait, DbBackend, ExprTrait, Statement};
+use sea_orm::{ConnectionTrait, ExprTrait};
 
 use super::tables::{Spec, Table};
 use crate::error::{AppError, AppResult};
@@ -59,9 +59,6 @@ struct Amounts {
 pub struct Increments {
     tables: BTreeMap<Table, BTreeMap<Vec<Key>, Amounts>>,
 }
-
-/// Statement parameters stay under SQLite's limit (32,766) and PostgreSQL's (65,535).
-const MAX_PARAMETERS: usize = 30_000;
 
 impl Increments {
     /// Adds `counts` and `sums` (by column name) to the row of `table` at `key`.
@@ -130,38 +127,36 @@ impl Increments {
 
     /// Writes every row (adding to what is stored) and empties the batch.
     pub async fn write(&mut self, db: &impl ConnectionTrait) -> AppResult<()> {
-        let statements = self.take_statements()?;
         let backend = db.get_database_backend();
-        if backend != DbBackend::Sqlite {
-            for statement in statements {
-                db.execute(&statement).await?;
-            }
-            return Ok(());
-        }
-        // SQLite runs a text of several statements with their parameters in turn, in one call
-        // to its connection's thread: a submit's upserts are one hand-over there and back
-        // instead of one each, while it holds the only write lock. Large batches (the seed's)
-        // go in calls of at most MAX_PARAMETERS values.
-        let mut sql = String::new();
-        let mut values = Vec::new();
-        for statement in &statements {
-            let built = backend.build(statement);
-            let built_values = built.values.map(|v| v.0).unwrap_or_default();
-            if !values.is_empty() && values.len() + built_values.len() > MAX_PARAMETERS {
-                let text = std::mem::take(&mut sql);
-                let taken = std::mem::take(&mut values);
-                db.execute_raw(Statement::from_sql_and_values(backend, text, taken))
-                    .await?;
-            }
-            sql.push_str(&built.sql);
-            sql.push_str(";\n");
-            values.extend(built_values);
-        }
-        if !sql.is_empty() {
-            db.execute_raw(Statement::from_sql_and_values(backend, sql, values))
-                .await?;
-        }
+        let statements = self.take_statements()?;
+        // SQLite gets a submit's upserts in one call to its connection's thread, while it
+        // holds the only write lock (the seed's large batches in calls of at most
+        // MAX_PARAMETERS values).
+        let statements = statements.iter().map(|s| backend.build(s)).collect();
+        crate::db::execute_all(db, statements).await?;
         Ok(())
+    }
+
+    /// Adds every row of `other` to this batch.
+    pub fn merge(&mut self, other: Self) {
+        for (table, rows) in other.tables {
+            let mine = self.tables.entry(table).or_default();
+            for (key, amounts) in rows {
+                match mine.get_mut(&key) {
+                    Some(row) => {
+                        for (a, b) in row.counts.iter_mut().zip(&amounts.counts) {
+                            *a += b;
+                        }
+                        for (a, b) in row.sums.iter_mut().zip(&amounts.sums) {
+                            *a += b;
+                        }
+                    }
+                    None => {
+                        mine.insert(key, amounts);
+                    }
+                }
+            }
+        }
     }
 
     /// Takes the rows for `tables` out of this batch into a batch of their own.
@@ -181,7 +176,7 @@ impl Increments {
             let spec = table.spec();
             let width = spec.keys.len() + spec.counts.len() + spec.sums.len();
             let rows: Vec<_> = rows.into_iter().collect();
-            for chunk in rows.chunks((MAX_PARAMETERS / width).max(1)) {
+            for chunk in rows.chunks((crate::db::MAX_PARAMETERS / width).max(1)) {
                 out.push(upsert(&spec, chunk)?);
             }
         }
@@ -228,7 +223,7 @@ fn upsert(spec: &Spec, rows: &[(Vec<Key>, Amounts)]) -> AppResult<InsertStatemen
 
 #[cfg(test)]
 mod tests {
-    use sea_orm::{Database, DatabaseConnection};
+    use sea_orm::{Database, DatabaseConnection, DbBackend, Statement};
 
     use super::*;
 

@@ -9,13 +9,14 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, ConnectionTrait,
-    DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect,
+    QueryTrait,
 };
 
 use super::answer::{self, AnswerInput, CheckedAnswer, Sureness};
 use super::draw::{self, PoolItem};
 use super::option_order::OptionOrder;
-use super::{aggregates, bank, job, priors, submit_plan};
+use super::{aggregates, bank, job, priors, submit_group, submit_plan};
 use crate::entities::role_target;
 use crate::entities::{
     AttemptStatus, Phase, assessment, attempt, attempt_item, response, topic_rating, user,
@@ -506,6 +507,10 @@ pub async fn save_drawn(
 
 /// Writes checked ratings and answers, replacing earlier ones for the same topics and
 /// questions, if the attempt is still open.
+///
+/// The writes go first and the attempt is read after them, in the same call on SQLite (one
+/// hand-over to its connection's thread while holding the write lock, not five); if the
+/// attempt was submitted meanwhile, the transaction is rolled back and nothing is written.
 async fn write_saved(
     db: &DatabaseConnection,
     user_id: i64,
@@ -514,32 +519,42 @@ async fn write_saved(
     answered: BTreeMap<i64, response::ActiveModel>,
 ) -> AppResult<()> {
     let txn = crate::db::begin_write(db).await?;
-    ensure_open(&owned_attempt(&txn, user_id.into(), attempt_id.into()).await?)?;
+    let backend = txn.get_database_backend();
+    let mut writes = Vec::new();
     if !rated.is_empty() {
-        topic_rating::Entity::delete_many()
+        let delete = topic_rating::Entity::delete_many()
             .filter(topic_rating::Column::AttemptId.eq(attempt_id))
-            .filter(topic_rating::Column::TopicId.is_in(rated.keys().copied()))
-            .exec(&txn)
-            .await?;
-        topic_rating::Entity::insert_many(rated.into_iter().map(|(topic_id, rating)| {
-            topic_rating::ActiveModel {
-                attempt_id: Set(attempt_id),
-                topic_id: Set(topic_id),
-                rating: Set(rating),
-            }
-        }))
-        .exec_without_returning(&txn)
-        .await?;
+            .filter(topic_rating::Column::TopicId.is_in(rated.keys().copied()));
+        let insert =
+            topic_rating::Entity::insert_many(rated.into_iter().map(|(topic_id, rating)| {
+                topic_rating::ActiveModel {
+                    attempt_id: Set(attempt_id),
+                    topic_id: Set(topic_id),
+                    rating: Set(rating),
+                }
+            }));
+        writes.extend([delete.build(backend), insert.build(backend)]);
     }
     if !answered.is_empty() {
-        response::Entity::delete_many()
+        let delete = response::Entity::delete_many()
             .filter(response::Column::AttemptId.eq(attempt_id))
-            .filter(response::Column::ItemVersionId.is_in(answered.keys().copied()))
-            .exec(&txn)
-            .await?;
-        response::Entity::insert_many(answered.into_values())
-            .exec_without_returning(&txn)
-            .await?;
+            .filter(response::Column::ItemVersionId.is_in(answered.keys().copied()));
+        let insert = response::Entity::insert_many(answered.into_values());
+        writes.extend([delete.build(backend), insert.build(backend)]);
+    }
+    let read = attempt::Entity::find_by_id(attempt_id).build(backend);
+    let rows = crate::db::execute_then_query(&txn, writes, read).await?;
+    let stored = match rows.first() {
+        Some(row) => Some(attempt::Model::from_query_result(row, "")?),
+        None => None,
+    };
+    let still_open = stored
+        .filter(|a| a.user_id == user_id)
+        .ok_or_else(|| AppError::NotFound("That attempt was not found.".into()))
+        .and_then(|a| ensure_open(&a));
+    if let Err(refused) = still_open {
+        txn.rollback().await?;
+        return Err(refused);
     }
     txn.commit().await?;
     Ok(())
@@ -692,24 +707,36 @@ async fn submit_scored_at(
         return Ok((attempt, None));
     }
     let plan = plan_at(db, attempt, at).await?;
-    let recording = xapi.map(|r| (r.home.to_owned(), r.actor));
-    let writer = db.clone();
-    crate::db::on_writer_thread(db, async move {
-        let xapi = recording.as_ref().map(|(home, actor)| Recording {
-            home,
-            actor: *actor,
-        });
-        let txn = crate::db::begin_write(&writer).await?;
-        // Whether this attempt is the one reports count depends on the learner's other
-        // attempts, so one learner's submits take turns, whichever instance serves them.
-        lock_learner(&txn, user_id).await?;
-        if !submit_plan::unchanged(&txn, &plan).await? {
-            txn.rollback().await?;
-            return submit_locked(&writer, xapi, user_id, attempt_id, at).await;
-        }
-        finish(&writer, txn, plan, xapi, user_id, attempt_id).await
-    })
-    .await
+    if db.get_database_backend() == sea_orm::DbBackend::Sqlite {
+        let job = submit_group::Job {
+            plan,
+            recording: xapi.map(|r| (r.home.to_owned(), r.actor)),
+            user_id,
+            attempt_id,
+            at,
+        };
+        let writer = db.clone();
+        let applied =
+            crate::db::on_writer_thread(
+                db,
+                async move { submit_group::submit(&writer, job).await },
+            )
+            .await?;
+        return match applied {
+            Some((submitted, topics)) => Ok((submitted, Some(topics))),
+            None => Ok((owned_attempt(db, user_id, attempt_id).await?, None)),
+        };
+    }
+    // PostgreSQL's writers lock only the rows they change: each submit commits on its own.
+    let txn = crate::db::begin_write(db).await?;
+    // Whether this attempt is the one reports count depends on the learner's other
+    // attempts, so one learner's submits take turns, whichever instance serves them.
+    lock_learner(&txn, user_id).await?;
+    if !submit_plan::unchanged(&txn, &plan).await? {
+        txn.rollback().await?;
+        return submit_locked(db, xapi, user_id, attempt_id, at).await;
+    }
+    finish(db, txn, plan, xapi, user_id, attempt_id).await
 }
 
 /// The submit with every read under the lock, for when the attempt changed while it was
@@ -741,8 +768,10 @@ async fn finish(
     user_id: PersonId,
     attempt_id: AttemptId,
 ) -> AppResult<Submitted> {
-    match submit_plan::apply_submit(&txn, plan, xapi).await? {
+    let mut shared = crate::aggregates::Increments::default();
+    match submit_plan::apply_submit(&txn, plan, xapi, &mut shared).await? {
         Some((submitted, topics)) => {
+            shared.write(&txn).await?;
             txn.commit().await?;
             Ok((submitted, Some(topics)))
         }
@@ -762,7 +791,7 @@ pub async fn plan(
     plan_at(db, attempt, Utc::now()).await
 }
 
-async fn plan_at(
+pub(super) async fn plan_at(
     db: &impl ConnectionTrait,
     attempt: attempt::Model,
     at: DateTime<Utc>,

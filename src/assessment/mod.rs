@@ -21,6 +21,7 @@ pub mod priors;
 pub mod progress;
 pub mod results;
 pub mod scoring;
+mod submit_group;
 pub mod submit_plan;
 mod xapi_sitting;
 

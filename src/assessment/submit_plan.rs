@@ -242,10 +242,16 @@ pub async fn unchanged(db: &impl ConnectionTrait, plan: &SubmitPlan) -> AppResul
 /// Writes a plan: marks the attempt submitted (only if it is still open: `None` when another
 /// request got there first), applies every aggregate change, and queues the attempt's xAPI
 /// statements (when `xapi` is on). Gives back the attempt as stored with its scored topics.
+///
+/// The additions every submit of the assessment shares ([`Table::SHARED_BY_ASSESSMENT`]) are
+/// added to `shared` for the caller to write last, before its commit: on PostgreSQL other
+/// submits wait on those rows' locks for one statement and the commit, not the whole submit,
+/// and a group of SQLite submits writes them once for all.
 pub async fn apply_submit(
     db: &impl ConnectionTrait,
     plan: SubmitPlan,
     xapi: Option<Recording<'_>>,
+    shared: &mut Increments,
 ) -> AppResult<Option<(attempt::Model, AttemptTopics)>> {
     let SubmitPlan {
         attempt: a,
@@ -285,10 +291,7 @@ pub async fn apply_submit(
     if !calibrated.is_empty() {
         super::calibrated::write(db, a.id, calibrated).await?;
     }
-    // On PostgreSQL a row added to stays locked until the commit, and every submit of this
-    // assessment adds to these: they are written last, so the others wait for one statement
-    // and the commit, not for the whole submit.
-    let mut shared = batch.split_off(&Table::SHARED_BY_ASSESSMENT);
+    shared.merge(batch.split_off(&Table::SHARED_BY_ASSESSMENT));
     let touched = batch.keys(Table::ReportPending);
     batch.write(db).await?;
     if let Some(submitted) = a.submitted_at {
@@ -301,6 +304,5 @@ pub async fn apply_submit(
     };
     super::xapi_sitting::record(db, xapi, &a, &topics, module).await?;
     crate::lti::scores::queue_for_attempt(db, &a).await?;
-    shared.write(db).await?;
     Ok(Some((a, topics)))
 }

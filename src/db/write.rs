@@ -50,14 +50,14 @@ struct Turns {
 struct Writer {
     /// The connection, opened by the first writer.
     connection: Option<DatabaseConnection>,
-    /// Commits through it, for checkpointing every [`CHECKPOINT_EVERY`].
+    /// Writes committed through it, for checkpointing every [`CHECKPOINT_EVERY`].
     commits: u64,
 }
 
 type Turn = OwnedMutexGuard<Writer>;
 
-/// Commits between checkpoints of the write-ahead log: about SQLite's own 1,000 pages at a
-/// submit's few dozen pages each.
+/// Writes (a submit or a save each) between checkpoints of the write-ahead log: about
+/// SQLite's own 1,000 pages at a submit's few dozen pages each.
 const CHECKPOINT_EVERY: u64 = 32;
 
 /// The size (in pages) at which the writer connection checkpoints by itself, should the
@@ -149,7 +149,8 @@ async fn writer_connection(
         .connect_with(
             (*shared.connect_options())
                 .clone()
-                .pragma("wal_autocheckpoint", WRITER_AUTOCHECKPOINT),
+                .pragma("wal_autocheckpoint", WRITER_AUTOCHECKPOINT)
+                .statement_cache_capacity(WRITER_STATEMENT_CACHE),
         )
         .await
         .map_err(|e| DbErr::Conn(RuntimeErr::SqlxError(Arc::new(e))))?;
@@ -157,6 +158,11 @@ async fn writer_connection(
     *writer = Some(open.clone());
     Ok(open)
 }
+
+/// Statements the writer connection keeps prepared. A group of submits writes the additions
+/// they share as one text whose rows vary from group to group, so most texts never come
+/// again; sqlx's default of 100 kept up to 100 of those large programs, about 100 MB.
+const WRITER_STATEMENT_CACHE: usize = 16;
 
 /// How long the writer connection stays open without a write.
 const WRITER_IDLE: Duration = Duration::from_secs(30);
@@ -215,17 +221,24 @@ pub struct Write {
 }
 
 impl Write {
-    /// Commits and gives up the turn. Every [`CHECKPOINT_EVERY`] commits, a checkpoint of the
+    /// Commits and gives up the turn. Every [`CHECKPOINT_EVERY`] writes, a checkpoint of the
     /// write-ahead log then starts on the shared pool. SQLite would otherwise run it inside the
     /// commit that fills the log past 1,000 pages, copying pages into the database file and
     /// syncing it while every other writer waited for this one's turn; a passive checkpoint on
     /// another connection runs alongside the next writers.
     pub async fn commit(self) -> Result<(), DbErr> {
+        self.commit_of(1).await
+    }
+
+    /// [`Self::commit`] for a transaction holding `writes` writers' work (a group of submits),
+    /// counted as that many towards the next checkpoint.
+    pub async fn commit_of(self, writes: u64) -> Result<(), DbErr> {
         let Self { txn, turn, shared } = self;
         txn.commit().await?;
         let due = turn.is_some_and(|mut turn| {
-            turn.commits += 1;
-            turn.commits % CHECKPOINT_EVERY == 0
+            let before = turn.commits / CHECKPOINT_EVERY;
+            turn.commits += writes;
+            turn.commits / CHECKPOINT_EVERY != before
         });
         if let (true, Some(shared)) = (due, shared) {
             tokio::spawn(async move {
