@@ -519,6 +519,10 @@ async fn write_saved(
     answered: BTreeMap<i64, response::ActiveModel>,
 ) -> AppResult<()> {
     let txn = crate::db::begin_write(db).await?;
+    // On PostgreSQL a submit in flight holds the learner's lock until it commits: waiting for
+    // it here means the attempt read below sees it submitted, and the answers are not stored
+    // behind what was scored.
+    lock_learner(&txn, user_id.into()).await?;
     let backend = txn.get_database_backend();
     let mut writes = Vec::new();
     if !rated.is_empty() {

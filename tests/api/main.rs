@@ -99,6 +99,7 @@ mod reports_support;
 mod reports_verify;
 mod reports_web;
 mod retention;
+mod save_race;
 mod scorm_export;
 mod sessions;
 mod statement_timeout;

@@ -39,7 +39,7 @@ async fn race<T>(app: &TestApp, first: db::Write, second: impl Future<Output = T
     rocket::tokio::join!(second, release).0
 }
 
-async fn someone_waits_on_a_lock(db: &DatabaseConnection) -> bool {
+pub async fn someone_waits_on_a_lock(db: &DatabaseConnection) -> bool {
     let row = db
         .query_one_raw(Statement::from_string(
             DbBackend::Postgres,
