@@ -754,12 +754,25 @@ async fn submit_locked(
 ) -> AppResult<Submitted> {
     let txn = crate::db::begin_write(db).await?;
     lock_learner(&txn, user_id).await?;
-    let attempt = owned_attempt(&txn, user_id, attempt_id).await?;
-    if attempt.status == AttemptStatus::Submitted {
-        return Ok((attempt, None));
+    match replan(&txn, user_id, attempt_id, at).await? {
+        Ok(plan) => finish(db, txn, plan, xapi, user_id, attempt_id).await,
+        Err(submitted) => Ok((submitted, None)),
     }
-    let plan = plan_at(&txn, attempt, at).await?;
-    finish(db, txn, plan, xapi, user_id, attempt_id).await
+}
+
+/// The plan worked out again under the lock, from what is stored now; the attempt as stored
+/// when another request has submitted it meanwhile.
+pub(super) async fn replan(
+    txn: &impl ConnectionTrait,
+    user_id: PersonId,
+    attempt_id: AttemptId,
+    at: DateTime<Utc>,
+) -> AppResult<Result<submit_plan::SubmitPlan, attempt::Model>> {
+    let attempt = owned_attempt(txn, user_id, attempt_id).await?;
+    if attempt.status == AttemptStatus::Submitted {
+        return Ok(Err(attempt));
+    }
+    Ok(Ok(plan_at(txn, attempt, at).await?))
 }
 
 /// Applies `plan` and commits; if another request submitted the attempt first, returns that
@@ -795,7 +808,7 @@ pub async fn plan(
     plan_at(db, attempt, Utc::now()).await
 }
 
-pub(super) async fn plan_at(
+async fn plan_at(
     db: &impl ConnectionTrait,
     attempt: attempt::Model,
     at: DateTime<Utc>,

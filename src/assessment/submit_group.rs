@@ -222,11 +222,10 @@ async fn apply(
         actor: *actor,
     });
     if !submit_plan::unchanged(txn, &plan).await? {
-        let attempt = super::attempts::owned_attempt(txn, user_id, attempt_id).await?;
-        if attempt.status == crate::entities::AttemptStatus::Submitted {
-            return Ok(None);
+        match super::attempts::replan(txn, user_id, attempt_id, at).await? {
+            Ok(again) => plan = again,
+            Err(_) => return Ok(None),
         }
-        plan = super::attempts::plan_at(txn, attempt, at).await?;
     }
     submit_plan::apply_submit(txn, plan, xapi, shared).await
 }
