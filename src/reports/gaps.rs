@@ -307,7 +307,19 @@ pub(super) async fn gap_report_with(
     min_cell_size: u32,
     lookups: &Lookups,
 ) -> AppResult<GapReport> {
-    let mut filter = query.cell_filter(db).await?;
+    let filter = query.cell_filter(db).await?;
+    gap_report_filtered(db, query, filter, min_cell_size, lookups).await
+}
+
+/// [`gap_report_with`] for a query whose scope is already checked: `filter` is its
+/// [`GapQuery::cell_filter`].
+pub(super) async fn gap_report_filtered(
+    db: &impl ConnectionTrait,
+    query: &GapQuery,
+    mut filter: CellFilter,
+    min_cell_size: u32,
+    lookups: &Lookups,
+) -> AppResult<GapReport> {
     filter.organisations = lookups.narrowing(filter.organisations);
     let as_of = Utc::now();
     let stored = read::load_by_role(db, &filter).await?;

@@ -386,6 +386,16 @@ async fn exports_and_views_are_audit_logged_with_the_actor_and_filters() {
     .await;
     assert_eq!(status, Status::NotFound);
     assert_eq!(audit_rows(&app, "report.export").await.len(), 2);
+    // A refused view records nothing either: the scope is checked before the view is
+    // recorded, though the page's reads and the record otherwise go side by side.
+    let (status, _) = text_as(
+        &app,
+        &manager,
+        &format!("/reports?organisation={}", world.org_b),
+    )
+    .await;
+    assert_eq!(status, Status::NotFound);
+    assert!(audit_rows(&app, "report.view").await.is_empty());
     // Viewing the dashboard is recorded too.
     text_as(&app, &manager, "/reports").await;
     assert_eq!(audit_rows(&app, "report.view").await.len(), 1);

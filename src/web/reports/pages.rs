@@ -133,7 +133,10 @@ pub async fn show_gaps(
     filters: ReportFilters,
 ) -> AppResult<(Status, Page)> {
     let query = checked!(filters, state, manager, chrome, GAPS);
-    let board = load_dashboard(state, &manager, address, &query).await?;
+    let (board, frameworks) = tokio::try_join!(
+        load_dashboard(state, &manager, address, &query),
+        frameworks::frameworks(&state.db),
+    )?;
     let report = &board.report;
     let priorities: Vec<_> = board.priorities.iter().map(|p| &p.sentence).collect();
     let by_people: Vec<_> = board
@@ -159,10 +162,7 @@ pub async fn show_gaps(
             "drilled": query.staff_group.is_some(),
             "all_groups": view::links(&filters.with_staff_group(None)).gaps,
             "help": help::help(),
-            "frameworks": view::framework_links(
-                &frameworks::frameworks(&state.db).await?,
-                &filters,
-            ),
+            "frameworks": view::framework_links(&frameworks, &filters),
         }),
     );
     Ok((Status::Ok, page))
