@@ -2,19 +2,22 @@
 # Before and after on one seeded database (docs/benchmarks.md, "Issue 27, fourth round"):
 #
 #   scripts/bench-alternate.sh [--staff N] [--orgs M] [--ready R] [--step K] [--seconds S]
-#                              [--concurrency C] [--scenario NAME] [--out DIR] BUILD...
+#                              [--concurrency C] [--scenario NAME] [--out DIR]
+#                              [--database URL] BUILD...
 #
 # Seeds one SQLite database (default 20,000 staff in 14 organisations, 24,000 ready learners)
 # with the first build, then for each BUILD in the order given (repeat a build to alternate,
 # e.g. `old new old new`): starts it on that database, runs one `bench load` and stops it. Each
 # run starts K ready learners (default 3,000) after the one before, so no two runs submit for
 # the same learner as long as K is more than one run submits. A run with failed requests is
-# recorded, the next runs go on, and the script exits non-zero at the end. Results: DIR/results.jsonl, one line per run labelled with its build's
-# position and file name.
+# recorded, the next runs go on, and the script exits non-zero at the end. Results:
+# DIR/results.jsonl, one line per run labelled with its build's position and file name. With
+# --database, the runs use that database (an empty PostgreSQL one, e.g.
+# postgres://postgres@127.0.0.1/bench) instead of a SQLite file in DIR.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-STAFF=20000 ORGS=14 READY=24000 STEP=3000 RUN_SECONDS=10 CONCURRENCY=64 SCENARIO=submit
+STAFF=20000 ORGS=14 READY=24000 STEP=3000 RUN_SECONDS=10 CONCURRENCY=64 SCENARIO=submit DATABASE=""
 OUT="bench-results/alternate-$(date -u +%Y%m%dT%H%M%SZ)"
 PORT="${BENCH_PORT:-18080}"
 BUILDS=()
@@ -28,6 +31,7 @@ while [ $# -gt 0 ]; do
     --concurrency) CONCURRENCY="$2"; shift 2 ;;
     --scenario) SCENARIO="$2"; shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
+    --database) DATABASE="$2"; shift 2 ;;
     -*) echo "unknown option $1 (see the top of $0)" >&2; exit 2 ;;
     *) BUILDS+=("$(realpath "$1")"); shift ;;
   esac
@@ -40,8 +44,8 @@ fi
 
 mkdir -p "$OUT"
 OUT="$(cd "$OUT" && pwd)"
-DB="sqlite://$OUT/large.db"
-rm -f "$OUT/large.db" "$OUT/large.db-wal" "$OUT/large.db-shm"
+DB="${DATABASE:-sqlite://$OUT/large.db}"
+[ -n "${DATABASE:-}" ] || rm -f "$OUT/large.db" "$OUT/large.db-wal" "$OUT/large.db-shm"
 . scripts/bench-server.sh
 trap '[ -n "${SERVER_PID:-}" ] && stop_server' EXIT
 
