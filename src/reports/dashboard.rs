@@ -189,8 +189,8 @@ pub async fn dashboard(
     viewer: &Viewer,
 ) -> AppResult<Dashboard> {
     // The page is a dozen small reads: those that do not need each other's answers go side by
-    // side, so one manager waits for three round trips rather than ten. The scope is checked
-    // before anything is read for the page or the view recorded.
+    // side, so a manager waits for three round trips after the sign-in check rather than
+    // seven. The scope is checked before anything is read for the page or the view recorded.
     let (lookups, filter) = tokio::try_join!(Lookups::load(db), query.cell_filter(db))?;
     let (report, choices, ()) = tokio::try_join!(
         gap_report_filtered(db, query, filter, min_cell_size, &lookups),
