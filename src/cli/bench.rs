@@ -6,7 +6,6 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::sync::atomic::AtomicUsize;
 use std::time::{Duration, Instant};
 
 use super::fail;
@@ -96,15 +95,14 @@ pub(super) async fn load(args: LoadArgs) -> ExitCode {
         Ok(client) => client,
         Err(error) => return fail(error),
     };
-    let target = Arc::new(Target {
+    let target = Arc::new(Target::new(
         client,
-        base: args.url.trim_end_matches('/').to_owned(),
+        args.url.trim_end_matches('/').to_owned(),
         ready,
-        module_path: format!("/learn/modules/{}/pages/1", args.module),
-        password: BENCH_PASSWORD.to_owned(),
-        next_learner: AtomicUsize::new(args.ready_offset),
-        next_sign_in: AtomicUsize::new(0),
-    });
+        format!("/learn/modules/{}/pages/1", args.module),
+        BENCH_PASSWORD.to_owned(),
+        args.ready_offset,
+    ));
     let rss = args.server_pid.and_then(PeakRss::start);
     let mut failed = false;
     for &scenario in &args.scenarios {
