@@ -204,14 +204,14 @@ impl Target {
         }
     }
 
-    /// The `n`th ready learner, going round when `wrap`.
-    fn learner(&self, n: usize, wrap: bool) -> Option<&Ready> {
-        let n = if wrap {
-            n % self.learners.len().max(1)
-        } else {
-            n
-        };
+    /// The `n`th ready learner; `None` once they are used up.
+    fn learner(&self, n: usize) -> Option<&Ready> {
         self.learners.get(n)
+    }
+
+    /// The `n`th ready learner, going round the list.
+    fn learner_round(&self, n: usize) -> Option<&Ready> {
+        self.learner(n % self.learners.len().max(1))
     }
 
     fn with_role(&self, role: &str) -> Option<&Ready> {
@@ -257,7 +257,7 @@ impl Target {
         match scenario {
             Scenario::Health => Some(self.send(Method::GET, "/healthz", None, None).await),
             Scenario::Module => {
-                let who = self.learner(worker, true);
+                let who = self.learner_round(worker);
                 Some(self.send(Method::GET, &self.module_path, who, None).await)
             }
             Scenario::Dashboard | Scenario::TrustDashboard => {
@@ -270,7 +270,7 @@ impl Target {
                 Some(self.send(Method::GET, "/reports", Some(who), None).await)
             }
             Scenario::Submit => {
-                let who = self.learner(self.next_learner.fetch_add(1, Ordering::Relaxed), false)?;
+                let who = self.learner(self.next_learner.fetch_add(1, Ordering::Relaxed))?;
                 let attempt = who.attempt.as_ref()?;
                 let save = format!("/api/v1/attempts/{}/answers", attempt.id);
                 let submit = format!("/api/v1/attempts/{}/submit", attempt.id);
@@ -284,7 +284,7 @@ impl Target {
             }
             Scenario::SignIn => {
                 let turn = self.next_sign_in.fetch_add(1, Ordering::Relaxed);
-                let who = self.learner(turn, true)?;
+                let who = self.learner_round(turn)?;
                 let email = &who.attempt.as_ref()?.email;
                 let body = serde_json::json!({ "email": email, "password": self.password });
                 Some(
@@ -425,10 +425,10 @@ mod tests {
             1,
         );
         let session = |r: Option<&Ready>| r.map(|r| r.session.clone());
-        assert_eq!(session(target.learner(1, false)), Some("b".into()));
-        assert_eq!(session(target.learner(3, false)), None, "submits run out");
+        assert_eq!(session(target.learner(1)), Some("b".into()));
+        assert_eq!(session(target.learner(3)), None, "submits run out");
         assert_eq!(
-            session(target.learner(4, true)),
+            session(target.learner_round(4)),
             Some("b".into()),
             "others go round"
         );
