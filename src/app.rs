@@ -116,6 +116,7 @@ pub async fn prepare(config: AppConfig) -> Result<AppState, StartupError> {
         mail_wake: MailWake::default(),
         asset_version,
         module_versions: ModuleVersions::default(),
+        dashboards: Default::default(),
     })
 }
 

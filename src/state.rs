@@ -13,6 +13,7 @@ use crate::config::AppConfig;
 use crate::learning::module_versions::ModuleVersions;
 use crate::lti::platforms::FrameOrigins;
 use crate::lti::{self, PlatformKeys};
+use crate::reports::dashboard_cache::DashboardCache;
 use crate::xapi::Recording;
 
 /// Everything handlers share, managed by Rocket.
@@ -33,6 +34,8 @@ pub struct AppState {
     pub asset_version: String,
     /// Published module versions, rendered once (they never change).
     pub module_versions: ModuleVersions,
+    /// Managers' dashboards by query, reused while the data they were read from is unchanged.
+    pub dashboards: DashboardCache,
 }
 
 impl AppState {

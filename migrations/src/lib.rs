@@ -42,6 +42,7 @@ mod m20261223_000000_add_calibrated_gain;
 mod m20261224_000000_add_team_to_reports;
 mod m20261224_01_create_report_published_national;
 mod m20261225_000000_attempt_row_statistics;
+mod m20261226_000000_create_report_data_version;
 
 /// The one spelling of a band, shared with the people import.
 pub use m20261207_030000_normalise_bands::normalise_band;
@@ -83,6 +84,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261224_000000_add_team_to_reports::Migration),
             Box::new(m20261224_01_create_report_published_national::Migration),
             Box::new(m20261225_000000_attempt_row_statistics::Migration),
+            Box::new(m20261226_000000_create_report_data_version::Migration),
         ]
     }
 }

@@ -4,18 +4,22 @@
 //! [`GapQuery::in_view`], so an organisation or team outside it is "not found" everywhere.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use chrono::Utc;
 
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::completion::{StaffCompletion, completion_view};
+use super::dashboard_cache::{DashboardCache, Key, data_version};
 use super::export::{ExportRow, export_rows};
 use super::gaps::{GapQuery, GapReport, Scope, TopicColumn, gap_report_filtered};
 use super::lookups::Lookups;
 use super::priorities::{PeoplePriority, Priority, people_priorities, top_priorities};
 use super::trends::Trends;
-use crate::aggregates::read;
+use crate::aggregates::read::{self, CellFilter};
 use crate::audit::{self, Event, action};
 use crate::entities::team;
 use crate::error::AppResult;
@@ -180,22 +184,48 @@ pub async fn record_view(
     audit::record(db, event).await
 }
 
-/// The gap dashboard for `query`, recorded as a view.
-#[tracing::instrument(skip(db))]
+/// The gap dashboard for `query`, recorded as a view. Reused from `cache` while the data it
+/// was built from is unchanged ([`super::dashboard_cache`]).
+#[tracing::instrument(skip(db, cache))]
 pub async fn dashboard(
     db: &impl ConnectionTrait,
+    cache: &DashboardCache,
     query: &GapQuery,
     min_cell_size: u32,
     viewer: &Viewer,
 ) -> AppResult<Dashboard> {
-    // The page is a dozen small reads: those that do not need each other's answers go side by
-    // side, so a manager waits for three round trips after the sign-in check rather than
-    // seven. The scope is checked before anything is read for the page or the view recorded.
-    let (lookups, filter) = tokio::try_join!(Lookups::load(db), query.cell_filter(db))?;
-    let (report, choices, ()) = tokio::try_join!(
+    // The version is read before the figures, so figures kept under it are never older than
+    // it. The scope is checked before anything is served or the view recorded.
+    let as_of = Utc::now();
+    let (filter, version) = tokio::try_join!(query.cell_filter(db), data_version(db))?;
+    let key = Key::of(query, min_cell_size);
+    if let Some(kept) = version.and_then(|version| cache.get(&key, version)) {
+        record_view(db, viewer, "gaps", query).await?;
+        let mut board = Dashboard::clone(&kept);
+        board.report.as_of = as_of;
+        return Ok(board);
+    }
+    let (board, ()) = tokio::try_join!(
+        build(db, query, filter, min_cell_size),
+        record_view(db, viewer, "gaps", query),
+    )?;
+    if let Some(version) = version {
+        cache.put(key, version, Arc::new(board.clone()));
+    }
+    Ok(board)
+}
+
+/// The dashboard read from the database, for a query whose scope is checked (`filter`).
+async fn build(
+    db: &impl ConnectionTrait,
+    query: &GapQuery,
+    filter: CellFilter,
+    min_cell_size: u32,
+) -> AppResult<Dashboard> {
+    let lookups = Lookups::load(db).await?;
+    let (report, choices) = tokio::try_join!(
         gap_report_filtered(db, query, filter, min_cell_size, &lookups),
         choices_with(db, &query.scope, query.organisation, &lookups),
-        record_view(db, viewer, "gaps", query),
     )?;
     let priorities = top_priorities(&report, TOP_PRIORITIES);
     let people_priorities = people_priorities(&report, TOP_PRIORITIES);

@@ -16,6 +16,7 @@ pub mod charts;
 pub mod completion;
 mod counted;
 pub mod dashboard;
+pub mod dashboard_cache;
 pub mod export;
 pub mod frameworks;
 pub mod gaps;

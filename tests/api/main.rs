@@ -37,6 +37,7 @@ mod client_address;
 mod content_check;
 mod content_load;
 mod csrf;
+mod dashboard_cache;
 mod data_export;
 mod data_support;
 mod decision_priors;

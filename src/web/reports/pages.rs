@@ -31,6 +31,7 @@ pub async fn load_dashboard(
 ) -> AppResult<Dashboard> {
     dashboard::dashboard(
         &state.db,
+        &state.dashboards,
         query,
         state.config.min_cell_size,
         &viewer(manager, address),
