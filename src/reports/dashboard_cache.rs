@@ -32,12 +32,17 @@ pub struct DashboardCache {
 /// What the figures depend on besides the data: the whole query (scope included) and the
 /// threshold they were suppressed with.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Key(String);
+pub struct Key {
+    query: GapQuery,
+    min_cell_size: u32,
+}
 
 impl Key {
     pub fn of(query: &GapQuery, min_cell_size: u32) -> Self {
-        let query = serde_json::to_string(query).unwrap_or_default();
-        Self(format!("{min_cell_size}:{query}"))
+        Self {
+            query: query.clone(),
+            min_cell_size,
+        }
     }
 }
 

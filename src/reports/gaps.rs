@@ -17,7 +17,7 @@ use crate::measures::{CellMeasures, CellSums, Node, check_invariant, suppress};
 
 /// The organisations a caller may see. The web layer builds it from the signed-in user (an
 /// admin: all; a manager: their `manager_scopes`), so no query parameter can widen it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 pub enum Scope {
     AllOrganisations,
     Organisations(Vec<i64>),
@@ -31,7 +31,7 @@ pub enum Scope {
 }
 
 /// A team in a manager's scope.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ScopeTeam {
     pub id: i64,
     pub organisation_id: i64,
@@ -109,7 +109,7 @@ impl Phase {
 }
 
 /// What a manager asks for. Every field but `scope` and `phase` narrows the view.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct GapQuery {
     pub scope: Scope,
     pub organisation: Option<i64>,
