@@ -154,9 +154,15 @@ pub fn assemble(figment: Figment, state: AppState) -> Rocket<Build> {
         .attach(web::metrics::RequestMetrics)
         .attach(web::fairings::AddressCheck)
         .attach(web::fairings::SecurityHeaders { hsts })
-        // Rocket's default shield without its X-Frame-Options: `SecurityHeaders` sets DENY
-        // itself, except on the pages a registered LTI platform may frame.
-        .attach(rocket::shield::Shield::default().disable::<rocket::shield::Frame>())
+        // Rocket's default shield without the headers `SecurityHeaders` sets itself
+        // (X-Frame-Options DENY, except on the pages a registered LTI platform may frame;
+        // X-Content-Type-Options): a shield that finds its header set already logs two warnings
+        // for every response.
+        .attach(
+            rocket::shield::Shield::default()
+                .disable::<rocket::shield::Frame>()
+                .disable::<rocket::shield::NoSniff>(),
+        )
         .mount("/", web::request_span::in_request_spans(web::routes()))
         .mount("/", web::metrics::routes())
         .mount("/static", FileServer::new(&static_dir, Options::None))
