@@ -4,7 +4,10 @@
     psql -c "ALTER DATABASE bench SET log_min_duration_statement = 0"
     # ... start the service (new connections take the setting), run a load, then:
     psql -c "ALTER DATABASE bench RESET log_min_duration_statement"
-    scripts/pg-statement-times.py /var/log/postgresql/postgresql-15-main.log OPERATIONS
+    scripts/pg-statement-times.py LOG OPERATIONS
+
+LOG: the lines PostgreSQL's log (here /var/log/postgresql/postgresql-15-main.log) gained during
+the load alone, e.g. `tail -n +N` of it from the line count taken once the service was ready.
 
 Sums the logged durations by statement text (each list of row values counted as one) and by
 step (parse, bind = planning, execute), and prints the largest with their count per operation
