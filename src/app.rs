@@ -154,15 +154,7 @@ pub fn assemble(figment: Figment, state: AppState) -> Rocket<Build> {
         .attach(web::metrics::RequestMetrics)
         .attach(web::fairings::AddressCheck)
         .attach(web::fairings::SecurityHeaders { hsts })
-        // Rocket's default shield without the headers `SecurityHeaders` sets itself
-        // (X-Frame-Options DENY, except on the pages a registered LTI platform may frame;
-        // X-Content-Type-Options): a shield that finds its header set already logs two warnings
-        // for every response.
-        .attach(
-            rocket::shield::Shield::default()
-                .disable::<rocket::shield::Frame>()
-                .disable::<rocket::shield::NoSniff>(),
-        )
+        .attach(web::fairings::SecurityHeaders::shield())
         .mount("/", web::request_span::in_request_spans(web::routes()))
         .mount("/", web::metrics::routes())
         .mount("/static", FileServer::new(&static_dir, Options::None))
